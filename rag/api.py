@@ -1,0 +1,164 @@
+"""The HTTP layer: request/response models, routing and errors. The engine does the work."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Literal
+
+from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+
+from rag.engine import Engine
+from rag.feedback import FeedbackStore
+from rag.index import IndexError_
+from rag.schema import DocumentDetail, DocumentList, Health, QueryRequest, QueryResponse
+from rag.settings import Settings
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: StrictStr = Field(min_length=1, max_length=2000, description="The question that was answered.")
+    rating: Literal[-1, 1] = Field(description="1 for thumbs up, -1 for thumbs down.")
+    passage_ids: list[StrictStr] = Field(default_factory=list, max_length=50,
+                                         description="Passages shown, as doc_id:start-end.")
+    answer: StrictStr | None = Field(None, max_length=20000, description="The answer text shown.")
+    comment: StrictStr | None = Field(None, max_length=2000, description="Optional free text.")
+
+
+class FeedbackRow(FeedbackIn):
+    id: StrictInt
+    created_at: str
+
+
+class FeedbackList(BaseModel):
+    feedback: list[FeedbackRow]
+
+
+class ReloadOut(BaseModel):
+    status: Literal["reloaded"]
+    chunks: int
+    built_at: str
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict]:
+    out = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ()) if part != "body"]
+        field = ".".join(location) or "body"
+        out.append({"field": field, "message": f"{field}: {error.get('msg', 'invalid')}", "type": error.get("type")})
+    return out
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """An app bound to one engine; the index is loaded (or built) before the first request."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if app.state.engine is None:
+            app.state.engine = await run_in_threadpool(Engine, settings)
+        await run_in_threadpool(app.state.engine.ensure_index, True)
+        yield
+
+    app = FastAPI(title="Evidence-aware health Q&A", version="1", lifespan=lifespan,
+                  description="Ranked passages with exact sources and evidence caveats. Not medical advice.")
+    app.state.engine = engine
+    app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _field_errors(exc)
+        return JSONResponse(status_code=422, content={"detail": "; ".join(e["message"] for e in errors), "errors": jsonable_encoder(errors)})
+
+    @app.exception_handler(IndexError_)
+    async def index_missing(request: Request, exc: IndexError_) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)})
+
+    def engine_() -> Engine:
+        return app.state.engine
+
+    @app.post("/api/v1/query", response_model=QueryResponse, responses={422: {"description": "Invalid request"}})
+    def query(request: QueryRequest) -> QueryResponse:
+        return engine_().query(request)
+
+    @app.post("/api/v1/query/stream", responses={200: {"content": {"text/event-stream": {}}}})
+    async def query_stream(request: QueryRequest):
+        """Server-Sent Events: `passages` as soon as they are found, then `answer`, then `done`."""
+        engine = engine_()
+
+        async def events():
+            index, query_text, hits, weak, timings = await run_in_threadpool(engine.retrieve, request)
+            passages = engine.passages(index, hits)
+            yield {"event": "passages", "data": json.dumps({"retrieval_query": query_text, "no_answer": weak,
+                                                             "passages": [p.model_dump() for p in passages]})}
+            await asyncio.sleep(0)
+            result = await run_in_threadpool(engine.finish, request, query_text, passages, weak, timings, index)
+            yield {"event": "answer", "data": result.model_dump_json()}
+            yield {"event": "done", "data": "{}"}
+
+        return EventSourceResponse(events())
+
+    @app.get("/api/v1/health", response_model=Health)
+    def health() -> Health:
+        return engine_().health()
+
+    @app.get("/api/v1/documents", response_model=DocumentList)
+    def documents() -> DocumentList:
+        return DocumentList(documents=engine_().documents())
+
+    @app.get("/api/v1/documents/{doc_id}", response_model=DocumentDetail, responses={404: {"description": "Unknown doc_id"}})
+    def document(doc_id: str) -> DocumentDetail:
+        found = engine_().document(doc_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"doc_id: no document {doc_id!r} in the index")
+        return found
+
+    @app.post("/api/v1/feedback", response_model=FeedbackRow, status_code=201)
+    def add_feedback(item: FeedbackIn) -> FeedbackRow:
+        row_id = app.state.feedback.add(item.question, item.rating, item.passage_ids, item.answer, item.comment)
+        return next(FeedbackRow(**row) for row in app.state.feedback.all() if row["id"] == row_id)
+
+    @app.get("/api/v1/feedback", response_model=FeedbackList)
+    def list_feedback() -> FeedbackList:
+        return FeedbackList(feedback=[FeedbackRow(**row) for row in app.state.feedback.all()])
+
+    @app.post("/api/v1/admin/reload", response_model=ReloadOut, responses={401: {}, 403: {}})
+    def reload(x_admin_token: str | None = Header(None, description="Must equal RAG_ADMIN_TOKEN.")) -> ReloadOut:
+        configured = settings.admin_token
+        if not configured:
+            raise HTTPException(status_code=403, detail="reload is disabled: set RAG_ADMIN_TOKEN to enable it")
+        if not x_admin_token or not hmac.compare_digest(x_admin_token, configured):
+            raise HTTPException(status_code=401, detail="x-admin-token: missing or wrong")
+        index = engine_().reload()
+        return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.get("built_at", ""))
+
+    if WEB_DIR.is_dir():
+        @app.get("/", include_in_schema=False)
+        def home() -> FileResponse:
+            return FileResponse(WEB_DIR / "index.html")
+
+        app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    return app

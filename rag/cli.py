@@ -1,0 +1,176 @@
+"""The `rag` command: index, ask, serve, eval. Every command takes --docs and --index."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rag.offline import enforce_offline
+
+enforce_offline()
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Evidence-aware health Q&A over a folder of documents.")
+console = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+DocsOpt = Annotated[Path | None, typer.Option("--docs", help="Document folder [env RAG_DOCS_DIR, default seeds/].")]
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder [env RAG_INDEX_DIR, default index/].")]
+
+
+def _settings(docs: Path | None, index: Path | None):
+    from pydantic import ValidationError
+
+    from rag.settings import get_settings
+
+    try:
+        return get_settings(docs_dir=docs, index_dir=index)
+    except ValidationError as exc:
+        err.print(f"[red]error:[/red] bad setting: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def run_build(settings) -> None:
+    """Build with a progress bar and a one-line summary; shared by `index` and `serve`."""
+    from rag.embedding import Embedder
+    from rag.index import IndexError_, build_index
+
+    if not settings.docs_dir.is_dir():
+        _fail(f"document folder {settings.docs_dir} does not exist (use --docs DIR)")
+    started = time.perf_counter()
+    embedder = Embedder(settings)
+    with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("embedding", total=0)
+        try:
+            result = build_index(settings, embedder,
+                                 on_embed_start=lambda n: progress.update(task, total=n),
+                                 on_embedded=lambda n: progress.advance(task, n))
+        except (IndexError_, FileNotFoundError) as exc:
+            _fail(str(exc))
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    state = "unchanged" if result.unchanged else f"{result.embedded} embedded, {result.reused} reused"
+    console.print(f"indexed {result.documents} documents, {result.chunks} chunks ({state}) in "
+                  f"{time.perf_counter() - started:.1f} s → {result.folder}")
+    if result.documents == 0:
+        _fail(f"no readable documents in {settings.docs_dir}")
+
+
+@app.command()
+def index(docs: DocsOpt = None, index: IndexOpt = None,
+          check: Annotated[bool, typer.Option("--check", help="Verify the index against its manifest and the documents.")] = False) -> None:
+    """(Re)build the index from the document folder; only new or changed documents are embedded.
+
+    Example: rag index --docs seeds --index index
+    """
+    settings = _settings(docs, index)
+    if check:
+        from rag.verify import check_index
+
+        problems = check_index(settings)
+        for problem in problems:
+            err.print(f"[red]problem:[/red] {problem}")
+        if problems:
+            raise typer.Exit(1)
+        console.print("index OK: checksums match and every document is current")
+        return
+    run_build(settings)
+
+
+@app.command()
+def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
+        docs: DocsOpt = None, index: IndexOpt = None,
+        top_k: Annotated[int, typer.Option("--top-k", "-k", help="Passages to show (1–50).")] = 5,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON response.")] = False,
+        follow_up_of: Annotated[list[str] | None, typer.Option("--after", help="An earlier question of this conversation (repeatable).")] = None) -> None:
+    """Answer a question with ranked passages, their sources, offsets and caveats.
+
+    Example: rag ask "Can I take low-dose naltrexone with opioid painkillers?"
+    """
+    from pydantic import ValidationError
+
+    from rag.engine import Engine
+    from rag.index import IndexError_
+    from rag.schema import QueryRequest
+
+    settings = _settings(docs, index)
+    try:
+        request = QueryRequest(question=question, top_k=top_k,
+                               history=[{"role": "user", "content": q} for q in (follow_up_of or [])])
+    except ValidationError as exc:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), code=2)
+    engine = Engine(settings)
+    try:
+        result = engine.query(request)
+    except IndexError_ as exc:
+        _fail(str(exc))
+    if as_json:
+        print(result.model_dump_json(indent=2))
+        return
+    from rag.render import print_result
+
+    print_result(console, result)
+
+
+@app.command()
+def serve(docs: DocsOpt = None, index: IndexOpt = None,
+          host: Annotated[str | None, typer.Option(help="Address to bind [default 127.0.0.1].")] = None,
+          port: Annotated[int | None, typer.Option(help="Port [default 8000].")] = None) -> None:
+    """Serve the JSON API and the web chat; builds the index first when there is none.
+
+    Example: rag serve --port 8000
+    """
+    import uvicorn
+
+    from rag.api import create_app
+    from rag.engine import Engine
+    from rag.index import IndexError_, current_folder
+
+    settings = _settings(docs, index)
+    if not current_folder(settings.index_dir).exists():
+        err.print(f"no index in {settings.index_dir}: building it from {settings.docs_dir} first")
+        run_build(settings)
+    engine = Engine(settings)
+    try:
+        engine.ensure_index(build_if_missing=False)
+    except IndexError_ as exc:
+        _fail(str(exc))
+    uvicorn.run(create_app(settings, engine), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@app.command(name="eval")
+def evaluate(dataset: Annotated[Path, typer.Argument(help="BEIR-layout folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.")],
+             index: IndexOpt = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+             limit: Annotated[int | None, typer.Option(help="Score only the first N queries.")] = None) -> None:
+    """Score dense, BM25 and hybrid retrieval on a BEIR-layout dataset.
+
+    Example: rag eval ../shared/benchmarks/pubmedqa-l
+    """
+    from rag.evaluate import EvalError, evaluate_dataset, print_table
+
+    settings = _settings(None, index)
+    try:
+        report = evaluate_dataset(dataset, settings, limit=limit, progress_console=err)
+    except EvalError as exc:
+        _fail(str(exc), code=2)
+    if as_json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_table(console, report)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,172 @@
+"""The query pipeline shared by the CLI and the API: follow-up → embed → hybrid search → caveats → answer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict
+
+from rag.answer import compose_answer
+from rag.caveats import answer_caveats
+from rag.followup import resolve_followup
+from rag.index import IndexError_, LoadedIndex, build_index, load_index
+from rag.retrieval import Hit, search, term_coverage
+from rag.schema import (
+    AnswerOut,
+    CaveatOut,
+    CitationCountsOut,
+    DocumentDetail,
+    DocumentSummary,
+    Health,
+    PassageOut,
+    QueryRequest,
+    QueryResponse,
+    Source,
+    Timings,
+)
+from rag.settings import Settings
+from rag.types import Caveat, Document
+
+
+def caveat_out(caveat: Caveat) -> CaveatOut:
+    return CaveatOut(**asdict(caveat))
+
+
+class Engine:
+    """Holds the model and the current index; `reload` swaps a new index in without disturbing queries."""
+
+    def __init__(self, settings: Settings, embedder=None) -> None:
+        from rag.embedding import Embedder
+
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings)
+        self._index: LoadedIndex | None = None
+        self._swap = threading.Lock()
+
+    @property
+    def index(self) -> LoadedIndex:
+        if self._index is None:
+            self._index = load_index(self.settings, self.embedder.dimensions)
+        return self._index
+
+    def reload(self) -> LoadedIndex:
+        """Load the current build and swap it in; queries in flight keep the index they started with."""
+        with self._swap:
+            fresh = load_index(self.settings, self.embedder.dimensions)
+            self._index = fresh
+            return fresh
+
+    def ensure_index(self, build_if_missing: bool = True) -> LoadedIndex:
+        try:
+            return self.index
+        except IndexError_:
+            if not build_if_missing:
+                raise
+            build_index(self.settings, self.embedder)
+            return self.reload()
+
+    # -- queries -----------------------------------------------------------------
+    def retrieve(self, request: QueryRequest) -> tuple[LoadedIndex, str, list[Hit], bool, dict[str, float]]:
+        started = time.perf_counter()
+        index = self.index
+        history = [(turn.role, turn.content) for turn in request.history]
+        query = resolve_followup(request.question, history)
+        vector = self.embedder.encode_query(query)
+        embedded = time.perf_counter()
+        hits = search(index, vector, query, self.settings, request.top_k)
+        searched = time.perf_counter()
+        weak = self._is_weak(index, request.question, query, hits)
+        timings = {"embed": (embedded - started) * 1000, "search": (searched - embedded) * 1000, "started": started}
+        return index, query, hits, weak, timings
+
+    def _is_weak(self, index: LoadedIndex, question: str, query: str, hits: list[Hit]) -> bool:
+        """Not covered: the best passage is far in meaning and shares too few of the question's words."""
+        if not hits:
+            return True
+        best_dense = max(h.dense for h in hits)
+        best_cover = max(term_coverage(query, index.chunks[h.chunk_id].text) for h in hits[:5])
+        if best_dense < self.settings.no_answer_dense_threshold and best_cover < self.settings.no_answer_lexical_threshold:
+            return True
+        return best_dense < self.settings.no_answer_dense_threshold * 0.6
+
+    def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[PassageOut]:
+        out = []
+        for rank, hit in enumerate(hits, start=1):
+            chunk = index.chunks[hit.chunk_id]
+            document = index.documents[chunk.doc_id]
+            out.append(
+                PassageOut(
+                    rank=rank,
+                    score=round(max(0.0, hit.dense), 4),
+                    text=chunk.text,
+                    source=Source(doc_id=document.doc_id, title=document.title, path=document.path,
+                                  url=document.url, start=chunk.start, end=chunk.end),
+                    heading=chunk.heading,
+                    evidence_level=chunk.evidence_level,
+                    caveats=[caveat_out(c) for c in chunk.caveats],
+                )
+            )
+        return out
+
+    def query(self, request: QueryRequest) -> QueryResponse:
+        index, query, hits, weak, timings = self.retrieve(request)
+        passages = self.passages(index, hits)
+        return self.finish(request, query, passages, weak, timings, index)
+
+    def finish(self, request: QueryRequest, query: str, passages: list[PassageOut], weak: bool,
+               timings: dict[str, float], index: LoadedIndex) -> QueryResponse:
+        answer = None
+        if not weak:
+            text, citations = compose_answer(
+                query,
+                [(p.rank, p.text, [c.quote for c in p.caveats if c.severity == "high" and c.quote]) for p in passages],
+                self.settings,
+            )
+            if text:
+                answer = AnswerOut(text=text, citations=citations)
+            else:
+                weak = True
+        cited = [p for p in passages if answer and p.rank in answer.citations] or passages
+        caveats = answer_caveats(
+            [[Caveat(**c.model_dump()) for c in p.caveats] for p in cited],
+            [p.source.doc_id for p in cited],
+            weak,
+        )
+        total = (time.perf_counter() - timings["started"]) * 1000
+        return QueryResponse(
+            question=request.question,
+            retrieval_query=query,
+            no_answer=weak,
+            answer=answer,
+            passages=passages,
+            caveats=[caveat_out(c) for c in caveats],
+            disclaimer=self.settings.disclaimer,
+            timings_ms=Timings(embed=round(timings["embed"], 3), search=round(timings["search"], 3), total=round(total, 3)),
+        )
+
+    # -- documents -----------------------------------------------------------------
+    def _summary(self, document: Document, index: LoadedIndex, detail: bool = False):
+        fields = dict(
+            doc_id=document.doc_id, title=document.title, path=document.path, url=document.url, urls=document.urls,
+            chars=len(document.text), chunks=len(index.chunks_by_doc.get(document.doc_id, [])),
+            evidence_level=document.evidence_level, caveats=[caveat_out(c) for c in document.caveats],
+            citations=CitationCountsOut(**asdict(document.citations)),
+        )
+        if detail:
+            return DocumentDetail(**fields, text=document.text, content_hash=document.content_hash)
+        return DocumentSummary(**fields)
+
+    def documents(self) -> list[DocumentSummary]:
+        index = self.index
+        return [self._summary(d, index) for d in index.documents.values()]
+
+    def document(self, doc_id: str) -> DocumentDetail | None:
+        index = self.index
+        document = index.documents.get(doc_id)
+        return self._summary(document, index, detail=True) if document else None
+
+    def health(self) -> Health:
+        index = self.index
+        return Health(status="ok", model=self.settings.model_name, dimensions=self.embedder.dimensions,
+                      documents=len(index.documents), chunks=len(index.chunks),
+                      built_at=index.manifest.get("built_at", ""), index_folder=str(index.folder))

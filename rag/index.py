@@ -1,0 +1,325 @@
+"""Build, persist, verify and load the index; builds are written aside and swapped in atomically.
+
+Layout: `index/current` is a symlink to `index/builds/<id>/`, which holds manifest.json,
+documents.json, chunks.json, vectors.npy, faiss.index and bm25/. Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from rag.caveats import annotate
+from rag.chunking import Chunker
+from rag.ingest import ingest_folder
+from rag.lexical import LexicalIndex
+from rag.offline import cl100k
+from rag.settings import Settings
+from rag.types import Chunk, Document, chunk_from_dict, document_from_dict, to_dict
+
+FORMAT_VERSION = 1
+CHUNKER_VERSION = 1
+KEEP_BUILDS = 2
+
+
+class IndexError_(RuntimeError):
+    """The index is missing, stale or damaged; the message says what to run."""
+
+
+def chunker_settings(settings: Settings) -> dict[str, int]:
+    return {
+        "version": CHUNKER_VERSION,
+        "max_tokens": settings.chunk_max_tokens,
+        "min_tokens": settings.chunk_min_tokens,
+        "overlap_sentences": settings.chunk_overlap_sentences,
+        "model_window": settings.model_window,
+    }
+
+
+def make_chunker(settings: Settings, count_model_tokens: Callable[[str], int] | None) -> Chunker:
+    encoding = cl100k()
+    return Chunker(
+        count_tokens=lambda text: len(encoding.encode(text, disallowed_special=())),
+        max_tokens=settings.chunk_max_tokens,
+        min_tokens=settings.chunk_min_tokens,
+        overlap_sentences=settings.chunk_overlap_sentences,
+        count_model_tokens=count_model_tokens,
+        model_window=settings.model_window,
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json")
+
+
+def make_faiss(vectors: np.ndarray, settings: Settings) -> faiss.Index:
+    """Exact inner product below the threshold; HNSW above it (recall measured in benchmarks/)."""
+    dims = vectors.shape[1]
+    if len(vectors) > settings.approximate_above:
+        index = faiss.IndexHNSWFlat(dims, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(dims)
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+@dataclass
+class LoadedIndex:
+    """Everything a query needs, loaded once and swapped as a whole."""
+
+    folder: Path
+    manifest: dict
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    faiss_index: faiss.Index
+    lexical: LexicalIndex
+    chunks_by_doc: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for chunk_id, chunk in enumerate(self.chunks):
+            self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk_id)
+
+
+@dataclass
+class BuildResult:
+    folder: Path
+    documents: int
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    warnings: list[str]
+    unchanged: bool = False
+
+
+def current_folder(index_dir: Path) -> Path:
+    return index_dir / "current"
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexError_(f"another `rag index` is already building into {index_dir}") from None
+        yield
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / "manifest.json"
+    if not path.exists():
+        raise IndexError_(f"no index at {folder.parent} — run `rag index` to build it")
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise IndexError_(f"index manifest {path} is unreadable ({exc}) — run `rag index` to rebuild") from None
+
+
+def check_compatible(manifest: dict, settings: Settings, dimensions: int | None = None) -> None:
+    """Refuse an index built by another model or chunker; mixing them gives wrong results."""
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexError_("index format is from another version — run `rag index` to rebuild it")
+    if manifest.get("model") != settings.model_name:
+        raise IndexError_(
+            f"index was built with model {manifest.get('model')!r}, this engine uses {settings.model_name!r} "
+            "— run `rag index` to rebuild it"
+        )
+    if dimensions is not None and manifest.get("dimensions") != dimensions:
+        raise IndexError_("index vectors have other dimensions than the model — run `rag index` to rebuild it")
+    if manifest.get("chunker") != chunker_settings(settings):
+        raise IndexError_(
+            f"index was built with chunker settings {manifest.get('chunker')}, these are "
+            f"{chunker_settings(settings)} — run `rag index` to rebuild it"
+        )
+
+
+def verify_files(folder: Path, manifest: dict) -> list[str]:
+    """Names of files whose checksum no longer matches the manifest (missing counts too)."""
+    bad = []
+    for name, digest in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.exists() or _sha256(path) != digest:
+            bad.append(name)
+    return bad
+
+
+def load_index(settings: Settings, dimensions: int | None = None, verify: bool = True) -> LoadedIndex:
+    folder = current_folder(settings.index_dir)
+    if not folder.exists():
+        raise IndexError_(f"no index in {settings.index_dir} — run `rag index` to build it")
+    folder = folder.resolve()
+    manifest = read_manifest(folder)
+    check_compatible(manifest, settings, dimensions)
+    if verify:
+        bad = verify_files(folder, manifest)
+        if bad:
+            raise IndexError_(f"index files {', '.join(bad)} in {folder} are damaged — run `rag index` to rebuild")
+    try:
+        documents = [document_from_dict(d) for d in json.loads((folder / "documents.json").read_text())]
+        chunks = [chunk_from_dict(c) for c in json.loads((folder / "chunks.json").read_text())]
+        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+        faiss_index = faiss.read_index(str(folder / "faiss.index"))
+        lexical = LexicalIndex.load(folder / "bm25", len(chunks))
+    except Exception as exc:  # any damage reads as one clear message
+        raise IndexError_(f"index in {folder} could not be read ({exc}) — run `rag index` to rebuild") from None
+    if len(vectors) != len(chunks) or faiss_index.ntotal != len(chunks):
+        raise IndexError_(f"index in {folder} is inconsistent — run `rag index` to rebuild")
+    return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical)
+
+
+def _previous_vectors(settings: Settings) -> dict[tuple[str, int, int, str], np.ndarray]:
+    """Vectors of the current build keyed by (doc hash, start, end, text hash) for reuse."""
+    try:
+        old = load_index(settings, verify=True)
+    except IndexError_:
+        return {}
+    by_id = {d.doc_id: d.content_hash for d in old.documents.values()}
+    reuse = {}
+    for chunk_id, chunk in enumerate(old.chunks):
+        key = (by_id[chunk.doc_id], chunk.start, chunk.end, hashlib.sha1(chunk.text.encode()).hexdigest())
+        reuse[key] = old.vectors[chunk_id]
+    return reuse
+
+
+def build_index(
+    settings: Settings,
+    embedder,
+    on_embed_start: Callable[[int], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+) -> BuildResult:
+    """Ingest, chunk, caveat and embed `docs_dir`; only new or changed chunks are embedded."""
+    started = time.perf_counter()
+    with build_lock(settings.index_dir):
+        report = ingest_folder(settings.docs_dir, settings)
+        chunker = make_chunker(settings, embedder.count_tokens)
+        documents: list[Document] = []
+        chunks: list[Chunk] = []
+        for document in report.documents:
+            doc_chunks = chunker.chunk_document(document)
+            document, doc_chunks = annotate(document, doc_chunks)
+            documents.append(document)
+            chunks.extend(doc_chunks)
+
+        previous = _previous_vectors(settings)
+        old_manifest = None
+        if previous:
+            old_manifest = read_manifest(current_folder(settings.index_dir).resolve())
+        doc_hash = {d.doc_id: d.content_hash for d in documents}
+        keys = [(doc_hash[c.doc_id], c.start, c.end, hashlib.sha1(c.text.encode()).hexdigest()) for c in chunks]
+        missing = [i for i, key in enumerate(keys) if key not in previous]
+        vectors = np.zeros((len(chunks), embedder.dimensions), dtype=np.float32)
+        for i, key in enumerate(keys):
+            if key in previous:
+                vectors[i] = previous[key]
+        if on_embed_start:
+            on_embed_start(len(missing))
+        if missing:
+            vectors[missing] = embedder.encode([chunks[i].text for i in missing], progress=on_embedded)
+
+        doc_entries = {d.doc_id: {"hash": d.content_hash, "path": d.path} for d in documents}
+        if (
+            old_manifest
+            and not missing
+            and old_manifest.get("documents") == doc_entries
+            and old_manifest.get("counts", {}).get("chunks") == len(chunks)
+            and old_manifest.get("caveats_version") == _caveats_version()
+        ):
+            return BuildResult(current_folder(settings.index_dir).resolve(), len(documents), len(chunks), 0,
+                               len(chunks), time.perf_counter() - started, report.warnings, unchanged=True)
+
+        builds = settings.index_dir / "builds"
+        builds.mkdir(parents=True, exist_ok=True)
+        _remove_stale(builds)
+        staging = builds / f"tmp-{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+        (staging / "documents.json").write_text(json.dumps([to_dict(d) for d in documents], ensure_ascii=False))
+        (staging / "chunks.json").write_text(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
+        np.save(staging / "vectors.npy", vectors, allow_pickle=False)
+        faiss.write_index(make_faiss(vectors, settings), str(staging / "faiss.index"))
+        LexicalIndex.build([_lexical_text(c, documents) for c in chunks]).save(staging / "bm25")
+        seconds = time.perf_counter() - started
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "model": settings.model_name,
+            "dimensions": embedder.dimensions,
+            "chunker": chunker_settings(settings),
+            "caveats_version": _caveats_version(),
+            "faiss": "hnsw" if len(chunks) > settings.approximate_above else "flat_ip",
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "build_seconds": round(seconds, 3),
+            "docs_dir": str(settings.docs_dir),
+            "counts": {"documents": len(documents), "chunks": len(chunks), "embedded": len(missing)},
+            "documents": doc_entries,
+            "files": {str(p.relative_to(staging)): _sha256(p) for p in _files(staging)},
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        _fsync_tree(staging)
+        final = builds / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+        os.rename(staging, final)
+        swap_current(settings.index_dir, final)
+        _prune(builds, keep=final)
+        return BuildResult(final, len(documents), len(chunks), len(missing), len(chunks) - len(missing),
+                           seconds, report.warnings)
+
+
+def _lexical_text(chunk: Chunk, documents: list[Document]) -> str:
+    return chunk.text
+
+
+def _caveats_version() -> int:
+    from rag.caveats import CAVEATS_VERSION
+
+    return CAVEATS_VERSION
+
+
+def swap_current(index_dir: Path, target: Path) -> None:
+    """Point `current` at a finished build in one rename, so readers see old or new, never half."""
+    link = current_folder(index_dir)
+    tmp = index_dir / f".current-{uuid.uuid4().hex[:6]}"
+    os.symlink(os.path.relpath(target, index_dir), tmp)
+    os.replace(tmp, link)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in _files(folder) + [folder / "manifest.json"]:
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _remove_stale(builds: Path) -> None:
+    for path in builds.glob("tmp-*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    finished = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.startswith("tmp-"))
+    for path in finished[:-KEEP_BUILDS]:
+        if path != keep:
+            shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,83 @@
+"""Read a folder of documents into cleaned `Document`s, skipping bad files with a named warning."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.cleaning import clean_text, derive_title, find_urls, html_to_text
+from rag.settings import Settings
+from rag.types import Document
+
+
+@dataclass
+class IngestReport:
+    documents: list[Document] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_document(path: Path, settings: Settings) -> Document:
+    """Read one file; raises ValueError with a reason a person can act on."""
+    size = path.stat().st_size
+    if size > settings.max_doc_bytes:
+        raise ValueError(f"{size:,} bytes is over the {settings.max_doc_bytes:,}-byte limit (RAG_MAX_DOC_BYTES)")
+    raw_bytes = path.read_bytes()
+    if b"\x00" in raw_bytes[:8192]:
+        raise ValueError("looks like a binary file")
+    try:
+        raw = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"is not UTF-8 text (byte {exc.start}); convert it to UTF-8") from None
+    html_title = ""
+    if path.suffix.lower() in {".html", ".htm"}:
+        raw, html_title = html_to_text(raw)
+    text = clean_text(raw)
+    if not text.strip():
+        raise ValueError("is empty after cleaning")
+    urls = find_urls(text)
+    return Document(
+        doc_id=path.stem,
+        path=_display_path(path),
+        title=html_title or derive_title(text, path.stem),
+        text=text,
+        content_hash=content_hash(text),
+        url=urls[0] if urls else None,
+        urls=urls,
+    )
+
+
+def ingest_folder(folder: Path, settings: Settings) -> IngestReport:
+    """All readable documents of a folder (not recursive), sorted by name for stable ids."""
+    report = IngestReport()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"document folder {folder} does not exist")
+    seen: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if path.suffix.lower() not in settings.extensions:
+            report.warnings.append(f"skipped {path.name}: file type {path.suffix or '(none)'} is not indexed")
+            continue
+        if path.stem in seen:
+            report.warnings.append(f"skipped {path.name}: doc_id {path.stem} already taken by {seen[path.stem].name}")
+            continue
+        try:
+            document = read_document(path, settings)
+        except (OSError, ValueError) as exc:
+            report.warnings.append(f"skipped {path.name}: {exc}")
+            continue
+        seen[path.stem] = path
+        report.documents.append(document)
+    return report

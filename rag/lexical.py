@@ -1,0 +1,52 @@
+"""BM25 over chunk text through bm25s, saved pickle-free beside the vectors."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+logging.getLogger("bm25s").setLevel(logging.ERROR)
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]):
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, show_progress=False)
+
+
+class LexicalIndex:
+    """A thin wrapper so the rest of the engine never touches bm25s' token ids."""
+
+    def __init__(self, retriever: bm25s.BM25, size: int) -> None:
+        self.retriever = retriever
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        retriever.index(tokenize(texts or [""]), show_progress=False)
+        return cls(retriever, len(texts))
+
+    def save(self, folder: Path) -> None:
+        self.retriever.save(str(folder))
+
+    @classmethod
+    def load(cls, folder: Path, size: int) -> LexicalIndex:
+        return cls(bm25s.BM25.load(str(folder), load_corpus=False), size)
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Chunk ids and BM25 scores, best first; empty when no query term is in the vocabulary."""
+        k = min(k, self.size)
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
+        vocab = self.retriever.vocab_dict
+        known = [t for t in tokens[0] if t in vocab]
+        if not known:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids, scores = self.retriever.retrieve([known], k=k, show_progress=False, n_threads=1)
+        keep = scores[0] > 0
+        return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)

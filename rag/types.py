@@ -1,0 +1,89 @@
+"""Typed records passed between pipeline stages; offsets are kept from ingestion onwards."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """One reason to be careful, with the exact text that triggered it when it comes from text."""
+
+    code: str
+    label: str
+    severity: str
+    detail: str
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class CitationCounts:
+    traceable: int = 0
+    untraceable: int = 0
+    untraceable_examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """A cleaned document; every offset in the system indexes `text`."""
+
+    doc_id: str
+    path: str
+    title: str
+    text: str
+    content_hash: str
+    url: str | None = None
+    urls: list[str] = field(default_factory=list)
+    caveats: list[Caveat] = field(default_factory=list)
+    evidence_level: str = "none_stated"
+    citations: CitationCounts = field(default_factory=CitationCounts)
+
+
+@dataclass
+class Chunk:
+    """A contiguous span of a document: `document.text[start:end] == text`."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    heading: str | None = None
+    caveats: list[Caveat] = field(default_factory=list)
+    evidence_level: str = "none_stated"
+
+
+@dataclass
+class Passage:
+    """A chunk as returned for one question."""
+
+    rank: int
+    score: float
+    chunk_id: int
+    chunk: Chunk
+    document: Document
+    dense_score: float = 0.0
+    caveats: list[Caveat] = field(default_factory=list)
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    return asdict(record)
+
+
+def caveat_from_dict(data: dict[str, Any]) -> Caveat:
+    return Caveat(**data)
+
+
+def document_from_dict(data: dict[str, Any]) -> Document:
+    data = dict(data)
+    data["caveats"] = [caveat_from_dict(c) for c in data.get("caveats", [])]
+    data["citations"] = CitationCounts(**data.get("citations", {}))
+    return Document(**data)
+
+
+def chunk_from_dict(data: dict[str, Any]) -> Chunk:
+    data = dict(data)
+    data["caveats"] = [caveat_from_dict(c) for c in data.get("caveats", [])]
+    return Chunk(**data)

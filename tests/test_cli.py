@@ -1,0 +1,46 @@
+"""The `rag` command driven as a user would, in subprocesses."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SEEDS
+
+RAG = [sys.executable, "-m", "rag.cli"]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([*RAG, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_index_then_ask_then_check(tmp_path):
+    index = str(tmp_path / "idx")
+    built = run("index", "--docs", str(SEEDS), "--index", index)
+    assert built.returncode == 0, built.stderr
+    assert "indexed 5 documents" in built.stdout and "chunks" in built.stdout
+    asked = run("ask", "Can I take low-dose naltrexone with opioid painkillers?", "--docs", str(SEEDS), "--index", index, "--json")
+    assert asked.returncode == 0, asked.stderr
+    body = json.loads(asked.stdout)
+    assert body["passages"][0]["source"]["doc_id"].startswith("003")
+    text = run("ask", "Does metformin help multiple sclerosis?", "--docs", str(SEEDS), "--index", index)
+    assert text.returncode == 0 and "001_4e6ef7f32345a2ce" in text.stdout and "chars" in text.stdout
+    check = run("index", "--check", "--docs", str(SEEDS), "--index", index)
+    assert check.returncode == 0, check.stderr
+
+
+def test_ask_without_index_says_what_to_run(tmp_path):
+    result = run("ask", "metformin", "--index", str(tmp_path / "none"))
+    assert result.returncode != 0 and "rag index" in result.stderr
+
+
+def test_ask_rejects_empty_question(tmp_path):
+    result = run("ask", "   ", "--index", str(tmp_path / "none"))
+    assert result.returncode == 2 and "question" in result.stderr
+
+
+def test_index_of_missing_folder_fails_clearly(tmp_path):
+    result = run("index", "--docs", str(tmp_path / "nope"), "--index", str(tmp_path / "idx"))
+    assert result.returncode != 0 and "does not exist" in result.stderr
