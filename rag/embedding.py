@@ -1,10 +1,14 @@
-"""all-MiniLM-L6-v2 from the installed package: normalised, batched, with a query cache."""
+"""all-MiniLM-L6-v2 from the installed package: normalised, batched, with a query cache.
+
+The tokenizer loads at once (the chunker needs it); the model loads on first encode, so a
+rebuild with nothing to embed never pays for it.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -13,41 +17,64 @@ from rag.settings import Settings
 
 enforce_offline()
 
+DIMENSIONS = 384
+
 
 class Embedder:
-    """Loads the model once per process; `encode_query` is cached and thread-safe."""
+    """One per process; `encode_query` is cached and thread-safe."""
 
     def __init__(self, settings: Settings) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
+        from tokenizers import Tokenizer
 
-        torch.set_num_threads(max(1, settings.torch_threads))
         self.settings = settings
         self.name = settings.model_name
-        self.model = SentenceTransformer(str(model_path()), device="cpu", local_files_only=True)
-        self.model.eval()
-        self.dimensions = int(self.model.get_embedding_dimension())
-        self.window = int(self.model.max_seq_length)
+        self.dimensions = DIMENSIONS
+        self.window = settings.model_window
+        self.tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self._model = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
+    @property
+    def model(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    import torch
+                    from sentence_transformers import SentenceTransformer
+
+                    torch.set_num_threads(max(1, self.settings.torch_threads))
+                    model = SentenceTransformer(str(model_path()), device="cpu", local_files_only=True)
+                    model.eval()
+                    assert model.get_embedding_dimension() == self.dimensions
+                    self.window = int(model.max_seq_length)
+                    self._model = model
+        return self._model
+
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees, [CLS] and [SEP] included."""
-        return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+        return len(self.tokenizer.encode(text).ids)
 
-    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Normalised float32 vectors, batched; `progress` is told how many texts each batch held."""
-        size = self.settings.embed_batch_size
-        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for begin in range(0, len(texts), size):
-            batch = list(texts[begin : begin + size])
-            with self._lock:
-                out[begin : begin + len(batch)] = self.model.encode(
-                    batch, batch_size=size, normalize_embeddings=True, convert_to_numpy=True
-                )
-            if progress:
-                progress(len(batch))
-        return out
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised float32 vectors, batched."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        import torch
+
+        model = self.model
+        bulk = len(texts) > 1
+        with self._lock:
+            if bulk:
+                torch.set_num_threads(max(1, self.settings.index_threads))
+            try:
+                vectors = model.encode(list(texts), batch_size=self.settings.embed_batch_size,
+                                       normalize_embeddings=True, convert_to_numpy=True)
+            finally:
+                if bulk:
+                    torch.set_num_threads(max(1, self.settings.torch_threads))
+        return vectors.astype(np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
         """One question's vector; repeated questions skip the model."""
@@ -56,8 +83,9 @@ class Embedder:
             if cached is not None:
                 self._cache.move_to_end(text)
                 return cached
-            vector = self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].astype(np.float32)
+        vector = self.encode([text])[0]
+        with self._lock:
             self._cache[text] = vector
             if len(self._cache) > self.settings.query_cache_size:
                 self._cache.popitem(last=False)
-            return vector
+        return vector

@@ -70,7 +70,8 @@ class Engine:
         started = time.perf_counter()
         index = self.index
         history = [(turn.role, turn.content) for turn in request.history]
-        query = resolve_followup(request.question, history)
+        query = resolve_followup(request.question, history,
+                                 lambda word: index.lexical.document_share(word) < self.settings.topic_max_share)
         vector = self.embedder.encode_query(query)
         embedded = time.perf_counter()
         hits = search(index, vector, query, self.settings, request.top_k)

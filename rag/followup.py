@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 _ANAPHORA = re.compile(
@@ -34,14 +35,26 @@ def is_elliptical(question: str) -> bool:
     return len(content_words(question)) <= 3 or bool(_ANAPHORA.search(question))
 
 
-def resolve_followup(question: str, history: list[tuple[str, str]]) -> str:
-    """The text to retrieve with: the question, plus the last user turn's topic when the question is elliptical."""
+def topic_words(text: str, is_specific: Callable[[str], bool] | None = None) -> list[str]:
+    """Words naming what a turn is about: content words, minus those common to most of the collection."""
+    words = list(dict.fromkeys(content_words(text)))
+    specific = [w for w in words if is_specific is None or is_specific(w)]
+    return specific or words
+
+
+def resolve_followup(question: str, history: list[tuple[str, str]],
+                     is_specific: Callable[[str], bool] | None = None) -> str:
+    """The text to retrieve with: the question, plus the topic of the latest user turn that has one.
+
+    `is_specific` tells a topical word ("naltrexone") from one the whole collection shares ("MS").
+    """
     if not history or not is_elliptical(question):
         return question
-    previous = [content for role, content in history if role == "user" and content.strip()]
-    if not previous:
-        return question
-    topic = previous[-1]
-    if len(content_words(topic)) <= 2 and len(previous) > 1:
-        topic = previous[-2] + " " + topic
-    return f"{question} {topic}"
+    own = set(content_words(question))
+    for role, content in reversed(history):
+        if role != "user" or not content.strip():
+            continue
+        topic = [w for w in topic_words(content, is_specific) if w not in own]
+        if topic:
+            return f"{question} {' '.join(topic)}"
+    return question

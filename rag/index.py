@@ -22,15 +22,16 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from rag.caveats import annotate
+from rag.caveats import CAVEATS_VERSION, annotate
 from rag.chunking import Chunker
+from rag.embedding_cache import EmbeddingCache
 from rag.ingest import ingest_folder
 from rag.lexical import LexicalIndex
 from rag.offline import cl100k
 from rag.settings import Settings
 from rag.types import Chunk, Document, chunk_from_dict, document_from_dict, to_dict
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CHUNKER_VERSION = 1
 KEEP_BUILDS = 2
 
@@ -98,11 +99,18 @@ class LoadedIndex:
     vectors: np.ndarray
     faiss_index: faiss.Index
     lexical: LexicalIndex
+    title_vectors: np.ndarray
+    title_lexical: LexicalIndex
     chunks_by_doc: dict[str, list[int]] = field(default_factory=dict)
+    doc_order: list[str] = field(default_factory=list)
+    chunk_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __post_init__(self) -> None:
+        self.doc_order = list(self.documents)
+        position = {doc_id: i for i, doc_id in enumerate(self.doc_order)}
         for chunk_id, chunk in enumerate(self.chunks):
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk_id)
+        self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
 
 
 @dataclass
@@ -187,25 +195,39 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
         faiss_index = faiss.read_index(str(folder / "faiss.index"))
         lexical = LexicalIndex.load(folder / "bm25", len(chunks))
+        title_vectors = np.load(folder / "title_vectors.npy", allow_pickle=False)
+        title_lexical = LexicalIndex.load(folder / "bm25_title", len(documents))
     except Exception as exc:  # any damage reads as one clear message
         raise IndexError_(f"index in {folder} could not be read ({exc}) — run `rag index` to rebuild") from None
     if len(vectors) != len(chunks) or faiss_index.ntotal != len(chunks):
         raise IndexError_(f"index in {folder} is inconsistent — run `rag index` to rebuild")
-    return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical)
+    if len(title_vectors) != len(documents):
+        raise IndexError_(f"index in {folder} is inconsistent — run `rag index` to rebuild")
+    return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical,
+                       title_vectors, title_lexical)
 
 
-def _previous_vectors(settings: Settings) -> dict[tuple[str, int, int, str], np.ndarray]:
-    """Vectors of the current build keyed by (doc hash, start, end, text hash) for reuse."""
+def _current_manifest(settings: Settings) -> dict | None:
+    folder = current_folder(settings.index_dir)
     try:
-        old = load_index(settings, verify=True)
+        return read_manifest(folder.resolve()) if folder.exists() else None
     except IndexError_:
-        return {}
-    by_id = {d.doc_id: d.content_hash for d in old.documents.values()}
-    reuse = {}
-    for chunk_id, chunk in enumerate(old.chunks):
-        key = (by_id[chunk.doc_id], chunk.start, chunk.end, hashlib.sha1(chunk.text.encode()).hexdigest())
-        reuse[key] = old.vectors[chunk_id]
-    return reuse
+        return None
+
+
+def prepare(documents: list[Document], settings: Settings, count_model_tokens, caveats: bool = True
+            ) -> tuple[list[Document], list[Chunk]]:
+    """Chunk (and caveat) documents; the CPU work of a build apart from embedding."""
+    chunker = make_chunker(settings, count_model_tokens)
+    out_docs: list[Document] = []
+    chunks: list[Chunk] = []
+    for document in documents:
+        doc_chunks = chunker.chunk_document(document)
+        if caveats:
+            document, doc_chunks = annotate(document, doc_chunks)
+        out_docs.append(document)
+        chunks.extend(doc_chunks)
+    return out_docs, chunks
 
 
 def build_index(
@@ -213,46 +235,42 @@ def build_index(
     embedder,
     on_embed_start: Callable[[int], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
+    documents: list[Document] | None = None,
+    caveats: bool = True,
 ) -> BuildResult:
-    """Ingest, chunk, caveat and embed `docs_dir`; only new or changed chunks are embedded."""
+    """Ingest, chunk, caveat and embed; vectors come from the content-hash cache when the text is known.
+
+    With `documents` given (an evaluation corpus), ingestion is skipped.
+    """
     started = time.perf_counter()
     with build_lock(settings.index_dir):
-        report = ingest_folder(settings.docs_dir, settings)
-        chunker = make_chunker(settings, embedder.count_tokens)
-        documents: list[Document] = []
-        chunks: list[Chunk] = []
-        for document in report.documents:
-            doc_chunks = chunker.chunk_document(document)
-            document, doc_chunks = annotate(document, doc_chunks)
-            documents.append(document)
-            chunks.extend(doc_chunks)
-
-        previous = _previous_vectors(settings)
-        old_manifest = None
-        if previous:
-            old_manifest = read_manifest(current_folder(settings.index_dir).resolve())
-        doc_hash = {d.doc_id: d.content_hash for d in documents}
-        keys = [(doc_hash[c.doc_id], c.start, c.end, hashlib.sha1(c.text.encode()).hexdigest()) for c in chunks]
-        missing = [i for i, key in enumerate(keys) if key not in previous]
-        vectors = np.zeros((len(chunks), embedder.dimensions), dtype=np.float32)
-        for i, key in enumerate(keys):
-            if key in previous:
-                vectors[i] = previous[key]
-        if on_embed_start:
-            on_embed_start(len(missing))
-        if missing:
-            vectors[missing] = embedder.encode([chunks[i].text for i in missing], progress=on_embedded)
-
-        doc_entries = {d.doc_id: {"hash": d.content_hash, "path": d.path} for d in documents}
+        warnings: list[str] = []
+        if documents is None:
+            report = ingest_folder(settings.docs_dir, settings)
+            documents, warnings = report.documents, report.warnings
+        doc_entries = {d.doc_id: {"hash": d.content_hash, "path": d.path, "title": d.title} for d in documents}
+        old = _current_manifest(settings)
         if (
-            old_manifest
-            and not missing
-            and old_manifest.get("documents") == doc_entries
-            and old_manifest.get("counts", {}).get("chunks") == len(chunks)
-            and old_manifest.get("caveats_version") == _caveats_version()
+            old
+            and old.get("documents") == doc_entries
+            and old.get("chunker") == chunker_settings(settings)
+            and old.get("model") == settings.model_name
+            and old.get("caveats_version") == (CAVEATS_VERSION if caveats else None)
+            and old.get("format_version") == FORMAT_VERSION
+            and not verify_files(current_folder(settings.index_dir).resolve(), old)
         ):
-            return BuildResult(current_folder(settings.index_dir).resolve(), len(documents), len(chunks), 0,
-                               len(chunks), time.perf_counter() - started, report.warnings, unchanged=True)
+            chunks_count = old.get("counts", {}).get("chunks", 0)
+            return BuildResult(current_folder(settings.index_dir).resolve(), len(documents), chunks_count, 0,
+                               chunks_count, time.perf_counter() - started, warnings, unchanged=True)
+
+        documents, chunks = prepare(documents, settings, embedder.count_tokens, caveats)
+        cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite3", settings.model_name, embedder.dimensions)
+        try:
+            texts = [c.text for c in chunks] + [d.title for d in documents]
+            all_vectors, embedded = cache.encode(texts, embedder.encode, on_start=on_embed_start, on_done=on_embedded)
+        finally:
+            cache.close()
+        vectors, title_vectors = all_vectors[: len(chunks)], all_vectors[len(chunks) :]
 
         builds = settings.index_dir / "builds"
         builds.mkdir(parents=True, exist_ok=True)
@@ -262,41 +280,33 @@ def build_index(
         (staging / "documents.json").write_text(json.dumps([to_dict(d) for d in documents], ensure_ascii=False))
         (staging / "chunks.json").write_text(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
         np.save(staging / "vectors.npy", vectors, allow_pickle=False)
+        np.save(staging / "title_vectors.npy", title_vectors, allow_pickle=False)
         faiss.write_index(make_faiss(vectors, settings), str(staging / "faiss.index"))
-        LexicalIndex.build([_lexical_text(c, documents) for c in chunks]).save(staging / "bm25")
+        LexicalIndex.build([c.text for c in chunks]).save(staging / "bm25")
+        LexicalIndex.build([d.title for d in documents]).save(staging / "bm25_title")
         seconds = time.perf_counter() - started
         manifest = {
             "format_version": FORMAT_VERSION,
             "model": settings.model_name,
             "dimensions": embedder.dimensions,
             "chunker": chunker_settings(settings),
-            "caveats_version": _caveats_version(),
+            "caveats_version": CAVEATS_VERSION if caveats else None,
             "faiss": "hnsw" if len(chunks) > settings.approximate_above else "flat_ip",
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(seconds, 3),
             "docs_dir": str(settings.docs_dir),
-            "counts": {"documents": len(documents), "chunks": len(chunks), "embedded": len(missing)},
+            "counts": {"documents": len(documents), "chunks": len(chunks), "embedded": embedded},
             "documents": doc_entries,
             "files": {str(p.relative_to(staging)): _sha256(p) for p in _files(staging)},
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
         _fsync_tree(staging)
-        final = builds / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+        final = builds / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
         os.rename(staging, final)
         swap_current(settings.index_dir, final)
         _prune(builds, keep=final)
-        return BuildResult(final, len(documents), len(chunks), len(missing), len(chunks) - len(missing),
-                           seconds, report.warnings)
-
-
-def _lexical_text(chunk: Chunk, documents: list[Document]) -> str:
-    return chunk.text
-
-
-def _caveats_version() -> int:
-    from rag.caveats import CAVEATS_VERSION
-
-    return CAVEATS_VERSION
+        total = len(chunks) + len(documents)
+        return BuildResult(final, len(documents), len(chunks), embedded, total - embedded, seconds, warnings)
 
 
 def swap_current(index_dir: Path, target: Path) -> None:

@@ -37,6 +37,27 @@ class LexicalIndex:
     def load(cls, folder: Path, size: int) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(folder), load_corpus=False), size)
 
+    def query_terms(self, query: str) -> list[str]:
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
+        vocab = self.retriever.vocab_dict
+        return [t for t in tokens[0] if t in vocab]
+
+    def document_share(self, word: str) -> float:
+        """Share of entries containing the word (after stemming); 0 for unknown words."""
+        terms = self.query_terms(word)
+        if not terms or self.size == 0:
+            return 0.0
+        indptr = self.retriever.scores["indptr"]
+        token = self.retriever.vocab_dict[terms[0]]
+        return float(indptr[token + 1] - indptr[token]) / self.size
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every entry (zeros when no query term is known)."""
+        known = self.query_terms(query)
+        if not known or self.size == 0:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)[: self.size]
+
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Chunk ids and BM25 scores, best first; empty when no query term is in the vocabulary."""
         k = min(k, self.size)

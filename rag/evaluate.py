@@ -1,0 +1,180 @@
+"""`rag eval`: score dense, BM25 and hybrid retrieval on a BEIR-layout dataset with ir-measures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import ir_measures
+from ir_measures import AP, P, R, RR, Judged, nDCG
+
+from rag.cleaning import clean_text, derive_title
+from rag.ingest import content_hash
+from rag.settings import Settings
+from rag.types import Document
+
+MEASURES = {"nDCG@10": nDCG @ 10, "MAP@10": AP @ 10, "MRR@10": RR @ 10, "Recall@10": R @ 10, "P@10": P @ 10}
+JUDGED = {"judged@10": Judged @ 10}
+MODE_NAMES = {"dense": "dense", "bm25": "lexical", "rrf": "rrf", "hybrid": "hybrid"}
+
+
+class EvalError(ValueError):
+    """The dataset folder is not a usable BEIR layout; the message says what is missing."""
+
+
+@dataclass
+class Dataset:
+    name: str
+    corpus: dict[str, dict]
+    queries: dict[str, str]
+    qrels: dict[str, dict[str, int]]
+
+
+def _jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        raise EvalError(f"{path} is missing (a BEIR folder holds corpus.jsonl, queries.jsonl and qrels/test.tsv)")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        if "_id" not in row:
+            raise EvalError(f"{path}:{number}: no _id")
+        rows.append(row)
+    return rows
+
+
+def load_dataset(folder: Path) -> Dataset:
+    if not folder.is_dir():
+        raise EvalError(f"{folder} is not a folder")
+    corpus = {str(r["_id"]): r for r in _jsonl(folder / "corpus.jsonl")}
+    queries = {str(r["_id"]): str(r.get("text", "")) for r in _jsonl(folder / "queries.jsonl")}
+    qrels_path = folder / "qrels" / "test.tsv"
+    if not qrels_path.exists():
+        raise EvalError(f"{qrels_path} is missing")
+    qrels: dict[str, dict[str, int]] = {}
+    for number, line in enumerate(qrels_path.read_text().splitlines(), start=1):
+        parts = line.split("\t")
+        if number == 1 and parts[0] == "query-id":
+            continue
+        if len(parts) < 3:
+            continue
+        try:
+            qrels.setdefault(parts[0], {})[parts[1]] = int(float(parts[2]))
+        except ValueError:
+            raise EvalError(f"{qrels_path}:{number}: score {parts[2]!r} is not a number") from None
+    if not corpus or not queries or not qrels:
+        raise EvalError(f"{folder}: empty corpus, queries or qrels")
+    return Dataset(folder.name, corpus, queries, qrels)
+
+
+def corpus_documents(dataset: Dataset) -> list[Document]:
+    documents = []
+    for doc_id, row in dataset.corpus.items():
+        text = clean_text(str(row.get("text", ""))) or "(empty)"
+        title = " ".join(str(row.get("title") or "").split()) or derive_title(text, doc_id)
+        documents.append(Document(doc_id=doc_id, path=f"{dataset.name}/corpus.jsonl#{doc_id}", title=title,
+                                  text=text, content_hash=content_hash(title + "\0" + text)))
+    return documents
+
+
+def eval_settings(folder: Path, settings: Settings) -> Settings:
+    """A separate index folder per dataset, beside the main index."""
+    tag = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
+    return settings.model_copy(update={"index_dir": settings.index_dir / "eval" / f"{folder.name}-{tag}"})
+
+
+def run_queries(index, embedder, dataset: Dataset, settings: Settings, modes: list[str], depth: int = 100,
+                signals_cache: dict | None = None) -> dict[str, dict[str, dict[str, float]]]:
+    from rag.retrieval import gather, rank, rank_documents
+
+    ids = [q for q in dataset.queries if q in dataset.qrels]
+    vectors = embedder.encode([dataset.queries[q] for q in ids])
+    runs: dict[str, dict[str, dict[str, float]]] = {m: {} for m in modes}
+    for qid, vector in zip(ids, vectors):
+        signals = signals_cache.get(qid) if signals_cache is not None else None
+        if signals is None:
+            signals = gather(index, vector, dataset.queries[qid], settings)
+            if signals_cache is not None:
+                signals_cache[qid] = signals
+        for mode in modes:
+            hits = rank(index, signals, settings, MODE_NAMES[mode])
+            ranked = rank_documents(index, hits, depth)
+            runs[mode][qid] = {doc: float(len(ranked) - i) for i, (doc, _) in enumerate(ranked)}
+    return runs
+
+
+def score_run(run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
+    metrics = ir_measures.calc_aggregate(list(MEASURES.values()) + list(JUDGED.values()), qrels, run)
+    out = {name: round(float(metrics[m]), 4) for name, m in {**MEASURES, **JUDGED}.items()}
+    judged_only = {q: {d: s for d, s in docs.items() if d in qrels.get(q, {})} for q, docs in run.items()}
+    condensed = ir_measures.calc_aggregate([nDCG @ 10, AP @ 10, RR @ 10], qrels, judged_only)
+    out.update({"judged_only_nDCG@10": round(float(condensed[nDCG @ 10]), 4),
+                "judged_only_MAP@10": round(float(condensed[AP @ 10]), 4),
+                "judged_only_MRR@10": round(float(condensed[RR @ 10]), 4)})
+    return out
+
+
+def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None, progress_console=None,
+                     modes: tuple[str, ...] = ("dense", "bm25", "rrf", "hybrid")) -> dict:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rag.embedding import Embedder
+    from rag.index import build_index, load_index
+
+    dataset = load_dataset(folder)
+    if limit:
+        keep = list(dataset.queries)[:limit]
+        dataset.queries = {q: dataset.queries[q] for q in keep}
+        dataset.qrels = {q: dataset.qrels[q] for q in keep if q in dataset.qrels}
+    local = eval_settings(folder, settings)
+    embedder = Embedder(local)
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]embedding corpus"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=progress_console, transient=True) as progress:
+        task = progress.add_task("embed", total=0)
+        built = build_index(local, embedder, documents=corpus_documents(dataset), caveats=False,
+                            on_embed_start=lambda n: progress.update(task, total=n),
+                            on_embedded=lambda n: progress.advance(task, n))
+    build_seconds = time.perf_counter() - started
+    index = load_index(local, embedder.dimensions)
+    started = time.perf_counter()
+    runs = run_queries(index, embedder, dataset, local, list(modes))
+    query_seconds = time.perf_counter() - started
+    scored_queries = len(next(iter(runs.values()))) if runs else 0
+    return {
+        "dataset": str(folder),
+        "corpus": len(dataset.corpus),
+        "chunks": built.chunks,
+        "queries": scored_queries,
+        "index_folder": str(local.index_dir),
+        "index_seconds": round(build_seconds, 1),
+        "embedded": built.embedded,
+        "query_seconds": round(query_seconds, 2),
+        "weights": {"dense": local.dense_weight, "bm25": local.lexical_weight, "title": local.title_weight,
+                    "title_bm25": local.title_lexical_weight},
+        "results": {mode: score_run(run, dataset.qrels) for mode, run in runs.items()},
+    }
+
+
+def print_table(console, report: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{report['dataset']} — {report['queries']} queries, {report['corpus']} documents, {report['chunks']} passages")
+    table.add_column("metric")
+    for mode in report["results"]:
+        table.add_column(mode, justify="right")
+    names = list(next(iter(report["results"].values())))
+    for name in names:
+        values = [report["results"][mode][name] for mode in report["results"]]
+        best = max(values)
+        table.add_row(name, *[f"[bold]{v:.4f}[/]" if v == best else f"{v:.4f}" for v in values])
+    console.print(table)
+    console.print(f"index: {report['index_folder']} ({report['embedded']} embedded, {report['index_seconds']} s); "
+                  f"queries: {report['query_seconds']} s")

@@ -1,0 +1,69 @@
+"""Hybrid retrieval, follow-ups, no-answer detection and the extractive answer on the real seeds."""
+
+import re
+
+from rag.followup import is_elliptical, resolve_followup
+from rag.schema import QueryRequest
+
+
+def ask(engine, question, history=(), top_k=5):
+    return engine.query(QueryRequest(question=question, top_k=top_k,
+                                     history=[{"role": r, "content": c} for r, c in history]))
+
+
+def test_followup_resolves_to_the_conversation_topic(engine):
+    history = [("user", "What is low-dose naltrexone used for in MS?"), ("assistant", "It is used off-label ...")]
+    result = ask(engine, "what about side effects?", history)
+    assert "naltrexone" in result.retrieval_query
+    assert result.passages[0].source.doc_id.startswith("003")
+    assert any("vivid dreams" in p.text for p in result.passages[:3])
+
+
+def test_followup_after_metformin_stays_on_metformin(engine):
+    result = ask(engine, "and its side effects?", [("user", "Does metformin help people with MS?")])
+    assert result.passages[0].source.doc_id.startswith("001")
+
+
+def test_self_contained_question_ignores_history(engine):
+    assert resolve_followup("How are UC-MSCs sourced for lupus therapy?", [("user", "metformin in MS")]) == \
+        "How are UC-MSCs sourced for lupus therapy?"
+    assert is_elliptical("what about its side effects?")
+
+
+def test_offtopic_question_is_flagged_no_answer(engine):
+    for question in ("How is a sprained ankle treated?", "What is the best way to train for a marathon?",
+                     "What's the capital of France?"):
+        result = ask(engine, question)
+        assert result.no_answer and result.answer is None, question
+        assert "weak_match" in {c.code for c in result.caveats}
+
+
+def test_exact_name_questions_are_answered(engine):
+    result = ask(engine, "clemastine fumarate remyelination")
+    assert not result.no_answer and result.passages[0].source.doc_id.startswith("000")
+
+
+def test_per_document_cap_keeps_other_sources_in_view(engine):
+    result = ask(engine, "stem cell therapy", top_k=8)
+    assert len({p.source.doc_id for p in result.passages}) >= 2
+
+
+def test_passages_do_not_repeat_overlapping_text(engine):
+    result = ask(engine, "What do oligodendrocyte precursor cells do?", top_k=10)
+    spans = [(p.source.doc_id, p.source.start, p.source.end) for p in result.passages]
+    for i, (d1, s1, e1) in enumerate(spans):
+        for d2, s2, e2 in spans[i + 1:]:
+            if d1 == d2:
+                assert min(e1, e2) - max(s1, s2) < 0.8 * min(e1 - s1, e2 - s2)
+
+
+def test_answer_is_two_to_four_whole_cited_sentences(engine):
+    result = ask(engine, "Can I take low-dose naltrexone with opioid painkillers?")
+    parts = re.findall(r"(.+?) \[(\d+)\](?: |$)", result.answer.text)
+    assert 2 <= len(parts) <= 4
+    texts = [t.strip() for t, _ in parts]
+    assert len(set(texts)) == len(texts)
+    for text, number in parts:
+        assert text.strip()[-1] in ".!?)\"”"
+        assert text.strip() in result.passages[int(number) - 1].text
+    assert "opioid-based medications" in result.answer.text
