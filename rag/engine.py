@@ -120,7 +120,8 @@ class Engine:
         if not weak:
             text, citations = compose_answer(
                 query,
-                [(p.rank, p.text, [c.quote for c in p.caveats if c.severity == "high" and c.quote]) for p in passages],
+                [(p.rank, p.text, [c.quote for c in p.caveats if c.severity == "high" and c.quote], p.score)
+                 for p in passages],
                 self.settings,
             )
             if text:

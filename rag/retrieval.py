@@ -53,13 +53,13 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
         _, ids = index.faiss_index.search(vector.reshape(1, -1).astype(np.float32), n)
         candidates.append(ids[0][ids[0] >= 0])
     lexical_all = index.lexical.scores(query)
-    candidates.append(_top(lexical_all, settings.lexical_candidates)[lexical_all[_top(lexical_all, settings.lexical_candidates)] > 0])
+    lexical_top = _top(lexical_all, settings.lexical_candidates)
+    candidates.append(lexical_top[lexical_all[lexical_top] > 0])
     title_dense_all = index.title_vectors @ vector if len(index.title_vectors) else np.zeros(0, dtype=np.float32)
     title_lexical_all = index.title_lexical.scores(query)
-    if settings.title_weight > 0 or settings.title_lexical_weight > 0:
-        for docs in (_top(title_dense_all, settings.title_candidates), _top(title_lexical_all, settings.title_candidates)):
-            for doc in docs:
-                candidates.append(np.asarray(index.chunks_by_doc.get(index.doc_order[doc], []), dtype=np.int64))
+    for docs in (_top(title_dense_all, settings.title_candidates), _top(title_lexical_all, settings.title_candidates)):
+        for doc in docs:
+            candidates.append(np.asarray(index.chunks_by_doc.get(index.doc_order[doc], []), dtype=np.int64))
     chunk_ids = np.unique(np.concatenate(candidates)) if candidates else np.zeros(0, dtype=np.int64)
     chunk_ids = chunk_ids.astype(np.int64)
     docs = index.chunk_doc[chunk_ids]

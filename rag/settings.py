@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     max_top_k: int = Field(50, description="Largest top_k accepted.")
     max_history_turns: int = Field(20, description="Most history turns accepted.")
     answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
-    answer_min_sentences: int = Field(2, description="Shortest extractive answer, when the passages allow.")
+    answer_min_share: float = Field(0.75, description="Answer sentences come only from passages at least this similar, relative to the best.")
 
     admin_token: str | None = Field(None, description="Token required by POST /api/v1/admin/reload; reload is refused when unset.")
     host: str = Field("127.0.0.1", description="Address `rag serve` binds.")

@@ -1,0 +1,185 @@
+"""The chat page in a real Chromium (Debian's), driven by Playwright, against a real server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.api import create_app
+from rag.engine import Engine
+from rag.index import build_index
+from tests.conftest import ROOT
+from tests.servers import running
+
+CHROMIUM = os.environ.get("RAG_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "test-output" / "screenshots"
+XSS = "<img src=x onerror=alert(1)>"
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    pytest.skip(f"{CHROMIUM} not installed (make test installs it)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def base_url(settings, embedder, tmp_path_factory):
+    """A server over the seeds plus one hostile document."""
+    docs = tmp_path_factory.mktemp("webdocs")
+    for path in settings.docs_dir.iterdir():
+        shutil.copy(path, docs)
+    (docs / "900_xss.md").write_text(
+        f"# Zebrafish fin regrowth notes {XSS}\n\nZebrafish regrow their fins after injury. {XSS} "
+        "Researchers study zebrafish fin regeneration <script>alert(2)</script> in laboratory tanks.\n")
+    local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path_factory.mktemp("webindex")})
+    build_index(local, embedder)
+    engine = Engine(local, embedder)
+    with running(create_app(local, engine)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(base_url)
+    yield page
+    assert page.errors == []
+    context.close()
+
+
+def ask(page, question: str, answers_before: int = 0):
+    box = page.get_by_test_id("chat-input")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[data-testid=message-answer]')].length > n && "
+        "document.querySelectorAll('[data-testid=message-answer]')[n].getAttribute('aria-busy') === 'false'",
+        arg=answers_before, timeout=60_000)
+    return page.get_by_test_id("message-answer").nth(answers_before)
+
+
+def test_question_sent_with_enter_gets_cited_answer_and_passage_with_caveats(page):
+    answer = ask(page, "Can I take low-dose naltrexone with opioid painkillers?")
+    assert page.get_by_test_id("message-user").first.inner_text().endswith("opioid painkillers?")
+    citations = answer.get_by_test_id("citation")
+    assert citations.count() >= 1
+    rank = citations.first.get_attribute("data-rank")
+    citations.first.click()
+    passage = answer.locator(f"[data-testid=passage][data-rank='{rank}']")
+    passage.wait_for(state="visible")
+    assert passage.get_by_test_id("caveat").count() >= 1
+    assert "ai_generated" in [b.get_attribute("data-code") for b in passage.get_by_test_id("caveat").all()]
+    assert answer.get_by_test_id("rely-bar").inner_text().startswith("Before you rely on this")
+    assert page.get_by_test_id("chat-input").is_enabled()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "desktop-1280.png"))
+
+
+def test_shift_enter_makes_a_new_line_without_sending(page):
+    box = page.get_by_test_id("chat-input")
+    box.fill("first line")
+    box.press("Shift+Enter")
+    box.type("second line")
+    assert box.input_value() == "first line\nsecond line"
+    assert page.get_by_test_id("message-user").count() == 0
+
+
+def test_caveat_detail_shows_on_keyboard_focus(page):
+    answer = ask(page, "What is low-dose naltrexone originally approved for?")
+    badge = answer.get_by_test_id("caveat").first
+    badge.focus()
+    assert badge.locator(".caveat-detail").is_visible()
+
+
+def test_source_link_opens_document_with_passage_highlighted(page):
+    answer = ask(page, "Does metformin help people with MS?")
+    link = answer.get_by_test_id("source-link").first
+    href = link.get_attribute("href")
+    link.click()
+    mark = page.locator("#doc-text mark.highlight")
+    mark.wait_for(state="visible")
+    _, doc_id, start, end = href.split("/")
+    passage_text = answer.get_by_test_id("passage").first.locator(".passage-text").inner_text()
+    assert mark.inner_text().split() == passage_text.split()
+
+
+def test_followup_uses_history(page):
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/query/stream") else None)
+    ask(page, "What is low-dose naltrexone used for in MS?")
+    second = ask(page, "what about side effects?", answers_before=1)
+    assert sent[-1]["history"][0] == {"role": "user", "content": "What is low-dose naltrexone used for in MS?"}
+    texts = " ".join(p.inner_text() for p in second.get_by_test_id("passage").all())
+    assert "vivid dreams" in texts
+    page.get_by_test_id("new-conversation").click()
+    assert page.get_by_test_id("message-answer").count() == 0
+
+
+def test_no_answer_question_says_so_and_lists_what_is_covered(page):
+    answer = ask(page, "How is a broken wrist treated?")
+    note = answer.get_by_test_id("no-answer")
+    assert "don't cover this" in note.inner_text()
+    assert "Metformin and MS" in note.inner_text()
+
+
+def test_xss_probe_is_shown_as_text_and_fires_nothing(page):
+    answer = ask(page, XSS)
+    assert page.get_by_test_id("message-user").first.inner_text().endswith(XSS)
+    assert page.locator("img[src=x]").count() == 0
+    doc_answer = ask(page, "zebrafish fin regrowth regeneration", answers_before=1)
+    texts = " ".join(p.inner_text() for p in doc_answer.get_by_test_id("passage").all())
+    assert XSS in texts
+    page.wait_for_timeout(300)
+    assert page.dialogs == [] and page.locator("img[src=x]").count() == 0 and page.locator("main script").count() == 0
+
+
+def test_sources_view_lists_every_document_with_its_profile(page):
+    page.get_by_test_id("show-sources").click()
+    items = page.get_by_test_id("source-item")
+    items.first.wait_for()
+    assert items.count() == 6
+    text = page.locator("#sources").inner_text()
+    assert "untraceable" in text and "Written by an AI chatbot" in text
+
+
+def test_feedback_button_stores_a_row(page, base_url):
+    import httpx
+
+    answer = ask(page, "How are UC-MSCs sourced?")
+    answer.get_by_test_id("feedback-up").click()
+    answer.locator(".feedback-status").filter(has_text="Thanks").wait_for()
+    rows = httpx.get(base_url + "/api/v1/feedback").json()["feedback"]
+    assert rows[-1]["question"] == "How are UC-MSCs sourced?" and rows[-1]["rating"] == 1
+
+
+def test_phone_width_is_readable(browser, base_url):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(base_url)
+    ask(page, "Could stem cells bring lupus into long-term remission?")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "phone-375.png"), full_page=True)
+    context.close()

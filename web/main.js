@@ -1,0 +1,42 @@
+// Page wiring: chat, sources panel, and the #doc/... route for the document view.
+
+import { Chat } from "./chat.js";
+import { renderSources, showDocument } from "./sources.js";
+
+const $ = (id) => document.getElementById(id);
+let titles = [];
+
+const chat = new Chat({
+  form: $("composer"), input: $("chat-input"), send: $("chat-send"), spinner: $("spinner"),
+  log: $("conversation"), intro: $("intro"), titles: () => titles,
+});
+
+renderSources($("sources-list")).then((docs) => { titles = docs.map((d) => d.title); }).catch(() => {});
+
+$("new-conversation").addEventListener("click", () => chat.reset());
+$("show-sources").addEventListener("click", () => {
+  const panel = $("sources");
+  panel.hidden = !panel.hidden;
+  $("show-sources").setAttribute("aria-expanded", String(!panel.hidden));
+  if (!panel.hidden) panel.scrollIntoView({ block: "start" });
+});
+document.querySelectorAll("[data-close]").forEach((button) => button.addEventListener("click", () => {
+  $(button.dataset.close).hidden = true;
+  if (button.dataset.close === "doc-view" && location.hash.startsWith("#doc/")) history.replaceState(null, "", location.pathname);
+  if (button.dataset.close === "sources") $("show-sources").setAttribute("aria-expanded", "false");
+}));
+
+async function route() {
+  const match = location.hash.match(/^#doc\/([^/]+)(?:\/(\d+)\/(\d+))?$/);
+  if (!match) return;
+  try {
+    await showDocument($("doc-view"), decodeURIComponent(match[1]),
+      match[2] === undefined ? null : Number(match[2]), match[3] === undefined ? null : Number(match[3]));
+  } catch (error) {
+    $("doc-view").hidden = false;
+    $("doc-text").textContent = `Could not open the document: ${error.message}`;
+  }
+}
+window.addEventListener("hashchange", route);
+route();
+$("chat-input").focus();
