@@ -39,7 +39,7 @@ def test_scores_match_pytrec_eval_reference():
     assert ours["MRR@10"] == pytest.approx(mean("recip_rank"), abs=1e-4)
     assert ours["P@10"] == pytest.approx(mean("P_10"), abs=1e-4)
     assert ours["Recall@10"] == pytest.approx(mean("recall_10"), abs=1e-4)
-    assert ours["judged@10"] == pytest.approx((3 / 10 + 1 / 10) / 2, abs=1e-4)
+    assert ours["judged@10"] == pytest.approx((3 / 4 + 1 / 2) / 2, abs=1e-4)  # share of what was returned
     assert ours["judged_only_MRR@10"] == pytest.approx((1 / 2 + 1 / 1) / 2, abs=1e-4)
 
 
