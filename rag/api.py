@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import FastAPI, Header, HTTPException, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
@@ -21,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from rag.engine import Engine
 from rag.feedback import FeedbackStore
 from rag.index import IndexError_
-from rag.schema import DocumentDetail, DocumentList, Health, QueryRequest, QueryResponse
+from rag.schema import DocumentDetail, DocumentList, ErrorOut, Health, QueryRequest, QueryResponse, ValidationErrorOut
 from rag.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -93,6 +94,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         errors = _field_errors(exc)
         return JSONResponse(status_code=422, content={"detail": "; ".join(e["message"] for e in errors), "errors": jsonable_encoder(errors)})
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            message = "body: could not be parsed as UTF-8 JSON"
+            return JSONResponse(status_code=422, content={"detail": message,
+                                                          "errors": [{"field": "body", "message": message, "type": "json_invalid"}]})
+        return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)}, headers=getattr(exc, "headers", None))
+
     @app.exception_handler(IndexError_)
     async def index_missing(request: Request, exc: IndexError_) -> JSONResponse:
         return JSONResponse(status_code=503, content={"detail": str(exc)})
@@ -100,11 +109,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def engine_() -> Engine:
         return app.state.engine
 
-    @app.post("/api/v1/query", response_model=QueryResponse, responses={422: {"description": "Invalid request"}})
+    invalid_body = {422: {"model": ValidationErrorOut, "description": "A field is missing or wrong; the message names it."}}
+    not_ready = {503: {"model": ErrorOut, "description": "No usable index; the message says what to run."}}
+
+    @app.post("/api/v1/query", response_model=QueryResponse, responses={**invalid_body, **not_ready})
     def query(request: QueryRequest) -> QueryResponse:
         return engine_().query(request)
 
-    @app.post("/api/v1/query/stream", responses={200: {"content": {"text/event-stream": {}}}})
+    @app.post("/api/v1/query/stream", responses={200: {"content": {"text/event-stream": {}}}, **invalid_body, **not_ready})
     async def query_stream(request: QueryRequest):
         """Server-Sent Events: `passages` as soon as they are found, then `answer`, then `done`."""
         engine = engine_()
@@ -121,22 +133,22 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
         return EventSourceResponse(events())
 
-    @app.get("/api/v1/health", response_model=Health)
+    @app.get("/api/v1/health", response_model=Health, responses=not_ready)
     def health() -> Health:
         return engine_().health()
 
-    @app.get("/api/v1/documents", response_model=DocumentList)
+    @app.get("/api/v1/documents", response_model=DocumentList, responses=not_ready)
     def documents() -> DocumentList:
         return DocumentList(documents=engine_().documents())
 
-    @app.get("/api/v1/documents/{doc_id}", response_model=DocumentDetail, responses={404: {"description": "Unknown doc_id"}})
+    @app.get("/api/v1/documents/{doc_id}", response_model=DocumentDetail, responses={404: {"model": ErrorOut, "description": "Unknown doc_id"}, **not_ready})
     def document(doc_id: str) -> DocumentDetail:
         found = engine_().document(doc_id)
         if found is None:
             raise HTTPException(status_code=404, detail=f"doc_id: no document {doc_id!r} in the index")
         return found
 
-    @app.post("/api/v1/feedback", response_model=FeedbackRow, status_code=201)
+    @app.post("/api/v1/feedback", response_model=FeedbackRow, status_code=201, responses=invalid_body)
     def add_feedback(item: FeedbackIn) -> FeedbackRow:
         row_id = app.state.feedback.add(item.question, item.rating, item.passage_ids, item.answer, item.comment)
         return next(FeedbackRow(**row) for row in app.state.feedback.all() if row["id"] == row_id)
@@ -145,7 +157,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def list_feedback() -> FeedbackList:
         return FeedbackList(feedback=[FeedbackRow(**row) for row in app.state.feedback.all()])
 
-    @app.post("/api/v1/admin/reload", response_model=ReloadOut, responses={401: {}, 403: {}})
+    @app.post("/api/v1/admin/reload", response_model=ReloadOut,
+              responses={401: {"model": ErrorOut, "description": "Wrong or missing token"},
+                         403: {"model": ErrorOut, "description": "Reload disabled (no RAG_ADMIN_TOKEN)"},
+                         **not_ready})
     def reload(x_admin_token: str | None = Header(None, description="Must equal RAG_ADMIN_TOKEN.")) -> ReloadOut:
         configured = settings.admin_token
         if not configured:

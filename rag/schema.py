@@ -145,4 +145,15 @@ class Health(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    detail: str | list = Field(description="What was wrong.")
+    detail: str = Field(description="What was wrong, naming the field when there is one.")
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field ('body' for the whole body).")
+    message: str = Field(description="The field and what is wrong with it.")
+    type: str | None = Field(None, description="Machine-readable error type.")
+
+
+class ValidationErrorOut(BaseModel):
+    detail: str = Field(description="Every problem, joined into one readable line.")
+    errors: list[FieldError] = Field(description="One entry per problem.")
