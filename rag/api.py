@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,7 @@ from rag.index import IndexError_
 from rag.schema import DocumentDetail, DocumentList, ErrorOut, Health, QueryRequest, QueryResponse, ValidationErrorOut
 from rag.settings import Settings
 
+log = logging.getLogger("rag.api")
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -69,12 +71,25 @@ def _field_errors(exc: RequestValidationError) -> list[dict]:
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     """An app bound to one engine; the index is loaded (or built) before the first request."""
 
+    async def watch_index(engine: Engine) -> None:
+        """Pick up a rebuilt index without a restart; loading runs off the event loop."""
+        while True:
+            await asyncio.sleep(settings.watch_seconds)
+            try:
+                if await run_in_threadpool(engine.reload_if_changed):
+                    log.info("swapped in index %s", engine.index.folder)
+            except IndexError_ as exc:
+                log.warning("new index not loaded, still serving the old one: %s", exc)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if app.state.engine is None:
             app.state.engine = await run_in_threadpool(Engine, settings)
         await run_in_threadpool(app.state.engine.ensure_index, True)
+        watcher = asyncio.create_task(watch_index(app.state.engine)) if settings.watch_seconds > 0 else None
         yield
+        if watcher:
+            watcher.cancel()
 
     app = FastAPI(title="Evidence-aware health Q&A", version="1", lifespan=lifespan,
                   description="Ranked passages with exact sources and evidence caveats. Not medical advice.")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 import time
 from dataclasses import asdict
 
 from rag.answer import compose_answer
 from rag.caveats import answer_caveats
 from rag.followup import resolve_followup
-from rag.index import IndexError_, LoadedIndex, build_index, load_index
+from rag.index import IndexError_, LoadedIndex, build_index, current_folder, load_index
 from rag.retrieval import Hit, search, term_coverage
 from rag.schema import (
     AnswerOut,
@@ -42,6 +43,7 @@ class Engine:
         self.embedder = embedder or Embedder(settings)
         self._index: LoadedIndex | None = None
         self._swap = threading.Lock()
+        self._failed: Path | None = None
 
     @property
     def index(self) -> LoadedIndex:
@@ -55,6 +57,22 @@ class Engine:
             fresh = load_index(self.settings, self.embedder.dimensions)
             self._index = fresh
             return fresh
+
+    def reload_if_changed(self) -> bool:
+        """Swap in a new build when `current` points elsewhere; a damaged new build leaves the old one serving."""
+        link = current_folder(self.settings.index_dir)
+        try:
+            target = link.resolve(strict=True)
+        except OSError:
+            return False
+        if (self._index is not None and target == self._index.folder) or target == self._failed:
+            return False
+        try:
+            self.reload()
+        except IndexError_:
+            self._failed = target
+            raise
+        return True
 
     def ensure_index(self, build_if_missing: bool = True) -> LoadedIndex:
         try:

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
     answer_min_share: float = Field(0.75, description="Answer sentences come only from passages at least this similar, relative to the best.")
 
+    watch_seconds: float = Field(2.0, description="How often the server checks for a rebuilt index (0 turns watching off).")
     admin_token: str | None = Field(None, description="Token required by POST /api/v1/admin/reload; reload is refused when unset.")
     host: str = Field("127.0.0.1", description="Address `rag serve` binds.")
     port: int = Field(8000, description="Port `rag serve` binds.")

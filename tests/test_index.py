@@ -77,11 +77,11 @@ def test_bad_documents_are_skipped_with_a_named_warning(settings, embedder, tmp_
     (docs_copy / "empty.txt").write_text("")
     (docs_copy / "latin1.txt").write_bytes("Caf\xe9 au lait".encode("latin-1"))
     (docs_copy / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
-    (docs_copy / "huge.txt").write_text("word " * 10_000)
+    (docs_copy / "huge.txt").write_text("word " * 4_000_000)  # 20 MB
     unreadable = docs_copy / "secret.txt"
     unreadable.write_text("hidden")
     unreadable.chmod(0)
-    small = Settings(docs_dir=docs_copy, index_dir=tmp_path / "idx", max_doc_bytes=30_000)
+    small = Settings(docs_dir=docs_copy, index_dir=tmp_path / "idx")
     result = build_index(small, embedder)
     warnings = "\n".join(result.warnings)
     for name in ("empty.txt", "latin1.txt", "binary.txt", "huge.txt"):
