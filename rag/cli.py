@@ -154,16 +154,19 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
 def evaluate(dataset: Annotated[Path, typer.Argument(help="BEIR-layout folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.")],
              index: IndexOpt = None,
              as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
-             limit: Annotated[int | None, typer.Option(help="Score only the first N queries.")] = None) -> None:
+             limit: Annotated[int | None, typer.Option(help="Score only the first N queries.")] = None,
+             exclude_source: Annotated[list[str] | None, typer.Option("--exclude-source", help="Leave out corpus entries whose metadata.source is this (repeatable).")] = None) -> None:
     """Score dense, BM25 and hybrid retrieval on a BEIR-layout dataset.
 
-    Example: rag eval ../shared/benchmarks/pubmedqa-l
+    Examples: rag eval ../shared/benchmarks/pubmedqa-l
+              rag eval ../shared/benchmarks/liveqa-med --exclude-source ADAM --exclude-source MPlusDrugs
     """
     from rag.evaluate import EvalError, evaluate_dataset, print_table
 
     settings = _settings(None, index)
     try:
-        report = evaluate_dataset(dataset, settings, limit=limit, progress_console=err)
+        report = evaluate_dataset(dataset, settings, limit=limit, progress_console=err,
+                                  exclude_sources=frozenset(exclude_source or ()))
     except EvalError as exc:
         _fail(str(exc), code=2)
     if as_json:

@@ -50,10 +50,12 @@ def _jsonl(path: Path) -> list[dict]:
     return rows
 
 
-def load_dataset(folder: Path) -> Dataset:
+def load_dataset(folder: Path, exclude_sources: frozenset[str] = frozenset()) -> Dataset:
+    """A BEIR folder; `exclude_sources` drops corpus entries by metadata.source (and their judgments)."""
     if not folder.is_dir():
         raise EvalError(f"{folder} is not a folder")
-    corpus = {str(r["_id"]): r for r in _jsonl(folder / "corpus.jsonl")}
+    corpus = {str(r["_id"]): r for r in _jsonl(folder / "corpus.jsonl")
+              if str((r.get("metadata") or {}).get("source", "")) not in exclude_sources}
     queries = {str(r["_id"]): str(r.get("text", "")) for r in _jsonl(folder / "queries.jsonl")}
     qrels_path = folder / "qrels" / "test.tsv"
     if not qrels_path.exists():
@@ -69,9 +71,12 @@ def load_dataset(folder: Path) -> Dataset:
             qrels.setdefault(parts[0], {})[parts[1]] = int(float(parts[2]))
         except ValueError:
             raise EvalError(f"{qrels_path}:{number}: score {parts[2]!r} is not a number") from None
+    if exclude_sources:
+        qrels = {q: kept for q, docs in qrels.items() if (kept := {d: s for d, s in docs.items() if d in corpus})}
     if not corpus or not queries or not qrels:
         raise EvalError(f"{folder}: empty corpus, queries or qrels")
-    return Dataset(folder.name, corpus, queries, qrels)
+    name = folder.name + ("-without-" + "-".join(sorted(exclude_sources)) if exclude_sources else "")
+    return Dataset(name, corpus, queries, qrels)
 
 
 def corpus_documents(dataset: Dataset) -> list[Document]:
@@ -84,10 +89,12 @@ def corpus_documents(dataset: Dataset) -> list[Document]:
     return documents
 
 
-def eval_settings(folder: Path, settings: Settings) -> Settings:
-    """A separate index folder per dataset, beside the main index."""
-    tag = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
-    return settings.model_copy(update={"index_dir": settings.index_dir / "eval" / f"{folder.name}-{tag}"})
+def eval_settings(folder: Path, settings: Settings, exclude_sources: frozenset[str] = frozenset()) -> Settings:
+    """A separate index folder per dataset (and source filter); one embedding cache shared by all of them."""
+    key = str(folder.resolve()) + ("|" + ",".join(sorted(exclude_sources)) if exclude_sources else "")
+    tag = hashlib.sha1(key.encode()).hexdigest()[:8]
+    return settings.model_copy(update={"index_dir": settings.index_dir / "eval" / f"{folder.name}-{tag}",
+                                       "embedding_cache": settings.index_dir / "eval" / "embeddings.sqlite3"})
 
 
 def run_queries(index, embedder, dataset: Dataset, settings: Settings, modes: list[str], depth: int = 100,
@@ -122,18 +129,19 @@ def score_run(run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]]
 
 
 def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None, progress_console=None,
-                     modes: tuple[str, ...] = ("dense", "bm25", "rrf", "hybrid")) -> dict:
+                     modes: tuple[str, ...] = ("dense", "bm25", "rrf", "hybrid"),
+                     exclude_sources: frozenset[str] = frozenset()) -> dict:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from rag.embedding import Embedder
     from rag.index import build_index, load_index
 
-    dataset = load_dataset(folder)
+    dataset = load_dataset(folder, exclude_sources)
     if limit:
         keep = list(dataset.queries)[:limit]
         dataset.queries = {q: dataset.queries[q] for q in keep}
         dataset.qrels = {q: dataset.qrels[q] for q in keep if q in dataset.qrels}
-    local = eval_settings(folder, settings)
+    local = eval_settings(folder, settings, exclude_sources)
     embedder = Embedder(local)
     started = time.perf_counter()
     with Progress(TextColumn("[bold]embedding corpus"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -149,7 +157,8 @@ def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None,
     query_seconds = time.perf_counter() - started
     scored_queries = len(next(iter(runs.values()))) if runs else 0
     return {
-        "dataset": str(folder),
+        "dataset": str(folder) + (" without " + ", ".join(sorted(exclude_sources)) if exclude_sources else ""),
+        "excluded_sources": sorted(exclude_sources),
         "corpus": len(dataset.corpus),
         "chunks": built.chunks,
         "queries": scored_queries,

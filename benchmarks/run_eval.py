@@ -1,0 +1,27 @@
+"""Run `rag eval --json` on a dataset and keep the report as a benchmark result.
+
+Usage: .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med [name]
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ROOT, save  # noqa: E402
+
+
+def main(folder: str, name: str | None = None) -> None:
+    command = [str(ROOT / ".venv" / "bin" / "rag"), "eval", folder, "--json"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    report = json.loads(result.stdout)
+    label = name or Path(folder).name
+    save(f"eval-{label}", f".venv/bin/rag eval {folder} --json", {"report": report})
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
