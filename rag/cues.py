@@ -7,7 +7,7 @@ checked against the sentence around a match: a hit there means the cue is not wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 import time
 from dataclasses import asdict
+from pathlib import Path
 
 from rag.answer import compose_answer
 from rag.caveats import answer_caveats

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ir_measures
-from ir_measures import AP, P, R, RR, Judged, nDCG
+from ir_measures import AP, RR, Judged, P, R, nDCG
 
 from rag.cleaning import clean_text, derive_title
 from rag.ingest import content_hash

@@ -14,8 +14,6 @@ from rag.followup import content_words
 from rag.index import LoadedIndex
 from rag.settings import Settings
 
-MODES = ("dense", "lexical", "rrf", "hybrid")
-
 
 @dataclass
 class Hit:

@@ -7,9 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
-MAX_QUESTION = 2000
-MAX_TOP_K = 50
-MAX_HISTORY = 20
+from rag.settings import Settings
+
+# API limits are part of the contract (SPEC.md); they live with the other numbers in Settings.
+MAX_QUESTION: int = Settings.model_fields["max_question_chars"].default
+MAX_TOP_K: int = Settings.model_fields["max_top_k"].default
+MAX_HISTORY: int = Settings.model_fields["max_history_turns"].default
 
 Severity = Literal["high", "medium", "low", "info"]
 EvidenceLevel = Literal[

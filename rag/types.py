@@ -55,19 +55,6 @@ class Chunk:
     evidence_level: str = "none_stated"
 
 
-@dataclass
-class Passage:
-    """A chunk as returned for one question."""
-
-    rank: int
-    score: float
-    chunk_id: int
-    chunk: Chunk
-    document: Document
-    dense_score: float = 0.0
-    caveats: list[Caveat] = field(default_factory=list)
-
-
 def to_dict(record: Any) -> dict[str, Any]:
     return asdict(record)
 

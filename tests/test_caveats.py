@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.caveats import annotate, find_cues, profile_document
+from rag.caveats import annotate, find_cues
 from rag.evidence import classify_designs, evidence_level
 from rag.index import make_chunker
 from rag.ingest import ingest_folder

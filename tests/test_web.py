@@ -144,7 +144,7 @@ def test_no_answer_question_says_so_and_lists_what_is_covered(page):
 
 
 def test_xss_probe_is_shown_as_text_and_fires_nothing(page):
-    answer = ask(page, XSS)
+    ask(page, XSS)
     assert page.get_by_test_id("message-user").first.inner_text().endswith(XSS)
     assert page.locator("img[src=x]").count() == 0
     doc_answer = ask(page, "zebrafish fin regrowth regeneration", answers_before=1)
