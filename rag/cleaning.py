@@ -60,18 +60,19 @@ def find_urls(text: str) -> list[str]:
     return seen
 
 
-def derive_title(text: str, fallback: str) -> str:
-    """First line when it reads like a heading, else the start of the first sentence."""
+def derive_title(text: str, fallback: str) -> tuple[str, bool]:
+    """The title and whether the source gives one: a heading-like first line does; otherwise the
+    start of the first sentence stands in, and is not searched as a title field."""
     for line in text.split("\n"):
         line = line.strip().lstrip("#").strip()
         if not line:
             continue
         if len(line) <= 120:
-            return line
+            return line, True
         sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0]
         words = sentence.split()
-        return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
-    return fallback
+        return " ".join(words[:14]) + ("…" if len(words) > 14 else ""), False
+    return fallback, False
 
 
 class _TextExtractor(HTMLParser):

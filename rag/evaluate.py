@@ -83,8 +83,10 @@ def corpus_documents(dataset: Dataset) -> list[Document]:
     documents = []
     for doc_id, row in dataset.corpus.items():
         text = clean_text(str(row.get("text", ""))) or "(empty)"
-        title = " ".join(str(row.get("title") or "").split()) or derive_title(text, doc_id)
+        given = " ".join(str(row.get("title") or "").split())
+        title = given or derive_title(text, doc_id)[0]
         documents.append(Document(doc_id=doc_id, path=f"{dataset.name}/corpus.jsonl#{doc_id}", title=title,
+                                  title_given=bool(given),
                                   text=text, content_hash=content_hash(title + "\0" + text)))
     return documents
 

@@ -31,7 +31,7 @@ from rag.offline import cl100k
 from rag.settings import Settings
 from rag.types import Chunk, Document, chunk_from_dict, document_from_dict, to_dict
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CHUNKER_VERSION = 1
 KEEP_BUILDS = 2
 
@@ -105,7 +105,12 @@ class LoadedIndex:
     doc_order: list[str] = field(default_factory=list)
     chunk_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
+    titles_searchable: bool = False
+
     def __post_init__(self) -> None:
+        # The title field votes only where every document has a real title: a collection with some
+        # stand-in titles would give the titled documents an unearned edge.
+        self.titles_searchable = bool(self.documents) and all(d.title_given for d in self.documents.values())
         self.doc_order = list(self.documents)
         position = {doc_id: i for i, doc_id in enumerate(self.doc_order)}
         for chunk_id, chunk in enumerate(self.chunks):
@@ -248,7 +253,8 @@ def build_index(
         if documents is None:
             report = ingest_folder(settings.docs_dir, settings)
             documents, warnings = report.documents, report.warnings
-        doc_entries = {d.doc_id: {"hash": d.content_hash, "path": d.path, "title": d.title} for d in documents}
+        doc_entries = {d.doc_id: {"hash": d.content_hash, "path": d.path, "title": d.title if d.title_given else None}
+                       for d in documents}
         old = _current_manifest(settings)
         if (
             old
@@ -267,11 +273,16 @@ def build_index(
         cache_path = settings.embedding_cache or settings.index_dir / "embeddings.sqlite3"
         cache = EmbeddingCache(cache_path, settings.model_name, embedder.dimensions)
         try:
-            texts = [c.text for c in chunks] + [d.title for d in documents]
+            titled = [d for d in documents if d.title_given]
+            texts = [c.text for c in chunks] + [d.title for d in titled]
             all_vectors, embedded = cache.encode(texts, embedder.encode, on_start=on_embed_start, on_done=on_embedded)
         finally:
             cache.close()
-        vectors, title_vectors = all_vectors[: len(chunks)], all_vectors[len(chunks) :]
+        vectors = all_vectors[: len(chunks)]
+        # A stand-in title (the first sentence) repeats the text: it gets a zero vector, not a second vote.
+        title_vectors = np.zeros((len(documents), embedder.dimensions), dtype=np.float32)
+        rows = [i for i, d in enumerate(documents) if d.title_given]
+        title_vectors[rows] = all_vectors[len(chunks) :]
 
         builds = settings.index_dir / "builds"
         builds.mkdir(parents=True, exist_ok=True)
@@ -284,7 +295,7 @@ def build_index(
         np.save(staging / "title_vectors.npy", title_vectors, allow_pickle=False)
         faiss.write_index(make_faiss(vectors, settings), str(staging / "faiss.index"))
         LexicalIndex.build([c.text for c in chunks]).save(staging / "bm25")
-        LexicalIndex.build([d.title for d in documents]).save(staging / "bm25_title")
+        LexicalIndex.build([d.title if d.title_given else "" for d in documents]).save(staging / "bm25_title")
         seconds = time.perf_counter() - started
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -306,8 +317,7 @@ def build_index(
         os.rename(staging, final)
         swap_current(settings.index_dir, final)
         _prune(builds, keep=final)
-        total = len(chunks) + len(documents)
-        return BuildResult(final, len(documents), len(chunks), embedded, total - embedded, seconds, warnings)
+        return BuildResult(final, len(documents), len(chunks), embedded, len(texts) - embedded, seconds, warnings)
 
 
 def swap_current(index_dir: Path, target: Path) -> None:

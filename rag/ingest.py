@@ -47,10 +47,12 @@ def read_document(path: Path, settings: Settings) -> Document:
     if not text.strip():
         raise ValueError("is empty after cleaning")
     urls = find_urls(text)
+    title, given = (html_title, True) if html_title else derive_title(text, path.stem)
     return Document(
         doc_id=path.stem,
         path=_display_path(path),
-        title=html_title or derive_title(text, path.stem),
+        title=title,
+        title_given=given,
         text=text,
         content_hash=content_hash(text),
         url=urls[0] if urls else None,

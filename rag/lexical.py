@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -20,24 +21,35 @@ def tokenize(texts: list[str]):
 class LexicalIndex:
     """A thin wrapper so the rest of the engine never touches bm25s' token ids."""
 
-    def __init__(self, retriever: bm25s.BM25, size: int) -> None:
-        self.retriever = retriever
+    def __init__(self, retriever: bm25s.BM25 | None, size: int) -> None:
+        self.retriever = retriever  # None when no entry has a single indexable word
         self.size = size
 
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
+        tokens = tokenize(texts or [""])
+        if not tokens.vocab:
+            return cls(None, len(texts))
         retriever = bm25s.BM25()
-        retriever.index(tokenize(texts or [""]), show_progress=False)
+        retriever.index(tokens, show_progress=False)
         return cls(retriever, len(texts))
 
     def save(self, folder: Path) -> None:
-        self.retriever.save(str(folder))
+        if self.retriever is None:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "empty.json").write_text(json.dumps({"size": self.size}))
+        else:
+            self.retriever.save(str(folder))
 
     @classmethod
     def load(cls, folder: Path, size: int) -> LexicalIndex:
+        if (folder / "empty.json").exists():
+            return cls(None, size)
         return cls(bm25s.BM25.load(str(folder), load_corpus=False), size)
 
     def query_terms(self, query: str) -> list[str]:
+        if self.retriever is None:
+            return []
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
         vocab = self.retriever.vocab_dict
         return [t for t in tokens[0] if t in vocab]
@@ -61,7 +73,7 @@ class LexicalIndex:
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Chunk ids and BM25 scores, best first; empty when no query term is in the vocabulary."""
         k = min(k, self.size)
-        if k <= 0:
+        if k <= 0 or self.retriever is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
         vocab = self.retriever.vocab_dict

@@ -33,6 +33,7 @@ class Signals:
     lexical: np.ndarray
     title: np.ndarray
     title_lexical: np.ndarray
+    titles_searchable: bool = True
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
@@ -55,9 +56,10 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     candidates.append(lexical_top[lexical_all[lexical_top] > 0])
     title_dense_all = index.title_vectors @ vector if len(index.title_vectors) else np.zeros(0, dtype=np.float32)
     title_lexical_all = index.title_lexical.scores(query)
-    for docs in (_top(title_dense_all, settings.title_candidates), _top(title_lexical_all, settings.title_candidates)):
-        for doc in docs:
-            candidates.append(np.asarray(index.chunks_by_doc.get(index.doc_order[doc], []), dtype=np.int64))
+    if index.titles_searchable:
+        for docs in (_top(title_dense_all, settings.title_candidates), _top(title_lexical_all, settings.title_candidates)):
+            for doc in docs:
+                candidates.append(np.asarray(index.chunks_by_doc.get(index.doc_order[doc], []), dtype=np.int64))
     chunk_ids = np.unique(np.concatenate(candidates)) if candidates else np.zeros(0, dtype=np.int64)
     chunk_ids = chunk_ids.astype(np.int64)
     docs = index.chunk_doc[chunk_ids]
@@ -67,6 +69,7 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
         lexical=lexical_all[chunk_ids] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
         title=title_dense_all[docs] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
         title_lexical=title_lexical_all[docs] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
+        titles_searchable=index.titles_searchable,
     )
 
 
@@ -83,7 +86,9 @@ def fuse(signals: Signals, settings: Settings, mode: str = "hybrid") -> np.ndarr
         return signals.dense.astype(np.float64)
     if mode == "lexical":
         return signals.lexical.astype(np.float64)
-    weights = (settings.dense_weight, settings.lexical_weight, settings.title_weight, settings.title_lexical_weight)
+    titles = signals.titles_searchable
+    weights = (settings.dense_weight, settings.lexical_weight,
+               settings.title_weight if titles else 0.0, settings.title_lexical_weight if titles else 0.0)
     columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical)
     if mode == "rrf":
         k = settings.rrf_k

@@ -35,6 +35,7 @@ class Document:
     title: str
     text: str
     content_hash: str
+    title_given: bool = True
     url: str | None = None
     urls: list[str] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)

@@ -39,10 +39,11 @@ def test_control_characters_and_crlf_are_normalised():
 
 
 def test_title_is_first_heading_line_or_first_sentence():
-    assert derive_title("What Is The Evidence?\n\nBody.", "x") == "What Is The Evidence?"
+    assert derive_title("What Is The Evidence?\n\nBody.", "x") == ("What Is The Evidence?", True)
     long_line = "A promising treatment option " + "word " * 40 + "ends here. Second sentence."
-    assert derive_title(long_line, "x").startswith("A promising treatment option")
-    assert derive_title("   \n", "fallback") == "fallback"
+    title, given = derive_title(long_line, "x")
+    assert title.startswith("A promising treatment option") and not given
+    assert derive_title("   \n", "fallback") == ("fallback", False)
 
 
 def test_urls_found_without_trailing_punctuation():
