@@ -1,6 +1,8 @@
 """Run `rag eval --json` on a dataset and keep the report as a benchmark result.
 
-Usage: .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med [name]
+Usage: .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med [name [rag eval options...]]
+e.g.   .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med liveqa-med-poolneutral \
+           --exclude-source ADAM --exclude-source MPlusDrugs --exclude-source MPlusHerbsSupplements
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import ROOT, save  # noqa: E402
 
 
-def main(folder: str, name: str | None = None) -> None:
-    command = [str(ROOT / ".venv" / "bin" / "rag"), "eval", folder, "--json"]
+def main(folder: str, name: str | None = None, *options: str) -> None:
+    command = [str(ROOT / ".venv" / "bin" / "rag"), "eval", folder, "--json", *options]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     report = json.loads(result.stdout)
     label = name or Path(folder).name
-    save(f"eval-{label}", f".venv/bin/rag eval {folder} --json", {"report": report})
+    save(f"eval-{label}", " ".join([".venv/bin/rag", "eval", folder, "--json", *options]), {"report": report})
 
 
 if __name__ == "__main__":
