@@ -86,6 +86,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         if app.state.engine is None:
             app.state.engine = await run_in_threadpool(Engine, settings)
         await run_in_threadpool(app.state.engine.ensure_index, True)
+        await run_in_threadpool(app.state.engine.warm_up)
         watcher = asyncio.create_task(watch_index(app.state.engine)) if settings.watch_seconds > 0 else None
         yield
         if watcher:

@@ -30,9 +30,13 @@ CAVEATS_VERSION = 3
 DOCUMENT_CODES = ("ai_generated", "off_label", "promotional_tone")
 INHERITED_CODES = ("ai_generated",)
 
+def _union(patterns: tuple[str, ...], flags: int) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags) if patterns else None
+
+
 _COMPILED = [
-    (rule, [re.compile(p, 0 if rule.case_sensitive else re.IGNORECASE) for p in rule.patterns],
-     [re.compile(p, re.IGNORECASE) for p in rule.exclude])
+    (rule, _union(rule.patterns, re.MULTILINE | (0 if rule.case_sensitive else re.IGNORECASE)),
+     _union(rule.exclude, re.MULTILINE | re.IGNORECASE))
     for rule in RULES
 ]
 _CITATIONS = [re.compile(p) for p in CITATION_PATTERNS]
@@ -79,15 +83,14 @@ def _caveat(rule: CueRule, quote: str | None = None, start: int | None = None, e
 def find_cues(text: str, offset: int = 0) -> list[Caveat]:
     """Caveats a text earns by its own words, each with the quote (offsets shifted by `offset`)."""
     found: list[Caveat] = []
-    for rule, patterns, excludes in _COMPILED:
+    for rule, pattern, exclude in _COMPILED:
         hits: list[tuple[int, int]] = []
-        for pattern in patterns:
-            for match in pattern.finditer(text):
+        for match in pattern.finditer(text):
+            if exclude is not None:
                 s_left, s_right = _sentence_bounds(text, match.start(), match.end())
-                sentence = text[s_left:s_right]
-                if any(x.search(sentence) for x in excludes):
+                if exclude.search(text[s_left:s_right]):
                     continue
-                hits.append((match.start(), match.end()))
+            hits.append((match.start(), match.end()))
         if len(hits) >= rule.min_hits:
             first = min(hits)
             found.append(_make(rule, text, first[0], first[1], offset))
@@ -149,7 +152,8 @@ def profile_document(document: Document) -> Document:
     text = document.text
     own = {c.code: c for c in find_cues(text)}
     caveats: list[Caveat] = [own[code] for code in DOCUMENT_CODES if code in own]
-    promo_hits = {m.group(0).lower() for rule, pats, _ in _COMPILED if rule.code == "promotional_tone" for p in pats for m in p.finditer(text)}
+    promo_hits = {m.group(0).lower() for rule, pattern, _ in _COMPILED if rule.code == "promotional_tone"
+                  for m in pattern.finditer(text)}
     if "promotional_tone" in own and len(promo_hits) < 2:
         caveats = [c for c in caveats if c.code != "promotional_tone"]
     counts = count_citations(text)

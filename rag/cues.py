@@ -1,6 +1,7 @@
 """The caveat rules as data: one row per code with its patterns, context exclusions, severity and wording.
 
-Patterns are case-insensitive regular expressions unless a rule says otherwise. `exclude` patterns are
+Patterns are case-insensitive regular expressions unless a rule says otherwise; `^` and `$` match at
+line breaks. A rule's patterns are joined into one expression, so overlapping cues count once. `exclude` patterns are
 checked against the sentence around a match: a hit there means the cue is not what it seems
 ("further randomized trials are needed" reports no trial; "May 2021" is a month).
 """
@@ -49,7 +50,7 @@ RULES: tuple[CueRule, ...] = (
         "ai_generated", "Written by an AI chatbot", "high",
         "This text was produced by an AI assistant, which can state errors fluently; check it against a primary source.",
         patterns=(
-            r"(?m)^\s*(?:Gemini|ChatGPT|Claude|Copilot|Bard|Assistant|AI)\s*:",
+            r"^\s*(?:Gemini|ChatGPT|Claude|Copilot|Bard|Assistant|AI)\s*:",
             r"\b(?:Gemini|ChatGPT|Copilot|Bard) (?:analysis|response|answer|says|said)\b",
             r"\bas an AI(?: language model)?\b",
             r"\b(?:generated|written) (?:by|with) (?:ChatGPT|Gemini|an? AI|AI)\b",

@@ -58,22 +58,24 @@ class Embedder:
         return len(self.tokenizer.encode(text).ids)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Normalised float32 vectors, batched."""
+        """Normalised float32 vectors, batched; bulk encodes use every core and run one at a time."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
+        model = self.model
+        if len(texts) == 1:  # a question: no lock, so concurrent requests use both cores
+            return self._encode(model, texts)
         import torch
 
-        model = self.model
-        bulk = len(texts) > 1
         with self._lock:
-            if bulk:
-                torch.set_num_threads(max(1, self.settings.index_threads))
+            torch.set_num_threads(max(1, self.settings.index_threads))
             try:
-                vectors = model.encode(list(texts), batch_size=self.settings.embed_batch_size,
-                                       normalize_embeddings=True, convert_to_numpy=True)
+                return self._encode(model, texts)
             finally:
-                if bulk:
-                    torch.set_num_threads(max(1, self.settings.torch_threads))
+                torch.set_num_threads(max(1, self.settings.torch_threads))
+
+    def _encode(self, model, texts: Sequence[str]) -> np.ndarray:
+        vectors = model.encode(list(texts), batch_size=self.settings.embed_batch_size,
+                               normalize_embeddings=True, convert_to_numpy=True)
         return vectors.astype(np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:

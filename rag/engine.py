@@ -58,6 +58,10 @@ class Engine:
             self._index = fresh
             return fresh
 
+    def warm_up(self) -> None:
+        """Load the model before the first request, so no user waits for it."""
+        self.embedder.encode(["warm up"])
+
     def reload_if_changed(self) -> bool:
         """Swap in a new build when `current` points elsewhere; a damaged new build leaves the old one serving."""
         link = current_folder(self.settings.index_dir)

@@ -51,7 +51,10 @@ _NOT_REPORTED = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-_COMPILED = {name: (level, [re.compile(p, re.IGNORECASE if "RCT" not in p else 0) for p in pats]) for name, (level, pats) in DESIGNS.items()}
+_COMPILED = {
+    name: (level, re.compile("|".join(f"(?:{p})" if "RCT" in p else f"(?i:{p})" for p in patterns)))
+    for name, (level, patterns) in DESIGNS.items()
+}
 
 
 def classify_designs(text: str) -> list[str]:
@@ -60,8 +63,8 @@ def classify_designs(text: str) -> list[str]:
     for sentence in _SENTENCE.findall(text):
         if _NOT_REPORTED.search(sentence):
             continue
-        for name, (_, patterns) in _COMPILED.items():
-            if name not in found and any(p.search(sentence) for p in patterns):
+        for name, (_, pattern) in _COMPILED.items():
+            if name not in found and pattern.search(sentence):
                 found.append(name)
     return [name for name in DESIGNS if name in found]
 
