@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
     no_answer_dense_threshold: float = Field(0.45, description="Below this best cosine (and the coverage threshold) a question is not covered; calibrated by benchmarks/calibrate_no_answer.py.")
     no_answer_lexical_threshold: float = Field(0.68, description="Share of the question's content words found in a top passage that still counts as covered; calibrated likewise.")
-    approximate_above: int = Field(200_000, description="Vector count above which an HNSW index replaces exact search.")
+    approximate_above: int = Field(200_000, description="Vector count above which an IVF index replaces exact search (see benchmarks/bench_faiss.py).")
     query_cache_size: int = Field(1024, description="Question embeddings kept in memory.")
 
     max_question_chars: int = Field(2000, description="Longest question accepted, after trimming.")
