@@ -13,7 +13,7 @@ from typing import Literal
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from sse_starlette.sse import EventSourceResponse
@@ -59,6 +59,32 @@ class ReloadOut(BaseModel):
     built_at: str
 
 
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware (BaseHTTPMiddleware costs a task per request): adds CSP and friends."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict]:
     out = []
     for error in exc.errors():
@@ -97,13 +123,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -129,8 +149,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     not_ready = {503: {"model": ErrorOut, "description": "No usable index; the message says what to run."}}
 
     @app.post("/api/v1/query", response_model=QueryResponse, responses={**invalid_body, **not_ready})
-    def query(request: QueryRequest) -> QueryResponse:
-        return engine_().query(request)
+    def query(request: QueryRequest) -> Response:
+        # Serialised once by pydantic's Rust core; returning the model would be validated and encoded again.
+        return Response(engine_().query(request).model_dump_json(), media_type="application/json")
 
     @app.post("/api/v1/query/stream", responses={200: {"content": {"text/event-stream": {}}}, **invalid_body, **not_ready})
     async def query_stream(request: QueryRequest):

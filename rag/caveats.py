@@ -26,7 +26,7 @@ from rag.cues import (
 from rag.evidence import evidence_level, strongest
 from rag.types import Caveat, Chunk, CitationCounts, Document
 
-CAVEATS_VERSION = 3
+CAVEATS_VERSION = 4
 DOCUMENT_CODES = ("ai_generated", "off_label", "promotional_tone")
 INHERITED_CODES = ("ai_generated",)
 
@@ -147,17 +147,23 @@ def _is_truncated(text: str) -> tuple[int, int] | None:
     return start, end
 
 
-def profile_document(document: Document) -> Document:
-    """Document-level caveats, citation counts and the strongest evidence the text reports."""
+def profile_document(document: Document, found: list[Caveat] | None = None) -> Document:
+    """Document-level caveats, citation counts and the strongest evidence the text reports.
+
+    `found` are the caveats of the document's passages, when the caller has them: the document's
+    own cues are theirs, so the text is not scanned twice.
+    """
     text = document.text
-    own = {c.code: c for c in find_cues(text)}
+    found = find_cues(text) if found is None else found
+    own: dict[str, Caveat] = {}
+    for caveat in sorted(found, key=lambda c: c.start if c.start is not None else -1):
+        own.setdefault(caveat.code, caveat)
     caveats: list[Caveat] = [own[code] for code in DOCUMENT_CODES if code in own]
-    promo_hits = {m.group(0).lower() for rule, pattern, _ in _COMPILED if rule.code == "promotional_tone"
-                  for m in pattern.finditer(text)}
-    if "promotional_tone" in own and len(promo_hits) < 2:
+    promotional = {(c.start, c.end) for c in found if c.code == "promotional_tone"}
+    if "promotional_tone" in own and len(promotional) < 2:  # one flourish is not a tone
         caveats = [c for c in caveats if c.code != "promotional_tone"]
     counts = count_citations(text)
-    if counts.untraceable:
+    if counts.untraceable and "unverifiable_citation" in own:
         caveats.append(own["unverifiable_citation"])
     truncated = _is_truncated(text)
     if truncated:
@@ -165,17 +171,18 @@ def profile_document(document: Document) -> Document:
     if counts.traceable == 0 and not document.urls:
         caveats.append(_caveat(NO_REFERENCES))
     ai = "ai_generated" in own
-    level = evidence_level(text, default="anecdote_or_opinion" if ai else "none_stated")
+    level = evidence_level(text, default="anecdote_or_opinion" if ai else "none_stated") if found is None else "none_stated"
     return replace(document, caveats=_sorted(caveats), citations=counts, evidence_level=level)
 
 
 def annotate(document: Document, chunks: list[Chunk]) -> tuple[Document, list[Chunk]]:
-    """Profile the document, then give each chunk its own caveats plus those it inherits."""
-    document = profile_document(document)
+    """Caveats for each chunk from its own text, the document's profile from those, then what chunks inherit."""
+    own = [find_cues(chunk.text, offset=chunk.start) for chunk in chunks]
+    document = profile_document(document, [c for caveats in own for c in caveats])
     doc_codes = {c.code: c for c in document.caveats}
+    ai = "ai_generated" in doc_codes
     annotated: list[Chunk] = []
-    for position, chunk in enumerate(chunks):
-        caveats = find_cues(chunk.text, offset=chunk.start)
+    for chunk, caveats in zip(chunks, own):
         codes = {c.code for c in caveats}
         for code in INHERITED_CODES:
             if code in doc_codes and code not in codes:
@@ -185,12 +192,10 @@ def annotate(document: Document, chunks: list[Chunk]) -> tuple[Document, list[Ch
             caveats.append(truncated)
         if "no_references" in doc_codes and _RESEARCH.search(chunk.text):
             caveats.append(doc_codes["no_references"])
-        ai = "ai_generated" in doc_codes
         level = evidence_level(chunk.text, default="anecdote_or_opinion" if ai else "none_stated")
         annotated.append(replace(chunk, caveats=_sorted(caveats), evidence_level=level))
-    levels = [c.evidence_level for c in annotated] + [document.evidence_level]
-    document = replace(document, evidence_level=strongest(levels))
-    return document, annotated
+    levels = [c.evidence_level for c in annotated] or ["anecdote_or_opinion" if ai else "none_stated"]
+    return replace(document, evidence_level=strongest(levels)), annotated
 
 
 def _sorted(caveats: list[Caveat]) -> list[Caveat]:

@@ -137,7 +137,7 @@ RULES: tuple[CueRule, ...] = (
             r"\bastonishing\b", r"\bsecret (?:sidekick|weapon|cure)\b", r"\brevolutioni[sz]\w*", r"\bmiracle\b",
             r"\bbreakthrough\b", r"\bgame[- ]changer\b", r"\bbuckle up\b", r"\bsuperhero\b", r"\bunexpected ally\b",
             r"\bcure-all\b", r"\bamazing\b", r"\bincredible\b", r"\btransformative\b", r"\bexciting (?:frontiers?|avenues?|advancement|development)\b",
-            r"\bunexpected benefits\b", r"\byou read that correctly\b",
+            r"\bunexpected benefits\b", r"\byou read that correctly\b", r"\b(?:providing|bringing|brings|provides|offers?|offering) hope\b",
         ),
     ),
     CueRule(

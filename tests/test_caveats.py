@@ -69,6 +69,8 @@ CASES = [
     ("Metformin might be the secret sidekick in the fight against MS.", {"promotional_tone"}, set()),
     ("Gene therapy is revolutionizing depression treatment.", {"promotional_tone"}, set()),
     ("The hospital revised its visiting hours.", set(), {"promotional_tone"}),
+    ("UC-MSCs may help with kidney repair, providing hope for better renal function.", {"promotional_tone"}, set()),
+    ("The Hope Street clinic offers walk-in appointments.", set(), {"promotional_tone"}),
     # speculative_language
     ("Metformin may help reduce inflammation and could potentially protect nerves.", {"speculative_language"}, set()),
     ("UC-MSCs may be able to bring about remission and might lessen drug use.", {"speculative_language"}, set()),
@@ -178,6 +180,7 @@ def test_overview_profile_has_no_ai_or_citation_caveats(profiles):
 def test_stem_cell_promotion_profile(profiles):
     document, chunks = profiles["002"]
     assert "ai_generated" not in _codes(document.caveats)
+    assert {"promotional_tone", "no_references"} <= _codes(document.caveats)
     assert any("early_or_small_trials" in _codes(c.caveats) for c in chunks)
 
 
