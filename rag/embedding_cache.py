@@ -48,6 +48,8 @@ class EmbeddingCache:
         first_text = {}
         for key, text in zip(keys, texts):
             first_text.setdefault(key, text)
+        # Length order: batches of similar length waste no work on padding (as one big encode would).
+        missing_keys.sort(key=lambda k: len(first_text[k]))
         if on_start:
             on_start(len(missing_keys))
         for begin in range(0, len(missing_keys), batch):
