@@ -85,7 +85,7 @@ def query_section(result: dict) -> list[str]:
 def build_section(result: dict) -> list[str]:
     return [f"### Index build — {result['corpus']}", "", *provenance(result),
             "| measure | value |", "|---|---:|",
-            f"| passages | {result['chunks']} (+ one title vector per document: {result['texts_embedded']} texts) |",
+            f"| passages | {result['chunks']} ({result['texts_embedded']} texts embedded, given titles included) |",
             f"| bare `encode` of the same texts | {result['bare_encode_s']} s ({result['bare_texts_per_s']} texts/s) |",
             f"| `build_index` from scratch (ingest → chunk → caveats → embed → FAISS + BM25 → manifest) | "
             f"{result['build_s']} s ({result['build_texts_per_s']} texts/s, {result['build_chunks_per_s']} passages/s) |",
