@@ -213,9 +213,13 @@ def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak
     if any(c.code == "mixed_evidence" for c in all_codes):
         out.append(_caveat(ANSWER_MIXED))
     if not weak:
+        # Lift the gravest severity present (high if any, else medium), so the one-line
+        # "Before you rely on this" bar always names what matters most.
+        present = [c for c in all_codes if c.code != "mixed_evidence" and SEVERITY_ORDER.get(c.severity, 9) <= 1]
+        gravest = min((SEVERITY_ORDER[c.severity] for c in present), default=None)
         lifted: dict[str, Caveat] = {}
-        for caveat in all_codes:
-            if caveat.severity == "high" and caveat.code not in lifted:
+        for caveat in present:
+            if SEVERITY_ORDER[caveat.severity] == gravest and caveat.code not in lifted:
                 lifted[caveat.code] = caveat
         out.extend(lifted.values())
     return _sorted(out)

@@ -17,7 +17,7 @@ from rag.offline import enforce_offline
 enforce_offline()
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Evidence-aware health Q&A over a folder of documents.")
-console = Console()
+console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 DocsOpt = Annotated[Path | None, typer.Option("--docs", help="Document folder [env RAG_DOCS_DIR, default seeds/].")]

@@ -199,5 +199,13 @@ TRACEABLE_PATTERNS = (
     r"https?://\S+",
     r"\b(?:J\.|Journal|Lancet|N Engl J Med|NEJM|JAMA|BMJ|Neurology|Mult Scler|Brain|Ann Neurol|Nature|Science|Cell|PLoS|Cochrane)\b",
 )
+# Questions about safety ("can I take it with…", "side effects?") rank passages that carry a
+# safety_warning higher: a contraindication must not fall below the fold.
+SAFETY_INTENT = (
+    r"\b(?:safe|safety|side[- ]effects?|risks?|dangers?|dangerous|interact\w*|combine|combined|mix|together|"
+    r"contraindicat\w*|warnings?|pregnan\w*|breastfeed\w*|overdose|withdrawal|allerg\w*)\b"
+    r"|\b(?:take|taking|use|using)\b.{0,60}\b(?:with|while|alongside|and)\b"
+)
+
 # A mention of research in a passage of a document with no references: where no_references matters.
 RESEARCH_CLAIM = r"\b(?:stud(?:y|ies)|research|trials?|evidence|findings|scientists|researchers)\b"

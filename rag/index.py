@@ -121,6 +121,7 @@ class LoadedIndex:
     chunk_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     titles_searchable: bool = False
+    has_safety_warning: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def __post_init__(self) -> None:
         # The title field votes only where every document has a real title: a collection with some
@@ -131,6 +132,8 @@ class LoadedIndex:
         for chunk_id, chunk in enumerate(self.chunks):
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk_id)
         self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
+        self.has_safety_warning = np.array([any(v.code == "safety_warning" for v in c.caveats) for c in self.chunks],
+                                           dtype=bool)
 
 
 @dataclass

@@ -6,13 +6,17 @@ weighted reciprocal ranks, then de-duplicated and capped per document.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from rag.cues import SAFETY_INTENT
 from rag.followup import content_words
 from rag.index import LoadedIndex
 from rag.settings import Settings
+
+_SAFETY_INTENT = re.compile(SAFETY_INTENT, re.IGNORECASE)
 
 
 @dataclass
@@ -104,8 +108,27 @@ def fuse(signals: Signals, settings: Settings, mode: str = "hybrid") -> np.ndarr
     return score
 
 
-def rank(index: LoadedIndex, signals: Signals, settings: Settings, mode: str = "hybrid") -> list[Hit]:
+def _stems(text: str) -> set[str]:
+    return {w[: max(4, len(w) - 2)] for w in content_words(text)}
+
+
+def safety_boosts(index: LoadedIndex, chunk_ids: np.ndarray, query: str, boost: float) -> np.ndarray:
+    """`boost` for candidates whose safety warning is about something the question names."""
+    out = np.zeros(len(chunk_ids))
+    asked = _stems(query)
+    for i, chunk_id in enumerate(chunk_ids):
+        if index.has_safety_warning[chunk_id]:
+            quotes = " ".join(c.quote or "" for c in index.chunks[chunk_id].caveats if c.code == "safety_warning")
+            if asked & _stems(quotes):
+                out[i] = boost
+    return out
+
+
+def rank(index: LoadedIndex, signals: Signals, settings: Settings, mode: str = "hybrid",
+         safety_query: str | None = None) -> list[Hit]:
     scores = fuse(signals, settings, mode)
+    if safety_query and len(scores) and len(index.has_safety_warning):
+        scores = scores + safety_boosts(index, signals.chunk_ids, safety_query, settings.safety_boost)
     order = np.lexsort((signals.chunk_ids, -scores))
     return [
         Hit(int(signals.chunk_ids[i]), float(scores[i]), float(signals.dense[i]), float(signals.lexical[i]), float(signals.title[i]))
@@ -163,9 +186,14 @@ def term_coverage(question: str, text: str) -> float:
     return found / len(words)
 
 
+def asks_about_safety(question: str) -> bool:
+    return bool(_SAFETY_INTENT.search(question))
+
+
 def search(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,
            mode: str = "hybrid") -> list[Hit]:
-    hits = rank(index, gather(index, vector, query, settings), settings, mode)
+    safety_query = query if asks_about_safety(query) else None
+    hits = rank(index, gather(index, vector, query, settings), settings, mode, safety_query=safety_query)
     return diversify(index, hits, top_k, settings.per_doc_cap)
 
 

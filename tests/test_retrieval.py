@@ -67,3 +67,16 @@ def test_answer_is_two_to_four_whole_cited_sentences(engine):
         assert text.strip()[-1] in ".!?)\"”"
         assert text.strip() in result.passages[int(number) - 1].text
     assert "opioid-based medications" in result.answer.text
+
+
+def test_safety_question_ranks_the_matching_contraindication_first(engine):
+    result = ask(engine, "Can I take low-dose naltrexone with opioid painkillers?", top_k=3)
+    top = result.passages[0]
+    assert "cannot be taken if you are currently using opioid-based medications" in top.text
+    assert result.answer.text.startswith("Important Caveat: LDN cannot be taken")
+
+
+def test_rely_bar_names_the_gravest_caveats_even_without_a_high_one(engine):
+    result = ask(engine, "Does metformin help multiple sclerosis?", top_k=3)
+    codes = {c.code for c in result.caveats}
+    assert "single_source" in codes and codes & {"promotional_tone", "unverifiable_citation", "anecdotal"}
