@@ -26,9 +26,9 @@ from rag.cues import (
 from rag.evidence import evidence_level, strongest
 from rag.types import Caveat, Chunk, CitationCounts, Document
 
-CAVEATS_VERSION = 4
+CAVEATS_VERSION = 5
 DOCUMENT_CODES = ("ai_generated", "off_label", "promotional_tone")
-INHERITED_CODES = ("ai_generated",)
+INHERITED_CODES = ("ai_generated", "promotional_tone")
 
 def _union(patterns: tuple[str, ...], flags: int) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), flags) if patterns else None
