@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, percentiles, save, timed  # noqa: E402
+from benchmarks.common import ROOT, Clients, percentiles, save, timed  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.evaluate import eval_settings, load_dataset  # noqa: E402
 from rag.index import build_index  # noqa: E402
@@ -93,29 +92,12 @@ def http_runs(settings: Settings, questions: list[str], seconds: float, clients:
         cold_start = time.perf_counter() - started
         with httpx.Client(base_url=base, timeout=60) as client:
             sequential = [timed(client.post, "/api/v1/query", json={"question": q})[0] for q in questions * 2]
-        samples: list[float] = []
-        errors = [0]
-        stop = time.perf_counter() + seconds
-
-        def worker(offset: int) -> None:
-            with httpx.Client(base_url=base, timeout=60) as client:
-                i = offset
-                while time.perf_counter() < stop:
-                    ms, response = timed(client.post, "/api/v1/query", json={"question": questions[i % len(questions)]})
-                    samples.append(ms)
-                    if response.status_code != 200:
-                        errors[0] += 1
-                    i += 1
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
         began = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        load = Clients(base, questions, clients, began + seconds).start().join()
         elapsed = time.perf_counter() - began
         return {"cold_start_to_first_answer_s": round(cold_start, 2), "sequential": percentiles(sequential),
-                "concurrent": {**percentiles(samples), "clients": clients, "seconds": round(elapsed, 1),
-                               "requests_per_s": round(len(samples) / elapsed, 1), "errors": errors[0]}}
+                "concurrent": {**percentiles(load.samples), "clients": clients, "seconds": round(elapsed, 1),
+                               "requests_per_s": round(len(load.samples) / elapsed, 1), "errors": len(load.failures)}}
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -57,3 +57,36 @@ def save(name: str, command: str, data: dict) -> Path:
     path.write_text(json.dumps(payload, indent=2))
     print(f"wrote {path}", file=sys.stderr)
     return path
+
+
+class Clients:
+    """`count` HTTP clients asking `questions` in turn until `stop` (perf_counter time); loopback only."""
+
+    def __init__(self, base: str, questions: list[str], count: int, stop: float) -> None:
+        import threading
+
+        self.samples: list[float] = []
+        self.failures: list[str] = []
+        self.threads = [threading.Thread(target=self._run, args=(base, questions, n, stop)) for n in range(count)]
+
+    def _run(self, base: str, questions: list[str], offset: int, stop: float) -> None:
+        import httpx
+
+        with httpx.Client(base_url=base, timeout=60) as http:
+            i = offset
+            while time.perf_counter() < stop:
+                ms, response = timed(http.post, "/api/v1/query", json={"question": questions[i % len(questions)]})
+                self.samples.append(ms)
+                if response.status_code != 200:
+                    self.failures.append(f"{response.status_code}: {response.text[:120]}")
+                i += 1
+
+    def start(self) -> Clients:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def join(self) -> Clients:
+        for thread in self.threads:
+            thread.join()
+        return self

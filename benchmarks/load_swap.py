@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, percentiles, save, timed  # noqa: E402
+from benchmarks.common import ROOT, Clients, percentiles, save  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 
 QUESTIONS = ["Does metformin help MS?", "Can I take LDN with opioids?", "How are UC-MSCs sourced?",
@@ -56,25 +55,10 @@ def main(clients: int, seconds: float) -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         before = httpx.get(base + "/api/v1/health").json()
-        samples: list[float] = []
-        failures: list[str] = []
         memory: list[tuple[float, float]] = []
         start = time.perf_counter()
         stop = start + seconds
-
-        def client(n: int) -> None:
-            with httpx.Client(base_url=base, timeout=60) as http:
-                i = n
-                while time.perf_counter() < stop:
-                    ms, response = timed(http.post, "/api/v1/query", json={"question": QUESTIONS[i % len(QUESTIONS)]})
-                    samples.append(ms)
-                    if response.status_code != 200:
-                        failures.append(f"{response.status_code}: {response.text[:120]}")
-                    i += 1
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        for t in threads:
-            t.start()
+        load = Clients(base, QUESTIONS, clients, stop).start()
         rebuild = {}
         while time.perf_counter() < stop:
             elapsed = time.perf_counter() - start
@@ -86,8 +70,8 @@ def main(clients: int, seconds: float) -> None:
                 subprocess.run([sys.executable, "-m", "rag.cli", "index"], cwd=ROOT, env=env, check=True, capture_output=True)
                 rebuild = {"at_s": round(elapsed, 1), "rebuild_s": round(time.perf_counter() - began, 1)}
             time.sleep(1)
-        for t in threads:
-            t.join()
+        load.join()
+        samples, failures = load.samples, load.failures
         after = httpx.get(base + "/api/v1/health").json()
         result = {
             "clients": clients, "seconds": seconds, "requests": len(samples), "failures": len(failures),
