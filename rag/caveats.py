@@ -26,7 +26,7 @@ from rag.cues import (
 from rag.evidence import evidence_level, strongest
 from rag.types import Caveat, Chunk, CitationCounts, Document
 
-CAVEATS_VERSION = 5
+CAVEATS_VERSION = 6
 DOCUMENT_CODES = ("ai_generated", "off_label", "promotional_tone")
 INHERITED_CODES = ("ai_generated", "promotional_tone")
 

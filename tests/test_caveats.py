@@ -84,6 +84,18 @@ CASES = [
     ("Jones et al. 2019 (PMID 31234567) reported fewer relapses.", set(), {"unverifiable_citation"}),
     ("We will study a new approach next year.", set(), {"unverifiable_citation"}),
     ("Trial NCT01234567 by Lee et al. (2023) is registered.", set(), {"unverifiable_citation"}),
+    # more tricky negatives across rules
+    ("Rats were seen near the hospital bins, the caretaker said.", set(), {"preclinical"}),
+    ("The survey of the hospital grounds found no asbestos.", set(), {"anecdotal"}),
+    ("Take the tablet with food to settle your stomach.", set(), {"safety_warning", "speculative_language"}),
+    ("The label on the bottle lists the active ingredient.", set(), {"off_label"}),
+    ("The nurse explained the results of the blood test clearly.", set(), {"mixed_evidence"}),
+    ("Phase one of the hospital renovation finished in March.", set(), {"early_or_small_trials"}),
+    ("An AI-assisted scheduler books appointments for the clinic.", set(), {"ai_generated"}),
+    ("The new wing is an amazingly quiet place to recover.", set(), {"promotional_tone", "safety_warning"}),
+    ("Mice ran across the clinic floor at night.", set(), {"preclinical"}),
+    ("The pilot light in the hospital boiler went out.", set(), {"early_or_small_trials"}),
+    ("He may visit his mother in May, she said.", set(), {"speculative_language"}),
     # a clean, peer-reviewed style passage
     ("In a double-blind randomized trial of 412 adults (N Engl J Med 2019; doi:10.1056/NEJMoa0000000), "
      "the drug reduced annual relapse rate by 30% compared with placebo.", set(),
