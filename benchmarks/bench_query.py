@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,13 +19,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, Clients, percentiles, save, timed  # noqa: E402
+from benchmarks.common import ROOT, Clients, percentiles, save, start_server, timed, wait_until  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.evaluate import eval_settings, load_dataset  # noqa: E402
 from rag.index import build_index  # noqa: E402
 from rag.schema import QueryRequest  # noqa: E402
 from rag.settings import Settings  # noqa: E402
-from tests.servers import free_port  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
 
@@ -71,24 +69,13 @@ def in_process(engine: Engine, questions: list[str], rounds: int) -> dict[str, d
 
 
 def http_runs(settings: Settings, questions: list[str], seconds: float, clients: int) -> dict:
-    port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_QUERY_CACHE_SIZE": "0", "RAG_INDEX_DIR": str(settings.index_dir),
            "RAG_DOCS_DIR": str(settings.docs_dir)}
     started = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(env)
     try:
-        while True:
-            try:
-                response = httpx.post(base + "/api/v1/query", json={"question": questions[0]}, timeout=5)
-                if response.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None:
-                raise RuntimeError("server died")
-            time.sleep(0.05)
+        answered = lambda: httpx.post(base + "/api/v1/query", json={"question": questions[0]}, timeout=5).status_code == 200  # noqa: E731
+        wait_until(answered, server)
         cold_start = time.perf_counter() - started
         with httpx.Client(base_url=base, timeout=60) as client:
             sequential = [timed(client.post, "/api/v1/query", json={"question": q})[0] for q in questions * 2]

@@ -4,7 +4,7 @@ Positives (the seeds answer them): seeds-dev's answerable questions plus benchma
 Negatives (the seeds do not): seeds-dev's no-answer questions plus the 104 real consumer questions of
 liveqa-med, which ask about other conditions and drugs; a few may touch the seeds' topics, and are listed
 for a person to judge. For every pair of thresholds on (best cosine, best word coverage), a question is
-"not covered" when both are below their thresholds, or the cosine is below 0.6 × its threshold. The rule
+"not covered" when both are below their thresholds, or the cosine is below RAG_NO_ANSWER_FAR_SHARE (0.6) × its threshold. The rule
 kept answers every positive and flags the most negatives; ties go to the larger margin.
 
 Usage: .venv/bin/python benchmarks/calibrate_no_answer.py
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import ROOT, save  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.index import build_index  # noqa: E402
-from rag.retrieval import term_coverage  # noqa: E402
+from rag.retrieval import match_strength, not_covered  # noqa: E402
 from rag.schema import QueryRequest  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
@@ -32,9 +32,7 @@ SHARED = ROOT.parent / "shared" / "benchmarks"
 
 def features(engine: Engine, question: str) -> tuple[float, float]:
     index, query, hits, _, _ = engine.retrieve(QueryRequest(question=question[:2000]))
-    dense = max((h.dense for h in hits), default=0.0)
-    cover = max((term_coverage(query, index.chunks[h.chunk_id].text) for h in hits[:5]), default=0.0)
-    return dense, cover
+    return match_strength(index, query, hits)
 
 
 def main() -> None:
@@ -51,7 +49,7 @@ def main() -> None:
     neg = np.array([features(engine, q) for q in negatives])
 
     def flagged(data, d, c):
-        return ((data[:, 0] < d) & (data[:, 1] < c)) | (data[:, 0] < 0.6 * d)
+        return not_covered(data[:, 0], data[:, 1], d, c, settings.no_answer_far_share)
 
     best = None
     for d in np.arange(0.20, 0.60, 0.01):
@@ -59,7 +57,7 @@ def main() -> None:
             if flagged(pos, d, c).any():
                 continue
             caught = int(flagged(neg, d, c).sum())
-            margin = float(min(pos[:, 0].min() - 0.6 * d, np.max(np.c_[pos[:, 0] - d, pos[:, 1] - c], axis=1).min()))
+            margin = float(min(pos[:, 0].min() - settings.no_answer_far_share * d, np.max(np.c_[pos[:, 0] - d, pos[:, 1] - c], axis=1).min()))
             key = (caught, margin)
             if best is None or key > best[0]:
                 best = (key, round(float(d), 2), round(float(c), 2))

@@ -59,6 +59,35 @@ def save(name: str, command: str, data: dict) -> Path:
     return path
 
 
+def start_server(env: dict[str, str]):
+    """`rag serve` on a free loopback port in a child process; returns (process, base URL) at once."""
+    import subprocess
+
+    from tests.servers import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until(ready, process, timeout: float = 300.0, interval: float = 0.05) -> None:
+    """Poll `ready()` until it is true; fail if the process dies or the deadline passes."""
+    import httpx
+
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            if ready():
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError("server died")
+        time.sleep(interval)
+    raise RuntimeError("server did not become ready")
+
+
 class Clients:
     """`count` HTTP clients asking `questions` in turn until `stop` (perf_counter time); loopback only."""
 

@@ -21,8 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, Clients, percentiles, save  # noqa: E402
-from tests.servers import free_port  # noqa: E402
+from benchmarks.common import ROOT, Clients, percentiles, save, start_server, wait_until  # noqa: E402
 
 QUESTIONS = ["Does metformin help MS?", "Can I take LDN with opioids?", "How are UC-MSCs sourced?",
              "What challenges face gene therapy for depression?", "What do OPCs do in remyelination?",
@@ -43,17 +42,9 @@ def main(clients: int, seconds: float) -> None:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_DOCS_DIR": str(docs), "RAG_INDEX_DIR": str(index),
            "RAG_WATCH_SECONDS": "1", "RAG_QUERY_CACHE_SIZE": "0"}
     subprocess.run([sys.executable, "-m", "rag.cli", "index"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(env)
     try:
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_until(lambda: httpx.get(base + "/api/v1/health", timeout=2).status_code == 200, server)
         before = httpx.get(base + "/api/v1/health").json()
         memory: list[tuple[float, float]] = []
         start = time.perf_counter()

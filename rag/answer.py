@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from rag.chunking import split_sentences
-from rag.followup import content_words
+from rag.followup import stems
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦\-*–]|\d{1,2}[.)]|Q\d+:|A:)\s*")
 
@@ -16,10 +16,6 @@ class AnswerSentence:
     text: str
     citation: int
     score: float
-
-
-def _stem(word: str) -> str:
-    return word[: max(4, len(word) - 2)]
 
 
 def candidate_sentences(passage_text: str) -> list[str]:
@@ -56,7 +52,7 @@ def compose_answer(query: str, passages: list[tuple[int, str, list[str], float]]
     A sentence that carries a safety warning on the question's topic is lifted: a reader asking whether
     they can take something must see the contraindication first.
     """
-    terms = {_stem(w) for w in content_words(query)}
+    terms = stems(query)
     if not terms:
         return "", []
     scored: list[AnswerSentence] = []
@@ -65,7 +61,7 @@ def compose_answer(query: str, passages: list[tuple[int, str, list[str], float]]
         if similarity < settings.answer_min_share * best:
             continue
         for sentence in candidate_sentences(text):
-            words = {_stem(w) for w in content_words(sentence)}
+            words = stems(sentence)
             overlap = len(terms & words)
             if overlap == 0:
                 continue

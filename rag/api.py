@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.engine import Engine
 from rag.feedback import FeedbackStore
-from rag.index import IndexError_
+from rag.index import IndexUnavailable
 from rag.schema import DocumentDetail, DocumentList, ErrorOut, Health, QueryRequest, QueryResponse, ValidationErrorOut
 from rag.settings import Settings
 
@@ -104,7 +104,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             try:
                 if await run_in_threadpool(engine.reload_if_changed):
                     log.info("swapped in index %s", engine.index.folder)
-            except IndexError_ as exc:
+            except IndexUnavailable as exc:
                 log.warning("new index not loaded, still serving the old one: %s", exc)
 
     @asynccontextmanager
@@ -138,8 +138,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                                                           "errors": [{"field": "body", "message": message, "type": "json_invalid"}]})
         return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)}, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(IndexError_)
-    async def index_missing(request: Request, exc: IndexError_) -> JSONResponse:
+    @app.exception_handler(IndexUnavailable)
+    async def index_missing(request: Request, exc: IndexUnavailable) -> JSONResponse:
         return JSONResponse(status_code=503, content={"detail": str(exc)})
 
     def engine_() -> Engine:

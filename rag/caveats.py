@@ -43,6 +43,7 @@ _CITATIONS = [re.compile(p) for p in CITATION_PATTERNS]
 _TRACEABLE = [re.compile(p) for p in TRACEABLE_PATTERNS]
 _RESEARCH = re.compile(RESEARCH_CLAIM, re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[.!?;\n]")
+_QUOTE_END = re.compile(r"[.!?;,\n]")
 _MAX_QUOTE = 200
 
 
@@ -56,7 +57,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _quote_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around a cue: from the last break (. ! ? ; : newline) to the next (. ! ? ; , newline)."""
     left = max(text.rfind(c, 0, start) for c in ".!?;:\n") + 1
-    match = re.compile(r"[.!?;,\n]").search(text, end)
+    match = _QUOTE_END.search(text, end)
     right = match.start() if match else len(text)
     if right - left > _MAX_QUOTE:
         left = max(left, start - 60)

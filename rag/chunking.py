@@ -186,11 +186,11 @@ class Chunker:
         for group in _groups(units):
             if group[0].kind == "heading":
                 heading = text[group[0].start : group[0].end].rstrip(":")
-            if current and group[0].kind == "heading":
-                if self.count_tokens(text[current[0].start : current[-1].end]) >= self.min_tokens:
+                if current and self.count_tokens(text[current[0].start : current[-1].end]) >= self.min_tokens:
                     flush(keep_overlap=False)
-            for index, unit in enumerate(group if not fits(group[0].start, group[-1].end) else [group]):
-                members = unit if isinstance(unit, list) else [unit]
+            # a glued group (heading + list, a table) moves as one; one too big for a chunk goes unit by unit
+            pieces = [group] if fits(group[0].start, group[-1].end) else [[unit] for unit in group]
+            for members in pieces:
                 if current and not fits(current[0].start, members[-1].end):
                     carried = flush(keep_overlap=True)
                     if carried and fits(carried[0].start, members[-1].end):

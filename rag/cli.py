@@ -41,10 +41,13 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def run_build(settings) -> None:
-    """Build with a progress bar and a one-line summary; shared by `index` and `serve`."""
+def run_build(settings):
+    """Build with a progress bar and a one-line summary; shared by `index` and `serve`.
+
+    Returns the embedder, so `serve` does not load the model a second time.
+    """
     from rag.embedding import Embedder
-    from rag.index import IndexError_, build_index
+    from rag.index import IndexUnavailable, build_index
 
     if not settings.docs_dir.is_dir():
         _fail(f"document folder {settings.docs_dir} does not exist (use --docs DIR)")
@@ -57,7 +60,7 @@ def run_build(settings) -> None:
             result = build_index(settings, embedder,
                                  on_embed_start=lambda n: progress.update(task, total=n),
                                  on_embedded=lambda n: progress.advance(task, n))
-        except (IndexError_, FileNotFoundError) as exc:
+        except (IndexUnavailable, FileNotFoundError) as exc:
             _fail(str(exc))
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
@@ -66,6 +69,7 @@ def run_build(settings) -> None:
                   f"{time.perf_counter() - started:.1f} s → {result.folder}")
     if result.documents == 0:
         _fail(f"no readable documents in {settings.docs_dir}")
+    return embedder
 
 
 @app.command()
@@ -102,7 +106,7 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
     from pydantic import ValidationError
 
     from rag.engine import Engine
-    from rag.index import IndexError_
+    from rag.index import IndexUnavailable
     from rag.schema import QueryRequest
 
     settings = _settings(docs, index)
@@ -114,7 +118,7 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
     engine = Engine(settings)
     try:
         result = engine.query(request)
-    except IndexError_ as exc:
+    except IndexUnavailable as exc:
         _fail(str(exc))
     if as_json:
         print(result.model_dump_json(indent=2))
@@ -136,16 +140,17 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
 
     from rag.api import create_app
     from rag.engine import Engine
-    from rag.index import IndexError_, current_folder
+    from rag.index import IndexUnavailable, current_folder
 
     settings = _settings(docs, index)
+    embedder = None
     if not current_folder(settings.index_dir).exists():
         err.print(f"no index in {settings.index_dir}: building it from {settings.docs_dir} first")
-        run_build(settings)
-    engine = Engine(settings)
+        embedder = run_build(settings)
+    engine = Engine(settings, embedder)
     try:
         engine.ensure_index(build_if_missing=False)
-    except IndexError_ as exc:
+    except IndexUnavailable as exc:
         _fail(str(exc))
     uvicorn.run(create_app(settings, engine), host=host or settings.host, port=port or settings.port, log_level="info")
 

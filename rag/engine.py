@@ -10,8 +10,8 @@ from pathlib import Path
 from rag.answer import compose_answer
 from rag.caveats import answer_caveats
 from rag.followup import resolve_followup
-from rag.index import IndexError_, LoadedIndex, build_index, current_folder, load_index
-from rag.retrieval import Hit, search, term_coverage
+from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
+from rag.retrieval import Hit, match_strength, not_covered, search
 from rag.schema import (
     AnswerOut,
     CaveatOut,
@@ -73,7 +73,7 @@ class Engine:
             return False
         try:
             self.reload()
-        except IndexError_:
+        except IndexUnavailable:
             self._failed = target
             raise
         return True
@@ -81,7 +81,7 @@ class Engine:
     def ensure_index(self, build_if_missing: bool = True) -> LoadedIndex:
         try:
             return self.index
-        except IndexError_:
+        except IndexUnavailable:
             if not build_if_missing:
                 raise
             build_index(self.settings, self.embedder)
@@ -98,19 +98,17 @@ class Engine:
         embedded = time.perf_counter()
         hits = search(index, vector, query, self.settings, request.top_k)
         searched = time.perf_counter()
-        weak = self._is_weak(index, request.question, query, hits)
+        weak = self._is_weak(index, query, hits)
         timings = {"embed": (embedded - started) * 1000, "search": (searched - embedded) * 1000, "started": started}
         return index, query, hits, weak, timings
 
-    def _is_weak(self, index: LoadedIndex, question: str, query: str, hits: list[Hit]) -> bool:
-        """Not covered: the best passage is far in meaning and shares too few of the question's words."""
+    def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit]) -> bool:
         if not hits:
             return True
-        best_dense = max(h.dense for h in hits)
-        best_cover = max(term_coverage(query, index.chunks[h.chunk_id].text) for h in hits[:5])
-        if best_dense < self.settings.no_answer_dense_threshold and best_cover < self.settings.no_answer_lexical_threshold:
-            return True
-        return best_dense < self.settings.no_answer_dense_threshold * 0.6
+        dense, cover = match_strength(index, query, hits)
+        s = self.settings
+        return bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
+                                s.no_answer_far_share))
 
     def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[PassageOut]:
         out = []

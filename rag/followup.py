@@ -30,6 +30,15 @@ def content_words(text: str) -> list[str]:
     return words
 
 
+def stem(word: str) -> str:
+    """A crude prefix stem, enough to meet 'treated' with 'treatment' (bm25s stems for BM25 itself)."""
+    return word[: max(4, len(word) - 2)]
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
 def is_elliptical(question: str) -> bool:
     """Short or pronoun-led questions lean on what came before."""
     return len(content_words(question)) <= 3 or bool(_ANAPHORA.search(question))

@@ -36,7 +36,7 @@ CHUNKER_VERSION = 1
 KEEP_BUILDS = 2
 
 
-class IndexError_(RuntimeError):
+class IndexUnavailable(RuntimeError):
     """The index is missing, stale or damaged; the message says what to run."""
 
 
@@ -159,33 +159,33 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexError_(f"another `rag index` is already building into {index_dir}") from None
+            raise IndexUnavailable(f"another `rag index` is already building into {index_dir}") from None
         yield
 
 
 def read_manifest(folder: Path) -> dict:
     path = folder / "manifest.json"
     if not path.exists():
-        raise IndexError_(f"no index at {folder.parent} — run `rag index` to build it")
+        raise IndexUnavailable(f"no index at {folder.parent} — run `rag index` to build it")
     try:
         return json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
-        raise IndexError_(f"index manifest {path} is unreadable ({exc}) — run `rag index` to rebuild") from None
+        raise IndexUnavailable(f"index manifest {path} is unreadable ({exc}) — run `rag index` to rebuild") from None
 
 
 def check_compatible(manifest: dict, settings: Settings, dimensions: int | None = None) -> None:
     """Refuse an index built by another model or chunker; mixing them gives wrong results."""
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexError_("index format is from another version — run `rag index` to rebuild it")
+        raise IndexUnavailable("index format is from another version — run `rag index` to rebuild it")
     if manifest.get("model") != settings.model_name:
-        raise IndexError_(
+        raise IndexUnavailable(
             f"index was built with model {manifest.get('model')!r}, this engine uses {settings.model_name!r} "
             "— run `rag index` to rebuild it"
         )
     if dimensions is not None and manifest.get("dimensions") != dimensions:
-        raise IndexError_("index vectors have other dimensions than the model — run `rag index` to rebuild it")
+        raise IndexUnavailable("index vectors have other dimensions than the model — run `rag index` to rebuild it")
     if manifest.get("chunker") != chunker_settings(settings):
-        raise IndexError_(
+        raise IndexUnavailable(
             f"index was built with chunker settings {manifest.get('chunker')}, these are "
             f"{chunker_settings(settings)} — run `rag index` to rebuild it"
         )
@@ -204,14 +204,14 @@ def verify_files(folder: Path, manifest: dict) -> list[str]:
 def load_index(settings: Settings, dimensions: int | None = None, verify: bool = True) -> LoadedIndex:
     folder = current_folder(settings.index_dir)
     if not folder.exists():
-        raise IndexError_(f"no index in {settings.index_dir} — run `rag index` to build it")
+        raise IndexUnavailable(f"no index in {settings.index_dir} — run `rag index` to build it")
     folder = folder.resolve()
     manifest = read_manifest(folder)
     check_compatible(manifest, settings, dimensions)
     if verify:
         bad = verify_files(folder, manifest)
         if bad:
-            raise IndexError_(f"index files {', '.join(bad)} in {folder} are damaged — run `rag index` to rebuild")
+            raise IndexUnavailable(f"index files {', '.join(bad)} in {folder} are damaged — run `rag index` to rebuild")
     try:
         documents = [document_from_dict(d) for d in json.loads((folder / "documents.json").read_text())]
         chunks = [chunk_from_dict(c) for c in json.loads((folder / "chunks.json").read_text())]
@@ -222,11 +222,11 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
         title_vectors = np.load(folder / "title_vectors.npy", allow_pickle=False)
         title_lexical = LexicalIndex.load(folder / "bm25_title", len(documents))
     except Exception as exc:  # any damage reads as one clear message
-        raise IndexError_(f"index in {folder} could not be read ({exc}) — run `rag index` to rebuild") from None
+        raise IndexUnavailable(f"index in {folder} could not be read ({exc}) — run `rag index` to rebuild") from None
     if len(vectors) != len(chunks) or faiss_index.ntotal != len(chunks):
-        raise IndexError_(f"index in {folder} is inconsistent — run `rag index` to rebuild")
+        raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
     if len(title_vectors) != len(documents):
-        raise IndexError_(f"index in {folder} is inconsistent — run `rag index` to rebuild")
+        raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
     return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical,
                        title_vectors, title_lexical)
 
@@ -235,7 +235,7 @@ def _current_manifest(settings: Settings) -> dict | None:
     folder = current_folder(settings.index_dir)
     try:
         return read_manifest(folder.resolve()) if folder.exists() else None
-    except IndexError_:
+    except IndexUnavailable:
         return None
 
 

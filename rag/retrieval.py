@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.cues import SAFETY_INTENT
-from rag.followup import content_words
+from rag.followup import content_words, stem, stems
 from rag.index import LoadedIndex
 from rag.settings import Settings
 
@@ -24,8 +24,6 @@ class Hit:
     chunk_id: int
     score: float
     dense: float
-    lexical: float
-    title: float = 0.0
 
 
 @dataclass
@@ -58,21 +56,21 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     lexical_all = index.lexical.scores(query)
     lexical_top = _top(lexical_all, settings.lexical_candidates)
     candidates.append(lexical_top[lexical_all[lexical_top] > 0])
-    title_dense_all = index.title_vectors @ vector if len(index.title_vectors) else np.zeros(0, dtype=np.float32)
-    title_lexical_all = index.title_lexical.scores(query)
-    if index.titles_searchable:
+    if index.titles_searchable:  # otherwise the title signals are zero and cost nothing
+        title_dense_all = index.title_vectors @ vector
+        title_lexical_all = index.title_lexical.scores(query)
         for docs in (_top(title_dense_all, settings.title_candidates), _top(title_lexical_all, settings.title_candidates)):
             for doc in docs:
                 candidates.append(np.asarray(index.chunks_by_doc.get(index.doc_order[doc], []), dtype=np.int64))
-    chunk_ids = np.unique(np.concatenate(candidates)) if candidates else np.zeros(0, dtype=np.int64)
-    chunk_ids = chunk_ids.astype(np.int64)
+    chunk_ids = np.unique(np.concatenate(candidates)).astype(np.int64)
     docs = index.chunk_doc[chunk_ids]
+    none = np.zeros(len(chunk_ids), dtype=np.float32)
     return Signals(
         chunk_ids=chunk_ids,
-        dense=index.vectors[chunk_ids] @ vector if len(chunk_ids) else np.zeros(0, dtype=np.float32),
-        lexical=lexical_all[chunk_ids] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
-        title=title_dense_all[docs] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
-        title_lexical=title_lexical_all[docs] if len(chunk_ids) else np.zeros(0, dtype=np.float32),
+        dense=index.vectors[chunk_ids] @ vector,
+        lexical=lexical_all[chunk_ids],
+        title=title_dense_all[docs] if index.titles_searchable else none,
+        title_lexical=title_lexical_all[docs] if index.titles_searchable else none,
         titles_searchable=index.titles_searchable,
     )
 
@@ -108,18 +106,14 @@ def fuse(signals: Signals, settings: Settings, mode: str = "hybrid") -> np.ndarr
     return score
 
 
-def _stems(text: str) -> set[str]:
-    return {w[: max(4, len(w) - 2)] for w in content_words(text)}
-
-
 def safety_boosts(index: LoadedIndex, chunk_ids: np.ndarray, query: str, boost: float) -> np.ndarray:
     """`boost` for candidates whose safety warning is about something the question names."""
     out = np.zeros(len(chunk_ids))
-    asked = _stems(query)
+    asked = stems(query)
     for i, chunk_id in enumerate(chunk_ids):
         if index.has_safety_warning[chunk_id]:
             quotes = " ".join(c.quote or "" for c in index.chunks[chunk_id].caveats if c.code == "safety_warning")
-            if asked & _stems(quotes):
+            if asked & stems(quotes):
                 out[i] = boost
     return out
 
@@ -131,7 +125,7 @@ def rank(index: LoadedIndex, signals: Signals, settings: Settings, mode: str = "
         scores = scores + safety_boosts(index, signals.chunk_ids, safety_query, settings.safety_boost)
     order = np.lexsort((signals.chunk_ids, -scores))
     return [
-        Hit(int(signals.chunk_ids[i]), float(scores[i]), float(signals.dense[i]), float(signals.lexical[i]), float(signals.title[i]))
+        Hit(int(signals.chunk_ids[i]), float(scores[i]), float(signals.dense[i]))
         for i in order
         if mode != "lexical" or scores[i] > 0
     ]
@@ -182,12 +176,27 @@ def term_coverage(question: str, text: str) -> float:
     if not words:
         return 0.0
     lowered = text.lower()
-    found = sum(1 for w in words if w[: max(4, len(w) - 2)] in lowered)
+    found = sum(1 for w in words if stem(w) in lowered)
     return found / len(words)
 
 
 def asks_about_safety(question: str) -> bool:
     return bool(_SAFETY_INTENT.search(question))
+
+
+def match_strength(index: LoadedIndex, query: str, hits: list[Hit]) -> tuple[float, float]:
+    """Best cosine among the hits, and the best word coverage among the top five."""
+    dense = max((h.dense for h in hits), default=0.0)
+    cover = max((term_coverage(query, index.chunks[h.chunk_id].text) for h in hits[:5]), default=0.0)
+    return dense, cover
+
+
+def not_covered(dense, cover, dense_threshold: float, cover_threshold: float, far_share: float):
+    """The no-answer rule: far in meaning and few shared words, or very far in meaning.
+
+    Works on floats and on numpy arrays alike (benchmarks/calibrate_no_answer.py sweeps it).
+    """
+    return ((dense < dense_threshold) & (cover < cover_threshold)) | (dense < far_share * dense_threshold)
 
 
 def search(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     safety_boost: float = Field(0.2, description="Added to a passage whose safety warning names what a safety question asks about.")
     per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
     no_answer_dense_threshold: float = Field(0.45, description="Below this best cosine (and the coverage threshold) a question is not covered; calibrated by benchmarks/calibrate_no_answer.py.")
+    no_answer_far_share: float = Field(0.6, description="Below this share of the cosine threshold a question is not covered whatever its words.")
     no_answer_lexical_threshold: float = Field(0.68, description="Share of the question's content words found in a top passage that still counts as covered; calibrated likewise.")
     approximate_above: int = Field(200_000, description="Vector count above which an IVF index replaces exact search (see benchmarks/bench_faiss.py).")
     query_cache_size: int = Field(1024, description="Question embeddings kept in memory.")

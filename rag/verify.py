@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.index import IndexError_, current_folder, read_manifest, verify_files
+from rag.index import IndexUnavailable, current_folder, read_manifest, verify_files
 from rag.ingest import ingest_folder
 from rag.settings import Settings
 
@@ -14,7 +14,7 @@ def check_index(settings: Settings) -> list[str]:
         return [f"no index in {settings.index_dir} — run `rag index`"]
     try:
         manifest = read_manifest(folder.resolve())
-    except IndexError_ as exc:
+    except IndexUnavailable as exc:
         return [str(exc)]
     problems = [f"{name} does not match its checksum — run `rag index`" for name in verify_files(folder.resolve(), manifest)]
     report = ingest_folder(settings.docs_dir, settings)

@@ -4,7 +4,7 @@ import os
 import numpy as np
 import pytest
 
-from rag.index import IndexError_, build_index, current_folder, load_index, read_manifest
+from rag.index import IndexUnavailable, build_index, current_folder, load_index, read_manifest
 from rag.settings import Settings
 from rag.verify import check_index
 
@@ -34,13 +34,13 @@ def _private_copy(settings, tmp_path, docs=None):
 
 def test_index_built_with_another_model_is_refused(settings, built, tmp_path):
     other = _private_copy(settings, tmp_path)
-    with pytest.raises(IndexError_, match="run `rag index`"):
+    with pytest.raises(IndexUnavailable, match="run `rag index`"):
         load_index(Settings(docs_dir=other.docs_dir, index_dir=other.index_dir, model_name="other-model"))
 
 
 def test_index_built_with_other_chunker_settings_is_refused(settings, built, tmp_path):
     other = _private_copy(settings, tmp_path)
-    with pytest.raises(IndexError_, match="chunker settings.*run `rag index`"):
+    with pytest.raises(IndexUnavailable, match="chunker settings.*run `rag index`"):
         load_index(Settings(docs_dir=other.docs_dir, index_dir=other.index_dir, chunk_max_tokens=120))
 
 
@@ -48,13 +48,13 @@ def test_truncated_vector_file_is_detected_with_a_clear_message(settings, built,
     other = _private_copy(settings, tmp_path)
     vectors = current_folder(other.index_dir).resolve() / "vectors.npy"
     vectors.write_bytes(vectors.read_bytes()[:1000])
-    with pytest.raises(IndexError_, match="vectors.npy.*damaged"):
+    with pytest.raises(IndexUnavailable, match="vectors.npy.*damaged"):
         load_index(other)
     assert any("vectors.npy" in p for p in check_index(other))
 
 
 def test_missing_index_says_what_to_run(tmp_path):
-    with pytest.raises(IndexError_, match="run `rag index`"):
+    with pytest.raises(IndexUnavailable, match="run `rag index`"):
         load_index(Settings(index_dir=tmp_path / "nothing"))
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from rag.api import create_app
 from rag.engine import Engine
-from rag.index import IndexError_, build_index, current_folder, load_index
+from rag.index import IndexUnavailable, build_index, current_folder, load_index
 from tests.conftest import ROOT
 from tests.servers import running
 
@@ -29,6 +29,7 @@ def test_rebuild_is_swapped_in_while_serving_without_failed_requests(settings, e
     local = _local(settings, docs_copy, tmp_path / "idx", watch_seconds=0.3)
     build_index(local, embedder)
     failures: list[str] = []
+    answered = [0]
     done = threading.Event()
     with running(create_app(local, Engine(local, embedder))) as base:
         def hammer() -> None:
@@ -37,6 +38,7 @@ def test_rebuild_is_swapped_in_while_serving_without_failed_requests(settings, e
                     response = client.post("/api/v1/query", json={"question": "Does metformin help MS?"})
                     if response.status_code != 200:
                         failures.append(f"{response.status_code} {response.text[:200]}")
+                    answered[0] += 1
         workers = [threading.Thread(target=hammer) for _ in range(4)]
         for worker in workers:
             worker.start()
@@ -47,7 +49,9 @@ def test_rebuild_is_swapped_in_while_serving_without_failed_requests(settings, e
         deadline = time.time() + 20
         while time.time() < deadline and httpx.get(base + "/api/v1/health").json()["documents"] == before["documents"]:
             time.sleep(0.2)
-        time.sleep(0.5)
+        settled, settle_deadline = answered[0] + 20, time.time() + 20  # 20 more answers from the new index
+        while time.time() < settle_deadline and answered[0] < settled:
+            time.sleep(0.05)
         done.set()
         for worker in workers:
             worker.join()
@@ -75,7 +79,7 @@ def test_damaged_new_build_leaves_the_old_one_serving(settings, embedder, docs_c
     (docs_copy / "007_new.txt").write_text("Omega-3 supplements were studied in a small pilot study of 20 patients with MS.")
     new = build_index(local, embedder).folder
     (new / "vectors.npy").write_bytes((new / "vectors.npy").read_bytes()[:500])
-    with pytest.raises(IndexError_, match="damaged"):
+    with pytest.raises(IndexUnavailable, match="damaged"):
         engine.reload_if_changed()
     assert engine.index.folder == old
     assert engine.reload_if_changed() is False  # the damaged build is not retried every poll
