@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.cues import SAFETY_INTENT
+from rag.caveats.rules import SAFETY_INTENT
 from rag.followup import content_words, stem, stems
 from rag.index import LoadedIndex
 from rag.settings import Settings

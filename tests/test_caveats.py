@@ -3,7 +3,7 @@
 import pytest
 
 from rag.caveats import annotate, find_cues
-from rag.evidence import classify_designs, evidence_level
+from rag.caveats import classify_designs, evidence_level
 from rag.index import make_chunker
 from rag.ingest import ingest_folder
 from tests.conftest import SEEDS
@@ -95,7 +95,7 @@ CASES = [
     ("The new wing is an amazingly quiet place to recover.", set(), {"promotional_tone", "safety_warning"}),
     ("Mice ran across the clinic floor at night.", set(), {"preclinical"}),
     ("The pilot light in the hospital boiler went out.", set(), {"early_or_small_trials"}),
-    ("He may visit his mother in May, she said.", set(), {"speculative_language"}),
+    ("He visits his mother in May, she said; in May 2024 he moved.", set(), {"speculative_language"}),
     # a clean, peer-reviewed style passage
     ("In a double-blind randomized trial of 412 adults (N Engl J Med 2019; doi:10.1056/NEJMoa0000000), "
      "the drug reduced annual relapse rate by 30% compared with placebo.", set(),

@@ -1,0 +1,30 @@
+"""Answer-level caveats, the only caveat work done per query: weak match, one source, mixed results,
+and the gravest passage caveats lifted so the "Before you rely on this" bar names what matters most."""
+
+from __future__ import annotations
+
+from rag.caveats.codes import Code, Severity
+from rag.caveats.profile import _caveat, sort_caveats
+from rag.caveats.rules import ANSWER_MIXED
+from rag.types import Caveat
+
+
+def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak: bool) -> list[Caveat]:
+    out: list[Caveat] = []
+    if weak:
+        out.append(_caveat(Code.WEAK_MATCH))
+    if not weak and doc_ids and len(set(doc_ids)) == 1:
+        out.append(_caveat(Code.SINGLE_SOURCE))
+    all_codes = [c for caveats in passage_caveats for c in caveats]
+    if any(c.code == Code.MIXED_EVIDENCE for c in all_codes):
+        rule = ANSWER_MIXED
+        out.append(Caveat(rule.code, rule.label, rule.severity, rule.detail))
+    if not weak:
+        present = [c for c in all_codes if c.code != Code.MIXED_EVIDENCE and Severity(c.severity).rank <= 1]
+        gravest = min((Severity(c.severity).rank for c in present), default=None)
+        lifted: dict[str, Caveat] = {}
+        for caveat in present:
+            if Severity(caveat.severity).rank == gravest and caveat.code not in lifted:
+                lifted[caveat.code] = caveat
+        out.extend(lifted.values())
+    return sort_caveats(out)

@@ -1,0 +1,48 @@
+"""Cited studies, and whether a reader could find them: an author-year or "Study A" is traceable only
+when its line also gives a journal, DOI, PMID, trial number or link."""
+
+from __future__ import annotations
+
+import re
+
+from rag.caveats.rules import CITATION_PATTERNS, TRACEABLE_PATTERNS, UNVERIFIABLE_CITATION
+from rag.types import Caveat, CitationCounts
+
+_CITATIONS = [re.compile(p) for p in CITATION_PATTERNS]
+_TRACEABLE = [re.compile(p) for p in TRACEABLE_PATTERNS]
+_LINKS = re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\bPMID:?\s*\d{5,9}\b|\bNCT\d{8}\b")
+
+
+def find_citations(text: str) -> list[tuple[int, int, bool]]:
+    """Cited studies as (start, end, traceable)."""
+    citations: list[tuple[int, int, bool]] = []
+    for pattern in _CITATIONS:
+        for match in pattern.finditer(text):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line_end = text.find("\n", match.end())
+            line = text[line_start : line_end if line_end != -1 else len(text)]
+            citations.append((match.start(), match.end(), any(t.search(line) for t in _TRACEABLE)))
+    return sorted(set(citations))
+
+
+def unverifiable(text: str, offset: int = 0) -> list[Caveat]:
+    """One caveat naming every untraceable citation in the text, quoting the first."""
+    untraceable = [(s, e) for s, e, ok in find_citations(text) if not ok]
+    if not untraceable:
+        return []
+    s, e = untraceable[0]
+    names = ", ".join(dict.fromkeys(text[a:b].strip() for a, b in untraceable))
+    rule = UNVERIFIABLE_CITATION
+    detail = f"Cites {names} without a journal, DOI, PMID, trial number or link, so a reader cannot look it up."
+    return [Caveat(rule.code, rule.label, rule.severity, detail, text[s:e], offset + s, offset + e)]
+
+
+def count_citations(text: str) -> CitationCounts:
+    citations = find_citations(text)
+    untraceable = [text[s:e].strip() for s, e, ok in citations if not ok]
+    traceable = sum(1 for *_, ok in citations if ok)
+    return CitationCounts(
+        traceable=max(traceable, len(_LINKS.findall(text))),
+        untraceable=len(untraceable),
+        untraceable_examples=list(dict.fromkeys(untraceable))[:10],
+    )

@@ -1,0 +1,143 @@
+"""Study designs a sentence *reports*, and the evidence level of a passage or document built from them.
+
+A design counts only when the sentence reports it: not when it asks for one ("further randomized
+trials are needed"), denies one ("non-randomized"), or recalls other people's work ("several
+randomized trials have shown"). A study on animals is preclinical even when it was randomized, and
+animals mentioned beside human participants are background, not the study's evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.caveats.codes import Level
+
+_ANIMAL_WORDS = (
+    "mice mouse murine rat rats rodent rodents rabbit rabbits hamster hamsters guinea-pig guinea-pigs pig pigs piglet "
+    "piglets swine porcine sow sows dog dogs canine puppies cats feline sheep ewe ewes lamb lambs ovine goat goats "
+    "caprine cow cows calves cattle bovine horse horses equine monkey monkeys macaque macaques primate primates baboon "
+    "baboons chicken chickens chick chicks zebrafish drosophila xenopus frog frogs"
+).split()
+# Lower case or capitalised only: "GOAT" and "RAT" are acronyms of tests and scales.
+ANIMALS = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}".replace("-", "[- ]") for w in _ANIMAL_WORDS) + ")"
+DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
+    "systematic_review": (Level.SYSTEMATIC_REVIEW, (
+        r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b",
+    )),
+    "randomized_trial": (Level.RANDOMIZED_TRIAL, (
+        r"(?<!non-)(?<!non )(?<!quasi-)(?<!pseudo-)\brandomi[sz](?:ed|ation|ing)\b",
+        r"\brandomly (?:assigned|allocated|divided|distributed|split)\b", r"\b(?:assigned|allocated) (?:at random|randomly)\b",
+        r"\brandom (?:allocation|assignment)\b", r"\bRCTs?\b", r"\bdouble-?blind\w*", r"\bplacebo-controlled\b",
+    )),
+    "cohort": (Level.OBSERVATIONAL, (
+        r"\bcohorts?\b", r"\bprospective(?:ly)? (?:\w+ )?(?:study|studies|followed|collected|enrolled|evaluated|recorded|registered|database|data|analysis)\b",
+        r"\blongitudinal (?:study|analysis|data)\b", r"\bfollow-up study\b",
+    )),
+    "case_control": (Level.OBSERVATIONAL, (r"\bcase-?control\b", r"\bcase[- ]referent\b", r"\bmatched controls\b")),
+    "cross_sectional": (Level.OBSERVATIONAL, (r"\bcross-?sectional\b",)),
+    "retrospective": (Level.OBSERVATIONAL, (
+        r"\bretrospective(?:ly)?\b", r"\bchart review\b", r"\b(?:medical|hospital|clinical) (?:records?|charts?) (?:of|review|were)\b",
+        r"\bwe reviewed (?:the )?(?:medical |hospital )?(?:records|charts)\b",
+    )),
+    "observational": (Level.OBSERVATIONAL, (r"\bobservational\b", r"\bpopulation-based\b", r"\bnationwide (?:study|data|cohort|database)\b", r"\bregistry-based\b")),
+    "early_trial": (Level.SMALL_OR_EARLY_TRIAL, (
+        r"\bpilot\b", r"\bphase (?:I|1|II|2|I/II|1/2)\b", r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies)\b",
+        r"\bopen-label\b", r"\b(?:trials?|studies) (?:on \w+ )?(?:have been|were|was) small\b", r"\bsmall (?:trials?|studies)\b",
+        r"\bearly results\b", r"\bclinical trials? testing\b",
+    )),
+    "case_report": (Level.ANECDOTE_OR_OPINION, (r"\bcase (?:report|series)\b", r"\bwe (?:report|describe|present) (?:a|an|the) (?:case|patient)\b")),
+    "survey": (Level.ANECDOTE_OR_OPINION, (r"\bsurvey(?:ed|s)?\b", r"\bquestionnaires?\b", r"\brespondents\b")),
+    "anecdote": (Level.ANECDOTE_OR_OPINION, (r"\banecdot\w*", r"\btestimonials?\b", r"\bpatient registr(?:y|ies)\b", r"\breal-life experiences?\b")),
+    "animal_or_in_vitro": (Level.PRECLINICAL, (
+        rf"\b(?:{ANIMALS})\b", r"\bin[- ]vitro\b", r"\banimal (?:models?|studies|study|experiments?)\b", r"\bcell[- ]cultures?\b",
+        r"\bcell lines?\b(?!-)", r"\bcultured (?:\w+ )?cells\b", r"\b(?:laboratory|lab) (?:studies|study|experiments?)\b",
+        r"\bpre-?clinical\b", r"\btissue cultures?\b", r"\bex vivo\b", r"\b(?:the|these|all) animals\b",
+    )),
+}
+# Mentions that report no design at all: a study called for, or one said to be missing.
+_NOT_REPORTED = re.compile(
+    r"\b(?:further|future|more|larger|well-designed|additional)\b[^.]{0,40}\b(?:are|is|will be)? ?(?:needed|essential|required|warranted|necessary)\b"
+    r"|\b(?:further|future|more|larger|additional|well-designed|prospective,?) (?:randomi[sz]ed|controlled|clinical|large)\b[^.]{0,60}\b(?:needed|required|warranted|should|would|will|are necessary)\b"
+    r"|\black of\b|\bsparse\b|\bno (?:randomi[sz]ed|controlled|prospective)\b",
+    re.IGNORECASE,
+)
+# Mentions of other people's studies: background in an abstract, the only evidence in many a web page.
+BACKGROUND = re.compile(
+    r"\b(?:previous(?:ly)?|prior|earlier|several|other|many|numerous|recent) (?:\w+ ){0,2}(?:studies|trials|reports|investigations|meta-analyses)\b"
+    r"|\b(?:has|have) (?:\w+ly )?(?:been )?(?:\w+ly )?(?:shown|proved|proven|demonstrated|reported|suggested|described|observed)\b",
+    re.IGNORECASE,
+)
+_EXCLUDE = {
+    "randomized_trial": re.compile(r"\brandomly (?:selected|chosen|sampled|drawn)\b|\brandom(?:ly)? sampl\w*", re.IGNORECASE),
+    "cross_sectional": re.compile(r"\bcross-?sectional (?:areas?|diameters?|images?|imaging|views?|slices?|dimensions?|shape)\b", re.IGNORECASE),
+    "animal_or_in_vitro": re.compile(
+        r"\bin[- ]vitro fertili[sz]ation\b|\bIVF\b|\bMickey Mouse\b|\bcomputer mouse\b|\banimal[- ]assisted\b|\banimal bites?\b|\bpets?\b",
+        re.IGNORECASE,
+    ),
+}
+# The text's own human participants ("87 patients", "participants were randomized").
+OWN_PARTICIPANTS = re.compile(
+    r"\b\d[\d,]*\s+(?:\w+[- ]){0,3}?(?:patients|participants|subjects|volunteers|women|men|children|adults|infants|neonates|"
+    r"newborns|individuals|persons|people|cases|mothers|pregnancies|students|physicians|nurses|residents|veterans|twins|boys|girls)\b"
+    r"|\b(?:patients|participants|subjects|volunteers|respondents) (?:were|was) (?:\w+ )?(?:enrolled|recruited|included|"
+    r"randomi[sz]ed|assigned|allocated|treated|followed|studied|evaluated|examined|divided|selected|asked|interviewed|"
+    r"identified|reviewed|operated|screened|admitted)\b",
+    re.IGNORECASE,
+)
+# Any human evidence named: own participants, or clinical studies in people.
+HUMAN_EVIDENCE = re.compile(
+    OWN_PARTICIPANTS.pattern + r"|\bclinical (?:trials?|studies|study)\b|\bin (?:humans|people)\b"
+    r"|\bhuman (?:trials?|studies|subjects|participants|volunteers)\b",
+    re.IGNORECASE,
+)
+_COMPILED = {
+    name: re.compile("|".join(f"(?:{p})" if "RCT" in p else f"(?i:{p})" for p in patterns))
+    for name, (_, patterns) in DESIGNS.items()
+}
+
+
+def sentence_designs(sentence: str) -> list[tuple[str, int, int]]:
+    """(design, start, end) of each design the sentence reports, with the span of its first cue."""
+    if _NOT_REPORTED.search(sentence):
+        return []
+    found: list[tuple[str, int, int]] = []
+    for name, pattern in _COMPILED.items():
+        exclude = _EXCLUDE.get(name)
+        for match in pattern.finditer(sentence):
+            if exclude and any(e.start() <= match.start() < e.end() or match.start() <= e.start() < match.end()
+                               for e in exclude.finditer(sentence)):
+                continue
+            found.append((name, match.start(), match.end()))
+            break
+    return found
+
+
+def sentence_level(designs: list[str], sentence: str) -> Level:
+    """A design applied to animals or cells is preclinical ("34 mice were assigned at random");
+    otherwise the strongest design the sentence names."""
+    if "animal_or_in_vitro" in designs and not HUMAN_EVIDENCE.search(sentence):
+        return Level.PRECLINICAL
+    return min((DESIGNS[name][0] for name in designs), key=list(Level).index, default=Level.NONE_STATED)
+
+
+def is_background(sentence: str) -> bool:
+    return bool(BACKGROUND.search(sentence))
+
+
+def text_level(levels: list[Level], text: str, default: Level = Level.NONE_STATED,
+               background: list[Level] | None = None) -> Level:
+    """The evidence level of a passage or document from its sentences' levels.
+
+    `background` are the levels of sentences about other people's studies: they count only when the
+    text has no participants of its own, as in a web page or a review. Preclinical wins when the text
+    names no human evidence at all; when the text studied people, its animal sentences are background.
+    """
+    own_participants = bool(OWN_PARTICIPANTS.search(text))
+    present = set(levels) - {Level.NONE_STATED}
+    if not present and not own_participants:
+        present = set(background or ()) - {Level.NONE_STATED}
+    if Level.PRECLINICAL in present and not HUMAN_EVIDENCE.search(text):
+        return Level.PRECLINICAL
+    if own_participants:
+        present.discard(Level.PRECLINICAL)
+    return min(present, key=list(Level).index, default=default)

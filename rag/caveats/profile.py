@@ -1,0 +1,206 @@
+"""Passage and document caveats built from sentence findings (the rules are stated in the README).
+
+Runs at index time (stored with passages and documents) and for `rag annotate`; only answer-level
+caveats are computed per query (`answer.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from rag.caveats.citations import count_citations, unverifiable
+from rag.caveats.codes import Code, Level, Severity
+from rag.caveats.design import text_level
+from rag.caveats.rules import (
+    HEDGED_SENTENCES_ALWAYS,
+    HEDGED_SHARE,
+    INCOMPLETE_SOURCE,
+    NO_REFERENCES,
+    PROMOTIONAL_SENTENCES,
+    RESEARCH_CLAIM,
+    RULE_BY_CODE,
+)
+from rag.caveats.sentences import Cue, SentenceFinding, analyse
+from rag.types import Caveat, Chunk, Document
+
+CAVEATS_VERSION = 7
+# Codes a document's profile names from its sentences, besides the ones decided below.
+DOCUMENT_CODES = (Code.AI_GENERATED, Code.OFF_LABEL, Code.SAFETY_WARNING, Code.MIXED_EVIDENCE)
+# Codes every passage of a document inherits from it.
+INHERITED_CODES = (Code.AI_GENERATED, Code.PROMOTIONAL_TONE)
+# Design caveats a document earns when its evidence level is that design.
+LEVEL_CODES = {
+    Level.PRECLINICAL: Code.PRECLINICAL,
+    Level.SMALL_OR_EARLY_TRIAL: Code.EARLY_OR_SMALL_TRIALS,
+    Level.ANECDOTE_OR_OPINION: Code.ANECDOTAL,
+}
+# A sentence of fewer words is a heading or label, not a claim.
+CLAIM_WORDS = 5
+
+_RESEARCH = re.compile(RESEARCH_CLAIM, re.IGNORECASE)
+_QUOTE_END = re.compile(r"[.!?;,\n]")
+_MAX_QUOTE = 200
+
+
+def _quote_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause around a cue, from the last break (. ! ? ; : newline) to the next, kept within [lo, hi)."""
+    left = max(lo, max(text.rfind(c, lo, start) for c in ".!?;:\n") + 1)
+    match = _QUOTE_END.search(text, end, hi)
+    right = match.start() if match else hi
+    if right - left > _MAX_QUOTE:
+        left = max(left, start - 60)
+        right = min(right, end + 80)
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+        space = text.rfind(" ", end, right)
+        right = space if space > end else right
+    while left < start and text[left].isspace():
+        left += 1
+    while right > end and text[right - 1] in " \t,":
+        right -= 1
+    return left, right
+
+
+def _caveat(code: Code, text: str | None = None, start: int | None = None, end: int | None = None,
+            detail: str | None = None) -> Caveat:
+    rule = RULE_BY_CODE[code]
+    quote = text[start:end] if text is not None and start is not None else None
+    return Caveat(rule.code, rule.label, rule.severity, detail or rule.detail, quote, start, end)
+
+
+def _quoted(code: Code, text: str, cue: Cue, lo: int, hi: int) -> Caveat:
+    start, end = _quote_bounds(text, cue.start, cue.end, lo, hi)
+    return _caveat(code, text, start, end)
+
+
+def _is_claim(text: str, finding: SentenceFinding) -> bool:
+    """A sentence long enough to state something, and not a question."""
+    sentence = text[finding.start : finding.end].rstrip()
+    return len(sentence.split()) >= CLAIM_WORDS and not sentence.endswith("?")
+
+
+def rests_on_hedges(text: str, findings: list[SentenceFinding]) -> bool:
+    """Claims carried by hedges: two claim sentences hedge, or a third of them do (one, in a short text)."""
+    claims = [f for f in findings if _is_claim(text, f)]
+    hedged = sum(1 for f in claims if f.has(Code.SPECULATIVE_LANGUAGE))
+    return hedged >= HEDGED_SENTENCES_ALWAYS or (hedged > 0 and hedged >= HEDGED_SHARE * len(claims))
+
+
+def _within(findings: list[SentenceFinding], lo: int, hi: int) -> list[SentenceFinding]:
+    return [f for f in findings if f.start < hi and f.end > lo]
+
+
+def _first_cues(findings: list[SentenceFinding], lo: int, hi: int) -> dict[Code, Cue]:
+    first: dict[Code, Cue] = {}
+    for finding in findings:
+        for cue in finding.cues:
+            if lo <= cue.start and cue.end <= hi:
+                first.setdefault(cue.code, cue)
+    return first
+
+
+def span_caveats(text: str, findings: list[SentenceFinding], lo: int = 0, hi: int | None = None) -> list[Caveat]:
+    """Caveats the span text[lo:hi] earns by its own words, each quoting the clause that triggered it."""
+    hi = len(text) if hi is None else hi
+    inside = _within(findings, lo, hi)
+    first = _first_cues(inside, lo, hi)
+    if Code.SPECULATIVE_LANGUAGE in first and not rests_on_hedges(text, inside):
+        del first[Code.SPECULATIVE_LANGUAGE]
+    caveats = [_quoted(code, text, cue, lo, hi) for code, cue in first.items()]
+    caveats.extend(unverifiable(text[lo:hi], lo))
+    return caveats
+
+
+def find_cues(text: str, offset: int = 0) -> list[Caveat]:
+    """Caveats a text earns by its own words (offsets shifted by `offset`)."""
+    caveats = span_caveats(text, analyse(text))
+    return [replace(c, start=c.start + offset, end=c.end + offset) if c.start is not None else c for c in caveats]
+
+
+def _is_truncated(text: str) -> tuple[int, int] | None:
+    """Span of the last words when the document stops mid-sentence (a letter, no final punctuation)."""
+    stripped = text.rstrip()
+    last_line = stripped.rsplit("\n", 1)[-1].strip()
+    if not last_line or not last_line[-1].isalpha() or len(last_line.split()) < 6:
+        return None
+    if re.match(r"https?://", last_line.split()[-1]):
+        return None
+    end = len(stripped)
+    start = max(stripped.rfind(" ", 0, end - 40), stripped.rfind("\n", 0, end)) + 1
+    return start, end
+
+
+def _level(text: str, findings: list[SentenceFinding], default: Level) -> Level:
+    own = [f.level for f in findings if not f.background]
+    return text_level(own, text, default, background=[f.level for f in findings if f.background])
+
+
+def profile_document(document: Document, findings: list[SentenceFinding]) -> Document:
+    """The document's profile: what a reader of the whole text should be warned of, and its evidence level."""
+    text = document.text
+    first = _first_cues(findings, 0, len(text))
+    caveats = [_quoted(code, text, first[code], 0, len(text)) for code in DOCUMENT_CODES if code in first]
+    promotional = [f for f in findings if f.has(Code.PROMOTIONAL_TONE)]
+    if len(promotional) >= PROMOTIONAL_SENTENCES:  # one flourish is not a tone
+        caveats.append(_quoted(Code.PROMOTIONAL_TONE, text, first[Code.PROMOTIONAL_TONE], 0, len(text)))
+    if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
+        caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
+    ai = Code.AI_GENERATED in first
+    level = _level(text, findings, Level.ANECDOTE_OR_OPINION if ai else Level.NONE_STATED)
+    level_code = LEVEL_CODES.get(level)
+    if level_code in first:
+        caveats.append(_quoted(level_code, text, first[level_code], 0, len(text)))
+    counts = count_citations(text)
+    caveats.extend(unverifiable(text)[:1] if counts.untraceable else [])
+    truncated = _is_truncated(text)
+    if truncated:
+        caveats.append(_caveat(INCOMPLETE_SOURCE.code, text, *truncated))
+    if counts.traceable == 0 and not document.urls:
+        caveats.append(_caveat(NO_REFERENCES.code))
+    return replace(document, caveats=sort_caveats(caveats), citations=counts, evidence_level=level)
+
+
+def annotate_chunks(document: Document, chunks: list[Chunk], findings: list[SentenceFinding]) -> list[Chunk]:
+    """Each chunk's caveats from its own sentences, plus what it inherits from its (profiled) document."""
+    doc_codes = {c.code: c for c in document.caveats}
+    default = Level.ANECDOTE_OR_OPINION if Code.AI_GENERATED in doc_codes else Level.NONE_STATED
+    annotated: list[Chunk] = []
+    for chunk in chunks:
+        inside = _within(findings, chunk.start, chunk.end)
+        caveats = span_caveats(document.text, findings, chunk.start, chunk.end)
+        codes = {c.code for c in caveats}
+        caveats.extend(doc_codes[code] for code in INHERITED_CODES if code in doc_codes and code not in codes)
+        truncated = doc_codes.get(Code.INCOMPLETE_SOURCE)
+        if truncated and truncated.start is not None and chunk.start <= truncated.start < chunk.end:
+            caveats.append(truncated)
+        if Code.NO_REFERENCES in doc_codes and _RESEARCH.search(chunk.text):
+            caveats.append(doc_codes[Code.NO_REFERENCES])
+        annotated.append(replace(chunk, caveats=sort_caveats(caveats), evidence_level=_level(chunk.text, inside, default)))
+    return annotated
+
+
+def annotate(document: Document, chunks: list[Chunk]) -> tuple[Document, list[Chunk]]:
+    """Profile a document and its chunks from one pass over its sentences."""
+    findings = analyse(document.text)
+    document = profile_document(document, findings)
+    return document, annotate_chunks(document, chunks, findings)
+
+
+def sort_caveats(caveats: list[Caveat]) -> list[Caveat]:
+    """Gravest first, then by code; each code once."""
+    unique = {c.code: c for c in reversed(caveats)}
+    return sorted(unique.values(), key=lambda c: (Severity(c.severity).rank, c.code))
+
+
+def evidence_level(text: str, default: Level = Level.NONE_STATED) -> Level:
+    """The evidence level a passage with this text would get."""
+    return _level(text, analyse(text), default)
+
+
+def classify_designs(text: str) -> list[str]:
+    """Study designs the text reports, in the order `design.DESIGNS` lists them."""
+    from rag.caveats.design import DESIGNS
+
+    found = {name for finding in analyse(text) for name in finding.designs}
+    return [name for name in DESIGNS if name in found]

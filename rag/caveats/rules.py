@@ -1,0 +1,268 @@
+"""The caveat rules as data: one row per code with its patterns, context exclusions, severity and wording.
+
+Patterns are case-insensitive regular expressions unless a rule says otherwise; `^` and `$` match at
+line breaks. Rules run on one sentence at a time. `exclude` patterns are checked against the same
+sentence: a hit there means the cue is not what it seems ("further randomized trials are needed"
+reports no trial; "breakthrough therapy designation" is an FDA programme, not hype).
+Hedges (`speculative_language`) are mostly learned from data (`hedges.py`); the patterns here add the
+hedges of everyday English that biomedical abstracts rarely use ("could help", "holds promise").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.caveats.codes import Code, Severity
+
+
+@dataclass(frozen=True)
+class CueRule:
+    code: Code
+    label: str
+    severity: Severity
+    detail: str
+    patterns: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+
+_NEGATED = r"(?:(?:did|does|do|was|were|is|are|has|have|had|could|would|can|will|may|might|should)(?:\s+not|n't)|cannot|failed to|unable to)"
+_EFFECT_VERBS = (
+    r"(?:affect|alter|change|improve|reduce|decrease|increase|lower|raise|differ|influence|predict|correlate|"
+    r"prevent|prolong|shorten|enhance|benefit|help|justify|support|confirm|prove|show|demonstrate|find|detect|"
+    r"provide|offer|contribute|add|result in|lead to|translate into|modify|impact|protect|worsen|yield|"
+    r"achieve|accelerate|delay|slow|eliminate|outperform|identify|discriminate|distinguish|seem|appear)\w*"
+)
+_NULL_NOUNS = (
+    r"(?:differences?|effects?|associations?|correlations?|relationships?|relation|link|benefits?|improvements?|"
+    r"advantages?|impact|influence|changes?|reductions?|increases?|role|value|survival benefit|protective effect)"
+)
+_NULL_ADJECTIVES = (
+    r"(?:associated|related|correlated|linked|different|superior|better|effective|efficacious|useful|beneficial|"
+    r"predictive|reliable|necessary|required|helpful|sufficient|accurate|valid|justified|indicated|warranted|"
+    r"(?:a |an )?(?:\w+ )?(?:predictors?|risk factors?|factors?|markers?|indicators?))"
+)
+
+RULES: tuple[CueRule, ...] = (
+    CueRule(
+        Code.SAFETY_WARNING, "Safety warning", Severity.HIGH,
+        "Mentions a contraindication, interaction or side effect: check it with a doctor or pharmacist.",
+        patterns=(
+            r"\bcannot be (?:taken|used|combined)\b",
+            r"\b(?:should|must) not (?:be )?(?:take|taken|use|used|combine|combined)\b",
+            r"\bdo not (?:take|use|combine|stop)\b",
+            r"\bcontra-?indicat\w*",
+            r"\b(?:drug|medication)s? interactions?\b",
+            r"\binteract(?:s|ions?)? with (?:other )?(?:medications?|drugs|alcohol)\b",
+            r"\bside[- ]effects?\b",
+            r"\badverse (?:effects?|events?|reactions?)\b",
+            r"\bwithdrawal\b",
+            r"\bvitamin b-?12 deficiency\b",
+            r"\b(?:lactic acidosis|overdose|toxicity|hypoglycaemia|hypoglycemia)\b",
+            r"\bincreased risk of (?:infection|bleeding|death|seizures?)\b",
+            r"\bnot suitable for everyone\b",
+            r"\bpotentially (?:fatal|lethal|dangerous|serious|harmful|life-threatening|toxic)\b",
+        ),
+        exclude=(r"\bside[- ]effects? of (?:the|this) (?:new )?(?:policy|plan|law|change)\b",),
+    ),
+    CueRule(
+        Code.AI_GENERATED, "Written by an AI chatbot", Severity.HIGH,
+        "This text was produced by an AI assistant, which can state errors fluently; check it against a primary source.",
+        patterns=(
+            r"^\s*(?:Gemini|ChatGPT|Claude|Copilot|Bard|Assistant|AI)\s*:",
+            r"\b(?:Gemini|ChatGPT|Copilot|Bard) (?:analysis|response|answer|says|said)\b",
+            r"\bas an AI(?: language model)?\b",
+            r"\b(?:generated|written) (?:by|with) (?:ChatGPT|Gemini|an? AI|AI)\b",
+        ),
+        exclude=(r"\bborn under\b", r"\bzodiac\b", r"\bGemini (?:spacecraft|program|mission)\b"),
+    ),
+    CueRule(
+        Code.PRECLINICAL, "Lab or animal evidence only", Severity.MEDIUM,
+        "Rests on laboratory, cell or animal studies, which often do not carry over to people.",
+        patterns=(
+            r"\b(?:laboratory|lab|in vitro|cell[- ]culture|bench) (?:studies|study|experiments?|research|work|data|models?)\b",
+            r"\banimal (?:models?|studies|study|experiments?|research|data)\b",
+            r"\b(?:in|of|using) (?:mice|rats|rodents|mouse models?|rat models?)\b",
+            r"\bmouse models?\b",
+            r"\bin[- ]vitro\b",
+            r"\b(?:human )?tissue cultures?\b",
+            r"\bcell cultures?\b",
+            r"\bpre-?clinical\b",
+        ),
+        exclude=(r"\bMickey Mouse\b", r"\bcomputer mouse\b", r"\bin[- ]vitro fertili[sz]ation\b", r"\bIVF\b"),
+    ),
+    CueRule(
+        Code.EARLY_OR_SMALL_TRIALS, "Early or small studies", Severity.MEDIUM,
+        "Comes from early-phase, pilot, small or short human studies, whose results often change in larger trials.",
+        patterns=(
+            r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies|research)\b",
+            r"\bearly (?:results|findings|data|signs)\b",
+            r"\bpilot (?:study|studies|trials?)\b",
+            r"\bphase (?:I|1|II|2|I/II|1/2)\b(?! (?:diabetes|of))",
+            r"\bsmall and short[- ]term\b",
+            r"\bsmall(?:er)?(?:,)? (?:(?:short|open-label|uncontrolled)[- ]?\w* )?(?:trials?|studies|sample|numbers? of patients|group of patients)\b",
+            r"\bhave been small\b",
+            r"\bpreliminary (?:evidence|results|research|data|findings|studies)\b",
+            r"\bopen-label\b",
+        ),
+        exclude=(r"\bsmall (?:intestine|molecule|bowel|cell lung)\b",),
+    ),
+    CueRule(
+        Code.ANECDOTAL, "Anecdotes or surveys", Severity.MEDIUM,
+        "Based on personal reports, testimonials or surveys of users, which cannot show that the treatment caused the change.",
+        patterns=(
+            r"\banecdot\w*",
+            r"\btestimonials?\b",
+            r"\bpatient (?:reports|stories|experiences|registr(?:y|ies))\b",
+            r"\bregistr(?:y|ies)\b",
+            r"\bsurvey(?:ed|s)? (?:of|among) (?:\d[\d,]* |those\b|patients|people|users|participants|members|adults|women|men|parents|caregivers|respondents|individuals|readers)",
+            r"\b(?:surveyed|polled) (?:\d[\d,]* )?(?:patients|people|users|participants|members|adults)\b",
+            r"\brespondents\b",
+            r"\breal-life experiences?\b",
+            r"\bexperiences shared by patients\b",
+            r"\b(?:users|patients|people) (?:report|reported|say|swear)\b(?! to)",
+        ),
+        exclude=(r"\badverse event reporting\b",),
+    ),
+    CueRule(
+        Code.OFF_LABEL, "Off-label use", Severity.MEDIUM,
+        "Describes a use the medicine is not approved for; dosing and safety for this use are less established.",
+        patterns=(
+            r"\boff[- ]label\b",
+            r"\bnot (?:FDA[- ])?approved (?:for|to treat)\b",
+            r"\bunapproved (?:use|indication)\b",
+            r"\boutside (?:its|the) approved (?:use|indication)s?\b",
+        ),
+        exclude=(r"\boff[- ]label (?:clothing|brand|fashion|store|jeans)\b",),
+    ),
+    CueRule(
+        Code.MIXED_EVIDENCE, "Mixed or null results", Severity.MEDIUM,
+        "Reports results that disagree, are inconclusive, or show no effect or no difference.",
+        patterns=(
+            r"\b(?:results|evidence|findings|consensus|data)\b[^.\n]{0,40}\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal)\b",
+            r"\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal|contradictory) (?:results|evidence|findings|data)\b",
+            r"\bno (?:strong |good |convincing |clear |conclusive |sufficient )?(?:clinical )?evidence (?:that|showing|of|for|to)\b",
+            rf"\b(?:no|without|lack of|absence of|neither)(?: an?)?(?: (?:statistically|clinically|significant|substantial|measurable|meaningful|obvious|clear|major|additional|further|added|independent|important|apparent|relevant|detectable|overall)\b)*,? {_NULL_NOUNS}\b",
+            rf"\b{_NEGATED}(?: (?:\w+ly|be|been|have|seem to|appear to|significantly|statistically|show|demonstrate|find))* {_EFFECT_VERBS}\b",
+            rf"\b(?:is|are|was|were|be|been|seems?|appears?)(?: to be)? (?:not|no longer)(?: (?:\w+ly|a|an|more|the|as|any))* {_NULL_ADJECTIVES}\b",
+            r"\b(?:not|non-?|in)significant(?:ly)?\b(?! (?:number|proportion|amount|portion|minority|majority))",
+            r"\b(?:no better than|not better than|similar to|no different from|comparable to) (?:a |the )?placebo\b",
+            r"\bplacebo\b[^.\n]{0,20}\b(?:were|was) negligible\b",
+            r"\bcast(?:s)? doubt\b",
+            r"\b(?:no|little|limited|questionable|doubtful|minimal) (?:\w+ )?(?:value|benefit|effect|use|role|impact)\b(?! (?:was|were) (?:found|seen))",
+            r"\bof (?:little|limited|no|questionable|doubtful) (?:\w+ )?(?:value|benefit|use|help|importance)\b",
+            r"\b(?:ineffective|inefficacious|insufficient|inadequate|unnecessary|not necessary|not needed|not justified|not warranted)\b",
+            r"\b(?:similar|equivalent|comparable|identical|equal) (?:\w+ )?(?:outcomes?|results?|rates?|survival|efficacy|effectiveness|mortality|response)\b",
+            r"\b(?:did|does|do|was|were|is|are) not (?:\w+ )?(?:differ|compromised?|accompanied by an? (?:increase|decrease|change|rise|reduction)|dependent on)\w*",
+            r"\bnone of the\b[^.]{0,80}\b(?:were|was|have been|had been) (?:\w+ )?(?:validated|confirmed|effective|associated|significant)\b",
+            r"\bnot (?:support|confirm) the (?:hypothesis|use|notion|idea|view)\b",
+        ),
+        exclude=(
+            r"\bmixed (?:connective|with)\b", r"\bnot only\b", r"\bno (?:conflicts?|competing) of interest\b",
+            r"\bwhether or not\b", r"\b(?:further|future|larger|more) (?:studies|research|trials)\b[^.]{0,40}\b(?:needed|required|warranted)\b",
+        ),
+    ),
+    CueRule(
+        Code.PROMOTIONAL_TONE, "Promotional tone", Severity.MEDIUM,
+        "Uses marketing or sensational language, a sign the text sells more than it informs.",
+        patterns=(
+            r"\bastonishing\b", r"\bsecret (?:sidekick|weapon|cure)\b", r"\brevolutioni[sz]\w*", r"\bmiracle\w*",
+            r"\bbreakthroughs?\b", r"\bgame[- ]chang\w*", r"\bbuckle up\b", r"\bsuperhero\b", r"\bunexpected ally\b",
+            r"\bcure-all\b", r"\bamazing\b", r"\bincredibl[ey]\b", r"\btransformative\b",
+            r"\bexciting (?:frontiers?|avenues?|advancement|development|news|results?|new)\b",
+            r"\bunexpected benefits\b", r"\byou read that correctly\b", r"\b(?:providing|bringing|brings|provides|offers?|offering) (?:new )?hope\b",
+            r"\bunprecedented\b", r"\bnew paradigm\b", r"\bparadigm shift\b", r"\bstunning\b", r"\bground-?breaking\b", r"\bwonder (?:drug|pill)\b", r"\bmagic bullet\b",
+            r"\bholy grail\b", r"\bproves? (?:it is )?(?:safe|effective)\b", r"\b(?:a|the) cure for\b", r"\bcures? (?:cancer|diabetes|ms|depression|alzheimer)\w*",
+            r"\blife-?changing\b", r"\bspectacular\b", r"\bextraordinary\b",
+        ),
+        exclude=(
+            r"\bbreakthrough (?:therapy|device) designation\b", r"\bbreakthrough (?:pain|bleeding|infection|seizures?|cancer)\b",
+            r"\bno cure\b", r"\bnot (?:a )?cure\b",
+        ),
+    ),
+    CueRule(
+        Code.SPECULATIVE_LANGUAGE, "Hedged claims", Severity.LOW,
+        "The claim is carried by words like 'may' or 'could', not by a reported result.",
+        patterns=(
+            r"\b(?:may|might|could)(?: also| potentially| possibly| even| one day)? (?:help|reduce|improve|lessen|offer|provide|protect|boost|assist|aid|benefit|lower|enhance|slow|contribute|play|serve|be able|bring|address|influence|hold|pave|yield|increase|raise|cause|lead|prevent|trigger|worsen|affect|explain|become|change|save|extend|delay|treat|cure|protect)\b",
+            r"\bpotentially\b",
+            r"\b(?<!not )(?<!not as )(?<!less )promising\b",
+            r"\bholds? (?:promise|potential)\b",
+            r"\b(?:possibly|perhaps|conceivably|presumably|arguably|reportedly|allegedly)\b",
+            r"\bhinted at\b",
+            r"\b(?:is|are) (?:thought|believed) to\b",
+        ),
+        exclude=(
+            r"\bpotentially (?:fatal|lethal|dangerous|serious|harmful|life-threatening|toxic)\b",
+            # Advice, not a hedge: "patients should consult", "you must not stop", "should talk to".
+            r"\b(?:patients|you|people|doctors|clinicians|physicians|researchers|research|studies|trials|we|they|women|men|"
+            r"parents|users|caregivers|readers|anyone|everyone|individuals)\s+(?:\w+\s+)?(?:should|must)\b",
+            r"\b(?:should|must) (?:not )?(?:consult|talk|discuss|ask|seek|tell|avoid|consider|check|speak|follow|be aware|"
+            r"be advised|be considered|take|use|stop|start|inform)\b",
+        ),
+    ),
+)
+
+UNVERIFIABLE_CITATION = CueRule(
+    Code.UNVERIFIABLE_CITATION, "Citation cannot be traced", Severity.MEDIUM,
+    "Cites a study without a journal, DOI, PMID, trial number or link, so a reader cannot look it up.",
+)
+NO_REFERENCES = CueRule(
+    Code.NO_REFERENCES, "No references", Severity.LOW,
+    "The source names no journal, DOI, PMID, trial number or link for its claims.",
+)
+INCOMPLETE_SOURCE = CueRule(
+    Code.INCOMPLETE_SOURCE, "Source text is cut off", Severity.MEDIUM,
+    "The source document ends mid-sentence, so part of it is missing.",
+)
+SINGLE_SOURCE = CueRule(
+    Code.SINGLE_SOURCE, "One source only", Severity.MEDIUM,
+    "Every passage of this answer comes from a single document; nothing independent confirms it.",
+)
+WEAK_MATCH = CueRule(
+    Code.WEAK_MATCH, "Weak match", Severity.HIGH,
+    "The indexed documents do not clearly answer this question; the passages shown are only loosely related.",
+)
+ANSWER_MIXED = CueRule(
+    Code.MIXED_EVIDENCE, "Mixed or null results", Severity.MEDIUM,
+    "The passages behind this answer include results that disagree or show no effect.",
+)
+SOURCES_DISAGREE = CueRule(
+    Code.SOURCES_DISAGREE, "Sources disagree", Severity.MEDIUM,
+    "The passages behind this answer report opposite findings.",
+)
+RULE_BY_CODE = {rule.code: rule for rule in (*RULES, UNVERIFIABLE_CITATION, NO_REFERENCES, INCOMPLETE_SOURCE,
+                                             SINGLE_SOURCE, WEAK_MATCH, SOURCES_DISAGREE)}
+
+# Passage rules (README, "Caveats"): a passage is speculative when its claims rest on hedges:
+# at least this share of its claim sentences hedge, or at least HEDGED_SENTENCES_ALWAYS of them do.
+HEDGED_SHARE = 0.34
+HEDGED_SENTENCES_ALWAYS = 2
+# A document's tone is promotional when this many of its sentences use sensational language.
+PROMOTIONAL_SENTENCES = 2
+
+# Citations: an author-year or a placeholder study name is a citation; it is traceable
+# when the same line gives a journal, DOI, PMID, trial registry id or a URL.
+CITATION_PATTERNS = (
+    r"\b[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+| et al\.?)\s*,?\s*\(?(?:19|20)\d{2}[a-z]?\)?",
+    r"\bStudy [A-Z]\b(?![a-z])",
+)
+TRACEABLE_PATTERNS = (
+    r"\b10\.\d{4,9}/\S+",
+    r"\bPMID:?\s*\d{5,9}\b",
+    r"\bPMC\d{5,9}\b",
+    r"\bNCT\d{8}\b",
+    r"\bISRCTN\d{6,}\b",
+    r"https?://\S+",
+    r"\b(?:J\.|Journal|Lancet|N Engl J Med|NEJM|JAMA|BMJ|Neurology|Mult Scler|Brain|Ann Neurol|Nature|Science|Cell|PLoS|Cochrane)\b",
+)
+# Questions about safety ("can I take it with…", "side effects?") rank passages that carry a
+# safety_warning higher: a contraindication must not fall below the fold.
+SAFETY_INTENT = (
+    r"\b(?:safe|safety|side[- ]effects?|risks?|dangers?|dangerous|interact\w*|combine|combined|mix|together|"
+    r"contraindicat\w*|warnings?|pregnan\w*|breastfeed\w*|overdose|withdrawal|allerg\w*)\b"
+    r"|\b(?:take|taking|use|using)\b.{0,60}\b(?:with|while|alongside|and)\b"
+)
+
+# A mention of research in a passage of a document with no references: where no_references matters.
+RESEARCH_CLAIM = r"\b(?:stud(?:y|ies)|research|trials?|evidence|findings|scientists|researchers)\b"
