@@ -7,7 +7,9 @@ Usage: .venv/bin/python benchmarks/caveats_dev.py [../shared/benchmarks/caveats-
 - Study design (PubMedQA abstracts, MeSH-derived labels): P/R per class on halves split by PMID.
 - Null results (PubMedQA conclusions): `mixed_evidence` recall on "no", precision against "yes".
 Hand-written rules were revised while reading half A's errors; half B is the figure to quote.
-Writes benchmarks/results/caveats-dev.json and the disagreements to read by hand.
+Writes benchmarks/results/caveats-dev.json and the design disagreements (ids only: read the abstracts in
+place) to benchmarks/results/caveats-dev-design-disagreements.jsonl; benchmarks/data/caveats-dev-design-adjudicated.jsonl
+records what reading them by hand found.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def designs(rows: list[dict]) -> tuple[dict, list[dict]]:
                 pred = predicted[r["pmid"]]
                 if (r["design"] in DESIGN_CLASSES or pred in DESIGN_CLASSES) and r["design"] != pred:
                     disagreements.append({"pmid": r["pmid"], "label": r["design"], "mesh": r["mesh_signals"],
-                                          "predicted": str(pred), "text": r["text"]})
+                                          "predicted": str(pred)})
             read = [d for d in disagreements if d["pmid"] in readings]
             out["disagreements"] = {"total": len(disagreements), "read_by_hand": len(read),
                                     "label_errors": sum(readings[d["pmid"]]["label_error"] for d in read)}
