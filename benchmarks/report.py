@@ -61,6 +61,39 @@ def seeds_section(result: dict) -> list[str]:
     return lines
 
 
+def caveats_section(result: dict) -> list[str]:
+    """Hedges (cross-validated), study design per class (raw MeSH labels and hand-adjudicated), null results."""
+    lines = ["### caveats-dev (human-labelled sentences and abstracts)", "", *provenance(result),
+             "**Hedged sentences** (`speculative_language`) on BioScope abstracts, 5-fold cross-validation split by "
+             "abstract (the lexicon is learned on four folds, scored on the fifth):", "",
+             "| detector | precision | recall | F1 |", "|---|---:|---:|---:|"]
+    names = {"detector": "shipped detector (learned lexicon + everyday hedges)", "learned_only": "learned lexicon alone",
+             "everyday_only": "hand-written everyday hedges alone"}
+    for key, row in result["hedges_cv"].items():
+        lines.append(f"| {names.get(key, key)} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} |")
+    design = result["design"]
+    classes = [c for c in ("randomized_trial", "observational", "preclinical", "systematic_review")]
+    lines += ["", "**Study design** (document evidence level) on PubMedQA abstracts against MeSH-derived labels, by half "
+              "(split by PMID; rules were revised while reading half A, half B is the held-back figure). "
+              "'adjudicated' replaces a label with what reading the abstract found, for the disagreements read by hand "
+              f"({design['disagreements']['read_by_hand']} of {design['disagreements']['total']} read; "
+              f"{design['disagreements']['label_errors']} were label errors).", "",
+              "| part | " + " | ".join(f"{c} P / R" for c in classes) + " |", "|---|" + "---:|" * len(classes)]
+    for part, scores in design.items():
+        if part == "disagreements":
+            continue
+        cells = [f"{scores[c]['precision']:.2f} / {scores[c]['recall']:.2f} ({scores[c]['tp']}+{scores[c]['fp']}fp)" for c in classes]
+        lines.append(f"| {part} (n={scores['n']}) | " + " | ".join(cells) + " |")
+    lines += ["", "**Null or inconclusive results** (`mixed_evidence` on PubMedQA conclusions): recall on 'no' "
+              "conclusions, precision against 'yes' conclusions.", "",
+              "| part | recall on no | precision vs yes | flagged no | flagged yes | flagged maybe |", "|---|---:|---:|---:|---:|---:|"]
+    for part, row in result["null_results"].items():
+        lines.append(f"| {part} | {row['recall_on_no']:.3f} | {row['precision_vs_yes']:.3f} | {row['flagged_no']}/{row['no']} | "
+                     f"{row['flagged_yes']}/{row['yes']} | {row['flagged_maybe']}/{row['maybe']} |")
+    lines.append("")
+    return lines
+
+
 def query_section(result: dict) -> list[str]:
     ip, http = result["in_process"], result["http"]
     f, e = ip["floor"], ip["engine"]
@@ -145,6 +178,7 @@ def main() -> None:
     sections = [("## Retrieval quality", [r for r in (load("eval-liveqa-med"), load("eval-liveqa-med-poolneutral"),
                                                       load("eval-pubmedqa-l")) if r], retrieval_section),
                 ("## seeds-dev", [r for r in (load("seeds-dev"),) if r], seeds_section),
+                ("## Caveat detectors", [r for r in (load("caveats-dev"),) if r], caveats_section),
                 ("## Query speed", [r for r in (load("query-seeds"), load("query-liveqa")) if r], query_section),
                 ("## Reliability under load", [r for r in (load("load-swap"),) if r], load_section),
                 ("## Index build", [r for r in (load("build-pubmedqa-l"),) if r], build_section),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import json
 import logging
@@ -23,7 +24,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rag.engine import Engine
 from rag.feedback import FeedbackStore
 from rag.index import IndexUnavailable
-from rag.schema import DocumentDetail, DocumentList, ErrorOut, Health, QueryRequest, QueryResponse, ValidationErrorOut
+from rag.annotate import Annotator, annotation_response
+from rag.schema import (
+    AnnotateRequest,
+    AnnotateResponse,
+    DocumentDetail,
+    DocumentList,
+    ErrorOut,
+    Health,
+    QueryRequest,
+    QueryResponse,
+    ValidationErrorOut,
+    Vocabulary,
+)
 from rag.settings import Settings
 
 log = logging.getLogger("rag.api")
@@ -169,6 +182,29 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             yield {"event": "done", "data": "{}"}
 
         return EventSourceResponse(events())
+
+    @functools.cache
+    def annotator() -> Annotator:
+        return Annotator(settings)
+
+    @app.post("/api/v1/annotate", response_model=AnnotateResponse, responses=invalid_body)
+    def annotate(request: AnnotateRequest) -> AnnotateResponse:
+        """Check any text: its profile, the passages the index would make, and every sentence's flags."""
+        try:
+            result = annotator().annotate(request.text, request.id or "text")
+        except ValueError as exc:
+            raise RequestValidationError([{"loc": ("body", "text"), "msg": str(exc), "type": "value_error"}]) from None
+        return annotation_response(result)
+
+    @app.get("/api/v1/vocabulary", response_model=Vocabulary)
+    def vocabulary() -> Vocabulary:
+        """Every caveat code with its label and severity, the severities and the evidence levels, strongest first."""
+        from rag.caveats.codes import Level, Severity
+        from rag.caveats.rules import RULE_BY_CODE
+
+        return Vocabulary(codes=[{"code": r.code, "label": r.label, "severity": r.severity, "detail": r.detail}
+                                 for r in RULE_BY_CODE.values()],
+                          severities=list(Severity), levels=list(Level))
 
     @app.get("/api/v1/health", response_model=Health, responses=not_ready)
     def health() -> Health:

@@ -94,6 +94,56 @@ def index(docs: DocsOpt = None, index: IndexOpt = None,
 
 
 @app.command()
+def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"id\": …, \"text\": …}; standard input when left out.")] = None
+             ) -> None:
+    """Check any text: one JSON line out per JSON line in, with the text's profile, passages and flagged sentences.
+
+    The same analysis indexing runs (no embedding, no index needed). A bad line is answered with
+    {"id": …, "error": …} in its place and the command exits 1 at the end.
+
+    Example: echo '{"id": "a1", "text": "Smoking may increase the risk of dementia."}' | rag annotate
+    """
+    from pydantic import ValidationError
+
+    from rag.annotate import Annotator, annotation_response
+    from rag.schema import AnnotateRequest
+
+    settings = _settings(None, None)
+    if file is not None and not file.is_file():
+        _fail(f"{file} is not a readable file", code=2)
+    try:
+        lines = (file.read_bytes() if file else sys.stdin.buffer.read()).decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        _fail(f"input is not UTF-8 (byte {exc.start})", code=2)
+    annotator = Annotator(settings)
+    failed = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        text_id = None
+        try:
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON line ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(item, dict):
+                raise ValueError('expected a JSON object like {"id": "…", "text": "…"}')
+            text_id = item.get("id")
+            request = AnnotateRequest(text=item.get("text"), id=None if text_id is None else str(text_id))
+            result = annotation_response(annotator.annotate(request.text, request.id or f"line-{number}"))
+            print(result.model_dump_json())
+        except (ValueError, ValidationError) as exc:
+            failed += 1
+            reason = ("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                      if isinstance(exc, ValidationError) else str(exc))
+            err.print(f"[red]error:[/red] line {number}: {reason}")
+            safe_id = text_id if isinstance(text_id, str | int) else None
+            print(json.dumps({"id": safe_id, "line": number, "error": reason}, ensure_ascii=True))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
         docs: DocsOpt = None, index: IndexOpt = None,
         top_k: Annotated[int, typer.Option("--top-k", "-k", help="Passages to show (1–50).")] = 5,

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
+from rag.caveats.codes import Code, Level, Severity
 from rag.settings import Settings
 
 # API limits are part of the contract (SPEC.md); they live with the other numbers in Settings.
@@ -14,14 +15,21 @@ MAX_QUESTION: int = Settings.model_fields["max_question_chars"].default
 MAX_TOP_K: int = Settings.model_fields["max_top_k"].default
 MAX_HISTORY: int = Settings.model_fields["max_history_turns"].default
 
-Severity = Literal["high", "medium", "low", "info"]
-EvidenceLevel = Literal[
-    "systematic_review", "randomized_trial", "observational", "small_or_early_trial",
-    "preclinical", "anecdote_or_opinion", "none_stated",
-]
+MAX_ANNOTATE: int = Settings.model_fields["max_annotate_chars"].default
+EvidenceLevel = Level
+
+
+def reject_surrogates(value: str) -> str:
+    """Lone surrogates ("\\ud800") cannot be stored, encoded or shown: refuse them at the edge."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"contains an unpaired surrogate U+{ord(value[exc.start]):04X} at character {exc.start}") from None
+    return value
 
 
 def _reject_control(value: str) -> str:
+    reject_surrogates(value)
     bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t\r"]
     if bad:
         raise ValueError(f"contains control character U+{ord(bad[0]):04X}")
@@ -59,7 +67,7 @@ class QueryRequest(BaseModel):
 
 
 class CaveatOut(BaseModel):
-    code: str = Field(description="Stable caveat code, e.g. safety_warning.")
+    code: Code = Field(description="Stable caveat code, e.g. safety_warning.")
     label: str = Field(description="Short human label.")
     severity: Severity = Field(description="high, medium, low or info.")
     detail: str = Field(description="One plain-language sentence.")
@@ -160,3 +168,78 @@ class FieldError(BaseModel):
 class ValidationErrorOut(BaseModel):
     detail: str = Field(description="Every problem, joined into one readable line.")
     errors: list[FieldError] = Field(description="One entry per problem.")
+
+
+class AnnotateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: StrictStr = Field(description=f"Any health text, 1–{MAX_ANNOTATE:,} characters.",
+                            examples=["Smoking may increase the risk of dementia, a new study suggests."])
+    id: StrictStr | None = Field(None, max_length=200, description="Your name for the text, echoed back.")
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        reject_surrogates(value)
+        if not value.strip():
+            raise ValueError("must not be empty or only whitespace")
+        if len(value) > MAX_ANNOTATE:
+            raise ValueError(f"must be at most {MAX_ANNOTATE:,} characters (got {len(value):,})")
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str | None) -> str | None:
+        return reject_surrogates(value) if value is not None else None
+
+
+class CueOut(BaseModel):
+    code: Code = Field(description="The code this cue triggers.")
+    start: int = Field(description="Offset of the cue in `text`.")
+    end: int = Field(description="End offset of the cue in `text`.")
+
+
+class SentenceOut(BaseModel):
+    start: int = Field(description="Offset of the sentence in `text`.")
+    end: int = Field(description="End offset of the sentence in `text`.")
+    codes: list[Code] = Field(description="Codes whose cue lies in this sentence.")
+    evidence_level: EvidenceLevel = Field(description="The study design the sentence reports (none_stated if none).")
+    designs: list[str] = Field(description="Named designs behind evidence_level (e.g. cohort, case_control).")
+    background: bool = Field(description="True when the sentence is about other people's studies.")
+    cues: list[CueOut] = Field(description="The words that triggered each code.")
+
+
+class ProfileOut(BaseModel):
+    title: str = Field(description="Title derived from the text.")
+    evidence_level: EvidenceLevel = Field(description="Strongest kind of evidence the text reports.")
+    caveats: list[CaveatOut] = Field(description="What a reader of the whole text should be warned of, gravest first.")
+    citations: CitationCountsOut
+
+
+class AnnotatedPassage(BaseModel):
+    start: int = Field(description="Offset of the passage in `text`.")
+    end: int = Field(description="End offset of the passage in `text`.")
+    evidence_level: EvidenceLevel
+    caveats: list[CaveatOut] = Field(description="The caveats this passage would carry in the index, inherited ones included.")
+
+
+class AnnotateResponse(BaseModel):
+    id: str = Field(description="The id given, or 'text'.")
+    text: str = Field(description="The cleaned text; every offset in this response indexes it.")
+    document: ProfileOut
+    passages: list[AnnotatedPassage]
+    sentences: list[SentenceOut]
+
+
+class CodeOut(BaseModel):
+    code: Code
+    label: str
+    severity: Severity
+    detail: str
+
+
+class Vocabulary(BaseModel):
+    """Codes, severities and levels as the engine defines them, so the web page never re-types them."""
+
+    codes: list[CodeOut]
+    severities: list[Severity]
+    levels: list[Level]

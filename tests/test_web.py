@@ -184,3 +184,62 @@ def test_phone_width_is_readable(browser, base_url):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "phone-375.png"), full_page=True)
     context.close()
+
+
+CHECK_TEXT = (
+    "Coffee and memory\n\n"
+    "Drinking coffee may lower the risk of dementia, researchers suggest. "
+    "A prospective cohort of 2,000 adults was followed for ten years. "
+    f"The study did not find any effect on memory scores ({XSS}). Experts hailed it as a breakthrough."
+)
+
+
+def check_a_text(page, text: str):
+    page.get_by_test_id("show-check").click()
+    box = page.get_by_test_id("check-input")
+    box.fill(text)
+    page.get_by_test_id("check-send").click()
+    page.get_by_test_id("check-profile").wait_for(timeout=60_000)
+
+
+def test_check_a_text_shows_profile_and_flagged_sentences(page):
+    check_a_text(page, CHECK_TEXT)
+    profile = page.get_by_test_id("check-profile")
+    assert "Observational study" in profile.inner_text()
+    assert "mixed_evidence" in [b.get_attribute("data-code") for b in profile.get_by_test_id("caveat").all()]
+    flagged = page.get_by_test_id("flagged-sentence")
+    codes = {code for mark in flagged.all() for code in mark.get_attribute("data-codes").split()}
+    assert {"speculative_language", "mixed_evidence", "promotional_tone"} <= codes
+    text = page.get_by_test_id("check-text").inner_text()
+    assert "Hedged claims" in text and "Mixed or null results" in text and "reports: Observational study" in text
+    # The pasted probe is text, not markup.
+    assert XSS in text and page.locator("img[src=x]").count() == 0 and page.dialogs == []
+    # Keyboard: Tab from the Check button reaches the first flagged sentence.
+    page.get_by_test_id("check-send").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.testid") == "flagged-sentence":
+            break
+    assert page.evaluate("document.activeElement.dataset.testid") == "flagged-sentence"
+    assert "Hedged claims" in page.evaluate("document.activeElement.getAttribute('aria-label')")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "check-1280.png"), full_page=True)
+
+
+def test_check_a_text_empty_input_says_so(page):
+    page.get_by_test_id("show-check").click()
+    page.get_by_test_id("check-input").fill("   ")
+    page.locator("#check-form").evaluate("form => form.requestSubmit()")
+    assert "Paste some text" in page.locator("#check-output").inner_text()
+
+
+def test_check_a_text_at_phone_width(browser, base_url):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(base_url)
+    check_a_text(page, CHECK_TEXT)
+    assert page.get_by_test_id("flagged-sentence").count() >= 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "check-375.png"), full_page=True)
+    context.close()

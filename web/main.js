@@ -1,6 +1,7 @@
 // Page wiring: chat, sources panel, and the #doc/... route for the document view.
 
 import { Chat } from "./chat.js";
+import { setupCheck } from "./check.js";
 import { renderSources, showDocument } from "./sources.js";
 
 const $ = (id) => document.getElementById(id);
@@ -13,7 +14,15 @@ const chat = new Chat({
 
 renderSources($("sources-list")).then((docs) => { titles = docs.map((d) => d.title); }).catch(() => {});
 
+setupCheck({ form: $("check-form"), input: $("check-input"), button: $("check-send"), output: $("check-output") });
+
 $("new-conversation").addEventListener("click", () => chat.reset());
+$("show-check").addEventListener("click", () => {
+  const panel = $("check");
+  panel.hidden = !panel.hidden;
+  $("show-check").setAttribute("aria-expanded", String(!panel.hidden));
+  if (!panel.hidden) { panel.scrollIntoView({ block: "start" }); $("check-input").focus(); }
+});
 $("show-sources").addEventListener("click", () => {
   const panel = $("sources");
   panel.hidden = !panel.hidden;
@@ -24,6 +33,7 @@ document.querySelectorAll("[data-close]").forEach((button) => button.addEventLis
   $(button.dataset.close).hidden = true;
   if (button.dataset.close === "doc-view" && location.hash.startsWith("#doc/")) history.replaceState(null, "", location.pathname);
   if (button.dataset.close === "sources") $("show-sources").setAttribute("aria-expanded", "false");
+  if (button.dataset.close === "check") $("show-check").setAttribute("aria-expanded", "false");
 }));
 
 async function route() {

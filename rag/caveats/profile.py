@@ -18,6 +18,7 @@ from rag.caveats.rules import (
     INCOMPLETE_SOURCE,
     NO_REFERENCES,
     PROMOTIONAL_SENTENCES,
+    PROMOTIONAL_SHARE,
     RESEARCH_CLAIM,
     RULE_BY_CODE,
 )
@@ -141,8 +142,9 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     text = document.text
     first = _first_cues(findings, 0, len(text))
     caveats = [_quoted(code, text, first[code], 0, len(text)) for code in DOCUMENT_CODES if code in first]
-    promotional = [f for f in findings if f.has(Code.PROMOTIONAL_TONE)]
-    if len(promotional) >= PROMOTIONAL_SENTENCES:  # one flourish is not a tone
+    promotional = sum(1 for f in findings if f.has(Code.PROMOTIONAL_TONE))
+    claims = sum(1 for f in findings if _is_claim(text, f))
+    if promotional >= PROMOTIONAL_SENTENCES or (promotional and promotional >= PROMOTIONAL_SHARE * claims):
         caveats.append(_quoted(Code.PROMOTIONAL_TONE, text, first[Code.PROMOTIONAL_TONE], 0, len(text)))
     if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))

@@ -238,8 +238,10 @@ RULE_BY_CODE = {rule.code: rule for rule in (*RULES, UNVERIFIABLE_CITATION, NO_R
 # at least this share of its claim sentences hedge, or at least HEDGED_SENTENCES_ALWAYS of them do.
 HEDGED_SHARE = 0.34
 HEDGED_SENTENCES_ALWAYS = 2
-# A document's tone is promotional when this many of its sentences use sensational language.
+# A document's tone is promotional when this many of its sentences use sensational language, or this
+# share of its claim sentences does (one "breakthrough" in a five-sentence press release is its tone).
 PROMOTIONAL_SENTENCES = 2
+PROMOTIONAL_SHARE = 0.1
 
 # Citations: an author-year or a placeholder study name is a citation; it is traceable
 # when the same line gives a journal, DOI, PMID, trial registry id or a URL.

@@ -75,6 +75,18 @@ def _excluded(exclude: re.Pattern | None, sentence: str, start: int, end: int) -
     return any(e.start() - EXCLUDE_WINDOW < end and start < e.end() + EXCLUDE_WINDOW for e in exclude.finditer(sentence))
 
 
+def _merge(cues: list[Cue]) -> list[Cue]:
+    """One span per run of overlapping cues of the same code ("may" inside "may increase")."""
+    merged: list[Cue] = []
+    for cue in sorted(cues, key=lambda c: (c.code, c.start, -c.end)):
+        last = merged[-1] if merged else None
+        if last and last.code == cue.code and cue.start < last.end:
+            merged[-1] = Cue(cue.code, last.start, max(last.end, cue.end))
+        else:
+            merged.append(cue)
+    return sorted(merged, key=lambda c: (c.start, c.end, c.code))
+
+
 def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | None = None) -> SentenceFinding:
     """Codes, cue spans and reported designs of one sentence (offsets shifted by `offset`).
 
@@ -89,7 +101,7 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
     for start, end in (lexicon or shipped()).find(sentence):
         if not _excluded(hedge_exclude, sentence, start, end):
             cues.append(Cue(Code.SPECULATIVE_LANGUAGE, offset + start, offset + end))
-    cues = sorted(set(cues), key=lambda c: (c.start, c.end, c.code))
+    cues = _merge(cues)
     found = sentence_designs(sentence)
     designs = tuple(name for name, *_ in found)
     return SentenceFinding(

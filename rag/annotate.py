@@ -1,0 +1,73 @@
+"""Check any text: the analysis indexing runs (clean → chunk → caveats), with no embedding.
+
+`rag annotate` and `POST /api/v1/annotate` both call `Annotator.annotate`, so a pasted article gets
+exactly the profile, passages and sentence flags it would get as an indexed document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from rag.caveats import analyse
+from rag.caveats.profile import annotate_chunks, profile_document
+from rag.caveats.sentences import SentenceFinding
+from rag.cleaning import clean_text, derive_title, find_urls
+from rag.ingest import content_hash
+from rag.schema import AnnotatedPassage, AnnotateResponse, CitationCountsOut, CueOut, ProfileOut, SentenceOut
+from rag.settings import Settings
+from rag.types import Chunk, Document
+
+@dataclass
+class Annotation:
+    id: str
+    document: Document
+    passages: list[Chunk]
+    sentences: list[SentenceFinding]
+
+
+class Annotator:
+    """Holds the chunker (cl100k and the model's word-piece counter), built once per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        from tokenizers import Tokenizer
+
+        from rag.index import make_chunker
+        from rag.offline import model_path
+
+        tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        self.chunker = make_chunker(settings, lambda text: len(tokenizer.encode(text).ids))
+
+    def annotate(self, text: str, text_id: str = "text") -> Annotation:
+        """Raises ValueError when there is nothing to check."""
+        cleaned = clean_text(text)
+        if not cleaned.strip():
+            raise ValueError("is empty after cleaning")
+        urls = find_urls(cleaned)
+        title, given = derive_title(cleaned, text_id)
+        document = Document(doc_id=text_id, path="", title=title, title_given=given, text=cleaned,
+                            content_hash=content_hash(cleaned), url=urls[0] if urls else None, urls=urls)
+        findings = analyse(cleaned)
+        document = profile_document(document, findings)
+        chunks = annotate_chunks(document, self.chunker.chunk_document(document), findings)
+        return Annotation(text_id, document, chunks, findings)
+
+
+def annotation_response(annotation: Annotation) -> AnnotateResponse:
+    """The API/CLI shape (SPEC.md, "Checking any text")."""
+    from rag.engine import caveat_out
+
+    document = annotation.document
+    return AnnotateResponse(
+        id=annotation.id,
+        text=document.text,
+        document=ProfileOut(title=document.title, evidence_level=document.evidence_level,
+                            caveats=[caveat_out(c) for c in document.caveats],
+                            citations=CitationCountsOut(**asdict(document.citations))),
+        passages=[AnnotatedPassage(start=c.start, end=c.end, evidence_level=c.evidence_level,
+                                   caveats=[caveat_out(x) for x in c.caveats]) for c in annotation.passages],
+        sentences=[SentenceOut(start=f.start, end=f.end, codes=f.codes, evidence_level=f.level, designs=list(f.designs),
+                               background=f.background, cues=[CueOut(code=c.code, start=c.start, end=c.end) for c in f.cues])
+                   for f in annotation.sentences],
+    )
