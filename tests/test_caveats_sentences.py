@@ -32,6 +32,10 @@ SENTENCES = [
     ("Patients should consult their doctor before stopping the drug.", set(), {"speculative_language"}),
     ("The trial reduced relapses by 20% over two years.", set(), {"speculative_language"}),
     ("The drug is approved for this indication in adults.", set(), {"speculative_language"}),
+    ("Radiation may be used if the tumour cannot be removed.", set(), {"speculative_language"}),
+    ("Symptoms may include headache and nausea.", set(), {"speculative_language"}),
+    ("Phase I comprised baseline data collection.", set(), {"early_or_small_trials"}),
+    ("A phase II trial of the drug is now recruiting.", {"early_or_small_trials"}, set()),
     # null or inconclusive results
     ("Adjuvant chemotherapy does not affect survival in stage I disease.", {"mixed_evidence"}, set()),
     ("The trial did not prove that the vaccine prevents infection.", {"mixed_evidence"}, set()),

@@ -98,7 +98,7 @@ RULES: tuple[CueRule, ...] = (
             r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies|research)\b",
             r"\bearly (?:results|findings|data|signs)\b",
             r"\bpilot (?:study|studies|trials?)\b",
-            r"\bphase (?:I|1|II|2|I/II|1/2)\b(?! (?:diabetes|of))",
+            r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- ]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results|data)\b",
             r"\bsmall and short[- ]term\b",
             r"\bsmall(?:er)?(?:,)? (?:(?:short|open-label|uncontrolled)[- ]?\w* )?(?:trials?|studies|sample|numbers? of patients|group of patients)\b",
             r"\bhave been small\b",
@@ -194,6 +194,9 @@ RULES: tuple[CueRule, ...] = (
         ),
         exclude=(
             r"\bpotentially (?:fatal|lethal|dangerous|serious|harmful|life-threatening|toxic)\b",
+            # An option or a range, not a hedged claim: "radiation may be used", "symptoms may include".
+            r"\b(?:may|might|can) (?:also )?(?:be (?:used|given|prescribed|recommended|needed|required|done|performed|"
+            r"offered|considered|necessary|advised)|include|vary|differ|range)\b",
             # Advice, not a hedge: "patients should consult", "you must not stop", "should talk to".
             r"\b(?:patients|you|people|doctors|clinicians|physicians|researchers|research|studies|trials|we|they|women|men|"
             r"parents|users|caregivers|readers|anyone|everyone|individuals)\s+(?:\w+\s+)?(?:should|must)\b",
