@@ -41,7 +41,7 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     )),
     "observational": (Level.OBSERVATIONAL, (r"\bobservational\b", r"\bpopulation-based\b", r"\bnationwide (?:study|data|cohort|database)\b", r"\bregistry-based\b")),
     "early_trial": (Level.SMALL_OR_EARLY_TRIAL, (
-        r"\bpilot\b", r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- ]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results|data)\b", r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies)\b",
+        r"\bpilot\b", r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- ]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results)\b", r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies)\b",
         r"\bopen-label\b", r"\b(?:trials?|studies) (?:on \w+ )?(?:have been|were|was) small\b", r"\bsmall (?:trials?|studies)\b",
         r"\bearly results\b", r"\bclinical trials? testing\b",
     )),

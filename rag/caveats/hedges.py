@@ -42,7 +42,7 @@ class HedgeLexicon:
     marked: dict[tuple, int]
     seen: dict[tuple, int]
     threshold: float = 0.5
-    min_context: int = 3
+    min_context: int = 5
     smoothing: float = 2.0  # a cue marked once in one sighting stays below the threshold
 
     def _occurrences(self, stems: list[str]) -> Iterable[tuple[int, int, tuple[str, ...]]]:
@@ -101,7 +101,7 @@ class HedgeLexicon:
         return cls(frozenset(tuple(c.split()) for c in data["cues"]), marked, seen, data["threshold"], data["min_context"])
 
 
-def learn(sentences: Iterable[tuple[str, list[str]]], threshold: float = 0.5, min_context: int = 3) -> HedgeLexicon:
+def learn(sentences: Iterable[tuple[str, list[str]]], threshold: float = 0.5, min_context: int = 5) -> HedgeLexicon:
     """Learn a lexicon from (sentence, marked cue strings) pairs; a gapped cue ("either or") keys on its first word."""
     prepared = []
     cues: set[tuple[str, ...]] = set()

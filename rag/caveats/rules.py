@@ -98,7 +98,7 @@ RULES: tuple[CueRule, ...] = (
             r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies|research)\b",
             r"\bearly (?:results|findings|data|signs)\b",
             r"\bpilot (?:study|studies|trials?)\b",
-            r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- ]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results|data)\b",
+            r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- ]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results)\b",
             r"\bsmall and short[- ]term\b",
             r"\bsmall(?:er)?(?:,)? (?:(?:short|open-label|uncontrolled)[- ]?\w* )?(?:trials?|studies|sample|numbers? of patients|group of patients)\b",
             r"\bhave been small\b",
