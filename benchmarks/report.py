@@ -94,6 +94,38 @@ def caveats_section(result: dict) -> list[str]:
     return lines
 
 
+def options_section(result: dict) -> list[str]:
+    """Each retrieval option against today: liveqa-med halves (tuned on A only), pubmedqa-l, our seed questions."""
+    split = result["split"]
+    lines = ["### Retrieval options, tuned on liveqa-med half A only", "", *provenance(result),
+             f"liveqa-med's queries are split by a hash of the query id into half A ({split['A']} judged queries, "
+             f"weights chosen there) and half B ({split['B']}, reported only). Seed questions: "
+             "`benchmarks/data/seed-questions.jsonl` (35 questions we wrote; a development set).", "",
+             "| option | liveqa A nDCG@10 / MRR@10 | liveqa B nDCG@10 / MRR@10 | pubmedqa-l nDCG@10 / MRR@10 | "
+             "seeds top-1 / phrase in top 3 / answer lead | weights |", "|---|---:|---:|---:|---:|---|"]
+    for name, row in result["options"].items():
+        a, b, p, q = row["liveqa_A"], row["liveqa_B"], row["pubmedqa"], row["seed_questions"]
+        weights = ", ".join(f"{k.replace('_weight', '')}={v}" for k, v in row["weights"].items() if k != "dense_weight")
+        lines.append(f"| {name} | {a['nDCG@10']:.4f} / {a['MRR@10']:.4f} | {b['nDCG@10']:.4f} / {b['MRR@10']:.4f} | "
+                     f"{p['nDCG@10']:.4f} / {p['MRR@10']:.4f} | {q['top1']:.3f} / {q['phrase_top3']:.3f} / {q['lead_from_doc']:.3f} | {weights} |")
+    lines.append("")
+    return lines
+
+
+def seed_questions_section(result: dict) -> list[str]:
+    s = result["summary"]
+    lines = ["### Our seed questions (benchmarks/data/seed-questions.jsonl)", "", *provenance(result),
+             f"{s['questions']} questions: top-1 document **{s['top1']:.3f}**, expected phrase in the top 3 "
+             f"**{s['phrase_top3']:.3f}**, answer lead sentence from the expected document **{s['lead_from_doc']:.3f}** "
+             f"({s['no_answer']} wrongly flagged no-answer).", "",
+             "| id | kind | top-1 | phrase rank | lead from doc | question |", "|---|---|---|---:|---|---|"]
+    for r in result["rows"]:
+        lines.append(f"| {r['id']} | {r['kind']} | {'✓' if r['top1'] else '✗'} | {r['phrase_rank'] or '—'} | "
+                     f"{'✓' if r['lead_from_doc'] else '✗'} | {r['question']} |")
+    lines.append("")
+    return lines
+
+
 def query_section(result: dict) -> list[str]:
     ip, http = result["in_process"], result["http"]
     f, e = ip["floor"], ip["engine"]
@@ -177,7 +209,9 @@ def main() -> None:
     notes = ROOT / "benchmarks" / "NOTES.md"
     sections = [("## Retrieval quality", [r for r in (load("eval-liveqa-med"), load("eval-liveqa-med-poolneutral"),
                                                       load("eval-pubmedqa-l")) if r], retrieval_section),
+                ("## Retrieval options", [r for r in (load("retrieval-options"),) if r], options_section),
                 ("## seeds-dev", [r for r in (load("seeds-dev"),) if r], seeds_section),
+                ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
                 ("## Caveat detectors", [r for r in (load("caveats-dev"),) if r], caveats_section),
                 ("## Query speed", [r for r in (load("query-seeds"), load("query-liveqa")) if r], query_section),
                 ("## Reliability under load", [r for r in (load("load-swap"),) if r], load_section),

@@ -1,24 +1,70 @@
-"""The extractive answer: whole sentences taken from the top passages, each with its citation number."""
+"""The extractive answer: whole sentences taken from the top passages, each with its citation number.
+
+Three rules keep it honest. It stays on the question's topic: a sentence must share the question's
+specific words (weighted by how rare they are in the collection) or come from a passage that does, so a
+question about MS is not answered from the lupus page. It reports rather than sells: sentences that
+report a finding rank above promotional or purely hedged ones (the caveat engine tells which is which).
+And one source may not fill it when another relevant source has something to say.
+"""
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
+from rag.caveats import Code
+from rag.caveats.sentences import analyse_sentence
+from rag.caveats.stance import Stance, sentence_stance
 from rag.chunking import split_sentences
-from rag.followup import stems
+from rag.followup import content_words, stem
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦\-*–]|\d{1,2}[.)]|Q\d+:|A:)\s*")
+_DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally)\b")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\b\d+\s+(?:patients|participants|people|adults|children|women|men)\b")
+POSITION_BONUS = 0.15
+SAFETY_LIFT = 1.0
+DANGLING_PENALTY = 0.3
+PROMOTIONAL_PENALTY = 0.3
+HEDGE_PENALTY = 0.2
+FINDING_BONUS = 0.15
 
 
 @dataclass
-class AnswerSentence:
+class AnswerPassage:
+    citation: int
+    doc_id: str
+    text: str
+    warnings: list[str]
+    similarity: float
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[int]
+    # Citations of on-topic passages that report a benefit, and of those that report none or harm.
+    benefit: list[int] = field(default_factory=list)
+    against: list[int] = field(default_factory=list)
+
+    @property
+    def sources_disagree(self) -> bool:
+        return bool(self.benefit and self.against and set(self.benefit) != set(self.against))
+
+
+@dataclass
+class _Sentence:
     text: str
     citation: int
+    doc_id: str
     score: float
 
 
-def candidate_sentences(passage_text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def candidate_sentences(passage_text: str) -> tuple[str, ...]:
     """Complete sentences of a passage: no headings, no questions, none cut mid-way.
 
     A whole table row with figures ("Lee et al. (2023) 100 patients …") counts too: it is complete
@@ -37,50 +83,99 @@ def candidate_sentences(passage_text: str) -> list[str]:
             if not sentence[0].isupper() and not sentence[0].isdigit():
                 continue
             out.append(sentence)
-    return out
+    return tuple(out)
 
 
-_DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally)\b")
+def question_weights(question: str, share_of: Callable[[str], float], collection_size: int) -> dict[str, float]:
+    """IDF of each content word of the question, keyed by its stem; a word the collection lacks weighs 0."""
+    weights: dict[str, float] = {}
+    for word in content_words(question):
+        share = share_of(word)
+        if share > 0:
+            weights[stem(word)] = max(weights.get(stem(word), 0.0), math.log(1 + 1 / max(share, 1 / max(collection_size, 1))))
+    return weights
 
 
-def compose_answer(query: str, passages: list[tuple[int, str, list[str], float]], settings) -> tuple[str, list[int]]:
-    """Pick 2–4 sentences, most relevant first, from passages close to the best match.
+@lru_cache(maxsize=32768)
+def _sorted_words(text: str) -> tuple[str, ...]:
+    return tuple(sorted(set(content_words(text))))
 
-    `passages` are (citation, text, warning quotes, similarity) in rank order. Sentences that
-    lean on what came before ("This could …") lose their meaning when quoted alone and rank lower.
+
+def _has_prefix(words: tuple[str, ...], prefix: str) -> bool:
+    i = bisect.bisect_left(words, prefix)
+    return i < len(words) and words[i].startswith(prefix)
+
+
+def coverage(weights: dict[str, float], text: str) -> float:
+    """Share of the question's weight found in `text`, a stem matching any word it begins ("transplant…")."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    words = _sorted_words(text)
+    return sum(w for s, w in weights.items() if _has_prefix(words, s)) / total
+
+
+@lru_cache(maxsize=32768)
+def _evidence_adjustment(sentence: str) -> tuple[float, Stance | None]:
+    """Cached: passages are fixed text, so each sentence is read once per process."""
+    finding = analyse_sentence(sentence)
+    stance = sentence_stance(sentence, finding)
+    reports = stance is not None or bool(finding.designs) or bool(_FIGURE.search(sentence))
+    adjust = FINDING_BONUS if reports else 0.0
+    if finding.has(Code.PROMOTIONAL_TONE):
+        adjust -= PROMOTIONAL_PENALTY
+    elif finding.has(Code.SPECULATIVE_LANGUAGE) and not reports:
+        adjust -= HEDGE_PENALTY
+    return adjust, stance
+
+
+def compose_answer(passages: list[AnswerPassage], weights: dict[str, float], settings) -> Answer:
+    """Pick 2–4 sentences, most relevant first, from on-topic passages close to the best match.
 
     A sentence that carries a safety warning on the question's topic is lifted: a reader asking whether
     they can take something must see the contraindication first.
     """
-    terms = stems(query)
-    if not terms:
-        return "", []
-    scored: list[AnswerSentence] = []
-    best = max((p[3] for p in passages), default=0.0)
-    for position, (citation, text, warnings, similarity) in enumerate(passages[:5]):
-        if similarity < settings.answer_min_share * best:
-            continue
-        for sentence in candidate_sentences(text):
-            words = stems(sentence)
-            overlap = len(terms & words)
-            if overlap == 0:
+    if not weights:
+        return Answer("", [])
+    best_similarity = max((p.similarity for p in passages), default=0.0)
+    # The top three always count (exact rare-term evidence may have put them there); the next two when close in meaning.
+    near = [p for i, p in enumerate(passages[:5]) if i < 3 or p.similarity >= settings.answer_min_share * best_similarity]
+    passage_cover = {p.citation: coverage(weights, p.text) for p in near}
+    best_cover = max(passage_cover.values(), default=0.0)
+    floor = settings.answer_topic_share * best_cover
+    scored: list[_Sentence] = []
+    benefit: set[int] = set()
+    against: set[int] = set()
+    for position, passage in enumerate(near):
+        for sentence in candidate_sentences(passage.text):
+            cover = coverage(weights, sentence)
+            warns = any(quote and quote in sentence for quote in passage.warnings)
+            # A safety warning that names something asked about is never off topic.
+            if cover == 0 or (max(cover, passage_cover[passage.citation]) < floor and not warns):
                 continue
-            score = overlap / len(terms) + 0.15 / (position + 1) + min(len(words), 25) / 500
-            if any(quote and quote in sentence for quote in warnings):
-                score += 1.0
+            adjust, stance = _evidence_adjustment(sentence)
+            if passage_cover[passage.citation] >= floor and stance is not None:
+                (benefit if stance == Stance.BENEFIT else against).add(passage.citation)
+            score = cover + POSITION_BONUS / (position + 1) + min(len(sentence.split()), 25) / 500 + adjust
+            if warns:
+                score += SAFETY_LIFT
             if _DANGLING.match(sentence):
-                score -= 0.3
-            scored.append(AnswerSentence(sentence, citation, score))
+                score -= DANGLING_PENALTY
+            scored.append(_Sentence(sentence, passage.citation, passage.doc_id, score))
     scored.sort(key=lambda s: -s.score)
-    chosen: list[AnswerSentence] = []
+    # One source may not fill the answer while another on-topic source has a sentence to give.
+    cap = settings.answer_max_sentences - 1 if len({s.doc_id for s in scored}) > 1 else settings.answer_max_sentences
+    chosen: list[_Sentence] = []
     seen: set[str] = set()
+    per_doc: dict[str, int] = {}
     for candidate in scored:
         key = re.sub(r"\W+", " ", candidate.text.lower()).strip()
-        if key in seen:
+        if key in seen or per_doc.get(candidate.doc_id, 0) >= cap:
             continue
         seen.add(key)
+        per_doc[candidate.doc_id] = per_doc.get(candidate.doc_id, 0) + 1
         chosen.append(candidate)
         if len(chosen) >= settings.answer_max_sentences:
             break
     text = " ".join(f"{s.text} [{s.citation}]" for s in chosen)
-    return text, sorted({s.citation for s in chosen})
+    return Answer(text, sorted({s.citation for s in chosen}), sorted(benefit), sorted(against))

@@ -9,14 +9,14 @@ import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +36,7 @@ from rag.schema import (
     QueryResponse,
     ValidationErrorOut,
     Vocabulary,
+    reject_surrogates,
 )
 from rag.settings import Settings
 
@@ -50,11 +51,29 @@ CSP = (
 class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: StrictStr = Field(min_length=1, max_length=2000, description="The question that was answered.")
-    rating: Literal[-1, 1] = Field(description="1 for thumbs up, -1 for thumbs down.")
-    passage_ids: list[StrictStr] = Field(default_factory=list, max_length=50,
-                                         description="Passages shown, as doc_id:start-end.")
+    rating: StrictInt = Field(description="1 for thumbs up, -1 for thumbs down (an integer: not 1.0, not true).",
+                              json_schema_extra={"enum": [-1, 1]})
+    passage_ids: list[Annotated[StrictStr, Field(max_length=300)]] = Field(
+        default_factory=list, max_length=50, description="Passages shown, as doc_id:start-end (each at most 300 characters).")
     answer: StrictStr | None = Field(None, max_length=20000, description="The answer text shown.")
     comment: StrictStr | None = Field(None, max_length=2000, description="Optional free text.")
+
+    @field_validator("rating")
+    @classmethod
+    def _rating(cls, value: int) -> int:
+        if value not in (-1, 1):
+            raise ValueError("must be 1 (thumbs up) or -1 (thumbs down)")
+        return value
+
+    @field_validator("question", "answer", "comment")
+    @classmethod
+    def _encodable(cls, value: str | None) -> str | None:
+        return reject_surrogates(value) if value is not None else None
+
+    @field_validator("passage_ids")
+    @classmethod
+    def _ids_encodable(cls, value: list[str]) -> list[str]:
+        return [reject_surrogates(item) for item in value]
 
 
 class FeedbackRow(FeedbackIn):
@@ -238,7 +257,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         configured = settings.admin_token
         if not configured:
             raise HTTPException(status_code=403, detail="reload is disabled: set RAG_ADMIN_TOKEN to enable it")
-        if not x_admin_token or not hmac.compare_digest(x_admin_token, configured):
+        # Compared as bytes: compare_digest refuses non-ASCII str (a 500 before).
+        if not x_admin_token or not hmac.compare_digest(x_admin_token.encode("utf-8", "surrogateescape"),
+                                                        configured.encode("utf-8", "surrogateescape")):
             raise HTTPException(status_code=401, detail="x-admin-token: missing or wrong")
         index = engine_().reload()
         return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.get("built_at", ""))

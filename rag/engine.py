@@ -7,7 +7,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from rag.answer import compose_answer
+from rag.answer import AnswerPassage, compose_answer, question_weights
 from rag.caveats import answer_caveats
 from rag.followup import resolve_followup
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
@@ -137,15 +137,19 @@ class Engine:
     def finish(self, request: QueryRequest, query: str, passages: list[PassageOut], weak: bool,
                timings: dict[str, float], index: LoadedIndex) -> QueryResponse:
         answer = None
+        disagreement = None
         if not weak:
-            text, citations = compose_answer(
-                query,
-                [(p.rank, p.text, [c.quote for c in p.caveats if c.severity == "high" and c.quote], p.score)
+            weights = question_weights(query, index.lexical.document_share, len(index.chunks))
+            composed = compose_answer(
+                [AnswerPassage(p.rank, p.source.doc_id, p.text,
+                               [c.quote for c in p.caveats if c.severity == "high" and c.quote], p.score)
                  for p in passages],
-                self.settings,
+                weights, self.settings,
             )
-            if text:
-                answer = AnswerOut(text=text, citations=citations)
+            if composed.text:
+                answer = AnswerOut(text=composed.text, citations=composed.citations)
+                if composed.sources_disagree:
+                    disagreement = (composed.benefit, composed.against)
             else:
                 weak = True
         cited = [p for p in passages if answer and p.rank in answer.citations] or passages
@@ -153,6 +157,7 @@ class Engine:
             [[Caveat(**c.model_dump()) for c in p.caveats] for p in cited],
             [p.source.doc_id for p in cited],
             weak,
+            disagreement,
         )
         total = (time.perf_counter() - timings["started"]) * 1000
         return QueryResponse(

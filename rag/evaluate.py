@@ -101,7 +101,7 @@ def eval_settings(folder: Path, settings: Settings, exclude_sources: frozenset[s
 
 def run_queries(index, embedder, dataset: Dataset, settings: Settings, modes: list[str], depth: int = 100,
                 signals_cache: dict | None = None) -> dict[str, dict[str, dict[str, float]]]:
-    from rag.retrieval import gather, rank, rank_documents
+    from rag.retrieval import gather, rank_documents, ranked_hits
 
     ids = [q for q in dataset.queries if q in dataset.qrels]
     vectors = embedder.encode([dataset.queries[q] for q in ids])
@@ -113,7 +113,7 @@ def run_queries(index, embedder, dataset: Dataset, settings: Settings, modes: li
             if signals_cache is not None:
                 signals_cache[qid] = signals
         for mode in modes:
-            hits = rank(index, signals, settings, MODE_NAMES[mode])
+            hits = ranked_hits(index, vector, dataset.queries[qid], settings, MODE_NAMES[mode], signals=signals)
             ranked = rank_documents(index, hits, depth)
             runs[mode][qid] = {doc: float(len(ranked) - i) for i, (doc, _) in enumerate(ranked)}
     return runs

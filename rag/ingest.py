@@ -21,14 +21,22 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _display_path(path: Path) -> str:
+def _display_path(path: Path, folder: Path) -> str:
+    """The path relative to the documents folder's parent ("seeds/001.txt"): never the machine's absolute path,
+    and the same whichever directory `rag index` runs from."""
+    return str(Path(folder.resolve().name) / path.name)
+
+
+def _outside(path: Path, folder: Path) -> bool:
+    """A link whose target leaves the documents folder (/etc/passwd, /proc/self/status, the project's code)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        path.resolve(strict=True).relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return True
+    return False
 
 
-def read_document(path: Path, settings: Settings) -> Document:
+def read_document(path: Path, settings: Settings, folder: Path | None = None) -> Document:
     """Read one file; raises ValueError with a reason a person can act on."""
     size = path.stat().st_size
     if size > settings.max_doc_bytes:
@@ -50,7 +58,7 @@ def read_document(path: Path, settings: Settings) -> Document:
     title, given = (html_title, True) if html_title else derive_title(text, path.stem)
     return Document(
         doc_id=path.stem,
-        path=_display_path(path),
+        path=_display_path(path, folder or path.parent),
         title=title,
         title_given=given,
         text=text,
@@ -67,7 +75,12 @@ def ingest_folder(folder: Path, settings: Settings) -> IngestReport:
         raise FileNotFoundError(f"document folder {folder} does not exist")
     seen: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink() and _outside(path, folder):
+            report.warnings.append(f"skipped {path.name}: a link to a file outside the documents folder")
+            continue
+        if not path.is_file():
             continue
         if path.suffix.lower() not in settings.extensions:
             report.warnings.append(f"skipped {path.name}: file type {path.suffix or '(none)'} is not indexed")
@@ -76,7 +89,7 @@ def ingest_folder(folder: Path, settings: Settings) -> IngestReport:
             report.warnings.append(f"skipped {path.name}: doc_id {path.stem} already taken by {seen[path.stem].name}")
             continue
         try:
-            document = read_document(path, settings)
+            document = read_document(path, settings, folder)
         except (OSError, ValueError) as exc:
             report.warnings.append(f"skipped {path.name}: {exc}")
             continue

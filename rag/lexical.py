@@ -63,6 +63,30 @@ class LexicalIndex:
         token = self.retriever.vocab_dict[terms[0]]
         return float(indptr[token + 1] - indptr[token]) / self.size
 
+    def rare_term_coverage(self, query: str, max_share: float) -> np.ndarray:
+        """For every entry, the share of the query's IDF weight carried by the rare query terms it contains.
+
+        A term is rare when at most `max_share` of entries hold it: a name, a drug, a year, a trial id.
+        BM25 already counts such terms, but mixed with every common word; this signal lets an exact
+        match on a rare term lift a passage on its own ("Smith et al. 2021", "clemastine").
+        """
+        out = np.zeros(self.size, dtype=np.float32)
+        if self.retriever is None or self.size == 0:
+            return out
+        indptr, indices = self.retriever.scores["indptr"], self.retriever.scores["indices"]
+        vocab = self.retriever.vocab_dict
+        total = 0.0
+        for term in dict.fromkeys(self.query_terms(query)):
+            token = vocab[term]
+            df = int(indptr[token + 1] - indptr[token])
+            if df == 0:
+                continue
+            idf = float(np.log(1 + self.size / df))
+            total += idf
+            if df <= max_share * self.size:
+                out[indices[indptr[token] : indptr[token + 1]]] += idf
+        return out / total if total else out
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every entry (zeros when no query term is known)."""
         known = self.query_terms(query)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.caveats.citations import find_citations
 from rag.caveats.rules import SAFETY_INTENT
 from rag.followup import content_words, stem, stems
 from rag.index import LoadedIndex
@@ -35,6 +36,7 @@ class Signals:
     lexical: np.ndarray
     title: np.ndarray
     title_lexical: np.ndarray
+    exact: np.ndarray
     titles_searchable: bool = True
 
 
@@ -56,6 +58,9 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     lexical_all = index.lexical.scores(query)
     lexical_top = _top(lexical_all, settings.lexical_candidates)
     candidates.append(lexical_top[lexical_all[lexical_top] > 0])
+    exact_all = index.lexical.rare_term_coverage(" ".join(content_words(query)), settings.exact_max_share)
+    exact_top = _top(exact_all, settings.lexical_candidates)
+    candidates.append(exact_top[exact_all[exact_top] > 0])
     if index.titles_searchable:  # otherwise the title signals are zero and cost nothing
         title_dense_all = index.title_vectors @ vector
         title_lexical_all = index.title_lexical.scores(query)
@@ -71,8 +76,24 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
         lexical=lexical_all[chunk_ids],
         title=title_dense_all[docs] if index.titles_searchable else none,
         title_lexical=title_lexical_all[docs] if index.titles_searchable else none,
+        exact=np.maximum(exact_all[chunk_ids], citation_lift(index, chunk_ids, query)),
         titles_searchable=index.titles_searchable,
     )
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def citation_lift(index: LoadedIndex, chunk_ids: np.ndarray, query: str) -> np.ndarray:
+    """1 for candidates that hold a study the question cites by name ("Smith et al. 2021", "Study B")."""
+    out = np.zeros(len(chunk_ids), dtype=np.float32)
+    keys = [_key(query[s:e]) for s, e, _ in find_citations(query)]
+    if keys:
+        for i, chunk_id in enumerate(chunk_ids):
+            text = f" {_key(index.chunks[chunk_id].text)} "
+            out[i] = float(any(f" {key} " in text for key in keys))
+    return out
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -90,13 +111,14 @@ def fuse(signals: Signals, settings: Settings, mode: str = "hybrid") -> np.ndarr
         return signals.lexical.astype(np.float64)
     titles = signals.titles_searchable
     weights = (settings.dense_weight, settings.lexical_weight,
-               settings.title_weight if titles else 0.0, settings.title_lexical_weight if titles else 0.0)
-    columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical)
+               settings.title_weight if titles else 0.0, settings.title_lexical_weight if titles else 0.0,
+               settings.exact_weight)
+    columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical, signals.exact)
     if mode == "rrf":
         k = settings.rrf_k
         return sum(w / (k + _ranks(c)) * (c > 0) for w, c in zip(weights, columns) if w)
     score = np.zeros(len(signals.chunk_ids))
-    for weight, column, lexical in zip(weights, columns, (False, True, False, True)):
+    for weight, column, lexical in zip(weights, columns, (False, True, False, True, False)):
         if not weight or not len(column):
             continue
         if lexical:
@@ -199,11 +221,36 @@ def not_covered(dense, cover, dense_threshold: float, cover_threshold: float, fa
     return ((dense < dense_threshold) & (cover < cover_threshold)) | (dense < far_share * dense_threshold)
 
 
+def feedback_vector(index: LoadedIndex, vector: np.ndarray, hits: list[Hit], settings: Settings) -> np.ndarray:
+    """Pseudo-relevance feedback: the question moved towards its best passages (Rocchio), normalised.
+
+    Learns the collection's own words for what was asked ("bone marrow" → the passage's
+    "hematopoietic") without another model; off when `prf_weight` is 0.
+    """
+    top = [h.chunk_id for h in hits[: settings.prf_depth]]
+    if not top:
+        return vector
+    moved = vector + settings.prf_weight * index.vectors[top].mean(axis=0)
+    return (moved / np.linalg.norm(moved)).astype(np.float32)
+
+
+def ranked_hits(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, mode: str = "hybrid",
+                signals: Signals | None = None) -> list[Hit]:
+    """Every candidate, best first: fusion, the safety lift, and pseudo-relevance feedback when it is on.
+
+    `signals` may be passed in when a caller (the evaluation) gathered them already for this vector.
+    """
+    safety_query = query if asks_about_safety(query) else None
+    hits = rank(index, signals or gather(index, vector, query, settings), settings, mode, safety_query=safety_query)
+    if settings.prf_weight and mode != "lexical":
+        vector = feedback_vector(index, vector, hits, settings)
+        hits = rank(index, gather(index, vector, query, settings), settings, mode, safety_query=safety_query)
+    return hits
+
+
 def search(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,
            mode: str = "hybrid") -> list[Hit]:
-    safety_query = query if asks_about_safety(query) else None
-    hits = rank(index, gather(index, vector, query, settings), settings, mode, safety_query=safety_query)
-    return diversify(index, hits, top_k, settings.per_doc_cap)
+    return diversify(index, ranked_hits(index, vector, query, settings, mode), top_k, settings.per_doc_cap)
 
 
 def rank_documents(index: LoadedIndex, hits: list[Hit], k: int) -> list[tuple[str, float]]:

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     lexical_candidates: int = Field(50, description="BM25 hits fetched before fusion.")
     title_candidates: int = Field(20, description="Documents whose title matches best bring their passages in as candidates.")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant (rrf mode).")
+    exact_weight: float = Field(0.2, description="Weight of exact rare-term evidence: the IDF-weighted share of the question's rare terms a passage holds.")
+    exact_max_share: float = Field(0.05, description="A question term is rare (exact-term evidence) when at most this share of passages hold it.")
+    prf_weight: float = Field(0.0, description="Pseudo-relevance feedback: how far the question vector moves towards its best passages (0 = off).")
+    prf_depth: int = Field(3, description="Passages averaged for pseudo-relevance feedback.")
     dense_weight: float = Field(1.0, description="Weight of passage cosine similarity in fusion.")
     lexical_weight: float = Field(0.1, description="Weight of passage BM25 (divided by the query's best) in fusion.")
     title_weight: float = Field(0.7, description="Weight of title cosine similarity in fusion.")
@@ -53,6 +57,7 @@ class Settings(BaseSettings):
     max_annotate_chars: int = Field(200_000, description="Longest text `rag annotate` and POST /api/v1/annotate accept.")
     answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
     answer_min_share: float = Field(0.75, description="Answer sentences come only from passages at least this similar, relative to the best.")
+    answer_topic_share: float = Field(0.6, description="An answer sentence, or its passage, must hold this share of the question's rarity-weighted words, relative to the best passage.")
 
     watch_seconds: float = Field(2.0, description="How often the server checks for a rebuilt index (0 turns watching off).")
     admin_token: str | None = Field(None, description="Token required by POST /api/v1/admin/reload; reload is refused when unset.")

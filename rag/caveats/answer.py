@@ -9,13 +9,24 @@ from rag.caveats.rules import ANSWER_MIXED
 from rag.types import Caveat
 
 
-def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak: bool) -> list[Caveat]:
+def _cited(citations: list[int]) -> str:
+    return ", ".join(f"[{c}]" for c in citations)
+
+
+def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak: bool,
+                   disagreement: tuple[list[int], list[int]] | None = None) -> list[Caveat]:
+    """`disagreement` is (citations reporting a benefit, citations reporting none or harm), when they disagree."""
     out: list[Caveat] = []
     if weak:
         out.append(_caveat(Code.WEAK_MATCH))
     if not weak and doc_ids and len(set(doc_ids)) == 1:
         out.append(_caveat(Code.SINGLE_SOURCE))
     all_codes = [c for caveats in passage_caveats for c in caveats]
+    if disagreement and not weak:
+        benefit, against = disagreement
+        out.append(_caveat(Code.SOURCES_DISAGREE, detail=(
+            f"The passages behind this answer disagree: {_cited(benefit)} report a benefit, "
+            f"{_cited(against)} report no benefit or harm.")))
     if any(c.code == Code.MIXED_EVIDENCE for c in all_codes):
         rule = ANSWER_MIXED
         out.append(Caveat(rule.code, rule.label, rule.severity, rule.detail))

@@ -1,0 +1,71 @@
+"""Our own questions over the seeds (benchmarks/data/seed-questions.jsonl): top-1 document, phrase in the top 3,
+and whether the answer's lead sentence comes from the expected document.
+
+The questions were written by reading the seeds and asking what a layperson would ask (lay words: "bone
+marrow transplant", "blood sugar pill", "poop transplant"; table rows; named studies; safety), each with the
+document and an exact phrase that answers it, before looking at what retrieval returned. They are a
+development set: numbers on them are not held-out figures.
+
+Usage: .venv/bin/python benchmarks/seed_questions.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ROOT, save  # noqa: E402
+
+QUESTIONS = ROOT / "benchmarks" / "data" / "seed-questions.jsonl"
+
+
+def score(engine, questions: list[dict] | None = None) -> dict:
+    from rag.schema import QueryRequest
+
+    questions = questions or [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    rows = []
+    for q in questions:
+        response = engine.query(QueryRequest(question=q["question"], top_k=10))
+        passages = response.passages
+        lead = None
+        if response.answer and response.answer.citations:
+            first = int(response.answer.text.split("[", 1)[1].split("]", 1)[0])
+            lead = next(p.source.doc_id for p in passages if p.rank == first)
+        rows.append({
+            "id": q["id"], "kind": q["kind"], "question": q["question"],
+            "top1": bool(passages) and passages[0].source.doc_id == q["doc"],
+            "phrase_top3": any(q["phrase"] in p.text for p in passages[:3]),
+            "phrase_rank": next((p.rank for p in passages if q["phrase"] in p.text), None),
+            "lead_from_doc": lead == q["doc"], "no_answer": response.no_answer,
+            "answer": response.answer.text if response.answer else None,
+        })
+    n = len(rows)
+    summary = {"questions": n, "top1": round(sum(r["top1"] for r in rows) / n, 3),
+               "phrase_top3": round(sum(r["phrase_top3"] for r in rows) / n, 3),
+               "lead_from_doc": round(sum(r["lead_from_doc"] for r in rows) / n, 3),
+               "no_answer": sum(r["no_answer"] for r in rows)}
+    return {"summary": summary, "rows": rows}
+
+
+def main() -> None:
+    from rag.engine import Engine
+    from rag.index import build_index
+    from rag.settings import Settings
+
+    settings = Settings()
+    engine = Engine(settings)
+    build_index(settings, engine.embedder)
+    engine.reload()
+    result = score(engine)
+    save("seed-questions", ".venv/bin/python benchmarks/seed_questions.py", result)
+    for row in result["rows"]:
+        if not (row["top1"] and row["phrase_top3"] and row["lead_from_doc"]):
+            print(f"  {row['id']} top1={row['top1']} phrase_rank={row['phrase_rank']} lead={row['lead_from_doc']}  {row['question']}")
+    print(json.dumps(result["summary"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Honest tuning: liveqa-med's queries split in two by query id; each retrieval option is tuned on half A
+only and reported on half B, on pubmedqa-l and on our own seed questions.
+
+Options compared (each with its own weights chosen on half A by nDCG@10, MRR@10 breaking ties):
+  today     the previous defaults (weights tuned on all of liveqa-med)
+  retuned   the same four signals, re-tuned on half A
+  exact     + exact rare-term evidence (weight and rarity threshold tuned)
+  prf       + pseudo-relevance feedback on the question vector (weight tuned)
+  exact+prf both (PRF weight tuned on top of the exact option's weights)
+Needs the eval indexes (`rag eval` builds them once). Writes benchmarks/results/retrieval-options.json.
+
+Usage: .venv/bin/python benchmarks/tune_split.py [../shared/benchmarks]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ROOT, save  # noqa: E402
+from rag.embedding import Embedder  # noqa: E402
+from rag.evaluate import Dataset, eval_settings, load_dataset, run_queries, score_run  # noqa: E402
+from rag.index import load_index  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+DEFAULT = ROOT.parent / "shared" / "benchmarks"
+TODAY = {"dense_weight": 1.0, "lexical_weight": 0.1, "title_weight": 0.7, "title_lexical_weight": 0.2,
+         "exact_weight": 0.0, "prf_weight": 0.0}
+BASE_GRID = {"lexical_weight": (0.05, 0.1, 0.2, 0.3), "title_weight": (0.5, 0.7, 1.0), "title_lexical_weight": (0.1, 0.2)}
+OPTIONS = {
+    "today": {},
+    "retuned": BASE_GRID,
+    "exact": {**BASE_GRID, "exact_weight": (0.1, 0.2, 0.3, 0.5), "exact_max_share": (0.001, 0.005, 0.02, 0.05)},
+    "prf": {**BASE_GRID, "prf_weight": (0.2, 0.4, 0.7)},
+    # Tuned coordinate-wise: the PRF weight on top of the weights the "exact" option chose (a full grid
+    # would take ~20 minutes on 2 cores, since feedback re-searches every query).
+    "exact+prf": {"prf_weight": (0.2, 0.4, 0.7)},
+}
+
+
+def half(qid: str) -> str:
+    """Fixed split by query id: A (tuned on) or B (reported)."""
+    return "AB"[int(hashlib.sha256(qid.encode()).hexdigest(), 16) % 2]
+
+
+def subset(dataset: Dataset, part: str) -> Dataset:
+    queries = {q: t for q, t in dataset.queries.items() if half(q) == part}
+    return replace(dataset, queries=queries, qrels={q: r for q, r in dataset.qrels.items() if q in queries})
+
+
+class Bench:
+    """One dataset's eval index, loaded once; signals cached per rarity threshold."""
+
+    def __init__(self, folder: Path, embedder: Embedder) -> None:
+        self.settings = eval_settings(folder, Settings())
+        self.dataset = load_dataset(folder)
+        self.embedder = embedder
+        self.index = load_index(self.settings, embedder.dimensions)
+        self.caches: dict[float, dict] = {}
+
+    def score(self, dataset: Dataset, overrides: dict) -> dict[str, float]:
+        settings = self.settings.model_copy(update={**TODAY, **overrides})
+        cache = self.caches.setdefault(settings.exact_max_share, {})
+        run = run_queries(self.index, self.embedder, dataset, settings, ["hybrid"], signals_cache=cache)["hybrid"]
+        metrics = score_run(run, dataset.qrels)
+        return {"nDCG@10": metrics["nDCG@10"], "MRR@10": metrics["MRR@10"]}
+
+
+def tune(bench: Bench, dataset: Dataset, grid: dict, base: dict | None = None) -> dict:
+    """The grid point with the best nDCG@10 (then MRR@10) on `dataset`."""
+    keys = list(grid)
+    best: tuple | None = None
+    for values in itertools.product(*(grid[k] for k in keys)):
+        overrides = {**(base or {}), **dict(zip(keys, values))}
+        m = bench.score(dataset, overrides)
+        key = (m["nDCG@10"], m["MRR@10"])
+        if best is None or key > best[0]:
+            best = (key, overrides)
+    return best[1] if best else {}
+
+
+def main(folder: Path = DEFAULT) -> None:
+    from benchmarks.seed_questions import score as score_seeds
+    from rag.engine import Engine
+    from rag.index import build_index
+
+    embedder = Embedder(Settings())
+    live = Bench(folder / "liveqa-med", embedder)
+    pubmed = Bench(folder / "pubmedqa-l", embedder)
+    half_a, half_b = subset(live.dataset, "A"), subset(live.dataset, "B")
+    seeds_settings = Settings()
+    build_index(seeds_settings, embedder)
+    results = {}
+    for name, grid in OPTIONS.items():
+        base = results["exact"]["weights"] if name == "exact+prf" else TODAY
+        weights = tune(live, half_a, grid, base) if grid else {}
+        chosen = {**base, **weights}
+        engine = Engine(seeds_settings.model_copy(update=chosen), embedder)
+        seeds = score_seeds(engine)["summary"]
+        results[name] = {"weights": chosen, "liveqa_A": live.score(half_a, chosen), "liveqa_B": live.score(half_b, chosen),
+                         "pubmedqa": pubmed.score(pubmed.dataset, chosen), "seed_questions": seeds}
+        print(name, json.dumps(results[name]), flush=True)
+    split = {"A": len(half_a.qrels), "B": len(half_b.qrels)}
+    save("retrieval-options", ".venv/bin/python benchmarks/tune_split.py", {"split": split, "options": results})
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)

@@ -1,0 +1,64 @@
+"""Regression tests for findings of the adversarial review (issue 11) fixed so far."""
+
+import os
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rag.api import create_app
+from rag.ingest import ingest_folder
+
+
+def test_links_out_of_the_documents_folder_are_skipped_and_named(docs_copy, settings):
+    os.symlink("/etc/passwd", docs_copy / "passwd.txt")
+    os.symlink("/proc/self/status", docs_copy / "status.txt")
+    (docs_copy / "inside").mkdir()
+    (docs_copy / "inside" / "note.txt").write_text("Metformin notes kept in a subfolder for the link test.\n")
+    os.symlink(docs_copy / "inside" / "note.txt", docs_copy / "linked_note.txt")
+    report = ingest_folder(docs_copy, settings)
+    ids = {d.doc_id for d in report.documents}
+    assert "passwd" not in ids and "status" not in ids
+    assert "linked_note" in ids  # a link that stays inside the folder is read
+    assert any("passwd.txt: a link to a file outside the documents folder" in w for w in report.warnings)
+    assert any("status.txt" in w for w in report.warnings)
+
+
+def test_document_paths_are_relative_to_the_documents_folder(docs_copy, settings, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    paths = {d.path for d in ingest_folder(docs_copy, settings).documents}
+    assert all(p.startswith("docs/") and not os.path.isabs(p) for p in paths)
+
+
+@pytest.fixture
+def admin_client(settings, engine):
+    local = settings.model_copy(update={"admin_token": "sécret-token"})
+    with TestClient(create_app(local, engine)) as client:
+        yield client
+
+
+def test_non_ascii_admin_token_is_compared_not_crashed(admin_client):
+    assert admin_client.post("/api/v1/admin/reload", headers={"x-admin-token": "wrong"}).status_code == 401
+    response = admin_client.post("/api/v1/admin/reload", headers={"x-admin-token": "sécret-token".encode()})
+    assert response.status_code in (200, 401)  # header bytes arrive as latin-1 text; compared, never a 500
+    assert admin_client.post("/api/v1/admin/reload", headers={"x-admin-token": "é".encode()}).status_code == 401
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"question": "q", "rating": 1.0}, "rating"),
+    ({"question": "q", "rating": True}, "rating"),
+    ({"question": "q", "rating": 1, "passage_ids": ["x" * 10_000]}, "passage_ids"),
+], ids=["float-rating", "bool-rating", "huge-passage-id"])
+def test_feedback_fields_are_strict(client, payload, field):
+    response = client.post("/api/v1/feedback", json=payload)
+    assert response.status_code == 422 and field in response.json()["detail"]
+
+
+def test_lone_surrogates_are_refused_everywhere(client):
+    for route, body, field in (("/api/v1/feedback", b'{"question": "q", "rating": 1, "passage_ids": ["\\ud800"]}', "passage_ids"),
+                               ("/api/v1/feedback", b'{"question": "bad \\ud800", "rating": 1}', "question"),
+                               ("/api/v1/query", b'{"question": "bad \\ud800"}', "surrogate"),
+                               ("/api/v1/annotate", b'{"text": "bad \\ud800"}', "surrogate")):
+        response = client.post(route, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422, route
+        assert field in response.json()["detail"], route
+    assert client.get("/api/v1/feedback").status_code == 200
