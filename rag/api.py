@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_v
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from rag.engine import Engine
 from rag.feedback import FeedbackStore
@@ -126,6 +127,37 @@ def _field_errors(exc: RequestValidationError) -> list[dict]:
     return out
 
 
+class HeadAsGet:
+    """HEAD works wherever GET does: served as GET, with the body dropped and the headers kept."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {"type": "http.response.body", "body": b"", "more_body": message.get("more_body", False)}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+class Service(FastAPI):
+    """The security headers wrap the whole stack, so a 500 from Starlette's error middleware carries them too."""
+
+    def build_middleware_stack(self):
+        return SecurityHeaders(HeadAsGet(super().build_middleware_stack()))
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """Host headers accepted: the configured names plus the bound address (DNS rebinding gets 400)."""
+    return list(dict.fromkeys([*settings.allowed_hosts, settings.host]))
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     """An app bound to one engine; the index is loaded (or built) before the first request."""
 
@@ -150,12 +182,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         if watcher:
             watcher.cancel()
 
-    app = FastAPI(title="Evidence-aware health Q&A", version="1", lifespan=lifespan,
+    # No trailing-slash redirects: they would build a Location from the Host header.
+    app = Service(title="Evidence-aware health Q&A", version="1", lifespan=lifespan, redirect_slashes=False,
                   description="Ranked passages with exact sources and evidence caveats. Not medical advice.")
     app.state.engine = engine
     app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3")
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

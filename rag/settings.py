@@ -45,9 +45,9 @@ class Settings(BaseSettings):
     topic_max_share: float = Field(0.3, description="A follow-up's topic words must appear in fewer than this share of passages.")
     safety_boost: float = Field(0.2, description="Added to a passage whose safety warning names what a safety question asks about.")
     per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
-    no_answer_dense_threshold: float = Field(0.45, description="Below this best cosine (and the coverage threshold) a question is not covered; calibrated by benchmarks/calibrate_no_answer.py.")
+    no_answer_dense_threshold: float = Field(0.59, description="Below this best cosine (and the coverage threshold) a question is not covered; calibrated by benchmarks/calibrate_no_answer.py.")
     no_answer_far_share: float = Field(0.6, description="Below this share of the cosine threshold a question is not covered whatever its words.")
-    no_answer_lexical_threshold: float = Field(0.68, description="Share of the question's content words found in a top passage that still counts as covered; calibrated likewise.")
+    no_answer_lexical_threshold: float = Field(0.46, description="Share of the question's content words found in a top passage that still counts as covered; calibrated likewise.")
     approximate_above: int = Field(200_000, description="Vector count above which an IVF index replaces exact search (see benchmarks/bench_faiss.py).")
     query_cache_size: int = Field(1024, description="Question embeddings kept in memory.")
 
@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     watch_seconds: float = Field(2.0, description="How often the server checks for a rebuilt index (0 turns watching off).")
     admin_token: str | None = Field(None, description="Token required by POST /api/v1/admin/reload; reload is refused when unset.")
     host: str = Field("127.0.0.1", description="Address `rag serve` binds.")
+    allowed_hosts: tuple[str, ...] = Field(("localhost", "127.0.0.1", "::1", "[::1]"),
+                                           description="Host headers the server answers (the bound address is added); others get 400, which stops DNS rebinding.")
     port: int = Field(8000, description="Port `rag serve` binds.")
 
     disclaimer: str = Field(

@@ -32,7 +32,7 @@ def test_document_paths_are_relative_to_the_documents_folder(docs_copy, settings
 @pytest.fixture
 def admin_client(settings, engine):
     local = settings.model_copy(update={"admin_token": "sécret-token"})
-    with TestClient(create_app(local, engine)) as client:
+    with TestClient(create_app(local, engine), base_url="http://localhost") as client:
         yield client
 
 
@@ -62,3 +62,29 @@ def test_lone_surrogates_are_refused_everywhere(client):
         assert response.status_code == 422, route
         assert field in response.json()["detail"], route
     assert client.get("/api/v1/feedback").status_code == 200
+
+
+def test_unknown_host_headers_are_refused_and_nothing_redirects_by_host(client):
+    assert client.get("/api/v1/health", headers={"host": "attacker.example"}).status_code == 400
+    assert client.get("/api/v1/health", headers={"host": "localhost:8000"}).status_code == 200
+    response = client.get("/api/v1/health/", headers={"host": "localhost"}, follow_redirects=False)
+    assert response.status_code == 404 and "location" not in response.headers
+
+
+def test_head_works_where_get_does(client):
+    response = client.head("/api/v1/health")
+    assert response.status_code == 200 and response.content == b""
+    assert client.head("/").status_code == 200
+
+
+def test_a_500_still_carries_the_security_headers(settings, engine):
+    broken = create_app(settings, engine)
+
+    @broken.get("/boom")
+    def boom():
+        raise RuntimeError("injected fault")
+
+    with TestClient(broken, base_url="http://localhost", raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert "content-security-policy" in response.headers and response.headers["x-content-type-options"] == "nosniff"
