@@ -146,11 +146,70 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
+class BodyLimit:
+    """Refuse a request body over the route's limit with 413 before the app reads it.
+
+    Checked on Content-Length first, then while the body streams in, so a 50 MB question never reaches
+    validation (which would hold the event loop) and never sits whole in memory.
+    """
+
+    def __init__(self, app, limit: int, limits: dict[str, int]) -> None:
+        self.app, self.limit, self.limits = app, limit, limits
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.limits.get(scope["path"], self.limit)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._refuse(send, limit)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(send, limit: int) -> None:
+        message = f"body: larger than this route's {limit:,}-byte limit"
+        body = json.dumps({"detail": message, "errors": [{"field": "body", "message": message, "type": "too_large"}]}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
 class Service(FastAPI):
-    """The security headers wrap the whole stack, so a 500 from Starlette's error middleware carries them too."""
+    """Security headers wrap the whole stack (so a 500 from Starlette's error middleware carries them too);
+    inside them, HEAD is served as GET and bodies are capped before anything reads them."""
+
+    body_limit: int = 262_144
+    body_limits: dict[str, int] = {}
 
     def build_middleware_stack(self):
-        return SecurityHeaders(HeadAsGet(super().build_middleware_stack()))
+        inner = BodyLimit(super().build_middleware_stack(), self.body_limit, self.body_limits)
+        return SecurityHeaders(HeadAsGet(inner))
 
 
 def allowed_hosts(settings: Settings) -> list[str]:
@@ -187,6 +246,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                   description="Ranked passages with exact sources and evidence caveats. Not medical advice.")
     app.state.engine = engine
     app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3")
+    app.body_limit = settings.max_body_bytes
+    app.body_limits = {"/api/v1/annotate": settings.max_annotate_body_bytes}
 
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
 
@@ -198,7 +259,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
-            message = "body: could not be parsed as UTF-8 JSON"
+            message = "body: could not be parsed as JSON (not UTF-8, malformed, nested too deeply or a number too long)"
             return JSONResponse(status_code=422, content={"detail": message,
                                                           "errors": [{"field": "body", "message": message, "type": "json_invalid"}]})
         return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)}, headers=getattr(exc, "headers", None))
@@ -270,7 +331,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def document(doc_id: str) -> DocumentDetail:
         found = engine_().document(doc_id)
         if found is None:
-            raise HTTPException(status_code=404, detail=f"doc_id: no document {doc_id!r} in the index")
+            shown = doc_id if len(doc_id) <= 80 else doc_id[:80] + "…"
+            raise HTTPException(status_code=404, detail=f"doc_id: no document {shown!r} in the index")
         return found
 
     @app.post("/api/v1/feedback", response_model=FeedbackRow, status_code=201, responses=invalid_body)

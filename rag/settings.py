@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, description="Longest question accepted, after trimming.")
     max_top_k: int = Field(50, description="Largest top_k accepted.")
     max_history_turns: int = Field(20, description="Most history turns accepted.")
+    max_body_bytes: int = Field(262_144, description="Largest request body accepted (413 beyond), except where a route sets its own.")
+    max_annotate_body_bytes: int = Field(1_048_576, description="Largest body POST /api/v1/annotate accepts (200,000 characters of UTF-8 fit).")
     max_annotate_chars: int = Field(200_000, description="Longest text `rag annotate` and POST /api/v1/annotate accept.")
     answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
     answer_min_share: float = Field(0.75, description="Answer sentences come only from passages at least this similar, relative to the best.")

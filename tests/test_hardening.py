@@ -88,3 +88,24 @@ def test_a_500_still_carries_the_security_headers(settings, engine):
         response = client.get("/boom")
     assert response.status_code == 500
     assert "content-security-policy" in response.headers and response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_oversized_bodies_get_413_before_they_are_read(client):
+    big = b'{"question": "' + b"a" * 600_000 + b'"}'
+    response = client.post("/api/v1/query", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "limit" in response.json()["detail"]
+
+    def chunks():  # no Content-Length: counted as it streams
+        yield b'{"question": "'
+        for _ in range(40):
+            yield b"a" * 10_000
+        yield b'"}'
+    response = client.post("/api/v1/query", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert client.post("/api/v1/annotate", json={"text": "Coffee may help. " * 10_000}).status_code == 200
+    assert client.get("/api/v1/health").status_code == 200
+
+
+def test_unknown_long_doc_id_is_not_echoed_whole(client):
+    response = client.get("/api/v1/documents/" + "x" * 10_000)
+    assert response.status_code == 404 and len(response.json()["detail"]) < 200
