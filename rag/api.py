@@ -226,9 +226,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             await asyncio.sleep(settings.watch_seconds)
             try:
                 if await run_in_threadpool(engine.reload_if_changed):
-                    log.info("swapped in index %s", engine.index.folder)
+                    log.warning("swapped in index build %s", engine.index.folder.name)
             except IndexUnavailable as exc:
                 log.warning("new index not loaded, still serving the old one: %s", exc)
+            except Exception:  # the watcher must outlive any surprise, or later good builds are never picked up
+                log.exception("index watcher: unexpected error; still serving the old index, still watching")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

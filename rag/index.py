@@ -168,9 +168,13 @@ def read_manifest(folder: Path) -> dict:
     if not path.exists():
         raise IndexUnavailable(f"no index at {folder.parent} — run `rag index` to build it")
     try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise IndexUnavailable(f"index manifest {path} is unreadable ({exc}) — run `rag index` to rebuild") from None
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise IndexUnavailable(f"index manifest is damaged ({type(exc).__name__}) — run `rag index` to rebuild") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict) \
+            or not isinstance(manifest.get("documents", {}), dict):
+        raise IndexUnavailable("index manifest is damaged (not the expected JSON object) — run `rag index` to rebuild")
+    return manifest
 
 
 def check_compatible(manifest: dict, settings: Settings, dimensions: int | None = None) -> None:

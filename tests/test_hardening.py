@@ -109,3 +109,21 @@ def test_oversized_bodies_get_413_before_they_are_read(client):
 def test_unknown_long_doc_id_is_not_echoed_whole(client):
     response = client.get("/api/v1/documents/" + "x" * 10_000)
     assert response.status_code == 404 and len(response.json()["detail"]) < 200
+
+
+@pytest.mark.parametrize("damage", [b"\xff\xfe not utf-8", b"[]", b'{"files": 3}'], ids=["bad-utf8", "list", "bad-shape"])
+def test_a_damaged_manifest_is_one_clear_line_and_rag_index_repairs_it(tmp_path, damage):
+    from tests.conftest import SEEDS
+    from tests.test_cli import run
+
+    index = str(tmp_path / "idx")
+    assert run("index", "--docs", str(SEEDS), "--index", index).returncode == 0
+    manifest = (tmp_path / "idx" / "current").resolve() / "manifest.json"
+    manifest.write_bytes(damage)
+    for args in (("index", "--check"), ("ask", "Does metformin help MS?")):
+        result = run(*args, "--docs", str(SEEDS), "--index", index)
+        assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+        assert "run `rag index`" in result.stderr
+    repaired = run("index", "--docs", str(SEEDS), "--index", index)
+    assert repaired.returncode == 0, repaired.stderr
+    assert run("index", "--check", "--docs", str(SEEDS), "--index", index).returncode == 0
