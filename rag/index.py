@@ -7,6 +7,7 @@ documents.json, chunks.json, vectors.npy, faiss.index and bm25/. Nothing is pick
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -272,6 +273,7 @@ def build_index(
     """
     started = time.perf_counter()
     with build_lock(settings.index_dir):
+        _remove_stale(settings.index_dir / "builds")  # a killed or failed build's leftovers, every time
         warnings: list[str] = []
         if documents is None:
             report = ingest_folder(settings.docs_dir, settings)
@@ -309,38 +311,54 @@ def build_index(
 
         builds = settings.index_dir / "builds"
         builds.mkdir(parents=True, exist_ok=True)
-        _remove_stale(builds)
         staging = builds / f"tmp-{uuid.uuid4().hex[:8]}"
-        staging.mkdir()
-        (staging / "documents.json").write_text(json.dumps([to_dict(d) for d in documents], ensure_ascii=False))
-        (staging / "chunks.json").write_text(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
-        np.save(staging / "vectors.npy", vectors, allow_pickle=False)
-        np.save(staging / "title_vectors.npy", title_vectors, allow_pickle=False)
-        faiss.write_index(make_faiss(vectors, settings), str(staging / "faiss.index"))
-        LexicalIndex.build([c.text for c in chunks]).save(staging / "bm25")
-        LexicalIndex.build([d.title if d.title_given else "" for d in documents]).save(staging / "bm25_title")
-        seconds = time.perf_counter() - started
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "model": settings.model_name,
-            "dimensions": embedder.dimensions,
-            "chunker": chunker_settings(settings),
-            "caveats_version": CAVEATS_VERSION if caveats else None,
-            "faiss": "ivf_flat" if len(chunks) > settings.approximate_above else "flat_ip",
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "build_seconds": round(seconds, 3),
-            "docs_dir": str(settings.docs_dir),
-            "counts": {"documents": len(documents), "chunks": len(chunks), "embedded": embedded},
-            "documents": doc_entries,
-            "files": {str(p.relative_to(staging)): _sha256(p) for p in _files(staging)},
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        _fsync_tree(staging)
-        final = builds / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
-        os.rename(staging, final)
+        try:
+            final = _write_build(staging, builds, settings, embedder.dimensions, documents, chunks, vectors, title_vectors,
+                                 doc_entries, embedded, caveats, started)
+        except (OSError, RuntimeError) as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            full = (getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in str(exc)
+                    or shutil.disk_usage(builds).free < 1_048_576)  # numpy and faiss report short writes without errno
+            reason = "the disk is full" if full else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            raise IndexUnavailable(f"build failed ({reason}); nothing was swapped in, the old index keeps serving") from None
         swap_current(settings.index_dir, final)
         _prune(builds, keep=final)
-        return BuildResult(final, len(documents), len(chunks), embedded, len(texts) - embedded, seconds, warnings)
+        return BuildResult(final, len(documents), len(chunks), embedded, len(texts) - embedded,
+                           time.perf_counter() - started, warnings)
+
+
+def _write_build(staging: Path, builds: Path, settings: Settings, dimensions: int, documents: list[Document],
+                 chunks: list[Chunk], vectors: np.ndarray, title_vectors: np.ndarray, doc_entries: dict, embedded: int,
+                 caveats: bool, started: float) -> Path:
+    """Write every file of a build into `staging`, fsync it, and rename it to its final name."""
+    staging.mkdir()
+    (staging / "documents.json").write_text(json.dumps([to_dict(d) for d in documents], ensure_ascii=False))
+    (staging / "chunks.json").write_text(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
+    np.save(staging / "vectors.npy", vectors, allow_pickle=False)
+    np.save(staging / "title_vectors.npy", title_vectors, allow_pickle=False)
+    faiss.write_index(make_faiss(vectors, settings), str(staging / "faiss.index"))
+    LexicalIndex.build([c.text for c in chunks]).save(staging / "bm25")
+    LexicalIndex.build([d.title if d.title_given else "" for d in documents]).save(staging / "bm25_title")
+    seconds = time.perf_counter() - started
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": settings.model_name,
+        "dimensions": dimensions,
+        "chunker": chunker_settings(settings),
+        "caveats_version": CAVEATS_VERSION if caveats else None,
+        "faiss": "ivf_flat" if len(chunks) > settings.approximate_above else "flat_ip",
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(seconds, 3),
+        "docs_dir": str(settings.docs_dir),
+        "counts": {"documents": len(documents), "chunks": len(chunks), "embedded": embedded},
+        "documents": doc_entries,
+        "files": {str(p.relative_to(staging)): _sha256(p) for p in _files(staging)},
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    _fsync_tree(staging)
+    final = builds / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
+    os.rename(staging, final)
+    return final
 
 
 def swap_current(index_dir: Path, target: Path) -> None:
@@ -358,6 +376,8 @@ def _fsync_tree(folder: Path) -> None:
 
 
 def _remove_stale(builds: Path) -> None:
+    if not builds.is_dir():
+        return
     for path in builds.glob("tmp-*"):
         shutil.rmtree(path, ignore_errors=True)
 

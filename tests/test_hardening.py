@@ -127,3 +127,31 @@ def test_a_damaged_manifest_is_one_clear_line_and_rag_index_repairs_it(tmp_path,
     repaired = run("index", "--docs", str(SEEDS), "--index", index)
     assert repaired.returncode == 0, repaired.stderr
     assert run("index", "--check", "--docs", str(SEEDS), "--index", index).returncode == 0
+
+
+def _mount_tmpfs(path, size: str) -> bool:
+    import subprocess
+
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+def test_disk_full_build_fails_in_one_line_and_leaves_no_staging(tmp_path, settings, embedder, built, engine):
+    import subprocess
+
+    from rag.index import IndexUnavailable, build_index
+
+    small = tmp_path / "small"
+    if not _mount_tmpfs(small, "150k"):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        local = settings.model_copy(update={"index_dir": small / "idx",
+                                            "embedding_cache": settings.index_dir / "embeddings.sqlite3"})
+        for _ in range(2):
+            with pytest.raises(IndexUnavailable, match="the disk is full"):
+                build_index(local, embedder)
+            assert not list((small / "idx" / "builds").glob("tmp-*"))
+        assert engine.query(__import__("rag.schema", fromlist=["QueryRequest"]).QueryRequest(question="metformin MS")).passages
+    finally:
+        subprocess.run(["umount", str(small)], capture_output=True)
