@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi import FastAPI, Header, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from rag.engine import Engine
-from rag.feedback import FeedbackStore
+from rag.feedback import FeedbackFull, FeedbackStore, RateLimiter
 from rag.index import IndexUnavailable
 from rag.annotate import Annotator, annotation_response
 from rag.schema import (
@@ -83,7 +83,8 @@ class FeedbackRow(FeedbackIn):
 
 
 class FeedbackList(BaseModel):
-    feedback: list[FeedbackRow]
+    feedback: list[FeedbackRow] = Field(description="Newest first (oldest first with `after`).")
+    next_before: int | None = Field(None, description="Pass as `before` for the next, older page; null at the end.")
 
 
 class ReloadOut(BaseModel):
@@ -247,7 +248,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app = Service(title="Evidence-aware health Q&A", version="1", lifespan=lifespan, redirect_slashes=False,
                   description="Ranked passages with exact sources and evidence caveats. Not medical advice.")
     app.state.engine = engine
-    app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3")
+    app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3", settings.feedback_max_bytes)
     app.body_limit = settings.max_body_bytes
     app.body_limits = {"/api/v1/annotate": settings.max_annotate_body_bytes}
 
@@ -273,7 +274,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def engine_() -> Engine:
         return app.state.engine
 
-    invalid_body = {422: {"model": ValidationErrorOut, "description": "A field is missing or wrong; the message names it."}}
+    invalid_body = {422: {"model": ValidationErrorOut, "description": "A field is missing or wrong; the message names it."},
+                    413: {"model": ValidationErrorOut, "description": "The body is over the route's size limit."}}
     not_ready = {503: {"model": ErrorOut, "description": "No usable index; the message says what to run."}}
 
     @app.post("/api/v1/query", response_model=QueryResponse, responses={**invalid_body, **not_ready})
@@ -337,27 +339,51 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             raise HTTPException(status_code=404, detail=f"doc_id: no document {shown!r} in the index")
         return found
 
-    @app.post("/api/v1/feedback", response_model=FeedbackRow, status_code=201, responses=invalid_body)
-    def add_feedback(item: FeedbackIn) -> FeedbackRow:
-        row_id = app.state.feedback.add(item.question, item.rating, item.passage_ids, item.answer, item.comment)
-        return next(FeedbackRow(**row) for row in app.state.feedback.all() if row["id"] == row_id)
+    def require_admin(token: str | None) -> None:
+        configured = settings.admin_token
+        if not configured:
+            raise HTTPException(status_code=403, detail="disabled: set RAG_ADMIN_TOKEN to enable admin routes")
+        # Compared as bytes: compare_digest refuses non-ASCII str (a 500 before).
+        if not token or not hmac.compare_digest(token.encode("utf-8", "surrogateescape"),
+                                                configured.encode("utf-8", "surrogateescape")):
+            raise HTTPException(status_code=401, detail="x-admin-token: missing or wrong")
 
-    @app.get("/api/v1/feedback", response_model=FeedbackList)
-    def list_feedback() -> FeedbackList:
-        return FeedbackList(feedback=[FeedbackRow(**row) for row in app.state.feedback.all()])
+    admin_errors = {401: {"model": ErrorOut, "description": "Wrong or missing token"},
+                    403: {"model": ErrorOut, "description": "Admin routes disabled (no RAG_ADMIN_TOKEN)"}}
+    limiter = RateLimiter(settings.feedback_per_minute)
+
+    @app.post("/api/v1/feedback", response_model=FeedbackRow, status_code=201,
+              responses={**invalid_body, 429: {"model": ErrorOut, "description": "Too many from this client"},
+                         507: {"model": ErrorOut, "description": "Feedback store full"}})
+    def add_feedback(item: FeedbackIn, request: Request) -> FeedbackRow:
+        client = request.client.host if request.client else "unknown"
+        if not limiter.allow(client):
+            raise HTTPException(status_code=429, detail=f"feedback: at most {settings.feedback_per_minute} a minute from one client",
+                                headers={"Retry-After": "60"})
+        try:
+            row = app.state.feedback.add(item.question, item.rating, item.passage_ids, item.answer, item.comment)
+        except FeedbackFull as exc:
+            raise HTTPException(status_code=507, detail=f"feedback: {exc}; the operator must export and clear it") from None
+        return FeedbackRow(**row)
+
+    @app.get("/api/v1/feedback", response_model=FeedbackList, responses={**admin_errors, **invalid_body})
+    def list_feedback(x_admin_token: str | None = Header(None, description="Must equal RAG_ADMIN_TOKEN."),
+                      limit: int = Query(100, ge=1, le=500, description="Rows per page (1–500)."),
+                      before: int | None = Query(None, ge=1, description="Only rows with a smaller id (older)."),
+                      after: int | None = Query(None, ge=0, description="Only rows with a larger id (newer), oldest first.")
+                      ) -> FeedbackList:
+        """People's questions and ratings, for the operator only: newest first, `limit` at a time."""
+        require_admin(x_admin_token)
+        rows = app.state.feedback.page(limit, before=before, after=after)
+        older = rows[-1]["id"] if rows and after is None and len(rows) == limit else None
+        return FeedbackList(feedback=[FeedbackRow(**row) for row in rows], next_before=older)
 
     @app.post("/api/v1/admin/reload", response_model=ReloadOut,
               responses={401: {"model": ErrorOut, "description": "Wrong or missing token"},
                          403: {"model": ErrorOut, "description": "Reload disabled (no RAG_ADMIN_TOKEN)"},
                          **not_ready})
     def reload(x_admin_token: str | None = Header(None, description="Must equal RAG_ADMIN_TOKEN.")) -> ReloadOut:
-        configured = settings.admin_token
-        if not configured:
-            raise HTTPException(status_code=403, detail="reload is disabled: set RAG_ADMIN_TOKEN to enable it")
-        # Compared as bytes: compare_digest refuses non-ASCII str (a 500 before).
-        if not x_admin_token or not hmac.compare_digest(x_admin_token.encode("utf-8", "surrogateescape"),
-                                                        configured.encode("utf-8", "surrogateescape")):
-            raise HTTPException(status_code=401, detail="x-admin-token: missing or wrong")
+        require_admin(x_admin_token)
         index = engine_().reload()
         return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.get("built_at", ""))
 

@@ -93,6 +93,38 @@ def index(docs: DocsOpt = None, index: IndexOpt = None,
     run_build(settings)
 
 
+feedback_app = typer.Typer(help="The feedback people left on answers (it holds their questions: keep it private).")
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(index: IndexOpt = None,
+                    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl") -> None:
+    """Write every feedback row to standard output, oldest first.
+
+    Example: rag feedback export --format csv > feedback.csv
+    """
+    import csv
+
+    from rag.feedback import COLUMNS, FeedbackStore
+
+    if fmt not in ("csv", "jsonl"):
+        _fail(f"--format: {fmt!r} is not csv or jsonl", code=2)
+    settings = _settings(None, index)
+    path = settings.index_dir / "feedback.sqlite3"
+    if not path.exists():
+        _fail(f"no feedback in {settings.index_dir} (no feedback.sqlite3)")
+    rows = FeedbackStore(path).all()
+    if fmt == "jsonl":
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "passage_ids": json.dumps(row["passage_ids"])})
+
+
 @app.command()
 def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"id\": …, \"text\": …}; standard input when left out.")] = None
              ) -> None:

@@ -1,10 +1,16 @@
-"""Thumbs up/down on answers, kept in a real SQLite file beside the index."""
+"""Thumbs up/down on answers, kept in a real SQLite file beside the index.
+
+It holds people's health questions, so reading it back is for the operator (admin token, paged) and
+writing is bounded: field sizes in the API model, a per-client rate and a total size here.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
+import time
+from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,13 +25,19 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT
 );
 """
+COLUMNS = ("id", "created_at", "question", "rating", "passage_ids", "answer", "comment")
+
+
+class FeedbackFull(Exception):
+    """The store reached its size cap; nothing was written."""
 
 
 class FeedbackStore:
     """One connection per call keeps it safe across the server's worker threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int | None = None) -> None:
         self.path = path
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._ready = False
 
@@ -38,16 +50,64 @@ class FeedbackStore:
             self._ready = True
         return connection
 
-    def add(self, question: str, rating: int, passage_ids: list[str], answer: str | None, comment: str | None) -> int:
-        with self._lock, self._connect() as connection:
-            cursor = connection.execute(
-                "INSERT INTO feedback (created_at, question, rating, passage_ids, answer, comment) VALUES (?, ?, ?, ?, ?, ?)",
-                (datetime.now(timezone.utc).isoformat(timespec="seconds"), question, rating, json.dumps(passage_ids), answer, comment),
-            )
-            return int(cursor.lastrowid)
+    def size_bytes(self) -> int:
+        with self._connect() as connection:
+            pages, size = connection.execute("PRAGMA page_count").fetchone()[0], connection.execute("PRAGMA page_size").fetchone()[0]
+        return int(pages) * int(size)
 
-    def all(self) -> list[dict]:
-        with self._lock, self._connect() as connection:
+    def add(self, question: str, rating: int, passage_ids: list[str], answer: str | None, comment: str | None) -> dict:
+        """Write one row and return it as written (the table is not read back)."""
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._lock:
+            if self.max_bytes is not None and self.size_bytes() >= self.max_bytes:
+                raise FeedbackFull(f"feedback store is full ({self.max_bytes:,} bytes)")
+            with self._connect() as connection:
+                cursor = connection.execute(
+                    "INSERT INTO feedback (created_at, question, rating, passage_ids, answer, comment) VALUES (?, ?, ?, ?, ?, ?)",
+                    (created, question, rating, json.dumps(passage_ids), answer, comment),
+                )
+                row_id = int(cursor.lastrowid)
+        return {"id": row_id, "created_at": created, "question": question, "rating": rating,
+                "passage_ids": passage_ids, "answer": answer, "comment": comment}
+
+    def page(self, limit: int, before: int | None = None, after: int | None = None) -> list[dict]:
+        """Newest first; `before` pages back from an id, `after` returns the rows newer than an id (oldest first)."""
+        if after is not None:
+            sql, args = "SELECT * FROM feedback WHERE id > ? ORDER BY id ASC LIMIT ?", (after, limit)
+        elif before is not None:
+            sql, args = "SELECT * FROM feedback WHERE id < ? ORDER BY id DESC LIMIT ?", (before, limit)
+        else:
+            sql, args = "SELECT * FROM feedback ORDER BY id DESC LIMIT ?", (limit,)
+        with self._connect() as connection:
             connection.row_factory = sqlite3.Row
-            rows = connection.execute("SELECT * FROM feedback ORDER BY id").fetchall()
+            rows = connection.execute(sql, args).fetchall()
         return [dict(row, passage_ids=json.loads(row["passage_ids"])) for row in rows]
+
+    def all(self, batch: int = 1000):
+        """Every row, oldest first, read in batches (for `rag feedback export`)."""
+        after = 0
+        while rows := self.page(batch, after=after):
+            yield from rows
+            after = rows[-1]["id"]
+
+
+class RateLimiter:
+    """At most `per_minute` writes per client in any 60-second window."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._seen) > 10_000:  # forget idle clients; the map never grows without bound
+                self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] < 60}
+            times = self._seen.setdefault(client, deque())
+            while times and now - times[0] >= 60:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return False
+            times.append(now)
+            return True

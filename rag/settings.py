@@ -61,8 +61,10 @@ class Settings(BaseSettings):
     answer_min_share: float = Field(0.75, description="Answer sentences come only from passages at least this similar, relative to the best.")
     answer_topic_share: float = Field(0.6, description="An answer sentence, or its passage, must hold this share of the question's rarity-weighted words, relative to the best passage.")
 
+    feedback_per_minute: int = Field(30, description="Feedback writes accepted per client per minute (429 beyond).")
+    feedback_max_bytes: int = Field(200_000_000, description="Size of the feedback database at which writes stop (507) until the operator exports and clears it.")
     watch_seconds: float = Field(2.0, description="How often the server checks for a rebuilt index (0 turns watching off).")
-    admin_token: str | None = Field(None, description="Token required by POST /api/v1/admin/reload; reload is refused when unset.")
+    admin_token: str | None = Field(None, description="Token for the admin routes (reload, reading feedback); they are refused when unset.")
     host: str = Field("127.0.0.1", description="Address `rag serve` binds.")
     allowed_hosts: tuple[str, ...] = Field(("localhost", "127.0.0.1", "::1", "[::1]"),
                                            description="Host headers the server answers (the bound address is added); others get 400, which stops DNS rebinding.")

@@ -19,6 +19,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
         "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "test-output" / "screenshots"
 XSS = "<img src=x onerror=alert(1)>"
+WEB_TOKEN = "web-test-operator"
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,8 @@ def base_url(settings, embedder, tmp_path_factory):
     (docs / "900_xss.md").write_text(
         f"# Zebrafish fin regrowth notes {XSS}\n\nZebrafish regrow their fins after injury. {XSS} "
         "Researchers study zebrafish fin regeneration <script>alert(2)</script> in laboratory tanks.\n")
-    local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path_factory.mktemp("webindex")})
+    local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path_factory.mktemp("webindex"),
+                                        "admin_token": WEB_TOKEN})
     build_index(local, embedder)
     engine = Engine(local, embedder)
     with running(create_app(local, engine)) as url:
@@ -170,7 +172,7 @@ def test_feedback_button_stores_a_row(page, base_url):
     answer = ask(page, "How are UC-MSCs sourced?")
     answer.get_by_test_id("feedback-up").click()
     answer.locator(".feedback-status").filter(has_text="Thanks").wait_for()
-    rows = httpx.get(base_url + "/api/v1/feedback").json()["feedback"]
+    rows = httpx.get(base_url + "/api/v1/feedback", headers={"x-admin-token": WEB_TOKEN}).json()["feedback"]
     assert rows[-1]["question"] == "How are UC-MSCs sourced?" and rows[-1]["rating"] == 1
 
 
