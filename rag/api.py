@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
+import fastapi_offline
 from fastapi import FastAPI, Header, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -43,6 +44,7 @@ from rag.settings import Settings
 
 log = logging.getLogger("rag.api")
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+SWAGGER_DIR = Path(fastapi_offline.__file__).resolve().parent / "static"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -246,6 +248,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     # No trailing-slash redirects: they would build a Location from the Host header.
     app = Service(title="Evidence-aware health Q&A", version="1", lifespan=lifespan, redirect_slashes=False,
+                  docs_url=None, redoc_url=None,
                   description="Ranked passages with exact sources and evidence caveats. Not medical advice.")
     app.state.engine = engine
     app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3", settings.feedback_max_bytes)
@@ -391,6 +394,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         @app.get("/", include_in_schema=False)
         def home() -> FileResponse:
             return FileResponse(WEB_DIR / "index.html")
+
+        @app.get("/docs", include_in_schema=False)
+        def docs() -> FileResponse:
+            """Swagger UI 5 from the installed fastapi-offline package, started by web/docs.js (no inline script)."""
+            return FileResponse(WEB_DIR / "docs.html")
+
+        app.mount("/static-docs", StaticFiles(directory=SWAGGER_DIR), name="static-docs")
 
         app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     return app

@@ -245,3 +245,19 @@ def test_check_a_text_at_phone_width(browser, base_url):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "check-375.png"), full_page=True)
     context.close()
+
+
+def test_api_docs_render_offline_under_the_csp(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    violations, outside = [], []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) and not r.url.startswith("data:") else None)
+    page.goto(base_url + "/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for(timeout=30_000)
+    assert page.locator(".swagger-ui .opblock").count() >= 8
+    assert "Unable to render" not in page.inner_text("body")
+    assert violations == [] and outside == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "docs-1280.png"))
+    context.close()
