@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import functools
 import hmac
 import json
@@ -215,6 +216,14 @@ class Service(FastAPI):
         return SecurityHeaders(HeadAsGet(inner))
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/'\"]+/)*([^\s/'\"]+)")
+
+
+def without_machine_paths(message: str) -> str:
+    """Absolute paths shortened to their last part: a response never maps the machine's folders."""
+    return _ABSOLUTE_PATH.sub(lambda m: f"…/{m.group(1)}", message)
+
+
 def allowed_hosts(settings: Settings) -> list[str]:
     """Host headers accepted: the configured names plus the bound address (DNS rebinding gets 400)."""
     return list(dict.fromkeys([*settings.allowed_hosts, settings.host]))
@@ -272,7 +281,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.exception_handler(IndexUnavailable)
     async def index_missing(request: Request, exc: IndexUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
+        return JSONResponse(status_code=503, content={"detail": without_machine_paths(str(exc))})
 
     def engine_() -> Engine:
         return app.state.engine

@@ -196,4 +196,4 @@ class Engine:
         index = self.index
         return Health(status="ok", model=self.settings.model_name, dimensions=self.embedder.dimensions,
                       documents=len(index.documents), chunks=len(index.chunks),
-                      built_at=index.manifest.get("built_at", ""), index_folder=str(index.folder))
+                      built_at=index.manifest.get("built_at", ""), index_folder=f"builds/{index.folder.name}")

@@ -63,10 +63,11 @@ class LexicalIndex:
         token = self.retriever.vocab_dict[terms[0]]
         return float(indptr[token + 1] - indptr[token]) / self.size
 
-    def rare_term_coverage(self, query: str, max_share: float) -> np.ndarray:
+    def rare_term_coverage(self, query: str, max_share: float, min_count: int = 2) -> np.ndarray:
         """For every entry, the share of the query's IDF weight carried by the rare query terms it contains.
 
-        A term is rare when at most `max_share` of entries hold it: a name, a drug, a year, a trial id.
+        A term is rare when at most `max_share` of entries hold it (or at most `min_count`, so that a small
+        collection has rare terms at all): a name, a drug, a year, a trial id.
         BM25 already counts such terms, but mixed with every common word; this signal lets an exact
         match on a rare term lift a passage on its own ("Smith et al. 2021", "clemastine").
         """
@@ -83,7 +84,7 @@ class LexicalIndex:
                 continue
             idf = float(np.log(1 + self.size / df))
             total += idf
-            if df <= max_share * self.size:
+            if df <= max(min_count, max_share * self.size):
                 out[indices[indptr[token] : indptr[token + 1]]] += idf
         return out / total if total else out
 

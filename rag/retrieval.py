@@ -58,7 +58,8 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     lexical_all = index.lexical.scores(query)
     lexical_top = _top(lexical_all, settings.lexical_candidates)
     candidates.append(lexical_top[lexical_all[lexical_top] > 0])
-    exact_all = index.lexical.rare_term_coverage(" ".join(content_words(query)), settings.exact_max_share)
+    exact_all = index.lexical.rare_term_coverage(" ".join(content_words(query)), settings.exact_max_share,
+                                                 settings.exact_min_count)
     exact_top = _top(exact_all, settings.lexical_candidates)
     candidates.append(exact_top[exact_all[exact_top] > 0])
     if index.titles_searchable:  # otherwise the title signals are zero and cost nothing

@@ -152,7 +152,7 @@ class Health(BaseModel):
     documents: int
     chunks: int
     built_at: str
-    index_folder: str
+    index_folder: str = Field(description="The build being served, relative to the index folder.")
 
 
 class ErrorOut(BaseModel):

@@ -155,3 +155,12 @@ def test_disk_full_build_fails_in_one_line_and_leaves_no_staging(tmp_path, setti
         assert engine.query(__import__("rag.schema", fromlist=["QueryRequest"]).QueryRequest(question="metformin MS")).passages
     finally:
         subprocess.run(["umount", str(small)], capture_output=True)
+
+
+def test_no_absolute_machine_path_in_responses(client, tmp_path, settings, engine):
+    from rag.api import without_machine_paths
+
+    health = client.get("/api/v1/health").json()
+    assert health["index_folder"].startswith("builds/") and not health["index_folder"].startswith("/")
+    assert all(not d["path"].startswith("/") for d in client.get("/api/v1/documents").json()["documents"])
+    assert without_machine_paths("no index in /tmp/x/idx — run `rag index`") == "no index in …/idx — run `rag index`"
