@@ -139,7 +139,7 @@ class Engine:
         answer = None
         disagreement = None
         if not weak:
-            weights = question_weights(query, index.lexical.document_share, len(index.chunks))
+            weights = question_weights(query, index.lexical.document_shares, len(index.chunks))
             composed = compose_answer(
                 [AnswerPassage(p.rank, p.source.doc_id, p.text,
                                [c.quote for c in p.caveats if c.severity == "high" and c.quote], p.score)

@@ -54,6 +54,18 @@ class LexicalIndex:
         vocab = self.retriever.vocab_dict
         return [t for t in tokens[0] if t in vocab]
 
+    def document_shares(self, words: list[str]) -> list[float]:
+        """`document_share` of many words with one tokenizer call (the answer weighs every question word)."""
+        if self.retriever is None or self.size == 0 or not words:
+            return [0.0] * len(words)
+        tokens = bm25s.tokenize(words, stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
+        vocab, indptr = self.retriever.vocab_dict, self.retriever.scores["indptr"]
+        out = []
+        for terms in tokens:
+            token = vocab.get(terms[0]) if terms else None
+            out.append(0.0 if token is None else float(indptr[token + 1] - indptr[token]) / self.size)
+        return out
+
     def document_share(self, word: str) -> float:
         """Share of entries containing the word (after stemming); 0 for unknown words."""
         terms = self.query_terms(word)

@@ -80,7 +80,7 @@ def test_one_source_does_not_fill_the_answer_when_another_has_something():
 
 def test_question_weights_favour_rare_words():
     shares = {"metformin": 0.01, "ms": 0.5, "fatigue": 0.4}
-    weights = question_weights("Does metformin ease MS fatigue?", lambda w: shares.get(w, 0.0), 1000)
+    weights = question_weights("Does metformin ease MS fatigue?", lambda ws: [shares.get(w, 0.0) for w in ws], 1000)
     assert weights["metform"] > weights["fatig"] > 0 and "does" not in weights and "ease" not in weights
     assert coverage(weights, "Metformin is a drug.") > coverage(weights, "MS is common.")
 
