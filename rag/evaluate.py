@@ -169,7 +169,8 @@ def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None,
         "embedded": built.embedded,
         "query_seconds": round(query_seconds, 2),
         "weights": {"dense": local.dense_weight, "bm25": local.lexical_weight, "title": local.title_weight,
-                    "title_bm25": local.title_lexical_weight},
+                    "title_bm25": local.title_lexical_weight, "exact": local.exact_weight,
+                    "exact_max_share": local.exact_max_share, "prf": local.prf_weight},
         "results": {mode: score_run(run, dataset.qrels) for mode, run in runs.items()},
     }
 
