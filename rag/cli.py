@@ -234,7 +234,9 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
         engine.ensure_index(build_if_missing=False)
     except IndexUnavailable as exc:
         _fail(str(exc))
-    uvicorn.run(create_app(settings, engine), host=host or settings.host, port=port or settings.port, log_level="info")
+    from rag.server import server_config
+
+    uvicorn.Server(server_config(create_app(settings, engine), settings, host, port)).run()
 
 
 @app.command(name="eval")

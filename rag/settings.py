@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     watch_seconds: float = Field(2.0, description="How often the server checks for a rebuilt index (0 turns watching off).")
     admin_token: str | None = Field(None, description="Token for the admin routes (reload, reading feedback); they are refused when unset.")
     host: str = Field("127.0.0.1", description="Address `rag serve` binds.")
+    header_timeout_seconds: float = Field(10.0, description="A request must finish its headers this soon after the connection opens or it starts; slower clients are cut off.")
+    keep_alive_seconds: float = Field(5.0, description="An idle kept-alive connection is closed after this long.")
     allowed_hosts: tuple[str, ...] = Field(("localhost", "127.0.0.1", "::1", "[::1]"),
                                            description="Host headers the server answers (the bound address is added); others get 400, which stops DNS rebinding.")
     port: int = Field(8000, description="Port `rag serve` binds.")

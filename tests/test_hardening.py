@@ -164,3 +164,46 @@ def test_no_absolute_machine_path_in_responses(client, tmp_path, settings, engin
     assert health["index_folder"].startswith("builds/") and not health["index_folder"].startswith("/")
     assert all(not d["path"].startswith("/") for d in client.get("/api/v1/documents").json()["documents"])
     assert without_machine_paths("no index in /tmp/x/idx — run `rag index`") == "no index in …/idx — run `rag index`"
+
+
+def test_idle_and_slow_connections_are_cut_off(settings, engine):
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from rag.server import server_config
+    from tests.servers import free_port
+
+    local = settings.model_copy(update={"header_timeout_seconds": 1.0, "keep_alive_seconds": 1.0, "watch_seconds": 0})
+    port = free_port()
+    server = uvicorn.Server(server_config(create_app(local, engine), local, "127.0.0.1", port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.time() + 30
+        while not server.started and time.time() < deadline:
+            time.sleep(0.05)
+
+        def closed_within(payload: bytes, seconds: float) -> bool:
+            with socket.create_connection(("127.0.0.1", port)) as sock:
+                if payload:
+                    sock.sendall(payload)
+                sock.settimeout(seconds)
+                started = time.time()
+                try:
+                    while sock.recv(4096):
+                        pass
+                except TimeoutError:
+                    return False
+                return time.time() - started < seconds
+
+        assert closed_within(b"", 5)  # connects and says nothing
+        assert closed_within(b"GET /api/v1/health HTTP/1.1\r\nHost: local", 5)  # half a request, then silence
+        import httpx
+
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200  # real requests still served
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

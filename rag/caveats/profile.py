@@ -6,8 +6,10 @@ caveats are computed per query (`answer.py`).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from rag.caveats.citations import count_citations, unverifiable
 from rag.caveats.codes import Code, Level, Severity
@@ -25,7 +27,16 @@ from rag.caveats.rules import (
 from rag.caveats.sentences import Cue, SentenceFinding, analyse
 from rag.types import Caveat, Chunk, Document
 
-CAVEATS_VERSION = 7
+def _fingerprint() -> str:
+    """A hash of the caveat engine's code and data: any change to a rule, cue or the lexicon re-annotates."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*.json")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CAVEATS_VERSION = f"8-{_fingerprint()}"
 # Codes a document's profile names from its sentences, besides the ones decided below.
 DOCUMENT_CODES = (Code.AI_GENERATED, Code.OFF_LABEL, Code.SAFETY_WARNING, Code.MIXED_EVIDENCE)
 # Codes every passage of a document inherits from it.
