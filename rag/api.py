@@ -301,14 +301,21 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         engine = engine_()
 
         async def events():
-            index, query_text, hits, weak, timings = await run_in_threadpool(engine.retrieve, request)
-            passages = engine.passages(index, hits)
-            yield {"event": "passages", "data": json.dumps({"retrieval_query": query_text, "no_answer": weak,
-                                                             "passages": [p.model_dump() for p in passages]})}
-            await asyncio.sleep(0)
-            result = await run_in_threadpool(engine.finish, request, query_text, passages, weak, timings, index)
-            yield {"event": "answer", "data": result.model_dump_json()}
-            yield {"event": "done", "data": "{}"}
+            # Once the 200 is sent, a failure can only be told in the stream: as an `error` event, never a cut.
+            try:
+                index, query_text, hits, weak, timings = await run_in_threadpool(engine.retrieve, request)
+                passages = engine.passages(index, hits)
+                yield {"event": "passages", "data": json.dumps({"retrieval_query": query_text, "no_answer": weak,
+                                                                 "passages": [p.model_dump() for p in passages]})}
+                await asyncio.sleep(0)
+                result = await run_in_threadpool(engine.finish, request, query_text, passages, weak, timings, index)
+                yield {"event": "answer", "data": result.model_dump_json()}
+                yield {"event": "done", "data": "{}"}
+            except IndexUnavailable as exc:
+                yield {"event": "error", "data": json.dumps({"detail": without_machine_paths(str(exc)), "status": 503})}
+            except Exception:
+                log.exception("query stream failed")
+                yield {"event": "error", "data": json.dumps({"detail": "internal error while answering", "status": 500})}
 
         return EventSourceResponse(events())
 

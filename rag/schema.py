@@ -58,12 +58,12 @@ class QueryRequest(BaseModel):
     @field_validator("question")
     @classmethod
     def _question(cls, value: str) -> str:
-        value = _reject_control(value).strip()
+        value = value.strip()  # length first: the character checks below are bounded by it
         if not value:
             raise ValueError("must not be empty or only whitespace")
         if len(value) > MAX_QUESTION:
             raise ValueError(f"must be at most {MAX_QUESTION} characters after trimming (got {len(value)})")
-        return value
+        return _reject_control(value)
 
 
 class CaveatOut(BaseModel):

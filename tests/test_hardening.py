@@ -207,3 +207,18 @@ def test_idle_and_slow_connections_are_cut_off(settings, engine):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_stream_reports_a_failure_as_an_error_event(settings, engine, monkeypatch):
+    broken = create_app(settings, engine)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("injected fault after the 200")
+
+    with TestClient(broken, base_url="http://localhost") as client:
+        monkeypatch.setattr(engine, "finish", fail)
+        with client.stream("POST", "/api/v1/query/stream", json={"question": "Does LDN help fatigue?"}) as response:
+            assert response.status_code == 200
+            body = "".join(response.iter_text())
+    events = [line.split(":", 1)[1].strip() for line in body.splitlines() if line.startswith("event:")]
+    assert events == ["passages", "error"] and "internal error" in body

@@ -59,6 +59,8 @@ export class Chat {
           this.showAnswer(card, id, data);
           this.history.push({ role: "user", content: question });
           this.history.push({ role: "assistant", content: data.answer ? data.answer.text : "No answer in the documents." });
+        } else if (name === "error") {
+          throw new Error(data.detail || "the server could not answer");
         }
       });
     } catch (error) {
