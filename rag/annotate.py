@@ -6,6 +6,7 @@ exactly the profile, passages and sentence flags it would get as an indexed docu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from rag.caveats import analyse
@@ -28,16 +29,20 @@ class Annotation:
 class Annotator:
     """Holds the chunker (cl100k and the model's word-piece counter), built once per process."""
 
-    def __init__(self, settings: Settings) -> None:
-        from tokenizers import Tokenizer
-
+    def __init__(self, settings: Settings, count_model_tokens: Callable[[str], int] | None = None) -> None:
+        """`count_model_tokens` is the embedder's word-piece counter when the caller has one loaded."""
         from rag.index import make_chunker
-        from rag.offline import model_path
 
-        tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
-        tokenizer.no_truncation()
-        tokenizer.no_padding()
-        self.chunker = make_chunker(settings, lambda text: len(tokenizer.encode(text).ids))
+        if count_model_tokens is None:
+            from tokenizers import Tokenizer
+
+            from rag.offline import model_path
+
+            tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+            tokenizer.no_truncation()
+            tokenizer.no_padding()
+            count_model_tokens = lambda text: len(tokenizer.encode(text).ids)  # noqa: E731
+        self.chunker = make_chunker(settings, count_model_tokens)
 
     def annotate(self, text: str, text_id: str = "text") -> Annotation:
         """Raises ValueError when there is nothing to check."""

@@ -162,18 +162,17 @@ def compose_answer(passages: list[AnswerPassage], weights: dict[str, float], set
                 score -= DANGLING_PENALTY
             base.append((score, position, passage, sentence, warns))
     base.sort(key=lambda item: -item[0])
-    read = {id(item) for item in base[:READ_BEST]}
+    read = set(range(min(READ_BEST, len(base))))
     per_passage: dict[int, int] = {}
-    for item in base:
-        if per_passage.get(item[2].citation, 0) < READ_PER_PASSAGE:
-            per_passage[item[2].citation] = per_passage.get(item[2].citation, 0) + 1
-            read.add(id(item))
+    for i, (_, _, passage, _, _) in enumerate(base):
+        per_passage[passage.citation] = per_passage.get(passage.citation, 0) + 1
+        if per_passage[passage.citation] <= READ_PER_PASSAGE:
+            read.add(i)
     scored: list[_Sentence] = []
     benefit: set[int] = set()
     against: set[int] = set()
-    for item in base:
-        score, _, passage, sentence, _ = item
-        if id(item) in read:
+    for i, (score, _, passage, sentence, _) in enumerate(base):
+        if i in read:
             adjust, stance = _evidence_adjustment(sentence)
             score += adjust
             if passage_cover[passage.citation] >= floor and stance is not None:

@@ -321,7 +321,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @functools.cache
     def annotator() -> Annotator:
-        return Annotator(settings)
+        return Annotator(settings, engine_().embedder.count_tokens)
 
     @app.post("/api/v1/annotate", response_model=AnnotateResponse, responses=invalid_body)
     def annotate(request: AnnotateRequest) -> AnnotateResponse:

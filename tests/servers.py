@@ -1,10 +1,12 @@
-"""Real HTTP servers for tests: uvicorn on a free loopback port, in a background thread."""
+"""Real HTTP servers for tests: uvicorn on a free loopback port, in a background thread, served exactly as
+`rag serve` serves (`rag.server.server_config`); and one way to wait for a condition with a deadline."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 
 import httpx
@@ -17,23 +19,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.05) -> None:
+    """Poll `condition` until it holds; fail the test with `what` when `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
 @contextmanager
-def running(app):
+def running(app, settings=None):
     """Serve `app` until the block ends; yields its base URL."""
+    from rag.server import server_config
+    from rag.settings import Settings
+
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(server_config(app, settings or Settings(), "127.0.0.1", port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        raise RuntimeError("server did not start")
+    wait_for(lambda: httpx.get(base + "/api/v1/health", timeout=2).status_code == 200, 60, "the server to answer /health")
     try:
         yield base
     finally:

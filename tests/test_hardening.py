@@ -168,45 +168,32 @@ def test_no_absolute_machine_path_in_responses(client, tmp_path, settings, engin
 
 def test_idle_and_slow_connections_are_cut_off(settings, engine):
     import socket
-    import threading
     import time
 
-    import uvicorn
+    import httpx
 
-    from rag.server import server_config
-    from tests.servers import free_port
+    from tests.servers import running
 
     local = settings.model_copy(update={"header_timeout_seconds": 1.0, "keep_alive_seconds": 1.0, "watch_seconds": 0})
-    port = free_port()
-    server = uvicorn.Server(server_config(create_app(local, engine), local, "127.0.0.1", port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.time() + 30
-        while not server.started and time.time() < deadline:
-            time.sleep(0.05)
 
-        def closed_within(payload: bytes, seconds: float) -> bool:
-            with socket.create_connection(("127.0.0.1", port)) as sock:
-                if payload:
-                    sock.sendall(payload)
-                sock.settimeout(seconds)
-                started = time.time()
-                try:
-                    while sock.recv(4096):
-                        pass
-                except TimeoutError:
-                    return False
-                return time.time() - started < seconds
+    def closed_within(port: int, payload: bytes, seconds: float) -> bool:
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            if payload:
+                sock.sendall(payload)
+            sock.settimeout(seconds)
+            started = time.monotonic()
+            try:
+                while sock.recv(4096):
+                    pass
+            except TimeoutError:
+                return False
+            return time.monotonic() - started < seconds
 
-        assert closed_within(b"", 5)  # connects and says nothing
-        assert closed_within(b"GET /api/v1/health HTTP/1.1\r\nHost: local", 5)  # half a request, then silence
-        import httpx
-
-        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200  # real requests still served
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with running(create_app(local, engine), local) as base:
+        port = int(base.rsplit(":", 1)[1])
+        assert closed_within(port, b"", 5)  # connects and says nothing
+        assert closed_within(port, b"GET /api/v1/health HTTP/1.1\r\nHost: local", 5)  # half a request, then silence
+        assert httpx.get(base + "/api/v1/health").status_code == 200  # real requests still served
 
 
 def test_stream_reports_a_failure_as_an_error_event(settings, engine, monkeypatch):

@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 
 import httpx
 import pytest
@@ -18,7 +17,7 @@ from rag.api import create_app
 from rag.engine import Engine
 from rag.index import IndexUnavailable, build_index, current_folder, load_index
 from tests.conftest import ROOT
-from tests.servers import running
+from tests.servers import running, wait_for
 
 
 def _local(settings, docs, index, **extra):
@@ -46,12 +45,10 @@ def test_rebuild_is_swapped_in_while_serving_without_failed_requests(settings, e
         (docs_copy / "006_vitamin_d.md").write_text(
             "# Vitamin D and MS\n\nIn a prospective cohort of 1,200 people, low vitamin D levels were linked to more relapses.\n")
         build_index(local, embedder)
-        deadline = time.time() + 20
-        while time.time() < deadline and httpx.get(base + "/api/v1/health").json()["documents"] == before["documents"]:
-            time.sleep(0.2)
-        settled, settle_deadline = answered[0] + 20, time.time() + 20  # 20 more answers from the new index
-        while time.time() < settle_deadline and answered[0] < settled:
-            time.sleep(0.05)
+        wait_for(lambda: httpx.get(base + "/api/v1/health").json()["documents"] != before["documents"], 20,
+                 "the watcher to swap in the new build")
+        settled = answered[0] + 20  # 20 more answers from the new index
+        wait_for(lambda: answered[0] >= settled, 20, "20 answers from the new index")
         done.set()
         for worker in workers:
             worker.join()
@@ -103,12 +100,8 @@ def test_kill_9_during_index_leaves_previous_index_and_next_build_succeeds(setti
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     cache = local.index_dir / "embeddings.sqlite3"
     start_rows = sqlite3.connect(cache).execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
-    deadline = time.time() + 120
-    while time.time() < deadline:  # wait until it is mid-way through embedding
-        rows = sqlite3.connect(cache).execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
-        if rows > start_rows:
-            break
-        time.sleep(0.2)
+    wait_for(lambda: sqlite3.connect(cache).execute("SELECT COUNT(*) FROM vectors").fetchone()[0] > start_rows,
+             120, "the build to be mid-way through embedding", interval=0.2)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     survivor = load_index(local)

@@ -4,7 +4,7 @@ and the gravest passage caveats lifted so the "Before you rely on this" bar name
 from __future__ import annotations
 
 from rag.caveats.codes import Code, Severity
-from rag.caveats.profile import _caveat, sort_caveats
+from rag.caveats.profile import make_caveat, sort_caveats
 from rag.caveats.rules import ANSWER_MIXED
 from rag.types import Caveat
 
@@ -18,18 +18,17 @@ def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak
     """`disagreement` is (citations reporting a benefit, citations reporting none or harm), when they disagree."""
     out: list[Caveat] = []
     if weak:
-        out.append(_caveat(Code.WEAK_MATCH))
+        out.append(make_caveat(Code.WEAK_MATCH))
     if not weak and doc_ids and len(set(doc_ids)) == 1:
-        out.append(_caveat(Code.SINGLE_SOURCE))
+        out.append(make_caveat(Code.SINGLE_SOURCE))
     all_codes = [c for caveats in passage_caveats for c in caveats]
     if disagreement and not weak:
         benefit, against = disagreement
-        out.append(_caveat(Code.SOURCES_DISAGREE, detail=(
+        out.append(make_caveat(Code.SOURCES_DISAGREE, detail=(
             f"The passages behind this answer disagree: {_cited(benefit)} report a benefit, "
             f"{_cited(against)} report no benefit or harm.")))
     if any(c.code == Code.MIXED_EVIDENCE for c in all_codes):
-        rule = ANSWER_MIXED
-        out.append(Caveat(rule.code, rule.label, rule.severity, rule.detail))
+        out.append(Caveat(ANSWER_MIXED.code, ANSWER_MIXED.label, ANSWER_MIXED.severity, ANSWER_MIXED.detail))
     if not weak:
         present = [c for c in all_codes if c.code != Code.MIXED_EVIDENCE and Severity(c.severity).rank <= 1]
         gravest = min((Severity(c.severity).rank for c in present), default=None)

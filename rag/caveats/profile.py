@@ -13,12 +13,10 @@ from pathlib import Path
 
 from rag.caveats.citations import count_citations, unverifiable
 from rag.caveats.codes import Code, Level, Severity
-from rag.caveats.design import text_level
+from rag.caveats.design import DESIGNS, text_level
 from rag.caveats.rules import (
     HEDGED_SENTENCES_ALWAYS,
     HEDGED_SHARE,
-    INCOMPLETE_SOURCE,
-    NO_REFERENCES,
     PROMOTIONAL_SENTENCES,
     PROMOTIONAL_SHARE,
     RESEARCH_CLAIM,
@@ -26,6 +24,7 @@ from rag.caveats.rules import (
 )
 from rag.caveats.sentences import Cue, SentenceFinding, analyse
 from rag.types import Caveat, Chunk, Document
+
 
 def _fingerprint() -> str:
     """A hash of the caveat engine's code and data: any change to a rule, cue or the lexicon re-annotates."""
@@ -74,8 +73,9 @@ def _quote_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[in
     return left, right
 
 
-def _caveat(code: Code, text: str | None = None, start: int | None = None, end: int | None = None,
-            detail: str | None = None) -> Caveat:
+def make_caveat(code: Code, text: str | None = None, start: int | None = None, end: int | None = None,
+                detail: str | None = None) -> Caveat:
+    """A caveat of `code` with its rule's label, severity and detail; quoting text[start:end] when given."""
     rule = RULE_BY_CODE[code]
     quote = text[start:end] if text is not None and start is not None else None
     return Caveat(rule.code, rule.label, rule.severity, detail or rule.detail, quote, start, end)
@@ -83,7 +83,7 @@ def _caveat(code: Code, text: str | None = None, start: int | None = None, end: 
 
 def _quoted(code: Code, text: str, cue: Cue, lo: int, hi: int) -> Caveat:
     start, end = _quote_bounds(text, cue.start, cue.end, lo, hi)
-    return _caveat(code, text, start, end)
+    return make_caveat(code, text, start, end)
 
 
 def _is_claim(text: str, finding: SentenceFinding) -> bool:
@@ -165,12 +165,13 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     if level_code in first:
         caveats.append(_quoted(level_code, text, first[level_code], 0, len(text)))
     counts = count_citations(text)
-    caveats.extend(unverifiable(text)[:1] if counts.untraceable else [])
+    if counts.untraceable:
+        caveats.extend(unverifiable(text))
     truncated = _is_truncated(text)
     if truncated:
-        caveats.append(_caveat(INCOMPLETE_SOURCE.code, text, *truncated))
+        caveats.append(make_caveat(Code.INCOMPLETE_SOURCE, text, *truncated))
     if counts.traceable == 0 and not document.urls:
-        caveats.append(_caveat(NO_REFERENCES.code))
+        caveats.append(make_caveat(Code.NO_REFERENCES))
     return replace(document, caveats=sort_caveats(caveats), citations=counts, evidence_level=level)
 
 
@@ -213,7 +214,5 @@ def evidence_level(text: str, default: Level = Level.NONE_STATED) -> Level:
 
 def classify_designs(text: str) -> list[str]:
     """Study designs the text reports, in the order `design.DESIGNS` lists them."""
-    from rag.caveats.design import DESIGNS
-
     found = {name for finding in analyse(text) for name in finding.designs}
     return [name for name in DESIGNS if name in found]

@@ -55,6 +55,7 @@ _COMPILED = [
      _union(rule.exclude, re.MULTILINE | re.IGNORECASE))
     for rule in RULES
 ]
+_HEDGE_EXCLUDE = next(exclude for code, _, exclude in _COMPILED if code == Code.SPECULATIVE_LANGUAGE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -97,9 +98,8 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
         for match in pattern.finditer(sentence):
             if not _excluded(exclude, sentence, match.start(), match.end()):
                 cues.append(Cue(code, offset + match.start(), offset + match.end()))
-    hedge_exclude = next(e for c, _, e in _COMPILED if c == Code.SPECULATIVE_LANGUAGE)
     for start, end in (lexicon or shipped()).find(sentence):
-        if not _excluded(hedge_exclude, sentence, start, end):
+        if not _excluded(_HEDGE_EXCLUDE, sentence, start, end):
             cues.append(Cue(Code.SPECULATIVE_LANGUAGE, offset + start, offset + end))
     cues = _merge(cues)
     found = sentence_designs(sentence)
