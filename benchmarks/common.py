@@ -43,10 +43,10 @@ def machine() -> dict[str, str]:
         memory = f"{kb / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration):
         pass
-    import torch
+    from importlib.metadata import version
 
     return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": memory, "python": platform.python_version(),
-            "torch": torch.__version__, "os": platform.platform()}
+            "torch": version("torch"), "onnxruntime": version("onnxruntime"), "os": platform.platform()}
 
 
 def save(name: str, command: str, data: dict) -> Path:

@@ -60,7 +60,7 @@ class Engine:
 
     def warm_up(self) -> None:
         """Load the model before the first request, so no user waits for it."""
-        self.embedder.encode(["warm up"])
+        self.embedder.warm_up()
 
     def reload_if_changed(self) -> bool:
         """Swap in a new build when `current` points elsewhere; a damaged new build leaves the old one serving."""

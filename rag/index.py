@@ -25,7 +25,8 @@ import numpy as np
 
 from rag.caveats import CAVEATS_VERSION, annotate
 from rag.chunking import Chunker
-from rag.embedding_cache import EmbeddingCache
+from rag.embedding import encoder_precision, vector_space
+from rag.embedding.cache import EmbeddingCache
 from rag.ingest import ingest_folder
 from rag.lexical import LexicalIndex
 from rag.offline import cl100k
@@ -178,6 +179,12 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
+def manifest_precision(manifest: dict) -> str:
+    """fp32 vectors match across backends (tested to cosine 0.999); int8 ones are their own space."""
+    encoder = manifest.get("encoder")
+    return encoder.get("precision", "fp32") if isinstance(encoder, dict) else "fp32"
+
+
 def check_compatible(manifest: dict, settings: Settings, dimensions: int | None = None) -> None:
     """Refuse an index built by another model or chunker; mixing them gives wrong results."""
     if manifest.get("format_version") != FORMAT_VERSION:
@@ -186,6 +193,12 @@ def check_compatible(manifest: dict, settings: Settings, dimensions: int | None 
         raise IndexUnavailable(
             f"index was built with model {manifest.get('model')!r}, this engine uses {settings.model_name!r} "
             "— run `rag index` to rebuild it"
+        )
+    built = manifest_precision(manifest)
+    if built != encoder_precision(settings):
+        raise IndexUnavailable(
+            f"index vectors come from the {built} model, this engine encodes questions with the "
+            f"{encoder_precision(settings)} one — run `rag index` to rebuild it, or set RAG_ENCODER_PRECISION={built}"
         )
     if dimensions is not None and manifest.get("dimensions") != dimensions:
         raise IndexUnavailable("index vectors have other dimensions than the model — run `rag index` to rebuild it")
@@ -286,6 +299,7 @@ def build_index(
             and old.get("documents") == doc_entries
             and old.get("chunker") == chunker_settings(settings)
             and old.get("model") == settings.model_name
+            and manifest_precision(old) == encoder_precision(settings)
             and old.get("caveats_version") == (CAVEATS_VERSION if caveats else None)
             and old.get("format_version") == FORMAT_VERSION
             and not verify_files(current_folder(settings.index_dir).resolve(), old)
@@ -296,7 +310,7 @@ def build_index(
 
         documents, chunks = prepare(documents, settings, embedder.count_tokens, caveats)
         cache_path = settings.embedding_cache or settings.index_dir / "embeddings.sqlite3"
-        cache = EmbeddingCache(cache_path, settings.model_name, embedder.dimensions)
+        cache = EmbeddingCache(cache_path, vector_space(settings), embedder.dimensions)
         try:
             titled = [d for d in documents if d.title_given]
             texts = [c.text for c in chunks] + [d.title for d in titled]
@@ -343,6 +357,7 @@ def _write_build(staging: Path, builds: Path, settings: Settings, dimensions: in
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": settings.model_name,
+        "encoder": {"backend": settings.encoder_backend, "precision": encoder_precision(settings)},
         "dimensions": dimensions,
         "chunker": chunker_settings(settings),
         "caveats_version": CAVEATS_VERSION if caveats else None,

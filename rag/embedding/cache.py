@@ -1,4 +1,7 @@
-"""Vectors cached by content hash in SQLite, so unchanged text is never embedded twice (and a killed build resumes)."""
+"""Vectors cached by content hash in SQLite, so unchanged text is never embedded twice (and a killed build resumes).
+
+Keys include the vector space (model, backend and precision): vectors from different encoders never mix.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +16,9 @@ LOOKUP_BATCH = 500
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path, model_name: str, dimensions: int) -> None:
+    def __init__(self, path: Path, vector_space: str, dimensions: int) -> None:
         self.path = path
-        self.model_name = model_name
+        self.vector_space = vector_space
         self.dimensions = dimensions
         path.parent.mkdir(parents=True, exist_ok=True)
         self.connection = sqlite3.connect(path, timeout=30)
@@ -23,7 +26,7 @@ class EmbeddingCache:
         self.connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
 
     def key(self, text: str) -> str:
-        return hashlib.sha1(f"{self.model_name}\0{text}".encode()).hexdigest()
+        return hashlib.sha1(f"{self.vector_space}\0{text}".encode()).hexdigest()
 
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}

@@ -1,0 +1,60 @@
+"""MiniLM on ONNX Runtime + `tokenizers`: the same vectors as sentence-transformers, without importing torch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """sentence-transformers' pooling: the mean of the token vectors the mask keeps, then unit length."""
+    weights = mask[..., None].astype(np.float32)
+    vectors = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+class OnnxEncoder:
+    """Two sessions on one model file: questions on `query_threads`, bulk indexing on `bulk_threads`."""
+
+    def __init__(self, model_file: Path, tokenizer_file: Path, window: int, query_threads: int, bulk_threads: int,
+                 batch_size: int) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self._ort = onnxruntime
+        self.model_file = model_file
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self.tokenizer.enable_truncation(max_length=window)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.batch_size = batch_size
+        self.bulk_threads = bulk_threads
+        self._query = self._session(query_threads)
+        self._bulk = None
+        self._inputs = {i.name for i in self._query.get_inputs()}
+
+    def _session(self, threads: int):
+        ort = self._ort
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, threads)
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3
+        # Idle workers sleep instead of spinning: on two cores a spinning pool starves the request threads.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        return ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: Sequence[str], bulk: bool = False) -> np.ndarray:
+        if bulk and self._bulk is None:
+            self._bulk = self._session(self.bulk_threads)
+        session = self._bulk if bulk else self._query
+        out = []
+        for begin in range(0, len(texts), self.batch_size):
+            encodings = self.tokenizer.encode_batch(list(texts[begin : begin + self.batch_size]))
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+            out.append(mean_pool(hidden, mask))
+        return np.vstack(out).astype(np.float32)
