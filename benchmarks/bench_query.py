@@ -1,10 +1,16 @@
-"""Query latency against the model's own floor, in one run: floor, engine in-process, HTTP (1 and 16 clients).
+"""Query latency and throughput against the bare model, in one run: the floors, the engine, HTTP (1 and 16 clients),
+cold start.
 
 Usage:
   .venv/bin/python benchmarks/bench_query.py seeds            # the seed index (built if missing)
-  .venv/bin/python benchmarks/bench_query.py liveqa           # the liveqa-med eval index (run `rag eval` first)
-The floor is a bare SentenceTransformer.encode of the question plus one FAISS search; the engine is the full
-`Engine.query` (follow-up resolution, hybrid search, caveats, answer) with its query cache off.
+  .venv/bin/python benchmarks/bench_query.py liveqa           # liveqa-med eval indexes (run `rag eval` first, per precision)
+
+- floor: a bare sentence-transformers (torch fp32) encode of the question plus one FAISS search, at 1 and 2 threads;
+  the better of the two is the floor every ratio uses. The same for our ONNX encoder at fp32 and int8.
+- engine: the full `Engine.query` (follow-up resolution, hybrid search, caveats, answer), query cache off.
+- HTTP: `rag serve` in a child process. Default settings: cold start (process start → first answer, index built),
+  sequential, 16 clients. Then the same 16 clients against variants: torch without batching (how main served
+  before the ONNX path), two query threads, a 2 ms batching wait.
 """
 
 from __future__ import annotations
@@ -20,17 +26,25 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, Clients, percentiles, save, start_server, timed, wait_until  # noqa: E402
+from rag.embedding.export import FILES, ensure_exported  # noqa: E402
+from rag.embedding.onnx_encoder import OnnxEncoder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.evaluate import eval_settings, load_dataset  # noqa: E402
 from rag.index import build_index  # noqa: E402
+from rag.offline import model_path  # noqa: E402
 from rag.schema import QueryRequest  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
+VARIANTS = {
+    "torch, no batching (before)": {"encoder_backend": "torch", "query_batch_max": 1},
+    "2 query threads": {"query_threads": 2},
+    "2 ms batching wait": {"query_batch_wait_ms": 2.0},
+}
 
 
-def questions_for(corpus: str) -> tuple[Settings, list[str]]:
-    base = Settings(query_cache_size=0)
+def questions_for(corpus: str, overrides: dict | None = None) -> tuple[Settings, list[str]]:
+    base = Settings(query_cache_size=0, **(overrides or {}))
     if corpus == "seeds":
         rows = [json.loads(l) for l in (SHARED / "seeds-dev" / "questions.jsonl").read_text().splitlines() if l.strip()]
         return base, [r["question"] for r in rows]
@@ -39,52 +53,59 @@ def questions_for(corpus: str) -> tuple[Settings, list[str]]:
     return eval_settings(folder, base), [q[:2000] for q in dataset.queries.values()][:100]
 
 
-def thread_comparison(engine: Engine, questions: list[str]) -> dict[str, dict]:
-    import torch
+def floors(engine: Engine, questions: list[str], rounds: int) -> dict[str, dict]:
+    """Bare encode + one FAISS search, each encoder and thread count timed on the same question in turn."""
+    from rag.embedding.torch_encoder import TorchEncoder
 
-    model = engine.embedder.model
-    out = {}
+    index, settings = engine.index, engine.settings
+    folder = ensure_exported(settings)
+    encoders = {}
     for threads in (1, 2):
-        torch.set_num_threads(threads)
-        samples = [timed(model.encode, [q], normalize_embeddings=True)[0] for q in questions * 3]
-        out[f"{threads}_thread"] = percentiles(samples)
-    torch.set_num_threads(engine.settings.torch_threads)
-    return out
-
-
-def in_process(engine: Engine, questions: list[str], rounds: int) -> dict[str, dict]:
-    index = engine.index
-    model = engine.embedder.model
-    floor, ours = [], []
+        encoders[f"torch fp32, {threads} thread"] = TorchEncoder(model_path(), threads, threads, 32)
+        for precision in ("fp32", "int8"):
+            encoders[f"onnx {precision}, {threads} thread"] = OnnxEncoder(
+                folder / FILES[precision], model_path() / "tokenizer.json", settings.model_window, threads, threads, 32)
+    samples: dict[str, list[float]] = {name: [] for name in encoders}
     for _ in range(rounds):
         for question in questions:
-            def bare():
-                vector = model.encode([question], normalize_embeddings=True, convert_to_numpy=True)
-                return index.faiss_index.search(vector.astype("float32"), 10)
-            floor.append(timed(bare)[0])
-            engine.embedder._cache.clear()
-            ours.append(timed(engine.query, QueryRequest(question=question))[0])
-    f, o = percentiles(floor), percentiles(ours)
-    return {"floor": f, "engine": o, "engine_over_floor_p50": round(o["p50"] / f["p50"], 3)}
+            for name, encoder in encoders.items():
+                if name.startswith("torch"):  # torch's thread count is process-wide
+                    encoder._torch.set_num_threads(encoder.query_threads)
+                samples[name].append(timed(lambda: index.faiss_index.search(encoder.encode([question]), 10))[0])
+    return {name: percentiles(values) for name, values in samples.items()}
 
 
-def http_runs(settings: Settings, questions: list[str], seconds: float, clients: int) -> dict:
+def in_process(engine: Engine, questions: list[str], rounds: int) -> dict:
+    samples = []
+    for _ in range(rounds):
+        for question in questions:
+            samples.append(timed(engine.query, QueryRequest(question=question))[0])
+    return percentiles(samples)
+
+
+def serve(settings: Settings, overrides: dict, questions: list[str], seconds: float, clients: int,
+          sequential: bool) -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_QUERY_CACHE_SIZE": "0", "RAG_INDEX_DIR": str(settings.index_dir),
-           "RAG_DOCS_DIR": str(settings.docs_dir)}
+           "RAG_DOCS_DIR": str(settings.docs_dir), "RAG_WATCH_SECONDS": "0",
+           **{f"RAG_{k.upper()}": str(v) for k, v in overrides.items()}}
     started = time.perf_counter()
     server, base = start_server(env)
     try:
         answered = lambda: httpx.post(base + "/api/v1/query", json={"question": questions[0]}, timeout=5).status_code == 200  # noqa: E731
-        wait_until(answered, server)
-        cold_start = time.perf_counter() - started
+        wait_until(answered, server, interval=0.01)
+        out = {"cold_start_to_first_answer_s": round(time.perf_counter() - started, 2)}
         with httpx.Client(base_url=base, timeout=60) as client:
-            sequential = [timed(client.post, "/api/v1/query", json={"question": q})[0] for q in questions * 2]
+            for question in questions[:5]:
+                client.post("/api/v1/query", json={"question": question})
+            if sequential:
+                out["sequential"] = percentiles(
+                    [timed(client.post, "/api/v1/query", json={"question": q})[0] for q in questions * 2])
         began = time.perf_counter()
         load = Clients(base, questions, clients, began + seconds).start().join()
         elapsed = time.perf_counter() - began
-        return {"cold_start_to_first_answer_s": round(cold_start, 2), "sequential": percentiles(sequential),
-                "concurrent": {**percentiles(load.samples), "clients": clients, "seconds": round(elapsed, 1),
-                               "requests_per_s": round(len(load.samples) / elapsed, 1), "errors": len(load.failures)}}
+        out["concurrent"] = {**percentiles(load.samples), "clients": clients, "seconds": round(elapsed, 1),
+                             "requests_per_s": round(len(load.samples) / elapsed, 1), "errors": len(load.failures)}
+        return out
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -97,12 +118,29 @@ def main(corpus: str) -> None:
         build_index(settings, engine.embedder)
     engine.reload()
     engine.query(QueryRequest(question="warm up"))
-    result = {"corpus": corpus, "chunks": len(engine.index.chunks), "documents": len(engine.index.documents),
-              "questions": len(questions)}
-    result["threads"] = thread_comparison(engine, questions[:20])
-    result["in_process"] = in_process(engine, questions, rounds=3 if corpus == "seeds" else 1)
-    result["http"] = http_runs(settings, questions, seconds=20, clients=16)
-    result["http_over_floor_p50"] = round(result["http"]["sequential"]["p50"] / result["in_process"]["floor"]["p50"], 3)
+    result = {"corpus": corpus, "encoder": engine.embedder.vector_space, "chunks": len(engine.index.chunks),
+              "documents": len(engine.index.documents), "questions": len(questions)}
+    rounds = 3 if corpus == "seeds" else 1
+    result["floors"] = floors(engine, questions, rounds)
+    torch_floor = min(v["p50"] for k, v in result["floors"].items() if k.startswith("torch"))
+    result["torch_floor_p50"] = torch_floor
+    result["engine"] = in_process(engine, questions, rounds)
+    result["http"] = serve(settings, {}, questions, seconds=20, clients=16, sequential=True)
+    result["variants"] = {}
+    for name, overrides in VARIANTS.items():
+        variant_settings, _ = questions_for(corpus, overrides)  # the index folder matches the variant's precision
+        result["variants"][name] = serve(variant_settings, overrides, questions, seconds=20, clients=16,
+                                         sequential=name.startswith("torch"))
+    before = result["variants"]["torch, no batching (before)"]
+    result["ratios"] = {
+        "onnx_fp32_over_floor_p50": round(result["floors"]["onnx fp32, 1 thread"]["p50"] / torch_floor, 3),
+        "onnx_int8_over_floor_p50": round(result["floors"]["onnx int8, 1 thread"]["p50"] / torch_floor, 3),
+        "engine_over_floor_p50": round(result["engine"]["p50"] / torch_floor, 3),
+        "http_over_floor_p50": round(result["http"]["sequential"]["p50"] / torch_floor, 3),
+        "before_http_over_floor_p50": round(before["sequential"]["p50"] / torch_floor, 3),
+        "concurrent_rps_over_before": round(result["http"]["concurrent"]["requests_per_s"]
+                                            / before["concurrent"]["requests_per_s"], 2),
+    }
     save(f"query-{corpus}", f".venv/bin/python benchmarks/bench_query.py {corpus}", result)
     print(json.dumps(result, indent=2))
 

@@ -27,7 +27,7 @@ def provenance(result: dict) -> list[str]:
     m = result["machine"]
     return [f"- command: `{result['command']}`",
             f"- date: {result['date']}; machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, "
-            f"Python {m['python']}, torch {m['torch']}", ""]
+            f"Python {m['python']}, torch {m['torch']}" + (f", onnxruntime {m['onnxruntime']}" if m.get("onnxruntime") else ""), ""]
 
 
 def retrieval_section(result: dict) -> list[str]:
@@ -127,35 +127,63 @@ def seed_questions_section(result: dict) -> list[str]:
 
 
 def query_section(result: dict) -> list[str]:
-    ip, http = result["in_process"], result["http"]
-    f, e = ip["floor"], ip["engine"]
+    floors, floor = result["floors"], result["torch_floor_p50"]
+    e, http, ratios = result["engine"], result["http"], result["ratios"]
     s, c = http["sequential"], http["concurrent"]
-    t = result["threads"]
-    return [
-        f"### Query latency — {result['corpus']} ({result['documents']} documents, {result['chunks']} passages, "
-        f"{result['questions']} questions)", "", *provenance(result),
-        "| measure | p50 ms | p95 ms | p99 ms | ratio to floor (p50) |", "|---|---:|---:|---:|---:|",
-        f"| floor: bare encode + FAISS search | {f['p50']} | {f['p95']} | {f['p99']} | 1.00 |",
-        f"| engine in-process (hybrid + caveats + answer, cache off) | {e['p50']} | {e['p95']} | {e['p99']} | "
-        f"**{ip['engine_over_floor_p50']}** |",
-        f"| HTTP sequential, loopback | {s['p50']} | {s['p95']} | {s['p99']} | **{result['http_over_floor_p50']}** |",
-        f"| HTTP {c['clients']} concurrent clients, {c['seconds']} s | {c['p50']} | {c['p95']} | {c['p99']} | "
-        f"{round(c['p50'] / f['p50'], 2)} |", "",
-        f"Concurrent run: {c['requests_per_s']} requests/s, {c['errors']} errors, {c['n']} requests. "
-        f"Cold start (process start → first answer, index built): {http['cold_start_to_first_answer_s']} s.", "",
-        f"Torch threads for one question's encode: 1 thread p50 {t['1_thread']['p50']} ms, "
-        f"2 threads p50 {t['2_thread']['p50']} ms.", ""]
+    row = lambda label, p, ratio: f"| {label} | {p['p50']} | {p['p95']} | {p['p99']} | {ratio} |"  # noqa: E731
+    lines = [f"### Query speed — {result['corpus']} ({result['documents']} documents, {result['chunks']} passages, "
+             f"{result['questions']} questions; serving encoder {result['encoder']})", "", *provenance(result),
+             "| measure | p50 ms | p95 ms | p99 ms | ÷ torch floor (p50) |", "|---|---:|---:|---:|---:|"]
+    for name, p in floors.items():
+        lines.append(row(f"bare encode + FAISS search: {name}", p, round(p["p50"] / floor, 2)))
+    lines += [row("engine in-process (hybrid + caveats + answer, cache off)", e, f"**{ratios['engine_over_floor_p50']}**"),
+              row("HTTP sequential, loopback", s, f"**{ratios['http_over_floor_p50']}**")]
+    before = result["variants"]["torch, no batching (before)"]
+    lines.append(row("HTTP sequential, torch without batching (before)", before["sequential"],
+                     ratios["before_http_over_floor_p50"]))
+    lines += ["", f"The torch floor is the better of torch's 1- and 2-thread p50 ({floor} ms).", "",
+              "| 16 clients, 20 s | requests/s | p50 ms | p95 ms | errors |", "|---|---:|---:|---:|---:|",
+              f"| **default** | **{c['requests_per_s']}** | {c['p50']} | {c['p95']} | {c['errors']} |"]
+    for name, variant in result["variants"].items():
+        v = variant["concurrent"]
+        lines.append(f"| {name} | {v['requests_per_s']} | {v['p50']} | {v['p95']} | {v['errors']} |")
+    lines += ["", f"Requests/s, default ÷ before: **{ratios['concurrent_rps_over_before']}×**. Cold start (process "
+              f"start → first answer, index built): **{http['cold_start_to_first_answer_s']} s** "
+              f"(torch before: {before['cold_start_to_first_answer_s']} s).", ""]
+    return lines
 
 
 def build_section(result: dict) -> list[str]:
+    bare = result["bare_torch_texts_per_s"]
     return [f"### Index build — {result['corpus']}", "", *provenance(result),
-            "| measure | value |", "|---|---:|",
-            f"| passages | {result['chunks']} ({result['texts_embedded']} texts embedded, given titles included) |",
-            f"| bare `encode` of the same texts | {result['bare_encode_s']} s ({result['bare_texts_per_s']} texts/s) |",
-            f"| `build_index` from scratch (ingest → chunk → caveats → embed → FAISS + BM25 → manifest) | "
-            f"{result['build_s']} s ({result['build_texts_per_s']} texts/s, {result['build_chunks_per_s']} passages/s) |",
-            f"| build throughput ÷ bare encode throughput | **{result['build_over_bare_throughput']}** |",
-            f"| rebuild with nothing changed | {result['unchanged_rebuild_s']} s |", ""]
+            "| measure | value | ÷ bare torch |", "|---|---:|---:|",
+            f"| passages | {result['chunks']} ({result['texts_embedded']} texts embedded, given titles included) | |",
+            f"| bare torch `encode` of the same texts | {result['bare_torch_encode_s']} s ({bare} texts/s) | 1.00 |",
+            f"| bare ONNX fp32 encode | {result['bare_onnx_fp32_texts_per_s']} texts/s | "
+            f"{round(result['bare_onnx_fp32_texts_per_s'] / bare, 2)} |",
+            f"| bare ONNX int8 encode | {result['bare_onnx_int8_texts_per_s']} texts/s | "
+            f"{round(result['bare_onnx_int8_texts_per_s'] / bare, 2)} |",
+            f"| `build_index` from scratch with {result['encoder']} (ingest → chunk → caveats → embed → FAISS + BM25 → "
+            f"manifest) | {result['build_s']} s ({result['build_texts_per_s']} texts/s) | "
+            f"**{result['build_over_bare_torch_throughput']}** |",
+            f"| rebuild with nothing changed | {result['unchanged_rebuild_s']} s | |", ""]
+
+
+def encoder_quality_section(results: list[dict]) -> list[str]:
+    """Retrieval with each encoder precision: the same eval, one row per dataset and precision."""
+    lines = ["| dataset | encoder | hybrid nDCG@10 | hybrid MRR@10 | dense nDCG@10 | command |", "|---|---|---:|---:|---:|---|"]
+    for result in results:
+        r = result["report"]["results"]
+        precision = result["report"].get("encoder", "all-MiniLM-L6-v2/torch-fp32").split("/")[-1]
+        lines.append(f"| {Path(result['report']['dataset']).name} | {precision} | {r['hybrid']['nDCG@10']:.4f} | "
+                     f"{r['hybrid']['MRR@10']:.4f} | {r['dense']['nDCG@10']:.4f} | `{result['command']}` |")
+    plan = load("quantize-sensitivity")
+    if plan:
+        rows = plan["rows"]
+        lines += ["", f"int8 plan ({plan['command']}, {plan['date'][:10]}): mean cosine to fp32 on the calibration "
+                  f"texts {rows['all int8']['mean_cosine']} with every weight int8, {rows['planned']['mean_cosine']} with "
+                  f"{rows['planned']['kept_fp32']} weights kept fp32 ({', '.join(plan['keep_fp32'])})."]
+    return lines + [""]
 
 
 def _approx_cells(r: dict) -> str:
@@ -213,6 +241,9 @@ def main() -> None:
                 ("## seeds-dev", [r for r in (load("seeds-dev"),) if r], seeds_section),
                 ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
                 ("## Caveat detectors", [r for r in (load("caveats-dev"),) if r], caveats_section),
+                ("## Encoder precision and retrieval", [[r for r in (load("eval-liveqa-med"), load("eval-liveqa-med-int8"),
+                                                            load("eval-pubmedqa-l"), load("eval-pubmedqa-l-int8")) if r]],
+                 encoder_quality_section),
                 ("## Query speed", [r for r in (load("query-seeds"), load("query-liveqa")) if r], query_section),
                 ("## Reliability under load", [r for r in (load("load-swap"),) if r], load_section),
                 ("## Index build", [r for r in (load("build-pubmedqa-l"),) if r], build_section),

@@ -47,6 +47,7 @@ def run_build(settings):
     Returns the embedder, so `serve` does not load the model a second time.
     """
     from rag.embedding import Embedder
+    from rag.embedding.export import EncoderUnavailable
     from rag.index import IndexUnavailable, build_index
 
     if not settings.docs_dir.is_dir():
@@ -60,7 +61,7 @@ def run_build(settings):
             result = build_index(settings, embedder,
                                  on_embed_start=lambda n: progress.update(task, total=n),
                                  on_embedded=lambda n: progress.advance(task, n))
-        except (IndexUnavailable, FileNotFoundError) as exc:
+        except (IndexUnavailable, EncoderUnavailable, FileNotFoundError) as exc:
             _fail(str(exc))
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
@@ -187,6 +188,7 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
     """
     from pydantic import ValidationError
 
+    from rag.embedding.export import EncoderUnavailable
     from rag.engine import Engine
     from rag.index import IndexUnavailable
     from rag.schema import QueryRequest
@@ -200,7 +202,7 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
     engine = Engine(settings)
     try:
         result = engine.query(request)
-    except IndexUnavailable as exc:
+    except (IndexUnavailable, EncoderUnavailable) as exc:
         _fail(str(exc))
     if as_json:
         print(result.model_dump_json(indent=2))
@@ -221,6 +223,7 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
     import uvicorn
 
     from rag.api import create_app
+    from rag.embedding.export import EncoderUnavailable
     from rag.engine import Engine
     from rag.index import IndexUnavailable, current_folder
 
@@ -232,7 +235,8 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
     engine = Engine(settings, embedder)
     try:
         engine.ensure_index(build_if_missing=False)
-    except IndexUnavailable as exc:
+        engine.warm_up()  # the model loads (and is exported, the first time) before the port opens
+    except (IndexUnavailable, EncoderUnavailable) as exc:
         _fail(str(exc))
     from rag.server import server_config
 

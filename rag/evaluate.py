@@ -92,10 +92,13 @@ def corpus_documents(dataset: Dataset) -> list[Document]:
 
 
 def eval_settings(folder: Path, settings: Settings, exclude_sources: frozenset[str] = frozenset()) -> Settings:
-    """A separate index folder per dataset (and source filter); one embedding cache shared by all of them."""
+    """A separate index folder per dataset (source filter and precision); one embedding cache shared by all."""
+    from rag.embedding import encoder_precision
+
     key = str(folder.resolve()) + ("|" + ",".join(sorted(exclude_sources)) if exclude_sources else "")
     tag = hashlib.sha1(key.encode()).hexdigest()[:8]
-    return settings.model_copy(update={"index_dir": settings.index_dir / "eval" / f"{folder.name}-{tag}",
+    precision = "" if encoder_precision(settings) == "fp32" else f"-{encoder_precision(settings)}"
+    return settings.model_copy(update={"index_dir": settings.index_dir / "eval" / f"{folder.name}-{tag}{precision}",
                                        "embedding_cache": settings.index_dir / "eval" / "embeddings.sqlite3"})
 
 
@@ -165,6 +168,7 @@ def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None,
         "chunks": built.chunks,
         "queries": scored_queries,
         "index_folder": str(local.index_dir),
+        "encoder": embedder.vector_space,
         "index_seconds": round(build_seconds, 1),
         "embedded": built.embedded,
         "query_seconds": round(query_seconds, 2),

@@ -195,3 +195,13 @@ def test_concurrent_http_requests_each_get_their_own_answer(settings, built):
         assert reply["question"] == question
         assert [p["source"] for p in reply["passages"]] == [p["source"] for p in expected[question]["passages"]]
         assert reply["answer"] == expected[question]["answer"]
+
+
+def test_rag_ask_reports_an_encoder_it_cannot_export_in_one_line(settings, built, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    env = {**os.environ, "RAG_INDEX_DIR": str(settings.index_dir), "RAG_MODEL_CACHE_DIR": str(blocker / "onnx")}
+    done = subprocess.run([sys.executable, "-m", "rag.cli", "ask", "Is metformin safe?"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "RAG_MODEL_CACHE_DIR" in done.stderr and "Traceback" not in done.stderr
