@@ -174,7 +174,8 @@ def encoder_quality_section(results: list[dict]) -> list[str]:
     lines = ["| dataset | encoder | hybrid nDCG@10 | hybrid MRR@10 | dense nDCG@10 | command |", "|---|---|---:|---:|---:|---|"]
     for result in results:
         r = result["report"]["results"]
-        precision = result["report"].get("encoder", "all-MiniLM-L6-v2/torch-fp32").split("/")[-1]
+        fallback = "onnx-int8" if result["name"].endswith("-int8") else "torch-fp32"  # reports before "encoder"
+        precision = result["report"].get("encoder", fallback).split("/")[-1]
         lines.append(f"| {Path(result['report']['dataset']).name} | {precision} | {r['hybrid']['nDCG@10']:.4f} | "
                      f"{r['hybrid']['MRR@10']:.4f} | {r['dense']['nDCG@10']:.4f} | `{result['command']}` |")
     plan = load("quantize-sensitivity")

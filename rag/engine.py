@@ -44,6 +44,7 @@ class Engine:
         self._index: LoadedIndex | None = None
         self._swap = threading.Lock()
         self._failed: Path | None = None
+        self._caveats_out: tuple[LoadedIndex | None, dict[int, list[CaveatOut]]] = (None, {})
 
     @property
     def index(self) -> LoadedIndex:
@@ -110,6 +111,17 @@ class Engine:
         return bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
                                 s.no_answer_far_share))
 
+    def _chunk_caveats(self, index: LoadedIndex, chunk_id: int) -> list[CaveatOut]:
+        """A passage's caveats as response models, made once per index (they are fixed at build time)."""
+        held, cache = self._caveats_out
+        if held is not index:
+            cache = {}
+            self._caveats_out = (index, cache)
+        found = cache.get(chunk_id)
+        if found is None:
+            found = cache[chunk_id] = [caveat_out(c) for c in index.chunks[chunk_id].caveats]
+        return found
+
     def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[PassageOut]:
         out = []
         for rank, hit in enumerate(hits, start=1):
@@ -124,7 +136,7 @@ class Engine:
                                   url=document.url, start=chunk.start, end=chunk.end),
                     heading=chunk.heading,
                     evidence_level=chunk.evidence_level,
-                    caveats=[caveat_out(c) for c in chunk.caveats],
+                    caveats=self._chunk_caveats(index, hit.chunk_id),
                 )
             )
         return out

@@ -64,6 +64,7 @@ def ensure_exported(settings: Settings) -> Path:
             fcntl.flock(lock, fcntl.LOCK_EX)  # a second process waits for the first export instead of repeating it
             if (folder / "export.json").exists():
                 return folder
+            print(f"exporting the model to ONNX once (~15 s) into {folder}", file=sys.stderr, flush=True)
             done = subprocess.run([sys.executable, "-m", "rag.embedding.export", str(folder)],
                                   capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     except OSError as exc:
