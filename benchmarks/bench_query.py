@@ -64,7 +64,7 @@ def floors(engine: Engine, questions: list[str], rounds: int) -> dict[str, dict]
         encoders[f"torch fp32, {threads} thread"] = TorchEncoder(model_path(), threads, threads, 32)
         for precision in ("fp32", "int8"):
             encoders[f"onnx {precision}, {threads} thread"] = OnnxEncoder(
-                folder / FILES[precision], model_path() / "tokenizer.json", settings.model_window, threads, threads, 32)
+                folder / FILES[precision], model_path() / "tokenizer.json", settings.model_window, threads, threads)
     samples: dict[str, list[float]] = {name: [] for name in encoders}
     for _ in range(rounds):
         for question in questions:

@@ -39,7 +39,7 @@ def calibration_texts(settings: Settings) -> list[str]:
 
 
 def encoder(path: Path, settings: Settings) -> OnnxEncoder:
-    return OnnxEncoder(path, model_path() / "tokenizer.json", settings.model_window, 1, 2, 32)
+    return OnnxEncoder(path, model_path() / "tokenizer.json", settings.model_window, 1, 2, bulk_batch=1)
 
 
 def loss(path: Path, texts: list[str], reference, settings: Settings) -> float:

@@ -24,8 +24,11 @@ class Settings(BaseSettings):
         "onnx", description="Runs the model: ONNX Runtime (no torch in the serving process; exported once from the "
                             "packaged weights) or sentence-transformers on torch.")
     encoder_precision: Literal["fp32", "int8"] = Field(
-        "fp32", description="Weights of the ONNX model; int8 is faster, see docs/benchmarks.md for its retrieval cost. "
-                            "torch is always fp32.")
+        "fp32", description="Weights of the ONNX model. fp32 gives sentence-transformers' vectors; int8 (some weights "
+                            "kept fp32) is faster, encodes one text per run, and its retrieval is measured in "
+                            "docs/benchmarks.md. torch is always fp32.")
+    onnx_batch_size: int = Field(1, description="Passages per ONNX run while indexing; one was fastest on this CPU "
+                                                "(no padding), see benchmarks/bench_build.py.")
     model_cache_dir: Path | None = Field(None, description="Where the exported ONNX models live (default: the user cache, "
                                                             "~/.cache/evidence-rag/onnx).")
     query_threads: int = Field(1, description="Threads encoding questions; measured by benchmarks/bench_query.py.")

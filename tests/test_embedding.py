@@ -21,24 +21,37 @@ def seed_chunks(engine) -> list[str]:
     return [c.text for c in engine.index.chunks]
 
 
-def test_onnx_fp32_matches_sentence_transformers_on_every_seed_chunk(settings, embedder, seed_chunks):
+@pytest.fixture(scope="module")
+def fp32(embedder):
+    return embedder
+
+
+@pytest.fixture(scope="module")
+def int8(settings):
+    from rag.embedding import Embedder
+
+    return Embedder(settings.model_copy(update={"encoder_precision": "int8", "query_batch_wait_ms": 50.0,
+                                                "query_cache_size": 0}))
+
+
+def test_the_default_encoder_is_onnx_fp32(embedder):
+    assert (embedder.backend, embedder.precision) == ("onnx", "fp32")
+
+
+def test_onnx_fp32_matches_sentence_transformers_on_every_seed_chunk(fp32, seed_chunks):
     from rag.embedding.torch_encoder import TorchEncoder
     from rag.offline import model_path
 
-    assert embedder.backend == "onnx"
     reference = TorchEncoder(model_path(), 1, 2, 32).encode(seed_chunks, bulk=True)
-    ours = embedder.encode(seed_chunks)
+    ours = fp32.encode(seed_chunks)
     cosines = (reference * ours).sum(axis=1)
     assert len(cosines) == len(seed_chunks) > 40
     assert cosines.min() >= 0.999, f"worst chunk cosine {cosines.min():.5f}"
 
 
-def test_int8_stays_close_to_fp32(settings, embedder, seed_chunks):
-    from rag.embedding import Embedder
-
-    int8 = Embedder(settings.model_copy(update={"encoder_precision": "int8"}))
-    assert int8.vector_space != embedder.vector_space
-    cosines = (int8.encode(seed_chunks) * embedder.encode(seed_chunks)).sum(axis=1)
+def test_int8_stays_close_to_fp32(int8, fp32, seed_chunks):
+    assert int8.vector_space != fp32.vector_space
+    cosines = (int8.encode(seed_chunks) * fp32.encode(seed_chunks)).sum(axis=1)
     assert cosines.mean() >= 0.99 and cosines.min() >= 0.97
 
 
@@ -79,6 +92,29 @@ def test_concurrent_questions_are_batched_and_each_gets_its_own_vector(settings)
     assert len(batched.batcher.sizes) < len(questions)
 
 
+def test_int8_vectors_do_not_depend_on_what_they_were_batched_with(int8, seed_chunks):
+    """Dynamic quantisation scales a whole run: int8 encodes one text per run, so a vector is the text's own."""
+    alone = np.vstack([int8.encode([text]) for text in seed_chunks[:6]])
+    assert np.array_equal(int8.encode(seed_chunks[:6]), alone)
+    questions = ["Is metformin safe?", "What does the 2021 study of 200 MS patients report about relapse rates?"]
+    single = [int8.batcher.encode(q) for q in questions]
+    start = threading.Barrier(len(questions))
+    together: dict[str, np.ndarray] = {}
+
+    def ask(question: str) -> None:
+        start.wait()
+        together[question] = int8.encode_query(question)
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert max(int8.batcher.sizes) == 2  # they did share a batch (the 50 ms wait makes sure)
+    for question, vector in zip(questions, single):
+        assert np.array_equal(together[question], vector)
+
+
 def test_a_failing_batch_fails_its_callers_and_the_worker_carries_on():
     from rag.embedding.batching import MicroBatcher
 
@@ -106,7 +142,8 @@ def test_an_int8_build_embeds_anew_and_an_fp32_engine_refuses_it(settings, tmp_p
     from rag.index import IndexUnavailable, build_index, load_index
 
     shared_cache = tmp_path / "vectors.sqlite3"
-    fp32 = settings.model_copy(update={"index_dir": tmp_path / "index", "embedding_cache": shared_cache})
+    fp32 = settings.model_copy(update={"index_dir": tmp_path / "index", "embedding_cache": shared_cache,
+                                       "encoder_precision": "fp32"})
     first = build_index(fp32, Embedder(fp32))
     assert first.embedded >= first.chunks  # a fresh cache: every passage embedded
     int8 = fp32.model_copy(update={"encoder_precision": "int8"})

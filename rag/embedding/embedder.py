@@ -75,8 +75,10 @@ class Embedder:
         from rag.embedding.onnx_encoder import OnnxEncoder
 
         folder = ensure_exported(s)
+        one_per_run = self.precision == "int8"  # see OnnxEncoder: int8 vectors must not depend on batch-mates
         return OnnxEncoder(folder / FILES[self.precision], model_path() / "tokenizer.json", s.model_window,
-                           s.query_threads, s.index_threads, s.embed_batch_size)
+                           s.query_threads, s.index_threads, bulk_batch=1 if one_per_run else s.onnx_batch_size,
+                           question_batch=1 if one_per_run else None)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees, [CLS] and [SEP] included."""
