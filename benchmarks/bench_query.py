@@ -9,8 +9,8 @@ Usage:
   the better of the two is the floor every ratio uses. The same for our ONNX encoder at fp32 and int8.
 - engine: the full `Engine.query` (follow-up resolution, hybrid search, caveats, answer), query cache off.
 - HTTP: `rag serve` in a child process. Default settings: cold start (process start → first answer, index built),
-  sequential, 16 clients. Then the same 16 clients against variants: torch without batching (how main served
-  before the ONNX path), two query threads, a 2 ms batching wait.
+  sequential, 16 clients. Then the same 16 clients against variants: torch without batching on one thread (how
+  main served before the ONNX path), one query thread, a 2 ms batching wait.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from rag.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
 VARIANTS = {
-    "torch, no batching (before)": {"encoder_backend": "torch", "query_batch_max": 1},
-    "2 query threads": {"query_threads": 2},
+    "torch, no batching (before)": {"encoder_backend": "torch", "query_batch_max": 1, "query_threads": 1},
+    "1 query thread": {"query_threads": 1},
     "2 ms batching wait": {"query_batch_wait_ms": 2.0},
 }
 

@@ -245,9 +245,9 @@ def main() -> None:
                 ("## Encoder precision and retrieval", [[r for r in (load("eval-liveqa-med"), load("eval-liveqa-med-int8"),
                                                             load("eval-pubmedqa-l"), load("eval-pubmedqa-l-int8")) if r]],
                  encoder_quality_section),
-                ("## Query speed", [r for r in (load("query-seeds"), load("query-liveqa")) if r], query_section),
+                ("## Query speed", [r for r in (load("query-seeds"), load("query-liveqa")) if r and "floors" in r], query_section),
                 ("## Reliability under load", [r for r in (load("load-swap"),) if r], load_section),
-                ("## Index build", [r for r in (load("build-pubmedqa-l"),) if r], build_section),
+                ("## Index build", [r for r in (load("build-pubmedqa-l"),) if r and "bare_torch_texts_per_s" in r], build_section),
                 ("## Vector search scaling", [r for r in (load("faiss-scaling"),) if r], faiss_section)]
     for title, results, render in sections:
         if results:

@@ -3,11 +3,13 @@
 Usage: .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med [name [rag eval options...]]
 e.g.   .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med liveqa-med-poolneutral \
            --exclude-source ADAM --exclude-source MPlusDrugs --exclude-source MPlusHerbsSupplements
+       RAG_ENCODER_PRECISION=int8 .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/pubmedqa-l pubmedqa-l-int8
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +24,8 @@ def main(folder: str, name: str | None = None, *options: str) -> None:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     report = json.loads(result.stdout)
     label = name or Path(folder).name
-    save(f"eval-{label}", " ".join([".venv/bin/rag", "eval", folder, "--json", *options]), {"report": report})
+    settings = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("RAG_")]  # e.g. the precision
+    save(f"eval-{label}", " ".join([*settings, ".venv/bin/rag", "eval", folder, "--json", *options]), {"report": report})
 
 
 if __name__ == "__main__":
