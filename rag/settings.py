@@ -24,9 +24,9 @@ class Settings(BaseSettings):
         "onnx", description="Runs the model: ONNX Runtime (no torch in the serving process; exported once from the "
                             "packaged weights) or sentence-transformers on torch.")
     encoder_precision: Literal["fp32", "int8"] = Field(
-        "fp32", description="Weights of the ONNX model. fp32 gives sentence-transformers' vectors; int8 (some weights "
-                            "kept fp32) is faster, encodes one text per run, and its retrieval is measured in "
-                            "docs/benchmarks.md. torch is always fp32.")
+        "int8", description="Weights of the ONNX model. int8 (four weights kept fp32) is faster and kept retrieval within "
+                            "0.003 nDCG@10 of fp32 on liveqa-med and pubmedqa-l (docs/benchmarks.md); it encodes one "
+                            "text per run. fp32 gives sentence-transformers' vectors exactly. torch is always fp32.")
     onnx_batch_size: int = Field(1, description="Passages per ONNX run while indexing; one was fastest on this CPU "
                                                 "(no padding), see benchmarks/bench_build.py.")
     model_cache_dir: Path | None = Field(None, description="Where the exported ONNX models live (default: the user cache, "

@@ -22,8 +22,10 @@ def seed_chunks(engine) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def fp32(embedder):
-    return embedder
+def fp32(settings):
+    from rag.embedding import Embedder
+
+    return Embedder(settings.model_copy(update={"encoder_precision": "fp32"}))
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,8 @@ def int8(settings):
                                                 "query_cache_size": 0}))
 
 
-def test_the_default_encoder_is_onnx_fp32(embedder):
-    assert (embedder.backend, embedder.precision) == ("onnx", "fp32")
+def test_the_default_encoder_is_onnx_int8(embedder):
+    assert (embedder.backend, embedder.precision) == ("onnx", "int8")
 
 
 def test_onnx_fp32_matches_sentence_transformers_on_every_seed_chunk(fp32, seed_chunks):
@@ -66,7 +68,8 @@ def test_question_vector_is_the_same_single_batched_or_cached(embedder):
 def test_concurrent_questions_are_batched_and_each_gets_its_own_vector(settings):
     from rag.embedding import Embedder
 
-    batched = Embedder(settings.model_copy(update={"query_batch_wait_ms": 50.0, "query_cache_size": 0}))
+    batched = Embedder(settings.model_copy(update={"query_batch_wait_ms": 50.0, "query_cache_size": 0,
+                                                   "encoder_precision": "fp32"}))  # fp32: one run per batch
     questions = [f"question {i}: does {drug} help multiple sclerosis?" for i, drug in
                  enumerate(["metformin", "naltrexone", "stem cells", "vitamin D", "clemastine", "biotin", "exercise",
                             "fasting", "ocrelizumab", "interferon", "sunlight", "omega-3", "cannabis", "diet",
