@@ -16,6 +16,23 @@ import pytest
 from tests.conftest import ROOT
 
 
+def all_at_once(call, questions: list[str]) -> dict[str, np.ndarray]:
+    """`call` each question from its own thread, all released together, so they meet in the batcher."""
+    start = threading.Barrier(len(questions))
+    results: dict[str, np.ndarray] = {}
+
+    def ask(question: str) -> None:
+        start.wait()
+        results[question] = call(question)
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
 @pytest.fixture(scope="module")
 def seed_chunks(engine) -> list[str]:
     return [c.text for c in engine.index.chunks]
@@ -76,18 +93,7 @@ def test_concurrent_questions_are_batched_and_each_gets_its_own_vector(settings)
                             "statins", "melatonin"])]
     alone = {q: batched.batcher.encode(q) for q in questions}  # one at a time: each its own batch
     batched.batcher.sizes.clear()
-    start = threading.Barrier(len(questions))
-    results: dict[str, np.ndarray] = {}
-
-    def ask(question: str) -> None:
-        start.wait()
-        results[question] = batched.encode_query(question)
-
-    threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = all_at_once(batched.encode_query, questions)
     assert set(results) == set(questions)
     for question in questions:
         assert np.dot(results[question], alone[question]) > 0.9999, question
@@ -101,18 +107,7 @@ def test_int8_vectors_do_not_depend_on_what_they_were_batched_with(int8, seed_ch
     assert np.array_equal(int8.encode(seed_chunks[:6]), alone)
     questions = ["Is metformin safe?", "What does the 2021 study of 200 MS patients report about relapse rates?"]
     single = [int8.batcher.encode(q) for q in questions]
-    start = threading.Barrier(len(questions))
-    together: dict[str, np.ndarray] = {}
-
-    def ask(question: str) -> None:
-        start.wait()
-        together[question] = int8.encode_query(question)
-
-    threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    together = all_at_once(int8.encode_query, questions)
     assert max(int8.batcher.sizes) == 2  # they did share a batch (the 50 ms wait makes sure)
     for question, vector in zip(questions, single):
         assert np.array_equal(together[question], vector)
