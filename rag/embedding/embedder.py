@@ -111,5 +111,8 @@ class Embedder:
             self._cache.clear()
 
     def warm_up(self) -> None:
-        """Load the model (exporting it first if needed) before the first request, so no user waits for it."""
-        self.batcher.encode("warm up")
+        """Load the model (exporting it first if needed) before the first request, so no user waits for it.
+
+        `rag serve` warms up before the port opens and the app's start-up asks again: the second is free."""
+        if self._encoder is None:
+            self.batcher.encode("warm up")
