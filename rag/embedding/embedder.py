@@ -106,10 +106,6 @@ class Embedder:
                     self._cache.popitem(last=False)
         return vector
 
-    def clear_cache(self) -> None:
-        with self._cache_lock:
-            self._cache.clear()
-
     def warm_up(self) -> None:
         """Load the model (exporting it first if needed) before the first request, so no user waits for it.
 
