@@ -7,6 +7,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+import faiss
+
 from rag.answer import AnswerPassage, compose_answer, question_weights
 from rag.caveats import answer_caveats
 from rag.followup import resolve_followup
@@ -41,6 +43,9 @@ class Engine:
 
         self.settings = settings
         self.embedder = embedder or Embedder(settings)
+        # Process-wide: questions are searched one at a time per request thread, where OpenMP's hand-off costs
+        # more than a second thread saves.
+        faiss.omp_set_num_threads(settings.search_threads)
         self._index: LoadedIndex | None = None
         self._swap = threading.Lock()
         self._failed: Path | None = None

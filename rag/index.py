@@ -105,6 +105,20 @@ def tune_search(index: faiss.Index) -> None:
         index.nprobe = min(index.nlist, max(128, index.nlist // 16))
 
 
+def candidate_finder(vectors: np.ndarray) -> faiss.Index:
+    """A half-size (fp16) copy of the vectors that finds a question's candidates faster than exact search.
+
+    Memory traffic, not arithmetic, bounds a search over tens of thousands of vectors: on liveqa-med's
+    37,100 passages an fp16 scan took 2.5 ms on one thread against 4.5 ms for FAISS' flat index and 3.3 ms
+    for numpy on two BLAS threads (whose spinning cost throughput under 16 clients). Candidates are then
+    scored on the exact fp32 vectors, so only the edge of the candidate list can differ.
+    """
+    finder = faiss.IndexScalarQuantizer(vectors.shape[1], faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    if len(vectors):
+        finder.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return finder
+
+
 @dataclass
 class LoadedIndex:
     """Everything a query needs, loaded once and swapped as a whole."""
@@ -121,6 +135,9 @@ class LoadedIndex:
     chunks_by_doc: dict[str, list[int]] = field(default_factory=dict)
     doc_order: list[str] = field(default_factory=list)
     chunk_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    doc_chunks: list[np.ndarray] = field(default_factory=list)  # chunk ids of each document, in doc_order
+    passage_finder: faiss.Index | None = None  # the IVF index above `approximate_above`, else candidate_finder
+    title_finder: faiss.Index | None = None
 
     titles_searchable: bool = False
     has_safety_warning: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -134,6 +151,10 @@ class LoadedIndex:
         for chunk_id, chunk in enumerate(self.chunks):
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk_id)
         self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
+        self.doc_chunks = [np.asarray(self.chunks_by_doc.get(doc_id, []), dtype=np.int64) for doc_id in self.doc_order]
+        self.passage_finder = (self.faiss_index if isinstance(self.faiss_index, faiss.IndexIVF)
+                               else candidate_finder(self.vectors))
+        self.title_finder = candidate_finder(self.title_vectors) if self.titles_searchable else None
         self.has_safety_warning = np.array([any(v.code == "safety_warning" for v in c.caveats) for c in self.chunks],
                                            dtype=bool)
 

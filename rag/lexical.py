@@ -6,16 +6,30 @@ import json
 import logging
 from pathlib import Path
 
+import re
+
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
 logging.getLogger("bm25s").setLevel(logging.ERROR)
 _STEMMER = Stemmer.Stemmer("english")
+_SPLIT = re.compile(r"(?u)\b\w\w+\b").findall  # bm25s' default token pattern
+_STOPWORDS = frozenset(STOPWORDS_EN)
 
 
 def tokenize(texts: list[str]):
     return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, show_progress=False)
+
+
+def terms(text: str) -> list[str]:
+    """bm25s' own tokens for one text (its pattern, stopwords and stemmer), without its per-call set-up.
+
+    `bm25s.tokenize` builds a vocabulary and progress bars for every call: 0.6 ms a question, called
+    several times per question. tests/test_lexical.py holds the two to the same output.
+    """
+    return _STEMMER.stemWords([w for w in _SPLIT(text.lower()) if w not in _STOPWORDS])
 
 
 class LexicalIndex:
@@ -50,19 +64,18 @@ class LexicalIndex:
     def query_terms(self, query: str) -> list[str]:
         if self.retriever is None:
             return []
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
         vocab = self.retriever.vocab_dict
-        return [t for t in tokens[0] if t in vocab]
+        return [t for t in terms(query) if t in vocab]
 
     def document_shares(self, words: list[str]) -> list[float]:
         """`document_share` of many words with one tokenizer call (the answer weighs every question word)."""
         if self.retriever is None or self.size == 0 or not words:
             return [0.0] * len(words)
-        tokens = bm25s.tokenize(words, stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
         vocab, indptr = self.retriever.vocab_dict, self.retriever.scores["indptr"]
         out = []
-        for terms in tokens:
-            token = vocab.get(terms[0]) if terms else None
+        for word in words:
+            stemmed = terms(word)
+            token = vocab.get(stemmed[0]) if stemmed else None
             out.append(0.0 if token is None else float(indptr[token + 1] - indptr[token]) / self.size)
         return out
 
@@ -105,18 +118,11 @@ class LexicalIndex:
         known = self.query_terms(query)
         if not known or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)[: self.size]
-
-    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Chunk ids and BM25 scores, best first; empty when no query term is in the vocabulary."""
-        k = min(k, self.size)
-        if k <= 0 or self.retriever is None:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False)
-        vocab = self.retriever.vocab_dict
-        known = [t for t in tokens[0] if t in vocab]
-        if not known:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        ids, scores = self.retriever.retrieve([known], k=k, show_progress=False, n_threads=1)
-        keep = scores[0] > 0
-        return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+        # bm25s' eager scores summed per entry; np.bincount does in one pass what bm25s' numpy path
+        # (np.add.at, without numba) takes ~10× longer for.
+        matrix, vocab = self.retriever.scores, self.retriever.vocab_dict
+        indptr = matrix["indptr"]
+        spans = [(indptr[vocab[t]], indptr[vocab[t] + 1]) for t in known]
+        rows = np.concatenate([matrix["indices"][a:b] for a, b in spans])
+        weights = np.concatenate([matrix["data"][a:b] for a, b in spans])
+        return np.bincount(rows, weights=weights, minlength=self.size)[: self.size].astype(np.float32)

@@ -48,13 +48,18 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     return top[np.argsort(-scores[top], kind="stable")]
 
 
+def nearest(finder, vector: np.ndarray, k: int) -> np.ndarray:
+    """Ids of the `k` nearest entries of a FAISS index, best first."""
+    k = min(k, finder.ntotal)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    _, ids = finder.search(vector.reshape(1, -1).astype(np.float32), k)
+    return ids[0][ids[0] >= 0]
+
+
 def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings) -> Signals:
     """Candidates from each signal's top list; every candidate is scored on all four signals."""
-    n = min(settings.dense_candidates, index.faiss_index.ntotal)
-    candidates: list[np.ndarray] = []
-    if n > 0:
-        _, ids = index.faiss_index.search(vector.reshape(1, -1).astype(np.float32), n)
-        candidates.append(ids[0][ids[0] >= 0])
+    candidates: list[np.ndarray] = [nearest(index.passage_finder, vector, settings.dense_candidates)]
     lexical_all = index.lexical.scores(query)
     lexical_top = _top(lexical_all, settings.lexical_candidates)
     candidates.append(lexical_top[lexical_all[lexical_top] > 0])
@@ -63,11 +68,10 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     exact_top = _top(exact_all, settings.lexical_candidates)
     candidates.append(exact_top[exact_all[exact_top] > 0])
     if index.titles_searchable:  # otherwise the title signals are zero and cost nothing
-        title_dense_all = index.title_vectors @ vector
         title_lexical_all = index.title_lexical.scores(query)
-        for docs in (_top(title_dense_all, settings.title_candidates), _top(title_lexical_all, settings.title_candidates)):
-            for doc in docs:
-                candidates.append(np.asarray(index.chunks_by_doc.get(index.doc_order[doc], []), dtype=np.int64))
+        for docs in (nearest(index.title_finder, vector, settings.title_candidates),
+                     _top(title_lexical_all, settings.title_candidates)):
+            candidates.extend(index.doc_chunks[doc] for doc in docs)
     chunk_ids = np.unique(np.concatenate(candidates)).astype(np.int64)
     docs = index.chunk_doc[chunk_ids]
     none = np.zeros(len(chunk_ids), dtype=np.float32)
@@ -75,7 +79,7 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
         chunk_ids=chunk_ids,
         dense=index.vectors[chunk_ids] @ vector,
         lexical=lexical_all[chunk_ids],
-        title=title_dense_all[docs] if index.titles_searchable else none,
+        title=index.title_vectors[docs] @ vector if index.titles_searchable else none,
         title_lexical=title_lexical_all[docs] if index.titles_searchable else none,
         exact=np.maximum(exact_all[chunk_ids], citation_lift(index, chunk_ids, query)),
         titles_searchable=index.titles_searchable,

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     no_answer_dense_threshold: float = Field(0.59, description="Below this best cosine (and the coverage threshold) a question is not covered; calibrated by benchmarks/calibrate_no_answer.py.")
     no_answer_far_share: float = Field(0.6, description="Below this share of the cosine threshold a question is not covered whatever its words.")
     no_answer_lexical_threshold: float = Field(0.46, description="Share of the question's content words found in a top passage that still counts as covered; calibrated likewise.")
+    search_threads: int = Field(1, description="OpenMP threads for one FAISS search while serving: one question's scan "
+                                              "took 2.5 ms on one and 3.2 ms on two (benchmarks/NOTES.md).")
     approximate_above: int = Field(200_000, description="Vector count above which an IVF index replaces exact search (see benchmarks/bench_faiss.py).")
     query_cache_size: int = Field(1024, description="Question embeddings kept in memory.")
 

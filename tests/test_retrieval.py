@@ -80,3 +80,24 @@ def test_rely_bar_names_the_gravest_caveats_even_without_a_high_one(engine):
     result = ask(engine, "Does metformin help multiple sclerosis?", top_k=3)
     codes = {c.code for c in result.caveats}
     assert "single_source" in codes and codes & {"promotional_tone", "unverifiable_citation", "anecdotal"}
+
+
+def test_candidate_finder_agrees_with_exact_search(engine, seeds_dev):
+    """The fp16 copy that finds candidates must find what exact search finds, for every seeds-dev question."""
+    import numpy as np
+
+    from rag.index import candidate_finder
+    from rag.retrieval import _top, nearest
+
+    index = engine.index
+    titles_finder = candidate_finder(index.title_vectors)  # the seeds' titles are not all real, so not searched
+    assert index.passage_finder is not index.faiss_index  # a flat index: candidates come from the fp16 copy
+    for row in seeds_dev:
+        vector = engine.embedder.encode_query(row["question"])
+        exact = _top(index.vectors @ vector, 10)
+        found = nearest(index.passage_finder, vector, 10)
+        assert list(found[:5]) == list(exact[:5]), row["question"]
+        assert len(set(found) & set(exact)) >= 9
+        titles = nearest(titles_finder, vector, 3)
+        assert list(titles) == list(_top(index.title_vectors @ vector, 3))
+    assert np.array_equal(nearest(index.passage_finder, vector, 0), np.zeros(0, dtype=np.int64))
