@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from rag.caveats import analyse
 from rag.caveats.profile import annotate_chunks, profile_document
 from rag.caveats.sentences import SentenceFinding
-from rag.cleaning import clean_text, derive_title, find_urls
+from rag.ingest.cleaning import clean_text, derive_title, find_urls
 from rag.ingest import content_hash
 from rag.schema import AnnotatedPassage, AnnotateResponse, CitationCountsOut, CueOut, ProfileOut, SentenceOut
 from rag.settings import Settings

@@ -138,7 +138,8 @@ class Engine:
                     score=round(max(0.0, hit.dense), 4),
                     text=chunk.text,
                     source=Source(doc_id=document.doc_id, title=document.title, path=document.path,
-                                  url=document.url, start=chunk.start, end=chunk.end),
+                                  url=document.url, start=chunk.start, end=chunk.end,
+                                  pages=document.pages_of(chunk.start, chunk.end)),
                     heading=chunk.heading,
                     evidence_level=chunk.evidence_level,
                     caveats=self._chunk_caveats(index, hit.chunk_id),
@@ -197,7 +198,8 @@ class Engine:
             citations=CitationCountsOut(**asdict(document.citations)),
         )
         if detail:
-            return DocumentDetail(**fields, text=document.text, content_hash=document.content_hash)
+            return DocumentDetail(**fields, text=document.text, content_hash=document.content_hash,
+                                  page_starts=document.page_starts)
         return DocumentSummary(**fields)
 
     def documents(self) -> list[DocumentSummary]:

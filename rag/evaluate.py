@@ -11,7 +11,7 @@ from pathlib import Path
 import ir_measures
 from ir_measures import AP, RR, Judged, P, R, nDCG
 
-from rag.cleaning import clean_text, derive_title
+from rag.ingest.cleaning import clean_text, derive_title
 from rag.ingest import content_hash
 from rag.settings import Settings
 from rag.types import Document

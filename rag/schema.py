@@ -83,6 +83,8 @@ class Source(BaseModel):
     url: str | None = Field(None, description="Original URL when the document names one.")
     start: int = Field(description="Start offset of the passage in the document's cleaned text.")
     end: int = Field(description="End offset of the passage in the document's cleaned text.")
+    pages: list[int] | None = Field(None, description="1-based pages of a paged source (PDF) the passage lies on; "
+                                                     "null for formats without pages.")
 
 
 class PassageOut(BaseModel):
@@ -139,6 +141,8 @@ class DocumentSummary(BaseModel):
 class DocumentDetail(DocumentSummary):
     text: str = Field(description="Cleaned text; every offset in the API indexes this string.")
     content_hash: str
+    page_starts: list[int] = Field(default_factory=list, description="Paged sources (PDF): the offset in `text` where "
+                                   "each page starts, page 1 first; empty for formats without pages.")
 
 
 class DocumentList(BaseModel):

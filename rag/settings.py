@@ -43,8 +43,12 @@ class Settings(BaseSettings):
     chunk_overlap_sentences: int = Field(1, description="Sentences repeated at the start of the next chunk when a section is split.")
     model_window: int = Field(256, description="The embedder's own token window, special tokens included.")
 
-    max_doc_bytes: int = Field(5_000_000, description="Documents larger than this are skipped with a warning.")
-    extensions: tuple[str, ...] = Field((".txt", ".md", ".html", ".htm"), description="File types read by ingestion.")
+    max_doc_bytes: int = Field(5_000_000, description="Documents whose text (as read, before cleaning) is larger than "
+                                                       "this are skipped with a warning.")
+    max_file_bytes: int = Field(25_000_000, description="Files larger than this are skipped, and uploads refused (413): "
+                                                        "a PDF's pictures make it far larger than its text.")
+    extensions: tuple[str, ...] = Field((".txt", ".md", ".html", ".htm", ".pdf", ".docx"),
+                                        description="File types read by ingestion (each has a reader in rag/ingest/readers.py).")
 
     dense_candidates: int = Field(50, description="Dense hits fetched before fusion.")
     lexical_candidates: int = Field(50, description="BM25 hits fetched before fusion.")

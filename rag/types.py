@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -41,6 +42,15 @@ class Document:
     caveats: list[Caveat] = field(default_factory=list)
     evidence_level: str = "none_stated"
     citations: CitationCounts = field(default_factory=CitationCounts)
+    page_starts: list[int] = field(default_factory=list)  # paged formats (PDF): where page n+1 starts in `text`
+
+    def pages_of(self, start: int, end: int) -> list[int] | None:
+        """1-based pages a span of the text lies on; None for formats without pages."""
+        if not self.page_starts:
+            return None
+        first = bisect.bisect_right(self.page_starts, start) or 1
+        last = bisect.bisect_right(self.page_starts, max(start, end - 1)) or 1
+        return list(range(first, last + 1))
 
 
 @dataclass

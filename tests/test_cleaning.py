@@ -1,4 +1,4 @@
-from rag.cleaning import clean_text, derive_title, find_urls, html_to_text
+from rag.ingest.cleaning import clean_text, derive_title, find_urls, html_to_text
 from tests.conftest import SEEDS
 
 

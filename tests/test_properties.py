@@ -6,7 +6,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from rag.chunking import Chunker
-from rag.cleaning import _CONTROL, clean_text
+from rag.ingest.cleaning import _CONTROL, clean_text
 from rag.offline import cl100k
 
 ENCODING = cl100k()

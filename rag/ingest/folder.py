@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.cleaning import clean_text, derive_title, find_urls, html_to_text
+from rag.ingest.cleaning import clean_text, derive_title, find_urls
+from rag.ingest.readers import READERS, Extracted
 from rag.settings import Settings
 from rag.types import Document
 
@@ -36,26 +37,37 @@ def _outside(path: Path, folder: Path) -> bool:
     return False
 
 
+def join_pages(extracted: Extracted) -> tuple[str, list[int]]:
+    """The cleaned text and, for paged formats, where each page starts in it (pages left empty keep their number)."""
+    if not extracted.paged:
+        return clean_text(extracted.pages[0]), []
+    text, starts = "", []
+    for page in extracted.pages:
+        cleaned = clean_text(page)
+        if text and cleaned:
+            text += "\n\n"
+        starts.append(len(text))
+        text += cleaned
+    return text, starts
+
+
 def read_document(path: Path, settings: Settings, folder: Path | None = None) -> Document:
-    """Read one file; raises ValueError with a reason a person can act on."""
+    """Read one file through the reader for its type; raises ValueError with a reason a person can act on."""
     size = path.stat().st_size
-    if size > settings.max_doc_bytes:
-        raise ValueError(f"{size:,} bytes is over the {settings.max_doc_bytes:,}-byte limit (RAG_MAX_DOC_BYTES)")
-    raw_bytes = path.read_bytes()
-    if b"\x00" in raw_bytes[:8192]:
-        raise ValueError("looks like a binary file")
-    try:
-        raw = raw_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"is not UTF-8 text (byte {exc.start}); convert it to UTF-8") from None
-    html_title = ""
-    if path.suffix.lower() in {".html", ".htm"}:
-        raw, html_title = html_to_text(raw)
-    text = clean_text(raw)
+    if size > settings.max_file_bytes:
+        raise ValueError(f"{size:,} bytes is over the {settings.max_file_bytes:,}-byte file limit (RAG_MAX_FILE_BYTES)")
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ValueError(f"file type {path.suffix or '(none)'} has no reader")
+    extracted = reader(path.read_bytes())
+    chars = sum(len(page) for page in extracted.pages)
+    if chars > settings.max_doc_bytes:
+        raise ValueError(f"its text ({chars:,} characters) is over the {settings.max_doc_bytes:,} limit (RAG_MAX_DOC_BYTES)")
+    text, page_starts = join_pages(extracted)
     if not text.strip():
         raise ValueError("is empty after cleaning")
     urls = find_urls(text)
-    title, given = (html_title, True) if html_title else derive_title(text, path.stem)
+    title, given = (extracted.title, True) if extracted.title else derive_title(text, path.stem)
     return Document(
         doc_id=path.stem,
         path=_display_path(path, folder or path.parent),
@@ -65,6 +77,7 @@ def read_document(path: Path, settings: Settings, folder: Path | None = None) ->
         content_hash=content_hash(text),
         url=urls[0] if urls else None,
         urls=urls,
+        page_starts=page_starts,
     )
 
 
