@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import fastapi_offline
-from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi import FastAPI, File, Header, HTTPException, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from rag.collection import Rebuilder, Refused, add_document, remove_document
 from rag.engine import Engine
 from rag.feedback import FeedbackFull, FeedbackStore, RateLimiter
 from rag.index import IndexUnavailable
@@ -35,8 +36,10 @@ from rag.schema import (
     DocumentList,
     ErrorOut,
     Health,
+    IndexStatus,
     QueryRequest,
     QueryResponse,
+    UploadOut,
     ValidationErrorOut,
     Vocabulary,
     reject_surrogates,
@@ -262,7 +265,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3", settings.feedback_max_bytes)
     app.body_limit = settings.max_body_bytes
-    app.body_limits = {"/api/v1/annotate": settings.max_annotate_body_bytes}
+    app.body_limits = {"/api/v1/annotate": settings.max_annotate_body_bytes,
+                       "/api/v1/documents": settings.max_file_bytes + 65_536}  # the form's own bytes on top
 
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
 
@@ -405,6 +409,42 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         require_admin(x_admin_token)
         index = engine_().reload()
         return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.get("built_at", ""))
+
+    rebuilder = app.state.rebuilder = Rebuilder(settings, engine_)
+    admin_header = Header(None, description="Must equal RAG_ADMIN_TOKEN.")
+
+    @app.post("/api/v1/documents", response_model=UploadOut, status_code=202,
+              responses={**admin_errors, **invalid_body, 409: {"model": ErrorOut, "description": "doc_id taken by another file"},
+                         415: {"model": ErrorOut, "description": "File type not accepted"}})
+    async def upload(file: UploadFile = File(description="One document: " + ", ".join(settings.extensions)),
+                     x_admin_token: str | None = admin_header) -> UploadOut:
+        """Add (or replace) a document; an incremental rebuild follows in the background."""
+        require_admin(x_admin_token)
+        data = await file.read(settings.max_file_bytes + 1)
+        try:
+            doc_id, replaced = await run_in_threadpool(add_document, settings, file.filename or "", data)
+        except Refused as exc:
+            raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+        rebuilder.request()
+        return UploadOut(doc_id=doc_id, status="queued", replaced=replaced)
+
+    @app.delete("/api/v1/documents/{doc_id}", response_model=UploadOut, status_code=202,
+                responses={**admin_errors, 404: {"model": ErrorOut, "description": "No such document file"}})
+    def delete_document(doc_id: str, x_admin_token: str | None = admin_header) -> UploadOut:
+        """Withdraw a document: its file leaves the folder and a rebuild follows in the background."""
+        require_admin(x_admin_token)
+        try:
+            remove_document(settings, doc_id)
+        except Refused as exc:
+            raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+        rebuilder.request()
+        return UploadOut(doc_id=doc_id, status="queued")
+
+    @app.get("/api/v1/index/status", response_model=IndexStatus, responses=not_ready)
+    def index_status() -> IndexStatus:
+        """What is building, what last failed and why, and which build answers now."""
+        index = engine_().index
+        return IndexStatus(**rebuilder.status(), serving=f"builds/{index.folder.name}", documents=len(index.documents))
 
     if WEB_DIR.is_dir():
         @app.get("/", include_in_schema=False)

@@ -247,3 +247,28 @@ class Vocabulary(BaseModel):
     codes: list[CodeOut]
     severities: list[Severity]
     levels: list[Level]
+
+
+class UploadOut(BaseModel):
+    doc_id: str = Field(description="The document's id: the uploaded file's name without extension, made safe.")
+    status: Literal["queued"] = Field(description="A rebuild is queued; GET /api/v1/index/status follows it.")
+    replaced: bool = Field(False, description="True when a file of the same name was replaced.")
+
+
+class BuildOut(BaseModel):
+    finished_at: str
+    documents: int
+    chunks: int
+    embedded: int = Field(description="Texts encoded by this build (the rest came from the embedding cache).")
+    reused: int
+    seconds: float
+    warnings: list[str] = Field(description="Files skipped, each with its reason.")
+
+
+class IndexStatus(BaseModel):
+    state: Literal["idle", "building"]
+    queued: int = Field(description="Changes waiting for the next build (coalesced into one).")
+    last_build: BuildOut | None = None
+    last_error: str | None = Field(None, description="Why the last build failed; null after a good one.")
+    serving: str = Field(description="The build folder now answering questions.")
+    documents: int = Field(description="Documents in the build now serving.")

@@ -1,0 +1,114 @@
+"""Adding and removing documents over a real HTTP server: checked, written atomically, rebuilt in the background."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from documents import make_docx, make_pdf, make_scanned_pdf
+from servers import running, wait_for
+
+from rag.collection import doc_id_for
+from rag.settings import Settings
+
+TOKEN = "s3cret-admin"
+
+
+@pytest.fixture
+def served(embedder, tmp_path, docs_copy):
+    """A server of its own over a writable copy of the seeds, with the admin token set."""
+    from rag.api import create_app
+    from rag.engine import Engine
+    from rag.index import build_index
+
+    settings = Settings(docs_dir=docs_copy, index_dir=tmp_path / "index", admin_token=TOKEN, watch_seconds=0,
+                        max_file_bytes=200_000)
+    build_index(settings, embedder)
+    with running(create_app(settings, Engine(settings, embedder)), settings) as base:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            yield client, settings
+
+
+def built_after(client: httpx.Client, before: str) -> dict:
+    """Wait until a new build serves and nothing is queued; its status."""
+    wait_for(lambda: (s := client.get("/api/v1/index/status").json())["state"] == "idle" and s["serving"] != before,
+             120, "the rebuild to finish and serve")
+    return client.get("/api/v1/index/status").json()
+
+
+def ask(client: httpx.Client, question: str) -> dict:
+    return client.post("/api/v1/query", json={"question": question}).json()
+
+
+def test_upload_search_and_remove_a_pdf_and_a_docx(served, tmp_path):
+    client, settings = served
+    status = client.get("/api/v1/index/status").json()
+    assert status["state"] == "idle" and status["queued"] == 0 and status["last_error"] is None
+    before = status["serving"]
+    pdf = make_pdf(tmp_path / "Clemastine leaflet.pdf")
+    answer = client.post("/api/v1/documents", headers={"x-admin-token": TOKEN},
+                         files={"file": (pdf.name, pdf.read_bytes(), "application/pdf")})
+    assert answer.status_code == 202, answer.text
+    assert answer.json() == {"doc_id": "Clemastine-leaflet", "status": "queued", "replaced": False}
+    assert (settings.docs_dir / "Clemastine-leaflet.pdf").read_bytes() == pdf.read_bytes()
+    assert not [p for p in settings.docs_dir.iterdir() if p.name.startswith(".upload-")]
+    status = built_after(client, before)
+    assert status["last_build"]["documents"] == 6 and status["documents"] == 6
+
+    result = ask(client, "Does clemastine repair myelin in MS?")
+    passage = next(p for p in result["passages"][:3] if p["source"]["doc_id"] == "Clemastine-leaflet")
+    assert passage["source"]["pages"] == [1]
+    document = client.get("/api/v1/documents/Clemastine-leaflet").json()
+    assert document["text"][passage["source"]["start"]:passage["source"]["end"]] == passage["text"]
+    assert document["page_starts"][0] == 0 and len(document["page_starts"]) == 2
+
+    docx = make_docx(tmp_path / "vitamin-d.docx")
+    assert client.post("/api/v1/documents", headers={"x-admin-token": TOKEN},
+                       files={"file": (docx.name, docx.read_bytes())}).status_code == 202
+    status = built_after(client, status["serving"])
+    assert any(p["source"]["doc_id"] == "vitamin-d" for p in ask(client, "Does vitamin D reduce MS relapses?")["passages"][:3])
+
+    removed = client.delete("/api/v1/documents/Clemastine-leaflet", headers={"x-admin-token": TOKEN})
+    assert removed.status_code == 202 and removed.json()["doc_id"] == "Clemastine-leaflet"
+    assert not (settings.docs_dir / "Clemastine-leaflet.pdf").exists()
+    status = built_after(client, status["serving"])
+    assert status["documents"] == 6  # five seeds and the Word file
+    assert client.get("/api/v1/documents/Clemastine-leaflet").status_code == 404
+    assert all(p["source"]["doc_id"] != "Clemastine-leaflet" for p in ask(client, "clemastine myelin")["passages"])
+
+
+def test_bad_uploads_are_refused_and_change_nothing(served, tmp_path):
+    client, settings = served
+    files_before = sorted(p.name for p in settings.docs_dir.iterdir())
+    serving = client.get("/api/v1/index/status").json()["serving"]
+    pdf = make_pdf(tmp_path / "ok.pdf").read_bytes()
+    admin = {"x-admin-token": TOKEN}
+    cases = [
+        ({}, {"file": ("ok.pdf", pdf)}, 401, "x-admin-token"),
+        ({"x-admin-token": "wrong"}, {"file": ("ok.pdf", pdf)}, 401, "x-admin-token"),
+        (admin, {"file": ("tool.exe", b"MZ\x90\x00")}, 415, "type .exe"),
+        (admin, {"file": ("noext", b"hello")}, 415, "(none)"),
+        (admin, {"file": ("big.txt", b"word " * 50_000)}, 413, "limit"),
+        (admin, {"file": ("broken.pdf", b"%PDF-1.7 not really")}, 422, "not a readable PDF"),
+        (admin, {"file": ("scan.pdf", make_scanned_pdf(tmp_path / "scan.pdf").read_bytes())}, 422, "no text layer"),
+        (admin, {"file": ("fake.docx", b"plain text")}, 422, "not a readable Word"),
+        (admin, {"file": ("latin1.txt", "Café".encode("latin-1"))}, 422, "not UTF-8"),
+        (admin, {"file": ("empty.txt", b"   \n\n")}, 422, "no text"),
+        (admin, {"file": ("...", b"text")}, 422, "file name"),
+        (admin, {"file": ("001_4e6ef7f32345a2ce.md", b"A different file with the seed's doc_id.")}, 409, "taken by"),
+        (admin, {"other": ("ok.pdf", pdf)}, 422, "file"),
+    ]
+    for headers, files, code, reason in cases:
+        answer = client.post("/api/v1/documents", headers=headers, files=files)
+        assert answer.status_code == code, (files, answer.text)
+        assert reason in answer.json()["detail"], (files, answer.text)
+    assert client.delete("/api/v1/documents/nope", headers=admin).status_code == 404
+    assert client.delete("/api/v1/documents/001_metformin_ms", headers={"x-admin-token": "wrong"}).status_code == 401
+    assert sorted(p.name for p in settings.docs_dir.iterdir()) == files_before
+    status = client.get("/api/v1/index/status").json()
+    assert status["state"] == "idle" and status["queued"] == 0 and status["serving"] == serving
+
+
+def test_doc_ids_from_file_names_are_safe():
+    assert doc_id_for("../../etc/passwd.txt") == ("passwd", ".txt")
+    assert doc_id_for("C:\\Users\\me\\My leaflet (2).PDF") == ("My-leaflet-2", ".pdf")
+    assert doc_id_for("a b.c.docx") == ("a-b.c", ".docx")
