@@ -261,3 +261,72 @@ def test_api_docs_render_offline_under_the_csp(browser, base_url):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "docs-1280.png"))
     context.close()
+
+
+@pytest.fixture
+def operator_page(browser, settings, embedder, tmp_path):
+    """A server of its own over a writable copy of the seeds: the operator's changes must not leak into other tests."""
+    docs = tmp_path / "docs"
+    shutil.copytree(settings.docs_dir, docs)
+    local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path / "index", "admin_token": WEB_TOKEN,
+                                        "watch_seconds": 0})
+    build_index(local, embedder)
+    with running(create_app(local, Engine(local, embedder))) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(url)
+        yield page, docs
+        assert page.errors == []
+        context.close()
+
+
+def test_operator_adds_and_removes_a_pdf_from_the_sources_view(operator_page, tmp_path):
+    from tests.documents import make_pdf
+
+    page, docs = operator_page
+    pdf = make_pdf(tmp_path / "Clemastine leaflet.pdf")
+    bad = tmp_path / "tool.exe"
+    bad.write_bytes(b"MZ\x90\x00")
+    page.get_by_test_id("show-sources").click()
+    page.locator("#operator summary").click()
+    status = page.get_by_test_id("index-status")
+    expect = sync_api.expect
+
+    # Without the token nothing is sent; no Remove buttons are offered.
+    page.get_by_test_id("upload-file").set_input_files(str(pdf))
+    page.get_by_test_id("upload-send").click()
+    expect(status).to_contain_text("admin token")
+    assert page.get_by_test_id("source-remove").first.is_hidden()
+
+    page.get_by_test_id("admin-token").fill(WEB_TOKEN)
+    expect(page.get_by_test_id("source-remove").first).to_be_visible()
+    page.get_by_test_id("upload-file").set_input_files(str(bad))
+    page.get_by_test_id("upload-send").click()
+    expect(status).to_contain_text("Refused: file: type .exe")
+    assert sorted(p.name for p in docs.iterdir()) == sorted(p.name for p in ROOT.joinpath("seeds").iterdir())
+
+    page.get_by_test_id("upload-file").set_input_files(str(pdf))
+    page.get_by_test_id("upload-send").click()
+    expect(status).to_contain_text("Done: 6 documents", timeout=120_000)
+    item = page.locator("[data-testid=source-item][data-doc-id='Clemastine-leaflet']")
+    expect(item).to_contain_text("Clemastine and remyelination in MS")
+    assert page.evaluate("() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})").count(WEB_TOKEN) == 0
+
+    answer = ask(page, "Does clemastine repair myelin in MS?")
+    link = answer.get_by_test_id("source-link").filter(has_text="page 1,").first
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator("#doc-view")).to_be_visible()
+    expect(page.get_by_test_id("page-break")).to_have_count(2)
+    expect(page.locator("#doc-text mark.highlight").first).to_be_visible()
+    page.locator("[data-close=doc-view]").click()
+
+    remove = item.get_by_test_id("source-remove")
+    remove.click()
+    expect(remove).to_contain_text("click again")
+    remove.click()
+    expect(status).to_contain_text("Done: 5 documents", timeout=120_000)
+    expect(page.locator("[data-testid=source-item][data-doc-id='Clemastine-leaflet']")).to_have_count(0)
+    assert not (docs / "Clemastine-leaflet.pdf").exists()

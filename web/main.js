@@ -2,7 +2,7 @@
 
 import { Chat } from "./chat.js";
 import { setupCheck } from "./check.js";
-import { renderSources, showDocument } from "./sources.js";
+import { renderSources, setupOperator, showDocument } from "./sources.js";
 
 const $ = (id) => document.getElementById(id);
 let titles = [];
@@ -12,7 +12,10 @@ const chat = new Chat({
   log: $("conversation"), intro: $("intro"), titles: () => titles,
 });
 
-renderSources($("sources-list")).then((docs) => { titles = docs.map((d) => d.title); }).catch(() => {});
+const keepTitles = (docs) => { titles = docs.map((d) => d.title); };
+renderSources($("sources-list")).then(keepTitles).catch(() => {});
+setupOperator({ token: $("admin-token"), form: $("upload-form"), file: $("upload-file"), status: $("index-status"),
+                list: $("sources-list"), onChange: keepTitles });
 
 setupCheck({ form: $("check-form"), input: $("check-input"), button: $("check-send"), output: $("check-output") });
 

@@ -64,7 +64,7 @@ export function passageCard(passage, answerId) {
     .filter((c) => c.quote && c.start !== null && c.start >= source.start && c.end <= source.end)
     .map((c) => ({ start: c.start - source.start, end: c.end - source.start, title: c.label }));
   const links = [el("a", { href: docHref(source), "data-testid": "source-link", className: "source-link",
-                           text: `Open in document (characters ${source.start}–${source.end})` })];
+                           text: `Open in document (${pagesLabel(source.pages)}characters ${source.start}–${source.end})` })];
   if (source.url) {
     links.push(el("a", { href: source.url, className: "original-link", rel: "noopener noreferrer external", target: "_blank",
                          text: "Original page" }));
@@ -96,4 +96,10 @@ export function relyBar(caveats) {
   return el("p", { className: "rely", "data-testid": "rely-bar" },
     el("strong", { text: "Before you rely on this: " }),
     caveats.map((c, i) => [i ? " · " : "", el("span", { className: `rely-item sev-${c.severity}`, title: c.detail, text: c.label })]));
+}
+
+// "page 2, " or "pages 1–2, " for passages from paged sources (PDF); "" otherwise.
+export function pagesLabel(pages) {
+  if (!pages || !pages.length) return "";
+  return pages.length === 1 ? `page ${pages[0]}, ` : `pages ${pages[0]}–${pages[pages.length - 1]}, `;
 }
