@@ -14,6 +14,12 @@ def _badges(caveats) -> str:
     return " ".join(f"[{_COLOURS.get(c.severity, 'white')}]{c.code}[/]" for c in caveats) or "[green]no caveats[/]"
 
 
+def _pages(pages: list[int] | None) -> str:
+    if not pages:
+        return ""
+    return f"page {pages[0]}, " if len(pages) == 1 else f"pages {pages[0]}–{pages[-1]}, "
+
+
 def print_result(console: Console, result: QueryResponse) -> None:
     console.print(f"[bold]Q:[/] {escape(result.question)}")
     if result.no_answer:
@@ -26,7 +32,7 @@ def print_result(console: Console, result: QueryResponse) -> None:
         source = passage.source
         console.print(
             f"\n[bold][{passage.rank}][/] score {passage.score:.3f}  {escape(source.path)} "
-            f"[dim]chars {source.start}–{source.end}[/]  evidence: {passage.evidence_level}"
+            f"[dim]{_pages(source.pages)}chars {source.start}–{source.end}[/]  evidence: {passage.evidence_level}"
         )
         console.print(f"    [dim]{escape(source.title)}[/]" + (f"  {escape(source.url)}" if source.url else ""))
         console.print(f"    caveats: {_badges(passage.caveats)}")
