@@ -33,8 +33,8 @@ SHARED = ROOT.parent / "shared" / "benchmarks"
 
 
 def features(engine: Engine, question: str) -> tuple[float, float]:
-    index, query, hits, _, _ = engine.retrieve(QueryRequest(question=question[:2000]))
-    return match_strength(index, query, hits)
+    found = engine.retrieve(QueryRequest(question=question[:2000]))
+    return match_strength(found.index, found.query, found.hits)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from rag.caveats import Code
 from rag.caveats.sentences import analyse_sentence
 from rag.caveats.stance import Stance, sentence_stance
 from rag.chunking import split_sentences
-from rag.followup import content_words, stem
+from rag.terms import content_words, stem
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦\-*–]|\d{1,2}[.)]|Q\d+:|A:)\s*")
 _DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally)\b")

@@ -307,12 +307,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         async def events():
             # Once the 200 is sent, a failure can only be told in the stream: as an `error` event, never a cut.
             try:
-                index, query_text, hits, weak, timings = await run_in_threadpool(engine.retrieve, request)
-                passages = engine.passages(index, hits)
-                yield {"event": "passages", "data": json.dumps({"retrieval_query": query_text, "no_answer": weak,
+                retrieval = await run_in_threadpool(engine.retrieve, request)
+                passages = engine.passages(retrieval.index, retrieval.hits)
+                yield {"event": "passages", "data": json.dumps({"retrieval_query": retrieval.query, "no_answer": retrieval.weak,
                                                                  "passages": [p.model_dump() for p in passages]})}
                 await asyncio.sleep(0)
-                result = await run_in_threadpool(engine.finish, request, query_text, passages, weak, timings, index)
+                result = await run_in_threadpool(engine.finish, request, retrieval, passages)
                 yield {"event": "answer", "data": result.model_dump_json()}
                 yield {"event": "done", "data": "{}"}
             except IndexUnavailable as exc:

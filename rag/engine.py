@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import faiss
@@ -29,6 +29,20 @@ from rag.schema import (
 )
 from rag.settings import Settings
 from rag.types import Caveat, Document
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """One question's retrieval: the index it used (a swap mid-request changes nothing), what it searched with,
+    the passages found, whether the collection covers it, and its timings."""
+
+    index: LoadedIndex
+    query: str
+    hits: list[Hit]
+    weak: bool
+    embed_ms: float
+    search_ms: float
+    started: float  # time.perf_counter() when the request began, for the total
 
 
 def caveat_out(caveat: Caveat) -> CaveatOut:
@@ -94,7 +108,7 @@ class Engine:
             return self.reload()
 
     # -- queries -----------------------------------------------------------------
-    def retrieve(self, request: QueryRequest) -> tuple[LoadedIndex, str, list[Hit], bool, dict[str, float]]:
+    def retrieve(self, request: QueryRequest) -> Retrieval:
         started = time.perf_counter()
         index = self.index
         history = [(turn.role, turn.content) for turn in request.history]
@@ -104,9 +118,8 @@ class Engine:
         embedded = time.perf_counter()
         hits = search(index, vector, query, self.settings, request.top_k)
         searched = time.perf_counter()
-        weak = self._is_weak(index, query, hits)
-        timings = {"embed": (embedded - started) * 1000, "search": (searched - embedded) * 1000, "started": started}
-        return index, query, hits, weak, timings
+        return Retrieval(index, query, hits, self._is_weak(index, query, hits), (embedded - started) * 1000,
+                         (searched - embedded) * 1000, started)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit]) -> bool:
         if not hits:
@@ -148,12 +161,11 @@ class Engine:
         return out
 
     def query(self, request: QueryRequest) -> QueryResponse:
-        index, query, hits, weak, timings = self.retrieve(request)
-        passages = self.passages(index, hits)
-        return self.finish(request, query, passages, weak, timings, index)
+        retrieval = self.retrieve(request)
+        return self.finish(request, retrieval, self.passages(retrieval.index, retrieval.hits))
 
-    def finish(self, request: QueryRequest, query: str, passages: list[PassageOut], weak: bool,
-               timings: dict[str, float], index: LoadedIndex) -> QueryResponse:
+    def finish(self, request: QueryRequest, retrieval: Retrieval, passages: list[PassageOut]) -> QueryResponse:
+        index, query, weak = retrieval.index, retrieval.query, retrieval.weak
         answer = None
         disagreement = None
         if not weak:
@@ -177,7 +189,7 @@ class Engine:
             weak,
             disagreement,
         )
-        total = (time.perf_counter() - timings["started"]) * 1000
+        total = (time.perf_counter() - retrieval.started) * 1000
         return QueryResponse(
             question=request.question,
             retrieval_query=query,
@@ -186,7 +198,7 @@ class Engine:
             passages=passages,
             caveats=[caveat_out(c) for c in caveats],
             disclaimer=self.settings.disclaimer,
-            timings_ms=Timings(embed=round(timings["embed"], 3), search=round(timings["search"], 3), total=round(total, 3)),
+            timings_ms=Timings(embed=round(retrieval.embed_ms, 3), search=round(retrieval.search_ms, 3), total=round(total, 3)),
         )
 
     # -- documents -----------------------------------------------------------------

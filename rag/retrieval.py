@@ -13,7 +13,7 @@ import numpy as np
 
 from rag.caveats.citations import find_citations
 from rag.caveats.rules import SAFETY_INTENT
-from rag.followup import content_words, stem, stems
+from rag.terms import content_words, stem, stems
 from rag.index import LoadedIndex
 from rag.settings import Settings
 
