@@ -15,15 +15,15 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.ingest import READERS, Unreadable, join_pages
+from rag.ingest import READERS, TooLong, Unreadable, extract
 from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.engine import Engine
+    from rag.index import BuildResult
 
 log = logging.getLogger("rag.collection")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -60,13 +60,11 @@ def add_document(settings: Settings, filename: str, data: bytes) -> tuple[str, b
     if len(data) > settings.max_file_bytes:
         raise Refused(413, f"file: {len(data):,} bytes is over the {settings.max_file_bytes:,}-byte limit")
     try:
-        extracted = READERS[suffix](data)
+        extract(suffix, data, settings)
+    except TooLong as exc:
+        raise Refused(413, f"file: {exc}") from None
     except Unreadable as exc:
         raise Refused(422, f"file: {exc}") from None
-    if sum(len(page) for page in extracted.pages) > settings.max_doc_bytes:
-        raise Refused(413, f"file: its text is over the {settings.max_doc_bytes:,}-character limit")
-    if not join_pages(extracted)[0].strip():
-        raise Refused(422, "file: no text left after cleaning")
     folder = settings.docs_dir
     target = folder / f"{doc_id}{suffix}"
     others = [p for p in _files_of(folder, doc_id, settings) if p.name != target.name]
@@ -97,15 +95,13 @@ def remove_document(settings: Settings, doc_id: str) -> list[str]:
     return [p.name for p in files]
 
 
-@dataclass
-class BuildRecord:
-    finished_at: str
-    documents: int
-    chunks: int
-    embedded: int
-    reused: int
-    seconds: float
-    warnings: list[str]
+def build_record(result: BuildResult) -> dict:
+    """A finished build as GET /api/v1/index/status shows it (schema.BuildOut)."""
+    from rag.api import without_machine_paths
+
+    return {"finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "documents": result.documents,
+            "chunks": result.chunks, "embedded": result.embedded, "reused": result.reused,
+            "seconds": round(result.seconds, 2), "warnings": [without_machine_paths(w) for w in result.warnings]}
 
 
 class Rebuilder:
@@ -117,9 +113,8 @@ class Rebuilder:
         self._worker: threading.Thread | None = None
         self.queued = 0
         self.building = False
-        self.last_build: BuildRecord | None = None
+        self.last_build: dict | None = None
         self.last_error: str | None = None
-        self.generation = 0  # finished builds, failed ones included: lets a caller wait for its own
 
     def request(self) -> None:
         with self._lock:
@@ -131,7 +126,7 @@ class Rebuilder:
     def status(self) -> dict:
         with self._lock:
             return {"state": "building" if self.building or self.queued else "idle", "queued": self.queued,
-                    "last_build": asdict(self.last_build) if self.last_build else None, "last_error": self.last_error}
+                    "last_build": self.last_build, "last_error": self.last_error}
 
     def _run(self) -> None:
         from rag.api import without_machine_paths
@@ -147,9 +142,7 @@ class Rebuilder:
                 engine = self.engine()
                 result = build_index(self.settings, engine.embedder)
                 engine.reload()
-                record = BuildRecord(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), result.documents,
-                                     result.chunks, result.embedded, result.reused, round(result.seconds, 2),
-                                     [without_machine_paths(w) for w in result.warnings])
+                record = build_record(result)
                 with self._lock:
                     self.last_build, self.last_error = record, None
             except Exception as exc:  # the worker must survive; the old index keeps serving
@@ -159,4 +152,3 @@ class Rebuilder:
             finally:
                 with self._lock:
                     self.building = False
-                    self.generation += 1

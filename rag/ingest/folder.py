@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.ingest.cleaning import clean_text, derive_title, find_urls
-from rag.ingest.readers import READERS, Extracted
+from rag.ingest.readers import READERS, Extracted, TooLong, Unreadable
 from rag.settings import Settings
 from rag.types import Document
 
@@ -51,21 +51,30 @@ def join_pages(extracted: Extracted) -> tuple[str, list[int]]:
     return text, starts
 
 
+def extract(suffix: str, data: bytes, settings: Settings) -> tuple[Extracted, str, list[int]]:
+    """A file's bytes through the reader for its type: what it states, its cleaned text and page starts.
+
+    The one check both the folder and uploads use; raises Unreadable or TooLong with a reason a person can act on.
+    """
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise Unreadable(f"file type {suffix or '(none)'} has no reader")
+    extracted = reader(data)
+    chars = sum(len(page) for page in extracted.pages)
+    if chars > settings.max_doc_bytes:
+        raise TooLong(f"its text ({chars:,} characters) is over the {settings.max_doc_bytes:,} limit (RAG_MAX_DOC_BYTES)")
+    text, page_starts = join_pages(extracted)
+    if not text.strip():
+        raise Unreadable("has no text left after cleaning")
+    return extracted, text, page_starts
+
+
 def read_document(path: Path, settings: Settings, folder: Path | None = None) -> Document:
     """Read one file through the reader for its type; raises ValueError with a reason a person can act on."""
     size = path.stat().st_size
     if size > settings.max_file_bytes:
         raise ValueError(f"{size:,} bytes is over the {settings.max_file_bytes:,}-byte file limit (RAG_MAX_FILE_BYTES)")
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise ValueError(f"file type {path.suffix or '(none)'} has no reader")
-    extracted = reader(path.read_bytes())
-    chars = sum(len(page) for page in extracted.pages)
-    if chars > settings.max_doc_bytes:
-        raise ValueError(f"its text ({chars:,} characters) is over the {settings.max_doc_bytes:,} limit (RAG_MAX_DOC_BYTES)")
-    text, page_starts = join_pages(extracted)
-    if not text.strip():
-        raise ValueError("is empty after cleaning")
+    extracted, text, page_starts = extract(path.suffix.lower(), path.read_bytes(), settings)
     urls = find_urls(text)
     title, given = (extracted.title, True) if extracted.title else derive_title(text, path.stem)
     return Document(

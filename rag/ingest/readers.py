@@ -17,6 +17,10 @@ class Unreadable(ValueError):
     """The file cannot be read as its type says; the message says why and what to do."""
 
 
+class TooLong(ValueError):
+    """The file's text is over the limit (RAG_MAX_DOC_BYTES)."""
+
+
 @dataclass
 class Extracted:
     pages: list[str]  # one entry for formats without pages
