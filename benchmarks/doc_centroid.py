@@ -50,6 +50,7 @@ def run(settings, ds, idx, data, w, qids):
                 docs = idx.chunk_doc[new]
                 s2 = dataclasses.replace(sig, chunk_ids=np.concatenate([sig.chunk_ids, new]),
                     dense=np.concatenate([sig.dense, idx.vectors[new] @ v]),
+                    closeness=np.concatenate([sig.closeness, idx.vectors[new] @ v]),
                     lexical=np.concatenate([sig.lexical, np.zeros(len(new), np.float32)]),
                     title=np.concatenate([sig.title, (idx.title_vectors @ v)[docs] if sig.titles_searchable else np.zeros(len(new))]),
                     title_lexical=np.concatenate([sig.title_lexical, np.zeros(len(new), np.float32)]),

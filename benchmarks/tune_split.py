@@ -7,6 +7,9 @@ Options compared (each with its own weights chosen on half A by nDCG@10, MRR@10 
   exact     + exact rare-term evidence (weight and rarity threshold tuned)
   prf       + pseudo-relevance feedback on the question vector (weight tuned)
   exact+prf both (PRF weight tuned on top of the exact option's weights)
+  shipped            today's defaults in rag/settings.py, without the question adapter
+  shipped+adapter    the same with the learned question adapter (rag/embedding/adapter.py): the default
+  adapter (retuned)  the adapter with every weight re-tuned on half A
 Needs the eval indexes (`rag eval` builds them once). Writes benchmarks/results/retrieval-options.json.
 
 Usage: .venv/bin/python benchmarks/tune_split.py [../shared/benchmarks]
@@ -41,7 +44,14 @@ OPTIONS = {
     # Tuned coordinate-wise: the PRF weight on top of the weights the "exact" option chose (a full grid
     # would take ~20 minutes on 2 cores, since feedback re-searches every query).
     "exact+prf": {"prf_weight": (0.2, 0.4, 0.7)},
+    # The shipped weights (Settings' defaults) without and with the question adapter (benchmarks/train_adapter.py,
+    # whose settings were chosen on half A with these weights), then every weight re-tuned with the adapter.
+    "shipped": {},
+    "shipped+adapter": {},
+    "adapter (retuned)": {**BASE_GRID, "exact_weight": (0.1, 0.2, 0.3, 0.5), "exact_max_share": (0.001, 0.005, 0.02)},
 }
+ADAPTED = ("shipped+adapter", "adapter (retuned)")
+SHIPPED = {k: getattr(Settings(), k) for k in (*TODAY, "exact_max_share")}
 
 
 def half(qid: str) -> str:
@@ -55,10 +65,18 @@ def subset(dataset: Dataset, part: str) -> Dataset:
 
 
 class CachedEncoder:
-    """The embedder with a memory of every text it encoded: the grid re-ranks, it need not re-encode."""
+    """The embedder with a memory of every text it encoded: the grid re-ranks, it need not re-encode.
 
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder, self.dimensions, self.memory = embedder, embedder.dimensions, {}
+    Questions go through `adapter` (none: plain MiniLM vectors), so one memory serves every adapter tried."""
+
+    def __init__(self, embedder: Embedder, adapter=None) -> None:
+        self.embedder, self.dimensions, self.adapter = embedder, embedder.dimensions, adapter
+        self.memory: dict = {}
+
+    def with_adapter(self, adapter) -> CachedEncoder:
+        other = CachedEncoder(self.embedder, adapter)
+        other.memory = self.memory
+        return other
 
     def encode(self, texts):
         import numpy as np
@@ -68,32 +86,37 @@ class CachedEncoder:
             self.memory.update(zip(missing, self.embedder.encode(missing)))
         return np.stack([self.memory[t] for t in texts])
 
+    def encode_questions(self, texts):
+        vectors = self.encode(texts)
+        return self.adapter(vectors) if self.adapter is not None else vectors
+
 
 class Bench:
-    """One dataset's eval index, loaded once; signals cached per rarity threshold."""
+    """One dataset's eval index, loaded once; signals cached per rarity threshold and question adapter."""
 
-    def __init__(self, folder: Path, embedder: Embedder) -> None:
+    def __init__(self, folder: Path, embedder: CachedEncoder) -> None:
         self.settings = eval_settings(folder, Settings())
         self.dataset = load_dataset(folder)
         self.embedder = embedder
         self.index = load_index(self.settings, embedder.dimensions)
-        self.caches: dict[float, dict] = {}
+        self.caches: dict[tuple, dict] = {}
 
-    def score(self, dataset: Dataset, overrides: dict) -> dict[str, float]:
+    def score(self, dataset: Dataset, overrides: dict, adapter=None) -> dict[str, float]:
         settings = self.settings.model_copy(update={**TODAY, **overrides})
-        cache = self.caches.setdefault(settings.exact_max_share, {})
-        run = run_queries(self.index, self.embedder, dataset, settings, ["hybrid"], signals_cache=cache)["hybrid"]
+        cache = self.caches.setdefault((settings.exact_max_share, adapter.digest if adapter else None), {})
+        run = run_queries(self.index, self.embedder.with_adapter(adapter), dataset, settings, ["hybrid"],
+                          signals_cache=cache)["hybrid"]
         metrics = score_run(run, dataset.qrels)
         return {"nDCG@10": metrics["nDCG@10"], "MRR@10": metrics["MRR@10"]}
 
 
-def tune(bench: Bench, dataset: Dataset, grid: dict, base: dict | None = None) -> dict:
+def tune(bench: Bench, dataset: Dataset, grid: dict, base: dict | None = None, adapter=None) -> dict:
     """The grid point with the best nDCG@10 (then MRR@10) on `dataset`."""
     keys = list(grid)
     best: tuple | None = None
     for values in itertools.product(*(grid[k] for k in keys)):
         overrides = {**(base or {}), **dict(zip(keys, values))}
-        m = bench.score(dataset, overrides)
+        m = bench.score(dataset, overrides, adapter)
         key = (m["nDCG@10"], m["MRR@10"])
         if best is None or key > best[0]:
             best = (key, overrides)
@@ -105,22 +128,29 @@ def main(folder: Path = DEFAULT) -> None:
     from rag.engine import Engine
     from rag.index import build_index
 
-    model = Embedder(Settings())
-    embedder = CachedEncoder(model)
+    plain = Embedder(Settings(query_adapter=False))
+    adapted = Embedder(Settings(query_adapter=True))
+    if adapted.adapter is None:
+        raise SystemExit("no question adapter shipped: run benchmarks/train_adapter.py first")
+    embedder = CachedEncoder(plain)
     live = Bench(folder / "liveqa-med", embedder)
     pubmed = Bench(folder / "pubmedqa-l", embedder)
     half_a, half_b = subset(live.dataset, "A"), subset(live.dataset, "B")
     seeds_settings = Settings()
-    build_index(seeds_settings, model)
+    build_index(seeds_settings, plain)
     results = {}
     for name, grid in OPTIONS.items():
-        base = results["exact"]["weights"] if name == "exact+prf" else TODAY
-        weights = tune(live, half_a, grid, base) if grid else {}
+        base = {"exact+prf": results["exact"]["weights"] if "exact" in results else TODAY,
+                "shipped": SHIPPED, "shipped+adapter": SHIPPED}.get(name, TODAY)
+        model = adapted if name in ADAPTED else plain
+        adapter = model.adapter
+        weights = tune(live, half_a, grid, base, adapter) if grid else {}
         chosen = {**base, **weights}
         engine = Engine(seeds_settings.model_copy(update=chosen), model)
         seeds = score_seeds(engine)["summary"]
-        results[name] = {"weights": chosen, "liveqa_A": live.score(half_a, chosen), "liveqa_B": live.score(half_b, chosen),
-                         "pubmedqa": pubmed.score(pubmed.dataset, chosen), "seed_questions": seeds}
+        results[name] = {"weights": chosen, "adapter": adapter.digest if adapter else None,
+                         "liveqa_A": live.score(half_a, chosen, adapter), "liveqa_B": live.score(half_b, chosen, adapter),
+                         "pubmedqa": pubmed.score(pubmed.dataset, chosen, adapter), "seed_questions": seeds}
         print(name, json.dumps(results[name]), flush=True)
     split = {"A": len(half_a.qrels), "B": len(half_b.qrels)}
     save("retrieval-options", ".venv/bin/python benchmarks/tune_split.py", {"split": split, "options": results})

@@ -114,9 +114,10 @@ class Engine:
         history = [(turn.role, turn.content) for turn in request.history]
         query = resolve_followup(request.question, history,
                                  lambda word: index.lexical.document_share(word) < self.settings.topic_max_share)
-        vector = self.embedder.encode_query(query)
+        plain = self.embedder.encode_query(query)
+        vector = self.embedder.ranking_vector(plain)
         embedded = time.perf_counter()
-        hits = search(index, vector, query, self.settings, request.top_k)
+        hits = search(index, vector, query, self.settings, request.top_k, plain=plain)
         searched = time.perf_counter()
         return Retrieval(index, query, hits, self._is_weak(index, query, hits), (embedded - started) * 1000,
                          (searched - embedded) * 1000, started)
@@ -148,7 +149,7 @@ class Engine:
             out.append(
                 PassageOut(
                     rank=rank,
-                    score=round(max(0.0, hit.dense), 4),
+                    score=round(max(0.0, hit.closeness), 4),
                     text=chunk.text,
                     source=Source(doc_id=document.doc_id, title=document.title, path=document.path,
                                   url=document.url, start=chunk.start, end=chunk.end,

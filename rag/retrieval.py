@@ -24,7 +24,8 @@ _SAFETY_INTENT = re.compile(SAFETY_INTENT, re.IGNORECASE)
 class Hit:
     chunk_id: int
     score: float
-    dense: float
+    dense: float  # cosine to the ranking vector (the adapted question)
+    closeness: float  # cosine to the plain question vector: what the no-answer rule and the shown score read
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Signals:
 
     chunk_ids: np.ndarray
     dense: np.ndarray
+    closeness: np.ndarray
     lexical: np.ndarray
     title: np.ndarray
     title_lexical: np.ndarray
@@ -57,8 +59,12 @@ def nearest(finder, vector: np.ndarray, k: int) -> np.ndarray:
     return ids[0][ids[0] >= 0]
 
 
-def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings) -> Signals:
-    """Candidates from each signal's top list; every candidate is scored on all four signals."""
+def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings,
+           plain: np.ndarray | None = None) -> Signals:
+    """Candidates from each signal's top list; every candidate is scored on all four signals.
+
+    `vector` ranks (the question through the adapter); `plain`, the model's own question vector, gives the
+    closeness that the no-answer thresholds were calibrated on. Without it the two are the same."""
     candidates: list[np.ndarray] = [nearest(index.passage_finder, vector, settings.dense_candidates)]
     lexical_all = index.lexical.scores(query)
     lexical_top = _top(lexical_all, settings.lexical_candidates)
@@ -75,9 +81,12 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     chunk_ids = np.unique(np.concatenate(candidates)).astype(np.int64)
     docs = index.chunk_doc[chunk_ids]
     none = np.zeros(len(chunk_ids), dtype=np.float32)
+    passages = index.vectors[chunk_ids]
+    dense = passages @ vector
     return Signals(
         chunk_ids=chunk_ids,
-        dense=index.vectors[chunk_ids] @ vector,
+        dense=dense,
+        closeness=dense if plain is None else passages @ plain,
         lexical=lexical_all[chunk_ids],
         title=index.title_vectors[docs] @ vector if index.titles_searchable else none,
         title_lexical=title_lexical_all[docs] if index.titles_searchable else none,
@@ -152,7 +161,7 @@ def rank(index: LoadedIndex, signals: Signals, settings: Settings, mode: str = "
         scores = scores + safety_boosts(index, signals.chunk_ids, safety_query, settings.safety_boost)
     order = np.lexsort((signals.chunk_ids, -scores))
     return [
-        Hit(int(signals.chunk_ids[i]), float(scores[i]), float(signals.dense[i]))
+        Hit(int(signals.chunk_ids[i]), float(scores[i]), float(signals.dense[i]), float(signals.closeness[i]))
         for i in order
         if mode != "lexical" or scores[i] > 0
     ]
@@ -213,7 +222,7 @@ def asks_about_safety(question: str) -> bool:
 
 def match_strength(index: LoadedIndex, query: str, hits: list[Hit]) -> tuple[float, float]:
     """Best cosine among the hits, and the best word coverage among the top five."""
-    dense = max((h.dense for h in hits), default=0.0)
+    dense = max((h.closeness for h in hits), default=0.0)
     cover = max((term_coverage(query, index.chunks[h.chunk_id].text) for h in hits[:5]), default=0.0)
     return dense, cover
 
@@ -240,22 +249,23 @@ def feedback_vector(index: LoadedIndex, vector: np.ndarray, hits: list[Hit], set
 
 
 def ranked_hits(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, mode: str = "hybrid",
-                signals: Signals | None = None) -> list[Hit]:
+                signals: Signals | None = None, plain: np.ndarray | None = None) -> list[Hit]:
     """Every candidate, best first: fusion, the safety lift, and pseudo-relevance feedback when it is on.
 
     `signals` may be passed in when a caller (the evaluation) gathered them already for this vector.
     """
     safety_query = query if asks_about_safety(query) else None
-    hits = rank(index, signals or gather(index, vector, query, settings), settings, mode, safety_query=safety_query)
+    hits = rank(index, signals or gather(index, vector, query, settings, plain), settings, mode, safety_query=safety_query)
     if settings.prf_weight and mode != "lexical":
         vector = feedback_vector(index, vector, hits, settings)
-        hits = rank(index, gather(index, vector, query, settings), settings, mode, safety_query=safety_query)
+        hits = rank(index, gather(index, vector, query, settings, plain), settings, mode, safety_query=safety_query)
     return hits
 
 
 def search(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,
-           mode: str = "hybrid") -> list[Hit]:
-    return diversify(index, ranked_hits(index, vector, query, settings, mode), top_k, settings.per_doc_cap)
+           mode: str = "hybrid", plain: np.ndarray | None = None) -> list[Hit]:
+    hits = ranked_hits(index, vector, query, settings, mode, plain=plain)
+    return diversify(index, hits, top_k, settings.per_doc_cap)
 
 
 def rank_documents(index: LoadedIndex, hits: list[Hit], k: int) -> list[tuple[str, float]]:

@@ -89,7 +89,7 @@ class Source(BaseModel):
 
 class PassageOut(BaseModel):
     rank: int = Field(description="1-based rank; also the passage's citation number.")
-    score: float = Field(description="Cosine similarity between question and passage (0–1).")
+    score: float = Field(description="Cosine similarity between the question (the model's own vector, before the ranking adapter) and the passage (0–1).")
     text: str = Field(description="The passage: document text[start:end].")
     source: Source
     heading: str | None = Field(None, description="Nearest section heading above the passage.")

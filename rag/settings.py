@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     index_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, description="Threads for batch encoding while indexing.")
     query_batch_wait_ms: float = Field(0.0, description="How long the encoder waits for more concurrent questions to batch "
                                                         "with, when others are in flight (0: batch only what has queued).")
+    query_adapter: bool = Field(True, description="Map question vectors through the learned lay-to-clinical adapter "
+                                "(rag/embedding/adapter.py); passages are untouched, so switching needs no rebuild.")
     query_batch_max: int = Field(16, description="Most questions encoded in one batch.")
 
     chunk_max_tokens: int = Field(200, description="Largest chunk in cl100k tokens (must also fit the model's 256 word-piece window).")

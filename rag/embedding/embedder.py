@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rag.embedding.adapter import load_adapter
 from rag.embedding.batching import MicroBatcher
 from rag.offline import enforce_offline, model_path
 from rag.settings import Settings
@@ -47,6 +48,7 @@ class Embedder:
         self.tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
+        self.adapter = load_adapter() if settings.query_adapter else None
         self._encoder = None
         self._load = threading.Lock()
         self._bulk = threading.Lock()
@@ -91,8 +93,18 @@ class Embedder:
         with self._bulk:
             return self.encoder.encode(list(texts), bulk=True)
 
+    def ranking_vector(self, vector: np.ndarray) -> np.ndarray:
+        """A question's vector for ranking: through the learned adapter (rag/embedding/adapter.py) when it is on.
+
+        Closeness shown to people and read by the no-answer rule stays the plain vector's cosine."""
+        return self.adapter(vector) if self.adapter is not None and len(vector) else vector
+
+    def encode_questions(self, texts: Sequence[str]) -> np.ndarray:
+        """Many questions' ranking vectors at once (evaluation): the bulk encode, then `ranking_vector`."""
+        return self.ranking_vector(self.encode(texts))
+
     def encode_query(self, text: str) -> np.ndarray:
-        """One question's vector; repeated questions skip the model, concurrent ones share a batch."""
+        """One question's plain model vector; repeated questions skip the model, concurrent ones share a batch."""
         with self._cache_lock:
             cached = self._cache.get(text)
             if cached is not None:
