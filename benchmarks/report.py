@@ -112,6 +112,26 @@ def options_section(result: dict) -> list[str]:
     return lines
 
 
+def adapter_section(result: dict) -> list[str]:
+    """The question adapter: its training data, the setting chosen on half A, and what it changes."""
+    c = result["chosen"]
+    lines = ["### Question adapter (rag/embedding/adapter.py)", "", *provenance(result),
+             f"Trained on {result['training_pairs']:,} MedQuAD question–answer pairs of the liveqa-med corpus "
+             f"({result['entries']:,} entries; the {result['judged_held_out']:,} judged answers and "
+             f"{result['text_twins_held_out']} unjudged entries repeating a judged answer's text held out; no liveqa-med "
+             f"question read). Chosen on half A from {len(result['grid'])} settings: pull {c['pull']}, "
+             f"{c['epochs']} epochs, temperature {c['temperature']} (digest `{result['digest']}`). Shipped fusion weights "
+             "in both rows.", "",
+             "| | liveqa A nDCG@10 / MRR@10 | liveqa B nDCG@10 / MRR@10 | pubmedqa-l nDCG@10 / MRR@10 |",
+             "|---|---:|---:|---:|"]
+    for name in ("without", "with"):
+        row = result[name]
+        cells = " | ".join(f"{row[k]['nDCG@10']:.4f} / {row[k]['MRR@10']:.4f}" for k in ("liveqa_A", "liveqa_B", "pubmedqa"))
+        lines.append(f"| {name} adapter | {cells} |")
+    lines.append("")
+    return lines
+
+
 def seed_questions_section(result: dict) -> list[str]:
     s = result["summary"]
     lines = ["### Our seed questions (benchmarks/data/seed-questions.jsonl)", "", *provenance(result),
@@ -239,6 +259,7 @@ def main() -> None:
     sections = [("## Retrieval quality", [r for r in (load("eval-liveqa-med"), load("eval-liveqa-med-poolneutral"),
                                                       load("eval-pubmedqa-l")) if r], retrieval_section),
                 ("## Retrieval options", [r for r in (load("retrieval-options"),) if r], options_section),
+                ("## Question adapter", [r for r in (load("query-adapter"),) if r], adapter_section),
                 ("## seeds-dev", [r for r in (load("seeds-dev"),) if r], seeds_section),
                 ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
                 ("## Caveat detectors", [r for r in (load("caveats-dev"),) if r], caveats_section),
