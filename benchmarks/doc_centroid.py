@@ -11,7 +11,8 @@ from benchmarks.tune_split import half
 from rag.embedding import Embedder
 from rag.evaluate import eval_settings, load_dataset, score_run
 from rag.index import load_index
-from rag.retrieval import gather, fuse, _top
+from rag.retrieval import gather, fuse
+from rag.retrieval.candidates import _top
 from rag.settings import Settings
 from pathlib import Path
 SH = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"

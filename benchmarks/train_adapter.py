@@ -68,7 +68,7 @@ def main(folder: Path = DEFAULT) -> None:
         "digest": adapter.digest, "command": ".venv/bin/python benchmarks/train_adapter.py",
         "data": "MedQuAD question-answer pairs (CC BY 4.0, Ben Abacha & Demner-Fushman 2019) in the liveqa-med "
                 "corpus, every judged answer and its text twins held out",
-        "vectors": live.index.manifest.get("encoder"), "settings": report["chosen"],
+        "vectors": live.index.manifest.encoder, "settings": report["chosen"],
         "batch": BATCH, "learning_rate": LEARNING_RATE, "seed": SEED, **counts}, indent=2) + "\n")
     print(json.dumps({k: report[k] for k in ("chosen", "digest", "without", "with")}), flush=True)
     save("query-adapter", ".venv/bin/python benchmarks/train_adapter.py", report)

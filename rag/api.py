@@ -408,7 +408,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def reload(x_admin_token: str | None = Header(None, description="Must equal RAG_ADMIN_TOKEN.")) -> ReloadOut:
         require_admin(x_admin_token)
         index = engine_().reload()
-        return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.get("built_at", ""))
+        return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.built_at)
 
     rebuilder = app.state.rebuilder = Rebuilder(settings, engine_)
     admin_header = Header(None, description="Must equal RAG_ADMIN_TOKEN.")

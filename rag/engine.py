@@ -9,11 +9,12 @@ from pathlib import Path
 
 import faiss
 
-from rag.answer import AnswerPassage, compose_answer, question_weights
+from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
 from rag.caveats import answer_caveats
-from rag.followup import resolve_followup
+from rag.caveats.codes import Severity
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
 from rag.retrieval import Hit, match_strength, not_covered, search
+from rag.retrieval.followup import resolve_followup
 from rag.schema import (
     AnswerOut,
     CaveatOut,
@@ -57,6 +58,7 @@ class Engine:
 
         self.settings = settings
         self.embedder = embedder or Embedder(settings)
+        self.writer: AnswerWriter = ExtractiveWriter(settings)
         # Process-wide: questions are searched one at a time per request thread, where OpenMP's hand-off costs
         # more than a second thread saves.
         faiss.omp_set_num_threads(settings.search_threads)
@@ -170,12 +172,12 @@ class Engine:
         answer = None
         disagreement = None
         if not weak:
-            weights = question_weights(query, index.lexical.document_shares, len(index.chunks))
-            composed = compose_answer(
+            composed = self.writer.write(
+                query,
                 [AnswerPassage(p.rank, p.source.doc_id, p.text,
-                               [c.quote for c in p.caveats if c.severity == "high" and c.quote], p.score)
+                               [c.quote for c in p.caveats if c.severity == Severity.HIGH and c.quote], p.score)
                  for p in passages],
-                weights, self.settings,
+                index.lexical.document_shares, len(index.chunks),
             )
             if composed.text:
                 answer = AnswerOut(text=composed.text, citations=composed.citations)
@@ -228,4 +230,4 @@ class Engine:
         index = self.index
         return Health(status="ok", model=self.settings.model_name, dimensions=self.embedder.dimensions,
                       documents=len(index.documents), chunks=len(index.chunks),
-                      built_at=index.manifest.get("built_at", ""), index_folder=f"builds/{index.folder.name}")
+                      built_at=index.manifest.built_at, index_folder=f"builds/{index.folder.name}")

@@ -13,12 +13,13 @@ from ir_measures import AP, RR, Judged, P, R, nDCG
 
 from rag.ingest.cleaning import clean_text, derive_title
 from rag.ingest import content_hash
+from rag.retrieval.fusion import Mode
 from rag.settings import Settings
 from rag.types import Document
 
 MEASURES = {"nDCG@10": nDCG @ 10, "MAP@10": AP @ 10, "MRR@10": RR @ 10, "Recall@10": R @ 10, "P@10": P @ 10}
 JUDGED = {"judged@10": Judged @ 10}
-MODE_NAMES = {"dense": "dense", "bm25": "lexical", "rrf": "rrf", "hybrid": "hybrid"}
+MODE_NAMES = {"dense": Mode.DENSE, "bm25": Mode.LEXICAL, "rrf": Mode.RRF, "hybrid": Mode.HYBRID}  # report name → mode
 
 
 class EvalError(ValueError):

@@ -1,7 +1,7 @@
 """Words that carry meaning in a question or passage, and the crude stem that matches their forms.
 
 Shared by follow-up resolution, retrieval (rare terms, coverage) and the answer (topic coverage); BM25 has its
-own tokenizer (bm25s' pattern, stopwords and Snowball stemmer, in `rag/lexical.py`).
+own tokenizer (bm25s' pattern, stopwords and Snowball stemmer, in `rag/index/lexical.py`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import pytest
 from rag.answer import AnswerPassage, compose_answer, coverage, question_weights
 from rag.engine import Engine
 from rag.index import build_index
-from rag.lexical import LexicalIndex
+from rag.index.lexical import LexicalIndex
 from rag.schema import QueryRequest
 
 BONE_MARROW = "Can a bone marrow stem cell transplant help MS?"

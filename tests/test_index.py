@@ -11,11 +11,11 @@ from rag.verify import check_index
 
 def test_manifest_records_model_chunker_hashes_and_counts(settings, built):
     manifest = read_manifest(current_folder(settings.index_dir).resolve())
-    assert manifest["model"] == "all-MiniLM-L6-v2" and manifest["dimensions"] == 384
-    assert manifest["chunker"]["max_tokens"] == settings.chunk_max_tokens
-    assert set(manifest["documents"]) == {p.stem for p in settings.docs_dir.glob("*.txt")}
-    assert manifest["counts"]["chunks"] == built.chunks > 0
-    assert {"vectors.npy", "faiss.index", "chunks.json", "documents.json"} <= set(manifest["files"])
+    assert manifest.model == "all-MiniLM-L6-v2" and manifest.dimensions == 384
+    assert manifest.chunker["max_tokens"] == settings.chunk_max_tokens
+    assert set(manifest.documents) == {p.stem for p in settings.docs_dir.glob("*.txt")}
+    assert manifest.counts["chunks"] == built.chunks > 0
+    assert {"vectors.npy", "faiss.index", "chunks.json", "documents.json"} <= set(manifest.files)
 
 
 def test_vectors_are_normalised(settings, built, embedder):
@@ -102,7 +102,7 @@ def test_large_collections_switch_to_an_approximate_index_with_the_same_answers(
     build_index(small, embedder)
     index = load_index(small)
     assert isinstance(index.faiss_index, faiss.IndexIVF) and index.faiss_index.nprobe == index.faiss_index.nlist
-    assert read_manifest(current_folder(small.index_dir).resolve())["faiss"] == "ivf_flat"
+    assert read_manifest(current_folder(small.index_dir).resolve()).faiss == "ivf_flat"
     exact = Engine(settings, embedder).query(QueryRequest(question="Can I take LDN with opioids?"))
     approximate = Engine(small, embedder).query(QueryRequest(question="Can I take LDN with opioids?"))
     assert [p.source.start for p in approximate.passages] == [p.source.start for p in exact.passages]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from rag.lexical import _STEMMER, LexicalIndex, terms
+from rag.index.lexical import _STEMMER, LexicalIndex, terms
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.iterdir()) if p.is_file()]

@@ -2,7 +2,7 @@
 
 import re
 
-from rag.followup import is_elliptical, resolve_followup
+from rag.retrieval.followup import is_elliptical, resolve_followup
 from rag.schema import QueryRequest
 
 
@@ -87,7 +87,7 @@ def test_candidate_finder_agrees_with_exact_search(engine, seeds_dev):
     import numpy as np
 
     from rag.index import candidate_finder
-    from rag.retrieval import _top, nearest
+    from rag.retrieval.candidates import _top, nearest
 
     index = engine.index
     titles_finder = candidate_finder(index.title_vectors)  # the seeds' titles are not all real, so not searched

@@ -13,9 +13,10 @@ import bisect
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.answer.writer import Answer, AnswerPassage
 from rag.caveats import Code
 from rag.caveats.sentences import analyse_sentence
 from rag.caveats.stance import Stance, sentence_stance
@@ -33,28 +34,6 @@ HEDGE_PENALTY = 0.2
 FINDING_BONUS = 0.15
 READ_BEST = 8  # candidates read by the caveat engine: the best overall…
 READ_PER_PASSAGE = 2  # …and the best of each passage (for sources_disagree)
-
-
-@dataclass
-class AnswerPassage:
-    citation: int
-    doc_id: str
-    text: str
-    warnings: list[str]
-    similarity: float
-
-
-@dataclass
-class Answer:
-    text: str
-    citations: list[int]
-    # Citations of on-topic passages that report a benefit, and of those that report none or harm.
-    benefit: list[int] = field(default_factory=list)
-    against: list[int] = field(default_factory=list)
-
-    @property
-    def sources_disagree(self) -> bool:
-        return bool(self.benefit and self.against and set(self.benefit) != set(self.against))
 
 
 @dataclass
@@ -195,3 +174,14 @@ def compose_answer(passages: list[AnswerPassage], weights: dict[str, float], set
             break
     text = " ".join(f"{s.text} [{s.citation}]" for s in chosen)
     return Answer(text, sorted({s.citation for s in chosen}), sorted(benefit), sorted(against))
+
+
+class ExtractiveWriter:
+    """The `AnswerWriter` we ship: whole sentences of the passages, never a word of its own."""
+
+    def __init__(self, settings) -> None:
+        self.settings = settings
+
+    def write(self, question: str, passages: list[AnswerPassage], shares_of: Callable[[list[str]], list[float]],
+              collection_size: int) -> Answer:
+        return compose_answer(passages, question_weights(question, shares_of, collection_size), self.settings)

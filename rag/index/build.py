@@ -1,0 +1,166 @@
+"""One build: ingest → chunk → caveats → embed (through the content-hash cache) → write aside → swap in.
+
+A build whose manifest already describes these documents and settings is skipped (`staleness` is empty).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from rag.caveats import CAVEATS_VERSION, annotate
+from rag.chunking import Chunker
+from rag.embedding import encoder_precision, vector_space
+from rag.embedding.cache import EmbeddingCache
+from rag.index.dense import make_faiss
+from rag.index.errors import IndexUnavailable
+from rag.index.lexical import LexicalIndex
+from rag.index.manifest import (FORMAT_VERSION, MANIFEST, DocumentEntry, Manifest, build_files, chunker_settings,
+                                sha256, staleness)
+from rag.index.store import (build_lock, current_folder, current_manifest, finish, new_staging, prune, remove_stale,
+                             swap_current)
+from rag.ingest import ingest_folder
+from rag.offline import cl100k
+from rag.settings import Settings
+from rag.types import Chunk, Document, to_dict
+
+
+@dataclass
+class BuildResult:
+    folder: Path
+    documents: int
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    warnings: list[str]
+    unchanged: bool = False
+
+
+def make_chunker(settings: Settings, count_model_tokens: Callable[[str], int] | None) -> Chunker:
+    encoding = cl100k()
+    return Chunker(
+        count_tokens=lambda text: len(encoding.encode(text, disallowed_special=())),
+        max_tokens=settings.chunk_max_tokens,
+        min_tokens=settings.chunk_min_tokens,
+        overlap_sentences=settings.chunk_overlap_sentences,
+        count_model_tokens=count_model_tokens,
+        model_window=settings.model_window,
+    )
+
+
+def prepare(documents: list[Document], settings: Settings, count_model_tokens, caveats: bool = True
+            ) -> tuple[list[Document], list[Chunk]]:
+    """Chunk (and caveat) documents; the CPU work of a build apart from embedding."""
+    chunker = make_chunker(settings, count_model_tokens)
+    out_docs: list[Document] = []
+    chunks: list[Chunk] = []
+    for document in documents:
+        doc_chunks = chunker.chunk_document(document)
+        if caveats:
+            document, doc_chunks = annotate(document, doc_chunks)
+        out_docs.append(document)
+        chunks.extend(doc_chunks)
+    return out_docs, chunks
+
+
+def document_entries(documents: list[Document]) -> dict[str, DocumentEntry]:
+    return {d.doc_id: DocumentEntry(d.content_hash, d.path, d.title if d.title_given else None) for d in documents}
+
+
+def build_index(
+    settings: Settings,
+    embedder,
+    on_embed_start: Callable[[int], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+    documents: list[Document] | None = None,
+    caveats: bool = True,
+) -> BuildResult:
+    """Ingest, chunk, caveat and embed; vectors come from the content-hash cache when the text is known.
+
+    With `documents` given (an evaluation corpus), ingestion is skipped.
+    """
+    started = time.perf_counter()
+    with build_lock(settings.index_dir):
+        remove_stale(settings.index_dir / "builds")  # a killed or failed build's leftovers, every time
+        warnings: list[str] = []
+        if documents is None:
+            report = ingest_folder(settings.docs_dir, settings)
+            documents, warnings = report.documents, report.warnings
+        entries = document_entries(documents)
+        old = current_manifest(settings.index_dir)
+        if old and not staleness(old, settings, current_folder(settings.index_dir).resolve(), entries, caveats):
+            chunks_count = old.counts.get("chunks", 0)
+            return BuildResult(current_folder(settings.index_dir).resolve(), len(documents), chunks_count, 0,
+                               chunks_count, time.perf_counter() - started, warnings, unchanged=True)
+
+        documents, chunks = prepare(documents, settings, embedder.count_tokens, caveats)
+        cache_path = settings.embedding_cache or settings.index_dir / "embeddings.sqlite3"
+        cache = EmbeddingCache(cache_path, vector_space(settings), embedder.dimensions)
+        try:
+            titled = [d for d in documents if d.title_given]
+            texts = [c.text for c in chunks] + [d.title for d in titled]
+            all_vectors, embedded = cache.encode(texts, embedder.encode, on_start=on_embed_start, on_done=on_embedded)
+        finally:
+            cache.close()
+        vectors = all_vectors[: len(chunks)]
+        # A stand-in title (the first sentence) repeats the text: it gets a zero vector, not a second vote.
+        title_vectors = np.zeros((len(documents), embedder.dimensions), dtype=np.float32)
+        rows = [i for i, d in enumerate(documents) if d.title_given]
+        title_vectors[rows] = all_vectors[len(chunks) :]
+
+        builds = settings.index_dir / "builds"
+        staging = new_staging(builds)
+        try:
+            write_build(staging, settings, embedder.dimensions, documents, chunks, vectors, title_vectors, entries,
+                        embedded, caveats, started)
+            final = finish(staging, builds)
+        except (OSError, RuntimeError) as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            full = (getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in str(exc)
+                    or shutil.disk_usage(builds).free < 1_048_576)  # numpy and faiss report short writes without errno
+            reason = "the disk is full" if full else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            raise IndexUnavailable(f"build failed ({reason}); nothing was swapped in, the old index keeps serving") from None
+        swap_current(settings.index_dir, final)
+        prune(builds, keep=final)
+        return BuildResult(final, len(documents), len(chunks), embedded, len(texts) - embedded,
+                           time.perf_counter() - started, warnings)
+
+
+def write_build(staging: Path, settings: Settings, dimensions: int, documents: list[Document], chunks: list[Chunk],
+                vectors: np.ndarray, title_vectors: np.ndarray, entries: dict[str, DocumentEntry], embedded: int,
+                caveats: bool, started: float) -> None:
+    """Every file of a build, and last its manifest with their checksums, into `staging`."""
+    staging.mkdir()
+    (staging / "documents.json").write_text(json.dumps([to_dict(d) for d in documents], ensure_ascii=False))
+    (staging / "chunks.json").write_text(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
+    np.save(staging / "vectors.npy", vectors, allow_pickle=False)
+    np.save(staging / "title_vectors.npy", title_vectors, allow_pickle=False)
+    faiss.write_index(make_faiss(vectors, settings), str(staging / "faiss.index"))
+    LexicalIndex.build([c.text for c in chunks]).save(staging / "bm25")
+    LexicalIndex.build([d.title if d.title_given else "" for d in documents]).save(staging / "bm25_title")
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        model=settings.model_name,
+        encoder={"backend": settings.encoder_backend, "precision": encoder_precision(settings)},
+        dimensions=dimensions,
+        chunker=chunker_settings(settings),
+        caveats_version=CAVEATS_VERSION if caveats else None,
+        faiss="ivf_flat" if len(chunks) > settings.approximate_above else "flat_ip",
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        build_seconds=round(time.perf_counter() - started, 3),
+        docs_dir=str(settings.docs_dir),
+        counts={"documents": len(documents), "chunks": len(chunks), "embedded": embedded},
+        documents=entries,
+        files={str(p.relative_to(staging)): sha256(p) for p in build_files(staging)},
+    )
+    (staging / MANIFEST).write_text(manifest.to_json())

@@ -1,0 +1,87 @@
+"""A build read back into memory, checked against its manifest, and swapped as a whole."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from rag.index.dense import candidate_finder, tune_search
+from rag.index.errors import IndexUnavailable
+from rag.index.lexical import LexicalIndex
+from rag.index.manifest import Manifest, check_compatible, read_manifest, verify_files
+from rag.index.store import current_folder
+from rag.settings import Settings
+from rag.types import Chunk, Document, chunk_from_dict, document_from_dict
+
+
+@dataclass(eq=False)
+class LoadedIndex:
+    """Everything a query needs, loaded once and swapped as a whole."""
+
+    folder: Path
+    manifest: Manifest
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    faiss_index: faiss.Index
+    lexical: LexicalIndex
+    title_vectors: np.ndarray
+    title_lexical: LexicalIndex
+    chunks_by_doc: dict[str, list[int]] = field(default_factory=dict)
+    doc_order: list[str] = field(default_factory=list)
+    chunk_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    doc_chunks: list[np.ndarray] = field(default_factory=list)  # chunk ids of each document, in doc_order
+    passage_finder: faiss.Index | None = None  # the IVF index above `approximate_above`, else candidate_finder
+    title_finder: faiss.Index | None = None
+    titles_searchable: bool = False
+    # What later stages derive once per index (e.g. retrieval's safety-warning mask), kept with the index so a
+    # swap drops it with the index it describes.
+    derived: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The title field votes only where every document has a real title: a collection with some
+        # stand-in titles would give the titled documents an unearned edge.
+        self.titles_searchable = bool(self.documents) and all(d.title_given for d in self.documents.values())
+        self.doc_order = list(self.documents)
+        position = {doc_id: i for i, doc_id in enumerate(self.doc_order)}
+        for chunk_id, chunk in enumerate(self.chunks):
+            self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk_id)
+        self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
+        self.doc_chunks = [np.asarray(self.chunks_by_doc.get(doc_id, []), dtype=np.int64) for doc_id in self.doc_order]
+        self.passage_finder = (self.faiss_index if isinstance(self.faiss_index, faiss.IndexIVF)
+                               else candidate_finder(self.vectors))
+        self.title_finder = candidate_finder(self.title_vectors) if self.titles_searchable else None
+
+
+def load_index(settings: Settings, dimensions: int | None = None, verify: bool = True) -> LoadedIndex:
+    folder = current_folder(settings.index_dir)
+    if not folder.exists():
+        raise IndexUnavailable(f"no index in {settings.index_dir} — run `rag index` to build it")
+    folder = folder.resolve()
+    manifest = read_manifest(folder)
+    check_compatible(manifest, settings, dimensions)
+    if verify:
+        bad = verify_files(folder, manifest)
+        if bad:
+            raise IndexUnavailable(f"index files {', '.join(bad)} in {folder} are damaged — run `rag index` to rebuild")
+    try:
+        documents = [document_from_dict(d) for d in json.loads((folder / "documents.json").read_text())]
+        chunks = [chunk_from_dict(c) for c in json.loads((folder / "chunks.json").read_text())]
+        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+        faiss_index = faiss.read_index(str(folder / "faiss.index"))
+        tune_search(faiss_index)
+        lexical = LexicalIndex.load(folder / "bm25", len(chunks))
+        title_vectors = np.load(folder / "title_vectors.npy", allow_pickle=False)
+        title_lexical = LexicalIndex.load(folder / "bm25_title", len(documents))
+    except Exception as exc:  # any damage reads as one clear message
+        raise IndexUnavailable(f"index in {folder} could not be read ({exc}) — run `rag index` to rebuild") from None
+    if len(vectors) != len(chunks) or faiss_index.ntotal != len(chunks):
+        raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
+    if len(title_vectors) != len(documents):
+        raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
+    return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical,
+                       title_vectors, title_lexical)

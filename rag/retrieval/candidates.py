@@ -1,0 +1,81 @@
+"""Candidates from each signal's top list (FAISS, BM25, exact rare terms, titles), each scored on every signal."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from rag.caveats.citations import find_citations
+from rag.index import LoadedIndex
+from rag.retrieval.hits import Signals
+from rag.settings import Settings
+from rag.terms import content_words
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, k - 1)[:k]
+    return top[np.argsort(-scores[top], kind="stable")]
+
+
+def nearest(finder, vector: np.ndarray, k: int) -> np.ndarray:
+    """Ids of the `k` nearest entries of a FAISS index, best first."""
+    k = min(k, finder.ntotal)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    _, ids = finder.search(vector.reshape(1, -1).astype(np.float32), k)
+    return ids[0][ids[0] >= 0]
+
+
+def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings,
+           plain: np.ndarray | None = None) -> Signals:
+    """Candidates from each signal's top list; every candidate is scored on all four signals.
+
+    `vector` ranks (the question through the adapter); `plain`, the model's own question vector, gives the
+    closeness that the no-answer thresholds were calibrated on. Without it the two are the same."""
+    candidates: list[np.ndarray] = [nearest(index.passage_finder, vector, settings.dense_candidates)]
+    lexical_all = index.lexical.scores(query)
+    lexical_top = _top(lexical_all, settings.lexical_candidates)
+    candidates.append(lexical_top[lexical_all[lexical_top] > 0])
+    exact_all = index.lexical.rare_term_coverage(" ".join(content_words(query)), settings.exact_max_share,
+                                                 settings.exact_min_count)
+    exact_top = _top(exact_all, settings.lexical_candidates)
+    candidates.append(exact_top[exact_all[exact_top] > 0])
+    if index.titles_searchable:  # otherwise the title signals are zero and cost nothing
+        title_lexical_all = index.title_lexical.scores(query)
+        for docs in (nearest(index.title_finder, vector, settings.title_candidates),
+                     _top(title_lexical_all, settings.title_candidates)):
+            candidates.extend(index.doc_chunks[doc] for doc in docs)
+    chunk_ids = np.unique(np.concatenate(candidates)).astype(np.int64)
+    docs = index.chunk_doc[chunk_ids]
+    none = np.zeros(len(chunk_ids), dtype=np.float32)
+    passages = index.vectors[chunk_ids]
+    dense = passages @ vector
+    return Signals(
+        chunk_ids=chunk_ids,
+        dense=dense,
+        closeness=dense if plain is None else passages @ plain,
+        lexical=lexical_all[chunk_ids],
+        title=index.title_vectors[docs] @ vector if index.titles_searchable else none,
+        title_lexical=title_lexical_all[docs] if index.titles_searchable else none,
+        exact=np.maximum(exact_all[chunk_ids], citation_lift(index, chunk_ids, query)),
+        titles_searchable=index.titles_searchable,
+    )
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def citation_lift(index: LoadedIndex, chunk_ids: np.ndarray, query: str) -> np.ndarray:
+    """1 for candidates that hold a study the question cites by name ("Smith et al. 2021", "Study B")."""
+    out = np.zeros(len(chunk_ids), dtype=np.float32)
+    keys = [_key(query[s:e]) for s, e, _ in find_citations(query)]
+    if keys:
+        for i, chunk_id in enumerate(chunk_ids):
+            text = f" {_key(index.chunks[chunk_id].text)} "
+            out[i] = float(any(f" {key} " in text for key in keys))
+    return out
