@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.ingest import READERS, TooLong, Unreadable, extract
+from rag.redaction import without_machine_paths
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -97,8 +98,6 @@ def remove_document(settings: Settings, doc_id: str) -> list[str]:
 
 def build_record(result: BuildResult) -> dict:
     """A finished build as GET /api/v1/index/status shows it (schema.BuildOut)."""
-    from rag.api import without_machine_paths
-
     return {"finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "documents": result.documents,
             "chunks": result.chunks, "embedded": result.embedded, "reused": result.reused,
             "seconds": round(result.seconds, 2), "warnings": [without_machine_paths(w) for w in result.warnings]}
@@ -129,7 +128,6 @@ class Rebuilder:
                     "last_build": self.last_build, "last_error": self.last_error}
 
     def _run(self) -> None:
-        from rag.api import without_machine_paths
         from rag.index import build_index
 
         while True:

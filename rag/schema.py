@@ -247,6 +247,8 @@ class Vocabulary(BaseModel):
     codes: list[CodeOut]
     severities: list[Severity]
     levels: list[Level]
+    level_labels: dict[str, str] = Field(default_factory=dict, description="How the page names each evidence level.")
+    modes: list[str] = Field(default_factory=list, description="Retrieval modes (rag.retrieval.Mode), the shipped one first.")
 
 
 class UploadOut(BaseModel):

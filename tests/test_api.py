@@ -113,3 +113,13 @@ def test_reload_is_refused_without_a_configured_token(client):
 def test_csp_header_forbids_inline_script(client):
     csp = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_vocabulary_names_every_level_and_mode_the_engine_defines(client):
+    from rag.caveats.codes import Level
+    from rag.retrieval import Mode
+
+    vocabulary = client.get("/api/v1/vocabulary").json()
+    assert vocabulary["levels"] == list(Level)
+    assert set(vocabulary["level_labels"]) == set(Level) and all(vocabulary["level_labels"].values())
+    assert vocabulary["modes"][0] == Mode.HYBRID and set(vocabulary["modes"]) == set(Mode)

@@ -158,7 +158,7 @@ def test_disk_full_build_fails_in_one_line_and_leaves_no_staging(tmp_path, setti
 
 
 def test_no_absolute_machine_path_in_responses(client, tmp_path, settings, engine):
-    from rag.api import without_machine_paths
+    from rag.redaction import without_machine_paths
 
     health = client.get("/api/v1/health").json()
     assert health["index_folder"].startswith("builds/") and not health["index_folder"].startswith("/")

@@ -106,3 +106,23 @@ def test_large_collections_switch_to_an_approximate_index_with_the_same_answers(
     exact = Engine(settings, embedder).query(QueryRequest(question="Can I take LDN with opioids?"))
     approximate = Engine(small, embedder).query(QueryRequest(question="Can I take LDN with opioids?"))
     assert [p.source.start for p in approximate.passages] == [p.source.start for p in exact.passages]
+
+
+def test_staleness_is_the_one_answer_to_is_this_index_current(settings, built):
+    from dataclasses import replace
+
+    from rag.index import current_manifest, document_entries, staleness
+    from rag.ingest import ingest_folder
+
+    manifest = current_manifest(settings.index_dir)
+    folder = current_folder(settings.index_dir).resolve()
+    entries = document_entries(ingest_folder(settings.docs_dir, settings).documents)
+    assert staleness(manifest, settings, folder, entries) == []
+    first = sorted(entries)[0]
+    changed = {**entries, first: replace(entries[first], hash="0" * 64)}
+    assert staleness(manifest, settings, folder, changed) == [f"{first} changed since it was indexed — run `rag index`"]
+    moved = {**entries, first: replace(entries[first], path="elsewhere.txt")}
+    assert staleness(manifest, settings, folder, moved, hashes_only=True) == []
+    assert "moved" in staleness(manifest, settings, folder, moved)[0]
+    other = settings.model_copy(update={"chunk_max_tokens": settings.chunk_max_tokens + 1})
+    assert "chunker settings" in staleness(manifest, other, folder, entries)[0]

@@ -1,17 +1,9 @@
 // "Check a text": paste any health text, see its profile and every flagged sentence with its caveat named.
 
-import { getJSON, postJSON } from "./api.js";
+import { postJSON } from "./api.js";
 import { caveatBadge, el, levelLabel } from "./render.js";
+import { NO_LEVEL, codes } from "./vocabulary.js";
 
-let vocabulary = null;
-
-async function labels() {
-  if (!vocabulary) {
-    const { codes } = await getJSON("/api/v1/vocabulary");
-    vocabulary = Object.fromEntries(codes.map((c) => [c.code, c]));
-  }
-  return vocabulary;
-}
 
 function profile(result) {
   const d = result.document;
@@ -28,7 +20,7 @@ function flaggedText(result, names) {
   const out = [];
   let cursor = 0;
   for (const sentence of result.sentences) {
-    const design = sentence.evidence_level !== "none_stated";
+    const design = sentence.evidence_level !== NO_LEVEL;
     if ((!sentence.codes.length && !design) || sentence.start < cursor) continue;
     const named = sentence.codes.map((code) => names[code]?.label || code);
     if (design) named.push(`reports: ${levelLabel(sentence.evidence_level)}${sentence.background ? " (others' study)" : ""}`);
@@ -55,7 +47,7 @@ export function setupCheck({ form, input, button, output }) {
     output.setAttribute("aria-busy", "true");
     output.replaceChildren(el("p", { className: "pending", text: "Checking…" }));
     try {
-      const [result, names] = await Promise.all([postJSON("/api/v1/annotate", { text }), labels()]);
+      const [result, names] = [await postJSON("/api/v1/annotate", { text }), codes];
       output.replaceChildren(profile(result),
         el("div", { className: "doc-text check-text", "data-testid": "check-text" }, flaggedText(result, names)));
     } catch (error) {

@@ -1,5 +1,7 @@
 // DOM builders. Every text from documents and users goes in as text (textContent), never as HTML.
 
+import { levelLabel } from "./vocabulary.js";
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -16,17 +18,7 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const LEVELS = {
-  systematic_review: "Systematic review",
-  randomized_trial: "Randomized trial",
-  observational: "Observational study",
-  small_or_early_trial: "Small or early trial",
-  preclinical: "Lab or animal study",
-  anecdote_or_opinion: "Anecdote or opinion",
-  none_stated: "No evidence stated",
-};
-
-export const levelLabel = (level) => LEVELS[level] || level;
+export { levelLabel };
 
 let badgeCount = 0;
 

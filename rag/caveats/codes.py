@@ -49,6 +49,17 @@ class Level(StrEnum):
     NONE_STATED = "none_stated"
 
 
+LEVEL_LABELS = {
+    Level.SYSTEMATIC_REVIEW: "Systematic review",
+    Level.RANDOMIZED_TRIAL: "Randomized trial",
+    Level.OBSERVATIONAL: "Observational study",
+    Level.SMALL_OR_EARLY_TRIAL: "Small or early trial",
+    Level.PRECLINICAL: "Lab or animal study",
+    Level.ANECDOTE_OR_OPINION: "Anecdote or opinion",
+    Level.NONE_STATED: "No evidence stated",
+}
+
+
 def strongest(levels: list[str]) -> Level:
     """The strongest evidence level among `levels` (none_stated when empty)."""
     present = set(levels)

@@ -1,0 +1,78 @@
+"""The app: one engine, its lifespan (load or build the index, warm the model, watch for new builds), the
+middleware, the error handlers and one router per feature."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from rag.api.errors import install_handlers
+from rag.api.middleware import Service
+from rag.api.routes import check, documents, feedback, query, web
+from rag.collection import Rebuilder
+from rag.engine import Engine
+from rag.feedback import FeedbackStore
+from rag.index import IndexUnavailable
+from rag.settings import Settings
+
+log = logging.getLogger("rag.api")
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """Host headers accepted: the configured names plus the bound address (DNS rebinding gets 400)."""
+    return list(dict.fromkeys([*settings.allowed_hosts, settings.host]))
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """An app bound to one engine; the index is loaded (or built) before the first request."""
+
+    async def watch_index(engine: Engine) -> None:
+        """Pick up a rebuilt index without a restart; loading runs off the event loop."""
+        while True:
+            await asyncio.sleep(settings.watch_seconds)
+            try:
+                if await run_in_threadpool(engine.reload_if_changed):
+                    log.warning("swapped in index build %s", engine.index.folder.name)
+            except IndexUnavailable as exc:
+                log.warning("new index not loaded, still serving the old one: %s", exc)
+            except Exception:  # the watcher must outlive any surprise, or later good builds are never picked up
+                log.exception("index watcher: unexpected error; still serving the old index, still watching")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if app.state.engine is None:
+            app.state.engine = await run_in_threadpool(Engine, settings)
+        await run_in_threadpool(app.state.engine.ensure_index, True)
+        await run_in_threadpool(app.state.engine.warm_up)
+        watcher = asyncio.create_task(watch_index(app.state.engine)) if settings.watch_seconds > 0 else None
+        yield
+        if watcher:
+            watcher.cancel()
+
+    # No trailing-slash redirects: they would build a Location from the Host header.
+    app = Service(title="Evidence-aware health Q&A", version="1", lifespan=lifespan, redirect_slashes=False,
+                  docs_url=None, redoc_url=None,
+                  description="Ranked passages with exact sources and evidence caveats. Not medical advice.")
+    app.state.engine = engine
+    app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3", settings.feedback_max_bytes)
+    app.body_limit = settings.max_body_bytes
+    app.body_limits = {"/api/v1/annotate": settings.max_annotate_body_bytes,
+                       "/api/v1/documents": settings.max_file_bytes + 65_536}  # the form's own bytes on top
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
+    install_handlers(app)
+
+    def engine_() -> Engine:
+        return app.state.engine
+
+    app.state.rebuilder = Rebuilder(settings, engine_)
+    app.include_router(query.routes(engine_))
+    app.include_router(check.routes(settings, engine_))
+    app.include_router(documents.routes(settings, engine_, app.state.rebuilder))
+    app.include_router(feedback.routes(settings, app.state.feedback))
+    web.mount(app)
+    return app

@@ -1,0 +1,81 @@
+"""The collection: list and read documents, and for the operator add, remove, reload and watch rebuilds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, File, HTTPException, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from rag.api.auth import ADMIN_HEADER, require_admin
+from rag.api.errors import ADMIN_ERRORS, INVALID_BODY, NOT_READY
+from rag.api.models import ReloadOut
+from rag.collection import Rebuilder, Refused, add_document, remove_document
+from rag.engine import Engine
+from rag.schema import DocumentDetail, DocumentList, ErrorOut, Health, IndexStatus, UploadOut
+from rag.settings import Settings
+
+
+def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuilder) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/api/v1/health", response_model=Health, responses=NOT_READY)
+    def health() -> Health:
+        return engine_().health()
+
+    @router.get("/api/v1/documents", response_model=DocumentList, responses=NOT_READY)
+    def documents() -> DocumentList:
+        return DocumentList(documents=engine_().documents())
+
+    @router.get("/api/v1/documents/{doc_id}", response_model=DocumentDetail,
+                responses={404: {"model": ErrorOut, "description": "Unknown doc_id"}, **NOT_READY})
+    def document(doc_id: str) -> DocumentDetail:
+        found = engine_().document(doc_id)
+        if found is None:
+            shown = doc_id if len(doc_id) <= 80 else doc_id[:80] + "…"
+            raise HTTPException(status_code=404, detail=f"doc_id: no document {shown!r} in the index")
+        return found
+
+    @router.post("/api/v1/admin/reload", response_model=ReloadOut,
+                 responses={401: {"model": ErrorOut, "description": "Wrong or missing token"},
+                            403: {"model": ErrorOut, "description": "Reload disabled (no RAG_ADMIN_TOKEN)"},
+                            **NOT_READY})
+    def reload(x_admin_token: str | None = ADMIN_HEADER) -> ReloadOut:
+        require_admin(settings, x_admin_token)
+        index = engine_().reload()
+        return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.built_at)
+
+    @router.post("/api/v1/documents", response_model=UploadOut, status_code=202,
+                 responses={**ADMIN_ERRORS, **INVALID_BODY, 409: {"model": ErrorOut, "description": "doc_id taken by another file"},
+                            415: {"model": ErrorOut, "description": "File type not accepted"}})
+    async def upload(file: UploadFile = File(description="One document: " + ", ".join(settings.extensions)),
+                     x_admin_token: str | None = ADMIN_HEADER) -> UploadOut:
+        """Add (or replace) a document; an incremental rebuild follows in the background."""
+        require_admin(settings, x_admin_token)
+        data = await file.read(settings.max_file_bytes + 1)
+        try:
+            doc_id, replaced = await run_in_threadpool(add_document, settings, file.filename or "", data)
+        except Refused as exc:
+            raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+        rebuilder.request()
+        return UploadOut(doc_id=doc_id, status="queued", replaced=replaced)
+
+    @router.delete("/api/v1/documents/{doc_id}", response_model=UploadOut, status_code=202,
+                   responses={**ADMIN_ERRORS, 404: {"model": ErrorOut, "description": "No such document file"}})
+    def delete_document(doc_id: str, x_admin_token: str | None = ADMIN_HEADER) -> UploadOut:
+        """Withdraw a document: its file leaves the folder and a rebuild follows in the background."""
+        require_admin(settings, x_admin_token)
+        try:
+            remove_document(settings, doc_id)
+        except Refused as exc:
+            raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+        rebuilder.request()
+        return UploadOut(doc_id=doc_id, status="queued")
+
+    @router.get("/api/v1/index/status", response_model=IndexStatus, responses=NOT_READY)
+    def index_status() -> IndexStatus:
+        """What is building, what last failed and why, and which build answers now."""
+        index = engine_().index
+        return IndexStatus(**rebuilder.status(), serving=f"builds/{index.folder.name}", documents=len(index.documents))
+
+    return router

@@ -1,0 +1,56 @@
+"""Questions: one JSON answer, or the same as Server-Sent Events (passages first, then the answer)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+
+from rag.api.errors import INVALID_BODY, NOT_READY
+from rag.engine import Engine
+from rag.index import IndexUnavailable
+from rag.redaction import without_machine_paths
+from rag.schema import QueryRequest, QueryResponse
+
+log = logging.getLogger("rag.api")
+
+
+def routes(engine_: Callable[[], Engine]) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/api/v1/query", response_model=QueryResponse, responses={**INVALID_BODY, **NOT_READY})
+    def query(request: QueryRequest) -> Response:
+        # Serialised once by pydantic's Rust core; returning the model would be validated and encoded again.
+        return Response(engine_().query(request).model_dump_json(), media_type="application/json")
+
+    @router.post("/api/v1/query/stream", responses={200: {"content": {"text/event-stream": {}}}, **INVALID_BODY, **NOT_READY})
+    async def query_stream(request: QueryRequest):
+        """Server-Sent Events: `passages` as soon as they are found, then `answer`, then `done`."""
+        engine = engine_()
+
+        async def events():
+            # Once the 200 is sent, a failure can only be told in the stream: as an `error` event, never a cut.
+            try:
+                retrieval = await run_in_threadpool(engine.retrieve, request)
+                passages = engine.passages(retrieval.index, retrieval.hits)
+                yield {"event": "passages", "data": json.dumps({"retrieval_query": retrieval.query, "no_answer": retrieval.weak,
+                                                                 "passages": [p.model_dump() for p in passages]})}
+                await asyncio.sleep(0)
+                result = await run_in_threadpool(engine.finish, request, retrieval, passages)
+                yield {"event": "answer", "data": result.model_dump_json()}
+                yield {"event": "done", "data": "{}"}
+            except IndexUnavailable as exc:
+                yield {"event": "error", "data": json.dumps({"detail": without_machine_paths(str(exc)), "status": 503})}
+            except Exception:
+                log.exception("query stream failed")
+                yield {"event": "error", "data": json.dumps({"detail": "internal error while answering", "status": 500})}
+
+        return EventSourceResponse(events())
+
+    return router

@@ -1,0 +1,18 @@
+// Codes, severities, evidence levels and modes as the engine defines them (GET /api/v1/vocabulary), fetched
+// once before any view renders, so the page never re-types them. Without it, raw codes are shown.
+
+import { getJSON } from "./api.js";
+
+let vocabulary = { codes: [], severities: [], levels: [], level_labels: {}, modes: [] };
+try {
+  vocabulary = await getJSON("/api/v1/vocabulary");
+} catch {
+  // The page still works; labels fall back to the codes themselves.
+}
+
+export const codes = Object.fromEntries(vocabulary.codes.map((c) => [c.code, c]));
+export const severities = vocabulary.severities;
+export const levels = vocabulary.levels;
+// Levels run strongest first and end with the one meaning "no evidence stated".
+export const NO_LEVEL = levels.length ? levels[levels.length - 1] : "none_stated";
+export const levelLabel = (level) => vocabulary.level_labels[level] || level;
