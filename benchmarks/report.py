@@ -132,6 +132,25 @@ def adapter_section(result: dict) -> list[str]:
     return lines
 
 
+def shards_section(result: dict) -> list[str]:
+    """Flat vs IVF-Flat vs IVF-PQ per shard on vectors grown from real ones (issue 14)."""
+    lines = ["### Shard index types on vectors grown from real ones", "", *provenance(result),
+             f"Each vector is one of {result['real_vectors']:,} real passage vectors (liveqa-med + pubmedqa-l) plus "
+             f"Gaussian noise (σ {result['noise_sigma']} a dimension, cosine ≈ 0.85 to its parent); {result['queries']:,} "
+             "real questions through the question adapter; recall@10 against exact search on the same vectors. Search "
+             f"on one thread; nprobe is the smallest reaching recall@10 ≥ 0.95 (else the best). PQ: {result['pq_bytes']} "
+             "bytes a vector.", "",
+             "| vectors | index | memory MB | build s | nprobe | recall@10 | p50 ms |", "|---:|---|---:|---:|---:|---:|---:|"]
+    for row in result["rows"]:
+        for key in ("flat", "ivf_flat", "ivf_pq", "ivf_pq_rerank"):
+            r = row.get(key)
+            if r:
+                lines.append(f"| {row['vectors']:,} | {r['index']} | {r['mb']} | {r['build_s']} | {r.get('nprobe', '—')} | "
+                             f"{r['recall_at_10']:.4f} | {r['p50_ms']} |")
+    lines.append("")
+    return lines
+
+
 def seed_questions_section(result: dict) -> list[str]:
     s = result["summary"]
     lines = ["### Our seed questions (benchmarks/data/seed-questions.jsonl)", "", *provenance(result),
@@ -269,7 +288,8 @@ def main() -> None:
                 ("## Query speed", [r for r in (load("query-seeds"), load("query-liveqa")) if r and "floors" in r], query_section),
                 ("## Reliability under load", [r for r in (load("load-swap"),) if r], load_section),
                 ("## Index build", [r for r in (load("build-pubmedqa-l"),) if r and "bare_torch_texts_per_s" in r], build_section),
-                ("## Vector search scaling", [r for r in (load("faiss-scaling"),) if r], faiss_section)]
+                ("## Vector search scaling", [r for r in (load("faiss-scaling"),) if r], faiss_section),
+                ("## Shard index types (issue 14)", [r for r in (load("shard-index-types"),) if r], shards_section)]
     for title, results, render in sections:
         if results:
             lines += [title, ""]
