@@ -140,8 +140,8 @@ def main(folder: Path = DEFAULT) -> None:
     build_index(seeds_settings, plain)
     results = {}
     for name, grid in OPTIONS.items():
-        base = {"exact+prf": results["exact"]["weights"] if "exact" in results else TODAY,
-                "shipped": SHIPPED, "shipped+adapter": SHIPPED}.get(name, TODAY)
+        base = (results["exact"]["weights"] if name == "exact+prf"
+                else SHIPPED if name in ("shipped", "shipped+adapter") else TODAY)
         model = adapted if name in ADAPTED else plain
         adapter = model.adapter
         weights = tune(live, half_a, grid, base, adapter) if grid else {}

@@ -16,13 +16,13 @@ function profile(result) {
 
 // The cleaned text, each flagged sentence (or one that reports a study design) in a focusable <mark>
 // followed by the names of its caveats and the design it reports.
-function flaggedText(result, names) {
+function flaggedText(result) {
   const out = [];
   let cursor = 0;
   for (const sentence of result.sentences) {
     const design = sentence.evidence_level !== NO_LEVEL;
     if ((!sentence.codes.length && !design) || sentence.start < cursor) continue;
-    const named = sentence.codes.map((code) => names[code]?.label || code);
+    const named = sentence.codes.map((code) => codes[code]?.label || code);
     if (design) named.push(`reports: ${levelLabel(sentence.evidence_level)}${sentence.background ? " (others' study)" : ""}`);
     out.push(document.createTextNode(result.text.slice(cursor, sentence.start)));
     const kind = sentence.codes.length ? "flagged" : "design";
@@ -47,9 +47,9 @@ export function setupCheck({ form, input, button, output }) {
     output.setAttribute("aria-busy", "true");
     output.replaceChildren(el("p", { className: "pending", text: "Checking…" }));
     try {
-      const [result, names] = [await postJSON("/api/v1/annotate", { text }), codes];
+      const result = await postJSON("/api/v1/annotate", { text });
       output.replaceChildren(profile(result),
-        el("div", { className: "doc-text check-text", "data-testid": "check-text" }, flaggedText(result, names)));
+        el("div", { className: "doc-text check-text", "data-testid": "check-text" }, flaggedText(result)));
     } catch (error) {
       output.replaceChildren(el("p", { className: "error", role: "alert", text: `Could not check the text: ${error.message}` }));
     } finally {

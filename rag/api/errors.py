@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -52,4 +52,4 @@ def install_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=503, content={"detail": without_machine_paths(str(exc))})
 
 
-__all__ = ["ADMIN_ERRORS", "INVALID_BODY", "NOT_READY", "HTTPException", "field_error", "field_errors", "install_handlers"]
+__all__ = ["ADMIN_ERRORS", "INVALID_BODY", "NOT_READY", "field_error", "field_errors", "install_handlers"]
