@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     search_threads: int = Field(1, description="OpenMP threads for one FAISS search while serving: one question's scan "
                                               "took 2.5 ms on one and 3.2 ms on two (benchmarks/NOTES.md).")
     approximate_above: int = Field(200_000, description="Vector count above which an IVF index replaces exact search (see benchmarks/bench_faiss.py).")
+    pq_above: int = Field(5_000_000, description="Vectors in one shard above which its candidates come from IVF-PQ codes "
+                          "instead of IVF over fp32 (7.7 GB a shard at 5 M; benchmarks/bench_shards.py, NOTES.md).")
+    index_shards: int = Field(1, ge=1, le=1024, description="Shards a build is written as: 1 is the single-file layout; "
+                              "more writes shards/NNN/ with memory-mapped vectors, searched together and merged.")
     query_cache_size: int = Field(1024, description="Question embeddings kept in memory.")
 
     max_question_chars: int = Field(2000, description="Longest question accepted, after trimming.")

@@ -11,6 +11,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,8 +25,10 @@ from rag.embedding.cache import EmbeddingCache
 from rag.index.dense import make_faiss
 from rag.index.errors import IndexUnavailable
 from rag.index.lexical import LexicalIndex
-from rag.index.manifest import (FORMAT_VERSION, MANIFEST, DocumentEntry, Manifest, build_files, chunker_settings,
-                                sha256, staleness)
+from rag.index.term_stats import TermStats
+from rag.index.manifest import (FORMAT_VERSION, MANIFEST, DocumentEntry, Manifest, ShardEntry, build_files,
+                                chunker_settings, sha256, staleness)
+from rag.index.shards import TERM_STATS, shard_checksum, write_shards
 from rag.index.store import (build_lock, current_folder, current_manifest, finish, new_staging, prune, remove_stale,
                              swap_current)
 from rag.ingest import ingest_folder
@@ -77,6 +80,52 @@ def document_entries(documents: list[Document]) -> dict[str, DocumentEntry]:
     return {d.doc_id: DocumentEntry(d.content_hash, d.path, d.title if d.title_given else None) for d in documents}
 
 
+@dataclass
+class Computed:
+    """What the CPU/model side of a build hands the writer: caveated passages and every vector."""
+
+    documents: list[Document]
+    chunks: list[Chunk]
+    vectors: np.ndarray  # one row per chunk
+    title_vectors: np.ndarray  # one row per document; zeros for a stand-in title
+    embedded: int  # texts the model encoded (the rest came from the cache)
+    reused: int
+    term_stats: TermStats | None = None  # counted by the workers, when a distributed build did it
+
+
+class Compute(Protocol):
+    """chunk → caveats → embed over documents: here in one process (`compute_local`) or on Ray (rag/index/ray_build)."""
+
+    def __call__(self, documents: list[Document], settings: Settings, embedder, caveats: bool,
+                 on_embed_start: Callable[[int], None] | None, on_embedded: Callable[[int], None] | None) -> Computed: ...
+
+
+def title_rows(documents: list[Document], dimensions: int, title_vectors: np.ndarray) -> np.ndarray:
+    """One row per document: its title's vector, or zeros for a stand-in title (the first sentence repeats the
+    text, so it gets no second vote)."""
+    out = np.zeros((len(documents), dimensions), dtype=np.float32)
+    out[[i for i, d in enumerate(documents) if d.title_given]] = title_vectors
+    return out
+
+
+def compute_local(documents: list[Document], settings: Settings, embedder, caveats: bool,
+                  on_embed_start=None, on_embedded=None) -> Computed:
+    documents, chunks = prepare(documents, settings, embedder.count_tokens, caveats)
+    cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), embedder.dimensions)
+    try:
+        texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]
+        all_vectors, embedded = cache.encode(texts, embedder.encode, on_start=on_embed_start, on_done=on_embedded)
+    finally:
+        cache.close()
+    return Computed(documents, chunks, all_vectors[: len(chunks)],
+                    title_rows(documents, embedder.dimensions, all_vectors[len(chunks):]), embedded,
+                    len(texts) - embedded)
+
+
+def embedding_cache_path(settings: Settings) -> Path:
+    return settings.embedding_cache or settings.index_dir / "embeddings.sqlite3"
+
+
 def build_index(
     settings: Settings,
     embedder,
@@ -84,10 +133,12 @@ def build_index(
     on_embedded: Callable[[int], None] | None = None,
     documents: list[Document] | None = None,
     caveats: bool = True,
+    compute: Compute = compute_local,
 ) -> BuildResult:
     """Ingest, chunk, caveat and embed; vectors come from the content-hash cache when the text is known.
 
-    With `documents` given (an evaluation corpus), ingestion is skipped.
+    With `documents` given (an evaluation corpus), ingestion is skipped. `compute` runs the chunk → embed
+    stages (in this process by default); ingestion, writing and the swap are the same for every `compute`.
     """
     started = time.perf_counter()
     with build_lock(settings.index_dir):
@@ -103,26 +154,11 @@ def build_index(
             return BuildResult(current_folder(settings.index_dir).resolve(), len(documents), chunks_count, 0,
                                chunks_count, time.perf_counter() - started, warnings, unchanged=True)
 
-        documents, chunks = prepare(documents, settings, embedder.count_tokens, caveats)
-        cache_path = settings.embedding_cache or settings.index_dir / "embeddings.sqlite3"
-        cache = EmbeddingCache(cache_path, vector_space(settings), embedder.dimensions)
-        try:
-            titled = [d for d in documents if d.title_given]
-            texts = [c.text for c in chunks] + [d.title for d in titled]
-            all_vectors, embedded = cache.encode(texts, embedder.encode, on_start=on_embed_start, on_done=on_embedded)
-        finally:
-            cache.close()
-        vectors = all_vectors[: len(chunks)]
-        # A stand-in title (the first sentence) repeats the text: it gets a zero vector, not a second vote.
-        title_vectors = np.zeros((len(documents), embedder.dimensions), dtype=np.float32)
-        rows = [i for i, d in enumerate(documents) if d.title_given]
-        title_vectors[rows] = all_vectors[len(chunks) :]
-
+        computed = compute(documents, settings, embedder, caveats, on_embed_start, on_embedded)
         builds = settings.index_dir / "builds"
         staging = new_staging(builds)
         try:
-            write_build(staging, settings, embedder.dimensions, documents, chunks, vectors, title_vectors, entries,
-                        embedded, caveats, started)
+            write_build(staging, settings, embedder.dimensions, computed, entries, caveats, started)
             final = finish(staging, builds)
         except (OSError, RuntimeError) as exc:
             shutil.rmtree(staging, ignore_errors=True)
@@ -132,22 +168,30 @@ def build_index(
             raise IndexUnavailable(f"build failed ({reason}); nothing was swapped in, the old index keeps serving") from None
         swap_current(settings.index_dir, final)
         prune(builds, keep=final)
-        return BuildResult(final, len(documents), len(chunks), embedded, len(texts) - embedded,
+        return BuildResult(final, len(computed.documents), len(computed.chunks), computed.embedded, computed.reused,
                            time.perf_counter() - started, warnings)
 
 
-def write_build(staging: Path, settings: Settings, dimensions: int, documents: list[Document], chunks: list[Chunk],
-                vectors: np.ndarray, title_vectors: np.ndarray, entries: dict[str, DocumentEntry], embedded: int,
-                caveats: bool, started: float) -> None:
+def write_build(staging: Path, settings: Settings, dimensions: int, computed: Computed,
+                entries: dict[str, DocumentEntry], caveats: bool, started: float) -> None:
     """Every file of a build, and last its manifest with their checksums, into `staging`."""
+    documents, chunks, vectors = computed.documents, computed.chunks, computed.vectors
     staging.mkdir()
     (staging / "documents.json").write_text(json.dumps([to_dict(d) for d in documents], ensure_ascii=False))
-    (staging / "chunks.json").write_text(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
-    np.save(staging / "vectors.npy", vectors, allow_pickle=False)
-    np.save(staging / "title_vectors.npy", title_vectors, allow_pickle=False)
-    faiss.write_index(make_faiss(vectors, settings), str(staging / "faiss.index"))
-    LexicalIndex.build([c.text for c in chunks]).save(staging / "bm25")
+    np.save(staging / "title_vectors.npy", computed.title_vectors, allow_pickle=False)
     LexicalIndex.build([d.title if d.title_given else "" for d in documents]).save(staging / "bm25_title")
+    shards: list[tuple[str, int, int, int, str]] = []
+    if settings.index_shards > 1:
+        shards = write_shards(staging, chunks, vectors, settings, settings.index_shards, computed.term_stats)
+        kind = "sharded"
+    else:
+        (staging / "chunks.json").write_text(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
+        np.save(staging / "vectors.npy", vectors, allow_pickle=False)
+        faiss.write_index(make_faiss(vectors, settings), str(staging / "faiss.index"))
+        LexicalIndex.build([c.text for c in chunks]).save(staging / "bm25")
+        kind = "ivf_flat" if len(chunks) > settings.approximate_above else "flat_ip"
+    files = {str(p.relative_to(staging)): sha256(p) for p in build_files(staging)}
+    stats = TermStats.load(staging / TERM_STATS) if shards else None
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         model=settings.model_name,
@@ -155,12 +199,17 @@ def write_build(staging: Path, settings: Settings, dimensions: int, documents: l
         dimensions=dimensions,
         chunker=chunker_settings(settings),
         caveats_version=CAVEATS_VERSION if caveats else None,
-        faiss="ivf_flat" if len(chunks) > settings.approximate_above else "flat_ip",
+        faiss=kind,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 3),
         docs_dir=str(settings.docs_dir),
-        counts={"documents": len(documents), "chunks": len(chunks), "embedded": embedded},
+        counts={"documents": len(documents), "chunks": len(chunks), "embedded": computed.embedded,
+                **({"shards_requested": settings.index_shards} if settings.index_shards > 1 else {})},
         documents=entries,
-        files={str(p.relative_to(staging)): sha256(p) for p in build_files(staging)},
+        files=files,
+        shards=[ShardEntry(name, first, count, docs, finder, shard_checksum(files, name))
+                for name, first, count, docs, finder in shards],
+        term_stats=({"num_docs": stats.num_docs, "avg_doc_len": float(stats.avg_doc_len), "file": TERM_STATS}
+                    if stats else {}),
     )
     (staging / MANIFEST).write_text(manifest.to_json())

@@ -49,3 +49,33 @@ def candidate_finder(vectors: np.ndarray) -> faiss.Index:
     if len(vectors):
         finder.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return finder
+
+
+# Read a shard's index without copying it: flat codes (IO_FLAG_MMAP_IFC) and IVF lists (IO_FLAG_MMAP) stay in
+# the page cache, which every server process on the machine shares.
+MMAP_FLAGS = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY
+PQ_BYTES = 48  # benchmarks/bench_shards.py: 48 one-byte codes + an exact rescore of 100 reach recall@10 0.958
+
+
+def shard_kind(count: int, settings: Settings) -> str:
+    """Which index finds a shard's candidates: an fp16 scan, IVF over fp32, or IVF over PQ codes."""
+    if count <= settings.approximate_above:
+        return "flat_fp16"
+    return "ivf_flat" if count <= settings.pq_above else "ivf_pq"
+
+
+def make_shard_finder(vectors: np.ndarray, settings: Settings) -> faiss.Index:
+    """A shard's candidate finder; candidates are always rescored on the shard's exact (memory-mapped) vectors."""
+    kind = shard_kind(len(vectors), settings)
+    if kind == "flat_fp16":
+        return candidate_finder(vectors)
+    if kind == "ivf_flat":
+        return make_faiss(vectors, settings)
+    dims = vectors.shape[1]
+    nlist = max(1, int(4 * np.sqrt(len(vectors))))
+    index = faiss.IndexIVFPQ(faiss.IndexFlatIP(dims), dims, nlist, PQ_BYTES, 8, faiss.METRIC_INNER_PRODUCT)
+    sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 40 * nlist), replace=False)
+    index.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    tune_search(index)
+    return index

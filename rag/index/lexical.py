@@ -1,4 +1,8 @@
-"""BM25 over chunk text through bm25s, saved pickle-free beside the vectors."""
+"""BM25 over chunk text through bm25s, saved pickle-free beside the vectors.
+
+A shard of a sharded build is scored with the whole collection's term statistics (`TermStats`), so its BM25
+scores are the unsharded build's to the last bit; `ShardedLexical` puts the shards back together for a query.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,11 @@ import re
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.scoring import (_build_idf_array, _build_scores_and_indices_for_matrix, _calculate_doc_freqs,
+                           _select_idf_scorer)
 from bm25s.stopwords import STOPWORDS_EN
+
+from rag.index.term_stats import TermStats
 
 logging.getLogger("bm25s").setLevel(logging.ERROR)
 _STEMMER = Stemmer.Stemmer("english")
@@ -32,21 +40,51 @@ def terms(text: str) -> list[str]:
     return _STEMMER.stemWords([w for w in _SPLIT(text.lower()) if w not in _STOPWORDS])
 
 
+class _CollectionBM25(bm25s.BM25):
+    """bm25s' own scoring, given the collection's document frequencies and mean length instead of this shard's.
+
+    `build_index_from_ids` is bm25s' documented hook for building the index another way; everything but
+    the two statistics is its code path (Lucene BM25, k1 1.5, b 0.75)."""
+
+    def __init__(self, stats: TermStats, term_of: dict[int, str]) -> None:
+        super().__init__()
+        if self.method in self.methods_requiring_nonoccurrence:
+            raise ValueError(f"collection statistics are not wired for {self.method}")
+        self.stats, self.term_of = stats, term_of
+
+    def build_index_from_ids(self, unique_token_ids, corpus_token_ids, show_progress=True, leave_progress=False):
+        self.nonoccurrence_array = None  # as bm25s sets it for Lucene BM25
+        local_df = _calculate_doc_freqs(corpus_token_ids, unique_token_ids, show_progress=False)
+        collection_df = {t: self.stats.df.get(self.term_of.get(t, ""), 0) for t in unique_token_ids}
+        idf = _build_idf_array(collection_df, self.stats.num_docs, _select_idf_scorer(self.idf_method), self.dtype)
+        scores, rows, cols = _build_scores_and_indices_for_matrix(
+            corpus_token_ids, idf, self.stats.avg_doc_len, local_df, self.k1, self.b, self.delta, None,
+            method=self.method, dtype=self.dtype, int_dtype=self.int_dtype, show_progress=False)
+        data, indices, indptr = self._np_csc(scores, rows, cols, (len(corpus_token_ids), len(unique_token_ids)))
+        return {"data": data.astype(self.dtype), "indices": indices, "indptr": indptr,
+                "num_docs": len(corpus_token_ids)}
+
+
 class LexicalIndex:
     """A thin wrapper so the rest of the engine never touches bm25s' token ids."""
 
-    def __init__(self, retriever: bm25s.BM25 | None, size: int) -> None:
+    def __init__(self, retriever: bm25s.BM25 | None, size: int, stats: TermStats | None = None) -> None:
         self.retriever = retriever  # None when no entry has a single indexable word
         self.size = size
+        self.stats = stats  # the whole collection's, for a shard; None: this index is the collection
 
     @classmethod
-    def build(cls, texts: list[str]) -> LexicalIndex:
+    def build(cls, texts: list[str], stats: TermStats | None = None) -> LexicalIndex:
+        """BM25 over `texts`; with `stats`, weighted by the collection they are a shard of."""
         tokens = tokenize(texts or [""])
         if not tokens.vocab:
-            return cls(None, len(texts))
-        retriever = bm25s.BM25()
+            return cls(None, len(texts), stats)
+        if stats is None:
+            retriever = bm25s.BM25()
+        else:
+            retriever = _CollectionBM25(stats, {i: t for t, i in tokens.vocab.items()})
         retriever.index(tokens, show_progress=False)
-        return cls(retriever, len(texts))
+        return cls(retriever, len(texts), stats)
 
     def save(self, folder: Path) -> None:
         if self.retriever is None:
@@ -56,10 +94,30 @@ class LexicalIndex:
             self.retriever.save(str(folder))
 
     @classmethod
-    def load(cls, folder: Path, size: int) -> LexicalIndex:
+    def load(cls, folder: Path, size: int, stats: TermStats | None = None) -> LexicalIndex:
         if (folder / "empty.json").exists():
-            return cls(None, size)
-        return cls(bm25s.BM25.load(str(folder), load_corpus=False), size)
+            return cls(None, size, stats)
+        return cls(bm25s.BM25.load(str(folder), load_corpus=False), size, stats)
+
+    @property
+    def collection_size(self) -> int:
+        return self.stats.num_docs if self.stats else self.size
+
+    def _df(self, term: str) -> int:
+        """How many entries of the collection hold `term` (a stemmed token)."""
+        if self.stats is not None:
+            return self.stats.df.get(term, 0)
+        token = self.retriever.vocab_dict.get(term) if self.retriever is not None else None
+        indptr = self.retriever.scores["indptr"] if token is not None else None
+        return 0 if token is None else int(indptr[token + 1] - indptr[token])
+
+    def _postings(self, term: str) -> np.ndarray:
+        """This index's entries that hold `term`."""
+        token = self.retriever.vocab_dict.get(term) if self.retriever is not None else None
+        if token is None:
+            return np.zeros(0, dtype=np.int64)
+        indptr = self.retriever.scores["indptr"]
+        return self.retriever.scores["indices"][indptr[token] : indptr[token + 1]]
 
     def query_terms(self, query: str) -> list[str]:
         if self.retriever is None:
@@ -69,24 +127,20 @@ class LexicalIndex:
 
     def document_shares(self, words: list[str]) -> list[float]:
         """`document_share` of many words with one tokenizer call (the answer weighs every question word)."""
-        if self.retriever is None or self.size == 0 or not words:
-            return [0.0] * len(words)
-        vocab, indptr = self.retriever.vocab_dict, self.retriever.scores["indptr"]
         out = []
         for word in words:
             stemmed = terms(word)
-            token = vocab.get(stemmed[0]) if stemmed else None
-            out.append(0.0 if token is None else float(indptr[token + 1] - indptr[token]) / self.size)
+            out.append(self.document_share_of_term(stemmed[0]) if stemmed else 0.0)
         return out
 
+    def document_share_of_term(self, term: str) -> float:
+        size = self.collection_size
+        return self._df(term) / size if size else 0.0
+
     def document_share(self, word: str) -> float:
-        """Share of entries containing the word (after stemming); 0 for unknown words."""
-        terms = self.query_terms(word)
-        if not terms or self.size == 0:
-            return 0.0
-        indptr = self.retriever.scores["indptr"]
-        token = self.retriever.vocab_dict[terms[0]]
-        return float(indptr[token + 1] - indptr[token]) / self.size
+        """Share of entries containing the word (its first known stem); 0 for unknown words."""
+        known = [t for t in terms(word) if self._df(t)]
+        return self.document_share_of_term(known[0]) if known else 0.0
 
     def rare_term_coverage(self, query: str, max_share: float, min_count: int = 2) -> np.ndarray:
         """For every entry, the share of the query's IDF weight carried by the rare query terms it contains.
@@ -95,22 +149,21 @@ class LexicalIndex:
         collection has rare terms at all): a name, a drug, a year, a trial id.
         BM25 already counts such terms, but mixed with every common word; this signal lets an exact
         match on a rare term lift a passage on its own ("Smith et al. 2021", "clemastine").
+        Counts and weights are the collection's, so a shard's values are the whole build's.
         """
         out = np.zeros(self.size, dtype=np.float32)
-        if self.retriever is None or self.size == 0:
+        size = self.collection_size
+        if self.retriever is None and self.stats is None or size == 0:
             return out
-        indptr, indices = self.retriever.scores["indptr"], self.retriever.scores["indices"]
-        vocab = self.retriever.vocab_dict
         total = 0.0
-        for term in dict.fromkeys(self.query_terms(query)):
-            token = vocab[term]
-            df = int(indptr[token + 1] - indptr[token])
+        for term in dict.fromkeys(terms(query)):
+            df = self._df(term)
             if df == 0:
                 continue
-            idf = float(np.log(1 + self.size / df))
+            idf = float(np.log(1 + size / df))
             total += idf
-            if df <= max(min_count, max_share * self.size):
-                out[indices[indptr[token] : indptr[token + 1]]] += idf
+            if df <= max(min_count, max_share * size):
+                out[self._postings(term)] += idf
         return out / total if total else out
 
     def scores(self, query: str) -> np.ndarray:
@@ -126,3 +179,24 @@ class LexicalIndex:
         rows = np.concatenate([matrix["indices"][a:b] for a, b in spans])
         weights = np.concatenate([matrix["data"][a:b] for a, b in spans])
         return np.bincount(rows, weights=weights, minlength=self.size)[: self.size].astype(np.float32)
+
+
+class ShardedLexical:
+    """The shards' BM25 indexes read as one: each shard's scores in its place, the collection's statistics shared."""
+
+    def __init__(self, shards: list[LexicalIndex], stats: TermStats) -> None:
+        self.shards, self.stats = shards, stats
+        self.size = sum(shard.size for shard in shards)
+
+    def scores(self, query: str) -> np.ndarray:
+        return np.concatenate([s.scores(query) for s in self.shards]) if self.shards else np.zeros(0, np.float32)
+
+    def rare_term_coverage(self, query: str, max_share: float, min_count: int = 2) -> np.ndarray:
+        parts = [s.rare_term_coverage(query, max_share, min_count) for s in self.shards]
+        return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+    def document_shares(self, words: list[str]) -> list[float]:
+        return LexicalIndex(None, self.size, self.stats).document_shares(words)
+
+    def document_share(self, word: str) -> float:
+        return LexicalIndex(None, self.size, self.stats).document_share(word)

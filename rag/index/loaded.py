@@ -11,7 +11,8 @@ import numpy as np
 
 from rag.index.dense import candidate_finder, tune_search
 from rag.index.errors import IndexUnavailable
-from rag.index.lexical import LexicalIndex
+from rag.index.lexical import LexicalIndex, ShardedLexical
+from rag.index.shards import ShardedVectors, load_shards
 from rag.index.manifest import Manifest, check_compatible, read_manifest, verify_files
 from rag.index.store import current_folder
 from rag.settings import Settings
@@ -26,9 +27,9 @@ class LoadedIndex:
     manifest: Manifest
     documents: dict[str, Document]
     chunks: list[Chunk]
-    vectors: np.ndarray
+    vectors: np.ndarray | ShardedVectors
     faiss_index: faiss.Index
-    lexical: LexicalIndex
+    lexical: LexicalIndex | ShardedLexical
     title_vectors: np.ndarray
     title_lexical: LexicalIndex
     chunks_by_doc: dict[str, list[int]] = field(default_factory=dict)
@@ -52,8 +53,9 @@ class LoadedIndex:
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk_id)
         self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
         self.doc_chunks = [np.asarray(self.chunks_by_doc.get(doc_id, []), dtype=np.int64) for doc_id in self.doc_order]
-        self.passage_finder = (self.faiss_index if isinstance(self.faiss_index, faiss.IndexIVF)
-                               else candidate_finder(self.vectors))
+        if self.passage_finder is None:  # a sharded build brings its merged, memory-mapped finder
+            self.passage_finder = (self.faiss_index if isinstance(self.faiss_index, faiss.IndexIVF)
+                                   else candidate_finder(self.vectors))
         self.title_finder = candidate_finder(self.title_vectors) if self.titles_searchable else None
 
 
@@ -68,15 +70,23 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
         bad = verify_files(folder, manifest)
         if bad:
             raise IndexUnavailable(f"index files {', '.join(bad)} in {folder} are damaged — run `rag index` to rebuild")
+    shard_set = None
     try:
         documents = [document_from_dict(d) for d in json.loads((folder / "documents.json").read_text())]
-        chunks = [chunk_from_dict(c) for c in json.loads((folder / "chunks.json").read_text())]
-        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
-        faiss_index = faiss.read_index(str(folder / "faiss.index"))
-        tune_search(faiss_index)
-        lexical = LexicalIndex.load(folder / "bm25", len(chunks))
+        if manifest.shards:
+            shard_set = load_shards(folder, manifest.shards, manifest.dimensions)
+            chunks, vectors, faiss_index, lexical = (shard_set.chunks, shard_set.vectors, shard_set.finder,
+                                                     shard_set.lexical)
+        else:
+            chunks = [chunk_from_dict(c) for c in json.loads((folder / "chunks.json").read_text())]
+            vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+            faiss_index = faiss.read_index(str(folder / "faiss.index"))
+            tune_search(faiss_index)
+            lexical = LexicalIndex.load(folder / "bm25", len(chunks))
         title_vectors = np.load(folder / "title_vectors.npy", allow_pickle=False)
         title_lexical = LexicalIndex.load(folder / "bm25_title", len(documents))
+    except IndexUnavailable:
+        raise
     except Exception as exc:  # any damage reads as one clear message
         raise IndexUnavailable(f"index in {folder} could not be read ({exc}) — run `rag index` to rebuild") from None
     if len(vectors) != len(chunks) or faiss_index.ntotal != len(chunks):
@@ -84,4 +94,4 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
     if len(title_vectors) != len(documents):
         raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
     return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical,
-                       title_vectors, title_lexical)
+                       title_vectors, title_lexical, passage_finder=shard_set.finder if shard_set else None)

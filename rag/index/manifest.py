@@ -39,6 +39,18 @@ class DocumentEntry:
 
 
 @dataclass(frozen=True)
+class ShardEntry:
+    """One shard of a sharded build (rag/index/shards.py) as the manifest lists it."""
+
+    name: str  # folder, relative to the build
+    first_chunk: int  # global id of its first passage
+    chunks: int
+    documents: int
+    finder: str  # flat_fp16 | ivf_flat | ivf_pq
+    checksum: str  # sha256 over the shard's file checksums: one value to compare replicas and copies by
+
+
+@dataclass(frozen=True)
 class Manifest:
     format_version: int
     model: str
@@ -53,6 +65,10 @@ class Manifest:
     counts: dict[str, int] = field(default_factory=dict)
     documents: dict[str, DocumentEntry] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # name -> sha256
+    shards: list[ShardEntry] = field(default_factory=list)  # empty: the one-file layout
+    # A sharded build's BM25 statistics over the whole collection (num_docs, avg_doc_len, file); the
+    # per-term document frequencies are in that file, which `files` checksums.
+    term_stats: dict[str, object] = field(default_factory=dict)
 
     @property
     def precision(self) -> str:
@@ -80,6 +96,8 @@ class Manifest:
                 docs_dir=raw.get("docs_dir", ""), counts=dict(raw.get("counts") or {}),
                 documents={k: DocumentEntry(**v) for k, v in raw.get("documents", {}).items()},
                 files=dict(raw.get("files", {})),
+                shards=[ShardEntry(**e) for e in raw.get("shards") or []],
+                term_stats=dict(raw.get("term_stats") or {}),
             )
         except (TypeError, ValueError, AttributeError):
             raise damaged from None
@@ -165,4 +183,7 @@ def staleness(manifest: Manifest, settings: Settings, folder: Path, documents: d
             reasons.append(f"{doc_id} changed since it was indexed — run `rag index`")
         elif not hashes_only and now != then:
             reasons.append(f"{doc_id} moved or was retitled since it was indexed — run `rag index`")
+    if not hashes_only and manifest.counts.get("shards_requested", 1) != settings.index_shards:
+        reasons.append(f"index was written as {manifest.counts.get('shards_requested', 1)} shard(s), settings ask for "
+                       f"{settings.index_shards} — run `rag index`")
     return reasons
