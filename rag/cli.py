@@ -41,10 +41,11 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def run_build(settings):
+def run_build(settings, compute=None):
     """Build with a progress bar and a one-line summary; shared by `index` and `serve`.
 
-    Returns the embedder, so `serve` does not load the model a second time.
+    Returns the embedder, so `serve` does not load the model a second time. `compute` runs the chunk → embed
+    stages elsewhere (a Ray cluster); by default they run in this process.
     """
     from rag.embedding import Embedder
     from rag.embedding.export import EncoderUnavailable
@@ -60,7 +61,8 @@ def run_build(settings):
         try:
             result = build_index(settings, embedder,
                                  on_embed_start=lambda n: progress.update(task, total=n),
-                                 on_embedded=lambda n: progress.advance(task, n))
+                                 on_embedded=lambda n: progress.advance(task, n),
+                                 **({"compute": compute} if compute else {}))
         except (IndexUnavailable, EncoderUnavailable, FileNotFoundError) as exc:
             _fail(str(exc))
     for warning in result.warnings:
@@ -75,12 +77,21 @@ def run_build(settings):
 
 @app.command()
 def index(docs: DocsOpt = None, index: IndexOpt = None,
-          check: Annotated[bool, typer.Option("--check", help="Verify the index against its manifest and the documents.")] = False) -> None:
+          check: Annotated[bool, typer.Option("--check", help="Verify the index against its manifest and the documents.")] = False,
+          shards: Annotated[int | None, typer.Option("--shards", min=1, max=1024, help="Write the build as this many shards "
+                                                     "(memory-mapped when served) [env RAG_INDEX_SHARDS, default 1].")] = None,
+          ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Chunk, caveat and embed on a Ray "
+                                                  "cluster: its address (host:port), or 'local' to start one on this "
+                                                  "machine. Needs pip install -e '.[ray]'.")] = None,
+          workers: Annotated[int, typer.Option("--workers", min=1, help="Ray actors per stage (with --ray).")] = 2) -> None:
     """(Re)build the index from the document folder; only new or changed documents are embedded.
 
     Example: rag index --docs seeds --index index
+    Example: rag index --ray local --workers 2 --shards 4
     """
     settings = _settings(docs, index)
+    if shards is not None:
+        settings = settings.model_copy(update={"index_shards": shards})
     if check:
         from rag.verify import check_index
 
@@ -91,7 +102,12 @@ def index(docs: DocsOpt = None, index: IndexOpt = None,
             raise typer.Exit(1)
         console.print("index OK: checksums match and every document is current")
         return
-    run_build(settings)
+    compute = None
+    if ray is not None:
+        from rag.index.ray_build import RayCompute
+
+        compute = RayCompute(address=ray, workers=workers)
+    run_build(settings, compute)
 
 
 feedback_app = typer.Typer(help="The feedback people left on answers (it holds their questions: keep it private).")

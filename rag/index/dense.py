@@ -51,9 +51,6 @@ def candidate_finder(vectors: np.ndarray) -> faiss.Index:
     return finder
 
 
-# Read a shard's index without copying it: flat codes (IO_FLAG_MMAP_IFC) and IVF lists (IO_FLAG_MMAP) stay in
-# the page cache, which every server process on the machine shares.
-MMAP_FLAGS = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY
 PQ_BYTES = 48  # benchmarks/bench_shards.py: 48 one-byte codes + an exact rescore of 100 reach recall@10 0.958
 
 
@@ -77,5 +74,15 @@ def make_shard_finder(vectors: np.ndarray, settings: Settings) -> faiss.Index:
     sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 40 * nlist), replace=False)
     index.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    tune_search(index)
+    return index
+
+
+def read_shard_finder(path, kind: str) -> faiss.Index:
+    """A shard's finder read without copying it: flat codes (IO_FLAG_MMAP_IFC) or IVF lists (IO_FLAG_MMAP) stay in
+    the page cache, which every server process on the machine shares. (faiss takes one or the other: the IVF
+    reader maps a plain file, which the flat-codes mapping would have wrapped.)"""
+    flags = faiss.IO_FLAG_MMAP_IFC if kind == "flat_fp16" else faiss.IO_FLAG_MMAP
+    index = faiss.read_index(str(path), flags | faiss.IO_FLAG_READ_ONLY)
     tune_search(index)
     return index

@@ -18,7 +18,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from rag.index.dense import MMAP_FLAGS, make_shard_finder, shard_kind, tune_search
+from rag.index.dense import make_shard_finder, read_shard_finder, shard_kind
 from rag.index.errors import IndexUnavailable
 from rag.index.lexical import LexicalIndex, ShardedLexical, terms
 from rag.index.manifest import ShardEntry
@@ -128,8 +128,7 @@ def load_shards(folder: Path, entries: list[ShardEntry], dims: int) -> ShardSet:
         shard = folder / entry.name
         shard_chunks = [chunk_from_dict(c) for c in json.loads((shard / "chunks.json").read_text())]
         vectors = np.load(shard / "vectors.npy", mmap_mode="r", allow_pickle=False)
-        finder = faiss.read_index(str(shard / "finder.index"), MMAP_FLAGS)
-        tune_search(finder)
+        finder = read_shard_finder(shard / "finder.index", entry.finder)
         if len(shard_chunks) != entry.chunks or len(vectors) != entry.chunks or finder.ntotal != entry.chunks \
                 or len(chunks) != entry.first_chunk:
             raise IndexUnavailable(f"shard {entry.name} in {folder} is inconsistent — run `rag index` to rebuild")

@@ -1,0 +1,155 @@
+"""The chunk → caveats → embed stages of a build as Ray Data over the documents (`rag index --ray ADDRESS`).
+
+Ray is an optional extra (`pip install .[ray]`); nothing else imports this module. The driver still ingests,
+writes and swaps (rag/index/build.py), so a failed or killed run swaps nothing in. The content-hash cache is
+read and written by the driver alone: the workers embed only the texts it does not hold, and their vectors
+are written back after the run (one writer, so SQLite never sees two). Workers load the model once per actor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.embedding import vector_space
+from rag.embedding.cache import EmbeddingCache
+from rag.index.build import Computed, embedding_cache_path, prepare, title_rows
+from rag.index.errors import IndexUnavailable
+from rag.index.shards import shard_term_stats
+from rag.index.term_stats import TermStats
+from rag.settings import Settings
+from rag.types import Document, chunk_from_dict, document_from_dict, to_dict
+
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def connect(address: str, workers: int) -> bool:
+    """Join the cluster at `address`, or start one on this machine for "local"; True when this call started Ray.
+
+    A bare `ray.init()` silently joins whatever cluster is left running, so the address is always explicit."""
+    import ray
+
+    if ray.is_initialized():
+        return False
+    runtime_env = {"env_vars": OFFLINE_ENV}
+    if address == "local":
+        ray.init(address="local", num_cpus=max(workers, 1), include_dashboard=False, runtime_env=runtime_env,
+                 log_to_driver=False)
+    else:
+        ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
+    return True
+
+
+def _worker_settings(raw: dict) -> Settings:
+    # A worker on a machine of its own encodes with that machine's cores, one actor per CPU Ray gives it.
+    return Settings(**{**raw, "index_threads": max(1, int(os.environ.get("RAG_WORKER_THREADS", "1")))})
+
+
+class PrepareDocuments:
+    """Chunk and caveat a batch of documents; also each document's term counts for the collection's BM25."""
+
+    def __init__(self, settings: dict, caveats: bool) -> None:
+        from rag.embedding import Embedder
+
+        self.settings, self.caveats = _worker_settings(settings), caveats
+        self.count_tokens = Embedder(self.settings).count_tokens
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
+        out: dict[str, list] = {"position": [], "document": [], "chunks": [], "stats": []}
+        for position, raw in zip(batch["position"], batch["document"]):
+            documents, chunks = prepare([document_from_dict(json.loads(raw))], self.settings, self.count_tokens,
+                                        self.caveats)
+            stats = shard_term_stats(chunks)
+            out["position"].append(int(position))
+            out["document"].append(json.dumps(to_dict(documents[0]), ensure_ascii=False))
+            out["chunks"].append(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
+            out["stats"].append(json.dumps([stats.num_docs, stats.total_length, stats.df]))
+        return out
+
+
+class EmbedTexts:
+    """One model per actor; batches arrive sorted by length, as the single-process build sorts them."""
+
+    def __init__(self, settings: dict) -> None:
+        from rag.embedding import Embedder
+
+        self.embedder = Embedder(_worker_settings(settings))
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {"position": batch["position"], "vector": self.embedder.encode(list(batch["text"]))}
+
+
+@dataclass
+class RayCompute:
+    """A `Compute` (rag/index/build.py) that runs on a Ray cluster; `workers` actors per stage."""
+
+    address: str = "local"
+    workers: int = 2
+    batch_size: int = 32
+
+    def __call__(self, documents: list[Document], settings: Settings, embedder, caveats: bool,
+                 on_embed_start=None, on_embedded=None) -> Computed:
+        try:
+            import ray
+        except ImportError:
+            raise IndexUnavailable("--ray needs the Ray extra: pip install -e '.[ray]'") from None
+        started_here = connect(self.address, self.workers)
+        try:
+            return self._run(documents, settings, embedder, caveats, on_embed_start, on_embedded)
+        except IndexUnavailable:
+            raise
+        except Exception as exc:  # a worker lost for good, a cluster gone: one line, nothing swapped in
+            first = (str(exc).strip().splitlines() or [""])[-1][:200]
+            raise IndexUnavailable(f"Ray build failed ({type(exc).__name__}: {first}); nothing was swapped in, "
+                                   "the old index keeps serving") from None
+        finally:
+            if started_here:
+                ray.shutdown()
+
+    def _run(self, documents, settings, embedder, caveats, on_embed_start, on_embedded) -> Computed:
+        import logging
+
+        import ray
+
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # per-stage plans and progress lines otherwise
+        ray.data.DataContext.get_current().enable_progress_bars = False
+
+        raw_settings = settings.model_dump(mode="json")
+        rows = [{"position": i, "document": json.dumps(to_dict(d), ensure_ascii=False)} for i, d in enumerate(documents)]
+        prepared = (ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 4 * self.workers)))
+                    .map_batches(PrepareDocuments, fn_constructor_args=(raw_settings, caveats), batch_size=8,
+                                 compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=1)
+                    .take_all())
+        prepared.sort(key=lambda row: row["position"])
+        documents = [document_from_dict(json.loads(row["document"])) for row in prepared]
+        chunks = [chunk_from_dict(c) for row in prepared for c in json.loads(row["chunks"])]
+        stats = TermStats.merge(TermStats(n, total, df) for n, total, df in (json.loads(r["stats"]) for r in prepared))
+
+        def encode_on_ray(texts: list[str]) -> np.ndarray:
+            # The cache hands over its misses sorted by length; blocks keep that order, so batches stay even.
+            items = [{"position": i, "text": t} for i, t in enumerate(texts)]
+            vectors = np.zeros((len(texts), embedder.dimensions), dtype=np.float32)
+            if not items:
+                return vectors
+            blocks = max(1, min(-(-len(items) // self.batch_size), 8 * self.workers))
+            dataset = (ray.data.from_items(items, override_num_blocks=blocks)
+                       .map_batches(EmbedTexts, fn_constructor_args=(raw_settings,), batch_size=self.batch_size,
+                                    compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=1))
+            for batch in dataset.iter_batches(batch_format="numpy", batch_size=None):
+                vectors[batch["position"]] = batch["vector"]
+            return vectors
+
+        cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), embedder.dimensions)
+        try:
+            texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]
+            # One Ray job for every miss (batch = all): each job would start its actor pool and load the model anew.
+            all_vectors, embedded = cache.encode(texts, encode_on_ray, batch=max(1, len(texts)),
+                                                 on_start=on_embed_start, on_done=on_embedded)
+        finally:
+            cache.close()
+        return Computed(documents, chunks, all_vectors[: len(chunks)],
+                        title_rows(documents, embedder.dimensions, all_vectors[len(chunks):]), embedded,
+                        len(texts) - embedded, stats)
