@@ -151,6 +151,19 @@ def shards_section(result: dict) -> list[str]:
     return lines
 
 
+def ray_build_section(result: dict) -> list[str]:
+    """Build throughput: one process vs the Ray build with 1 and 2 workers (issue 14)."""
+    lines = ["### Build throughput: one process vs Ray", "", *provenance(result),
+             f"The same {result['documents']:,} {result['corpus']} documents each time, from an empty embedding cache, "
+             "written as a one-file index. Ray: a local cluster of two one-CPU nodes on 127.0.0.2; each actor encodes "
+             "on one thread; the single process on both cores.", "",
+             "| run | documents | chunks | seconds | chunks/s |", "|---|---:|---:|---:|---:|"]
+    for r in result["rows"]:
+        lines.append(f"| {r['run']} | {r['documents']:,} | {r['chunks']:,} | {r['seconds']} | {r['chunks_per_s']} |")
+    lines.append("")
+    return lines
+
+
 def seed_questions_section(result: dict) -> list[str]:
     s = result["summary"]
     lines = ["### Our seed questions (benchmarks/data/seed-questions.jsonl)", "", *provenance(result),
@@ -289,7 +302,8 @@ def main() -> None:
                 ("## Reliability under load", [r for r in (load("load-swap"),) if r], load_section),
                 ("## Index build", [r for r in (load("build-pubmedqa-l"),) if r and "bare_torch_texts_per_s" in r], build_section),
                 ("## Vector search scaling", [r for r in (load("faiss-scaling"),) if r], faiss_section),
-                ("## Shard index types (issue 14)", [r for r in (load("shard-index-types"),) if r], shards_section)]
+                ("## Shard index types (issue 14)", [r for r in (load("shard-index-types"),) if r], shards_section),
+                ("## Distributed build (issue 14)", [r for r in (load("ray-build"),) if r], ray_build_section)]
     for title, results, render in sections:
         if results:
             lines += [title, ""]

@@ -44,3 +44,22 @@ def test_ask_rejects_empty_question(tmp_path):
 def test_index_of_missing_folder_fails_clearly(tmp_path):
     result = run("index", "--docs", str(tmp_path / "nope"), "--index", str(tmp_path / "idx"))
     assert result.returncode != 0 and "does not exist" in result.stderr
+
+
+def test_sharded_index_from_the_cli_never_imports_ray(tmp_path):
+    """`--shards` without `--ray` is today's single-process build: Ray is never imported, installed or not."""
+    index = str(tmp_path / "idx")
+    script = ("import sys\nfrom rag.cli import app\n"
+              f"app(['index', '--docs', {str(SEEDS)!r}, '--index', {index!r}, '--shards', '3'], standalone_mode=False)\n"
+              "assert not [m for m in sys.modules if m == 'ray' or m.startswith('ray.')], 'ray was imported'\n")
+    built = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    assert "indexed 5 documents" in built.stdout
+    manifest = json.loads((Path(index) / "current" / "manifest.json").read_text())
+    assert manifest["faiss"] == "sharded" and len(manifest["shards"]) == 3
+    asked = run("ask", "Does metformin help multiple sclerosis?", "--docs", str(SEEDS), "--index", index, "--json")
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["passages"][0]["source"]["doc_id"].startswith("001")
+    check = run("index", "--check", "--docs", str(SEEDS), "--index", index)  # current settings: 1 shard
+    assert check.returncode == 0, check.stderr

@@ -1,0 +1,61 @@
+"""Build throughput: today's single process vs the Ray build with 1 and 2 workers, same documents, one run each.
+
+Usage: .venv/bin/python benchmarks/bench_ray_build.py [COUNT]   (default 2,000 liveqa-med documents)
+Every build starts from an empty embedding cache and writes a one-file index (the write is the same code for
+all three). Ray runs on a local cluster of two one-CPU nodes on 127.0.0.2 started here; each Ray actor
+encodes on one thread, the single process on every core.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ROOT, save  # noqa: E402
+from rag.embedding import Embedder  # noqa: E402
+from rag.evaluate import corpus_documents, load_dataset  # noqa: E402
+from rag.index import build_index  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+
+def main(count: int) -> None:
+    import ray
+    from ray.cluster_utils import Cluster
+
+    from rag.index.ray_build import OFFLINE_ENV, RayCompute
+
+    documents = corpus_documents(load_dataset(ROOT.parent / "shared" / "benchmarks" / "liveqa-med"))[:count]
+    work = Path(tempfile.mkdtemp(prefix="rag-bench-ray-"))
+    embedder = Embedder(Settings(index_dir=work / "warm"))
+    embedder.encode(["warm up"] * 4)
+    cluster = Cluster(initialize_head=True,
+                      head_node_args={"num_cpus": 1, "node_ip_address": "127.0.0.2", "include_dashboard": False})
+    rows = []
+    try:
+        cluster.add_node(num_cpus=1, node_ip_address="127.0.0.2")
+        cluster.wait_for_nodes()
+        ray.init(address=cluster.address, runtime_env={"env_vars": OFFLINE_ENV}, log_to_driver=False)
+        runs = [("single process (2 threads)", None), ("Ray, 1 worker", RayCompute(cluster.address, workers=1)),
+                ("Ray, 2 workers", RayCompute(cluster.address, workers=2))]
+        for name, compute in runs:
+            settings = Settings(index_dir=work / name.replace(" ", "_"), embedding_cache=work / f"{len(rows)}.sqlite3")
+            started = time.perf_counter()
+            result = build_index(settings, embedder, documents=documents, **({"compute": compute} if compute else {}))
+            seconds = time.perf_counter() - started
+            rows.append({"run": name, "documents": result.documents, "chunks": result.chunks,
+                         "embedded": result.embedded, "seconds": round(seconds, 1),
+                         "chunks_per_s": round(result.chunks / seconds, 1)})
+            print(rows[-1], flush=True)
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+    save("ray-build", f".venv/bin/python benchmarks/bench_ray_build.py {count}",
+         {"documents": count, "corpus": "liveqa-med", "rows": rows})
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
