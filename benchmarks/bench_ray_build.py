@@ -44,7 +44,7 @@ def main(count: int) -> None:
         for name, compute in runs:
             settings = Settings(index_dir=work / name.replace(" ", "_"), embedding_cache=work / f"{len(rows)}.sqlite3")
             started = time.perf_counter()
-            result = build_index(settings, embedder, documents=documents, **({"compute": compute} if compute else {}))
+            result = build_index(settings, embedder, documents=documents, compute=compute)
             seconds = time.perf_counter() - started
             rows.append({"run": name, "documents": result.documents, "chunks": result.chunks,
                          "embedded": result.embedded, "seconds": round(seconds, 1),

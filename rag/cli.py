@@ -62,7 +62,7 @@ def run_build(settings, compute=None):
             result = build_index(settings, embedder,
                                  on_embed_start=lambda n: progress.update(task, total=n),
                                  on_embedded=lambda n: progress.advance(task, n),
-                                 **({"compute": compute} if compute else {}))
+                                 compute=compute)
         except (IndexUnavailable, EncoderUnavailable, FileNotFoundError) as exc:
             _fail(str(exc))
     for warning in result.warnings:

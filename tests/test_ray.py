@@ -7,13 +7,13 @@ import json
 import os
 import signal
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.conftest import SHARED
+from tests.servers import wait_for
 
 pytestmark = pytest.mark.ray
 PUBMED = SHARED / "benchmarks" / "pubmedqa-l"
@@ -97,7 +97,7 @@ def test_ray_build_of_a_thousand_pubmed_abstracts_matches(cluster, settings, emb
     builds = {}
     for name, compute in (("local", None), ("ray", _ray_compute(cluster))):
         local = settings.model_copy(update={"index_dir": tmp_path / name, "embedding_cache": tmp_path / f"{name}.sqlite3"})
-        build_index(local, embedder, documents=documents, **({"compute": compute} if compute else {}))
+        build_index(local, embedder, documents=documents, compute=compute)
         builds[name] = load_index(local, embedder.dimensions)
     assert len(builds["ray"].documents) == 1000
     _assert_same_build(builds["ray"], builds["local"])
@@ -113,6 +113,15 @@ def _pids_running(marker: str) -> list[int]:
             except OSError:
                 continue
     return pids
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 once it is gone)."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def test_a_worker_killed_mid_build_leaves_the_old_index_serving_and_the_next_run_completes(
@@ -139,15 +148,14 @@ def test_a_worker_killed_mid_build_leaves_the_old_index_serving_and_the_next_run
 
     builder = threading.Thread(target=run)
     builder.start()
+    # Wait (with a deadline) until an embedding actor has spent a second of CPU on batches, then kill it mid-batch.
+    wait_for(lambda: not builder.is_alive() or any(_cpu_seconds(pid) >= 1.0 for pid in _pids_running("EmbedTexts")),
+             timeout=180, what="an embedding worker at work")
     killed = []
-    deadline = time.monotonic() + 120
-    while builder.is_alive() and not killed and time.monotonic() < deadline:
-        embedders = _pids_running("EmbedTexts")
-        if embedders:
-            time.sleep(1.0)  # let it take a batch, then take the worker away mid-batch
-            os.kill(embedders[0], signal.SIGKILL)
-            killed.append(embedders[0])
-        time.sleep(0.2)
+    for pid in _pids_running("EmbedTexts"):
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+        break
     while builder.is_alive():  # the old build answers the whole time
         assert serving.query(question).passages
         builder.join(timeout=1.0)

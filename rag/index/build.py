@@ -133,12 +133,12 @@ def build_index(
     on_embedded: Callable[[int], None] | None = None,
     documents: list[Document] | None = None,
     caveats: bool = True,
-    compute: Compute = compute_local,
+    compute: Compute | None = None,
 ) -> BuildResult:
     """Ingest, chunk, caveat and embed; vectors come from the content-hash cache when the text is known.
 
     With `documents` given (an evaluation corpus), ingestion is skipped. `compute` runs the chunk → embed
-    stages (in this process by default); ingestion, writing and the swap are the same for every `compute`.
+    stages (in this process when None); ingestion, writing and the swap are the same for every `compute`.
     """
     started = time.perf_counter()
     with build_lock(settings.index_dir):
@@ -154,7 +154,7 @@ def build_index(
             return BuildResult(current_folder(settings.index_dir).resolve(), len(documents), chunks_count, 0,
                                chunks_count, time.perf_counter() - started, warnings, unchanged=True)
 
-        computed = compute(documents, settings, embedder, caveats, on_embed_start, on_embedded)
+        computed = (compute or compute_local)(documents, settings, embedder, caveats, on_embed_start, on_embedded)
         builds = settings.index_dir / "builds"
         staging = new_staging(builds)
         try:
@@ -181,8 +181,9 @@ def write_build(staging: Path, settings: Settings, dimensions: int, computed: Co
     np.save(staging / "title_vectors.npy", computed.title_vectors, allow_pickle=False)
     LexicalIndex.build([d.title if d.title_given else "" for d in documents]).save(staging / "bm25_title")
     shards: list[tuple[str, int, int, int, str]] = []
+    stats: TermStats | None = None
     if settings.index_shards > 1:
-        shards = write_shards(staging, chunks, vectors, settings, settings.index_shards, computed.term_stats)
+        shards, stats = write_shards(staging, chunks, vectors, settings, settings.index_shards, computed.term_stats)
         kind = "sharded"
     else:
         (staging / "chunks.json").write_text(json.dumps([to_dict(c) for c in chunks], ensure_ascii=False))
@@ -191,7 +192,6 @@ def write_build(staging: Path, settings: Settings, dimensions: int, computed: Co
         LexicalIndex.build([c.text for c in chunks]).save(staging / "bm25")
         kind = "ivf_flat" if len(chunks) > settings.approximate_above else "flat_ip"
     files = {str(p.relative_to(staging)): sha256(p) for p in build_files(staging)}
-    stats = TermStats.load(staging / TERM_STATS) if shards else None
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         model=settings.model_name,

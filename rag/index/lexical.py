@@ -187,6 +187,7 @@ class ShardedLexical:
     def __init__(self, shards: list[LexicalIndex], stats: TermStats) -> None:
         self.shards, self.stats = shards, stats
         self.size = sum(shard.size for shard in shards)
+        self._collection = LexicalIndex(None, self.size, stats)  # answers shares from the statistics alone
 
     def scores(self, query: str) -> np.ndarray:
         return np.concatenate([s.scores(query) for s in self.shards]) if self.shards else np.zeros(0, np.float32)
@@ -196,7 +197,7 @@ class ShardedLexical:
         return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
     def document_shares(self, words: list[str]) -> list[float]:
-        return LexicalIndex(None, self.size, self.stats).document_shares(words)
+        return self._collection.document_shares(words)
 
     def document_share(self, word: str) -> float:
-        return LexicalIndex(None, self.size, self.stats).document_share(word)
+        return self._collection.document_share(word)

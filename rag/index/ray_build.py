@@ -9,7 +9,6 @@ are written back after the run (one writer, so SQLite never sees two). Workers l
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,9 +42,6 @@ def connect(address: str, workers: int) -> bool:
     return True
 
 
-def _worker_settings(raw: dict) -> Settings:
-    # A worker on a machine of its own encodes with that machine's cores, one actor per CPU Ray gives it.
-    return Settings(**{**raw, "index_threads": max(1, int(os.environ.get("RAG_WORKER_THREADS", "1")))})
 
 
 class PrepareDocuments:
@@ -54,7 +50,7 @@ class PrepareDocuments:
     def __init__(self, settings: dict, caveats: bool) -> None:
         from rag.embedding import Embedder
 
-        self.settings, self.caveats = _worker_settings(settings), caveats
+        self.settings, self.caveats = Settings(**settings), caveats
         self.count_tokens = Embedder(self.settings).count_tokens
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
@@ -76,7 +72,7 @@ class EmbedTexts:
     def __init__(self, settings: dict) -> None:
         from rag.embedding import Embedder
 
-        self.embedder = Embedder(_worker_settings(settings))
+        self.embedder = Embedder(Settings(**settings))
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return {"position": batch["position"], "vector": self.embedder.encode(list(batch["text"]))}
@@ -89,6 +85,7 @@ class RayCompute:
     address: str = "local"
     workers: int = 2
     batch_size: int = 32
+    threads_per_worker: int = 1  # each actor holds one Ray CPU, so it encodes on one thread
 
     def __call__(self, documents: list[Document], settings: Settings, embedder, caveats: bool,
                  on_embed_start=None, on_embedded=None) -> Computed:
@@ -117,7 +114,7 @@ class RayCompute:
         logging.getLogger("ray.data").setLevel(logging.WARNING)  # per-stage plans and progress lines otherwise
         ray.data.DataContext.get_current().enable_progress_bars = False
 
-        raw_settings = settings.model_dump(mode="json")
+        raw_settings = {**settings.model_dump(mode="json"), "index_threads": self.threads_per_worker}
         rows = [{"position": i, "document": json.dumps(to_dict(d), ensure_ascii=False)} for i, d in enumerate(documents)]
         prepared = (ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 4 * self.workers)))
                     .map_batches(PrepareDocuments, fn_constructor_args=(raw_settings, caveats), batch_size=8,

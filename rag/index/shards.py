@@ -70,8 +70,8 @@ def write_shard(folder: Path, chunks: list[Chunk], vectors: np.ndarray, stats: T
 
 
 def write_shards(staging: Path, chunks: list[Chunk], vectors: np.ndarray, settings: Settings, count: int,
-                 stats: TermStats | None = None) -> list[tuple[str, int, int, int, str]]:
-    """The shards of a build and the collection's term statistics; (name, first, count, documents, finder) each.
+                 stats: TermStats | None = None) -> tuple[list[tuple[str, int, int, int, str]], TermStats]:
+    """The shards of a build, (name, first, count, documents, finder) each, and the collection's term statistics.
 
     `stats` may come from the workers that chunked the text (a Ray build); otherwise they are counted here."""
     ranges = plan_shards([c.doc_id for c in chunks], count)
@@ -83,7 +83,7 @@ def write_shards(staging: Path, chunks: list[Chunk], vectors: np.ndarray, settin
         name = f"{SHARDS_DIR}/{number:03d}"
         kind = write_shard(staging / name, chunks[a:b], vectors[a:b], stats, settings)
         out.append((name, a, b - a, len({c.doc_id for c in chunks[a:b]}), kind))
-    return out
+    return out, stats
 
 
 class ShardedVectors:
@@ -93,7 +93,6 @@ class ShardedVectors:
         self.parts = parts
         self.offsets = np.cumsum([0] + [len(p) for p in parts])
         self.shape = (int(self.offsets[-1]), dims)
-        self.dtype = np.dtype(np.float32)
 
     def __len__(self) -> int:
         return self.shape[0]
