@@ -12,7 +12,7 @@ from rag.embedding import Embedder
 from rag.evaluate import eval_settings, load_dataset, score_run
 from rag.index import load_index
 from rag.retrieval import gather, fuse
-from rag.retrieval.candidates import _top
+from rag.index.passages import top_k
 from rag.settings import Settings
 from pathlib import Path
 SH = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"
@@ -31,7 +31,7 @@ def prep(name):
     for qid, v in zip(ids, vecs):
         sig = gather(idx, v, ds.queries[qid], settings)
         cc_all = cent @ v
-        extra = [idx.doc_chunks[d] for d in _top(cc_all, 20)]
+        extra = [idx.doc_chunks[d] for d in top_k(cc_all, 20)]
         data[qid] = (sig, cc_all, extra, v)
     return settings, ds, idx, data
 def run(settings, ds, idx, data, w, qids):

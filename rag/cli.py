@@ -231,10 +231,20 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
 @app.command()
 def serve(docs: DocsOpt = None, index: IndexOpt = None,
           host: Annotated[str | None, typer.Option(help="Address to bind [default 127.0.0.1].")] = None,
-          port: Annotated[int | None, typer.Option(help="Port [default 8000].")] = None) -> None:
+          port: Annotated[int | None, typer.Option(help="Port [default 8000].")] = None,
+          ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Serve a sharded build on Ray Serve: "
+                                                  "the cluster's address (host:port), or 'local' to start one here. "
+                                                  "Needs pip install -e '.[ray]'.")] = None,
+          shard_groups: Annotated[int, typer.Option("--shard-groups", min=1, help="With --ray: shard deployments, "
+                                                    "each holding neighbouring shards [default: one per shard].")] = 0,
+          replicas: Annotated[int, typer.Option("--replicas", min=1, help="With --ray: replicas of each shard "
+                                                "deployment.")] = 2,
+          replica_cpus: Annotated[float, typer.Option("--replica-cpus", min=0.0, help="With --ray: CPUs each replica "
+                                                      "reserves.")] = 1.0) -> None:
     """Serve the JSON API and the web chat; builds the index first when there is none.
 
     Example: rag serve --port 8000
+    Example: rag index --shards 4 && rag serve --ray local --replicas 2
     """
     import uvicorn
 
@@ -244,6 +254,9 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
     from rag.index import IndexUnavailable, current_folder
 
     settings = _settings(docs, index)
+    if ray is not None:
+        serve_on_ray(settings, ray, shard_groups, replicas, replica_cpus, host or settings.host, port or settings.port)
+        return
     embedder = None
     if not current_folder(settings.index_dir).exists():
         err.print(f"no index in {settings.index_dir}: building it from {settings.docs_dir} first")
@@ -257,6 +270,38 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
     from rag.server import server_config
 
     uvicorn.Server(server_config(create_app(settings, engine), settings, host, port)).run()
+
+
+def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float, host: str, port: int) -> None:
+    """Deploy the current sharded build on Ray Serve and keep it up until Ctrl-C, which takes the app down."""
+    import os
+    import time
+
+    from rag.index import IndexUnavailable, current_folder
+
+    folder = current_folder(settings.index_dir)
+    if not folder.exists():
+        _fail(f"no index in {settings.index_dir}: run `rag index --shards N` (or `rag index --ray ADDRESS --shards N`) first")
+    try:
+        from ray import serve
+
+        from rag.api.ray_serve import APP_NAME, deploy
+        from rag.index.ray_build import connect
+    except ImportError:
+        _fail("Ray is not installed: pip install -e '.[ray]'")
+    try:
+        connect(address, workers=os.cpu_count() or 1)
+        url = deploy(settings, folder.resolve(), groups, replicas, cpus, host, port)
+    except IndexUnavailable as exc:
+        _fail(str(exc))
+    except Exception as exc:  # Ray's own failures (no cluster, a replica that cannot start) as one line
+        _fail(f"Ray Serve deployment failed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
+    console.print(f"serving {url} on Ray Serve (build {folder.resolve().name}); Ctrl-C takes it down")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        serve.delete(APP_NAME)
 
 
 @app.command(name="eval")

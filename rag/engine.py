@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -53,11 +54,15 @@ def caveat_out(caveat: Caveat) -> CaveatOut:
 class Engine:
     """Holds the model and the current index; `reload` swaps a new index in without disturbing queries."""
 
-    def __init__(self, settings: Settings, embedder=None) -> None:
+    def __init__(self, settings: Settings, embedder=None,
+                 loader: Callable[[Settings, int], LoadedIndex] | None = None) -> None:
+        """`loader` reads the build to serve; by default the current one, searched in this process (Ray Serve's
+        front passes one that pins a build and searches its passages on shard replicas)."""
         from rag.embedding import Embedder
 
         self.settings = settings
         self.embedder = embedder or Embedder(settings)
+        self._load = loader or load_index
         self.writer: AnswerWriter = ExtractiveWriter(settings)
         # Process-wide: questions are searched one at a time per request thread, where OpenMP's hand-off costs
         # more than a second thread saves.
@@ -70,13 +75,13 @@ class Engine:
     @property
     def index(self) -> LoadedIndex:
         if self._index is None:
-            self._index = load_index(self.settings, self.embedder.dimensions)
+            self._index = self._load(self.settings, self.embedder.dimensions)
         return self._index
 
     def reload(self) -> LoadedIndex:
         """Load the current build and swap it in; queries in flight keep the index they started with."""
         with self._swap:
-            fresh = load_index(self.settings, self.embedder.dimensions)
+            fresh = self._load(self.settings, self.embedder.dimensions)
             self._index = fresh
             return fresh
 

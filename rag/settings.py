@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     allowed_hosts: tuple[str, ...] = Field(("localhost", "127.0.0.1", "::1", "[::1]"),
                                            description="Host headers the server answers (the bound address is added); others get 400, which stops DNS rebinding.")
     port: int = Field(8000, description="Port `rag serve` binds.")
+    shard_timeout_seconds: float = Field(10.0, description="`rag serve --ray`: how long the front waits for a shard group before asking it once more (another replica).")
 
     disclaimer: str = Field(
         "General information from the indexed documents, not medical advice. "

@@ -87,17 +87,18 @@ def test_candidate_finder_agrees_with_exact_search(engine, seeds_dev):
     import numpy as np
 
     from rag.index import candidate_finder
-    from rag.retrieval.candidates import _top, nearest
+    from rag.index.passages import top_k
+    from rag.retrieval.candidates import nearest
 
     index = engine.index
     titles_finder = candidate_finder(index.title_vectors)  # the seeds' titles are not all real, so not searched
     assert index.passage_finder is not index.faiss_index  # a flat index: candidates come from the fp16 copy
     for row in seeds_dev:
         vector = engine.embedder.encode_query(row["question"])
-        exact = _top(index.vectors @ vector, 10)
+        exact = top_k(index.vectors @ vector, 10)
         found = nearest(index.passage_finder, vector, 10)
         assert list(found[:5]) == list(exact[:5]), row["question"]
         assert len(set(found) & set(exact)) >= 9
         titles = nearest(titles_finder, vector, 3)
-        assert list(titles) == list(_top(index.title_vectors @ vector, 3))
+        assert list(titles) == list(top_k(index.title_vectors @ vector, 3))
     assert np.array_equal(nearest(index.passage_finder, vector, 0), np.zeros(0, dtype=np.int64))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import numpy as np
 from rag.index.dense import candidate_finder, tune_search
 from rag.index.errors import IndexUnavailable
 from rag.index.lexical import LexicalIndex, ShardedLexical
-from rag.index.shards import ShardedVectors, load_shards
+from rag.index.passages import LocalPassages, PassageSearch, PassageSets
+from rag.index.shards import TERM_STATS, ShardedVectors, load_shards
+from rag.index.term_stats import TermStats
 from rag.index.manifest import Manifest, check_compatible, read_manifest, verify_files
 from rag.index.store import current_folder
 from rag.settings import Settings
@@ -27,9 +30,9 @@ class LoadedIndex:
     manifest: Manifest
     documents: dict[str, Document]
     chunks: list[Chunk]
-    vectors: np.ndarray | ShardedVectors
-    faiss_index: faiss.Index
-    lexical: LexicalIndex | ShardedLexical
+    vectors: np.ndarray | ShardedVectors | None  # None where the passages are searched elsewhere (Ray Serve)
+    faiss_index: faiss.Index | None
+    lexical: LexicalIndex | ShardedLexical  # there: the collection's statistics only, for document shares
     title_vectors: np.ndarray
     title_lexical: LexicalIndex
     chunks_by_doc: dict[str, list[int]] = field(default_factory=dict)
@@ -39,6 +42,7 @@ class LoadedIndex:
     passage_finder: faiss.Index | None = None  # the IVF index above `approximate_above`, else candidate_finder
     title_finder: faiss.Index | None = None
     titles_searchable: bool = False
+    passages: PassageSearch | None = None  # names and scores a question's passage candidates
     # What later stages derive once per index (e.g. retrieval's safety-warning mask), kept with the index so a
     # swap drops it with the index it describes.
     derived: dict[str, object] = field(default_factory=dict)
@@ -53,14 +57,25 @@ class LoadedIndex:
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk_id)
         self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
         self.doc_chunks = [np.asarray(self.chunks_by_doc.get(doc_id, []), dtype=np.int64) for doc_id in self.doc_order]
-        if self.passage_finder is None:  # a sharded build brings its merged, memory-mapped finder
+        if self.passage_finder is None and self.vectors is not None:  # a sharded build brings its own
             self.passage_finder = (self.faiss_index if isinstance(self.faiss_index, faiss.IndexIVF)
                                    else candidate_finder(self.vectors))
+        if self.passages is None:
+            self.passages = PassageSets([LocalPassages(self.passage_finder, self.lexical, self.vectors)])
         self.title_finder = candidate_finder(self.title_vectors) if self.titles_searchable else None
 
 
-def load_index(settings: Settings, dimensions: int | None = None, verify: bool = True) -> LoadedIndex:
-    folder = current_folder(settings.index_dir)
+Remote = Callable[[Path, Manifest], PassageSearch]
+
+
+def load_index(settings: Settings, dimensions: int | None = None, verify: bool = True, folder: Path | None = None,
+               remote: Remote | None = None) -> LoadedIndex:
+    """The current build (or `folder`), checked against its manifest.
+
+    With `remote`, a sharded build's passage side (vectors, finders, BM25) is not opened here: `remote` gives
+    what searches it elsewhere (shard replicas), and this process keeps the passage records, the documents and
+    the title signals — what fusion and the answer need."""
+    folder = folder or current_folder(settings.index_dir)
     if not folder.exists():
         raise IndexUnavailable(f"no index in {settings.index_dir} — run `rag index` to build it")
     folder = folder.resolve()
@@ -70,10 +85,19 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
         bad = verify_files(folder, manifest)
         if bad:
             raise IndexUnavailable(f"index files {', '.join(bad)} in {folder} are damaged — run `rag index` to rebuild")
-    shard_set = None
+    if remote is not None and not manifest.shards:
+        raise IndexUnavailable(f"the build in {folder} is one file; serving it from shard replicas needs a sharded "
+                               "build — run `rag index --shards N`")
+    shard_set = passages = None
     try:
         documents = [document_from_dict(d) for d in json.loads((folder / "documents.json").read_text())]
-        if manifest.shards:
+        if remote is not None:
+            chunks = [chunk_from_dict(c) for entry in manifest.shards
+                      for c in json.loads((folder / entry.name / "chunks.json").read_text())]
+            vectors = faiss_index = None
+            lexical = LexicalIndex(None, len(chunks), TermStats.load(folder / TERM_STATS))
+            passages = remote(folder, manifest)
+        elif manifest.shards:
             shard_set = load_shards(folder, manifest.shards, manifest.dimensions)
             chunks, vectors, faiss_index, lexical = (shard_set.chunks, shard_set.vectors, shard_set.finder,
                                                      shard_set.lexical)
@@ -89,9 +113,10 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
         raise
     except Exception as exc:  # any damage reads as one clear message
         raise IndexUnavailable(f"index in {folder} could not be read ({exc}) — run `rag index` to rebuild") from None
-    if len(vectors) != len(chunks) or faiss_index.ntotal != len(chunks):
+    if remote is None and (len(vectors) != len(chunks) or faiss_index.ntotal != len(chunks)):
         raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
     if len(title_vectors) != len(documents):
         raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
     return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical,
-                       title_vectors, title_lexical, passage_finder=shard_set.finder if shard_set else None)
+                       title_vectors, title_lexical, passage_finder=shard_set.finder if shard_set else None,
+                       passages=PassageSets(shard_set.parts) if shard_set else passages)

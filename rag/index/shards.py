@@ -22,6 +22,7 @@ from rag.index.dense import make_shard_finder, read_shard_finder, shard_kind
 from rag.index.errors import IndexUnavailable
 from rag.index.lexical import LexicalIndex, ShardedLexical, terms
 from rag.index.manifest import ShardEntry
+from rag.index.passages import LocalPassages
 from rag.index.term_stats import TermStats
 from rag.settings import Settings
 from rag.types import Chunk, chunk_from_dict, to_dict
@@ -116,6 +117,7 @@ class ShardSet:
     vectors: ShardedVectors
     finder: faiss.Index
     lexical: ShardedLexical  # (faiss' Python layer keeps each shard's finder referenced by the merged one)
+    parts: list[LocalPassages]  # each shard searched on its own, merged per query (rag/index/passages.py)
 
 
 def load_shards(folder: Path, entries: list[ShardEntry], dims: int) -> ShardSet:
@@ -123,16 +125,25 @@ def load_shards(folder: Path, entries: list[ShardEntry], dims: int) -> ShardSet:
     chunks: list[Chunk] = []
     parts, lexicals = [], []
     merged = faiss.IndexShards(dims, False, True)  # successive ids: shard k's passages follow shard k-1's
+    searchable = []
     for entry in entries:
-        shard = folder / entry.name
-        shard_chunks = [chunk_from_dict(c) for c in json.loads((shard / "chunks.json").read_text())]
-        vectors = np.load(shard / "vectors.npy", mmap_mode="r", allow_pickle=False)
-        finder = read_shard_finder(shard / "finder.index", entry.finder)
-        if len(shard_chunks) != entry.chunks or len(vectors) != entry.chunks or finder.ntotal != entry.chunks \
-                or len(chunks) != entry.first_chunk:
+        shard_chunks = [chunk_from_dict(c) for c in json.loads((folder / entry.name / "chunks.json").read_text())]
+        if len(shard_chunks) != entry.chunks or len(chunks) != entry.first_chunk:
             raise IndexUnavailable(f"shard {entry.name} in {folder} is inconsistent — run `rag index` to rebuild")
+        passages = open_shard(folder, entry, stats)
         chunks.extend(shard_chunks)
-        parts.append(vectors)
-        merged.add_shard(finder)
-        lexicals.append(LexicalIndex.load(shard / "bm25", entry.chunks, stats))
-    return ShardSet(chunks, ShardedVectors(parts, dims), merged, ShardedLexical(lexicals, stats))
+        parts.append(passages.vectors)
+        merged.add_shard(passages.finder)
+        lexicals.append(passages.lexical)
+        searchable.append(passages)
+    return ShardSet(chunks, ShardedVectors(parts, dims), merged, ShardedLexical(lexicals, stats), searchable)
+
+
+def open_shard(folder: Path, entry: ShardEntry, stats: TermStats) -> LocalPassages:
+    """One shard's searchable side, memory-mapped: what a query needs of it without its passage records."""
+    shard = folder / entry.name
+    vectors = np.load(shard / "vectors.npy", mmap_mode="r", allow_pickle=False)
+    finder = read_shard_finder(shard / "finder.index", entry.finder)
+    if len(vectors) != entry.chunks or finder.ntotal != entry.chunks:
+        raise IndexUnavailable(f"shard {entry.name} in {folder} is inconsistent — run `rag index` to rebuild")
+    return LocalPassages(finder, LexicalIndex.load(shard / "bm25", entry.chunks, stats), vectors, entry.first_chunk)

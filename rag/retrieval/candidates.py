@@ -8,17 +8,9 @@ import numpy as np
 
 from rag.caveats.citations import find_citations
 from rag.index import LoadedIndex
+from rag.index.passages import PassageQuery, top_k
 from rag.retrieval.hits import Signals
 from rag.settings import Settings
-from rag.terms import content_words
-
-
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    k = min(k, len(scores))
-    if k <= 0:
-        return np.zeros(0, dtype=np.int64)
-    top = np.argpartition(-scores, k - 1)[:k]
-    return top[np.argsort(-scores[top], kind="stable")]
 
 
 def nearest(finder, vector: np.ndarray, k: int) -> np.ndarray:
@@ -35,33 +27,32 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     """Candidates from each signal's top list; every candidate is scored on all four signals.
 
     `vector` ranks (the question through the adapter); `plain`, the model's own question vector, gives the
-    closeness that the no-answer thresholds were calibrated on. Without it the two are the same."""
-    candidates: list[np.ndarray] = [nearest(index.passage_finder, vector, settings.dense_candidates)]
-    lexical_all = index.lexical.scores(query)
-    lexical_top = _top(lexical_all, settings.lexical_candidates)
-    candidates.append(lexical_top[lexical_all[lexical_top] > 0])
-    exact_all = index.lexical.rare_term_coverage(" ".join(content_words(query)), settings.exact_max_share,
-                                                 settings.exact_min_count)
-    exact_top = _top(exact_all, settings.lexical_candidates)
-    candidates.append(exact_top[exact_all[exact_top] > 0])
+    closeness that the no-answer thresholds were calibrated on. Without it the two are the same.
+    The title signals are searched here (documents stay whole); the passages they bring in are scored, with
+    each passage signal's own top lists, by the index's passage sets (`rag/index/passages.py`), in this
+    process or on shard replicas."""
+    brought: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     if index.titles_searchable:  # otherwise the title signals are zero and cost nothing
         title_lexical_all = index.title_lexical.scores(query)
         for docs in (nearest(index.title_finder, vector, settings.title_candidates),
-                     _top(title_lexical_all, settings.title_candidates)):
-            candidates.extend(index.doc_chunks[doc] for doc in docs)
-    chunk_ids = np.unique(np.concatenate(candidates)).astype(np.int64)
+                     top_k(title_lexical_all, settings.title_candidates)):
+            brought.extend(index.doc_chunks[doc] for doc in docs)
+    found = index.passages.search(PassageQuery(
+        vector=vector, plain=vector if plain is None else plain, text=query, dense_k=settings.dense_candidates,
+        lexical_k=settings.lexical_candidates, exact_max_share=settings.exact_max_share,
+        exact_min_count=settings.exact_min_count, extra=np.unique(np.concatenate(brought)).astype(np.int64),
+        build=index.folder.name))
+    chunk_ids = found.ids
     docs = index.chunk_doc[chunk_ids]
     none = np.zeros(len(chunk_ids), dtype=np.float32)
-    passages = index.vectors[chunk_ids]
-    dense = passages @ vector
     return Signals(
         chunk_ids=chunk_ids,
-        dense=dense,
-        closeness=dense if plain is None else passages @ plain,
-        lexical=lexical_all[chunk_ids],
+        dense=found.dense,
+        closeness=found.closeness,
+        lexical=found.lexical,
         title=index.title_vectors[docs] @ vector if index.titles_searchable else none,
         title_lexical=title_lexical_all[docs] if index.titles_searchable else none,
-        exact=np.maximum(exact_all[chunk_ids], citation_lift(index, chunk_ids, query)),
+        exact=np.maximum(found.exact, citation_lift(index, chunk_ids, query)),
         titles_searchable=index.titles_searchable,
     )
 
