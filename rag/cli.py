@@ -235,8 +235,8 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
           ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Serve a sharded build on Ray Serve: "
                                                   "the cluster's address (host:port), or 'local' to start one here. "
                                                   "Needs pip install -e '.[ray]'.")] = None,
-          shard_groups: Annotated[int, typer.Option("--shard-groups", min=1, help="With --ray: shard deployments, "
-                                                    "each holding neighbouring shards [default: one per shard].")] = 0,
+          shard_groups: Annotated[int, typer.Option("--shard-groups", min=0, help="With --ray: shard deployments, "
+                                                    "each holding neighbouring shards (0: one per shard).")] = 0,
           replicas: Annotated[int, typer.Option("--replicas", min=1, help="With --ray: replicas of each shard "
                                                 "deployment.")] = 2,
           replica_cpus: Annotated[float, typer.Option("--replica-cpus", min=0.0, help="With --ray: CPUs each replica "
@@ -275,6 +275,7 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
 def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float, host: str, port: int) -> None:
     """Deploy the current sharded build on Ray Serve and keep it up until Ctrl-C, which takes the app down."""
     import os
+    import signal
     import time
 
     from rag.index import IndexUnavailable, current_folder
@@ -283,16 +284,18 @@ def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float
     if not folder.exists():
         _fail(f"no index in {settings.index_dir}: run `rag index --shards N` (or `rag index --ray ADDRESS --shards N`) first")
     try:
+        import ray
         from ray import serve
 
-        from rag.api.ray_serve import APP_NAME, deploy
+        from rag.api.ray_serve import APP_NAME, deploy, require_sharded
         from rag.index.ray_build import connect
     except ImportError:
         _fail("Ray is not installed: pip install -e '.[ray]'")
     try:
+        require_sharded(folder.resolve())  # before any cluster is joined
         connect(address, workers=os.cpu_count() or 1)
         url = deploy(settings, folder.resolve(), groups, replicas, cpus, host, port)
-    except IndexUnavailable as exc:
+    except (IndexUnavailable, ValueError) as exc:
         _fail(str(exc))
     except Exception as exc:  # Ray's own failures (no cluster, a replica that cannot start) as one line
         _fail(f"Ray Serve deployment failed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
@@ -301,7 +304,10 @@ def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the take-down short
+        err.print("taking the app down")
         serve.delete(APP_NAME)
+        ray.shutdown()
 
 
 @app.command(name="eval")

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, SEEDS
 
 RAG = [sys.executable, "-m", "rag.cli"]
@@ -63,3 +65,13 @@ def test_sharded_index_from_the_cli_never_imports_ray(tmp_path):
     assert json.loads(asked.stdout)["passages"][0]["source"]["doc_id"].startswith("001")
     check = run("index", "--check", "--docs", str(SEEDS), "--index", index)  # current settings: 1 shard
     assert check.returncode == 0, check.stderr
+
+
+def test_serve_on_ray_refuses_a_one_file_build_before_joining_any_cluster(settings, built):
+    """`rag serve --ray` serves shards; a one-file build is refused in one line, and no cluster is contacted
+    (the address given has nothing listening)."""
+    pytest.importorskip("ray")
+    served = run("serve", "--ray", "127.0.0.2:9", "--docs", str(SEEDS), "--index", str(settings.index_dir))
+    assert served.returncode == 1
+    assert "one file" in served.stderr and "rag index --shards N" in served.stderr
+    assert "Traceback" not in served.stderr

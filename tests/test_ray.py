@@ -1,5 +1,5 @@
-"""The Ray build (rag/index/ray_build.py) on a real local Ray cluster: a head and a second worker node, both on
-127.0.0.2 (Ray swaps 127.0.0.1 for this machine's outward address). Only this module's cluster is stopped."""
+"""The Ray build (rag/index/ray_build.py) on a real local Ray cluster (conftest's `ray_cluster`: a head and a
+second worker node, both on 127.0.0.2)."""
 
 from __future__ import annotations
 
@@ -13,30 +13,15 @@ import numpy as np
 import pytest
 
 from tests.conftest import SHARED
-from tests.servers import wait_for
+from tests.servers import pids_running, wait_for
 
 pytestmark = pytest.mark.ray
 PUBMED = SHARED / "benchmarks" / "pubmedqa-l"
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    import ray
-    from ray.cluster_utils import Cluster
-
-    from rag.index.ray_build import OFFLINE_ENV
-
-    head = {"num_cpus": 1, "node_ip_address": "127.0.0.2", "include_dashboard": False}
-    local = Cluster(initialize_head=True, head_node_args=head)
-    try:
-        local.add_node(num_cpus=1, node_ip_address="127.0.0.2")
-        local.wait_for_nodes()
-        ray.init(address=local.address, runtime_env={"env_vars": OFFLINE_ENV}, log_to_driver=False)
-        assert len([n for n in ray.nodes() if n["Alive"]]) == 2
-        yield local
-    finally:
-        ray.shutdown()
-        local.shutdown()
+def cluster(ray_cluster):
+    return ray_cluster
 
 
 def _ray_compute(cluster):
@@ -103,18 +88,6 @@ def test_ray_build_of_a_thousand_pubmed_abstracts_matches(cluster, settings, emb
     _assert_same_build(builds["ray"], builds["local"])
 
 
-def _pids_running(marker: str) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if marker in (proc / "cmdline").read_bytes().decode(errors="replace"):
-                    pids.append(int(proc.name))
-            except OSError:
-                continue
-    return pids
-
-
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (0 once it is gone)."""
     try:
@@ -149,10 +122,10 @@ def test_a_worker_killed_mid_build_leaves_the_old_index_serving_and_the_next_run
     builder = threading.Thread(target=run)
     builder.start()
     # Wait (with a deadline) until an embedding actor has spent a second of CPU on batches, then kill it mid-batch.
-    wait_for(lambda: not builder.is_alive() or any(_cpu_seconds(pid) >= 1.0 for pid in _pids_running("EmbedTexts")),
+    wait_for(lambda: not builder.is_alive() or any(_cpu_seconds(pid) >= 1.0 for pid in pids_running("EmbedTexts")),
              timeout=180, what="an embedding worker at work")
     killed = []
-    for pid in _pids_running("EmbedTexts"):
+    for pid in pids_running("EmbedTexts"):
         os.kill(pid, signal.SIGKILL)
         killed.append(pid)
         break

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,22 +10,16 @@ from rag.api import create_app
 from rag.engine import Engine
 from rag.index import build_index
 from tests.conftest import ROOT
+from tests.browser import ARGS, CHROMIUM, ask, require_chromium
 from tests.servers import running
 
-CHROMIUM = os.environ.get("RAG_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "test-output" / "screenshots"
 XSS = "<img src=x onerror=alert(1)>"
 WEB_TOKEN = "web-test-operator"
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    pytest.skip(f"{CHROMIUM} not installed (make test installs it)", allow_module_level=True)
-
+require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
@@ -68,17 +60,6 @@ def page(browser, base_url):
     yield page
     assert page.errors == []
     context.close()
-
-
-def ask(page, question: str, answers_before: int = 0):
-    box = page.get_by_test_id("chat-input")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('[data-testid=message-answer]')].length > n && "
-        "document.querySelectorAll('[data-testid=message-answer]')[n].getAttribute('aria-busy') === 'false'",
-        arg=answers_before, timeout=60_000)
-    return page.get_by_test_id("message-answer").nth(answers_before)
 
 
 def test_question_sent_with_enter_gets_cited_answer_and_passage_with_caveats(page):

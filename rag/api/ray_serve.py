@@ -118,20 +118,34 @@ def shard_groups(names: list[str], count: int) -> list[list[str]]:
     return out
 
 
-def deploy(settings: Settings, folder: Path, groups: int, replicas: int, cpus: float, host: str, port: int) -> str:
-    """Deploy the shard groups (0: one per shard) and the front over the build in `folder` on the connected cluster;
-    returns its URL."""
+def require_sharded(folder: Path):
+    """The build's manifest, if it is sharded (the shard groups serve its shards); else one clear refusal."""
     from rag.index.manifest import read_manifest
 
     manifest = read_manifest(folder)
     if not manifest.shards:
         raise IndexUnavailable(f"the build in {folder} is one file; `rag serve --ray` serves a sharded build — "
                                "run `rag index --shards N` first")
+    return manifest
+
+
+def deploy(settings: Settings, folder: Path, groups: int, replicas: int, cpus: float, host: str, port: int) -> str:
+    """Deploy the shard groups (0: one per shard) and the front over the build in `folder` on the connected cluster;
+    returns its URL."""
+    import ray
+
+    manifest = require_sharded(folder)
+    groups_of = shard_groups([e.name for e in manifest.shards], groups or len(manifest.shards))
+    needed, held = cpus * (replicas * len(groups_of) + 1), ray.cluster_resources().get("CPU", 0.0)
+    if needed > held:  # Serve would wait for ever on replicas that can never be placed
+        raise ValueError(f"{len(groups_of)} shard groups × {replicas} replicas + 1 front at {cpus:g} CPU each need "
+                         f"{needed:g} CPUs; the cluster has {held:g} — lower --replicas, --shard-groups or "
+                         "--replica-cpus, or add nodes")
     raw = settings.model_dump(mode="json")
     serve.start(http_options={"host": host, "port": port}, proxy_location="HeadOnly")
     options = {"num_replicas": replicas, "ray_actor_options": {"num_cpus": cpus}}
     bound = [serve.deployment(ShardGroup).options(name=f"shards-{k}", **options).bind(raw, str(folder), names)
-             for k, names in enumerate(shard_groups([e.name for e in manifest.shards], groups or len(manifest.shards)))]
+             for k, names in enumerate(groups_of)]
     front = serve.deployment(Front).options(name="front", num_replicas=1, ray_actor_options={"num_cpus": cpus})
     serve.run(front.bind(raw, str(folder), *bound), name=APP_NAME, route_prefix="/")
     return f"http://{host}:{port}/"
