@@ -10,7 +10,14 @@ exact inner-product search over the same n vectors; recall@10 is measured agains
 Reported per n: memory per shard (the index's own bytes), build seconds on this 2-core machine, and one-thread
 search p50 at the nprobe that first reaches recall@10 ≥ 0.95 (and the best recall reached).
 
+At 10^7 (`--large`) the vectors (15.4 GB fp32) do not fit beside any index in this machine's 24 GiB, so they
+live in a memory-mapped file, as a served shard's do: ground truth is exact search block by block, "flat" is a
+one-thread scan of the mapped file, and only IVF-PQ is built (IVF-Flat's lists would be a second in-RAM copy of
+all the vectors: that is the point past which flat vectors no longer fit). nlist is 4,096, not 4·√n ≈ 12,649,
+to keep the assignment of 10^7 vectors within ~10 minutes on two cores; the rows say so.
+
 Usage: .venv/bin/python benchmarks/bench_shards.py [max_exponent=6]   (needs the eval indexes: `rag eval`)
+       .venv/bin/python benchmarks/bench_shards.py --large            (10^7; ~15 GB of scratch disk in /tmp)
 """
 
 from __future__ import annotations
@@ -146,5 +153,76 @@ def main(max_exponent: int) -> None:
           "rows": rows})
 
 
+def exact_top10(vectors: np.ndarray, queries: np.ndarray, block: int = 250_000) -> np.ndarray:
+    """Exact inner-product top 10 of every query over a (memory-mapped) array, one block in memory at a time."""
+    best_scores = np.full((len(queries), 10), -np.inf, dtype=np.float32)
+    best_ids = np.zeros((len(queries), 10), dtype=np.int64)
+    for start in range(0, len(vectors), block):
+        part = faiss.IndexFlatIP(DIMS)
+        part.add(np.ascontiguousarray(vectors[start:start + block]))
+        scores, ids = part.search(queries, 10)
+        scores = np.concatenate([best_scores, scores], axis=1)
+        ids = np.concatenate([best_ids, ids + start], axis=1)
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :10]
+        best_scores, best_ids = np.take_along_axis(scores, order, 1), np.take_along_axis(ids, order, 1)
+    return best_ids
+
+
+def scan_ms(vectors: np.ndarray, queries: np.ndarray, block: int = 1_000_000) -> dict:
+    """One-thread exact scan of the mapped vectors for a few questions (what a flat shard this size would cost)."""
+    faiss.omp_set_num_threads(1)
+    samples = []
+    for q in queries:
+        started = time.perf_counter()
+        scores = np.concatenate([vectors[a:a + block] @ q for a in range(0, len(vectors), block)])
+        np.argpartition(-scores, 10)[:10]
+        samples.append((time.perf_counter() - started) * 1000)
+    faiss.omp_set_num_threads(2)
+    return {"p50": round(float(np.median(samples)), 1)}
+
+
+def large(exponent: int = 7, nlist: int = 4096) -> None:
+    import tempfile
+
+    real, queries = real_data()
+    faiss.omp_set_num_threads(2)
+    n = 10**exponent
+    with tempfile.TemporaryDirectory() as scratch:
+        vectors = np.lib.format.open_memmap(Path(scratch) / "vectors.npy", mode="w+", dtype=np.float32, shape=(n, DIMS))
+        started = time.perf_counter()
+        for start in range(0, n, 1_000_000):
+            rows = min(1_000_000, n - start)
+            vectors[start:start + rows] = grow(real, rows, exponent * 1000 + start // 1_000_000)
+        vectors.flush()
+        print(json.dumps({"grown_s": round(time.perf_counter() - started, 1)}), flush=True)
+        started = time.perf_counter()
+        truth = exact_top10(vectors, queries)
+        print(json.dumps({"truth_s": round(time.perf_counter() - started, 1)}), flush=True)
+        entry = {"vectors": n, "flat": {"index": "flat (memory-mapped fp32 scan)", "mb": round(vectors.nbytes / 2**20, 1),
+                                        "build_s": 0.0, "recall_at_10": 1.0, "p50_ms": scan_ms(vectors, queries[:5])["p50"]}}
+        started = time.perf_counter()
+        sample = np.ascontiguousarray(vectors[np.sort(np.random.default_rng(0).choice(n, 40 * nlist, replace=False))])
+        index = faiss.IndexIVFPQ(faiss.IndexFlatIP(DIMS), DIMS, nlist, PQ_M, 8, faiss.METRIC_INNER_PRODUCT)
+        index.cp.niter = 10
+        index.train(sample)
+        for start in range(0, n, 500_000):
+            index.add(np.ascontiguousarray(vectors[start:start + 500_000]))
+        build_s = time.perf_counter() - started
+        entry["ivf_pq"] = {**summary("ivf_pq", index, build_s, measure(index, queries, truth)), "nlist": nlist}
+        entry["ivf_pq_rerank"] = {**summary("ivf_pq + exact rerank of 100 (mapped rows)", index, build_s,
+                                            reranked(index, vectors, queries, truth)), "nlist": nlist}
+        entry["ivf_flat"] = {"index": "ivf_flat", "skipped": "its lists are a second in-RAM fp32 copy (15.4 GB) "
+                                                             "beside the vectors: does not fit in 24 GiB"}
+        print(json.dumps({k: (v if k == "vectors" else {x: y for x, y in v.items() if x != "probes"})
+                          for k, v in entry.items()}), flush=True)
+        del index, vectors
+    save("shard-index-types-large", ".venv/bin/python benchmarks/bench_shards.py --large",
+         {"dims": DIMS, "noise_sigma": NOISE, "queries": len(queries), "real_vectors": len(real), "pq_bytes": PQ_M,
+          "rows": [entry]})
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 6)
+    if sys.argv[1:] == ["--large"]:
+        large()
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 6)

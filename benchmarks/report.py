@@ -144,7 +144,9 @@ def shards_section(result: dict) -> list[str]:
     for row in result["rows"]:
         for key in ("flat", "ivf_flat", "ivf_pq", "ivf_pq_rerank"):
             r = row.get(key)
-            if r:
+            if r and "skipped" in r:
+                lines.append(f"| {row['vectors']:,} | {r['index']} | — | — | — | — | not built: {r['skipped']} |")
+            elif r:
                 lines.append(f"| {row['vectors']:,} | {r['index']} | {r['mb']} | {r['build_s']} | {r.get('nprobe', '—')} | "
                              f"{r['recall_at_10']:.4f} | {r['p50_ms']} |")
     lines.append("")
@@ -162,6 +164,23 @@ def ray_build_section(result: dict) -> list[str]:
         lines.append(f"| {r['run']} | {r['documents']:,} | {r['chunks']:,} | {r['seconds']} | {r['chunks_per_s']} |")
     lines.append("")
     return lines
+
+
+def ray_serve_section(result: dict) -> list[str]:
+    """One process vs Ray Serve over the same sharded build, and a shard replica killed while serving (issue 14)."""
+    one, ray, kill = result["one_process"], result["ray_serve"], result["replica_killed"]
+    return ["### Serving a sharded build: one process vs Ray Serve", "", *provenance(result),
+            f"{result['documents']:,} liveqa-med documents ({result['chunks']:,} passages) in {result['shards']} shards; "
+            f"Ray Serve: {result['shard_groups']} shard groups × {result['replicas']} replicas + 1 front on a local "
+            f"cluster of two one-CPU nodes (the same two cores). {result['questions']} liveqa-med questions asked one "
+            "at a time over HTTP, the same order on both.", "",
+            "| served by | p50 ms | p95 ms | failed |", "|---|---:|---:|---:|",
+            f"| one process (`rag serve`) | {one['p50']} | {one['p95']} | {one['failed']} |",
+            f"| Ray Serve (`rag serve --ray`) | {ray['p50']} | {ray['p95']} | {ray['failed']} |", "",
+            f"Ray Serve p50 = **{result['ratio_p50']}×** one process (same run). Deploying took {result['deploy_s']} s.", "",
+            f"Shard replica SIGKILLed under two clients: Serve had a replacement running after "
+            f"{kill['seconds_to_replace']} s; **{kill['failed_while_replacing']} of {kill['requests_while_replacing']}** "
+            f"requests failed meanwhile, {kill['failed_after']} of {kill['requests_after']} after.", ""]
 
 
 def seed_questions_section(result: dict) -> list[str]:
@@ -302,8 +321,10 @@ def main() -> None:
                 ("## Reliability under load", [r for r in (load("load-swap"),) if r], load_section),
                 ("## Index build", [r for r in (load("build-pubmedqa-l"),) if r and "bare_torch_texts_per_s" in r], build_section),
                 ("## Vector search scaling", [r for r in (load("faiss-scaling"),) if r], faiss_section),
-                ("## Shard index types (issue 14)", [r for r in (load("shard-index-types"),) if r], shards_section),
-                ("## Distributed build (issue 14)", [r for r in (load("ray-build"),) if r], ray_build_section)]
+                ("## Shard index types (issue 14)", [r for r in (load("shard-index-types"), load("shard-index-types-large"))
+                                                     if r], shards_section),
+                ("## Distributed build (issue 14)", [r for r in (load("ray-build"),) if r], ray_build_section),
+                ("## Serving on Ray (issue 14)", [r for r in (load("ray-serve"),) if r], ray_serve_section)]
     for title, results, render in sections:
         if results:
             lines += [title, ""]
