@@ -142,7 +142,7 @@ def shards_section(result: dict) -> list[str]:
              "bytes a vector.", "",
              "| vectors | index | memory MB | build s | nprobe | recall@10 | p50 ms |", "|---:|---|---:|---:|---:|---:|---:|"]
     for row in result["rows"]:
-        for key in ("flat", "ivf_flat", "ivf_pq", "ivf_pq_rerank"):
+        for key in ("flat", "ivf_flat", "ivf_pq", "ivf_pq_rerank", "ivf_pq_rerank_100", "ivf_pq_rerank_1000"):
             r = row.get(key)
             if r and "skipped" in r:
                 lines.append(f"| {row['vectors']:,} | {r['index']} | — | — | — | — | not built: {r['skipped']} |")

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     approximate_above: int = Field(200_000, description="Vector count above which an IVF index replaces exact search (see benchmarks/bench_faiss.py).")
     pq_above: int = Field(5_000_000, description="Vectors in one shard above which its candidates come from IVF-PQ codes "
                           "instead of IVF over fp32 (7.7 GB a shard at 5 M; benchmarks/bench_shards.py, NOTES.md).")
+    pq_rerank_depth: int = Field(1000, ge=1, description="Candidates an IVF-PQ shard's codes name before they are rescored "
+                                 "on its exact (memory-mapped) vectors; at 10^7 vectors 100 reached recall@10 0.78, 1,000 "
+                                 "0.95 (benchmarks/bench_shards.py --large).")
     index_shards: int = Field(1, ge=1, le=1024, description="Shards a build is written as: 1 is the single-file layout; "
                               "more writes shards/NNN/ with memory-mapped vectors, searched together and merged.")
     query_cache_size: int = Field(1024, description="Question embeddings kept in memory.")

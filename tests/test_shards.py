@@ -100,6 +100,14 @@ def test_large_shards_use_ivf_and_read_back_memory_mapped(tmp_path, settings, ki
     exact = np.argsort(-(questions @ vectors.T), axis=1)[:, :10]
     recall = np.mean([len(set(e) & set(f)) / 10 for e, f in zip(exact, found)])
     assert recall >= 0.9
+    # As served: an IVF-PQ shard's top 10 are the best of its codes' top 1,000 on the exact (mapped) vectors.
+    from rag.index.lexical import LexicalIndex
+    from rag.index.passages import LocalPassages
+
+    passages = LocalPassages(finder, LexicalIndex(None, len(vectors)), vectors,
+                             rerank=small.pq_rerank_depth if kind == "ivf_pq" else 0)
+    served = [passages._dense_list(q, 10)[0] for q in questions]
+    assert np.mean([len(set(e) & set(f)) / 10 for e, f in zip(exact, served)]) >= 0.95
 
 
 def test_changing_the_shard_count_makes_the_build_stale(settings, built, embedder, tmp_path):

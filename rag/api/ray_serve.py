@@ -52,7 +52,7 @@ class ShardGroup:
             raise IndexUnavailable(f"index files {', '.join(bad)} in {root} are damaged — run `rag index` to rebuild")
         stats = TermStats.load(root / TERM_STATS)
         self.build = root.name
-        self.sets = PassageSets([open_shard(root, entry, stats) for entry in entries])
+        self.sets = PassageSets([open_shard(root, entry, stats, settings_.pq_rerank_depth) for entry in entries])
 
     def search(self, query: PassageQuery) -> PassageLists:
         if query.build != self.build:

@@ -98,7 +98,7 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
             lexical = LexicalIndex(None, len(chunks), TermStats.load(folder / TERM_STATS))
             passages = remote(folder, manifest)
         elif manifest.shards:
-            shard_set = load_shards(folder, manifest.shards, manifest.dimensions)
+            shard_set = load_shards(folder, manifest.shards, manifest.dimensions, settings.pq_rerank_depth)
             chunks, vectors, faiss_index, lexical = (shard_set.chunks, shard_set.vectors, shard_set.finder,
                                                      shard_set.lexical)
         else:

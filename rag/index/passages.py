@@ -103,22 +103,34 @@ class PassageSearch(Protocol):
 
 class LocalPassages:
     """One set of passages in this process: a finder, BM25 (scored with the collection's statistics) and the
-    exact vectors (in memory or memory-mapped). `first` is the global id of its first passage."""
+    exact vectors (in memory or memory-mapped). `first` is the global id of its first passage.
 
-    def __init__(self, finder: faiss.Index, lexical, vectors, first: int = 0) -> None:
-        self.finder, self.lexical, self.vectors, self.first = finder, lexical, vectors, first
+    With `rerank`, the finder names that many candidates and the dense list is the best of them on the exact
+    vectors: PQ codes are too coarse to order a dense neighbourhood themselves (benchmarks/NOTES.md)."""
+
+    def __init__(self, finder: faiss.Index, lexical, vectors, first: int = 0, rerank: int = 0) -> None:
+        self.finder, self.lexical, self.vectors, self.first, self.rerank = finder, lexical, vectors, first, rerank
         self.size = finder.ntotal
 
+    def _dense_list(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The dense list's local ids and the scores that order it."""
+        depth = min(max(k, self.rerank), self.size)
+        if k <= 0 or depth <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        found, ids = self.finder.search(vector.reshape(1, -1).astype(np.float32), depth)
+        keep = ids[0] >= 0
+        ids, found = ids[0][keep].astype(np.int64), found[0][keep].astype(np.float32)
+        if self.rerank:  # in id order: the mapped rows are read in file order, and ties go to the lower id
+            ids = np.sort(ids)
+            found = (self.vectors[ids] @ vector).astype(np.float32)
+            best = top_k(found, k)
+            return ids[best], found[best]
+        if self.finder.metric_type != faiss.METRIC_INNER_PRODUCT:
+            found = -found  # distances: smaller is closer
+        return ids, found
+
     def search(self, query: PassageQuery) -> PassageLists:
-        k = min(query.dense_k, self.size)
-        if k > 0:
-            found, ids = self.finder.search(query.vector.reshape(1, -1).astype(np.float32), k)
-            keep = ids[0] >= 0
-            dense_ids, dense_found = ids[0][keep].astype(np.int64), found[0][keep].astype(np.float32)
-            if self.finder.metric_type != faiss.METRIC_INNER_PRODUCT:
-                dense_found = -dense_found  # distances: smaller is closer
-        else:
-            dense_ids, dense_found = np.zeros(0, np.int64), np.zeros(0, np.float32)
+        dense_ids, dense_found = self._dense_list(query.vector, min(query.dense_k, self.size))
         lexical_all = self.lexical.scores(query.text)
         lexical_top = top_k(lexical_all, query.lexical_k)
         lexical_top = lexical_top[lexical_all[lexical_top] > 0]

@@ -120,7 +120,7 @@ class ShardSet:
     parts: list[LocalPassages]  # each shard searched on its own, merged per query (rag/index/passages.py)
 
 
-def load_shards(folder: Path, entries: list[ShardEntry], dims: int) -> ShardSet:
+def load_shards(folder: Path, entries: list[ShardEntry], dims: int, rerank: int = 0) -> ShardSet:
     stats = TermStats.load(folder / TERM_STATS)
     chunks: list[Chunk] = []
     parts, lexicals = [], []
@@ -130,7 +130,7 @@ def load_shards(folder: Path, entries: list[ShardEntry], dims: int) -> ShardSet:
         shard_chunks = [chunk_from_dict(c) for c in json.loads((folder / entry.name / "chunks.json").read_text())]
         if len(shard_chunks) != entry.chunks or len(chunks) != entry.first_chunk:
             raise IndexUnavailable(f"shard {entry.name} in {folder} is inconsistent — run `rag index` to rebuild")
-        passages = open_shard(folder, entry, stats)
+        passages = open_shard(folder, entry, stats, rerank)
         chunks.extend(shard_chunks)
         parts.append(passages.vectors)
         merged.add_shard(passages.finder)
@@ -139,11 +139,13 @@ def load_shards(folder: Path, entries: list[ShardEntry], dims: int) -> ShardSet:
     return ShardSet(chunks, ShardedVectors(parts, dims), merged, ShardedLexical(lexicals, stats), searchable)
 
 
-def open_shard(folder: Path, entry: ShardEntry, stats: TermStats) -> LocalPassages:
-    """One shard's searchable side, memory-mapped: what a query needs of it without its passage records."""
+def open_shard(folder: Path, entry: ShardEntry, stats: TermStats, rerank: int = 0) -> LocalPassages:
+    """One shard's searchable side, memory-mapped: what a query needs of it without its passage records.
+    An IVF-PQ shard's candidates are rescored on its exact vectors, `rerank` deep."""
     shard = folder / entry.name
     vectors = np.load(shard / "vectors.npy", mmap_mode="r", allow_pickle=False)
     finder = read_shard_finder(shard / "finder.index", entry.finder)
     if len(vectors) != entry.chunks or finder.ntotal != entry.chunks:
         raise IndexUnavailable(f"shard {entry.name} in {folder} is inconsistent — run `rag index` to rebuild")
-    return LocalPassages(finder, LexicalIndex.load(shard / "bm25", entry.chunks, stats), vectors, entry.first_chunk)
+    return LocalPassages(finder, LexicalIndex.load(shard / "bm25", entry.chunks, stats), vectors, entry.first_chunk,
+                         rerank if entry.finder == "ivf_pq" else 0)
