@@ -52,4 +52,8 @@ async function route() {
 }
 window.addEventListener("hashchange", route);
 route();
+// The box opens once the chat is wired (the vocabulary module awaits its fetch first): a question typed and
+// sent before then would otherwise be dropped without a word.
+$("chat-input").disabled = false;
+$("chat-send").disabled = false;
 $("chat-input").focus();
