@@ -72,18 +72,22 @@ class RemotePassages:
         return merge([self._answer(number, response, query) for number, response in enumerate(pending)], query)
 
     def _answer(self, number: int, response, query: PassageQuery) -> PassageLists:
-        for attempt in range(2):
-            try:
-                return response.result(timeout_s=self.timeout_s)
-            except RayTaskError as exc:  # the shard itself refused (another build): say so plainly
-                if isinstance(exc.cause, IndexUnavailable):
-                    raise IndexUnavailable(str(exc.cause)) from None
-                raise
-            except (RayActorError, TimeoutError) as exc:
-                log.warning("shard group %d: %s (attempt %d)", number, type(exc).__name__, attempt + 1)
-                failure = exc
-                response = self.groups[number].search.remote(query)
-        raise IndexUnavailable(f"shard group {number} did not answer ({type(failure).__name__}); try again shortly")
+        try:
+            return self._result(response)
+        except (RayActorError, TimeoutError) as exc:
+            log.warning("shard group %d: %s; asking again", number, type(exc).__name__)
+        try:
+            return self._result(self.groups[number].search.remote(query))
+        except (RayActorError, TimeoutError) as exc:
+            raise IndexUnavailable(f"shard group {number} did not answer ({type(exc).__name__}); try again shortly") from None
+
+    def _result(self, response) -> PassageLists:
+        try:
+            return response.result(timeout_s=self.timeout_s)
+        except RayTaskError as exc:  # the shard itself refused (another build): say so plainly
+            if isinstance(exc.cause, IndexUnavailable):
+                raise IndexUnavailable(str(exc.cause)) from None
+            raise
 
 
 @serve.ingress()

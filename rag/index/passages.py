@@ -81,6 +81,8 @@ def merge(parts: list[PassageLists], query: PassageQuery) -> PassageLists:
     parts = [p for p in parts if len(p.ids)]
     if not parts:
         return PassageLists.empty()
+    if len(parts) == 1:  # a set names at most k a signal, in id order: its lists are already merged
+        return parts[0]
     every = PassageLists(*(np.concatenate([getattr(p, name) for p in parts]) for name in PassageLists.__dataclass_fields__))
     chosen = []
     for scores, member, k in ((every.finder, every.in_dense, query.dense_k),
