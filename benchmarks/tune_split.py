@@ -7,6 +7,8 @@ Options compared (each with its own weights chosen on half A by nDCG@10, MRR@10 
   exact     + exact rare-term evidence (weight and rarity threshold tuned)
   prf       + pseudo-relevance feedback on the question vector (weight tuned)
   exact+prf both (PRF weight tuned on top of the exact option's weights)
+  adapter, phrase off  the shipped weights and adapter without phrase evidence (the default before it)
+  phrase (tuned)     + phrase evidence (rag/retrieval/phrases.py), its weight tuned on half A
   shipped            today's defaults in rag/settings.py, without the question adapter
   shipped+adapter    the same with the learned question adapter (rag/embedding/adapter.py): the default
   adapter (retuned)  the adapter with every weight re-tuned on half A
@@ -34,7 +36,7 @@ from rag.settings import Settings  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "benchmarks"
 TODAY = {"dense_weight": 1.0, "lexical_weight": 0.1, "title_weight": 0.7, "title_lexical_weight": 0.2,
-         "exact_weight": 0.0, "prf_weight": 0.0}
+         "exact_weight": 0.0, "prf_weight": 0.0, "phrase_weight": 0.0}
 BASE_GRID = {"lexical_weight": (0.05, 0.1, 0.2, 0.3), "title_weight": (0.5, 0.7, 1.0), "title_lexical_weight": (0.1, 0.2)}
 OPTIONS = {
     "today": {},
@@ -46,12 +48,16 @@ OPTIONS = {
     "exact+prf": {"prf_weight": (0.2, 0.4, 0.7)},
     # The shipped weights (Settings' defaults) without and with the question adapter (benchmarks/train_adapter.py,
     # whose settings were chosen on half A with these weights), then every weight re-tuned with the adapter.
+    "adapter, phrase off": {},
+    # Phrase evidence (rag/retrieval/phrases.py): its weight tuned on half A with the adapter and the shipped weights.
+    "phrase (tuned)": {"phrase_weight": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)},
     "shipped": {},
     "shipped+adapter": {},
     "adapter (retuned)": {**BASE_GRID, "exact_weight": (0.1, 0.2, 0.3, 0.5), "exact_max_share": (0.001, 0.005, 0.02)},
 }
-ADAPTED = ("shipped+adapter", "adapter (retuned)")
+ADAPTED = ("adapter, phrase off", "phrase (tuned)", "shipped+adapter", "adapter (retuned)")
 SHIPPED = {k: getattr(Settings(), k) for k in (*TODAY, "exact_max_share")}
+PHRASE_OFF = {**SHIPPED, "phrase_weight": 0.0}
 
 
 def half(qid: str) -> str:
@@ -141,7 +147,8 @@ def main(folder: Path = DEFAULT) -> None:
     results = {}
     for name, grid in OPTIONS.items():
         base = (results["exact"]["weights"] if name == "exact+prf"
-                else SHIPPED if name in ("shipped", "shipped+adapter") else TODAY)
+                else SHIPPED if name in ("shipped", "shipped+adapter")
+                else PHRASE_OFF if name in ("adapter, phrase off", "phrase (tuned)") else TODAY)
         model = adapted if name in ADAPTED else plain
         adapter = model.adapter
         weights = tune(live, half_a, grid, base, adapter) if grid else {}

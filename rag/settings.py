@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     exact_weight: float = Field(0.2, description="Weight of exact rare-term evidence: the IDF-weighted share of the question's rare terms a passage holds.")
     exact_max_share: float = Field(0.005, description="A question term is rare (exact-term evidence) when at most this share of passages hold it.")
     exact_min_count: int = Field(2, description="A question term held by at most this many passages is always rare, however small the collection.")
+    phrase_weight: float = Field(0.1, description="Weight of phrase evidence: the IDF-weighted share of the question's adjacent word pairs a passage holds adjacent (rag/retrieval/phrases.py).")
+    phrase_depth: int = Field(30, ge=0, description="Best-scored candidates that phrase evidence re-scores.")
     prf_weight: float = Field(0.0, description="Pseudo-relevance feedback: how far the question vector moves towards its best passages (0 = off).")
     prf_depth: int = Field(3, description="Passages averaged for pseudo-relevance feedback.")
     dense_weight: float = Field(1.0, description="Weight of passage cosine similarity in fusion.")

@@ -201,3 +201,6 @@ class ShardedLexical:
 
     def document_share(self, word: str) -> float:
         return self._collection.document_share(word)
+
+    def document_share_of_term(self, term: str) -> float:
+        return self._collection.document_share_of_term(term)

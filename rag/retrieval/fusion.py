@@ -8,6 +8,7 @@ import numpy as np
 
 from rag.index import LoadedIndex
 from rag.retrieval.hits import Hit, Signals
+from rag.retrieval.phrases import phrase_lift
 from rag.retrieval.safety import safety_boosts
 from rag.settings import Settings
 
@@ -53,11 +54,16 @@ def fuse(signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID) -> np.n
     return score
 
 
-def rank(index: LoadedIndex, signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID,
-         safety_query: str | None = None) -> list[Hit]:
+def rank(index: LoadedIndex, signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID, query: str = "",
+         safety: bool = False) -> list[Hit]:
+    """Candidates best first: the fused score, the safety lift (for a safety question), then phrase evidence
+    on the best of them (the score mix only)."""
     scores = fuse(signals, settings, mode)
-    if safety_query and len(scores):
-        scores = scores + safety_boosts(index, signals.chunk_ids, safety_query, settings.safety_boost)
+    if safety and len(scores):
+        scores = scores + safety_boosts(index, signals.chunk_ids, query, settings.safety_boost)
+    if mode == Mode.HYBRID:
+        scores = scores + phrase_lift(index, signals.chunk_ids, scores, query, settings.phrase_weight,
+                                      settings.phrase_depth)
     order = np.lexsort((signals.chunk_ids, -scores))
     return [
         Hit(int(signals.chunk_ids[i]), float(scores[i]), float(signals.dense[i]), float(signals.closeness[i]))
