@@ -132,10 +132,10 @@ class Engine:
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit]) -> bool:
         if not hits:
             return True
-        dense, cover = match_strength(index, query, hits)
+        dense, cover, cited = match_strength(index, query, hits)
         s = self.settings
         return bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
-                                s.no_answer_far_share))
+                                s.no_answer_far_share, cited))
 
     def _chunk_caveats(self, index: LoadedIndex, chunk_id: int) -> list[CaveatOut]:
         """A passage's caveats as response models, made once per index (they are fixed at build time)."""

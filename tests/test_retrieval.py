@@ -102,3 +102,14 @@ def test_candidate_finder_agrees_with_exact_search(engine, seeds_dev):
         titles = nearest(titles_finder, vector, 3)
         assert list(titles) == list(top_k(index.title_vectors @ vector, 3))
     assert np.array_equal(nearest(index.passage_finder, vector, 0), np.zeros(0, dtype=np.int64))
+
+
+def test_no_answer_rule_never_flags_a_question_whose_cited_study_is_found():
+    import numpy as np
+
+    from rag.retrieval import not_covered
+
+    dense, cover = np.array([0.2, 0.2, 0.7]), np.array([0.1, 0.1, 0.1])
+    flagged = not_covered(dense, cover, 0.59, 0.46, 0.6, np.array([False, True, False]))
+    assert flagged.tolist() == [True, False, False]
+    assert bool(not_covered(0.2, 0.1, 0.59, 0.46, 0.6)) and not bool(not_covered(0.2, 0.1, 0.59, 0.46, 0.6, True))

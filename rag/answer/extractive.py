@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from rag.answer.writer import Answer, AnswerPassage
 from rag.caveats import Code
+from rag.caveats.citations import cited_keys, holds_cited
 from rag.caveats.sentences import analyse_sentence
 from rag.caveats.stance import Stance, sentence_stance
 from rag.chunking import split_sentences
@@ -28,6 +29,7 @@ _DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Mor
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\b\d+\s+(?:patients|participants|people|adults|children|women|men)\b")
 POSITION_BONUS = 0.15
 SAFETY_LIFT = 1.0
+CITED_LIFT = 0.5  # a sentence naming the study the question cites ("What did Study B find?")
 DANGLING_PENALTY = 0.3
 PROMOTIONAL_PENALTY = 0.3
 HEDGE_PENALTY = 0.2
@@ -110,11 +112,13 @@ def _evidence_adjustment(sentence: str) -> tuple[float, Stance | None]:
     return adjust, stance
 
 
-def compose_answer(passages: list[AnswerPassage], weights: dict[str, float], settings) -> Answer:
+def compose_answer(passages: list[AnswerPassage], weights: dict[str, float], settings,
+                   cited: list[str] | None = None) -> Answer:
     """Pick 2–4 sentences, most relevant first, from on-topic passages close to the best match.
 
     A sentence that carries a safety warning on the question's topic is lifted: a reader asking whether
-    they can take something must see the contraindication first.
+    they can take something must see the contraindication first. So is one naming a study the question
+    cites (`cited`, keys from `rag.caveats.citations.cited_keys`): it is what was asked about.
     """
     if not weights:
         return Answer("", [])
@@ -137,6 +141,8 @@ def compose_answer(passages: list[AnswerPassage], weights: dict[str, float], set
             score = cover + POSITION_BONUS / (position + 1) + min(len(sentence.split()), 25) / 500
             if warns:
                 score += SAFETY_LIFT
+            if holds_cited(sentence, cited or []):
+                score += CITED_LIFT
             if _DANGLING.match(sentence):
                 score -= DANGLING_PENALTY
             base.append((score, position, passage, sentence, warns))
@@ -184,4 +190,5 @@ class ExtractiveWriter:
 
     def write(self, question: str, passages: list[AnswerPassage], shares_of: Callable[[list[str]], list[float]],
               collection_size: int) -> Answer:
-        return compose_answer(passages, question_weights(question, shares_of, collection_size), self.settings)
+        return compose_answer(passages, question_weights(question, shares_of, collection_size), self.settings,
+                              cited_keys(question))

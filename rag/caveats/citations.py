@@ -25,6 +25,23 @@ def find_citations(text: str) -> list[tuple[int, int, bool]]:
     return sorted(set(citations))
 
 
+def _normalised(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def cited_keys(question: str) -> list[str]:
+    """The studies a question cites by name, as keys that ignore case and punctuation ("smith et al 2021")."""
+    return [_normalised(question[s:e]) for s, e, _ in find_citations(question)]
+
+
+def holds_cited(text: str, keys: list[str]) -> bool:
+    """Whether a text names one of the cited studies ("Smith et al. (2021)" holds "smith et al 2021")."""
+    if not keys:
+        return False
+    padded = f" {_normalised(text)} "
+    return any(f" {key} " in padded for key in keys)
+
+
 def unverifiable(text: str, offset: int = 0) -> list[Caveat]:
     """One caveat naming every untraceable citation in the text, quoting the first."""
     untraceable = [(s, e) for s, e, ok in find_citations(text) if not ok]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 
-from rag.caveats.citations import find_citations
+from rag.caveats.citations import cited_keys, holds_cited
 from rag.index import LoadedIndex
 from rag.index.passages import PassageQuery, top_k
 from rag.retrieval.hits import Signals
@@ -57,16 +56,8 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     )
 
 
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
 def citation_lift(index: LoadedIndex, chunk_ids: np.ndarray, query: str) -> np.ndarray:
     """1 for candidates that hold a study the question cites by name ("Smith et al. 2021", "Study B")."""
-    out = np.zeros(len(chunk_ids), dtype=np.float32)
-    keys = [_key(query[s:e]) for s, e, _ in find_citations(query)]
-    if keys:
-        for i, chunk_id in enumerate(chunk_ids):
-            text = f" {_key(index.chunks[chunk_id].text)} "
-            out[i] = float(any(f" {key} " in text for key in keys))
-    return out
+    keys = cited_keys(query)
+    return np.array([holds_cited(index.chunks[c].text, keys) for c in chunk_ids] if keys else np.zeros(len(chunk_ids)),
+                    dtype=np.float32)
