@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from rag.caveats.citations import cited_keys, holds_cited

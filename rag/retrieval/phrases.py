@@ -3,9 +3,10 @@
 BM25 and the rare-term signal count words one by one, so "Is LDN a disease modifying drug?" scores the passage
 that says "LDN is not a Disease-Modifying Therapy" no higher than any passage naming a disease and LDN
 somewhere. A pair of words that stand together in the question and in the passage ("disease modifying",
-"blood sugar", "Johnson 2022") is evidence that the passage speaks about the same thing, the proximity idea of
+"blood sugar", "stem cell transplantation") is evidence that the passage speaks about the same thing, the proximity idea of
 sequential-dependence retrieval models. Pairs are taken over bm25s' tokens (stopwords out, Snowball stems),
 so "disease-modifying therapy" meets "disease modifying drugs", and each pair weighs the IDF of its two words.
+Pair keys are Python string hashes: they are compared only within one process, where they are stable.
 
 It re-scores only the best `phrase_depth` candidates: the lift is at most `phrase_weight`, and tokenizing
 every candidate would cost more than the model's encode on this machine.
