@@ -54,7 +54,7 @@ def fuse(signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID) -> np.n
     return score
 
 
-def rank(index: LoadedIndex, signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID, query: str = "",
+def rank(index: LoadedIndex, signals: Signals, query: str, settings: Settings, mode: Mode = Mode.HYBRID,
          safety: bool = False) -> list[Hit]:
     """Candidates best first: the fused score, the safety lift (for a safety question), then phrase evidence
     on the best of them (the score mix only)."""
