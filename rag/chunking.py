@@ -6,6 +6,7 @@ A chunk is always a contiguous span of the cleaned text, so `text[start:end] == 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,9 +14,17 @@ from rag.types import Chunk, Document
 
 TokenCounter = Callable[[str], int]
 
+# A "sentence" longer than this has no end in sight (a run-on list, a pasted table, an attack): it is cut at a
+# space. Real sentences in the seeds, PubMed and the caveat sets stay under it.
+MAX_SENTENCE_CHARS = 1500
 _ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "vs.", "Dr.", "Mr.", "Mrs.", "Ms.", "Fig.", "No.", "approx.", "etc.")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SPACE = re.compile(r" ")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦\-*–]|\d{1,2}[.)])\s+")
+
+
+# First slice _hard_split tries, doubled while it fits: small, so text of one-character tokens is cheap to cut.
+HARD_SPLIT_WINDOW = 256
 
 
 @dataclass
@@ -29,23 +38,43 @@ class Unit:
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Sentence spans of one line; abbreviations such as 'et al.' do not end a sentence."""
+    """Sentence spans of one line; abbreviations such as 'et al.' do not end a sentence.
+
+    A sentence that runs past MAX_SENTENCE_CHARS with no end is cut at a space, so every later pass over
+    one sentence (caveat rules, designs, hedges) costs at most a bounded amount per character.
+    """
     spans: list[tuple[int, int]] = []
     begin = 0
     for match in _SENTENCE_END.finditer(text):
         cut = match.start() + 1
-        head = text[begin:cut]
-        if any(head.endswith(abbr) for abbr in _ABBREVIATIONS):
+        if any(text.endswith(abbr, begin, cut) for abbr in _ABBREVIATIONS):
             continue
         end = match.end()
-        stripped_end = begin + len(text[begin:end].rstrip())
-        if stripped_end > begin:
-            spans.append((offset + begin, offset + stripped_end))
+        _add_capped(spans, text, begin, end, offset)
         begin = end
-    tail = text[begin:].rstrip()
-    if tail:
-        spans.append((offset + begin, offset + begin + len(tail)))
+    _add_capped(spans, text, begin, len(text), offset)
     return spans
+
+
+def _add_capped(spans: list[tuple[int, int]], text: str, begin: int, end: int, offset: int) -> None:
+    """Add text[begin:end] without trailing space, in pieces of at most MAX_SENTENCE_CHARS cut at spaces."""
+    while True:
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end - begin <= MAX_SENTENCE_CHARS:
+            if end > begin:
+                spans.append((offset + begin, offset + end))
+            return
+        limit = begin + MAX_SENTENCE_CHARS
+        space = text.rfind(" ", begin + MAX_SENTENCE_CHARS // 2, limit)
+        cut = space if space != -1 else limit
+        piece_end = cut
+        while piece_end > begin and text[piece_end - 1].isspace():
+            piece_end -= 1
+        spans.append((offset + begin, offset + piece_end))
+        begin = cut
+        while begin < end and text[begin].isspace():
+            begin += 1
 
 
 def _is_heading(line: str, next_line: str | None) -> bool:
@@ -65,13 +94,17 @@ def split_units(text: str) -> list[Unit]:
         lines.append((position, raw))
         position += len(raw) + 1
     paragraph_style = sum(1 for _, raw in lines if not raw.strip()) >= 2
+    following_lines: list[str | None] = [None] * len(lines)  # the next non-blank line after each, found in one pass
+    for index in range(len(lines) - 2, -1, -1):
+        after = lines[index + 1][1].strip()
+        following_lines[index] = after or following_lines[index + 1]
     units: list[Unit] = []
     for index, (start, raw) in enumerate(lines):
         line = raw.strip()
         if not line:
             continue
         lead = len(raw) - len(raw.lstrip())
-        following = next((l.strip() for _, l in lines[index + 1 :] if l.strip()), None)
+        following = following_lines[index]
         next_raw = lines[index + 1][1] if index + 1 < len(lines) else ""
         same_block = paragraph_style and bool(next_raw.strip())
         if _is_heading(line, following):
@@ -105,25 +138,42 @@ def _groups(units: list[Unit]) -> list[list[Unit]]:
     return groups
 
 
+def _last_fitting(candidates, fits_at: Callable[[int], bool], known: int = -1) -> int | None:
+    """Index of the last candidate for which `fits_at` holds, by bisection (fitting is monotone in length);
+    candidates up to index `known` are known to fit."""
+    low, high = known + 1, len(candidates) - 1
+    found = known if known >= 0 else None
+    while low <= high:
+        mid = (low + high) // 2
+        if fits_at(mid):
+            found, low = mid, mid + 1
+        else:
+            high = mid - 1
+    return found
+
+
 def _hard_split(text: str, start: int, end: int, fits: Callable[[int, int], bool]) -> list[tuple[int, int]]:
     """Split a span with no usable sentence breaks at word, then character, boundaries."""
     pieces: list[tuple[int, int]] = []
     cursor = start
     while cursor < end:
-        if fits(cursor, end):
+        # Gallop to a window that no longer fits, so each tokenizer call reads a bounded slice, not the rest
+        # of a 200,000-character line (which made splitting it quadratic).
+        window, fitting = HARD_SPLIT_WINDOW, cursor + 1  # text[cursor:fitting] is known to fit (or is one character)
+        while cursor + window < end and fits(cursor, cursor + window):
+            fitting = cursor + window
+            window *= 2
+        if cursor + window >= end and fits(cursor, end):
             pieces.append((cursor, end))
             break
-        low, high = cursor + 1, end
-        while low < high:  # largest prefix that fits
-            mid = (low + high + 1) // 2
-            if fits(cursor, mid):
-                low = mid
-            else:
-                high = mid - 1
-        cut = low
-        space = text.rfind(" ", cursor + 1, cut)
-        if space > cursor and fits(cursor, space):
-            cut = space
+        high = min(end, cursor + window)
+        spaces = [m.start() for m in _SPACE.finditer(text, cursor + 1, high)]
+        known = bisect_right(spaces, fitting) - 1  # spaces up to `fitting` fit; search the rest
+        cut = _last_fitting(spaces, lambda i: fits(cursor, spaces[i]), known)  # a word boundary when one fits
+        if cut is not None:
+            cut = spaces[cut]
+        else:  # no word fits whole: cut inside it, at the largest prefix that fits
+            cut = _last_fitting(range(high), lambda i: fits(cursor, i), fitting)
         piece_end = cursor + len(text[cursor:cut].rstrip())
         if piece_end > cursor:
             pieces.append((cursor, piece_end))
@@ -161,14 +211,17 @@ class Chunker:
         """Spans (start, end, heading) covering every non-blank character of `text`."""
         exact = lambda s, e: self.fits_text(text[s:e])  # noqa: E731
         units: list[Unit] = []
+        counts: list[tuple[int, int]] = []  # each unit is tokenised once: its counts settle whether it fits and feed the sums
         for unit in split_units(text):
-            if exact(unit.start, unit.end):
+            plain, model = self._counts(text[unit.start : unit.end])
+            if plain <= self.max_tokens and model <= self.model_window:
                 units.append(unit)
+                counts.append((plain, model))
             else:
-                pieces = _hard_split(text, unit.start, unit.end, exact)
-                for s, e in pieces:
+                for s, e in _hard_split(text, unit.start, unit.end, exact):
                     units.append(Unit(s, e, unit.kind, glue_next=unit.glue_next))
-        fits = self._span_checker(text, units)
+                    counts.append(self._counts(text[s:e]))
+        fits = self._span_checker(text, units, counts)
         spans: list[tuple[int, int, str | None]] = []
         current: list[Unit] = []
         heading: str | None = None
@@ -201,31 +254,49 @@ class Chunker:
         flush(keep_overlap=False)
         return spans
 
-    def _span_checker(self, text: str, units: list[Unit]) -> Callable[[int, int], bool]:
+    def _counts(self, piece: str) -> tuple[int, int]:
+        """cl100k tokens and model word pieces (special tokens included; 0 without a model counter)."""
+        return self.count_tokens(piece), self.count_model_tokens(piece) if self.count_model_tokens else 0
+
+    def _span_checker(self, text: str, units: list[Unit], counts: list[tuple[int, int]]) -> Callable[[int, int], bool]:
         """fits(start, end) for spans of whole units: per-unit token counts, summed, settle clear cases;
         only spans near a budget are tokenised again. Same answers as `fits_text`, far fewer tokenizer calls."""
         starts = {u.start: i for i, u in enumerate(units)}
         ends = {u.end: i for i, u in enumerate(units)}
         plain = [0]
         model = [0]
-        for unit in units:
-            piece = text[unit.start : unit.end]
-            plain.append(plain[-1] + self.count_tokens(piece))
-            pieces = self.count_model_tokens(piece) - 2 if self.count_model_tokens else 0
-            model.append(model[-1] + pieces)
+        for unit_plain, unit_model in counts:
+            plain.append(plain[-1] + unit_plain)
+            model.append(model[-1] + (unit_model - 2 if self.count_model_tokens else 0))
         margin = 0.85
+        # The longest span from each first unit that was tokenised and fits, with its exact counts: a longer span
+        # from the same unit is bounded by them plus the added units' sums, so packing a chunk near its budget
+        # tokenises a few spans, not one per added unit (a text of 100,000 tiny sentences took seconds).
+        anchors: dict[int, tuple[int, int, int]] = {}
 
         def fits(start: int, end: int) -> bool:
             a, b = starts.get(start), ends.get(end)
-            if a is not None and b is not None and a <= b:
-                # joining units adds at most a token or two per seam (whitespace merges)
-                plain_estimate = plain[b + 1] - plain[a] + (b - a)
-                model_estimate = model[b + 1] - model[a] + 2
-                if plain_estimate <= margin * self.max_tokens and (
-                    self.count_model_tokens is None or model_estimate <= margin * self.model_window
-                ):
+            if a is None or b is None or a > b:
+                return self.fits_text(text[start:end])
+            # joining units adds at most a token or two per seam (whitespace merges)
+            plain_estimate = plain[b + 1] - plain[a] + (b - a)
+            model_estimate = model[b + 1] - model[a] + 2
+            if plain_estimate <= margin * self.max_tokens and (
+                self.count_model_tokens is None or model_estimate <= margin * self.model_window
+            ):
+                return True
+            anchor = anchors.get(a)
+            if anchor is not None and anchor[0] <= b:
+                known, known_plain, known_model = anchor
+                if (known_plain + plain[b + 1] - plain[known + 1] + (b - known) <= self.max_tokens
+                        and known_model + model[b + 1] - model[known + 1] <= self.model_window):
                     return True
-            return self.fits_text(text[start:end])
+            span_plain, span_model = self._counts(text[start:end])
+            if span_plain > self.max_tokens or span_model > self.model_window:
+                return False
+            if anchor is None or anchor[0] < b:
+                anchors[a] = (b, span_plain, span_model)
+            return True
 
         return fits
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from rag.api.annotate_pool import AnnotatePool
 from rag.api.errors import install_handlers
 from rag.api.middleware import Service
 from rag.api.routes import check, documents, feedback, query, web
@@ -53,6 +54,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         yield
         if watcher:
             watcher.cancel()
+        app.state.annotate_pool.close()
 
     # No trailing-slash redirects: they would build a Location from the Host header.
     app = Service(title="Evidence-aware health Q&A", version="1", lifespan=lifespan, redirect_slashes=False,
@@ -70,8 +72,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return app.state.engine
 
     app.state.rebuilder = Rebuilder(settings, engine_)
+    app.state.annotate_pool = AnnotatePool(settings)
     app.include_router(query.routes(engine_))
-    app.include_router(check.routes(settings, engine_))
+    app.include_router(check.routes(app.state.annotate_pool))
     app.include_router(documents.routes(settings, engine_, app.state.rebuilder))
     app.include_router(feedback.routes(settings, app.state.feedback))
     web.mount(app)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.caveats.codes import Level
+from rag.caveats.spans import SpanSet
 
 _ANIMAL_WORDS = (
     "mice mouse murine rat rats rodent rodents rabbit rabbits hamster hamsters guinea-pig guinea-pigs pig pigs piglet "
@@ -75,9 +76,10 @@ _EXCLUDE = {
         re.IGNORECASE,
     ),
 }
-# The text's own human participants ("87 patients", "participants were randomized").
+# The text's own human participants ("87 patients", "participants were randomized"). A number starts at the
+# start of its digits ("1,234", not "234"): trying every digit of "1,1,1,…" made one search quadratic.
 OWN_PARTICIPANTS = re.compile(
-    r"\b\d[\d,]*\s+(?:\w+[- ]){0,3}?(?:patients|participants|subjects|volunteers|women|men|children|adults|infants|neonates|"
+    r"\b(?<!\d,)\d[\d,]*+\s+(?:\w+[- ]){0,3}?(?:patients|participants|subjects|volunteers|women|men|children|adults|infants|neonates|"
     r"newborns|individuals|persons|people|cases|mothers|pregnancies|students|physicians|nurses|residents|veterans|twins|boys|girls)\b"
     r"|\b(?:patients|participants|subjects|volunteers|respondents) (?:were|was) (?:\w+ )?(?:enrolled|recruited|included|"
     r"randomi[sz]ed|assigned|allocated|treated|followed|studied|evaluated|examined|divided|selected|asked|interviewed|"
@@ -90,7 +92,7 @@ HUMAN_EVIDENCE = re.compile(
     r"|\bhuman (?:trials?|studies|subjects|participants|volunteers)\b",
     re.IGNORECASE,
 )
-_COMPILED = {
+COMPILED_DESIGNS = {
     name: re.compile("|".join(f"(?:{p})" if "RCT" in p else f"(?i:{p})" for p in patterns))
     for name, (_, patterns) in DESIGNS.items()
 }
@@ -101,11 +103,11 @@ def sentence_designs(sentence: str) -> list[tuple[str, int, int]]:
     if _NOT_REPORTED.search(sentence):
         return []
     found: list[tuple[str, int, int]] = []
-    for name, pattern in _COMPILED.items():
-        exclude = _EXCLUDE.get(name)
+    for name, pattern in COMPILED_DESIGNS.items():
+        excluded: SpanSet | None = None  # found once, and only for a design the sentence names
         for match in pattern.finditer(sentence):
-            if exclude and any(e.start() <= match.start() < e.end() or match.start() <= e.start() < match.end()
-                               for e in exclude.finditer(sentence)):
+            excluded = excluded or SpanSet(_EXCLUDE.get(name), sentence)
+            if excluded.near(match.start(), match.end()):
                 continue
             found.append((name, match.start(), match.end()))
             break

@@ -7,6 +7,7 @@ caveats are computed per query (`answer.py`).
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -100,7 +101,11 @@ def rests_on_hedges(text: str, findings: list[SentenceFinding]) -> bool:
 
 
 def _within(findings: list[SentenceFinding], lo: int, hi: int) -> list[SentenceFinding]:
-    return [f for f in findings if f.start < hi and f.end > lo]
+    """The findings overlapping [lo, hi). They are in text order and do not overlap, so both ends are found by
+    bisection: a scan of every finding per chunk made a text of 100,000 tiny sentences quadratic."""
+    first = bisect_right(findings, lo, key=lambda f: f.end)
+    last = bisect_left(findings, hi, lo=first, key=lambda f: f.start)
+    return findings[first:last]
 
 
 def _first_cues(findings: list[SentenceFinding], lo: int, hi: int) -> dict[Code, Cue]:
@@ -182,7 +187,7 @@ def annotate_chunks(document: Document, chunks: list[Chunk], findings: list[Sent
     annotated: list[Chunk] = []
     for chunk in chunks:
         inside = _within(findings, chunk.start, chunk.end)
-        caveats = span_caveats(document.text, findings, chunk.start, chunk.end)
+        caveats = span_caveats(document.text, inside, chunk.start, chunk.end)
         codes = {c.code for c in caveats}
         caveats.extend(doc_codes[code] for code in INHERITED_CODES if code in doc_codes and code not in codes)
         truncated = doc_codes.get(Code.INCOMPLETE_SOURCE)

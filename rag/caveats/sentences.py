@@ -6,17 +6,22 @@ built from these findings, so a reader can always be shown the sentence and the 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from rag.caveats.codes import Code, Level
-from rag.caveats.design import is_background, sentence_designs, sentence_level
+from rag.caveats.design import BACKGROUND, COMPILED_DESIGNS, is_background, sentence_designs, sentence_level
 from rag.caveats.hedges import HedgeLexicon, shipped
 from rag.caveats.rules import RULES
+from rag.caveats.spans import SpanSet
 from rag.chunking import split_sentences
 
 # An exclusion cancels a cue it overlaps or that lies this close to it in the same sentence.
 EXCLUDE_WINDOW = 30
+# Sentences up to this long are first asked whether anything could match at all: for short ones the thirty
+# searches' own overhead dominates; for long ones the one big pattern costs as much as the searches it saves.
+PREFILTER_MAX_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _excluded(exclude: re.Pattern | None, sentence: str, start: int, end: int) -> bool:
-    if exclude is None:
-        return False
-    return any(e.start() - EXCLUDE_WINDOW < end and start < e.end() + EXCLUDE_WINDOW for e in exclude.finditer(sentence))
-
-
 def _merge(cues: list[Cue]) -> list[Cue]:
     """One span per run of overlapping cues of the same code ("may" inside "may increase")."""
     merged: list[Cue] = []
@@ -88,19 +87,46 @@ def _merge(cues: list[Cue]) -> list[Cue]:
     return sorted(merged, key=lambda c: (c.start, c.end, c.code))
 
 
+def _scoped(pattern: re.Pattern) -> str:
+    """A compiled pattern as an alternative of a larger one, its own flags kept."""
+    flags = "".join(letter for flag, letter in ((re.IGNORECASE, "i"), (re.MULTILINE, "m")) if pattern.flags & flag)
+    return f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})"
+
+
+@functools.cache
+def _anything() -> re.Pattern:
+    """One pattern that matches wherever any sentence-level finding could start: every rule's and design's cue,
+    a background mention, or the first word of a shipped hedge cue. A sentence it does not match has no
+    finding at all, so it skips the thirty searches below (100,000 tiny sentences took seconds without this).
+    tests/test_caveats_linear.py checks that it never changes a finding on the seeds and the caveat sets.
+    """
+    hedge_words = sorted({key[0] for key in shipped().cues}, key=len, reverse=True)
+    hedges = r"(?i:(?<![A-Za-z])(?:" + "|".join(re.escape(w).replace("'", "['’]") for w in hedge_words) + r")(?![A-Za-z]))"
+    parts = [_scoped(pattern) for _, pattern, _ in _COMPILED if pattern is not None]
+    parts += [_scoped(pattern) for pattern in COMPILED_DESIGNS.values()]
+    parts += [_scoped(BACKGROUND), hedges]
+    return re.compile("|".join(parts))
+
+
 def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | None = None) -> SentenceFinding:
     """Codes, cue spans and reported designs of one sentence (offsets shifted by `offset`).
 
     `lexicon` replaces the shipped hedge lexicon (cross-validation trains one per fold).
     """
+    if lexicon is None and len(sentence) <= PREFILTER_MAX_CHARS and not _anything().search(sentence):
+        return SentenceFinding(offset, offset + len(sentence))
     cues: list[Cue] = []
+    excluded: dict[Code, SpanSet] = {}  # each rule's exclusions, found once and only where a cue needs them
     for code, pattern, exclude in _COMPILED:
         for match in pattern.finditer(sentence):
-            if not _excluded(exclude, sentence, match.start(), match.end()):
+            spans = excluded.get(code) or excluded.setdefault(code, SpanSet(exclude, sentence))
+            if not spans.near(match.start(), match.end(), EXCLUDE_WINDOW):
                 cues.append(Cue(code, offset + match.start(), offset + match.end()))
-    for start, end in (lexicon or shipped()).find(sentence):
-        if not _excluded(_HEDGE_EXCLUDE, sentence, start, end):
-            cues.append(Cue(Code.SPECULATIVE_LANGUAGE, offset + start, offset + end))
+    hedges = (lexicon or shipped()).find(sentence)
+    if hedges:
+        spans = excluded.get(Code.SPECULATIVE_LANGUAGE) or SpanSet(_HEDGE_EXCLUDE, sentence)
+        cues.extend(Cue(Code.SPECULATIVE_LANGUAGE, offset + start, offset + end)
+                    for start, end in hedges if not spans.near(start, end, EXCLUDE_WINDOW))
     cues = _merge(cues)
     found = sentence_designs(sentence)
     designs = tuple(name for name, *_ in found)

@@ -17,7 +17,7 @@ from rag.index.errors import IndexUnavailable
 from rag.settings import Settings
 
 FORMAT_VERSION = 3
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2  # 2: sentences with no end are cut at MAX_SENTENCE_CHARS
 MANIFEST = "manifest.json"
 
 

@@ -23,7 +23,8 @@ DEBRIS_LINES = frozenset(
     }
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+# Bold runs up to 500 characters: unbounded, every unclosed "**" scanned to the end of its line (quadratic).
+_BOLD = re.compile(r"\*\*(?=\S)(.{1,500}?)(?<=\S)\*\*")
 _URL = re.compile(r"https?://[^\s<>\"'\])]+")
 
 

@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+from fastapi import APIRouter, HTTPException, Response
 
-from fastapi import APIRouter
-
-from rag.annotate import Annotator, annotation_response
+from rag.api.annotate_pool import AnnotatePool, PoolFull
 from rag.api.errors import INVALID_BODY, field_error
-from rag.engine import Engine
-from rag.schema import AnnotateRequest, AnnotateResponse, Vocabulary
-from rag.settings import Settings
+from rag.schema import AnnotateRequest, AnnotateResponse, ErrorOut, Vocabulary
 
 
-def routes(settings: Settings, engine_: Callable[[], Engine]) -> APIRouter:
+def routes(pool: AnnotatePool) -> APIRouter:
     router = APIRouter()
 
-    @functools.cache
-    def annotator() -> Annotator:
-        return Annotator(settings, engine_().embedder.count_tokens)
+    @router.post("/api/v1/annotate", response_model=AnnotateResponse,
+                 responses={**INVALID_BODY, 429: {"model": ErrorOut, "description": "The server has its fill of texts to check"}})
+    async def annotate(request: AnnotateRequest) -> Response:
+        """Check any text: its profile, the passages the index would make, and every sentence's flags.
 
-    @router.post("/api/v1/annotate", response_model=AnnotateResponse, responses=INVALID_BODY)
-    def annotate(request: AnnotateRequest) -> AnnotateResponse:
-        """Check any text: its profile, the passages the index would make, and every sentence's flags."""
+        Runs in a worker process; when every worker is busy and the queue is full, 429 with Retry-After."""
         try:
-            result = annotator().annotate(request.text, request.id or "text")
+            body = await pool.annotate_json(request.text, request.id or "text")
+        except PoolFull as exc:
+            raise HTTPException(status_code=429, detail=str(exc),
+                                headers={"Retry-After": str(pool.settings.annotate_retry_after_seconds)}) from None
         except ValueError as exc:
             raise field_error("text", str(exc)) from None
-        return annotation_response(result)
+        return Response(body, media_type="application/json")
 
     @router.get("/api/v1/vocabulary", response_model=Vocabulary)
     def vocabulary() -> Vocabulary:

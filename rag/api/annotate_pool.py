@@ -1,0 +1,94 @@
+"""Checking a text runs in worker processes, a bounded number at a time, so no text can hold the server.
+
+Annotating is CPU-bound Python: in the server's threads it held the interpreter lock, and 40 parallel requests
+kept `GET /api/v1/health` waiting for minutes. Here each text goes to one of `annotate_workers` processes
+(started on first use, at a lower CPU priority than the server); at most `annotate_queue` more wait for one, and
+a request beyond that is refused at once (429 with Retry-After) instead of queueing without end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from rag.settings import Settings
+
+
+class PoolFull(RuntimeError):
+    """Every worker is busy and the queue is full; the message says how many texts are in hand."""
+
+
+# In each worker process: one Annotator, built once by the initializer.
+_annotator = None
+
+
+def _start_worker(settings: dict, niceness: int) -> None:
+    global _annotator
+    from rag.annotate import Annotator
+
+    if niceness:
+        os.nice(niceness)
+    _annotator = Annotator(Settings(**settings))
+
+
+def _annotate_json(text: str, text_id: str) -> bytes:
+    """The API's JSON for one text; a ValueError ("is empty after cleaning") crosses back as itself."""
+    from rag.annotate import annotation_response
+
+    return annotation_response(_annotator.annotate(text, text_id)).model_dump_json().encode()
+
+
+class AnnotatePool:
+    """Admission (workers + queue at most) in front of a process pool created on the first text."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.capacity = settings.annotate_workers + settings.annotate_queue
+        self._admitted = 0
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                # spawn: forking a server that holds threads (uvicorn, ONNX Runtime) can copy a held lock
+                self._executor = ProcessPoolExecutor(
+                    self.settings.annotate_workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker,
+                    initargs=(self.settings.model_dump(mode="json"), self.settings.annotate_niceness))
+            return self._executor
+
+    def _admit(self) -> None:
+        with self._lock:
+            if self._admitted >= self.capacity:
+                raise PoolFull(f"text: {self._admitted} texts are being checked or waiting, the most this server takes "
+                               f"(RAG_ANNOTATE_WORKERS + RAG_ANNOTATE_QUEUE); try again shortly")
+            self._admitted += 1
+
+    def _release(self, _: Future | None = None) -> None:
+        with self._lock:
+            self._admitted -= 1
+
+    async def annotate_json(self, text: str, text_id: str) -> bytes:
+        """The response body for one text; raises PoolFull at once when the server has its fill of texts.
+
+        The slot frees when the worker finishes, not when the request ends: a client that hangs up does not
+        let another text in while its own is still being checked.
+        """
+        self._admit()
+        try:
+            future = self._pool().submit(_annotate_json, text, text_id)
+        except BaseException:
+            self._release()
+            raise
+        future.add_done_callback(self._release)
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
