@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(262_144, description="Largest request body accepted (413 beyond), except where a route sets its own.")
     max_annotate_body_bytes: int = Field(1_048_576, description="Largest body POST /api/v1/annotate accepts (200,000 characters of UTF-8 fit).")
     max_annotate_chars: int = Field(200_000, description="Longest text `rag annotate` and POST /api/v1/annotate accept.")
+    annotate_workers: int = Field(2, ge=1, description="Worker processes that check texts for POST /api/v1/annotate "
+                                  "(started on first use), so a long text never holds the server's own threads.")
+    annotate_queue: int = Field(8, ge=0, description="Texts that may wait for a busy annotate worker; one more gets 429.")
+    annotate_niceness: int = Field(5, ge=0, le=19, description="How much lower the annotate workers' CPU priority is "
+                                   "than the server's, so health checks and questions stay quick while texts are checked.")
+    annotate_retry_after_seconds: int = Field(2, ge=1, description="Retry-After sent with a 429 from POST /api/v1/annotate.")
     answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
     answer_min_share: float = Field(0.75, description="Answer sentences come only from passages at least this similar, relative to the best.")
     answer_topic_share: float = Field(0.6, description="An answer sentence, or its passage, must hold this share of the question's rarity-weighted words, relative to the best passage.")
