@@ -123,14 +123,14 @@ def feedback_export(index: IndexOpt = None,
     """
     import csv
 
-    from rag.feedback import COLUMNS, FeedbackStore
+    from rag.feedback import COLUMNS, FeedbackStore, feedback_path
 
     if fmt not in ("csv", "jsonl"):
         _fail(f"--format: {fmt!r} is not csv or jsonl", code=2)
     settings = _settings(None, index)
-    path = settings.index_dir / "feedback.sqlite3"
+    path = feedback_path(settings.index_dir)
     if not path.exists():
-        _fail(f"no feedback in {settings.index_dir} (no feedback.sqlite3)")
+        _fail(f"no feedback in {settings.index_dir} (no private/feedback.sqlite3)")
     rows = FeedbackStore(path).all()
     if fmt == "jsonl":
         for row in rows:

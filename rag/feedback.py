@@ -1,12 +1,14 @@
 """Thumbs up/down on answers, kept in a real SQLite file beside the index.
 
-It holds people's health questions, so reading it back is for the operator (admin token, paged) and
-writing is bounded: field sizes in the API model, a per-client rate and a total size here.
+It holds people's health questions, so reading it back is for the operator (admin token, paged), the file is
+the owner's alone (0600, in a 0700 folder), and writing is bounded: field sizes in the API model, a per-client
+rate and a total size here.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -32,6 +34,37 @@ class FeedbackFull(Exception):
     """The store reached its size cap; nothing was written."""
 
 
+FOLDER = "private"  # under the index folder; kept apart so its mode can be the owner's alone
+FILE = "feedback.sqlite3"
+
+
+def feedback_path(index_dir: Path) -> Path:
+    """Where the feedback database lives; one kept at the old place (beside the builds) is moved here first."""
+    path = index_dir / FOLDER / FILE
+    old = index_dir / FILE
+    if old.exists() and not path.exists():
+        _private_folder(path.parent)
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{old}{suffix}").exists():
+                os.replace(f"{old}{suffix}", f"{path}{suffix}")
+    return path
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+
+
+def _private_files(path: Path) -> None:
+    """The database and SQLite's side files: readable and writable by the owner only (SQLite copies the
+    database's mode to the side files it makes, so the database is made 0600 before SQLite opens it)."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.chmod(side, 0o600)
+
+
 class FeedbackStore:
     """One connection per call keeps it safe across the server's worker threads."""
 
@@ -42,7 +75,9 @@ class FeedbackStore:
         self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._ready:
+            _private_folder(self.path.parent)
+            _private_files(self.path)
         connection = sqlite3.connect(self.path, timeout=10)
         if not self._ready:
             connection.execute("PRAGMA journal_mode=WAL")

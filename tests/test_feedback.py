@@ -16,7 +16,7 @@ def test_feedback_row_survives_restart(settings, engine, tmp_path):
         created = httpx.post(base + "/api/v1/feedback", json=row)
         assert created.status_code == 201
         row_id = created.json()["id"]
-    assert (local.index_dir / "feedback.sqlite3").exists()
+    assert (local.index_dir / "private" / "feedback.sqlite3").exists()
     with running(create_app(local, engine)) as base:
         assert httpx.get(base + "/api/v1/feedback").status_code == 401
         rows = httpx.get(base + "/api/v1/feedback", headers={"x-admin-token": TOKEN}).json()["feedback"]

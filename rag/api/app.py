@@ -12,12 +12,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from rag.api.annotate_pool import AnnotatePool
+from rag.api.auth import TokenGuard
 from rag.api.errors import install_handlers
 from rag.api.middleware import Service
 from rag.api.routes import check, documents, feedback, query, web
 from rag.collection import Rebuilder
 from rag.engine import Engine
-from rag.feedback import FeedbackStore
+from rag.feedback import FeedbackStore, feedback_path
 from rag.index import IndexUnavailable
 from rag.settings import Settings
 
@@ -61,7 +62,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None,
                   description="Ranked passages with exact sources and evidence caveats. Not medical advice.")
     app.state.engine = engine
-    app.state.feedback = FeedbackStore(settings.index_dir / "feedback.sqlite3", settings.feedback_max_bytes)
+    app.state.feedback = FeedbackStore(feedback_path(settings.index_dir), settings.feedback_max_bytes)
+    app.token_guard = TokenGuard(settings)
+    app.body_seconds = settings.body_timeout_seconds
     app.body_limit = settings.max_body_bytes
     app.body_limits = {"/api/v1/annotate": settings.max_annotate_body_bytes,
                        "/api/v1/documents": settings.max_file_bytes + 65_536}  # the form's own bytes on top
@@ -75,7 +78,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.annotate_pool = AnnotatePool(settings)
     app.include_router(query.routes(engine_))
     app.include_router(check.routes(app.state.annotate_pool))
-    app.include_router(documents.routes(settings, engine_, app.state.rebuilder))
-    app.include_router(feedback.routes(settings, app.state.feedback))
+    app.include_router(documents.routes(settings, engine_, app.state.rebuilder, app.token_guard))
+    app.include_router(feedback.routes(settings, app.state.feedback, app.token_guard))
     web.mount(app)
     return app

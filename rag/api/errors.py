@@ -16,6 +16,7 @@ INVALID_BODY = {422: {"model": ValidationErrorOut, "description": "A field is mi
                 413: {"model": ValidationErrorOut, "description": "The body is over the route's size limit."}}
 NOT_READY = {503: {"model": ErrorOut, "description": "No usable index; the message says what to run."}}
 ADMIN_ERRORS = {401: {"model": ErrorOut, "description": "Wrong or missing token"},
+                429: {"model": ErrorOut, "description": "Too many wrong tokens from this client; see Retry-After"},
                 403: {"model": ErrorOut, "description": "Admin routes disabled (no RAG_ADMIN_TOKEN)"}}
 
 

@@ -1,10 +1,15 @@
-"""Plain ASGI middleware around the app: security headers, HEAD as GET, and body-size limits."""
+"""Plain ASGI middleware around the app: security headers, HEAD as GET, the admin token read from the headers,
+and body-size and body-time limits."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
 from fastapi import FastAPI
+
+from rag.api.auth import AdminRefused, TokenGuard, client_of, is_admin_route
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -57,15 +62,46 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
+async def _refuse(send, status: int, message: str, field: str = "body", kind: str = "refused",
+                  headers: list[tuple[bytes, bytes]] = ()) -> None:
+    """An error in the API's one shape, with the connection closed: the rest of the body is never read."""
+    body = json.dumps({"detail": message, "errors": [{"field": field, "message": message, "type": kind}]}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close"), *headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class AdminGate:
+    """Admin routes are decided from the headers, before anything reads the body: a client without the token
+    could otherwise make the server hold a 25 MB upload in memory just to refuse it."""
+
+    def __init__(self, app, guard: TokenGuard) -> None:
+        self.app, self.guard = app, guard
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and is_admin_route(scope["method"], scope["path"]):
+            token = dict(scope.get("headers", [])).get(b"x-admin-token")
+            try:
+                self.guard.check(token.decode("latin-1") if token is not None else None, client_of(scope))
+            except AdminRefused as exc:
+                retry = [(b"retry-after", str(exc.retry_after).encode())] if exc.retry_after else []
+                await _refuse(send, exc.status, str(exc), "x-admin-token", "unauthorized", retry)
+                return
+        await self.app(scope, receive, send)
+
+
 class BodyLimit:
-    """Refuse a request body over the route's limit with 413 before the app reads it.
+    """Refuse a request body over the route's limit with 413, or one that takes too long to arrive with 408,
+    before the app reads it.
 
     Checked on Content-Length first, then while the body streams in, so a 50 MB question never reaches
-    validation (which would hold the event loop) and never sits whole in memory.
+    validation (which would hold the event loop) and never sits whole in memory; a client that trickles its
+    body in byte by byte is cut off at the deadline instead of holding a connection and its buffer.
     """
 
-    def __init__(self, app, limit: int, limits: dict[str, int]) -> None:
-        self.app, self.limit, self.limits = app, limit, limits
+    def __init__(self, app, limit: int, limits: dict[str, int], seconds: float) -> None:
+        self.app, self.limit, self.limits, self.seconds = app, limit, limits, seconds
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
@@ -74,18 +110,23 @@ class BodyLimit:
         limit = self.limits.get(scope["path"], self.limit)
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(send, limit)
+            await self._too_large(send, limit)
             return
         chunks: list[bytes] = []
         size = 0
+        deadline = time.monotonic() + self.seconds
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                await _refuse(send, 408, f"body: not received within {self.seconds:g} s", kind="timeout")
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await self._refuse(send, limit)
+                await self._too_large(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -102,22 +143,22 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     @staticmethod
-    async def _refuse(send, limit: int) -> None:
-        message = f"body: larger than this route's {limit:,}-byte limit"
-        body = json.dumps({"detail": message, "errors": [{"field": "body", "message": message, "type": "too_large"}]}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+    async def _too_large(send, limit: int) -> None:
+        await _refuse(send, 413, f"body: larger than this route's {limit:,}-byte limit", kind="too_large")
 
 
 class Service(FastAPI):
     """Security headers wrap the whole stack (so a 500 from Starlette's error middleware carries them too);
-    inside them, HEAD is served as GET and bodies are capped before anything reads them."""
+    inside them, HEAD is served as GET, admin routes are checked from their headers, and bodies are capped in
+    size and time before anything reads them."""
 
     body_limit: int = 262_144
     body_limits: dict[str, int] = {}
+    body_seconds: float = 30.0
+    token_guard: TokenGuard | None = None
 
     def build_middleware_stack(self):
-        inner = BodyLimit(super().build_middleware_stack(), self.body_limit, self.body_limits)
+        inner = BodyLimit(super().build_middleware_stack(), self.body_limit, self.body_limits, self.body_seconds)
+        if self.token_guard is not None:
+            inner = AdminGate(inner, self.token_guard)
         return SecurityHeaders(HeadAsGet(inner))

@@ -126,6 +126,15 @@ def embedding_cache_path(settings: Settings) -> Path:
     return settings.embedding_cache or settings.index_dir / "embeddings.sqlite3"
 
 
+def prune_cache(settings: Settings, dimensions: int) -> int:
+    """After a collection build: vectors of removed or edited passages leave the cache once no recent build used them."""
+    cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), dimensions)
+    try:
+        return cache.prune(settings.embedding_cache_builds)
+    finally:
+        cache.close()
+
+
 def build_index(
     settings: Settings,
     embedder,
@@ -144,7 +153,8 @@ def build_index(
     with build_lock(settings.index_dir):
         remove_stale(settings.index_dir / "builds")  # a killed or failed build's leftovers, every time
         warnings: list[str] = []
-        if documents is None:
+        collection = documents is None  # the documents folder, not an evaluation corpus sharing the cache
+        if collection:
             report = ingest_folder(settings.docs_dir, settings)
             documents, warnings = report.documents, report.warnings
         entries = document_entries(documents)
@@ -168,6 +178,8 @@ def build_index(
             raise IndexUnavailable(f"build failed ({reason}); nothing was swapped in, the old index keeps serving") from None
         swap_current(settings.index_dir, final)
         prune(builds, keep=final)
+        if collection:
+            prune_cache(settings, embedder.dimensions)
         return BuildResult(final, len(computed.documents), len(computed.chunks), computed.embedded, computed.reused,
                            time.perf_counter() - started, warnings)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, File, HTTPException, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from rag.api.auth import ADMIN_HEADER, require_admin
+from rag.api.auth import TokenGuard, admin_only
 from rag.api.errors import ADMIN_ERRORS, INVALID_BODY, NOT_READY
 from rag.api.models import ReloadOut
 from rag.collection import Rebuilder, Refused, add_document, remove_document
@@ -16,8 +16,9 @@ from rag.schema import DocumentDetail, DocumentList, ErrorOut, Health, IndexStat
 from rag.settings import Settings
 
 
-def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuilder) -> APIRouter:
+def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuilder, guard: TokenGuard) -> APIRouter:
     router = APIRouter()
+    admin = admin_only(guard)
 
     @router.get("/api/v1/health", response_model=Health, responses=NOT_READY)
     def health() -> Health:
@@ -40,8 +41,7 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
                  responses={401: {"model": ErrorOut, "description": "Wrong or missing token"},
                             403: {"model": ErrorOut, "description": "Reload disabled (no RAG_ADMIN_TOKEN)"},
                             **NOT_READY})
-    def reload(x_admin_token: str | None = ADMIN_HEADER) -> ReloadOut:
-        require_admin(settings, x_admin_token)
+    def reload(_: None = admin) -> ReloadOut:
         index = engine_().reload()
         return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.built_at)
 
@@ -49,9 +49,8 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
                  responses={**ADMIN_ERRORS, **INVALID_BODY, 409: {"model": ErrorOut, "description": "doc_id taken by another file"},
                             415: {"model": ErrorOut, "description": "File type not accepted"}})
     async def upload(file: UploadFile = File(description="One document: " + ", ".join(settings.extensions)),
-                     x_admin_token: str | None = ADMIN_HEADER) -> UploadOut:
+                     _: None = admin) -> UploadOut:
         """Add (or replace) a document; an incremental rebuild follows in the background."""
-        require_admin(settings, x_admin_token)
         data = await file.read(settings.max_file_bytes + 1)
         try:
             doc_id, replaced = await run_in_threadpool(add_document, settings, file.filename or "", data)
@@ -62,9 +61,8 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
 
     @router.delete("/api/v1/documents/{doc_id}", response_model=UploadOut, status_code=202,
                    responses={**ADMIN_ERRORS, 404: {"model": ErrorOut, "description": "No such document file"}})
-    def delete_document(doc_id: str, x_admin_token: str | None = ADMIN_HEADER) -> UploadOut:
+    def delete_document(doc_id: str, _: None = admin) -> UploadOut:
         """Withdraw a document: its file leaves the folder and a rebuild follows in the background."""
-        require_admin(settings, x_admin_token)
         try:
             remove_document(settings, doc_id)
         except Refused as exc:

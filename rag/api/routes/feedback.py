@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
-from rag.api.auth import ADMIN_HEADER, require_admin
+from rag.api.auth import TokenGuard, admin_only
 from rag.api.errors import ADMIN_ERRORS, INVALID_BODY
 from rag.api.models import FeedbackIn, FeedbackList, FeedbackRow
 from rag.feedback import FeedbackFull, FeedbackStore, RateLimiter
@@ -12,8 +12,9 @@ from rag.schema import ErrorOut
 from rag.settings import Settings
 
 
-def routes(settings: Settings, store: FeedbackStore) -> APIRouter:
+def routes(settings: Settings, store: FeedbackStore, guard: TokenGuard) -> APIRouter:
     router = APIRouter()
+    admin = admin_only(guard)
     limiter = RateLimiter(settings.feedback_per_minute)
 
     @router.post("/api/v1/feedback", response_model=FeedbackRow, status_code=201,
@@ -31,13 +32,13 @@ def routes(settings: Settings, store: FeedbackStore) -> APIRouter:
         return FeedbackRow(**row)
 
     @router.get("/api/v1/feedback", response_model=FeedbackList, responses={**ADMIN_ERRORS, **INVALID_BODY})
-    def list_feedback(x_admin_token: str | None = ADMIN_HEADER,
+    def list_feedback(response: Response, _: None = admin,
                       limit: int = Query(100, ge=1, le=500, description="Rows per page (1–500)."),
                       before: int | None = Query(None, ge=1, description="Only rows with a smaller id (older)."),
                       after: int | None = Query(None, ge=0, description="Only rows with a larger id (newer), oldest first.")
                       ) -> FeedbackList:
         """People's questions and ratings, for the operator only: newest first, `limit` at a time."""
-        require_admin(settings, x_admin_token)
+        response.headers["Cache-Control"] = "no-store"  # people's health questions: never kept by a cache
         rows = store.page(limit, before=before, after=after)
         older = rows[-1]["id"] if rows and after is None and len(rows) == limit else None
         return FeedbackList(feedback=[FeedbackRow(**row) for row in rows], next_before=older)

@@ -1,0 +1,146 @@
+"""Hostile clients against a real server (issue 23): bounded annotate work, admin routes decided from the
+headers, throttled token guessing, a body deadline, private feedback, and a cache that shrinks."""
+
+from __future__ import annotations
+
+import socket
+import stat
+import threading
+import time
+
+import httpx
+import pytest
+from servers import running, wait_for
+
+from rag.settings import Settings
+
+TOKEN = "s3cret-admin"
+WORST = "may help possibly side effects randomized mice Smith et al. 2020 no difference " * 2_500  # 200,000 chars
+
+
+@pytest.fixture
+def app_and_settings(settings, engine, tmp_path):
+    from rag.api import create_app
+
+    local = settings.model_copy(update={"index_dir": settings.index_dir, "admin_token": TOKEN, "annotate_workers": 1,
+                                        "annotate_queue": 0, "admin_failures_per_minute": 3,
+                                        "body_timeout_seconds": 1.0, "watch_seconds": 0})
+    return create_app(local, engine), local
+
+
+def _raw(base: str, head: bytes, body: bytes = b"", wait: float = 20.0) -> bytes:
+    """Send a request by hand (headers, then part of a body, then nothing) and read what comes back."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=wait) as sock:
+        sock.sendall(head + body)
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+        except socket.timeout:
+            pass
+    return received
+
+
+def test_annotate_beyond_its_workers_and_queue_gets_429_and_health_still_answers(app_and_settings):
+    app, local = app_and_settings
+    with running(app, local) as base:
+        first: dict = {}
+        worker = threading.Thread(target=lambda: first.setdefault(
+            "response", httpx.post(base + "/api/v1/annotate", json={"text": WORST}, timeout=120)))
+        worker.start()
+        pool = app.state.annotate_pool
+        wait_for(lambda: pool._admitted == 1, 30, "the first text to be admitted")
+        refused = httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=30)
+        health = httpx.get(base + "/api/v1/health", timeout=30)
+        worker.join(120)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        assert "RAG_ANNOTATE_QUEUE" in refused.json()["detail"]
+        assert health.status_code == 200
+        assert first["response"].status_code == 200 and len(first["response"].json()["sentences"]) > 100
+        again = httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=60)
+        assert again.status_code == 200 and again.json()["sentences"][0]["codes"] == ["speculative_language"]
+
+
+def test_upload_without_the_token_is_refused_before_its_body_is_read(app_and_settings):
+    app, local = app_and_settings
+    with running(app, local) as base:
+        head = (b"POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 20000000\r\n\r\n")
+        started = time.monotonic()
+        answer = _raw(base, head, b"--x\r\n", wait=15)
+        assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+        assert b"x-admin-token" in answer and b"connection: close" in answer.lower()
+        # the server answered without waiting for the 20 MB it was promised (the deadline is 1 s; this is 15)
+        assert time.monotonic() - started < 15
+
+
+def test_a_body_that_stops_arriving_gets_408(app_and_settings):
+    app, local = app_and_settings
+    with running(app, local) as base:
+        head = (b"POST /api/v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 1000\r\n\r\n")
+        answer = _raw(base, head, b'{"question": "metf', wait=20)
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert b"not received within 1 s" in answer
+        assert httpx.get(base + "/api/v1/health").status_code == 200
+
+
+def test_wrong_tokens_are_throttled_and_overlong_ones_refused(app_and_settings):
+    app, local = app_and_settings
+    with running(app, local) as base:
+        assert httpx.get(base + "/api/v1/feedback", headers={"x-admin-token": TOKEN + "x" * 300}).status_code == 401
+        assert httpx.get(base + "/api/v1/feedback", headers={"x-admin-token": "wrong"}).status_code == 401
+        assert httpx.get(base + "/api/v1/feedback", headers={"x-admin-token": "wrong again"}).status_code == 401
+        # three wrong in a minute: now even the right token waits, and says for how long
+        blocked = httpx.get(base + "/api/v1/feedback", headers={"x-admin-token": TOKEN})
+        assert blocked.status_code == 429 and 1 <= int(blocked.headers["retry-after"]) <= 61
+        assert httpx.post(base + "/api/v1/admin/reload", headers={"x-admin-token": TOKEN}).status_code == 429
+
+
+def test_feedback_is_private_on_disk_and_never_cached(settings, engine, tmp_path):
+    from rag.api import create_app
+
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    (index_dir / "feedback.sqlite3").write_bytes(b"")  # a database left at the old place is moved in
+    local = settings.model_copy(update={"index_dir": index_dir, "admin_token": TOKEN, "watch_seconds": 0})
+    row = {"question": "Is LDN safe with opioids?", "rating": -1, "passage_ids": []}
+    with running(create_app(local, engine), local) as base:
+        assert httpx.post(base + "/api/v1/feedback", json=row).status_code == 201
+        listed = httpx.get(base + "/api/v1/feedback", headers={"x-admin-token": TOKEN})
+        assert listed.status_code == 200 and listed.headers["cache-control"] == "no-store"
+    folder = index_dir / "private"
+    assert not (index_dir / "feedback.sqlite3").exists()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_the_embedding_cache_shrinks_after_documents_are_removed(embedder, tmp_path):
+    import sqlite3
+
+    from rag.index import build_index
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b", "c"):
+        (docs / f"{name}.txt").write_text(f"Document {name}.\n\n" + " ".join(
+            f"Sentence {i} of document {name} says metformin may help people with multiple sclerosis." for i in range(60)))
+    local = Settings(docs_dir=docs, index_dir=tmp_path / "index", embedding_cache_builds=1)
+    build_index(local, embedder)
+    cache = local.index_dir / "embeddings.sqlite3"
+
+    def rows() -> int:
+        with sqlite3.connect(cache) as connection:
+            return connection.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+
+    def size() -> int:
+        return sum(path.stat().st_size for path in cache.parent.glob(cache.name + "*"))
+
+    before_rows, before_bytes = rows(), size()
+    (docs / "b.txt").unlink()
+    (docs / "c.txt").unlink()
+    build_index(local, embedder)
+    assert rows() < before_rows / 2
+    assert size() < before_bytes
