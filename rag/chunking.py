@@ -6,7 +6,6 @@ A chunk is always a contiguous span of the cleaned text, so `text[start:end] == 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,10 +18,13 @@ TokenCounter = Callable[[str], int]
 MAX_SENTENCE_CHARS = 1500
 _ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "vs.", "Dr.", "Mr.", "Mrs.", "Ms.", "Fig.", "No.", "approx.", "etc.")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-_SPACE = re.compile(r" ")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦\-*–]|\d{1,2}[.)])\s+")
 
 
+# A span with no sentence break is cut within this fraction (1/16) of the longest piece that fits.
+NEAR_ENOUGH = 16
+# Pieces this short (and ASCII) are counted by their length, an upper bound of both token counts.
+BOUND_BY_LENGTH = 12
 # First slice _hard_split tries, doubled while it fits: small, so text of one-character tokens is cheap to cut.
 HARD_SPLIT_WINDOW = 256
 
@@ -47,7 +49,7 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     begin = 0
     for match in _SENTENCE_END.finditer(text):
         cut = match.start() + 1
-        if any(text.endswith(abbr, begin, cut) for abbr in _ABBREVIATIONS):
+        if text.endswith(_ABBREVIATIONS, begin, cut):
             continue
         end = match.end()
         _add_capped(spans, text, begin, end, offset)
@@ -138,42 +140,49 @@ def _groups(units: list[Unit]) -> list[list[Unit]]:
     return groups
 
 
-def _last_fitting(candidates, fits_at: Callable[[int], bool], known: int = -1) -> int | None:
-    """Index of the last candidate for which `fits_at` holds, by bisection (fitting is monotone in length);
-    candidates up to index `known` are known to fit."""
-    low, high = known + 1, len(candidates) - 1
-    found = known if known >= 0 else None
-    while low <= high:
-        mid = (low + high) // 2
-        if fits_at(mid):
-            found, low = mid, mid + 1
+def _largest_fitting(cursor: int, lo: int, hi: int, hi_over: float, overrun: Callable[[int, int], float]) -> int:
+    """An end in [lo, hi) whose span from `cursor` fits, within 1/NEAR_ENOUGH of the largest, where `lo` fits
+    and `hi` overruns by `hi_over`.
+
+    Guesses where the count crosses the budget (token counts grow about linearly with length), alternating with
+    halving so an uneven text still converges: two or three tokenizer calls instead of a bisection's ten.
+    """
+    halve = False
+    while hi - lo > max(1, (hi - cursor) // NEAR_ENOUGH):
+        guess = (lo + hi) // 2 if halve else cursor + int((hi - cursor) / hi_over)
+        guess = min(max(guess, lo + 1), hi - 1)
+        halve = not halve
+        over = overrun(cursor, guess)
+        if over <= 1:
+            lo = guess
         else:
-            high = mid - 1
-    return found
+            hi, hi_over = guess, over
+    return lo
 
 
-def _hard_split(text: str, start: int, end: int, fits: Callable[[int, int], bool]) -> list[tuple[int, int]]:
-    """Split a span with no usable sentence breaks at word, then character, boundaries."""
+def _hard_split(text: str, start: int, end: int, overrun: Callable[[int, int], float]) -> list[tuple[int, int]]:
+    """Split a span with no usable sentence breaks at word, then character, boundaries.
+
+    `overrun(s, e)` is how far text[s:e] goes over its token budgets (at most 1 when it fits). Each call reads a
+    bounded slice: a window doubled while it fits, not the rest of a 200,000-character line (which was quadratic).
+    """
     pieces: list[tuple[int, int]] = []
     cursor = start
     while cursor < end:
-        # Gallop to a window that no longer fits, so each tokenizer call reads a bounded slice, not the rest
-        # of a 200,000-character line (which made splitting it quadratic).
-        window, fitting = HARD_SPLIT_WINDOW, cursor + 1  # text[cursor:fitting] is known to fit (or is one character)
-        while cursor + window < end and fits(cursor, cursor + window):
-            fitting = cursor + window
-            window *= 2
-        if cursor + window >= end and fits(cursor, end):
+        window, fitting = HARD_SPLIT_WINDOW, cursor + 1  # text[cursor:fitting] fits (or is one character)
+        while True:
+            high = min(end, cursor + window)
+            over = overrun(cursor, high)
+            if over > 1 or high == end:
+                break
+            fitting, window = high, window * 2
+        if over <= 1:
             pieces.append((cursor, end))
             break
-        high = min(end, cursor + window)
-        spaces = [m.start() for m in _SPACE.finditer(text, cursor + 1, high)]
-        known = bisect_right(spaces, fitting) - 1  # spaces up to `fitting` fit; search the rest
-        cut = _last_fitting(spaces, lambda i: fits(cursor, spaces[i]), known)  # a word boundary when one fits
-        if cut is not None:
-            cut = spaces[cut]
-        else:  # no word fits whole: cut inside it, at the largest prefix that fits
-            cut = _last_fitting(range(high), lambda i: fits(cursor, i), fitting)
+        cut = _largest_fitting(cursor, fitting, high, over, overrun)
+        space = text.rfind(" ", cursor + 1, cut)
+        if space > cursor:  # whole words: a prefix of the pieces that fit, so it fits too
+            cut = space
         piece_end = cursor + len(text[cursor:cut].rstrip())
         if piece_end > cursor:
             pieces.append((cursor, piece_end))
@@ -209,7 +218,7 @@ class Chunker:
 
     def chunk_text(self, text: str) -> list[tuple[int, int, str | None]]:
         """Spans (start, end, heading) covering every non-blank character of `text`."""
-        exact = lambda s, e: self.fits_text(text[s:e])  # noqa: E731
+        overrun = lambda s, e: self._overrun(text[s:e])  # noqa: E731
         units: list[Unit] = []
         counts: list[tuple[int, int]] = []  # each unit is tokenised once: its counts settle whether it fits and feed the sums
         for unit in split_units(text):
@@ -218,7 +227,7 @@ class Chunker:
                 units.append(unit)
                 counts.append((plain, model))
             else:
-                for s, e in _hard_split(text, unit.start, unit.end, exact):
+                for s, e in _hard_split(text, unit.start, unit.end, overrun):
                     units.append(Unit(s, e, unit.kind, glue_next=unit.glue_next))
                     counts.append(self._counts(text[s:e]))
         fits = self._span_checker(text, units, counts)
@@ -254,8 +263,20 @@ class Chunker:
         flush(keep_overlap=False)
         return spans
 
+    def _overrun(self, span: str) -> float:
+        """How far the span goes over the tighter of its two budgets (at most 1 when it fits)."""
+        plain, model = self._counts(span)
+        return max(plain / self.max_tokens, model / self.model_window)
+
     def _counts(self, piece: str) -> tuple[int, int]:
-        """cl100k tokens and model word pieces (special tokens included; 0 without a model counter)."""
+        """cl100k tokens and model word pieces (special tokens included; 0 without a model counter).
+
+        A short ASCII piece is not tokenised: each token or word piece covers a byte at least, so its length
+        bounds both counts, and a bound only ever makes a span's estimate more careful. 100,000 tiny sentences
+        cost two tokenizer calls each before.
+        """
+        if len(piece) <= BOUND_BY_LENGTH and piece.isascii():
+            return len(piece), len(piece) + 2 if self.count_model_tokens else 0
         return self.count_tokens(piece), self.count_model_tokens(piece) if self.count_model_tokens else 0
 
     def _span_checker(self, text: str, units: list[Unit], counts: list[tuple[int, int]]) -> Callable[[int, int], bool]:

@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from rag.settings import Settings
@@ -23,6 +24,7 @@ class PoolFull(RuntimeError):
 
 # In each worker process: one Annotator, built once by the initializer.
 _annotator = None
+PARENT_POLL_SECONDS = 1.0
 
 
 def _start_worker(settings: dict, niceness: int) -> None:
@@ -31,7 +33,16 @@ def _start_worker(settings: dict, niceness: int) -> None:
 
     if niceness:
         os.nice(niceness)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _annotator = Annotator(Settings(**settings))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose server is gone (killed, or stopped mid-text) stops too, instead of checking queued texts
+    for no one."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(0)
 
 
 def _annotate_json(text: str, text_id: str) -> bytes:
@@ -88,7 +99,11 @@ class AnnotatePool:
         return await asyncio.wrap_future(future)
 
     def close(self) -> None:
+        """Stop the workers now, texts in hand or not: the server is going, and no one will read the answers."""
         with self._lock:
             executor, self._executor = self._executor, None
         if executor is not None:
+            processes = list((getattr(executor, "_processes", None) or {}).values())  # no public way before 3.14
             executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()

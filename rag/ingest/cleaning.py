@@ -23,8 +23,9 @@ DEBRIS_LINES = frozenset(
     }
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-# Bold runs up to 500 characters: unbounded, every unclosed "**" scanned to the end of its line (quadratic).
-_BOLD = re.compile(r"\*\*(?=\S)(.{1,500}?)(?<=\S)\*\*")
+# Bold holds no asterisk and runs up to 500 characters: with ".+?", every unclosed "**" scanned to the end of its
+# line (quadratic in "**a **a …").
+_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*\*")
 _URL = re.compile(r"https?://[^\s<>\"'\])]+")
 
 
