@@ -144,3 +144,24 @@ def test_the_embedding_cache_shrinks_after_documents_are_removed(embedder, tmp_p
     build_index(local, embedder)
     assert rows() < before_rows / 2
     assert size() < before_bytes
+
+
+def test_a_killed_annotate_worker_gives_503_and_the_next_text_a_fresh_one(app_and_settings):
+    import os
+    import signal
+
+    app, local = app_and_settings
+    with running(app, local) as base:
+        first: dict = {}
+        worker = threading.Thread(target=lambda: first.setdefault(
+            "response", httpx.post(base + "/api/v1/annotate", json={"text": WORST}, timeout=120)))
+        worker.start()
+        pool = app.state.annotate_pool
+        wait_for(lambda: pool._executor is not None and pool._executor._processes, 30, "a worker process")
+        time.sleep(0.5)  # inside the text, not still starting
+        for pid in list(pool._executor._processes):
+            os.kill(pid, signal.SIGKILL)
+        worker.join(120)
+        assert first["response"].status_code == 503 and "retry-after" in first["response"].headers
+        again = httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=60)
+        assert again.status_code == 200

@@ -14,12 +14,17 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from rag.settings import Settings
 
 
 class PoolFull(RuntimeError):
     """Every worker is busy and the queue is full; the message says how many texts are in hand."""
+
+
+class WorkerLost(RuntimeError):
+    """The worker process died while checking the text; the pool is replaced for the next one."""
 
 
 # In each worker process: one Annotator, built once by the initializer.
@@ -96,7 +101,15 @@ class AnnotatePool:
             self._release()
             raise
         future.add_done_callback(self._release)
-        return await asyncio.wrap_future(future)
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            self._discard()  # a worker died (killed, out of memory): the next text gets a fresh pool
+            raise WorkerLost("text: the worker checking it stopped (killed or out of memory); try again") from None
+
+    def _discard(self) -> None:
+        with self._lock:
+            self._executor = None
 
     def close(self) -> None:
         """Stop the workers now, texts in hand or not: the server is going, and no one will read the answers."""

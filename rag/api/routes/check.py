@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response
 
-from rag.api.annotate_pool import AnnotatePool, PoolFull
+from rag.api.annotate_pool import AnnotatePool, PoolFull, WorkerLost
 from rag.api.errors import INVALID_BODY, field_error
 from rag.schema import AnnotateRequest, AnnotateResponse, ErrorOut, Vocabulary
 
@@ -13,15 +13,16 @@ def routes(pool: AnnotatePool) -> APIRouter:
     router = APIRouter()
 
     @router.post("/api/v1/annotate", response_model=AnnotateResponse,
-                 responses={**INVALID_BODY, 429: {"model": ErrorOut, "description": "The server has its fill of texts to check"}})
+                 responses={**INVALID_BODY, 429: {"model": ErrorOut, "description": "The server has its fill of texts to check"},
+                            503: {"model": ErrorOut, "description": "The worker checking the text stopped; try again"}})
     async def annotate(request: AnnotateRequest) -> Response:
         """Check any text: its profile, the passages the index would make, and every sentence's flags.
 
         Runs in a worker process; when every worker is busy and the queue is full, 429 with Retry-After."""
         try:
             body = await pool.annotate_json(request.text, request.id or "text")
-        except PoolFull as exc:
-            raise HTTPException(status_code=429, detail=str(exc),
+        except (PoolFull, WorkerLost) as exc:
+            raise HTTPException(status_code=429 if isinstance(exc, PoolFull) else 503, detail=str(exc),
                                 headers={"Retry-After": str(pool.settings.annotate_retry_after_seconds)}) from None
         except ValueError as exc:
             raise field_error("text", str(exc)) from None
