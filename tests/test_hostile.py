@@ -42,13 +42,19 @@ def _raw(base: str, head: bytes, body: bytes = b"", wait: float = 20.0) -> bytes
     return received
 
 
+def _annotate_in_background(base: str) -> tuple[threading.Thread, dict]:
+    """POST the 200,000-character worst text from a thread; its response lands in the dict as "response"."""
+    first: dict = {}
+    worker = threading.Thread(target=lambda: first.setdefault(
+        "response", httpx.post(base + "/api/v1/annotate", json={"text": WORST}, timeout=120)))
+    worker.start()
+    return worker, first
+
+
 def test_annotate_beyond_its_workers_and_queue_gets_429_and_health_still_answers(app_and_settings):
     app, local = app_and_settings
     with running(app, local) as base:
-        first: dict = {}
-        worker = threading.Thread(target=lambda: first.setdefault(
-            "response", httpx.post(base + "/api/v1/annotate", json={"text": WORST}, timeout=120)))
-        worker.start()
+        worker, first = _annotate_in_background(base)
         pool = app.state.annotate_pool
         wait_for(lambda: pool._admitted == 1, 30, "the first text to be admitted")
         refused = httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=30)
@@ -152,10 +158,7 @@ def test_a_killed_annotate_worker_gives_503_and_the_next_text_a_fresh_one(app_an
 
     app, local = app_and_settings
     with running(app, local) as base:
-        first: dict = {}
-        worker = threading.Thread(target=lambda: first.setdefault(
-            "response", httpx.post(base + "/api/v1/annotate", json={"text": WORST}, timeout=120)))
-        worker.start()
+        worker, first = _annotate_in_background(base)
         pool = app.state.annotate_pool
         wait_for(lambda: pool._executor is not None and pool._executor._processes, 30, "a worker process")
         time.sleep(0.5)  # inside the text, not still starting
