@@ -51,6 +51,24 @@ class Settings(BaseSettings):
                                                        "this are skipped with a warning.")
     max_file_bytes: int = Field(25_000_000, description="Files larger than this are skipped, and uploads refused (413): "
                                                         "a PDF's pictures make it far larger than its text.")
+    # What one file may cost to read (rag/ingest/readers.py ReadLimits): a small file can inflate to gigabytes.
+    max_inflated_bytes: int = Field(100_000_000, ge=1, description="A Word file's parts may inflate to at most this many "
+                                    "bytes in all, read from the zip's directory before anything is inflated (413).")
+    max_zip_members: int = Field(10_000, ge=1, description="Most parts a Word file may hold (413).")
+    max_paragraphs: int = Field(200_000, ge=1, description="Most paragraphs a Word file may hold, table cells' included "
+                                "(413): each costs python-docx work whether or not it holds text.")
+    max_table_columns: int = Field(1_000, ge=1, description="Most grid columns a Word table may declare or a cell span "
+                                   "(Word itself allows 63); more is refused as malformed (422).")
+    max_pages: int = Field(5_000, ge=1, description="Most pages a PDF may have (413).")
+    max_page_chars: int = Field(200_000, ge=1, description="Most characters one PDF page may hold, counted before its "
+                                "text is copied out (413); a dense A4 page holds about 10,000.")
+    reader_memory_bytes: int = Field(536_870_912, ge=134_217_728, description="Address space of the child process that "
+                                     "reads a PDF or Word file: pdfium and lxml inflate streams before any count can see "
+                                     "them, so only the operating system can bound that; a file needing more is refused (413).")
+    reader_timeout_seconds: float = Field(60.0, gt=0, description="A PDF or Word file must be read within this many "
+                                          "seconds, or its reader process is killed and the file refused (413).")
+    reader_processes: int = Field(2, ge=1, description="Most PDF or Word files read at once (each in its own process, "
+                                  "kept for the next file).")
     extensions: tuple[str, ...] = Field((".txt", ".md", ".html", ".htm", ".pdf", ".docx"),
                                         description="File types read by ingestion (each has a reader in rag/ingest/readers.py).")
 

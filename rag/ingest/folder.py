@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.ingest.cleaning import clean_text, derive_title, find_urls
-from rag.ingest.readers import READERS, Extracted, TooLong, Unreadable
+from rag.ingest.readers import READERS, Extracted, ReadLimits, TooLong, Unreadable, failure
 from rag.settings import Settings
 from rag.types import Document
+
+log = logging.getLogger("rag.ingest")
 
 
 @dataclass
@@ -54,12 +57,20 @@ def join_pages(extracted: Extracted) -> tuple[str, list[int]]:
 def extract(suffix: str, data: bytes, settings: Settings) -> tuple[Extracted, str, list[int]]:
     """A file's bytes through the reader for its type: what it states, its cleaned text and page starts.
 
-    The one check both the folder and uploads use; raises Unreadable or TooLong with a reason a person can act on.
+    The one check both the folder and uploads use, and the one place a reader's failure becomes the file's refusal:
+    raises Unreadable or TooLong with a reason a person can act on, whatever the reader's library raised.
     """
     reader = READERS.get(suffix)
     if reader is None:
         raise Unreadable(f"file type {suffix or '(none)'} has no reader")
-    extracted = reader(data)
+    try:
+        extracted = reader(data, ReadLimits.of(settings))
+    except (TooLong, Unreadable):
+        raise
+    except MemoryError:
+        raise TooLong("needs more memory to read than this process has free") from None
+    except Exception as exc:  # lxml, pdfium, html.parser, a RecursionError: this file's problem, never the caller's
+        raise failure(exc) from None
     chars = sum(len(page) for page in extracted.pages)
     if chars > settings.max_doc_bytes:
         raise TooLong(f"its text ({chars:,} characters) is over the {settings.max_doc_bytes:,} limit (RAG_MAX_DOC_BYTES)")
@@ -114,6 +125,10 @@ def ingest_folder(folder: Path, settings: Settings) -> IngestReport:
             document = read_document(path, settings, folder)
         except (OSError, ValueError) as exc:
             report.warnings.append(f"skipped {path.name}: {exc}")
+            continue
+        except Exception as exc:  # a bug met by one file must not fail the build of all the others
+            log.exception("reading %s failed", path.name)
+            report.warnings.append(f"skipped {path.name}: {failure(exc)}")
             continue
         seen[path.stem] = path
         report.documents.append(document)

@@ -2,6 +2,8 @@
 
 Layout debris is removed per page before the pages are joined: a header or footer repeated on most pages, bare
 page numbers, hyphens that only broke a word across lines (pdfium marks them), and line breaks inside a paragraph.
+Pages, and characters per page and in all, are counted before any text is copied out; what pdfium inflates while it
+loads a page is bounded by the reader process this runs in (`rag/ingest/sandbox.py`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.ingest.readers import Extracted, Unreadable
+from rag.ingest.readers import Extracted, ReadLimits, TooLong, Unreadable
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 # A line that ends on a comma or a function word is mid-sentence, whatever the next line starts with.
@@ -18,7 +20,8 @@ _MID_SENTENCE = re.compile(r"(?:,|\b(?:a|an|the|and|or|but|of|in|on|to|for|with|
 EDGE_LINES = 2  # a repeated header or footer sits within this many lines of a page's top or bottom
 
 
-def read_pdf(data: bytes) -> Extracted:
+def read_pdf(data: bytes, limits: ReadLimits) -> Extracted:
+    """The text of every page, counted before it is copied: pages, characters per page and in all are bounded."""
     import pypdfium2 as pdfium
 
     try:
@@ -26,12 +29,13 @@ def read_pdf(data: bytes) -> Extracted:
     except pdfium.PdfiumError as exc:
         raise Unreadable(f"is not a readable PDF ({exc})") from None
     try:
-        raw = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            raw.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
+        if len(pdf) > limits.max_pages:
+            raise TooLong(f"it has {len(pdf):,} pages, over the {limits.max_pages:,} limit (RAG_MAX_PAGES)")
+        raw: list[str] = []
+        total = 0
+        for index in range(len(pdf)):
+            raw.append(_page_text(pdf, index, limits, total))
+            total += len(raw[-1])
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
     finally:
         pdf.close()
@@ -41,6 +45,30 @@ def read_pdf(data: bytes) -> Extracted:
     repeated = _repeated_edges(pages)
     cleaned = ["\n".join(_reflow(_strip_edges(lines, repeated))) for lines in pages]
     return Extracted(cleaned, title, paged=True)
+
+
+def _page_text(pdf, index: int, limits: ReadLimits, total: int) -> str:
+    """One page's text; its characters are counted (pdfium holds them already) before they are copied out."""
+    import pypdfium2 as pdfium
+
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError as exc:
+        raise Unreadable(f"page {index + 1} is damaged ({exc})") from None
+    try:
+        textpage = page.get_textpage()
+        try:
+            count = textpage.count_chars()
+            if count > limits.max_page_chars:
+                raise TooLong(f"page {index + 1} holds {count:,} characters, over the {limits.max_page_chars:,} "
+                              "limit (RAG_MAX_PAGE_CHARS)")
+            if total + count > limits.max_chars:
+                raise limits.too_long(total + count)
+            return textpage.get_text_range() if count > 0 else ""
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 def _lines(text: str) -> list[str]:
