@@ -9,12 +9,15 @@ build after it. The engine swaps each finished build in; a failed build leaves t
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
 import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +30,12 @@ if TYPE_CHECKING:
     from rag.index import BuildResult
 
 log = logging.getLogger("rag.collection")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = "\0"  # stands in for each character a doc_id may not hold, before runs of them become one "-"
+_UNSAFE_RUN = re.compile(_UNSAFE + "+")
+MAX_STEM_CHARS = 80
+NAME_MAX_BYTES = 255  # the longest file name ext4, XFS and btrfs take, in bytes of UTF-8
+_folder_locks: dict[Path, threading.Lock] = {}
+_folder_locks_guard = threading.Lock()
 
 
 class Refused(ValueError):
@@ -38,18 +46,50 @@ class Refused(ValueError):
         self.status = status
 
 
+def _kept(char: str) -> bool:
+    """Letters, marks and digits of any script (Ärzte, 糖尿病, हिंदी), '.', '_' and '-'; never a separator or control."""
+    return unicodedata.category(char)[0] in "LMN" or char in "._-"
+
+
 def doc_id_for(filename: str) -> tuple[str, str]:
-    """A safe doc_id and suffix from an uploaded file's name ("My leaflet (2).PDF" → "My-leaflet-2", ".pdf")."""
-    name = Path(filename.replace("\\", "/")).name
+    """A safe doc_id and suffix from an uploaded file's name ("My leaflet (2).PDF" → "My-leaflet-2", ".pdf").
+
+    Names are NFC-normalised first, so "Ärzte" typed on a Mac (A + combining diaeresis) is the same doc_id as on
+    Linux, and non-ASCII letters are kept: dropping them made "Ärzte.txt" and "Örzte.txt" one document.
+    """
+    name = Path(unicodedata.normalize("NFC", filename).replace("\\", "/")).name
     suffix = Path(name).suffix.lower()
-    stem = _UNSAFE.sub("-", Path(name).stem).strip(".-")[:80]
+    stem = _UNSAFE_RUN.sub("-", "".join(c if _kept(c) else _UNSAFE for c in Path(name).stem)).strip(".-")
+    stem = stem[:MAX_STEM_CHARS]
+    while len(f"{stem}{suffix}".encode()) > NAME_MAX_BYTES:  # 80 four-byte characters would not fit
+        stem = stem[:-1]
+    stem = stem.rstrip(".-")
     if not stem:
         raise Refused(422, "file: the file name has no usable characters (letters, digits, '.', '_' or '-')")
     return stem, suffix
 
 
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Checking that a doc_id is free and writing its file are one step: uploads run on a thread pool (four
+    uploads of a.txt, a.md, a.html and a.docx all passed the check before any was written), and more than one
+    server process may share a folder, so a lock per folder in this process and a flock on the folder itself."""
+    key = folder.resolve()
+    with _folder_locks_guard:
+        lock = _folder_locks.setdefault(key, threading.Lock())
+    with lock:
+        handle = os.open(key, os.O_RDONLY)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)  # releases the flock
+
+
 def _files_of(folder: Path, doc_id: str, settings: Settings) -> list[Path]:
-    return [p for p in folder.iterdir() if p.is_file() and p.stem == doc_id and p.suffix.lower() in settings.extensions]
+    doc_id = unicodedata.normalize("NFC", doc_id)
+    return [p for p in folder.iterdir() if p.is_file() and unicodedata.normalize("NFC", p.stem) == doc_id
+            and p.suffix.lower() in settings.extensions]
 
 
 def add_document(settings: Settings, filename: str, data: bytes) -> tuple[str, bool]:
@@ -68,17 +108,19 @@ def add_document(settings: Settings, filename: str, data: bytes) -> tuple[str, b
         raise Refused(422, f"file: {exc}") from None
     folder = settings.docs_dir
     target = folder / f"{doc_id}{suffix}"
-    others = [p for p in _files_of(folder, doc_id, settings) if p.name != target.name]
-    if others:
-        raise Refused(409, f"file: doc_id {doc_id!r} is taken by {others[0].name}; remove it first or rename the file")
-    replaced = target.exists()
     handle, temporary = tempfile.mkstemp(prefix=".upload-", dir=folder)  # hidden: ingestion skips it
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, target)
+        with _folder_lock(folder):
+            others = [p for p in _files_of(folder, doc_id, settings) if p.name != target.name]
+            if others:
+                raise Refused(409, f"file: doc_id {doc_id!r} is taken by {others[0].name}; remove it first or "
+                                   "rename the file")
+            replaced = target.exists()
+            os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -87,12 +129,16 @@ def add_document(settings: Settings, filename: str, data: bytes) -> tuple[str, b
 
 def remove_document(settings: Settings, doc_id: str) -> list[str]:
     """Take a document's file out of the folder; returns the file names removed."""
-    files = _files_of(settings.docs_dir, doc_id, settings) if settings.docs_dir.is_dir() else []
+    if not settings.docs_dir.is_dir():
+        files: list[Path] = []
+    else:
+        with _folder_lock(settings.docs_dir):
+            files = _files_of(settings.docs_dir, doc_id, settings)
+            for path in files:
+                path.unlink()
     if not files:
-        shown = doc_id if len(doc_id) <= 80 else doc_id[:80] + "…"
+        shown = doc_id if len(doc_id) <= MAX_STEM_CHARS else doc_id[:MAX_STEM_CHARS] + "…"
         raise Refused(404, f"doc_id: no document file {shown!r} in the documents folder")
-    for path in files:
-        path.unlink()
     return [p.name for p in files]
 
 

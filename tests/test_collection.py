@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
 import httpx
 import pytest
 from documents import make_docx, make_pdf, make_scanned_pdf
@@ -112,3 +115,62 @@ def test_doc_ids_from_file_names_are_safe():
     assert doc_id_for("../../etc/passwd.txt") == ("passwd", ".txt")
     assert doc_id_for("C:\\Users\\me\\My leaflet (2).PDF") == ("My-leaflet-2", ".pdf")
     assert doc_id_for("a b.c.docx") == ("a-b.c", ".docx")
+    # Letters and digits of any script are kept (dropping them made "Ärzte" and "Örzte" one doc_id), in NFC.
+    assert doc_id_for("Ärzte.txt") == ("Ärzte", ".txt") and doc_id_for("Örzte.txt") == ("Örzte", ".txt")
+    assert doc_id_for("A\u0308rzte.txt") == ("Ärzte", ".txt")  # a Mac's decomposed Ä
+    assert doc_id_for("糖尿病 2型.md") == ("糖尿病-2型", ".md") and doc_id_for("हिंदी.txt") == ("हिंदी", ".txt")
+    # Separators, controls, bidi overrides and look-alike slashes never reach a file name; nor a leading dot.
+    assert doc_id_for("x／y\u202e\x00z\n.txt") == ("x-y-z", ".txt") and doc_id_for(".hidden.txt") == ("hidden", ".txt")
+    stem, suffix = doc_id_for("𝒜" * 100 + ".docx")  # four bytes each: cut to fit a 255-byte file name
+    assert len((stem + suffix).encode()) <= 255 and set(stem) == {"𝒜"}
+
+
+def test_parallel_uploads_of_one_name_give_one_202_and_409s(served, tmp_path):
+    """Four uploads of one name with different suffixes at once: the doc_id check and the write are one step."""
+    client, settings = served
+    before = client.get("/api/v1/index/status").json()["serving"]
+    docx = make_docx(tmp_path / "race.docx").read_bytes()
+    bodies = {".txt": b"Metformin and MS, as plain text.", ".md": b"# Metformin\n\nMetformin and MS, in Markdown.",
+              ".html": b"<html><body><p>Metformin and MS, as a web page.</p></body></html>", ".docx": docx}
+    for stem in ("race-a", "race-b", "race-c"):
+        start = Barrier(len(bodies))
+
+        def upload(suffix: str, stem: str = stem, start: Barrier = start) -> httpx.Response:
+            start.wait()
+            return httpx.post(str(client.base_url.join("/api/v1/documents")), headers={"x-admin-token": TOKEN},
+                              files={"file": (f"{stem}{suffix}", bodies[suffix])}, timeout=60)
+
+        with ThreadPoolExecutor(len(bodies)) as pool:
+            answers = list(pool.map(upload, bodies))
+        assert sorted(a.status_code for a in answers) == [202, 409, 409, 409], [a.text for a in answers]
+        written = [p.name for p in settings.docs_dir.iterdir() if p.stem == stem]
+        assert len(written) == 1
+        assert all(written[0] in a.json()["detail"] for a in answers if a.status_code == 409)
+    built_after(client, before)
+    for stem in ("race-a", "race-b", "race-c"):
+        assert client.get(f"/api/v1/documents/{stem}").status_code == 200
+
+
+def test_non_ascii_file_names_stay_apart_and_work_in_urls(served):
+    client, settings = served
+    before = client.get("/api/v1/index/status").json()["serving"]
+    admin = {"x-admin-token": TOKEN}
+    texts = {"Örzte": "Örzte is a made-up word; this file is about metformin in MS.",
+             "Ärzte": "Ärzte means doctors; this file is about vitamin D in MS."}
+    for doc_id, text in texts.items():
+        answer = client.post("/api/v1/documents", headers=admin, files={"file": (f"{doc_id}.txt", text.encode())})
+        assert answer.status_code == 202, answer.text
+        assert answer.json()["doc_id"] == doc_id and not answer.json()["replaced"], answer.text
+    assert {p.name for p in settings.docs_dir.iterdir()} >= {"Örzte.txt", "Ärzte.txt"}
+    built_after(client, before)
+    for doc_id, text in texts.items():
+        document = client.get(f"/api/v1/documents/{doc_id}")
+        assert document.status_code == 200 and document.json()["text"] == text
+    assert {"Örzte", "Ärzte"} <= {d["doc_id"] for d in client.get("/api/v1/documents").json()["documents"]}
+    serving = client.get("/api/v1/index/status").json()["serving"]
+    removed = client.delete("/api/v1/documents/O\u0308rzte", headers=admin)  # the decomposed spelling finds it too
+    assert removed.status_code == 202, removed.text
+    assert not (settings.docs_dir / "Örzte.txt").exists() and (settings.docs_dir / "Ärzte.txt").exists()
+    built_after(client, serving)
+    assert client.get("/api/v1/documents/Örzte").status_code == 404
+    assert client.get("/api/v1/documents/Ärzte").status_code == 200
