@@ -17,8 +17,10 @@ from rag.retrieval.fusion import Mode
 from rag.settings import Settings
 from rag.types import Document
 
-MEASURES = {"nDCG@10": nDCG @ 10, "MAP@10": AP @ 10, "MRR@10": RR @ 10, "Recall@10": R @ 10, "P@10": P @ 10}
+MEASURES = {"nDCG@10": nDCG @ 10, "MAP@10": AP @ 10, "MRR@10": RR @ 10, "Recall@10": R @ 10,
+            "Recall@100": R @ 100, "P@10": P @ 10}
 JUDGED = {"judged@10": Judged @ 10}
+JUDGED_ONLY = {"judged_only_nDCG@10": nDCG @ 10, "judged_only_MAP@10": AP @ 10, "judged_only_MRR@10": RR @ 10}
 MODE_NAMES = {"dense": Mode.DENSE, "bm25": Mode.LEXICAL, "rrf": Mode.RRF, "hybrid": Mode.HYBRID}  # report name → mode
 
 
@@ -123,14 +125,27 @@ def run_queries(index, embedder, dataset: Dataset, settings: Settings, modes: li
     return runs
 
 
+def mean_over_queries(measures, qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]]) -> dict:
+    """Each measure's mean over every judged query; a query the run returned nothing for (or left out) scores 0.
+
+    ir_measures itself divides by the run's length for Judged@k, so an empty ranking (a one-word question no
+    passage holds, in BM25 mode) raised ZeroDivisionError; such queries are zero by definition and never reach it.
+    """
+    totals = dict.fromkeys(measures, 0.0)
+    returned = {q: docs for q, docs in run.items() if docs and q in qrels}
+    if returned:
+        for metric in ir_measures.iter_calc(list(measures), qrels, returned):
+            totals[metric.measure] += float(metric.value)
+    return {measure: total / len(qrels) if qrels else 0.0 for measure, total in totals.items()}
+
+
 def score_run(run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
-    metrics = ir_measures.calc_aggregate(list(MEASURES.values()) + list(JUDGED.values()), qrels, run)
-    out = {name: round(float(metrics[m]), 4) for name, m in {**MEASURES, **JUDGED}.items()}
+    """Every report figure; `judged_only_*` rank only the documents someone judged (unjudged ones taken out)."""
+    metrics = mean_over_queries([*MEASURES.values(), *JUDGED.values()], qrels, run)
+    out = {name: round(metrics[m], 4) for name, m in {**MEASURES, **JUDGED}.items()}
     judged_only = {q: {d: s for d, s in docs.items() if d in qrels.get(q, {})} for q, docs in run.items()}
-    condensed = ir_measures.calc_aggregate([nDCG @ 10, AP @ 10, RR @ 10], qrels, judged_only)
-    out.update({"judged_only_nDCG@10": round(float(condensed[nDCG @ 10]), 4),
-                "judged_only_MAP@10": round(float(condensed[AP @ 10]), 4),
-                "judged_only_MRR@10": round(float(condensed[RR @ 10]), 4)})
+    condensed = mean_over_queries(list(JUDGED_ONLY.values()), qrels, judged_only)
+    out.update({name: round(condensed[m], 4) for name, m in JUDGED_ONLY.items()})
     return out
 
 
