@@ -20,6 +20,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Evidence-awa
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+RayBindOpt = Annotated[str | None, typer.Option("--ray-bind", metavar="ADDRESS", help="With --ray local: where the "
+                                                 "cluster listens; 0.0.0.0 lets other machines join [env RAG_RAY_BIND, "
+                                                 "default 127.0.0.1: this machine only].")]
 DocsOpt = Annotated[Path | None, typer.Option("--docs", help="Document folder [env RAG_DOCS_DIR, default seeds/].")]
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder [env RAG_INDEX_DIR, default index/].")]
 
@@ -39,6 +42,18 @@ def _settings(docs: Path | None, index: Path | None):
 def _fail(message: str, code: int = 1) -> None:
     err.print(f"[red]error:[/red] {message}")
     raise typer.Exit(code)
+
+
+def _with_ray_bind(settings, bind: str | None):
+    """Settings with --ray-bind applied, the address checked before any cluster starts."""
+    settings = settings.model_copy(update={"ray_bind": bind}) if bind is not None else settings
+    try:
+        from rag.index.ray_build import is_loopback
+
+        is_loopback(settings.ray_bind)
+    except ValueError as exc:
+        _fail(f"--ray-bind: {exc}", code=2)
+    return settings
 
 
 def run_build(settings, compute=None):
@@ -83,7 +98,8 @@ def index(docs: DocsOpt = None, index: IndexOpt = None,
           ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Chunk, caveat and embed on a Ray "
                                                   "cluster: its address (host:port), or 'local' to start one on this "
                                                   "machine. Needs pip install -e '.[ray]'.")] = None,
-          workers: Annotated[int, typer.Option("--workers", min=1, help="Ray actors per stage (with --ray).")] = 2) -> None:
+          workers: Annotated[int, typer.Option("--workers", min=1, help="Ray actors per stage (with --ray).")] = 2,
+          ray_bind: RayBindOpt = None) -> None:
     """(Re)build the index from the document folder; only new or changed documents are embedded.
 
     Example: rag index --docs seeds --index index
@@ -106,7 +122,8 @@ def index(docs: DocsOpt = None, index: IndexOpt = None,
     if ray is not None:
         from rag.index.ray_build import RayCompute
 
-        compute = RayCompute(address=ray, workers=workers)
+        settings = _with_ray_bind(settings, ray_bind)
+        compute = RayCompute(address=ray, workers=workers, bind=settings.ray_bind)
     run_build(settings, compute)
 
 
@@ -142,6 +159,21 @@ def feedback_export(index: IndexOpt = None,
         writer.writerow({**row, "passage_ids": json.dumps(row["passage_ids"])})
 
 
+def json_lines(text: str) -> list[str]:
+    """JSON Lines are separated by "\\n" (a "\\r" before it is dropped). Not `str.splitlines()`: it also splits
+    at U+2028, U+2029 and U+0085, which a JSON string may hold as they are (PubMed abstracts do)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+UNICODE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\u2028\u2029\u0085"}
+
+
+def json_line(text: str) -> str:
+    """A JSON document as one line any reader splits right: the Unicode line breaks escaped (they can only stand
+    inside JSON strings, where the escape means the same character)."""
+    return text.translate(UNICODE_BREAKS)
+
+
 @app.command()
 def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"id\": …, \"text\": …}; standard input when left out.")] = None
              ) -> None:
@@ -161,7 +193,7 @@ def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"
     if file is not None and not file.is_file():
         _fail(f"{file} is not a readable file", code=2)
     try:
-        lines = (file.read_bytes() if file else sys.stdin.buffer.read()).decode("utf-8").splitlines()
+        lines = json_lines((file.read_bytes() if file else sys.stdin.buffer.read()).decode("utf-8"))
     except UnicodeDecodeError as exc:
         _fail(f"input is not UTF-8 (byte {exc.start})", code=2)
     annotator = Annotator(settings)
@@ -180,7 +212,7 @@ def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"
             text_id = item.get("id")
             request = AnnotateRequest(text=item.get("text"), id=None if text_id is None else str(text_id))
             result = annotation_response(annotator.annotate(request.text, request.id or f"line-{number}"))
-            print(result.model_dump_json())
+            print(json_line(result.model_dump_json()))
         except (ValueError, ValidationError) as exc:
             failed += 1
             reason = ("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
@@ -240,7 +272,8 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
           replicas: Annotated[int, typer.Option("--replicas", min=1, help="With --ray: replicas of each shard "
                                                 "deployment.")] = 2,
           replica_cpus: Annotated[float, typer.Option("--replica-cpus", min=0.0, help="With --ray: CPUs each replica "
-                                                      "reserves.")] = 1.0) -> None:
+                                                      "reserves.")] = 1.0,
+          ray_bind: RayBindOpt = None) -> None:
     """Serve the JSON API and the web chat; builds the index first when there is none.
 
     Example: rag serve --port 8000
@@ -255,6 +288,7 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
 
     settings = _settings(docs, index)
     if ray is not None:
+        settings = _with_ray_bind(settings, ray_bind)
         serve_on_ray(settings, ray, shard_groups, replicas, replica_cpus, host or settings.host, port or settings.port)
         return
     embedder = None
@@ -293,7 +327,7 @@ def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float
         _fail("Ray is not installed: pip install -e '.[ray]'")
     try:
         require_sharded(folder.resolve())  # before any cluster is joined
-        connect(address, workers=os.cpu_count() or 1)
+        connect(address, workers=os.cpu_count() or 1, bind=settings.ray_bind)
         url = deploy(settings, folder.resolve(), groups, replicas, cpus, host, port)
     except (IndexUnavailable, ValueError) as exc:
         _fail(str(exc))

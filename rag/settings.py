@@ -137,6 +137,10 @@ class Settings(BaseSettings):
                                            description="Host headers the server answers (the bound address is added); others get 400, which stops DNS rebinding.")
     port: int = Field(8000, description="Port `rag serve` binds.")
     shard_timeout_seconds: float = Field(10.0, description="`rag serve --ray`: how long the front waits for a shard group before asking it once more (another replica).")
+    ray_bind: str = Field("127.0.0.1", description="Where `--ray local` starts its cluster: 127.0.0.1 keeps every Ray "
+                          "server on loopback, for this machine alone; 0.0.0.0 lets other machines join at this "
+                          "machine's outward address, another address names the one they join at (Ray then listens on "
+                          "every interface). A cluster joined by host:port keeps its own.")
 
     disclaimer: str = Field(
         "General information from the indexed documents, not medical advice. "

@@ -75,3 +75,28 @@ def test_serve_on_ray_refuses_a_one_file_build_before_joining_any_cluster(settin
     assert served.returncode == 1
     assert "one file" in served.stderr and "rag index --shards N" in served.stderr
     assert "Traceback" not in served.stderr
+
+
+def test_annotate_keeps_json_lines_whose_strings_hold_unicode_line_breaks(tmp_path):
+    """A JSON string may hold U+2028, U+2029 and U+0085 as they are (PubMed abstracts do): JSON Lines end at "\\n"
+    only, so each such line is one record; "\\r\\n" endings are read too. The answers escape those characters,
+    so a reader that splits at them (as `str.splitlines` does) still reads one answer a line."""
+    breaks = {"ls": "\u2028", "ps": "\u2029", "nel": "\u0085"}
+    records = [json.dumps({"id": key, "text": f"Coffee may lower the risk of dementia.{mark}A new study suggests so."},
+                          ensure_ascii=False) for key, mark in breaks.items()]
+    assert all(mark in record for mark, record in zip(breaks.values(), records))  # written raw, not escaped
+    path = tmp_path / "texts.jsonl"
+    path.write_bytes((records[0] + "\r\n" + records[1] + "\n" + records[2] + "\r\n").encode("utf-8"))
+    result = run("annotate", str(path))
+    assert result.returncode == 0, result.stderr
+    assert not any(mark in result.stdout for mark in breaks.values())
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [item["id"] for item in out] == list(breaks)
+    assert not any("error" in item for item in out)
+
+
+def test_ray_bind_takes_an_address_and_is_checked_before_any_cluster_starts(tmp_path):
+    result = run("index", "--ray", "local", "--ray-bind", "my-laptop", "--docs", str(SEEDS),
+                 "--index", str(tmp_path / "idx"))
+    assert result.returncode == 2 and "not an IP address" in result.stderr
+    assert not (tmp_path / "idx").exists()

@@ -143,3 +143,101 @@ def test_a_worker_killed_mid_build_leaves_the_old_index_serving_and_the_next_run
     final = build_index(local, embedder, documents=documents, compute=_ray_compute(cluster))
     assert final.documents == 300 and (final.unchanged or final.chunks > 300)
     print(json.dumps({"killed": killed, "outcome": "failed" if "error" in outcome else "retried"}))
+
+
+# -- L7: a cluster `--ray local` starts listens on loopback alone -------------------------------------------------
+LOCAL_CLUSTER = """
+import sys
+import ray
+from rag.index.ray_build import connect
+connect("local", 1)  # what `rag index --ray local` and `rag serve --ray local` call; the default bind
+ray.get(ray.remote(lambda: 1).remote())  # a worker process is listening too
+print("ready", flush=True)
+sys.stdin.readline()
+ray.shutdown()
+"""
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(parent, []).append(int(proc.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def _listening(pids: list[int]) -> list[tuple[int, str, int]]:
+    """(pid, address, port) of every TCP socket these processes listen on, read from /proc (no psutil here)."""
+    import ipaddress
+
+    owners = {}
+    for pid in pids:
+        try:
+            for fd in (Path("/proc") / str(pid) / "fd").iterdir():
+                target = os.readlink(fd) if fd.is_symlink() else ""
+                if target.startswith("socket:["):
+                    owners[target[len("socket:["):-1]] = pid
+        except OSError:
+            continue
+    out = []
+    for table, width in (("tcp", 4), ("tcp6", 16)):
+        for line in (Path("/proc/net") / table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] != "0A" or fields[9] not in owners:  # 0A: LISTEN
+                continue
+            host, port = fields[1].split(":")
+            raw = bytes.fromhex(host)
+            raw = b"".join(raw[i:i + 4][::-1] for i in range(0, width, 4))  # /proc prints 32-bit words host-endian
+            out.append((owners[fields[9]], str(ipaddress.ip_address(raw)), int(port, 16)))
+    return out
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    address = ipaddress.ip_address(host)
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
+def test_a_local_cluster_listens_on_loopback_only(tmp_path):
+    """`--ray local` started Ray with its GCS, raylet and workers listening on every interface (L7): anyone who
+    could reach the machine could run code in it. Every socket of the cluster it starts is on loopback now."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    log = (tmp_path / "driver.log").open("w")
+    driver = subprocess.Popen([sys.executable, "-c", LOCAL_CLUSTER], cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                              text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
+    started: list[int] = []
+    try:
+        assert driver.stdout.readline().strip() == "ready", (tmp_path / "driver.log").read_text()[-2000:]
+        started = _descendants(driver.pid)
+        sockets = _listening(started)
+        names = {(Path("/proc") / str(pid) / "comm").read_text().strip() for pid, _, _ in sockets}
+        assert {"gcs_server", "raylet"} <= names, sockets
+        assert all(_is_loopback(host) for _, host, _ in sockets), [s for s in sockets if not _is_loopback(s[1])]
+        driver.communicate("stop\n", timeout=120)
+        wait_for(lambda: not [p for p in started if (Path("/proc") / str(p)).exists()
+                              and "zombie" not in (Path("/proc") / str(p) / "status").read_text()],
+                 timeout=60, what="the cluster's processes to exit")
+    finally:
+        for pid in started:  # only what this test started, if anything was left behind
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if driver.poll() is None:
+            driver.kill()
+        log.close()

@@ -8,7 +8,11 @@ are written back after the run (one writer, so SQLite never sees two). Workers l
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,25 +27,65 @@ from rag.settings import Settings
 from rag.types import Document, chunk_from_dict, document_from_dict, to_dict
 
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+LOOPBACK = "127.0.0.1"
+LOCAL_ONLY_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"  # "0": Ray's local-only mode, see `local_node`
 
 
-def connect(address: str, workers: int) -> bool:
+def connect(address: str, workers: int, bind: str = LOOPBACK) -> bool:
     """Join the cluster at `address`, or start one on this machine for "local"; True when this call started Ray.
 
-    A bare `ray.init()` silently joins whatever cluster is left running, so the address is always explicit."""
+    A bare `ray.init()` silently joins whatever cluster is left running, so the address is always explicit. A
+    local cluster listens where `bind` says (settings.ray_bind): on loopback alone unless told otherwise."""
     import ray
 
     if ray.is_initialized():
         return False
     runtime_env = {"env_vars": OFFLINE_ENV}
     if address == "local":
-        ray.init(address="local", num_cpus=max(workers, 1), include_dashboard=False, runtime_env=runtime_env,
-                 log_to_driver=False)
+        with local_node(bind) as node:
+            ray.init(address="local", num_cpus=max(workers, 1), include_dashboard=False, runtime_env=runtime_env,
+                     log_to_driver=False, **node)
     else:
         ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
     return True
 
 
+def is_loopback(host: str) -> bool:
+    """Whether a bind address keeps Ray on this machine; a name other than "localhost" is refused (Ray needs an IP)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        raise ValueError(f"Ray bind address {host!r} is not an IP address (127.0.0.1, 0.0.0.0 or this "
+                         "machine's address)") from None
+
+
+@contextmanager
+def local_node(bind: str) -> Iterator[dict]:
+    """`ray.init` arguments for a local cluster bound to `bind`.
+
+    Ray's servers (GCS, raylet, workers, agents) listen on every interface whatever node address they are given,
+    except in Ray's local-only mode, the one it runs on macOS and Windows: there the node is 127.0.0.1 and every
+    server listens on loopback. On Linux that mode is chosen by RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0, which Ray reads
+    when it is imported; so while the cluster starts, the variable is set (the processes Ray starts inherit it) and
+    so is the value Ray read (it may have been imported already). tests/test_ray.py checks every listening socket.
+    """
+    from ray._private import ray_constants
+
+    if not is_loopback(bind):
+        yield {} if ipaddress.ip_address(bind).is_unspecified else {"_node_ip_address": bind}
+        return
+    before_env, before = os.environ.get(LOCAL_ONLY_ENV), ray_constants.ENABLE_RAY_CLUSTER
+    os.environ[LOCAL_ONLY_ENV], ray_constants.ENABLE_RAY_CLUSTER = "0", False
+    try:
+        yield {}
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = before
+        if before_env is None:
+            os.environ.pop(LOCAL_ONLY_ENV, None)
+        else:
+            os.environ[LOCAL_ONLY_ENV] = before_env
 
 
 class PrepareDocuments:
@@ -84,6 +128,7 @@ class RayCompute:
 
     address: str = "local"
     workers: int = 2
+    bind: str = LOOPBACK  # where a "local" cluster listens (settings.ray_bind)
     batch_size: int = 32
     threads_per_worker: int = 1  # each actor holds one Ray CPU, so it encodes on one thread
 
@@ -93,7 +138,7 @@ class RayCompute:
             import ray
         except ImportError:
             raise IndexUnavailable("--ray needs the Ray extra: pip install -e '.[ray]'") from None
-        started_here = connect(self.address, self.workers)
+        started_here = connect(self.address, self.workers, self.bind)
         try:
             return self._run(documents, settings, embedder, caveats, on_embed_start, on_embedded)
         except IndexUnavailable:
