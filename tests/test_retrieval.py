@@ -2,6 +2,8 @@
 
 import re
 
+import numpy as np
+
 from rag.retrieval.followup import is_elliptical, resolve_followup
 from rag.schema import QueryRequest
 
@@ -82,12 +84,22 @@ def test_rely_bar_names_the_gravest_caveats_even_without_a_high_one(engine):
     assert "single_source" in codes and codes & {"promotional_tone", "unverifiable_citation", "anecdotal"}
 
 
+FP16_ERROR = 2.0 ** -10  # a cosine on fp16 vectors (11 significant bits) is off by at most 2^-11, and a little summing
+
+
+def _agrees_up_to_fp16(found: np.ndarray, exact_scores: np.ndarray, k: int) -> bool:
+    """`found` holds a true top `k`, in order, except where two cosines lie closer than the fp16 copy can tell:
+    each found entry scores no lower than the exact k-th (and than the one found after it) by more than two
+    roundings. Exact order would fail wherever two passages tie to 1e-4, which other CPUs' vectors can make."""
+    kth = np.sort(exact_scores)[::-1][k - 1]
+    scores = exact_scores[found[:k]]
+    return len(scores) == k and bool(np.all(scores >= kth - 2 * FP16_ERROR)
+                                      and np.all(scores[:-1] >= scores[1:] - 2 * FP16_ERROR))
+
+
 def test_candidate_finder_agrees_with_exact_search(engine, seeds_dev):
     """The fp16 copy that finds candidates must find what exact search finds, for every seeds-dev question."""
-    import numpy as np
-
     from rag.index import candidate_finder
-    from rag.index.passages import top_k
     from rag.retrieval.candidates import nearest
 
     index = engine.index
@@ -95,18 +107,13 @@ def test_candidate_finder_agrees_with_exact_search(engine, seeds_dev):
     assert index.passage_finder is not index.faiss_index  # a flat index: candidates come from the fp16 copy
     for row in seeds_dev:
         vector = engine.embedder.encode_query(row["question"])
-        exact = top_k(index.vectors @ vector, 10)
         found = nearest(index.passage_finder, vector, 10)
-        assert list(found[:5]) == list(exact[:5]), row["question"]
-        assert len(set(found) & set(exact)) >= 9
-        titles = nearest(titles_finder, vector, 3)
-        assert list(titles) == list(top_k(index.title_vectors @ vector, 3))
+        assert _agrees_up_to_fp16(found, index.vectors @ vector, 10), row["question"]
+        assert _agrees_up_to_fp16(nearest(titles_finder, vector, 3), index.title_vectors @ vector, 3)
     assert np.array_equal(nearest(index.passage_finder, vector, 0), np.zeros(0, dtype=np.int64))
 
 
 def test_no_answer_rule_never_flags_a_question_whose_cited_study_is_found():
-    import numpy as np
-
     from rag.retrieval import not_covered
 
     dense, cover = np.array([0.2, 0.2, 0.7]), np.array([0.1, 0.1, 0.1])
