@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     annotate_workers: int = Field(2, ge=1, description="Worker processes that check texts for POST /api/v1/annotate "
                                   "(started on first use), so a long text never holds the server's own threads.")
     annotate_queue: int = Field(8, ge=0, description="Texts that may wait for a busy annotate worker; one more gets 429.")
-    annotate_niceness: int = Field(5, ge=0, le=19, description="How much lower the annotate workers' CPU priority is "
+    annotate_niceness: int = Field(10, ge=0, le=19, description="How much lower the annotate workers' CPU priority is "
                                    "than the server's, so health checks and questions stay quick while texts are checked.")
     annotate_retry_after_seconds: int = Field(2, ge=1, description="Retry-After sent with a 429 from POST /api/v1/annotate.")
     answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
