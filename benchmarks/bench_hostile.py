@@ -46,6 +46,9 @@ def worst_inputs(size: int) -> dict[str, str]:
         "dots": _fill(".", size),
         "distinct short lines": "".join(f"may {i}\n" for i in range(size // 6))[:size],
         "links": _fill("http://a.b/" + "x" * 50 + " ", size),
+        "distinct links": "".join(f"http://a.b/{i} " for i in range(size // 12))[:size],
+        "a citation, then spaces": ("Smith et al." + " " * size)[:size - 1] + "x",
+        "a run of whitespace": "may" + " \t" * (size // 2),
     }
 
 

@@ -44,12 +44,21 @@ HOSTILE = {
     "dots": ".",
     "links": "http://a.b/" + "x" * 50 + " ",
     "excluded cues": "randomly selected ",
+    "distinct links": None,
+    "a citation, then spaces": None,  # "Smith et al." and one run of spaces: the comma's whitespace split every way
+    "a run of whitespace": None,
 }
 
 
 def _text(name: str, size: int) -> str:
     if name == "distinct lines":
         return "".join(f"may {i}\n" for i in range(size // 8))[:size]
+    if name == "distinct links":
+        return "".join(f"http://a.b/{i} " for i in range(size // 12))[:size]
+    if name == "a citation, then spaces":
+        return ("Smith et al." + " " * size)[:size - 1] + "x"
+    if name == "a run of whitespace":
+        return ("may" + " \t" * size)[:size]
     return _fill(HOSTILE[name], size)
 
 

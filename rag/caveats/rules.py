@@ -249,8 +249,9 @@ PROMOTIONAL_SHARE = 0.1
 # Citations: an author-year or a placeholder study name is a citation; it is traceable
 # when the same line gives a journal, DOI, PMID, trial registry id or a URL.
 CITATION_PATTERNS = (
-    # A name is at most 40 letters: an unbounded one made every start in "A-A-A-…" scan to its end.
-    r"\b[A-Z][A-Za-z'\-]{1,40}(?: and [A-Z][A-Za-z'\-]{1,40}| et al\.?)\s*,?\s*\(?(?:19|20)\d{2}[a-z]?\)?",
+    # A name is at most 40 letters: an unbounded one made every start in "A-A-A-…" scan to its end; the
+    # whitespace around the comma is possessive, so a run of spaces after "et al." is not split every way.
+    r"\b[A-Z][A-Za-z'\-]{1,40}(?: and [A-Z][A-Za-z'\-]{1,40}| et al\.?)\s*+,?+\s*+\(?(?:19|20)\d{2}[a-z]?\)?",
     r"\bStudy [A-Z]\b(?![a-z])",
 )
 TRACEABLE_PATTERNS = (

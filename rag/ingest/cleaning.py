@@ -54,12 +54,7 @@ def clean_text(raw: str) -> str:
 
 def find_urls(text: str) -> list[str]:
     """URLs named in the text, in order, without trailing punctuation, each once."""
-    seen: list[str] = []
-    for match in _URL.finditer(text):
-        url = match.group(0).rstrip(".,;:!?")
-        if url not in seen:
-            seen.append(url)
-    return seen
+    return list(dict.fromkeys(match.group(0).rstrip(".,;:!?") for match in _URL.finditer(text)))
 
 
 def derive_title(text: str, fallback: str) -> tuple[str, bool]:
