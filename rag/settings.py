@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     annotate_queue: int = Field(8, ge=0, description="Texts that may wait for a busy annotate worker; one more gets 429.")
     annotate_niceness: int = Field(10, ge=0, le=19, description="How much lower the annotate workers' CPU priority is "
                                    "than the server's, so health checks and questions stay quick while texts are checked.")
+    annotate_cpu_seconds: float = Field(30.0, gt=0, description="CPU seconds one text may take to check (the longest "
+                                        "allowed text takes about 3); one that takes more gets 422.")
     annotate_retry_after_seconds: int = Field(2, ge=1, description="Retry-After sent with a 429 from POST /api/v1/annotate.")
     answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
     answer_min_share: float = Field(0.75, description="Answer sentences come only from passages at least this similar, relative to the best.")

@@ -168,3 +168,34 @@ def test_a_killed_annotate_worker_gives_503_and_the_next_text_a_fresh_one(app_an
         assert first["response"].status_code == 503 and "retry-after" in first["response"].headers
         again = httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=60)
         assert again.status_code == 200
+
+
+def test_a_worker_killed_between_texts_is_replaced_for_the_next_text(app_and_settings):
+    """A pool broken while idle made every later text a 500 until restart; now the next text starts a fresh one."""
+    import os
+    import signal
+
+    app, local = app_and_settings
+    with running(app, local) as base:
+        assert httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=60).status_code == 200
+        broken = app.state.annotate_pool._executor
+        for pid in list(broken._processes):
+            os.kill(pid, signal.SIGKILL)
+        wait_for(lambda: broken._broken, 30, "the pool to notice its dead worker")
+        again = httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=60)
+        assert again.status_code == 200 and again.json()["sentences"][0]["codes"] == ["speculative_language"]
+        assert app.state.annotate_pool._executor is not broken
+
+
+def test_a_text_over_its_cpu_budget_gets_422_and_the_worker_checks_the_next(app_and_settings):
+    from rag.api import create_app
+
+    app, local = app_and_settings
+    local = local.model_copy(update={"annotate_cpu_seconds": 0.05})
+    app = create_app(local, app.state.engine)
+    with running(app, local) as base:
+        costly = httpx.post(base + "/api/v1/annotate", json={"text": WORST}, timeout=120)
+        assert costly.status_code == 422, costly.text
+        assert "RAG_ANNOTATE_CPU_SECONDS" in str(costly.json()) and "text" in str(costly.json())
+        quick = httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=60)
+        assert quick.status_code == 200 and quick.json()["sentences"][0]["codes"] == ["speculative_language"]

@@ -3,7 +3,9 @@
 Annotating is CPU-bound Python: in the server's threads it held the interpreter lock, and 40 parallel requests
 kept `GET /api/v1/health` waiting for minutes. Here each text goes to one of `annotate_workers` processes
 (started on first use, at a lower CPU priority than the server); at most `annotate_queue` more wait for one, and
-a request beyond that is refused at once (429 with Retry-After) instead of queueing without end.
+a request beyond that is refused at once (429 with Retry-After) instead of queueing without end. Each text has
+a CPU budget (`annotate_cpu_seconds`) timed by the kernel (ITIMER_PROF): a text that overruns it is refused with
+422, whatever pass it is in, since the signal interrupts regular expressions too.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,19 +30,33 @@ class WorkerLost(RuntimeError):
     """The worker process died while checking the text; the pool is replaced for the next one."""
 
 
-# In each worker process: one Annotator, built once by the initializer.
+class TextTooCostly(ValueError):
+    """The text used up its CPU budget; a ValueError, so the route answers 422 for the field `text`."""
+
+
+# In each worker process: one Annotator, built once by the initializer, and whether a text is being checked.
 _annotator = None
+_cpu_budget: float = 0.0
+_checking = False
 PARENT_POLL_SECONDS = 1.0
 
 
+def _over_budget(*_: object) -> None:
+    """SIGPROF: the text's CPU time ran out. One delivered just after the text ended is ignored."""
+    if _checking:
+        raise TextTooCostly(f"took more than {_cpu_budget:g} s of CPU to check (RAG_ANNOTATE_CPU_SECONDS)")
+
+
 def _start_worker(settings: dict, niceness: int) -> None:
-    global _annotator
+    global _annotator, _cpu_budget
     from rag.annotate import Annotator
 
     if niceness:
         os.nice(niceness)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _annotator = Annotator(Settings(**settings))
+    signal.signal(signal.SIGPROF, _over_budget)
+    loaded = Settings(**settings)
+    _annotator, _cpu_budget = Annotator(loaded), loaded.annotate_cpu_seconds
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -51,10 +68,17 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _annotate_json(text: str, text_id: str) -> bytes:
-    """The API's JSON for one text; a ValueError ("is empty after cleaning") crosses back as itself."""
+    """The API's JSON for one text; a ValueError ("is empty after cleaning", TextTooCostly) crosses back as itself."""
+    global _checking
     from rag.annotate import annotation_response
 
-    return annotation_response(_annotator.annotate(text, text_id)).model_dump_json().encode()
+    _checking = True
+    signal.setitimer(signal.ITIMER_PROF, _cpu_budget)
+    try:
+        return annotation_response(_annotator.annotate(text, text_id)).model_dump_json().encode()
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        _checking = False
 
 
 class AnnotatePool:
@@ -96,20 +120,32 @@ class AnnotatePool:
         """
         self._admit()
         try:
-            future = self._pool().submit(_annotate_json, text, text_id)
+            future = self._submit(text, text_id)
         except BaseException:
             self._release()
             raise
         future.add_done_callback(self._release)
+        executor = self._executor
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
-            self._discard()  # a worker died (killed, out of memory): the next text gets a fresh pool
+            self._discard(executor)  # a worker died (killed, out of memory): the next text gets a fresh pool
             raise WorkerLost("text: the worker checking it stopped (killed or out of memory); try again") from None
 
-    def _discard(self) -> None:
+    def _submit(self, text: str, text_id: str) -> Future:
+        """Submit to the pool; a pool broken while idle (a worker killed between texts) is replaced once."""
+        executor = self._pool()
+        try:
+            return executor.submit(_annotate_json, text, text_id)
+        except BrokenProcessPool:
+            self._discard(executor)
+            return self._pool().submit(_annotate_json, text, text_id)
+
+    def _discard(self, executor: ProcessPoolExecutor | None) -> None:
+        """Forget a broken pool, unless another request has already replaced it."""
         with self._lock:
-            self._executor = None
+            if self._executor is executor:
+                self._executor = None
 
     def close(self) -> None:
         """Stop the workers now, texts in hand or not: the server is going, and no one will read the answers."""
