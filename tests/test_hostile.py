@@ -199,3 +199,23 @@ def test_a_text_over_its_cpu_budget_gets_422_and_the_worker_checks_the_next(app_
         assert "RAG_ANNOTATE_CPU_SECONDS" in str(costly.json()) and "text" in str(costly.json())
         quick = httpx.post(base + "/api/v1/annotate", json={"text": "It may help."}, timeout=60)
         assert quick.status_code == 200 and quick.json()["sentences"][0]["codes"] == ["speculative_language"]
+
+
+def test_a_cache_that_cannot_be_pruned_never_fails_a_build_already_swapped_in(embedder, tmp_path, monkeypatch):
+    """The disk fails under the cache after the new index went live: a warning, not a failed build (fault injected
+    at SQLite's edge, since a real I/O error cannot be timed to land between the swap and the prune)."""
+    import sqlite3
+
+    from rag.embedding.cache import EmbeddingCache
+    from rag.index import build_index
+
+    def failing(self, keep_generations):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Metformin may help people with multiple sclerosis, one small trial found.")
+    monkeypatch.setattr(EmbeddingCache, "prune", failing)
+    result = build_index(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder)
+    assert result.documents == 1 and (tmp_path / "index" / "current").exists()
+    assert any("embedding cache not pruned (OperationalError: disk I/O error)" in w for w in result.warnings)

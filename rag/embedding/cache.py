@@ -8,6 +8,7 @@ documents, edited passages) and compacts the file, so the cache does not grow fo
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,7 +58,9 @@ class EmbeddingCache:
         with self.connection:
             dropped = self.connection.execute("DELETE FROM vectors WHERE used < ?", (oldest_kept,)).rowcount
         remaining = self.connection.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
-        if dropped and dropped * 4 >= dropped + remaining:
+        # VACUUM writes a full copy first: on a nearly full disk it is skipped (the freed pages are reused anyway)
+        room = shutil.disk_usage(self.path.parent).free > 2 * self.path.stat().st_size
+        if dropped and dropped * 4 >= dropped + remaining and room:
             self.connection.execute("VACUUM")
             self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # in WAL mode the file shrinks at a checkpoint
         return dropped

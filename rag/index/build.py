@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import json
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -179,7 +180,10 @@ def build_index(
         swap_current(settings.index_dir, final)
         prune(builds, keep=final)
         if collection:
-            prune_cache(settings, embedder.dimensions)
+            try:  # the new build is live: a cache that cannot be pruned now is pruned by the next build
+                prune_cache(settings, embedder.dimensions)
+            except (sqlite3.Error, OSError) as exc:
+                warnings.append(f"embedding cache not pruned ({type(exc).__name__}: {exc}); the index is built")
         return BuildResult(final, len(computed.documents), len(computed.chunks), computed.embedded, computed.reused,
                            time.perf_counter() - started, warnings)
 
