@@ -219,3 +219,17 @@ def test_a_cache_that_cannot_be_pruned_never_fails_a_build_already_swapped_in(em
     result = build_index(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder)
     assert result.documents == 1 and (tmp_path / "index" / "current").exists()
     assert any("embedding cache not pruned (OperationalError: disk I/O error)" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("request_line", [b"POST /api/v1/documents%0A", b"DELETE /api/v1/documents/about_ldn%0A",
+                                          b"GET /api/v1/feedback%0A", b"POST /api/v1/admin/reload%00"])
+def test_a_control_character_in_the_path_never_slips_past_the_admin_gate(app_and_settings, request_line):
+    """Routes end in `$`, which matches before a final newline: "/api/v1/documents%0A" reached the upload route
+    while the gate's exact match saw a path that was not an admin route."""
+    app, local = app_and_settings
+    with running(app, local) as base:
+        reply = _raw(base, request_line + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        status = reply.split(b"\r\n", 1)[0]
+        assert status.startswith(b"HTTP/1.1 400"), reply[:300]
+        assert b"control character" in reply
+        assert httpx.get(base + "/api/v1/health", timeout=30).status_code == 200

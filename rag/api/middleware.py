@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 
 from fastapi import FastAPI
@@ -41,6 +42,24 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class PlainPaths:
+    """A path with a control character (%0A, %00…) is refused with 400. Starlette's route patterns end in `$`,
+    which matches before a final newline, so "/api/v1/documents%0A" reached the upload route while every exact
+    check of the path (the admin gate's, a proxy's) saw another one."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and _CONTROL.search(scope["path"]):
+            await _refuse(send, 400, "path: holds a control character", "path", "invalid")
+            return
+        await self.app(scope, receive, send)
 
 
 class HeadAsGet:
@@ -149,7 +168,7 @@ class BodyLimit:
 
 class Service(FastAPI):
     """Security headers wrap the whole stack (so a 500 from Starlette's error middleware carries them too);
-    inside them, HEAD is served as GET, admin routes are checked from their headers, and bodies are capped in
+    inside them, paths with control characters are refused, HEAD is served as GET, admin routes are checked from their headers, and bodies are capped in
     size and time before anything reads them."""
 
     body_limit: int = 262_144
@@ -161,4 +180,4 @@ class Service(FastAPI):
         inner = BodyLimit(super().build_middleware_stack(), self.body_limit, self.body_limits, self.body_seconds)
         if self.token_guard is not None:
             inner = AdminGate(inner, self.token_guard)
-        return SecurityHeaders(HeadAsGet(inner))
+        return SecurityHeaders(PlainPaths(HeadAsGet(inner)))
