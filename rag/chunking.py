@@ -289,6 +289,11 @@ class Chunker:
         for unit_plain, unit_model in counts:
             plain.append(plain[-1] + unit_plain)
             model.append(model[-1] + (unit_model - 2 if self.count_model_tokens else 0))
+        # What joining costs: the whitespace between two units is at most a token a byte (a space merges into the
+        # next word; a run of em spaces is two tokens each), and a seam with none costs at most one.
+        seams = [0]
+        for before, after in zip(units, units[1:]):
+            seams.append(seams[-1] + max(1, len(text[before.end : after.start].encode())))
         margin = 0.85
         # The longest span from each first unit that was tokenised and fits, with its exact counts: a longer span
         # from the same unit is bounded by them plus the added units' sums, so packing a chunk near its budget
@@ -299,8 +304,7 @@ class Chunker:
             a, b = starts.get(start), ends.get(end)
             if a is None or b is None or a > b:
                 return self.fits_text(text[start:end])
-            # joining units adds at most a token or two per seam (whitespace merges)
-            plain_estimate = plain[b + 1] - plain[a] + (b - a)
+            plain_estimate = plain[b + 1] - plain[a] + seams[b] - seams[a]
             model_estimate = model[b + 1] - model[a] + 2
             if plain_estimate <= margin * self.max_tokens and (
                 self.count_model_tokens is None or model_estimate <= margin * self.model_window
@@ -309,7 +313,7 @@ class Chunker:
             anchor = anchors.get(a)
             if anchor is not None and anchor[0] <= b:
                 known, known_plain, known_model = anchor
-                if (known_plain + plain[b + 1] - plain[known + 1] + (b - known) <= self.max_tokens
+                if (known_plain + plain[b + 1] - plain[known + 1] + seams[b] - seams[known] <= self.max_tokens
                         and known_model + model[b + 1] - model[known + 1] <= self.model_window):
                     return True
             span_plain, span_model = self._counts(text[start:end])

@@ -80,3 +80,13 @@ def test_a_single_giant_word_is_split_to_fit(chunker):
     spans = chunker.chunk_text(text)
     assert "".join(text[s:e] for s, e, _ in spans) == text
     assert all(chunker.fits_text(text[s:e]) for s, e, _ in spans)
+
+
+@pytest.mark.parametrize("gap", ["\u2003" * 30, " \u3000" * 30, " \t" * 30, "\u00a0" * 30, "\n\n\n", " "])
+def test_whitespace_between_sentences_counts_toward_the_budget(chunker, gap):
+    """Seams were counted as one token each, so sentences apart by runs of em spaces made 1,524-token chunks
+    under a 200-token budget; each seam now costs up to its whitespace's bytes."""
+    text = "".join(f"Sentence {i} says metformin may help.{gap}" for i in range(120))
+    spans = chunker.chunk_text(text)
+    assert all(chunker.fits_text(text[s:e]) for s, e, _ in spans), max(len(cl100k().encode(text[s:e])) for s, e, _ in spans)
+    assert all(f"Sentence {i} says" in "".join(text[s:e] for s, e, _ in spans) for i in range(120))
