@@ -51,7 +51,7 @@ def feedback_path(index_dir: Path) -> Path:
 
 
 def _private_folder(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # never readable by others, even for a moment
     os.chmod(folder, 0o700)
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -149,6 +149,14 @@ class Settings(BaseSettings):
         "Talk to a doctor or pharmacist before changing any treatment.",
         description="Shown with every answer.",
     )
+
+    @model_validator(mode="after")
+    def _token_fits(self) -> Settings:
+        """A token longer than the server compares would lock every admin out, so it is refused at start."""
+        if self.admin_token is not None and len(self.admin_token.encode()) > self.admin_token_max_bytes:
+            raise ValueError(f"admin_token: {len(self.admin_token.encode())} bytes, more than admin_token_max_bytes "
+                             f"({self.admin_token_max_bytes}); shorten it or raise RAG_ADMIN_TOKEN_MAX_BYTES")
+        return self
 
 
 def get_settings(**overrides: object) -> Settings:

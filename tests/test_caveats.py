@@ -235,3 +235,13 @@ def test_answer_level_caveats(client):
     assert "mixed_evidence" in codes and "ai_generated" in codes
     off_topic = client.post("/api/v1/query", json={"question": "How is a sprained ankle treated?"}).json()
     assert off_topic["no_answer"] and {c["code"] for c in off_topic["caveats"]} >= {"weak_match"}
+
+
+def test_a_citation_over_a_line_break_is_judged_on_both_lines():
+    """Each line's verdict was cached by where the line starts, so a citation running onto the next line took
+    the verdict of an earlier citation on its first line, and missed the DOI below."""
+    from rag.caveats.citations import find_citations
+
+    text = "Brown et al. 2018 found it. Smith et al.\n2020, doi:10.1000/xyz1 reported it."
+    assert [(text[s:e], ok) for s, e, ok in find_citations(text)] == [("Brown et al. 2018", False),
+                                                                      ("Smith et al.\n2020", True)]

@@ -233,3 +233,11 @@ def test_a_control_character_in_the_path_never_slips_past_the_admin_gate(app_and
         assert status.startswith(b"HTTP/1.1 400"), reply[:300]
         assert b"control character" in reply
         assert httpx.get(base + "/api/v1/health", timeout=30).status_code == 200
+
+
+def test_an_admin_token_longer_than_the_server_compares_is_refused_at_start():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="RAG_ADMIN_TOKEN_MAX_BYTES"):
+        Settings(admin_token="x" * 300)
+    assert Settings(admin_token="x" * 300, admin_token_max_bytes=300).admin_token == "x" * 300

@@ -16,17 +16,18 @@ _LINKS = re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\bPMID:?\s*\d{5,9}\b|\bNCT\
 def find_citations(text: str) -> list[tuple[int, int, bool]]:
     """Cited studies as (start, end, traceable)."""
     citations: list[tuple[int, int, bool]] = []
-    traceable: dict[int, bool] = {}  # by line start: each line is searched once, however many citations it holds
+    # by the lines a citation spans (one may run over a line break): each is searched once, however many it holds
+    traceable: dict[tuple[int, int], bool] = {}
     for pattern in _CITATIONS:
         line_start = scanned = 0  # matches come in order: look back only over what the last one did not
         for match in pattern.finditer(text):
             line_start = max(line_start, text.rfind("\n", scanned, match.start()) + 1)
             scanned = match.start()
-            if line_start not in traceable:
-                line_end = text.find("\n", match.end())
-                line = text[line_start : line_end if line_end != -1 else len(text)]
-                traceable[line_start] = any(t.search(line) for t in _TRACEABLE)
-            citations.append((match.start(), match.end(), traceable[line_start]))
+            line_end = text.find("\n", match.end())
+            lines = (line_start, line_end if line_end != -1 else len(text))
+            if lines not in traceable:
+                traceable[lines] = any(t.search(text, *lines) for t in _TRACEABLE)
+            citations.append((match.start(), match.end(), traceable[lines]))
     return sorted(set(citations))
 
 
