@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, percentiles, save, start_server, wait_until  # noqa: E402
+from benchmarks.common import ROOT, percentiles, save, start_server, stop_server, wait_until  # noqa: E402
 
 
 def _fill(unit: str, size: int) -> str:
@@ -108,9 +108,7 @@ def main(size: int, parallel: int) -> None:
         save("hostile-input", f".venv/bin/python benchmarks/bench_hostile.py {size} {parallel}", result)
         print(json.dumps(under_load, indent=2))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+        stop_server(server, work)
 
 
 if __name__ == "__main__":

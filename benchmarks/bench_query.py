@@ -27,7 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, Clients, percentiles, save, start_server, timed, wait_until  # noqa: E402
+from benchmarks.common import ROOT, Clients, percentiles, save, start_server, stop_server, timed, wait_until  # noqa: E402
 from rag.embedding.export import FILES, ensure_exported  # noqa: E402
 from rag.embedding.onnx_encoder import OnnxEncoder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
@@ -118,8 +118,7 @@ def serve(settings: Settings, overrides: dict, questions: list[str], seconds: fl
                              "requests_per_s": round(len(load.samples) / elapsed, 1), "errors": len(load.failures)}
         return out
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
 
 
 def main(corpus: str) -> None:

@@ -71,6 +71,16 @@ def start_server(env: dict[str, str]):
     return process, f"http://127.0.0.1:{port}"
 
 
+def stop_server(process, *folders: Path) -> None:
+    """Stop a server from `start_server` and remove the folders it worked in."""
+    import shutil
+
+    process.terminate()
+    process.wait(timeout=30)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def wait_until(ready, process, timeout: float = 300.0, interval: float = 0.05) -> None:
     """Poll `ready()` until it is true; fail if the process dies or the deadline passes."""
     import httpx

@@ -21,7 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, Clients, percentiles, save, start_server, wait_until  # noqa: E402
+from benchmarks.common import ROOT, Clients, percentiles, save, start_server, stop_server, wait_until  # noqa: E402
 
 QUESTIONS = ["Does metformin help MS?", "Can I take LDN with opioids?", "How are UC-MSCs sourced?",
              "What challenges face gene therapy for depression?", "What do OPCs do in remyelination?",
@@ -75,9 +75,7 @@ def main(clients: int, seconds: float) -> None:
         save("load-swap", f".venv/bin/python benchmarks/load_swap.py {clients} {int(seconds)}", result)
         print(json.dumps({k: v for k, v in result.items() if k != "rss_mb_timeline"}, indent=2))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+        stop_server(server, work)
 
 
 if __name__ == "__main__":
