@@ -57,6 +57,7 @@ def test_the_default_encoder_is_onnx_int8(embedder):
     assert (embedder.backend, embedder.precision) == ("onnx", "int8")
 
 
+@pytest.mark.encoder_numerics
 def test_onnx_fp32_matches_sentence_transformers_on_every_seed_chunk(fp32, seed_chunks):
     from rag.embedding.torch_encoder import TorchEncoder
     from rag.offline import model_path
@@ -68,6 +69,7 @@ def test_onnx_fp32_matches_sentence_transformers_on_every_seed_chunk(fp32, seed_
     assert cosines.min() >= 0.999, f"worst chunk cosine {cosines.min():.5f}"
 
 
+@pytest.mark.encoder_numerics
 def test_int8_stays_close_to_fp32(int8, fp32, seed_chunks):
     assert int8.vector_space != fp32.vector_space
     cosines = (int8.encode(seed_chunks) * fp32.encode(seed_chunks)).sum(axis=1)
