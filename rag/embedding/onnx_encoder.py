@@ -49,6 +49,10 @@ class OnnxEncoder:
         options.log_severity_level = 3
         # Idle workers sleep instead of spinning: on two cores a spinning pool starves the request threads.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # On CPUs without VNNI, int8 products whose weights leave [-64, 63] run as u8×u8 instead of saturating in
+        # int16: their vectors then equal VNNI CPUs' (AVX-512) or come within cosine 0.9998 (AVX2), not 0.986
+        # (benchmarks/int8_cpu_paths.py). VNNI CPUs run as before.
+        options.add_session_config_entry("session.x64quantprecision", "1")
         return ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
 
     def encode(self, texts: Sequence[str], bulk: bool = False) -> np.ndarray:
