@@ -107,6 +107,7 @@ class CpuPath:
     like: str
     masks: dict[str, int] = field(default_factory=dict)
     lacks: tuple[str, ...] = ()  # numpy feature names that must read False in the child
+    vnni: bool = True  # has an int8 dot product: RAG_INT8_EXACT_PRODUCTS=auto leaves x64quantprecision off there
 
     def env(self) -> dict[str, str]:
         return {f"CPUID_MASK_{key}": hex(value) for key, value in self.masks.items()}
@@ -118,54 +119,42 @@ PATHS = (
             {"7_0_EDX": AMX_EDX, "7_1_EDX": AVX_VNNI_INT8_71_EDX}),
     CpuPath("avx512-core", "AVX-512 BW (vpmaddubsw, int16 saturating)", "Skylake-SP Xeon",
             {"7_0_ECX": AVX512_VNNI_ECX, "7_0_EDX": AMX_EDX, "7_1_EAX": AVX_VNNI_71_EAX,
-             "7_1_EDX": AVX_VNNI_INT8_71_EDX}, ("AVX512VNNI",)),
+             "7_1_EDX": AVX_VNNI_INT8_71_EDX}, ("AVX512VNNI",), vnni=False),
     CpuPath("avx2-vnni", "AVX-VNNI (256-bit vpdpbusd)", "Alder Lake / Zen 5 without AVX-512",
             {"7_0_EBX": AVX512_EBX, "7_0_ECX": AVX512_ECX, "7_0_EDX": AVX512_EDX | AMX_EDX,
              "7_1_EAX": AVX512_BF16_71_EAX, "7_1_EDX": AVX_VNNI_INT8_71_EDX}, ("AVX512F",)),
     CpuPath("avx2", "AVX2 (vpmaddubsw, int16 saturating)", "Haswell–Cascade Lake desktops, AMD Zen 1–3",
             {"7_0_EBX": AVX512_EBX, "7_0_ECX": AVX512_ECX, "7_0_EDX": AVX512_EDX | AMX_EDX,
-             "7_1_EAX": AVX_VNNI_71_EAX | AVX512_BF16_71_EAX, "7_1_EDX": AVX_VNNI_INT8_71_EDX}, ("AVX512F",)),
+             "7_1_EAX": AVX_VNNI_71_EAX | AVX512_BF16_71_EAX, "7_1_EDX": AVX_VNNI_INT8_71_EDX}, ("AVX512F",),
+            vnni=False),
 )
-
-
-# ONNX Runtime's own remedy (PR #12088): on a CPU without VNNI, u8×s8 products whose weights leave [-64, 63]
-# run as u8×u8, which never saturates. Off in ONNX Runtime by default; on in our encoder since issue 23, so the
-# runs with it off show what ONNX Runtime's default gave.
-X64_QUANT_PRECISION_OFF = ("session.x64quantprecision", "0")
 
 
 @dataclass(frozen=True)
 class Run:
+    """One child. `exact` forces RAG_INT8_EXACT_PRODUCTS (ONNX Runtime's x64quantprecision); None runs the product
+    as it would run on that CPU: on where the path has no VNNI (the child sees this machine's /proc/cpuinfo, so
+    auto cannot tell), off where it has."""
+
     path: CpuPath
     precision: str
-    options: tuple[tuple[str, str], ...] = ()  # extra ONNX Runtime session config entries
+    exact: str | None = None
+
+    @property
+    def forced(self) -> str:
+        return self.exact or ("off" if self.path.vnni else "on")
 
     @property
     def label(self) -> str:
-        return f"{self.precision}{' (x64quantprecision off)' if self.options else ''} {self.path.name}"
+        suffix = f" (x64quantprecision {self.exact}, not the product's)" if self.exact else ""
+        return f"{self.precision} {self.path.name}{suffix}"
 
 
 def runs() -> list[Run]:
-    native, avx2 = PATHS[0], PATHS[-1]
+    native, avx512_core, avx2 = PATHS[0], PATHS[2], PATHS[-1]
     return ([Run(path, "int8") for path in PATHS] + [Run(native, "int8")]  # the repeat is the noise floor
-            + [Run(native, "int8", (X64_QUANT_PRECISION_OFF,)), Run(PATHS[2], "int8", (X64_QUANT_PRECISION_OFF,)),
-               Run(avx2, "int8", (X64_QUANT_PRECISION_OFF,))]
+            + [Run(native, "int8", "on"), Run(avx512_core, "int8", "off"), Run(avx2, "int8", "off")]
             + [Run(native, "fp32"), Run(avx2, "fp32")])
-
-
-def with_session_entries(entries: list[tuple[str, str]]) -> None:
-    """Every ONNX Runtime session this process opens gets `entries` (the product's encoder is left as it is)."""
-    import onnxruntime
-
-    opened = onnxruntime.InferenceSession
-
-    def session(path, options=None, *args, **kwargs):
-        options = options or onnxruntime.SessionOptions()
-        for key, value in entries:
-            options.add_session_config_entry(key, value)
-        return opened(path, options, *args, **kwargs)
-
-    onnxruntime.InferenceSession = session
 
 
 # -- child: one path ------------------------------------------------------------------------------------------
@@ -173,10 +162,8 @@ def _ndcg_one(ranked: list[str], relevant: str) -> float:
     return next((1 / math.log2(i + 2) for i, doc in enumerate(ranked[:TOP_K]) if doc == relevant), 0.0)
 
 
-def child(precision: str, folder: Path, pubmed: bool, options: list[tuple[str, str]]) -> None:
+def child(precision: str, folder: Path, pubmed: bool) -> None:
     """Encode and rank on whatever CPU this process sees; vectors to `folder`, figures to stdout as JSON."""
-    if options:
-        with_session_entries(options)
     from numpy._core._multiarray_umath import __cpu_features__
 
     from rag.engine import Engine
@@ -234,12 +221,11 @@ def build_shim(folder: Path) -> Path:
 
 def run_child(run: Run, shim: Path, folder: Path, pubmed: bool) -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
-           "OMP_NUM_THREADS": str(THREADS), **run.path.env()}
+           "OMP_NUM_THREADS": str(THREADS), "RAG_INT8_EXACT_PRODUCTS": run.forced, **run.path.env()}
     if run.path.masks:
         env["LD_PRELOAD"] = str(shim)
     folder.mkdir(parents=True)
-    command = ([sys.executable, __file__, "--child", run.precision, str(folder)] + (["--pubmed"] if pubmed else [])
-               + [f"--option={key}={value}" for key, value in run.options])
+    command = [sys.executable, __file__, "--child", run.precision, str(folder)] + (["--pubmed"] if pubmed else [])
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode == NO_CPUID_FAULTING:
         raise SystemExit("this kernel or CPU has no CPUID faulting (lscpu flag cpuid_fault): paths cannot be forced")
@@ -277,8 +263,8 @@ def table(done: list[tuple[str, Run, dict, Path]], pubmed: bool) -> str:
             to_native.append(cosines)
             to_fp32.append(compare(here, load("fp32 native", name))[1])
         native, fp32 = np.concatenate(to_native), np.concatenate(to_fp32)
-        u8u8 = not run.options and run.path.name.startswith("avx") and "vnni" not in run.path.name
-        kernel = (run.path.kernel + (" → u8×u8" if u8u8 else "")) if run.precision == "int8" else "— (fp32)"
+        u8u8 = " + x64quantprecision (u8×u8)" if run.forced == "on" else ""
+        kernel = run.path.kernel + u8u8 if run.precision == "int8" else "— (fp32)"
         row = [label, kernel, run.path.like, f"{max(deltas):.2e}", f"{native.mean():.6f} / {native.min():.6f}",
                f"{fp32.mean():.6f} / {fp32.min():.6f}", f"{result['seeds_dev_ndcg10']:.4f} ({result['seeds_dev_top1']})"]
         if pubmed:
@@ -293,10 +279,9 @@ def main() -> None:
     parser.add_argument("--pubmed", action="store_true", help="also index and score pubmedqa-l (minutes per path)")
     parser.add_argument("--out", type=Path, help="write the markdown table here as well")
     parser.add_argument("--child", nargs=2, metavar=("PRECISION", "FOLDER"), help=argparse.SUPPRESS)
-    parser.add_argument("--option", action="append", default=[], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], Path(args.child[1]), args.pubmed, [tuple(o.split("=", 1)) for o in args.option])
+        child(args.child[0], Path(args.child[1]), args.pubmed)
         return
     with tempfile.TemporaryDirectory(prefix="int8-paths-") as tmp:
         shim = build_shim(Path(tmp))

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
         "int8", description="Weights of the ONNX model. int8 (four weights kept fp32) is faster and kept retrieval within "
                             "0.003 nDCG@10 of fp32 on liveqa-med and pubmedqa-l (docs/benchmarks.md); it encodes one "
                             "text per run. fp32 gives sentence-transformers' vectors exactly. torch is always fp32.")
+    int8_exact_products: Literal["auto", "on", "off"] = Field(
+        "auto", description="int8 on CPUs without VNNI: ONNX Runtime's x64quantprecision multiplies u8×u8 instead of "
+                            "saturating int16 sums, so vectors match VNNI CPUs'. auto: on only where the CPU lacks VNNI "
+                            "(on a VNNI CPU it changes nothing and costs time; docs/benchmarks.md, int8 across CPUs).")
     onnx_batch_size: int = Field(1, description="Passages per ONNX run while indexing; one was fastest on this CPU "
                                                 "(no padding), see benchmarks/bench_build.py.")
     model_cache_dir: Path | None = Field(None, description="Where the exported ONNX models live (default: the user cache, "

@@ -57,12 +57,21 @@ def test_the_default_encoder_is_onnx_int8(embedder):
     assert (embedder.backend, embedder.precision) == ("onnx", "int8")
 
 
-def test_int8_products_never_saturate_on_cpus_without_vnni(int8):
-    """Without it, AVX2 and AVX-512BW CPUs saturate in int16 and move vectors to cosine 0.986 of VNNI CPUs'
-    (docs/benchmarks.md, "int8 across CPUs"); with it they match (AVX-512) or come within 0.9998 (AVX2)."""
-    int8.encode(["warm"])
-    session = int8.encoder._query
-    assert session.get_session_options().get_session_config_entry("session.x64quantprecision") == "1"
+@pytest.mark.parametrize("setting", ["on", "off", "auto"])
+def test_int8_products_are_exact_where_the_cpu_has_no_vnni(settings, setting):
+    """Without VNNI, ONNX Runtime sums int8 products in saturating int16 and moved vectors to cosine 0.986 of VNNI
+    CPUs'; x64quantprecision makes them exact there. On a VNNI CPU it changes no vector and costs time, so auto
+    sets it only where the CPU lacks VNNI (docs/benchmarks.md, "int8 across CPUs")."""
+    from rag.embedding import Embedder
+    from rag.embedding.cpu import int8_dot_product
+
+    embedder = Embedder(settings.model_copy(update={"encoder_precision": "int8", "int8_exact_products": setting}))
+    options = embedder.encoder._query.get_session_options()
+    try:
+        exact = options.get_session_config_entry("session.x64quantprecision") == "1"
+    except RuntimeError:  # not set
+        exact = False
+    assert exact == {"on": True, "off": False, "auto": not int8_dot_product()}[setting]
 
 
 @pytest.mark.encoder_numerics

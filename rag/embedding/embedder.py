@@ -73,6 +73,7 @@ class Embedder:
             encoder = TorchEncoder(model_path(), s.query_threads, s.index_threads, s.embed_batch_size)
             self.window = encoder.window
             return encoder
+        from rag.embedding.cpu import exact_int8
         from rag.embedding.export import FILES, ensure_exported
         from rag.embedding.onnx_encoder import OnnxEncoder
 
@@ -80,7 +81,8 @@ class Embedder:
         one_per_run = self.precision == "int8"  # see OnnxEncoder: int8 vectors must not depend on batch-mates
         return OnnxEncoder(folder / FILES[self.precision], model_path() / "tokenizer.json", s.model_window,
                            s.query_threads, s.index_threads, bulk_batch=1 if one_per_run else s.onnx_batch_size,
-                           question_batch=1 if one_per_run else None)
+                           question_batch=1 if one_per_run else None,
+                           exact_int8=self.precision == "int8" and exact_int8(s.int8_exact_products))
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees, [CLS] and [SEP] included."""

@@ -24,7 +24,7 @@ class OnnxEncoder:
     """
 
     def __init__(self, model_file: Path, tokenizer_file: Path, window: int, query_threads: int, bulk_threads: int,
-                 bulk_batch: int = 1, question_batch: int | None = None) -> None:
+                 bulk_batch: int = 1, question_batch: int | None = None, exact_int8: bool = False) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -36,6 +36,7 @@ class OnnxEncoder:
         self.bulk_batch = max(1, bulk_batch)
         self.question_batch = question_batch
         self.bulk_threads = bulk_threads
+        self.exact_int8 = exact_int8
         self._query = self._session(query_threads)
         self._bulk = None
         self._inputs = {i.name for i in self._query.get_inputs()}
@@ -49,10 +50,8 @@ class OnnxEncoder:
         options.log_severity_level = 3
         # Idle workers sleep instead of spinning: on two cores a spinning pool starves the request threads.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # On CPUs without VNNI, int8 products whose weights leave [-64, 63] run as u8×u8 instead of saturating in
-        # int16: their vectors then equal VNNI CPUs' (AVX-512) or come within cosine 0.9998 (AVX2), not 0.986
-        # (benchmarks/int8_cpu_paths.py). VNNI CPUs run as before.
-        options.add_session_config_entry("session.x64quantprecision", "1")
+        if self.exact_int8:  # see rag/embedding/cpu.py
+            options.add_session_config_entry("session.x64quantprecision", "1")
         return ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
 
     def encode(self, texts: Sequence[str], bulk: bool = False) -> np.ndarray:
