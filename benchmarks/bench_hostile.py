@@ -48,7 +48,7 @@ def worst_inputs(size: int) -> dict[str, str]:
         "links": _fill("http://a.b/" + "x" * 50 + " ", size),
         "distinct links": "".join(f"http://a.b/{i} " for i in range(size // 12))[:size],
         "a citation, then spaces": ("Smith et al." + " " * size)[:size - 1] + "x",
-        "a run of whitespace": "may" + " \t" * (size // 2),
+        "a run of whitespace": ("may" + " \t" * (size // 2))[:size],
     }
 
 

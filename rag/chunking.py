@@ -218,7 +218,17 @@ class Chunker:
 
     def chunk_text(self, text: str) -> list[tuple[int, int, str | None]]:
         """Spans (start, end, heading) covering every non-blank character of `text`."""
-        overrun = lambda s, e: self._overrun(text[s:e])  # noqa: E731
+        probed: dict[tuple[int, int], tuple[int, int]] = {}  # a hard split's last fitting probe is usually its piece
+
+        def counts_of(start: int, end: int) -> tuple[int, int]:
+            if (start, end) not in probed:
+                probed[start, end] = self._counts(text[start:end])
+            return probed[start, end]
+
+        def overrun(start: int, end: int) -> float:
+            plain, model = counts_of(start, end)
+            return max(plain / self.max_tokens, model / self.model_window)
+
         units: list[Unit] = []
         counts: list[tuple[int, int]] = []  # each unit is tokenised once: its counts settle whether it fits and feed the sums
         for unit in split_units(text):
@@ -229,7 +239,8 @@ class Chunker:
             else:
                 for s, e in _hard_split(text, unit.start, unit.end, overrun):
                     units.append(Unit(s, e, unit.kind, glue_next=unit.glue_next))
-                    counts.append(self._counts(text[s:e]))
+                    counts.append(counts_of(s, e))
+                probed.clear()
         fits = self._span_checker(text, units, counts)
         spans: list[tuple[int, int, str | None]] = []
         current: list[Unit] = []
@@ -262,11 +273,6 @@ class Chunker:
                 current.extend(members)
         flush(keep_overlap=False)
         return spans
-
-    def _overrun(self, span: str) -> float:
-        """How far the span goes over the tighter of its two budgets (at most 1 when it fits)."""
-        plain, model = self._counts(span)
-        return max(plain / self.max_tokens, model / self.model_window)
 
     def _counts(self, piece: str) -> tuple[int, int]:
         """cl100k tokens and model word pieces (special tokens included; 0 without a model counter).
