@@ -108,12 +108,18 @@ def _anything() -> re.Pattern:
     return re.compile("|".join(parts))
 
 
+@functools.lru_cache(maxsize=4096)
+def _could_match(sentence: str) -> bool:
+    """The prefilter, remembered: a text of one short sentence repeated 66,000 times asks once."""
+    return _anything().search(sentence) is not None
+
+
 def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | None = None) -> SentenceFinding:
     """Codes, cue spans and reported designs of one sentence (offsets shifted by `offset`).
 
     `lexicon` replaces the shipped hedge lexicon (cross-validation trains one per fold).
     """
-    if lexicon is None and len(sentence) <= PREFILTER_MAX_CHARS and not _anything().search(sentence):
+    if lexicon is None and len(sentence) <= PREFILTER_MAX_CHARS and not _could_match(sentence):
         return SentenceFinding(offset, offset + len(sentence))
     cues: list[Cue] = []
     excluded: dict[Code, SpanSet] = {}  # each rule's exclusions, found once and only where a cue needs them
