@@ -14,6 +14,7 @@ from rag.schema import ErrorOut, ValidationErrorOut
 
 INVALID_BODY = {422: {"model": ValidationErrorOut, "description": "A field is missing or wrong; the message names it."},
                 413: {"model": ValidationErrorOut, "description": "The body is over the route's size limit."}}
+BAD_PATH = {400: {"model": ValidationErrorOut, "description": "The path holds a control character (%0A, %00…)."}}
 NOT_READY = {503: {"model": ErrorOut, "description": "No usable index; the message says what to run."}}
 ADMIN_ERRORS = {401: {"model": ErrorOut, "description": "Wrong or missing token"},
                 429: {"model": ErrorOut, "description": "Too many wrong tokens from this client; see Retry-After"},

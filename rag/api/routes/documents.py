@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, HTTPException, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from rag.api.auth import TokenGuard, admin_only
-from rag.api.errors import ADMIN_ERRORS, INVALID_BODY, NOT_READY
+from rag.api.errors import ADMIN_ERRORS, BAD_PATH, INVALID_BODY, NOT_READY
 from rag.api.models import ReloadOut
 from rag.collection import Rebuilder, Refused, add_document, remove_document
 from rag.engine import Engine
@@ -29,7 +29,7 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         return DocumentList(documents=engine_().documents())
 
     @router.get("/api/v1/documents/{doc_id}", response_model=DocumentDetail,
-                responses={404: {"model": ErrorOut, "description": "Unknown doc_id"}, **NOT_READY})
+                responses={404: {"model": ErrorOut, "description": "Unknown doc_id"}, **NOT_READY, **BAD_PATH})
     def document(doc_id: str) -> DocumentDetail:
         found = engine_().document(doc_id)
         if found is None:
@@ -60,7 +60,7 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         return UploadOut(doc_id=doc_id, status="queued", replaced=replaced)
 
     @router.delete("/api/v1/documents/{doc_id}", response_model=UploadOut, status_code=202,
-                   responses={**ADMIN_ERRORS, 404: {"model": ErrorOut, "description": "No such document file"}})
+                   responses={**ADMIN_ERRORS, **BAD_PATH, 404: {"model": ErrorOut, "description": "No such document file"}})
     def delete_document(doc_id: str, _: None = admin) -> UploadOut:
         """Withdraw a document: its file leaves the folder and a rebuild follows in the background."""
         try:
