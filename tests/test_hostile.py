@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 import stat
 import threading
-import time
 
 import httpx
 import pytest
@@ -73,12 +72,10 @@ def test_upload_without_the_token_is_refused_before_its_body_is_read(app_and_set
     with running(app, local) as base:
         head = (b"POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 20000000\r\n\r\n")
-        started = time.monotonic()
         answer = _raw(base, head, b"--x\r\n", wait=15)
+        # 401, not the 408 a server reading the promised 20 MB would give at its 1 s body deadline
         assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
         assert b"x-admin-token" in answer and b"connection: close" in answer.lower()
-        # the server answered without waiting for the 20 MB it was promised (the deadline is 1 s; this is 15)
-        assert time.monotonic() - started < 15
 
 
 def test_a_body_that_stops_arriving_gets_408(app_and_settings):
@@ -160,8 +157,9 @@ def test_a_killed_annotate_worker_gives_503_and_the_next_text_a_fresh_one(app_an
     with running(app, local) as base:
         worker, first = _annotate_in_background(base)
         pool = app.state.annotate_pool
-        wait_for(lambda: pool._executor is not None and pool._executor._processes, 30, "a worker process")
-        time.sleep(0.5)  # inside the text, not still starting
+        # the text is in the pool (a worker killed before or while it reads the text breaks the pool either way)
+        wait_for(lambda: pool._admitted == 1 and pool._executor is not None and pool._executor._processes, 30,
+                 "the text handed to a worker process")
         for pid in list(pool._executor._processes):
             os.kill(pid, signal.SIGKILL)
         worker.join(120)

@@ -129,7 +129,6 @@ def test_the_real_bombs_cost_little_memory_at_the_default_limits():
     figures = json.loads(result.stdout)
     peak, reader_peak = figures.pop("peak_mb"), figures.pop("reader_peak_mb")
     assert all(outcome != "accepted" for outcome, _ in figures.values()), figures
-    assert all(seconds < 20 for _, seconds in figures.values()), figures  # each well under a second here
     assert peak < 250, figures  # the process reading them stays small (about 60 MB)
     assert reader_peak <= Settings().reader_memory_bytes / 1_048_576, reader_peak
 
