@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import faiss
+import numpy as np
 
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
 from rag.caveats import answer_caveats
-from rag.caveats.codes import Severity
+from rag.caveats.codes import Level, Severity, strongest
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
 from rag.retrieval import Hit, match_strength, not_covered, search
 from rag.retrieval.followup import resolve_followup
@@ -20,12 +22,14 @@ from rag.schema import (
     AnswerOut,
     CaveatOut,
     CitationCountsOut,
+    EvidenceOut,
     DocumentDetail,
     DocumentSummary,
     Health,
     PassageOut,
     QueryRequest,
     QueryResponse,
+    QuoteOut,
     Source,
     Timings,
 )
@@ -45,10 +49,26 @@ class Retrieval:
     embed_ms: float
     search_ms: float
     started: float  # time.perf_counter() when the request began, for the total
+    vector: np.ndarray | None = None  # the question's plain model vector (the answer compares sentences with it)
 
 
 def caveat_out(caveat: Caveat) -> CaveatOut:
     return CaveatOut(**asdict(caveat))
+
+
+def answer_passages(passages: list[PassageOut], hits: list[Hit]) -> list[AnswerPassage]:
+    """What the writer reads of each shown passage: its text and place, and the quotes of its gravest caveats."""
+    return [AnswerPassage(p.rank, p.source.doc_id, p.text,
+                          [c.quote for c in p.caveats if c.severity == Severity.HIGH and c.quote], p.score,
+                          p.source.start, hit.chunk_id)
+            for p, hit in zip(passages, hits)]
+
+
+def evidence_summary(cited: list[PassageOut]) -> EvidenceOut:
+    """The strongest evidence level among the cited passages, and how many report each level."""
+    levels = Counter(str(p.evidence_level) for p in cited)
+    return EvidenceOut(strongest_level=strongest(list(levels)), levels={level.value: levels[level.value]
+                       for level in Level if levels[level.value]}, documents=len({p.source.doc_id for p in cited}))
 
 
 class Engine:
@@ -127,7 +147,7 @@ class Engine:
         hits = search(index, vector, query, self.settings, request.top_k, plain=plain)
         searched = time.perf_counter()
         return Retrieval(index, query, hits, self._is_weak(index, query, hits), (embedded - started) * 1000,
-                         (searched - embedded) * 1000, started)
+                         (searched - embedded) * 1000, started, plain)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit]) -> bool:
         if not hits:
@@ -136,6 +156,13 @@ class Engine:
         s = self.settings
         return bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
                                 s.no_answer_far_share, cited))
+
+    def unit_vectors(self, passage: AnswerPassage, units) -> np.ndarray | None:
+        """The vectors of a passage's answer units, kept by the build (rag/index/units.py); None when it has none."""
+        index = self.index
+        if passage.chunk_id is None or index.units is None:
+            return None
+        return index.units.of(passage.chunk_id, len(units))
 
     def _chunk_caveats(self, index: LoadedIndex, chunk_id: int) -> list[CaveatOut]:
         """A passage's caveats as response models, made once per index (they are fixed at build time)."""
@@ -178,14 +205,14 @@ class Engine:
         disagreement = None
         if not weak:
             composed = self.writer.write(
-                query,
-                [AnswerPassage(p.rank, p.source.doc_id, p.text,
-                               [c.quote for c in p.caveats if c.severity == Severity.HIGH and c.quote], p.score)
-                 for p in passages],
-                index.lexical.document_shares, len(index.chunks),
+                query, answer_passages(passages, retrieval.hits), index.lexical.document_shares, len(index.chunks),
+                retrieval.vector, self.unit_vectors,
             )
             if composed.text:
-                answer = AnswerOut(text=composed.text, citations=composed.citations)
+                answer = AnswerOut(text=composed.text, citations=composed.citations,
+                                   sentences=[QuoteOut(**asdict(q)) for q in composed.sentences],
+                                   safety=[QuoteOut(**asdict(q)) for q in composed.safety],
+                                   evidence=evidence_summary([p for p in passages if p.rank in composed.citations]))
                 if composed.sources_disagree:
                     disagreement = (composed.benefit, composed.against)
             else:

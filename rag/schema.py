@@ -97,9 +97,26 @@ class PassageOut(BaseModel):
     caveats: list[CaveatOut] = Field(description="Passage caveats, gravest first.")
 
 
+class QuoteOut(BaseModel):
+    text: str = Field(description="The sentence (or a list with its lead-in, or a table row), quoted whole.")
+    citation: int = Field(description="The passage it is quoted from (its rank).")
+    doc_id: str
+    start: int = Field(description="Offset of the sentence in the document's cleaned text: text == document.text[start:end].")
+    end: int
+
+
+class EvidenceOut(BaseModel):
+    strongest_level: EvidenceLevel = Field(description="The strongest evidence level among the cited passages.")
+    levels: dict[str, int] = Field(description="How many cited passages report each evidence level.")
+    documents: int = Field(description="How many documents the answer cites.")
+
+
 class AnswerOut(BaseModel):
     text: str = Field(description="Extractive answer; each sentence ends with its citation number in brackets.")
     citations: list[int] = Field(description="Passage ranks cited by the answer.")
+    sentences: list[QuoteOut] = Field(default_factory=list, description="The answer's sentences in order, each with its document offsets.")
+    safety: list[QuoteOut] = Field(default_factory=list, description="Warnings the passages give about what was asked, shown apart; when the question is about safety they also lead the answer.")
+    evidence: EvidenceOut | None = Field(None, description="Evidence levels of the cited passages at a glance.")
 
 
 class Timings(BaseModel):

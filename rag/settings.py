@@ -123,7 +123,7 @@ class Settings(BaseSettings):
     annotate_cpu_seconds: float = Field(30.0, gt=0, description="CPU seconds one text may take to check (the longest "
                                         "allowed text takes about 3); one that takes more gets 422.")
     annotate_retry_after_seconds: int = Field(2, ge=1, description="Retry-After sent with a 429 from POST /api/v1/annotate.")
-    answer_max_sentences: int = Field(4, description="Longest extractive answer in sentences.")
+    answer_max_sentences: int = Field(8, description="Longest extractive answer in units (sentences, or a list with its lead-in); the learned selector stops earlier when the next unit is unlikely to answer (benchmarks/train_answer.py).")
     answer_min_share: float = Field(0.75, description="Answer sentences come only from passages at least this similar, relative to the best.")
     answer_topic_share: float = Field(0.6, description="An answer sentence, or its passage, must hold this share of the question's rarity-weighted words, relative to the best passage.")
 

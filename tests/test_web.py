@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -311,3 +312,208 @@ def test_operator_adds_and_removes_a_pdf_from_the_sources_view(operator_page, tm
     expect(status).to_contain_text("Done: 5 documents", timeout=120_000)
     expect(page.locator("[data-testid=source-item][data-doc-id='Clemastine-leaflet']")).to_have_count(0)
     assert not (docs / "Clemastine-leaflet.pdf").exists()
+
+
+# --- Answer at a glance: the sentence each citation stands for, safety apart, evidence summary (issue 24). ---
+
+def answer_event(stream: str) -> dict:
+    """The whole response JSON that a stream's `answer` event carried."""
+    for block in stream.replace("\r\n", "\n").split("\n\n"):
+        lines = block.split("\n")
+        if "event: answer" in lines:
+            return json.loads("\n".join(line[len("data:"):].lstrip(" ") for line in lines if line.startswith("data:")))
+    raise AssertionError("the stream carried no answer event")
+
+
+def ask_for_json(page, question: str, answers_before: int = 0):
+    """Ask like `ask`; returns the answer element and the response it was rendered from.
+
+    The stream is relayed through a route (Chromium does not keep a streamed body for `expect_response`)."""
+    seen = []
+
+    def relay(route):
+        response = route.fetch()
+        seen.append(answer_event(response.text()))
+        route.fulfill(response=response)
+
+    page.route("**/api/v1/query/stream", relay)
+    try:
+        answer = ask(page, question, answers_before)
+    finally:
+        page.unroute("**/api/v1/query/stream", relay)
+    return answer, seen[-1]
+
+
+def in_passage(data: dict, rank: int, quote: dict) -> tuple[int, int]:
+    """The document range of the part of `quote` that lies in passage `rank`."""
+    source = next(p for p in data["passages"] if p["rank"] == rank)["source"]
+    assert quote["doc_id"] == source["doc_id"]
+    return max(quote["start"], source["start"]), min(quote["end"], source["end"])
+
+
+def passage_slice(data: dict, rank: int, quote: dict) -> str:
+    """The part of `quote` (document offsets) that lies in passage `rank`: what its mark must hold."""
+    passage = next(p for p in data["passages"] if p["rank"] == rank)
+    start, end = in_passage(data, rank, quote)
+    return passage["text"][start - passage["source"]["start"]:end - passage["source"]["start"]]
+
+
+@pytest.fixture(params=[1280, 375], ids=["desktop", "phone"])
+def sized_page(request, browser, base_url):
+    width = request.param
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 812}, device_scale_factor=1)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(base_url)
+    page.width = width
+    yield page
+    assert page.errors == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+def test_citation_marks_the_sentence_it_stands_for(sized_page):
+    page, expect = sized_page, sync_api.expect
+    answer, data = ask_for_json(page, "Can low dose naltrexone help MS fatigue?")
+    sentences = data["answer"]["sentences"]
+    buttons = answer.locator(".answer-text [data-testid=citation]")
+    assert sentences and buttons.count() == len(sentences)
+    first = buttons.first
+    rank = int(first.get_attribute("data-rank"))
+    assert rank == sentences[0]["citation"]
+    first.click()
+    passage = answer.locator(f"[data-testid=passage][data-rank='{rank}']")
+    mark = passage.get_by_test_id("cited-sentence")
+    expect(mark).to_have_count(1)
+    expect(mark).to_be_in_viewport()
+    assert mark.text_content() == sentences[0]["text"]
+    assert mark.evaluate("m => m.closest('[data-testid=passage]').dataset.rank") == str(rank)
+    assert answer.locator("mark.cited-sentence").count() == 1
+    assert first.get_attribute("aria-current") == "true"
+
+    # Another citation moves the mark: one marked sentence per answer, and the document link follows it.
+    last = buttons.last
+    last_rank, quote = int(last.get_attribute("data-rank")), sentences[-1]
+    last.click()
+    moved = answer.locator(f"[data-testid=passage][data-rank='{last_rank}'] [data-testid=cited-sentence]")
+    expect(moved).to_have_text(passage_slice(data, last_rank, quote))
+    expect(answer.locator("mark.cited-sentence")).to_have_count(1)
+    assert first.get_attribute("aria-current") is None
+    link = answer.locator(f"[data-testid=passage][data-rank='{last_rank}'] [data-testid=source-link]")
+    start, end = in_passage(data, last_rank, quote)
+    assert link.get_attribute("href").endswith(f"/{start}/{end}")
+    link.click()
+    in_document = page.locator("#doc-text mark.highlight mark.cited-sentence")
+    expect(in_document).to_be_visible()
+    assert in_document.text_content() == passage_slice(data, last_rank, quote)
+
+
+def test_safety_warnings_are_shown_apart_with_their_citations(sized_page):
+    page, expect = sized_page, sync_api.expect
+    answer, data = ask_for_json(page, "Is it safe to take naltrexone if I'm on oxycodone for pain?")
+    safety = data["answer"]["safety"]
+    assert safety, "the server gave no safety warnings for a safety question"
+    callout = answer.get_by_test_id("safety-callout")
+    expect(callout).to_be_visible()
+    assert callout.get_attribute("role") in ("note", "alert")
+    text = callout.inner_text()
+    assert "opioid" in text.lower() and "pharmacist or doctor" in text
+    assert callout.locator("[aria-hidden=true]").filter(has_text="⚠").count() == 1
+    assert callout.get_by_test_id("safety-warning").count() == len(safety)
+    # Apart from the answer text, and above it.
+    assert callout.evaluate("n => !n.closest('.answer-text') && !n.querySelector('.answer-text')")
+    assert callout.bounding_box()["y"] < answer.locator(".answer-text").bounding_box()["y"]
+    # Its citations open their passage and mark the warning, like the answer's.
+    button = callout.get_by_test_id("citation").first
+    rank = int(button.get_attribute("data-rank"))
+    button.click()
+    mark = answer.locator(f"[data-testid=passage][data-rank='{rank}'] [data-testid=cited-sentence]")
+    expect(mark).to_have_text(passage_slice(data, rank, safety[0]))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    answer.evaluate("n => n.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SHOTS / f"safety-{page.width}.png"))
+
+
+def test_evidence_summary_and_mark_legend(sized_page):
+    page = sized_page
+    answer, data = ask_for_json(page, "Can low dose naltrexone help MS fatigue?")
+    evidence = data["answer"]["evidence"]
+    assert evidence, "the server gave no evidence summary"
+    vocabulary = page.evaluate("fetch('/api/v1/vocabulary').then(r => r.json())")
+    summary = answer.get_by_test_id("evidence-summary")
+    summary.wait_for()
+    level = summary.get_by_test_id("evidence-level")
+    assert level.get_attribute("data-level") == evidence["strongest_level"]
+    assert level.inner_text() == vocabulary["level_labels"][evidence["strongest_level"]]
+    assert "Strongest evidence cited:" in summary.inner_text()
+    assert f"from {evidence['documents']} document" in summary.inner_text()
+    scale = summary.locator(".level-scale")
+    assert scale.get_attribute("role") == "img" and vocabulary["level_labels"][evidence["strongest_level"]] in scale.get_attribute("aria-label")
+    assert scale.locator(".segment").count() == len(vocabulary["levels"])
+    assert scale.locator(".segment.strongest").get_attribute("data-level") == evidence["strongest_level"]
+    codes = [c["code"] for c in data["caveats"]]
+    assert summary.get_by_test_id("sources-disagree").count() == int("sources_disagree" in codes)
+    assert summary.bounding_box()["y"] < answer.locator(".answer-text").bounding_box()["y"]
+
+    legend = answer.get_by_test_id("mark-legend")
+    assert legend.is_visible()
+    assert "Sentence the answer cites" in legend.inner_text() and "Caveat cue" in legend.inner_text()
+    # Caveat cues carry their own labelled style, apart from the cited sentence's.
+    cue = answer.get_by_test_id("caveat-cue").first
+    assert cue.get_attribute("title").startswith("Caveat cue: ")
+    assert cue.evaluate("m => getComputedStyle(m).backgroundColor") != page.evaluate(
+        "() => { const m = document.createElement('mark'); m.className = 'cited-sentence'; document.body.append(m);"
+        " const c = getComputedStyle(m).backgroundColor; m.remove(); return c; }")
+
+
+SAID = "It helps (see [3]), says one source."
+ONE = f"Intro. {SAID} More."
+TWO = f"Never combine it with {XSS} opioids. Rest."
+WARNING = f"Never combine it with {XSS} opioids."
+CANNED = {
+    "question": "Can I combine it?", "retrieval_query": "Can I combine it?", "no_answer": False,
+    "answer": {"text": f"{SAID} [1]", "citations": [1],
+               "sentences": [{"text": SAID, "citation": 1, "doc_id": "d1",
+                              "start": 100 + ONE.index(SAID), "end": 100 + ONE.index(SAID) + len(SAID)}],
+               "safety": [{"text": WARNING, "citation": 2, "doc_id": "d2", "start": 0, "end": len(WARNING)}],
+               "evidence": {"strongest_level": "randomized_trial", "levels": {"randomized_trial": 1, "preclinical": 2},
+                            "documents": 2}},
+    "passages": [
+        {"rank": 1, "score": 0.5, "text": ONE, "heading": None, "evidence_level": "randomized_trial", "caveats": [],
+         "source": {"doc_id": "d1", "title": "One", "path": "d1.txt", "url": None, "start": 100, "end": 100 + len(ONE)}},
+        {"rank": 2, "score": 0.4, "text": TWO, "heading": None, "evidence_level": "preclinical",
+         "source": {"doc_id": "d2", "title": "Two", "path": "d2.txt", "url": None, "start": 0, "end": len(TWO)},
+         "caveats": [{"code": "safety_warning", "label": "Safety warning", "severity": "high", "detail": "x",
+                      "quote": "Never combine it", "start": 0, "end": 16}]}],
+    "caveats": [{"code": "sources_disagree", "label": "Sources disagree", "severity": "medium",
+                 "detail": "The passages report opposite findings."}],
+    "disclaimer": "General information.", "timings_ms": {"embed": 0.0, "search": 0.0, "total": 0.0},
+}
+
+
+def test_answer_parts_render_from_a_canned_response_as_text(page):
+    """Rendering alone, from a fixed response: disagreement tag, quoted warning as text, nested marks."""
+    expect = sync_api.expect
+    stream = (f"event: passages\r\ndata: {json.dumps({'passages': CANNED['passages']})}\r\n\r\n"
+              f"event: answer\r\ndata: {json.dumps(CANNED)}\r\n\r\nevent: done\r\ndata: {{}}\r\n\r\n")
+    page.route("**/api/v1/query/stream", lambda route: route.fulfill(status=200, body=stream,
+                                                                      headers={"Content-Type": "text/event-stream"}))
+    answer = ask(page, "Can I combine it?")
+    summary = answer.get_by_test_id("evidence-summary")
+    expect(summary.get_by_test_id("sources-disagree")).to_have_text("Sources disagree")
+    assert "1 randomized trial, 2 lab or animal study passages from 2 documents" in summary.inner_text()
+    callout = answer.get_by_test_id("safety-callout")
+    assert XSS in callout.inner_text() and page.locator("img[src=x]").count() == 0
+    callout.get_by_test_id("citation").click()
+    mark = answer.locator("[data-testid=passage][data-rank='2'] [data-testid=cited-sentence]")
+    expect(mark).to_have_text(WARNING)
+    # The caveat cue inside the cited sentence stays marked, nested in it.
+    expect(mark.get_by_test_id("caveat-cue")).to_have_text("Never combine it")
+    # A "[3]" quoted inside a sentence stays text: one button, for the one citation.
+    answer.locator(".answer-text [data-testid=citation]").click()
+    expect(answer.locator("[data-testid=passage][data-rank='1'] [data-testid=cited-sentence]")).to_have_text(SAID)
+    expect(answer.locator("mark.cited-sentence")).to_have_count(1)
+    sentence = CANNED["answer"]["sentences"][0]
+    assert answer.locator("[data-rank='1'] [data-testid=source-link]").get_attribute("href") == \
+        f"#doc/d1/100/{100 + len(ONE)}/{sentence['start']}/{sentence['end']}"

@@ -1,7 +1,8 @@
 // The conversation: send questions (streamed), render answers, keep history for follow-ups, feedback.
 
 import { postJSON, streamQuery } from "./api.js";
-import { answerText, el, passageCard, relyBar } from "./render.js";
+import { evidenceSummary, safetyCallout } from "./glance.js";
+import { answerText, el, markCitedSentence, markLegend, passageCard, relyBar } from "./render.js";
 
 const MAX_HISTORY = 20;
 
@@ -76,19 +77,24 @@ export class Chat {
   showPassages(card, id, passages) {
     const list = el("details", { className: "passages", open: true },
       el("summary", { text: `Passages (${passages.length})` }),
+      markLegend(),
       passages.map((p) => passageCard(p, id)));
     card.querySelector(".pending")?.replaceWith(el("p", { className: "pending", text: "Composing the answer…" }));
     card.append(list);
   }
 
-  cite(card, id, rank) {
+  // Opens passage `rank` and marks the sentence the clicked citation stands for; one marked sentence per answer.
+  cite(card, id, rank, sentence = null, button = null) {
     const details = card.querySelector("details.passages");
     if (details) details.open = true;
     const target = document.getElementById(`${id}-p${rank}`);
     if (!target) return;
-    card.querySelectorAll(".passage.cited").forEach((n) => n.classList.remove("cited"));
+    card.querySelectorAll(".passage.cited").forEach((n) => { n.classList.remove("cited"); markCitedSentence(n, null); });
+    card.querySelectorAll(".citation[aria-current]").forEach((b) => b.removeAttribute("aria-current"));
+    if (button) button.setAttribute("aria-current", "true");
     target.classList.add("cited");
-    target.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    const mark = markCitedSentence(target, sentence);
+    (mark || target).scrollIntoView({ block: mark ? "center" : "nearest", behavior: "smooth" });
     target.focus({ preventScroll: true });
   }
 
@@ -101,7 +107,11 @@ export class Chat {
         el("p", { text: "They cover: " }),
         el("ul", {}, this.titles().map((t) => el("li", { text: t })))));
     } else if (data.answer) {
-      body.push(el("p", { className: "answer-text" }, answerText(data.answer.text, (rank) => this.cite(card, id, rank))));
+      const answer = data.answer;
+      const onCite = (rank, sentence, button) => this.cite(card, id, rank, sentence, button);
+      if (answer.evidence) body.push(evidenceSummary(answer.evidence, data.caveats));
+      if (answer.safety && answer.safety.length) body.push(safetyCallout(answer.safety, onCite, id));
+      body.push(el("p", { className: "answer-text" }, answerText(answer.text, onCite, answer.sentences || [])));
     }
     const bar = relyBar(data.caveats);
     if (bar) body.push(bar);

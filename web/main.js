@@ -40,11 +40,13 @@ document.querySelectorAll("[data-close]").forEach((button) => button.addEventLis
 }));
 
 async function route() {
-  const match = location.hash.match(/^#doc\/([^/]+)(?:\/(\d+)\/(\d+))?$/);
+  // #doc/<id>[/<start>/<end>[/<sentence start>/<sentence end>]]: a passage, and the sentence an answer cites from it.
+  const match = location.hash.match(/^#doc\/([^/]+)(?:\/(\d+)\/(\d+)(?:\/(\d+)\/(\d+))?)?$/);
   if (!match) return;
+  const number = (i) => (match[i] === undefined ? null : Number(match[i]));
+  const cited = match[4] === undefined ? null : { start: number(4), end: number(5) };
   try {
-    await showDocument($("doc-view"), decodeURIComponent(match[1]),
-      match[2] === undefined ? null : Number(match[2]), match[3] === undefined ? null : Number(match[3]));
+    await showDocument($("doc-view"), decodeURIComponent(match[1]), number(2), number(3), cited);
   } catch (error) {
     $("doc-view").hidden = false;
     $("doc-text").textContent = `Could not open the document: ${error.message}`;

@@ -30,39 +30,81 @@ export function caveatBadge(caveat) {
     el("span", { className: "caveat-detail", role: "tooltip", id, text: caveat.detail }));
 }
 
-// Text with [start, end) ranges wrapped in <mark>; ranges are offsets into `text`.
-export function markedText(text, ranges, className = "quote") {
-  const spans = ranges.filter((r) => r.start < r.end && r.start >= 0 && r.end <= text.length)
+// Text with [start, end) ranges wrapped in <mark>; ranges are offsets into `text`. Marks come in layers, outermost
+// first: a mark of one layer holds the next layer's marks, clipped to it (a caveat cue inside a cited sentence, a cited
+// sentence inside a highlighted passage). Overlaps within one layer: the first wins.
+export function layeredText(text, layers) {
+  if (!layers.length) return [document.createTextNode(text)];
+  const [outer, ...inner] = layers;
+  const clip = (from, to) => inner.map((layer) => layer.filter((r) => r.end > from && r.start < to)
+    .map((r) => ({ ...r, start: Math.max(r.start, from) - from, end: Math.min(r.end, to) - from })));
+  const spans = outer.filter((r) => r.start < r.end && r.start >= 0 && r.end <= text.length)
     .sort((a, b) => a.start - b.start);
   const out = [];
   let cursor = 0;
   for (const range of spans) {
     if (range.start < cursor) continue;
-    out.push(document.createTextNode(text.slice(cursor, range.start)));
-    out.push(el("mark", { className: range.className || className, title: range.title || null, text: text.slice(range.start, range.end) }));
+    if (range.start > cursor) out.push(...layeredText(text.slice(cursor, range.start), clip(cursor, range.start)));
+    out.push(el("mark", { className: range.className, title: range.title || null, "data-testid": range.testid || null },
+      layeredText(text.slice(range.start, range.end), clip(range.start, range.end))));
     cursor = range.end;
   }
-  out.push(document.createTextNode(text.slice(cursor)));
+  if (cursor < text.length || !out.length) out.push(...layeredText(text.slice(cursor), clip(cursor, text.length)));
   return out;
 }
 
-export function docHref(source) {
-  return `#doc/${encodeURIComponent(source.doc_id)}/${source.start}/${source.end}`;
+// The document view of a passage; `cited` ({start, end}, document offsets) also marks the sentence a citation stands for.
+export function docHref(source, cited = null) {
+  return `#doc/${encodeURIComponent(source.doc_id)}/${source.start}/${source.end}` + (cited ? `/${cited.start}/${cited.end}` : "");
+}
+
+const passageOf = new WeakMap();
+
+// The part of an answer sentence that lies in this passage (document offsets), or null.
+function citedRange(passage, sentence) {
+  const source = passage.source;
+  if (!sentence || sentence.doc_id !== source.doc_id) return null;
+  const start = Math.max(sentence.start, source.start);
+  const end = Math.min(sentence.end, source.end);
+  return start < end ? { start, end } : null;
+}
+
+// The passage text with its caveat cues marked and, when given, the sentence an answer cites from it.
+function passageMarks(passage, cited) {
+  const source = passage.source;
+  const cues = passage.caveats
+    .filter((c) => c.quote && Number.isInteger(c.start) && c.start >= source.start && c.end <= source.end)
+    .map((c) => ({ start: c.start - source.start, end: c.end - source.start, className: "quote", testid: "caveat-cue",
+                   title: `Caveat cue: ${c.label}` }));
+  const layers = [cues];
+  if (cited) {
+    layers.unshift([{ start: cited.start - source.start, end: cited.end - source.start, className: "cited-sentence",
+                      testid: "cited-sentence", title: "Sentence the answer cites" }]);
+  }
+  return layeredText(passage.text, layers);
+}
+
+// Marks (or, with null, unmarks) the sentence a citation stands for in a passage card, and points its
+// "Open in document" link at that sentence too. Returns the mark, if any.
+export function markCitedSentence(card, sentence) {
+  const passage = passageOf.get(card);
+  if (!passage) return null;
+  const cited = citedRange(passage, sentence);
+  card.querySelector(".passage-text").replaceChildren(...passageMarks(passage, cited));
+  card.querySelector("[data-testid=source-link]").setAttribute("href", docHref(passage.source, cited));
+  return card.querySelector("mark.cited-sentence");
 }
 
 export function passageCard(passage, answerId) {
   const source = passage.source;
-  const quotes = passage.caveats
-    .filter((c) => c.quote && c.start !== null && c.start >= source.start && c.end <= source.end)
-    .map((c) => ({ start: c.start - source.start, end: c.end - source.start, title: c.label }));
   const links = [el("a", { href: docHref(source), "data-testid": "source-link", className: "source-link",
                            text: `Open in document (${pagesLabel(source.pages)}characters ${source.start}–${source.end})` })];
   if (source.url) {
     links.push(el("a", { href: source.url, className: "original-link", rel: "noopener noreferrer external", target: "_blank",
                          text: "Original page" }));
   }
-  return el("article", { className: "passage", id: `${answerId}-p${passage.rank}`, "data-testid": "passage",
-                         "data-rank": passage.rank, tabindex: "-1" },
+  const card = el("article", { className: "passage", id: `${answerId}-p${passage.rank}`, "data-testid": "passage",
+                               "data-rank": passage.rank, tabindex: "-1" },
     el("header", { className: "passage-head" },
       el("span", { className: "rank", text: `[${passage.rank}]` }),
       el("h3", { className: "passage-title", text: source.title }),
@@ -70,17 +112,42 @@ export function passageCard(passage, answerId) {
     passage.heading ? el("p", { className: "passage-heading", text: passage.heading }) : null,
     el("div", { className: "badges" }, passage.caveats.length ? passage.caveats.map(caveatBadge)
       : el("span", { className: "no-caveats", text: "No caveats found in this passage" })),
-    el("blockquote", { className: "passage-text" }, markedText(passage.text, quotes)),
+    el("blockquote", { className: "passage-text" }, passageMarks(passage, null)),
     el("p", { className: "links" }, links));
+  passageOf.set(card, passage);
+  return card;
 }
 
-// Answer text "sentence [1] sentence [2]" → text with clickable citation buttons.
-export function answerText(text, onCite) {
+// What the two kinds of mark in a passage mean.
+export function markLegend() {
+  return el("p", { className: "mark-legend", "data-testid": "mark-legend" },
+    el("span", { className: "legend-item" }, el("span", { className: "swatch swatch-cited", "aria-hidden": "true" }),
+      "Sentence the answer cites (click a citation number)"),
+    el("span", { className: "legend-item" }, el("span", { className: "swatch swatch-cue", "aria-hidden": "true" }),
+      "Caveat cue: why a badge was given"));
+}
+
+// A citation button; `sentence` is the quote it stands for (answer.sentences / answer.safety entry), if known.
+export function citationButton(rank, sentence, onCite) {
+  return el("button", { type: "button", className: "citation", "data-testid": "citation", "data-rank": rank,
+                        "aria-label": `Show passage ${rank}`, text: `[${rank}]`,
+                        onclick: (event) => onCite(Number(rank), sentence, event.currentTarget) });
+}
+
+// Answer text "sentence [1] sentence [2]" → text with clickable citation buttons; the k-th button stands for
+// sentences[k]. Built from the sentences themselves when they spell the text, so that a "[3]" quoted inside a
+// sentence stays text; otherwise from the text, matching sentences by position where their citation agrees.
+export function answerText(text, onCite, sentences = []) {
+  if (sentences.length && sentences.map((s) => `${s.text} [${s.citation}]`).join(" ") === text) {
+    return sentences.map((s, k) => [k ? " " : "", s.text, " ", citationButton(s.citation, s, onCite)]);
+  }
   const parts = text.split(/\[(\d+)\]/);
-  return parts.map((part, i) => (i % 2 === 0
-    ? document.createTextNode(part)
-    : el("button", { type: "button", className: "citation", "data-testid": "citation", "data-rank": part,
-                     "aria-label": `Show passage ${part}`, text: `[${part}]`, onclick: () => onCite(Number(part)) })));
+  let k = 0;
+  return parts.map((part, i) => {
+    if (i % 2 === 0) return document.createTextNode(part);
+    const sentence = sentences[k++];
+    return citationButton(part, sentence && sentence.citation === Number(part) ? sentence : null, onCite);
+  });
 }
 
 export function relyBar(caveats) {

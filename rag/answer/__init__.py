@@ -1,7 +1,7 @@
 """Answers from ranked passages: the writer interface, and the extractive writer that implements it."""
 
 from rag.answer.extractive import ExtractiveWriter, compose_answer, coverage, question_weights
-from rag.answer.writer import Answer, AnswerPassage, AnswerWriter
+from rag.answer.writer import Answer, AnswerPassage, AnswerWriter, Quote
 
-__all__ = ["Answer", "AnswerPassage", "AnswerWriter", "ExtractiveWriter", "compose_answer", "coverage",
+__all__ = ["Answer", "AnswerPassage", "AnswerWriter", "Quote", "ExtractiveWriter", "compose_answer", "coverage",
            "question_weights"]

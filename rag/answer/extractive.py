@@ -1,10 +1,15 @@
-"""The extractive answer: whole sentences taken from the top passages, each with its citation number.
+"""The extractive answer: whole units (sentences, a list with its lead-in, a table row) quoted from the top
+passages, each with its citation, chosen by how well each one answers *this* question.
 
-Three rules keep it honest. It stays on the question's topic: a sentence must share the question's
-specific words (weighted by how rare they are in the collection) or come from a passage that does, so a
-question about MS is not answered from the lupus page. It reports rather than sells: sentences that
-report a finding rank above promotional or purely hedged ones (the caveat engine tells which is which).
-And one source may not fill it when another relevant source has something to say.
+How a unit is chosen is learned (`selector`, trained on experts' answer sentences): its own closeness in meaning
+to the question, the question's rare words it holds, whether it is the kind of sentence the question asks for,
+where it sits, and what the caveat engine reads in it. What stays rule, because it is what the product
+promises rather than a matter of degree:
+- it stays on topic: a unit must come from a passage that holds the question's specific words, or hold them
+  itself (so a question about MS is not answered from the lupus page);
+- what is never an answer is dropped (`candidates.Drop`), and a table row only answers a question for a figure;
+- warnings about what was asked go apart (`Answer.safety`) and lead the answer only when safety was asked;
+- one source may not fill the answer while another on-topic source has something to give.
 """
 
 from __future__ import annotations
@@ -13,60 +18,22 @@ import bisect
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
 
-from rag.answer.writer import Answer, AnswerPassage
-from rag.caveats import Code
+import numpy as np
+
+from rag.answer.candidates import Kind, Unit, passage_units
+from rag.answer.cues import Need
+from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs
+from rag.answer.selector import Selector, default_selector
+from rag.answer.writer import Answer, AnswerPassage, Quote
 from rag.caveats.citations import cited_keys, holds_cited
-from rag.caveats.sentences import analyse_sentence
-from rag.caveats.stance import Stance, sentence_stance
-from rag.chunking import split_sentences
+from rag.caveats.stance import Stance
 from rag.terms import content_words, stem
 
-_BULLET = re.compile(r"^\s*(?:[•·▪◦\-*–]|\d{1,2}[.)]|Q\d+:|A:)\s*")
-_DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally)\b")
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\b\d+\s+(?:patients|participants|people|adults|children|women|men)\b")
-POSITION_BONUS = 0.15
-SAFETY_LIFT = 1.0
-CITED_LIFT = 0.5  # a sentence naming the study the question cites ("What did Study B find?")
-DANGLING_PENALTY = 0.3
-PROMOTIONAL_PENALTY = 0.3
-HEDGE_PENALTY = 0.2
-FINDING_BONUS = 0.15
 READ_BEST = 8  # candidates read by the caveat engine: the best overall…
 READ_PER_PASSAGE = 2  # …and the best of each passage (for sources_disagree)
-
-
-@dataclass
-class _Sentence:
-    text: str
-    citation: int
-    doc_id: str
-    score: float
-
-
-@lru_cache(maxsize=8192)
-def candidate_sentences(passage_text: str) -> tuple[str, ...]:
-    """Complete sentences of a passage: no headings, no questions, none cut mid-way.
-
-    A whole table row with figures ("Lee et al. (2023) 100 patients …") counts too: it is complete
-    though it has no full stop.
-    """
-    out: list[str] = []
-    for line in passage_text.split("\n"):
-        spans = split_sentences(line, 0)
-        for start, end in spans:
-            sentence = _BULLET.sub("", line[start:end]).strip()
-            whole_row = len(spans) == 1 and bool(re.search(r"\d", sentence))
-            if len(sentence.split()) < 6 or sentence.endswith("?"):
-                continue
-            if not re.search(r"[.!)”\"]$", sentence) and not whole_row:
-                continue
-            if not sentence[0].isupper() and not sentence[0].isdigit():
-                continue
-            out.append(sentence)
-    return tuple(out)
+MAX_SAFETY = 3
+FIGURE_NEEDS = frozenset({Need.FIGURE, Need.DOSE})
 
 
 def question_weights(question: str, shares_of: Callable[[list[str]], list[float]], collection_size: int) -> dict[str, float]:
@@ -79,7 +46,6 @@ def question_weights(question: str, shares_of: Callable[[list[str]], list[float]
     return weights
 
 
-@lru_cache(maxsize=32768)
 def _sorted_words(text: str) -> tuple[str, ...]:
     return tuple(sorted(set(content_words(text))))
 
@@ -98,97 +64,153 @@ def coverage(weights: dict[str, float], text: str) -> float:
     return sum(w for s, w in weights.items() if _has_prefix(words, s)) / total
 
 
-@lru_cache(maxsize=32768)
-def _evidence_adjustment(sentence: str) -> tuple[float, Stance | None]:
-    """Cached: passages are fixed text, so each sentence is read once per process."""
-    finding = analyse_sentence(sentence)
-    stance = sentence_stance(sentence, finding)
-    reports = stance is not None or bool(finding.designs) or bool(_FIGURE.search(sentence))
-    adjust = FINDING_BONUS if reports else 0.0
-    if finding.has(Code.PROMOTIONAL_TONE):
-        adjust -= PROMOTIONAL_PENALTY
-    elif finding.has(Code.SPECULATIVE_LANGUAGE) and not reports:
-        adjust -= HEDGE_PENALTY
-    return adjust, stance
+UnitVectors = Callable[[AnswerPassage, tuple[Unit, ...]], "np.ndarray | None"]
 
 
-def compose_answer(passages: list[AnswerPassage], weights: dict[str, float], settings,
-                   cited: list[str] | None = None) -> Answer:
-    """Pick 2–4 sentences, most relevant first, from on-topic passages close to the best match.
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
 
-    A sentence that carries a safety warning on the question's topic is lifted: a reader asking whether
-    they can take something must see the contraindication first. So is one naming a study the question
-    cites (`cited`, keys from `rag.caveats.citations.cited_keys`): it is what was asked about.
+
+def gather(question: str, passages: list[AnswerPassage], weights: dict[str, float], settings,
+           question_vector: np.ndarray | None = None, unit_vectors: UnitVectors | None = None,
+           cited: list[str] | None = None) -> tuple[list[Candidate], frozenset[Need], float]:
+    """Every on-topic unit of the passages close to the best match, with its first-stage features.
+
+    Returns the candidates, what the question asks for, and the topic floor.
     """
-    if not weights:
-        return Answer("", [])
     best_similarity = max((p.similarity for p in passages), default=0.0)
     # The top three always count (exact rare-term evidence may have put them there); the next two when close in meaning.
     near = [p for i, p in enumerate(passages[:5]) if i < 3 or p.similarity >= settings.answer_min_share * best_similarity]
     passage_cover = {p.citation: coverage(weights, p.text) for p in near}
-    best_cover = max(passage_cover.values(), default=0.0)
-    floor = settings.answer_topic_share * best_cover
-    # First a cheap score from topic coverage and position; only the best candidates are then read by the
-    # caveat engine (0.4 ms a sentence when its cache is cold, as it mostly is on a large collection).
-    base: list[tuple[float, int, AnswerPassage, str, bool]] = []
-    for position, passage in enumerate(near):
-        for sentence in candidate_sentences(passage.text):
-            cover = coverage(weights, sentence)
-            warns = any(quote and quote in sentence for quote in passage.warnings)
-            # A safety warning that names something asked about is never off topic.
-            if cover == 0 or (max(cover, passage_cover[passage.citation]) < floor and not warns):
+    floor = settings.answer_topic_share * max(passage_cover.values(), default=0.0)
+    needs = question_needs(question)
+    keys = cited or []
+    units: list[Unit] = []
+    cosines: list[float] = []
+    covers: list[float] = []
+    meta: list[tuple[AnswerPassage, int, bool]] = []
+    for rank, passage in enumerate(near):
+        all_units = passage_units(passage.text)
+        vectors = unit_vectors(passage, all_units) if unit_vectors is not None and question_vector is not None else None
+        for j, unit in enumerate(all_units):
+            if unit.drop is not None:
                 continue
-            score = cover + POSITION_BONUS / (position + 1) + min(len(sentence.split()), 25) / 500
-            if warns:
-                score += SAFETY_LIFT
-            if holds_cited(sentence, cited or []):
-                score += CITED_LIFT
-            if _DANGLING.match(sentence):
-                score -= DANGLING_PENALTY
-            base.append((score, position, passage, sentence, warns))
-    base.sort(key=lambda item: -item[0])
-    read = set(range(min(READ_BEST, len(base))))
+            if unit.kind is Kind.ROW and not (needs & FIGURE_NEEDS or holds_cited(unit.text, keys)):
+                continue
+            cover = coverage(weights, unit.text)
+            if max(cover, passage_cover[passage.citation]) < floor or max(cover, passage_cover[passage.citation]) == 0:
+                continue
+            warns = any(quote and (quote in unit.text or unit.text in quote) for quote in passage.warnings)
+            units.append(unit)
+            covers.append(cover)
+            cosines.append(float(vectors[j] @ question_vector) if vectors is not None else passage.similarity)
+            meta.append((passage, rank, warns))
+    rows = np.zeros((len(units), len(NAMES)), dtype=np.float64)
+    base_features(cosines, covers, rows, units, [m[1] for m in meta], [passage_cover[m[0].citation] for m in meta],
+                  [m[0].similarity for m in meta], [m[0].start for m in meta], [m[2] for m in meta], needs)
+    candidates = [Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i])
+                  for i, (unit, (passage, rank, warns), cover) in enumerate(zip(units, meta, covers))]
+    return candidates, needs, floor
+
+
+def _quote(candidate: Candidate) -> Quote:
+    return Quote(candidate.text, candidate.citation, candidate.doc_id, candidate.passage_start + candidate.unit.start,
+                 candidate.passage_start + candidate.unit.end)
+
+
+def score_candidates(candidates: list[Candidate], selector: Selector, cited: list[str] | None = None
+                     ) -> tuple[np.ndarray, set[int], set[int]]:
+    """Each candidate's probability of answering; the caveat engine reads only the first stage's best.
+
+    Returns the probabilities and the citations whose on-topic passages report a benefit, and none or harm.
+    """
+    if not candidates:
+        return np.zeros(0), set(), set()
+    rows = np.stack([c.row for c in candidates])
+    cheap = rows @ selector.first_stage
+    order = np.argsort(-cheap, kind="stable")
+    read = set(order[:READ_BEST].tolist())
     per_passage: dict[int, int] = {}
-    for i, (_, _, passage, _, _) in enumerate(base):
-        per_passage[passage.citation] = per_passage.get(passage.citation, 0) + 1
-        if per_passage[passage.citation] <= READ_PER_PASSAGE:
+    for i in order.tolist():
+        per_passage[candidates[i].citation] = per_passage.get(candidates[i].citation, 0) + 1
+        if per_passage[candidates[i].citation] <= READ_PER_PASSAGE:
             read.add(i)
-    scored: list[_Sentence] = []
     benefit: set[int] = set()
     against: set[int] = set()
-    for i, (score, _, passage, sentence, _) in enumerate(base):
-        if i in read:
-            adjust, stance = _evidence_adjustment(sentence)
-            score += adjust
-            if passage_cover[passage.citation] >= floor and stance is not None:
-                (benefit if stance == Stance.BENEFIT else against).add(passage.citation)
-        scored.append(_Sentence(sentence, passage.citation, passage.doc_id, score))
-    scored.sort(key=lambda s: -s.score)
-    # One source may not fill the answer while another on-topic source has a sentence to give.
-    cap = settings.answer_max_sentences - 1 if len({s.doc_id for s in scored}) > 1 else settings.answer_max_sentences
-    chosen: list[_Sentence] = []
+    for i in read:
+        stance = add_evidence(candidates[i].row, candidates[i].text)
+        rows[i] = candidates[i].row
+        if stance is not None:
+            (benefit if stance == Stance.BENEFIT else against).add(candidates[i].citation)
+    logits = selector.logits(rows)
+    keys = cited or []
+    for i, candidate in enumerate(candidates):
+        if keys and holds_cited(candidate.text, keys):
+            logits[i] += 2.0  # a unit naming the study the question cites is what was asked about
+    return 1.0 / (1.0 + np.exp(-logits)), benefit, against
+
+
+def choose(candidates: list[Candidate], probability: np.ndarray, needs: frozenset[Need], settings,
+           keep: float) -> tuple[list[Candidate], list[Candidate]]:
+    """(answer, safety): the answer best first, the warnings about what was asked apart.
+
+    A safety question is answered by its warnings first; any other keeps them out of the answer.
+    """
+    order = sorted(range(len(candidates)), key=lambda i: -probability[i])
+    about_safety = Need.SAFETY in needs
+    warnings = [candidates[i] for i in order if candidates[i].warns]
+    safety: list[Candidate] = []
+    seen_safety: set[str] = set()
+    for candidate in warnings:
+        if _key(candidate.text) not in seen_safety and len(safety) < MAX_SAFETY:
+            seen_safety.add(_key(candidate.text))
+            safety.append(candidate)
+    pool = ([c for c in safety] + [candidates[i] for i in order if not candidates[i].warns]) if about_safety \
+        else [candidates[i] for i in order if not candidates[i].warns]
+    chance = {id(candidates[i]): probability[i] for i in order}
+    limit = settings.answer_max_sentences
+    cap = limit - 1 if len({c.doc_id for c in pool}) > 1 else limit
+    chosen: list[Candidate] = []
     seen: set[str] = set()
     per_doc: dict[str, int] = {}
-    for candidate in scored:
-        key = re.sub(r"\W+", " ", candidate.text.lower()).strip()
+    for candidate in pool:
+        key = _key(candidate.text)
         if key in seen or per_doc.get(candidate.doc_id, 0) >= cap:
             continue
+        if chosen and chance[id(candidate)] < keep and not (about_safety and candidate.warns):
+            break
         seen.add(key)
         per_doc[candidate.doc_id] = per_doc.get(candidate.doc_id, 0) + 1
         chosen.append(candidate)
-        if len(chosen) >= settings.answer_max_sentences:
+        if len(chosen) >= limit:
             break
-    text = " ".join(f"{s.text} [{s.citation}]" for s in chosen)
-    return Answer(text, sorted({s.citation for s in chosen}), sorted(benefit), sorted(against))
+    return chosen, safety
+
+
+def compose_answer(question: str, passages: list[AnswerPassage], weights: dict[str, float], settings,
+                   cited: list[str] | None = None, question_vector: np.ndarray | None = None,
+                   unit_vectors: UnitVectors | None = None, selector: Selector | None = None) -> Answer:
+    """The answer to `question` from `passages` (best first); empty when nothing on topic answers it."""
+    if not weights:
+        return Answer("", [])
+    selector = selector or default_selector()
+    candidates, needs, _ = gather(question, passages, weights, settings, question_vector, unit_vectors, cited)
+    probability, benefit, against = score_candidates(candidates, selector, cited)
+    chosen, safety = choose(candidates, probability, needs, settings, selector.keep)
+    text = " ".join(f"{c.text} [{c.citation}]" for c in chosen)
+    return Answer(text, sorted({c.citation for c in chosen}), sorted(benefit), sorted(against),
+                  [_quote(c) for c in chosen], [_quote(c) for c in safety])
 
 
 class ExtractiveWriter:
     """The `AnswerWriter` we ship: whole sentences of the passages, never a word of its own."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings, selector: Selector | None = None) -> None:
         self.settings = settings
+        self.selector = selector
 
     def write(self, question: str, passages: list[AnswerPassage], shares_of: Callable[[list[str]], list[float]],
-              collection_size: int) -> Answer:
-        return compose_answer(passages, question_weights(question, shares_of, collection_size), self.settings,
-                              cited_keys(question))
+              collection_size: int, question_vector: np.ndarray | None = None,
+              unit_vectors: UnitVectors | None = None) -> Answer:
+        return compose_answer(question, passages, question_weights(question, shares_of, collection_size), self.settings,
+                              cited_keys(question), question_vector, unit_vectors, self.selector)

@@ -17,8 +17,21 @@ class AnswerPassage:
     citation: int
     doc_id: str
     text: str
-    warnings: list[str]
+    warnings: list[str]  # quotes of its high-severity caveats (safety warnings)
     similarity: float
+    start: int = 0  # the passage's offset in its document's cleaned text
+    chunk_id: int | None = None  # its row in the index, where unit vectors are kept
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A unit quoted whole: `document.text[start:end] == text`."""
+
+    text: str
+    citation: int
+    doc_id: str
+    start: int
+    end: int
 
 
 @dataclass
@@ -28,6 +41,8 @@ class Answer:
     # Citations of on-topic passages that report a benefit, and of those that report none or harm.
     benefit: list[int] = field(default_factory=list)
     against: list[int] = field(default_factory=list)
+    sentences: list[Quote] = field(default_factory=list)  # the answer's units, in the order of `text`
+    safety: list[Quote] = field(default_factory=list)  # warnings about what was asked, shown apart
 
     @property
     def sources_disagree(self) -> bool:

@@ -1,0 +1,129 @@
+"""The units an answer may quote: every sentence of a passage, a list with its lead-in as one unit, table rows.
+
+Each unit is an exact span of the passage, so its document offsets are the passage's start plus its own and
+the page can mark exactly what a citation stands for. What is never an answer (a heading, a question, text
+addressed to a chatbot's user, a call to action) is marked here, with the reason, and dropped by the writer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from rag.answer.cues import ADDRESSED_TO_USER, CALL_TO_ACTION, LABEL_PREFIX
+from rag.chunking import split_units
+
+_ADDRESSED = re.compile(ADDRESSED_TO_USER, re.IGNORECASE)
+_ACTION = re.compile(CALL_TO_ACTION, re.IGNORECASE)
+_LABEL = re.compile(LABEL_PREFIX)
+_BULLET = re.compile(r"^(?:[•·▪◦\-*–]|\d{1,2}[.)])\s*")
+_DIGIT = re.compile(r"\d")
+# Bumped when the units change: a build's unit vectors (rag/index/units.py) must be cut the same way.
+UNITS_VERSION = 1
+# Longest list quoted whole; a longer one is a page's index or a pasted table, not an answer.
+MAX_LIST_CHARS = 900
+
+
+class Kind(str, Enum):
+    SENTENCE = "sentence"
+    LIST = "list"  # a lead-in sentence ending in ":" with the items that follow it, or a run of items
+    ROW = "row"  # a table row or fragment: a line with figures but no sentence of its own
+
+
+class Drop(str, Enum):
+    """Why a unit is never an answer."""
+
+    HEADING = "heading"
+    QUESTION = "question"
+    ADDRESSED = "addressed_to_user"
+    ACTION = "call_to_action"
+    FRAGMENT = "fragment"
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    start: int  # offsets in the passage: passage[start:end] == text
+    end: int
+    kind: Kind
+    order: int  # position among the passage's units
+    drop: Drop | None = None
+
+
+def _trim(passage: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a bullet and a leading label ("Side Effects: LDN is…"): the sentence after it is what is quoted."""
+    bullet = _BULLET.match(passage, start, end)
+    if bullet:
+        start = bullet.end()
+    label = _LABEL.match(passage, start, end)
+    if label and end - label.end() > 20:
+        start = label.end()
+    return start, end
+
+
+def _judge(text: str, kind: Kind) -> Drop | None:
+    if _ADDRESSED.search(text):
+        return Drop.ADDRESSED
+    if _ACTION.search(text):
+        return Drop.ACTION
+    if text.rstrip().endswith("?"):
+        return Drop.QUESTION
+    if kind is Kind.SENTENCE and (len(text.split()) < 4 or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"“(")):
+        return Drop.FRAGMENT
+    return None
+
+
+@lru_cache(maxsize=8192)
+def passage_units(passage: str) -> tuple[Unit, ...]:
+    """Answer units of a passage, in order; the writer reads `drop` and `kind`, never re-splits."""
+    raw = split_units(passage)
+    out: list[Unit] = []
+    i = 0
+    while i < len(raw):
+        unit = raw[i]
+        line_start = passage.rfind("\n", 0, unit.start) + 1
+        line_end = passage.find("\n", unit.end)
+        whole_line = passage[line_start:len(passage) if line_end == -1 else line_end].strip() == passage[unit.start:unit.end]
+        if unit.kind == "heading":
+            text = passage[unit.start:unit.end]
+            if _DIGIT.search(text) and not text.rstrip().endswith(":"):
+                # "Smith et al. (2021) 200 MS patients 20% reduction…": a table row with figures, not a heading.
+                out.append(Unit(text, unit.start, unit.end, Kind.ROW, len(out), _judge(text, Kind.ROW)))
+            else:
+                out.append(Unit(text, unit.start, unit.end, Kind.SENTENCE, len(out), Drop.HEADING))
+            i += 1
+            continue
+        lead_in = unit.kind == "sentence" and passage[unit.start:unit.end].rstrip().endswith(":")
+        if unit.kind == "item" or (lead_in and i + 1 < len(raw) and raw[i + 1].kind == "item"):
+            j = i + 1 if lead_in else i
+            while j < len(raw) and raw[j].kind == "item":
+                j += 1
+            start, end = _trim(passage, unit.start, unit.end) if not lead_in else (unit.start, unit.end)
+            end = raw[j - 1].end
+            if j - i >= 2 and end - start <= MAX_LIST_CHARS:
+                text = passage[start:end]
+                out.append(Unit(text, start, end, Kind.LIST, len(out), _judge(text.split("\n", 1)[0], Kind.SENTENCE)))
+                i = j
+                continue
+            # One item alone, or a list too long to quote whole: its items count as sentences.
+            for item in raw[i:j]:
+                s, e = _trim(passage, item.start, item.end)
+                text = passage[s:e]
+                out.append(Unit(text, s, e, Kind.SENTENCE, len(out), _judge(text, Kind.SENTENCE)))
+            i = j
+            continue
+        s, e = _trim(passage, unit.start, unit.end)
+        text = passage[s:e]
+        if lead_in:
+            drop = Drop.FRAGMENT  # a lead-in whose list is not in this passage says nothing by itself
+        elif whole_line and _DIGIT.search(text) and not re.search(r"[.!)”\"]$", text):
+            out.append(Unit(text, s, e, Kind.ROW, len(out), _judge(text, Kind.ROW)))
+            i += 1
+            continue
+        else:
+            drop = _judge(text, Kind.SENTENCE)
+        out.append(Unit(text, s, e, Kind.SENTENCE, len(out), drop))
+        i += 1
+    return tuple(out)

@@ -1,0 +1,85 @@
+"""The answer's cue data in one place: what a question asks for, what kind of thing a sentence gives, and
+what is never an answer. The cues only *name* the kinds; how much each match counts is learned
+(benchmarks/train_answer.py writes rag/answer/data/selector.json).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from rag.caveats.rules import SAFETY_INTENT
+
+
+class Need(StrEnum):
+    """What a question asks for, and the matching kind of sentence."""
+
+    SIDE_EFFECTS = "side_effects"
+    DOSE = "dose"
+    FIGURE = "figure"  # how many, what share, how common
+    OUTCOME = "outcome"  # does it work, what did the study find
+    SAFETY = "safety"  # is it safe, can I combine, who must not
+    MECHANISM = "mechanism"  # how does it work, why
+    CAUSE = "cause"
+    SYMPTOMS = "symptoms"
+    TREATMENT = "treatment"
+    DEFINITION = "definition"  # what is
+
+
+# What the question asks (regular expressions, matched case-insensitively against the question).
+ASKS: dict[Need, str] = {
+    Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|reactions?|complications?|downsides?)\b",
+    Need.DOSE: r"\b(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how (?:often|many times)|mg|milligrams?|titrat\w*)\b",
+    Need.FIGURE: r"\b(?:how (?:many|much|common|likely|often|long)|what (?:percent|percentage|share|proportion|fraction)|"
+                 r"percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
+    Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|"
+                  r"outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|reduce\w*)\b",
+    Need.SAFETY: SAFETY_INTENT,
+    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would) (?:it|this|that|they|\w+) (?:work|act|help)|mechanism\w*|why)\b",
+    Need.CAUSE: r"\b(?:cause[sd]?|causing|why (?:do|does|did|am|is)|reasons?|triggers?|risk factors?|get it|develop)\b",
+    Need.SYMPTOMS: r"\b(?:symptoms?|signs?|feel|feels|pain|hurt\w*|diagnos\w*)\b",
+    Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|remed\w*)\b",
+    Need.DEFINITION: r"(?:^|\b)(?:what (?:is|are|exactly is)|what's|define|definition|meaning|information (?:on|about)|"
+                     r"tell me about|about)\b",
+}
+
+# What kind of thing a sentence gives.
+GIVES: dict[Need, str] = {
+    Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|complaints?|nausea|vomiting|diarrh\w*|headaches?|dizziness|"
+                       r"insomnia|rash\w*|upset|tolerated|well[- ]tolerated|deficiency|bleeding|drowsiness|fatigue)\b",
+    Need.DOSE: r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|mL|IU|units?|milligrams?|micrograms?)\b|\b(?:daily|per day|a day|"
+               r"twice|once a|times a|every \d+|doses?|dosage)\b",
+    Need.FIGURE: r"\d+(?:\.\d+)?\s?%|\b\d+(?:,\d{3})*(?:\.\d+)?\b|\b(?:percent|one in|half of|majority|most people|"
+                 r"rare|common)\b",
+    Need.OUTCOME: r"\b(?:reduc\w*|improv\w*|increas\w*|decreas\w*|lower\w*|effective|efficacy|benefit\w*|relie\w*|"
+                  r"showed|shown|found|significant\w*|no (?:better|difference)|placebo|outcomes?|results?)\b",
+    Need.SAFETY: r"\b(?:should not|must not|do not|don't|cannot|can't|avoid|contraindicat\w*|interact\w*|"
+                 r"warnings?|withdrawal|pregnan\w*|consult|talk (?:to|with) your|risks?|dangerous|serious)\b",
+    Need.MECHANISM: r"\b(?:works? by|acts? (?:by|on|as)|blocks?|block(?:ing|ade)|receptors?|inhibit\w*|"
+                    r"mechanism\w*|pathways?|stimulat\w*|by (?:\w+ing)|thought to)\b",
+    Need.CAUSE: r"\b(?:caused by|causes?|due to|result(?:s|ing)? (?:of|from)|triggered|risk factors?|inherit\w*|"
+                r"genetic|mutations?|infections?)\b",
+    Need.SYMPTOMS: r"\b(?:symptoms?|signs?|include|includes|including|pain|swelling|fever|feel\w*|may (?:have|notice|experience))\b",
+    Need.TREATMENT: r"\b(?:treat\w*|therap\w*|medications?|medicines?|drugs?|surgery|transplant\w*|options?|"
+                    r"prescri\w*|manag\w*|procedures?)\b",
+    Need.DEFINITION: r"^(?:[A-Z][\w-]*(?:\s+[\w-]+){0,5})\s+(?:is|are)\s+(?:a|an|the|one|any|when|used|caused)\b",
+}
+
+# Text addressed to a chatbot's user: residue of a conversation, never an answer.
+ADDRESSED_TO_USER = (
+    r"\b(?:(?:as|the (?:\w+ )?)(?:your|you) (?:highlighted|mentioned|shared|pasted|provided|asked|quoted)|"
+    r"you highlighted|your (?:highlighted|pasted) text|would you like|do you want me|let me know|"
+    r"i (?:can|could|'d|would) (?:help|also|be happy)|i hope this helps|feel free to|great question|"
+    r"here(?:'s| is) (?:a|an|the) (?:breakdown|summary|overview) of)\b"
+    r"|^(?:Gemini|ChatGPT|Claude|Copilot|Assistant)\b"
+)
+
+# Calls to action: what a page wants the reader to do, not what it knows.
+CALL_TO_ACTION = (
+    r"\b(?:order (?:now|today|yours)|buy (?:now|today)|call (?:us|now|today)|contact us|book (?:a|an|your) "
+    r"(?:consultation|appointment|call)|schedule (?:a|your) (?:consultation|appointment)|sign up|subscribe|"
+    r"click here|learn more|visit (?:our|us)|join (?:thousands|us|our)|post a comment|read more|share this)\b"
+)
+
+# A leading label on a line ("Side Effects: LDN is…", "The goal: When…"): a capitalised word and up to four more,
+# then a colon. The sentence after it is what an answer quotes.
+LABEL_PREFIX = r"(?:[A-Z][\w'’-]*(?:\s+[\w'’.-]+){0,4}):\s+(?=[A-Z0-9\"“])"
