@@ -12,6 +12,7 @@ Usage: .venv/bin/python benchmarks/seed_questions.py
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,39 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import ROOT, save  # noqa: E402
 
 QUESTIONS = ROOT / "benchmarks" / "data" / "seed-questions.jsonl"
+SEEDS_DEV = ROOT.parent / "shared" / "benchmarks" / "seeds-dev" / "questions.jsonl"
+SEEDS_DEV_ANSWERS = ROOT / "benchmarks" / "data" / "seeds-dev-answers.jsonl"
+_TOKEN = re.compile(r"\w+")
+
+
+def all_questions() -> list[dict]:
+    """Every seed question, with the sentence that answers it where one does: ours, and seeds-dev's with our
+    reading of its answer (benchmarks/data/seeds-dev-answers.jsonl)."""
+    ours = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    theirs = []
+    if SEEDS_DEV.exists():
+        answers = {r["id"]: r["answer"] for r in map(json.loads, SEEDS_DEV_ANSWERS.read_text().splitlines())}
+        theirs = [{**q, "answer": answers.get(q["id"])} for q in map(json.loads, SEEDS_DEV.read_text().splitlines())]
+    return ours + theirs
+
+
+def answerable() -> list[dict]:
+    return [q for q in all_questions() if q.get("answer")]
+
+
+def answers_it(sentence: str, expected: str) -> bool:
+    """An answer sentence answers when it holds the expected sentence, is a good part of it (a list item of a
+    quoted list), or shares most of its words (token Jaccard >= 0.6, the answers-dev rule)."""
+    a, b = " ".join(_TOKEN.findall(sentence.lower())), " ".join(_TOKEN.findall(expected.lower()))
+    if b in a or (len(a) >= 0.5 * len(b) and a in b):
+        return True
+    x, y = set(a.split()), set(b.split())
+    return bool(x and y) and len(x & y) / len(x | y) >= 0.6
+
+
+def answer_position(sentences: list[str], expected: str) -> int | None:
+    """1-based position of the first answer sentence that answers, None when none does."""
+    return next((i + 1 for i, s in enumerate(sentences) if answers_it(s, expected)), None)
 
 
 def score(engine, questions: list[dict] | None = None) -> dict:

@@ -13,8 +13,9 @@ import faiss
 import numpy as np
 
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
+from rag.answer.abbreviations import definitions
 from rag.caveats import answer_caveats
-from rag.caveats.codes import Level, Severity, strongest
+from rag.caveats.codes import Code, Level, strongest
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
 from rag.retrieval import Hit, match_strength, not_covered, search
 from rag.retrieval.followup import resolve_followup
@@ -56,11 +57,13 @@ def caveat_out(caveat: Caveat) -> CaveatOut:
     return CaveatOut(**asdict(caveat))
 
 
-def answer_passages(passages: list[PassageOut], hits: list[Hit]) -> list[AnswerPassage]:
-    """What the writer reads of each shown passage: its text and place, and the quotes of its gravest caveats."""
+def answer_passages(passages: list[PassageOut], hits: list[Hit], index: LoadedIndex | None = None) -> list[AnswerPassage]:
+    """What the writer reads of each shown passage: its text and place, its safety warnings' quotes, and the
+    abbreviations its document defines."""
     return [AnswerPassage(p.rank, p.source.doc_id, p.text,
-                          [c.quote for c in p.caveats if c.severity == Severity.HIGH and c.quote], p.score,
-                          p.source.start, hit.chunk_id)
+                          [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
+                          p.source.start, hit.chunk_id,
+                          definitions(index.documents[p.source.doc_id].text) if index is not None else ())
             for p, hit in zip(passages, hits)]
 
 
@@ -205,7 +208,7 @@ class Engine:
         disagreement = None
         if not weak:
             composed = self.writer.write(
-                query, answer_passages(passages, retrieval.hits), index.lexical.document_shares, len(index.chunks),
+                query, answer_passages(passages, retrieval.hits, index), index.lexical.document_shares, len(index.chunks),
                 retrieval.vector, self.unit_vectors,
             )
             if composed.text:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.panel import Panel
 
-from rag.schema import QueryResponse
+from rag.schema import AnswerOut, QueryResponse
 
 _COLOURS = {"high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -20,12 +21,30 @@ def _pages(pages: list[int] | None) -> str:
     return f"page {pages[0]}, " if len(pages) == 1 else f"pages {pages[0]}–{pages[-1]}, "
 
 
+def print_safety(console: Console, answer: AnswerOut) -> None:
+    """The warnings about what was asked, first and set apart: a framed callout, before the answer."""
+    if not answer.safety:
+        return
+    lines = "\n".join(f"• {escape(q.text)} [{q.citation}]" for q in answer.safety)
+    console.print(Panel(f"{lines}\n[bold]Ask your pharmacist or doctor before you start, stop or combine treatments.[/]",
+                        title="[bold red]⚠ Safety[/]", title_align="left", border_style="red", expand=False))
+
+
+def print_answer(console: Console, answer: AnswerOut) -> None:
+    print_safety(console, answer)
+    if answer.evidence is not None and answer.evidence.strongest_level is not None:
+        counts = ", ".join(f"{n} {level.replace('_', ' ')}" for level, n in answer.evidence.levels.items())
+        console.print(f"[bold]Evidence:[/] strongest is {str(answer.evidence.strongest_level).replace('_', ' ')} "
+                      f"[dim]({counts}; {answer.evidence.documents} document(s))[/]")
+    console.print(f"[bold]Answer:[/] {escape(answer.text)}")
+
+
 def print_result(console: Console, result: QueryResponse) -> None:
     console.print(f"[bold]Q:[/] {escape(result.question)}")
     if result.no_answer:
         console.print("[bold red]The indexed documents don't cover this.[/] Closest passages, loosely related:")
     elif result.answer:
-        console.print(f"[bold]Answer:[/] {escape(result.answer.text)}")
+        print_answer(console, result.answer)
     if result.caveats:
         console.print(f"[bold]Before you rely on this:[/] {_badges(result.caveats)}")
     for passage in result.passages:

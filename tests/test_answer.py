@@ -1,4 +1,8 @@
-"""Topic-true, report-first answers; exact rare-term evidence; sources that disagree — on real indexes."""
+"""Answers that answer the question: the answering sentence first, quoted exactly, safety apart; topic-true;
+exact rare-term evidence; sources that disagree — on real indexes."""
+
+import json
+import re
 
 import numpy as np
 import pytest
@@ -65,7 +69,7 @@ def test_answer_prefers_a_reported_finding_to_a_promotional_or_hedged_sentence()
                               "Metformin might help people with MS feel better one day.", [], 0.8),
                 AnswerPassage(2, "paper", "In a trial of 200 MS patients, metformin reduced relapse rates by 20%.", [], 0.78)]
     weights = {"metf": 2.0, "ms": 1.0, "relap": 2.0}
-    answer = compose_answer(passages, weights, Settings())
+    answer = compose_answer("Does metformin reduce MS relapses?", passages, weights, Settings())
     assert answer.text.startswith("In a trial of 200 MS patients")
 
 
@@ -74,7 +78,8 @@ def test_one_source_does_not_fill_the_answer_when_another_has_something():
 
     one = " ".join(f"Metformin lowered relapse number {i} in MS patients." for i in range(6))
     passages = [AnswerPassage(1, "a", one, [], 0.9), AnswerPassage(2, "b", "Metformin lowered relapses in MS patients too.", [], 0.85)]
-    answer = compose_answer(passages, {"metf": 1.0, "relap": 1.0}, Settings(answer_max_sentences=4))
+    answer = compose_answer("Does metformin lower MS relapses?", passages, {"metf": 1.0, "relap": 1.0},
+                            Settings(answer_max_sentences=4))
     assert 2 in answer.citations
 
 
@@ -118,7 +123,8 @@ def test_a_question_about_a_named_study_is_answered_from_that_study(engine):
     # rule's cosine alone flags it. The cited study being in a top passage is what covers it.
     result = ask(engine, "What did Study B find?")
     assert not result.no_answer
-    assert result.answer.text.startswith("Study B Neuroprotective effects observed in clinical trials.")
+    # The study table's lines are sentences of their own, so the table is quoted whole, Study B's line in it.
+    assert "Study B Neuroprotective effects observed in clinical trials." in result.answer.sentences[0].text
 
 
 def test_cited_study_keys_ignore_case_and_punctuation():
@@ -128,3 +134,143 @@ def test_cited_study_keys_ignore_case_and_punctuation():
     assert keys == ["smith et al 2021"]
     assert holds_cited("Smith et al. (2021) 200 MS patients", keys)
     assert not holds_cited("Smithson et al. (2021) 80 patients", keys) and not holds_cited("anything", [])
+
+
+# --- what each seed answer is made of -----------------------------------------------------------------------------
+
+SAFE_WITH_OPIOIDS = "Is it safe to take naltrexone if I'm on oxycodone for pain?"
+OPIOID_WARNING = "LDN cannot be taken if you are currently using opioid-based medications"
+
+
+def seed_questions() -> list[dict]:
+    from benchmarks.seed_questions import all_questions
+
+    return all_questions()
+
+
+@pytest.fixture(scope="module")
+def seed_answers(engine):
+    return [(q, ask(engine, q["question"])) for q in seed_questions()]
+
+
+def test_every_quoted_sentence_is_exactly_where_it_says_in_its_cited_passage(engine, seed_answers):
+    checked = 0
+    for q, result in seed_answers + [({"question": SAFE_WITH_OPIOIDS}, ask(engine, SAFE_WITH_OPIOIDS))]:
+        if result.answer is None:
+            continue
+        passages = {p.rank: p for p in result.passages}
+        for quote in result.answer.sentences + result.answer.safety:
+            passage = passages[quote.citation]
+            assert quote.doc_id == passage.source.doc_id
+            assert engine.index.documents[quote.doc_id].text[quote.start:quote.end] == quote.text
+            assert passage.source.start <= quote.start and quote.end <= passage.source.end, q["question"]
+            assert quote.text in passage.text
+            checked += 1
+        assert result.answer.text == " ".join(f"{s.text} [{s.citation}]" for s in result.answer.sentences)
+    assert checked > 100
+
+
+def test_the_answering_sentence_leads_when_retrieval_shows_it(seed_answers):
+    """Of the seed questions that are answered and whose answering sentence is in a shown passage, the answer
+    puts it among its first two for 0.9 of them on this machine (benchmarks/train_answer.py reports the
+    cross-validated figure); asserted at 0.8, so a near tie that another CPU's int8 kernel flips cannot fail it.
+    Questions refused by the no-answer rule or whose sentence retrieval did not show are the retrieval's
+    (issue 26), not the writer's: they are counted, not graded here."""
+    from benchmarks.seed_questions import answer_position, answers_it
+
+    graded = [(q, r) for q, r in seed_answers if q.get("answer")]
+    reachable = [(q, r) for q, r in graded if not r.no_answer
+                 and any(answers_it(line, q["answer"]) or q["answer"] in p.text for p in r.passages for line in p.text.splitlines())]
+    leading = [q["id"] for q, r in reachable
+               if (answer_position([s.text for s in r.answer.sentences], q["answer"]) or 99) <= 2]
+    missed = sorted({q["id"] for q, _ in reachable} - set(leading))
+    assert len(graded) >= 40 and len(reachable) >= 0.75 * len(graded)
+    assert len(leading) >= 0.8 * len(reachable), missed
+
+
+RESIDUE = re.compile(r"\b(?:you highlighted|your highlighted|as you (?:mentioned|noted)|would you like|let me know|"
+                     r"i hope this helps|feel free|gemini|chatgpt)\b", re.IGNORECASE)
+
+
+def test_no_seed_answer_holds_chatbot_residue_a_heading_a_question_or_another_treatments_table_row(engine, seed_answers):
+    for q, result in seed_answers:
+        if result.answer is None:
+            continue
+        for quote in result.answer.sentences:
+            text = quote.text
+            assert not RESIDUE.search(text), (q["question"], text)
+            assert not text.rstrip().endswith("?"), (q["question"], text)
+            document = engine.index.documents[quote.doc_id].text
+            line_start = document.rfind("\n", 0, quote.start) + 1
+            line_end = document.find("\n", quote.end)
+            whole_line = document[line_start:line_end if line_end >= 0 else len(document)].strip() == text
+            # A heading: a short line of its own with no sentence end (a table row holds figures).
+            assert not (whole_line and len(text.split()) <= 8 and not re.search(r"[.!?]$|\d", text)), (q["question"], text)
+            if whole_line and not re.search(r"[.!?)\"”]$", text) and "\n" not in text:  # a table row
+                assert quote.doc_id == q["doc"], (q["question"], text)
+
+
+def test_a_list_is_quoted_whole_with_its_lead_in():
+    from rag.answer.candidates import Kind, passage_units
+
+    passage = ("Metformin may help people with MS in several ways. Observations suggest it may help in the following ways:\n"
+               "• Lowering inflammation in the nervous system\n• Protecting nerve cells from damage\n"
+               "• Improving energy use in cells\n\nMore research is needed.")
+    units = passage_units(passage)
+    listed = [u for u in units if u.kind is Kind.LIST]
+    assert len(listed) == 1
+    assert listed[0].text.startswith("Observations suggest") and listed[0].text.endswith("energy use in cells")
+    assert passage[listed[0].start:listed[0].end] == listed[0].text
+    assert not any(u.kind is not Kind.LIST and "Protecting nerve cells" in u.text for u in units)
+
+
+def test_no_seed_answer_cuts_a_list_after_its_lead_in(engine, seed_answers):
+    for q, result in seed_answers:
+        for quote in result.answer.sentences if result.answer else []:
+            assert not quote.text.rstrip().endswith(":"), (q["question"], quote.text)
+
+
+def test_warnings_about_what_was_asked_go_apart_and_lead_only_a_safety_question(engine):
+    safety_question = ask(engine, SAFE_WITH_OPIOIDS)
+    assert any(OPIOID_WARNING in s.text for s in safety_question.answer.safety)
+    assert OPIOID_WARNING in safety_question.answer.sentences[0].text
+    # Questions about results, whose shown passages hold the warning: it is shown apart, never as their answer's lead.
+    for question in ("What did the MyMSTeam community report about LDN?", "Is LDN a disease modifying drug?"):
+        result = ask(engine, question)
+        assert any(OPIOID_WARNING in s.text for s in result.answer.safety), question
+        assert OPIOID_WARNING not in result.answer.sentences[0].text, question
+    other = ask(engine, "Can metformin lower relapse rates in MS?")
+    assert not any("LDN" in s.text or "opioid" in s.text for s in other.answer.safety)
+
+
+def test_the_low_dose_naltrexone_fatigue_question_is_answered_by_the_studies_sentence(engine):
+    result = ask(engine, "Can low dose naltrexone help MS fatigue?")
+    first_two = " ".join(s.text for s in result.answer.sentences[:2])
+    assert "LDN reduced muscle spasticity, reduced fatigue" in first_two
+    assert not any("At a 1.5 mg to 4.5 mg dose (Low Dose)" == s.text for s in result.answer.sentences)
+
+
+def test_evidence_at_a_glance_counts_the_cited_passages(engine):
+    result = ask(engine, "Does metformin help multiple sclerosis?")
+    evidence = result.answer.evidence
+    cited = [p for p in result.passages if p.rank in result.answer.citations]
+    assert sum(evidence.levels.values()) == len(cited)
+    assert evidence.documents == len({p.source.doc_id for p in cited})
+    assert evidence.strongest_level in evidence.levels
+
+
+def test_the_api_and_the_stream_carry_sentences_safety_and_evidence(client):
+    body = {"question": SAFE_WITH_OPIOIDS}
+    plain = client.post("/api/v1/query", json=body).json()["answer"]
+    assert plain["sentences"] and plain["safety"] and plain["evidence"]["strongest_level"]
+    assert set(plain["sentences"][0]) == {"text", "citation", "doc_id", "start", "end"}
+    with client.stream("POST", "/api/v1/query/stream", json=body) as response:
+        text = "".join(response.iter_text())
+    events = {}
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        if "event" in fields:
+            events[fields["event"]] = fields.get("data")
+    streamed = json.loads(events["answer"])["answer"]
+    assert streamed["sentences"] == plain["sentences"] and streamed["safety"] == plain["safety"]
+    assert streamed["evidence"] == plain["evidence"]

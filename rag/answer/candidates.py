@@ -13,15 +13,16 @@ from enum import Enum
 from functools import lru_cache
 
 from rag.answer.cues import ADDRESSED_TO_USER, CALL_TO_ACTION, LABEL_PREFIX
-from rag.chunking import split_units
+from rag.chunking import split_sentences, split_units
 
 _ADDRESSED = re.compile(ADDRESSED_TO_USER, re.IGNORECASE)
 _ACTION = re.compile(CALL_TO_ACTION, re.IGNORECASE)
 _LABEL = re.compile(LABEL_PREFIX)
-_BULLET = re.compile(r"^(?:[•·▪◦\-*–]|\d{1,2}[.)])\s*")
+# Matched at a unit's start with .match(text, pos): no "^", which would only match at the string's start.
+_BULLET = re.compile(r"(?:[•·▪◦\-*–]|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
 # Bumped when the units change: a build's unit vectors (rag/index/units.py) must be cut the same way.
-UNITS_VERSION = 1
+UNITS_VERSION = 4
 # Longest list quoted whole; a longer one is a page's index or a pasted table, not an answer.
 MAX_LIST_CHARS = 900
 
@@ -70,9 +71,35 @@ def _judge(text: str, kind: Kind) -> Drop | None:
         return Drop.ACTION
     if text.rstrip().endswith("?"):
         return Drop.QUESTION
-    if kind is Kind.SENTENCE and (len(text.split()) < 4 or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"“(")):
+    if kind is not Kind.SENTENCE:
+        return None
+    words = len(text.split())
+    ends = bool(re.search(r"[.!)”\"]$", text.rstrip()))
+    # "Avoid smoking." is a sentence; "aken." (the end of a cut one) and "Low Dose" are not.
+    if words < 2 or (words < 4 and not ends) or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"“(["):
         return Drop.FRAGMENT
+    if words <= 8 and not ends:
+        return Drop.HEADING  # "Decrease in the Use of Immunosuppressive Drugs": a title set as a list item
     return None
+
+
+def _line_around(passage: str, start: int, end: int, step: int) -> str:
+    """The line before (step -1) or after (step 1) the one holding passage[start:end], stripped."""
+    if step < 0:
+        cut = passage.rfind("\n", 0, start)
+        return "" if cut < 0 else passage[passage.rfind("\n", 0, cut) + 1:cut].strip()
+    cut = passage.find("\n", end)
+    if cut < 0:
+        return ""
+    following = passage.find("\n", cut + 1)
+    return passage[cut + 1:len(passage) if following < 0 else following].strip()
+
+
+def _in_table(passage: str, start: int, end: int) -> bool:
+    """A line with figures is a table row when a neighbouring line is one too (no sentence end of its own);
+    alone between sentences ("At a 1.5 mg to 4.5 mg dose (Low Dose)") it is a heading."""
+    return any(line and len(line) < 300 and not re.search(r"[.!?:;]$", line)
+               for line in (_line_around(passage, start, end, -1), _line_around(passage, start, end, 1)))
 
 
 @lru_cache(maxsize=8192)
@@ -86,16 +113,17 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
         line_start = passage.rfind("\n", 0, unit.start) + 1
         line_end = passage.find("\n", unit.end)
         whole_line = passage[line_start:len(passage) if line_end == -1 else line_end].strip() == passage[unit.start:unit.end]
-        if unit.kind == "heading":
+        opens_list = passage[unit.start:unit.end].rstrip().endswith(":") and i + 1 < len(raw) and raw[i + 1].kind == "item"
+        if unit.kind == "heading" and not opens_list:
             text = passage[unit.start:unit.end]
-            if _DIGIT.search(text) and not text.rstrip().endswith(":"):
+            if _DIGIT.search(text) and not text.rstrip().endswith(":") and _in_table(passage, unit.start, unit.end):
                 # "Smith et al. (2021) 200 MS patients 20% reduction…": a table row with figures, not a heading.
                 out.append(Unit(text, unit.start, unit.end, Kind.ROW, len(out), _judge(text, Kind.ROW)))
             else:
                 out.append(Unit(text, unit.start, unit.end, Kind.SENTENCE, len(out), Drop.HEADING))
             i += 1
             continue
-        lead_in = unit.kind == "sentence" and passage[unit.start:unit.end].rstrip().endswith(":")
+        lead_in = opens_list or (unit.kind == "sentence" and passage[unit.start:unit.end].rstrip().endswith(":"))
         if unit.kind == "item" or (lead_in and i + 1 < len(raw) and raw[i + 1].kind == "item"):
             j = i + 1 if lead_in else i
             while j < len(raw) and raw[j].kind == "item":
@@ -104,14 +132,20 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
             end = raw[j - 1].end
             if j - i >= 2 and end - start <= MAX_LIST_CHARS:
                 text = passage[start:end]
-                out.append(Unit(text, start, end, Kind.LIST, len(out), _judge(text.split("\n", 1)[0], Kind.SENTENCE)))
+                first_start, first_end = _trim(passage, start, passage.find("\n", start) if "\n" in text else end)
+                out.append(Unit(text, start, end, Kind.LIST, len(out), _judge(passage[first_start:first_end], Kind.LIST)))
                 i = j
                 continue
-            # One item alone, or a list too long to quote whole: its items count as sentences.
+            # One item alone, or a list too long to quote whole: the sentences of its items count on their own.
             for item in raw[i:j]:
                 s, e = _trim(passage, item.start, item.end)
-                text = passage[s:e]
-                out.append(Unit(text, s, e, Kind.SENTENCE, len(out), _judge(text, Kind.SENTENCE)))
+                for begin, finish in split_sentences(passage[s:e], s):
+                    text = passage[begin:finish].strip()
+                    if not text:
+                        continue
+                    begin = passage.index(text, begin)
+                    out.append(Unit(text, begin, begin + len(text), Kind.SENTENCE, len(out),
+                                    _judge(text, Kind.SENTENCE)))
             i = j
             continue
         s, e = _trim(passage, unit.start, unit.end)
@@ -119,7 +153,9 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
         if lead_in:
             drop = Drop.FRAGMENT  # a lead-in whose list is not in this passage says nothing by itself
         elif whole_line and _DIGIT.search(text) and not re.search(r"[.!)”\"]$", text):
-            out.append(Unit(text, s, e, Kind.ROW, len(out), _judge(text, Kind.ROW)))
+            table = _in_table(passage, unit.start, unit.end)
+            out.append(Unit(text, s, e, Kind.ROW if table else Kind.SENTENCE, len(out),
+                            _judge(text, Kind.ROW) if table else Drop.HEADING))
             i += 1
             continue
         else:

@@ -23,23 +23,27 @@ class Need(StrEnum):
     SYMPTOMS = "symptoms"
     TREATMENT = "treatment"
     DEFINITION = "definition"  # what is
+    LIMITS = "limits"  # what holds it back: challenges, limitations, why it is hard to prove
 
 
 # What the question asks (regular expressions, matched case-insensitively against the question).
 ASKS: dict[Need, str] = {
     Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|reactions?|complications?|downsides?)\b",
-    Need.DOSE: r"\b(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how (?:often|many times)|mg|milligrams?|titrat\w*)\b",
+    Need.DOSE: r"\b(?<!low )(?<!low-)(?<!ultra-low )(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how (?:often|many times)|mg|milligrams?|titrat\w*)\b",
     Need.FIGURE: r"\b(?:how (?:many|much|common|likely|often|long)|what (?:percent|percentage|share|proportion|fraction)|"
                  r"percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
     Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|"
-                  r"outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|reduce\w*)\b",
-    Need.SAFETY: SAFETY_INTENT,
+                  r"outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|reduce\w*|"
+                  r"any good|good for|worth\w*|promising)\b",
+    Need.SAFETY: SAFETY_INTENT + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
     Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would) (?:it|this|that|they|\w+) (?:work|act|help)|mechanism\w*|why)\b",
     Need.CAUSE: r"\b(?:cause[sd]?|causing|why (?:do|does|did|am|is)|reasons?|triggers?|risk factors?|get it|develop)\b",
     Need.SYMPTOMS: r"\b(?:symptoms?|signs?|feel|feels|pain|hurt\w*|diagnos\w*)\b",
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|remed\w*)\b",
     Need.DEFINITION: r"(?:^|\b)(?:what (?:is|are|exactly is)|what's|define|definition|meaning|information (?:on|about)|"
                      r"tell me about|about)\b",
+    Need.LIMITS: r"\b(?:challenges?|limitations?|limits?|hard|harder|difficult\w*|drawbacks?|problems?|obstacles?|hurdles?|"
+                 r"catch|downsides?|concerns?|why (?:not|isn't|aren't|don't|doesn't))\b",
 }
 
 # What kind of thing a sentence gives.
@@ -53,7 +57,8 @@ GIVES: dict[Need, str] = {
     Need.OUTCOME: r"\b(?:reduc\w*|improv\w*|increas\w*|decreas\w*|lower\w*|effective|efficacy|benefit\w*|relie\w*|"
                   r"showed|shown|found|significant\w*|no (?:better|difference)|placebo|outcomes?|results?)\b",
     Need.SAFETY: r"\b(?:should not|must not|do not|don't|cannot|can't|avoid|contraindicat\w*|interact\w*|"
-                 r"warnings?|withdrawal|pregnan\w*|consult|talk (?:to|with) your|risks?|dangerous|serious)\b",
+                 r"warnings?|withdrawal|pregnan\w*|consult|talk (?:to|with) your|risks?|dangerous|serious|safety|"
+                 r"concerns?)\b",
     Need.MECHANISM: r"\b(?:works? by|acts? (?:by|on|as)|blocks?|block(?:ing|ade)|receptors?|inhibit\w*|"
                     r"mechanism\w*|pathways?|stimulat\w*|by (?:\w+ing)|thought to)\b",
     Need.CAUSE: r"\b(?:caused by|causes?|due to|result(?:s|ing)? (?:of|from)|triggered|risk factors?|inherit\w*|"
@@ -62,6 +67,8 @@ GIVES: dict[Need, str] = {
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|medications?|medicines?|drugs?|surgery|transplant\w*|options?|"
                     r"prescri\w*|manag\w*|procedures?)\b",
     Need.DEFINITION: r"^(?:[A-Z][\w-]*(?:\s+[\w-]+){0,5})\s+(?:is|are)\s+(?:a|an|the|one|any|when|used|caused)\b",
+    Need.LIMITS: r"\b(?:challenges?|limitations?|limited|concerns?|obstacles?|hurdles?|difficult\w*|remains? (?:unclear|"
+                 r"unknown|to be)|lack\w*|rely on|animal models?|small|short-term|sparse|not yet|further research)\b",
 }
 
 # Text addressed to a chatbot's user: residue of a conversation, never an answer.

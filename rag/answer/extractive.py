@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from rag.answer.abbreviations import expand
 from rag.answer.candidates import Kind, Unit, passage_units
 from rag.answer.cues import Need
 from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs
@@ -30,6 +31,7 @@ from rag.caveats.citations import cited_keys, holds_cited
 from rag.caveats.stance import Stance
 from rag.terms import content_words, stem
 
+READ_PASSAGES = 5
 READ_BEST = 8  # candidates read by the caveat engine: the best overall…
 READ_PER_PASSAGE = 2  # …and the best of each passage (for sources_disagree)
 MAX_SAFETY = 3
@@ -55,6 +57,11 @@ def _has_prefix(words: tuple[str, ...], prefix: str) -> bool:
     return i < len(words) and words[i].startswith(prefix)
 
 
+def _words_held(weights: dict[str, float], text: str) -> int:
+    words = _sorted_words(text)
+    return sum(1 for s, w in weights.items() if w > 0 and _has_prefix(words, s))
+
+
 def coverage(weights: dict[str, float], text: str) -> float:
     """Share of the question's weight found in `text`, a stem matching any word it begins ("transplant…")."""
     total = sum(weights.values())
@@ -64,7 +71,25 @@ def coverage(weights: dict[str, float], text: str) -> float:
     return sum(w for s, w in weights.items() if _has_prefix(words, s)) / total
 
 
+def focus_cover(weights: dict[str, float], texts: list[str]) -> list[float]:
+    """Each text's coverage of the question's words weighted by how few of the texts hold them."""
+    if not texts:
+        return []
+    words = [_sorted_words(t) for t in texts]
+    focus = {s: w * (1 - sum(_has_prefix(ws, s) for ws in words) / len(texts)) for s, w in weights.items()}
+    total = sum(focus.values())
+    if not total:
+        return [0.0] * len(texts)
+    return [sum(w for s, w in focus.items() if _has_prefix(ws, s)) / total for ws in words]
+
+
 UnitVectors = Callable[[AnswerPassage, tuple[Unit, ...]], "np.ndarray | None"]
+
+
+def _warns(text: str, quotes: list[str]) -> bool:
+    """The unit is a warning: it is (part of) a warning's sentence, or a warning is most of it (a list with one
+    warning among its answers is an answer)."""
+    return any(quote and (text in quote or (quote in text and 2 * len(quote) >= len(text))) for quote in quotes)
 
 
 def _key(text: str) -> str:
@@ -79,34 +104,56 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
     Returns the candidates, what the question asks for, and the topic floor.
     """
     best_similarity = max((p.similarity for p in passages), default=0.0)
-    # The top three always count (exact rare-term evidence may have put them there); the next two when close in meaning.
-    near = [p for i, p in enumerate(passages[:5]) if i < 3 or p.similarity >= settings.answer_min_share * best_similarity]
-    passage_cover = {p.citation: coverage(weights, p.text) for p in near}
-    floor = settings.answer_topic_share * max(passage_cover.values(), default=0.0)
+    # The top three always count (exact rare-term evidence may have put them there); the next two when close in
+    # meaning: a fourth passage far from the question is where another treatment's page comes in.
+    near = [p for i, p in enumerate(passages[:READ_PASSAGES])
+            if i < 3 or p.similarity >= settings.answer_min_share * best_similarity]
+    shown = passages[:READ_PASSAGES]
+    passage_cover = {p.citation: coverage(weights, expand(p.text, p.abbreviations)) for p in shown}
+    floor = settings.answer_topic_share * max((passage_cover[p.citation] for p in near), default=0.0)
+    # A document is on topic when its shown passages together hold the question's words: a passage that names the
+    # treatment another way ("LDN" for "low dose naltrexone") still answers from an on-topic document.
+    doc_cover = {doc: coverage(weights, " ".join(expand(p.text, p.abbreviations) for p in near if p.doc_id == doc))
+                 for doc in {p.doc_id for p in near}}
+    on_topic_docs = {doc for doc, value in doc_cover.items() if value >= floor and value > 0}
     needs = question_needs(question)
     keys = cited or []
     units: list[Unit] = []
+    expanded: list[str] = []
     cosines: list[float] = []
     covers: list[float] = []
     meta: list[tuple[AnswerPassage, int, bool]] = []
-    for rank, passage in enumerate(near):
+    for rank, passage in enumerate(shown):
+        # A passage shown but far from the question gives only its warnings, and only if its document is on topic:
+        # a warning about what was asked is shown wherever it sits.
+        warnings_only = passage not in near
+        if warnings_only and not (passage.warnings and passage.doc_id in on_topic_docs):
+            continue
         all_units = passage_units(passage.text)
         vectors = unit_vectors(passage, all_units) if unit_vectors is not None and question_vector is not None else None
         for j, unit in enumerate(all_units):
             if unit.drop is not None:
                 continue
-            if unit.kind is Kind.ROW and not (needs & FIGURE_NEEDS or holds_cited(unit.text, keys)):
+            words = expand(unit.text, passage.abbreviations)  # "LDN" holds "low dose naltrexone" where its page says so
+            cover = coverage(weights, words)
+            # A table row has no sentence to carry it: it answers a question for a figure, about the study it names,
+            # or one it matches on more than one word ("vitamin" alone does not make a vitamin D question's answer).
+            if unit.kind is Kind.ROW and not (needs & FIGURE_NEEDS or holds_cited(unit.text, keys)
+                                              or _words_held(weights, words) >= 2):
                 continue
-            cover = coverage(weights, unit.text)
-            if max(cover, passage_cover[passage.citation]) < floor or max(cover, passage_cover[passage.citation]) == 0:
+            topical = max(cover, passage_cover[passage.citation])
+            if (topical < floor or topical == 0) and passage.doc_id not in on_topic_docs:
                 continue
-            warns = any(quote and (quote in unit.text or unit.text in quote) for quote in passage.warnings)
+            warns = _warns(unit.text, passage.warnings)
+            if warnings_only and not warns:
+                continue
             units.append(unit)
+            expanded.append(words)
             covers.append(cover)
             cosines.append(float(vectors[j] @ question_vector) if vectors is not None else passage.similarity)
             meta.append((passage, rank, warns))
     rows = np.zeros((len(units), len(NAMES)), dtype=np.float64)
-    base_features(cosines, covers, rows, units, [m[1] for m in meta], [passage_cover[m[0].citation] for m in meta],
+    base_features(cosines, covers, focus_cover(weights, expanded), rows, units, [m[1] for m in meta], [passage_cover[m[0].citation] for m in meta],
                   [m[0].similarity for m in meta], [m[0].start for m in meta], [m[2] for m in meta], needs)
     candidates = [Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i])
                   for i, (unit, (passage, rank, warns), cover) in enumerate(zip(units, meta, covers))]

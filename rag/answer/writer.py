@@ -17,10 +17,11 @@ class AnswerPassage:
     citation: int
     doc_id: str
     text: str
-    warnings: list[str]  # quotes of its high-severity caveats (safety warnings)
+    warnings: list[str]  # quotes of its safety warnings
     similarity: float
     start: int = 0  # the passage's offset in its document's cleaned text
     chunk_id: int | None = None  # its row in the index, where unit vectors are kept
+    abbreviations: tuple[tuple[str, str], ...] = ()  # what its document defines: (("LDN", "low-dose naltrexone"),)
 
 
 @dataclass(frozen=True)
