@@ -4,6 +4,7 @@ cold start.
 Usage:
   .venv/bin/python benchmarks/bench_query.py seeds            # the seed index (built if missing)
   .venv/bin/python benchmarks/bench_query.py liveqa           # liveqa-med eval indexes (run `rag eval` first, per precision)
+  .venv/bin/python benchmarks/bench_query.py answer-step      # the answer step alone, seeds and liveqa-med
 
 - floor: a bare sentence-transformers (torch fp32) encode of the question plus one FAISS search (on one OpenMP
   thread, its faster setting here), with the encoder at 1 and 2 threads;
@@ -121,6 +122,44 @@ def serve(settings: Settings, overrides: dict, questions: list[str], seconds: fl
         stop_server(server)
 
 
+def answer_step(engine: Engine, questions: list[str], rounds: int) -> dict:
+    """The whole query, the answer step (`Engine.finish`: the writer, the answer's caveats, the response) and the
+    writer alone, per question, in the same run."""
+    from rag.engine import answer_passages
+
+    query, finish, writer = [], [], []
+    for _ in range(rounds):
+        for question in questions:
+            request = QueryRequest(question=question)
+            started = time.perf_counter()
+            retrieval = engine.retrieve(request)
+            passages = engine.passages(retrieval.index, retrieval.hits)
+            finish.append(timed(engine.finish, request, retrieval, passages)[0])
+            query.append((time.perf_counter() - started) * 1000)
+            index = retrieval.index
+            shown = answer_passages(passages, retrieval.hits, index)
+            writer.append(timed(engine.writer.write, retrieval.query, shown, index.lexical.document_shares,
+                                len(index.chunks))[0])
+    return {"questions": len(questions), "query": percentiles(query), "finish": percentiles(finish),
+            "writer": percentiles(writer)}
+
+
+def answer_steps() -> None:
+    """`bench_query.py answer-step`: the answer step on the seeds (seeds-dev questions, 5 rounds) and liveqa-med."""
+    result: dict = {"collections": {}}
+    for corpus, rounds in (("seeds", 5), ("liveqa", 1)):
+        settings, questions = questions_for(corpus)
+        engine = Engine(settings)
+        if corpus == "seeds":
+            build_index(settings, engine.embedder)
+        engine.reload()
+        for question in questions[:5]:  # warm: the caveat engine's caches and the model
+            engine.query(QueryRequest(question=question))
+        result["collections"]["seeds-dev" if corpus == "seeds" else "liveqa-med"] = answer_step(engine, questions, rounds)
+    save("answer-step", ".venv/bin/python benchmarks/bench_query.py answer-step", result)
+    print(json.dumps(result, indent=2))
+
+
 def main(corpus: str) -> None:
     settings, questions = questions_for(corpus)
     engine = Engine(settings)
@@ -160,4 +199,7 @@ def main(corpus: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "seeds")
+    if sys.argv[1:2] == ["answer-step"]:
+        answer_steps()
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "seeds")

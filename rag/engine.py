@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import faiss
-import numpy as np
 
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
 from rag.answer.abbreviations import definitions
@@ -50,21 +49,19 @@ class Retrieval:
     embed_ms: float
     search_ms: float
     started: float  # time.perf_counter() when the request began, for the total
-    vector: np.ndarray | None = None  # the question's plain model vector (the answer compares sentences with it)
 
 
 def caveat_out(caveat: Caveat) -> CaveatOut:
     return CaveatOut(**asdict(caveat))
 
 
-def answer_passages(passages: list[PassageOut], hits: list[Hit], index: LoadedIndex | None = None) -> list[AnswerPassage]:
+def answer_passages(passages: list[PassageOut], index: LoadedIndex | None = None) -> list[AnswerPassage]:
     """What the writer reads of each shown passage: its text and place, its safety warnings' quotes, and the
     abbreviations its document defines."""
     return [AnswerPassage(p.rank, p.source.doc_id, p.text,
                           [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
-                          p.source.start, hit.chunk_id,
-                          definitions(index.documents[p.source.doc_id].text) if index is not None else ())
-            for p, hit in zip(passages, hits)]
+                          p.source.start, definitions(index.documents[p.source.doc_id].text) if index is not None else ())
+            for p in passages]
 
 
 def evidence_summary(cited: list[PassageOut]) -> EvidenceOut:
@@ -150,7 +147,7 @@ class Engine:
         hits = search(index, vector, query, self.settings, request.top_k, plain=plain)
         searched = time.perf_counter()
         return Retrieval(index, query, hits, self._is_weak(index, query, hits), (embedded - started) * 1000,
-                         (searched - embedded) * 1000, started, plain)
+                         (searched - embedded) * 1000, started)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit]) -> bool:
         if not hits:
@@ -159,13 +156,6 @@ class Engine:
         s = self.settings
         return bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
                                 s.no_answer_far_share, cited))
-
-    def unit_vectors(self, passage: AnswerPassage, units) -> np.ndarray | None:
-        """The vectors of a passage's answer units, kept by the build (rag/index/units.py); None when it has none."""
-        index = self.index
-        if passage.chunk_id is None or index.units is None:
-            return None
-        return index.units.of(passage.chunk_id, len(units))
 
     def _chunk_caveats(self, index: LoadedIndex, chunk_id: int) -> list[CaveatOut]:
         """A passage's caveats as response models, made once per index (they are fixed at build time)."""
@@ -208,8 +198,7 @@ class Engine:
         disagreement = None
         if not weak:
             composed = self.writer.write(
-                query, answer_passages(passages, retrieval.hits, index), index.lexical.document_shares, len(index.chunks),
-                retrieval.vector, self.unit_vectors,
+                query, answer_passages(passages, index), index.lexical.document_shares, len(index.chunks),
             )
             if composed.text:
                 answer = AnswerOut(text=composed.text, citations=composed.citations,

@@ -274,3 +274,16 @@ def test_the_api_and_the_stream_carry_sentences_safety_and_evidence(client):
     streamed = json.loads(events["answer"])["answer"]
     assert streamed["sentences"] == plain["sentences"] and streamed["safety"] == plain["safety"]
     assert streamed["evidence"] == plain["evidence"]
+
+
+def test_abbreviations_the_document_defines_count_as_their_long_form():
+    from rag.answer.abbreviations import definitions, expand
+
+    text = ("Low-dose naltrexone (LDN) is used off label. Oligodendrocyte precursor cells (OPCs) make myelin. "
+            "Patients (n=20) took it. Systemic Lupus Erythematosus (SLE) is autoimmune.")
+    defined = dict(definitions(text))
+    assert defined == {"LDN": "Low-dose naltrexone", "OPCs": "Oligodendrocyte precursor cells",
+                       "SLE": "Systemic Lupus Erythematosus"}
+    assert "naltrexone" in expand("In some studies, LDN reduced fatigue.", definitions(text))
+    assert expand("Nothing defined here.", definitions(text)) == "Nothing defined here."
+    assert coverage({"naltrexo": 1.0, "fatig": 1.0}, expand("LDN reduced fatigue.", definitions(text))) == 1.0

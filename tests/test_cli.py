@@ -27,8 +27,15 @@ def test_index_then_ask_then_check(tmp_path):
     assert asked.returncode == 0, asked.stderr
     body = json.loads(asked.stdout)
     assert body["passages"][0]["source"]["doc_id"].startswith("003")
+    assert body["answer"]["safety"] and body["answer"]["sentences"] and body["answer"]["evidence"]
     text = run("ask", "Does metformin help multiple sclerosis?", "--docs", str(SEEDS), "--index", index)
     assert text.returncode == 0 and "001_4e6ef7f32345a2ce" in text.stdout and "chars" in text.stdout
+    # The safety callout comes first, framed apart from the answer, with whom to ask.
+    safe = run("ask", "Is it safe to take naltrexone if I'm on oxycodone for pain?", "--docs", str(SEEDS), "--index", index)
+    out = " ".join(safe.stdout.replace("│", " ").split())  # the callout's frame and line wraps aside
+    assert safe.returncode == 0 and "Safety" in out and "pharmacist or doctor" in out
+    assert out.index("Safety") < out.index("Answer:") and "opioid" in out[:out.index("Answer:")]
+    assert "Evidence:" in out
     check = run("index", "--check", "--docs", str(SEEDS), "--index", index)
     assert check.returncode == 0, check.stderr
 

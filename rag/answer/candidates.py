@@ -21,8 +21,6 @@ _LABEL = re.compile(LABEL_PREFIX)
 # Matched at a unit's start with .match(text, pos): no "^", which would only match at the string's start.
 _BULLET = re.compile(r"(?:[•·▪◦\-*–]|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
-# Bumped when the units change: a build's unit vectors (rag/index/units.py) must be cut the same way.
-UNITS_VERSION = 4
 # Longest list quoted whole; a longer one is a page's index or a pasted table, not an answer.
 MAX_LIST_CHARS = 900
 

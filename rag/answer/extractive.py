@@ -83,9 +83,6 @@ def focus_cover(weights: dict[str, float], texts: list[str]) -> list[float]:
     return [sum(w for s, w in focus.items() if _has_prefix(ws, s)) / total for ws in words]
 
 
-UnitVectors = Callable[[AnswerPassage, tuple[Unit, ...]], "np.ndarray | None"]
-
-
 def _warns(text: str, quotes: list[str]) -> bool:
     """The unit is a warning: it is (part of) a warning's sentence, or a warning is most of it (a list with one
     warning among its answers is an answer)."""
@@ -97,7 +94,6 @@ def _key(text: str) -> str:
 
 
 def gather(question: str, passages: list[AnswerPassage], weights: dict[str, float], settings,
-           question_vector: np.ndarray | None = None, unit_vectors: UnitVectors | None = None,
            cited: list[str] | None = None) -> tuple[list[Candidate], frozenset[Need], float]:
     """Every on-topic unit of the passages close to the best match, with its first-stage features.
 
@@ -120,7 +116,6 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
     keys = cited or []
     units: list[Unit] = []
     expanded: list[str] = []
-    cosines: list[float] = []
     covers: list[float] = []
     meta: list[tuple[AnswerPassage, int, bool]] = []
     for rank, passage in enumerate(shown):
@@ -130,8 +125,7 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
         if warnings_only and not (passage.warnings and passage.doc_id in on_topic_docs):
             continue
         all_units = passage_units(passage.text)
-        vectors = unit_vectors(passage, all_units) if unit_vectors is not None and question_vector is not None else None
-        for j, unit in enumerate(all_units):
+        for unit in all_units:
             if unit.drop is not None:
                 continue
             words = expand(unit.text, passage.abbreviations)  # "LDN" holds "low dose naltrexone" where its page says so
@@ -150,11 +144,11 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
             units.append(unit)
             expanded.append(words)
             covers.append(cover)
-            cosines.append(float(vectors[j] @ question_vector) if vectors is not None else passage.similarity)
             meta.append((passage, rank, warns))
     rows = np.zeros((len(units), len(NAMES)), dtype=np.float64)
-    base_features(cosines, covers, focus_cover(weights, expanded), rows, units, [m[1] for m in meta], [passage_cover[m[0].citation] for m in meta],
-                  [m[0].similarity for m in meta], [m[0].start for m in meta], [m[2] for m in meta], needs)
+    base_features(covers, focus_cover(weights, expanded), rows, units, [m[1] for m in meta],
+                  [passage_cover[m[0].citation] for m in meta], [m[0].similarity for m in meta],
+                  [m[0].start for m in meta], [m[2] for m in meta], needs)
     candidates = [Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i])
                   for i, (unit, (passage, rank, warns), cover) in enumerate(zip(units, meta, covers))]
     return candidates, needs, floor
@@ -235,13 +229,12 @@ def choose(candidates: list[Candidate], probability: np.ndarray, needs: frozense
 
 
 def compose_answer(question: str, passages: list[AnswerPassage], weights: dict[str, float], settings,
-                   cited: list[str] | None = None, question_vector: np.ndarray | None = None,
-                   unit_vectors: UnitVectors | None = None, selector: Selector | None = None) -> Answer:
+                   cited: list[str] | None = None, selector: Selector | None = None) -> Answer:
     """The answer to `question` from `passages` (best first); empty when nothing on topic answers it."""
     if not weights:
         return Answer("", [])
     selector = selector or default_selector()
-    candidates, needs, _ = gather(question, passages, weights, settings, question_vector, unit_vectors, cited)
+    candidates, needs, _ = gather(question, passages, weights, settings, cited)
     probability, benefit, against = score_candidates(candidates, selector, cited)
     chosen, safety = choose(candidates, probability, needs, settings, selector.keep)
     text = " ".join(f"{c.text} [{c.citation}]" for c in chosen)
@@ -257,7 +250,6 @@ class ExtractiveWriter:
         self.selector = selector
 
     def write(self, question: str, passages: list[AnswerPassage], shares_of: Callable[[list[str]], list[float]],
-              collection_size: int, question_vector: np.ndarray | None = None,
-              unit_vectors: UnitVectors | None = None) -> Answer:
+              collection_size: int) -> Answer:
         return compose_answer(question, passages, question_weights(question, shares_of, collection_size), self.settings,
-                              cited_keys(question), question_vector, unit_vectors, self.selector)
+                              cited_keys(question), self.selector)

@@ -23,7 +23,7 @@ _GIVES = {need: re.compile(pattern, re.IGNORECASE if need is not Need.DEFINITION
 _DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally|Also)\b")
 
 # The first stage: cheap, read for every candidate.
-BASE = ["bias", "cos", "cos_gap", "cover", "cover_gap", "focus", "focus_gap", "passage_cover", "passage_sim_gap", "inv_rank",
+BASE = ["bias", "cover", "cover_gap", "focus", "focus_gap", "passage_cover", "passage_sim_gap", "inv_rank",
         "first_in_passage", "inv_order", "doc_lead", "log_words", "list", "row", "dangling", "warns"]
 NEEDS = [f"gives:{n.value}" for n in Need] + [f"match:{n.value}" for n in Need]
 # The second stage: the caveat engine's reading (0.4 ms a sentence when cold), for the best candidates only.
@@ -69,22 +69,19 @@ class Candidate:
         return self.unit.text
 
 
-def base_features(candidates_cos: list[float], covers: list[float], focus: list[float], rows: np.ndarray,
+def base_features(covers: list[float], focus: list[float], rows: np.ndarray,
                   units: list[Unit], ranks: list[int], passage_covers: list[float], passage_sims: list[float],
                   passage_starts: list[int], warns: list[bool], needs: frozenset[Need]) -> None:
     """Fill the first-stage columns of `rows` (one row per candidate), in place.
 
     `focus` is the share of the question's *distinguishing* words a unit holds: words most candidates share
     (the treatment everything is about) tell nothing about which sentence answers ("side effects" does)."""
-    best_cos = max(candidates_cos, default=0.0)
     best_cover = max(covers, default=0.0)
     best_focus = max(focus, default=0.0)
     best_sim = max(passage_sims, default=0.0)
     for i, unit in enumerate(units):
         row = rows[i]
         row[COLUMN["bias"]] = 1.0
-        row[COLUMN["cos"]] = candidates_cos[i]
-        row[COLUMN["cos_gap"]] = candidates_cos[i] - best_cos
         row[COLUMN["cover"]] = covers[i]
         row[COLUMN["cover_gap"]] = covers[i] - best_cover
         row[COLUMN["focus"]] = focus[i]

@@ -49,10 +49,10 @@ class Selector:
 
 @lru_cache(maxsize=1)
 def default_selector() -> Selector:
-    """The shipped weights; a hand-set fallback (cosine and rare words only) if the file is missing."""
+    """The shipped weights; a hand-set fallback (rare words and passage rank only) if the file is missing."""
     if WEIGHTS.exists():
         return Selector.from_dict(json.loads(WEIGHTS.read_text()))
-    fallback = {"bias": -3.0, "cos": 4.0, "cover": 2.0}
+    fallback = {"bias": -3.0, "cover": 2.0, "focus": 2.0, "inv_rank": 1.0}
     return Selector.from_dict({"weights": fallback, "keep": 0.3, "trained_on": "fallback"})
 
 

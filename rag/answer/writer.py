@@ -20,7 +20,6 @@ class AnswerPassage:
     warnings: list[str]  # quotes of its safety warnings
     similarity: float
     start: int = 0  # the passage's offset in its document's cleaned text
-    chunk_id: int | None = None  # its row in the index, where unit vectors are kept
     abbreviations: tuple[tuple[str, str], ...] = ()  # what its document defines: (("LDN", "low-dose naltrexone"),)
 
 

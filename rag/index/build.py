@@ -27,7 +27,6 @@ from rag.index.dense import make_faiss
 from rag.index.errors import IndexUnavailable
 from rag.index.lexical import LexicalIndex
 from rag.index.term_stats import TermStats
-from rag.index.units import unit_texts, write_units
 from rag.index.manifest import (FORMAT_VERSION, MANIFEST, DocumentEntry, Manifest, ShardEntry, build_files,
                                 chunker_settings, sha256, staleness)
 from rag.index.shards import TERM_STATS, shard_checksum, write_shards
@@ -93,8 +92,6 @@ class Computed:
     embedded: int  # texts the model encoded (the rest came from the cache)
     reused: int
     term_stats: TermStats | None = None  # counted by the workers, when a distributed build did it
-    unit_vectors: np.ndarray | None = None  # every answer unit's vector (rag/index/units.py)
-    unit_offsets: np.ndarray | None = None
 
 
 class Compute(Protocol):
@@ -124,20 +121,6 @@ def compute_local(documents: list[Document], settings: Settings, embedder, cavea
     return Computed(documents, chunks, all_vectors[: len(chunks)],
                     title_rows(documents, embedder.dimensions, all_vectors[len(chunks):]), embedded,
                     len(texts) - embedded)
-
-
-def embed_units(computed: Computed, settings: Settings, embedder) -> None:
-    """The answer units' vectors, through the same content-hash cache, here for every `compute` (the units are
-    short and a rebuild finds most of them cached)."""
-    texts, offsets = unit_texts(computed.chunks)
-    cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), embedder.dimensions)
-    try:
-        vectors, embedded = cache.encode(texts, embedder.encode)
-    finally:
-        cache.close()
-    computed.unit_vectors, computed.unit_offsets = vectors, offsets
-    computed.embedded += embedded
-    computed.reused += len(texts) - embedded
 
 
 def embedding_cache_path(settings: Settings) -> Path:
@@ -183,7 +166,6 @@ def build_index(
                                chunks_count, time.perf_counter() - started, warnings, unchanged=True)
 
         computed = (compute or compute_local)(documents, settings, embedder, caveats, on_embed_start, on_embedded)
-        embed_units(computed, settings, embedder)
         builds = settings.index_dir / "builds"
         staging = new_staging(builds)
         try:
@@ -213,8 +195,6 @@ def write_build(staging: Path, settings: Settings, dimensions: int, computed: Co
     staging.mkdir()
     (staging / "documents.json").write_text(json.dumps([to_dict(d) for d in documents], ensure_ascii=False))
     np.save(staging / "title_vectors.npy", computed.title_vectors, allow_pickle=False)
-    if computed.unit_vectors is not None and computed.unit_offsets is not None:
-        write_units(staging, computed.unit_vectors, computed.unit_offsets)
     LexicalIndex.build([d.title if d.title_given else "" for d in documents]).save(staging / "bm25_title")
     shards: list[tuple[str, int, int, int, str]] = []
     stats: TermStats | None = None

@@ -16,7 +16,6 @@ from rag.index.lexical import LexicalIndex, ShardedLexical
 from rag.index.passages import LocalPassages, PassageSearch, PassageSets
 from rag.index.shards import TERM_STATS, ShardedVectors, load_shards
 from rag.index.term_stats import TermStats
-from rag.index.units import UnitVectors
 from rag.index.manifest import Manifest, check_compatible, read_manifest, verify_files
 from rag.index.store import current_folder
 from rag.settings import Settings
@@ -47,11 +46,8 @@ class LoadedIndex:
     # What later stages derive once per index (e.g. retrieval's safety-warning mask), kept with the index so a
     # swap drops it with the index it describes.
     derived: dict[str, object] = field(default_factory=dict)
-    units: UnitVectors | None = None  # the answer units' vectors, read on first use
 
     def __post_init__(self) -> None:
-        if self.units is None:
-            self.units = UnitVectors(self.folder)
         # The title field votes only where every document has a real title: a collection with some
         # stand-in titles would give the titled documents an unearned edge.
         self.titles_searchable = bool(self.documents) and all(d.title_given for d in self.documents.values())

@@ -22,11 +22,8 @@ MANIFEST = "manifest.json"
 
 
 def chunker_settings(settings: Settings) -> dict[str, int]:
-    from rag.answer.candidates import UNITS_VERSION
-
     return {
         "version": CHUNKER_VERSION,
-        "answer_units": UNITS_VERSION,
         "max_tokens": settings.chunk_max_tokens,
         "min_tokens": settings.chunk_min_tokens,
         "overlap_sentences": settings.chunk_overlap_sentences,
