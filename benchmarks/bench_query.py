@@ -4,7 +4,7 @@ cold start.
 Usage:
   .venv/bin/python benchmarks/bench_query.py seeds            # the seed index (built if missing)
   .venv/bin/python benchmarks/bench_query.py liveqa           # liveqa-med eval indexes (run `rag eval` first, per precision)
-  .venv/bin/python benchmarks/bench_query.py answer-step      # the answer step alone, seeds and liveqa-med
+  .venv/bin/python benchmarks/bench_query.py answer-step [--before REV]  # the answer step alone (vs REV), seeds and liveqa-med
 
 - floor: a bare sentence-transformers (torch fp32) encode of the question plus one FAISS search (on one OpenMP
   thread, its faster setting here), with the encoder at 1 and 2 threads;
@@ -32,7 +32,7 @@ from benchmarks.common import ROOT, Clients, percentiles, save, start_server, st
 from rag.embedding.export import FILES, ensure_exported  # noqa: E402
 from rag.embedding.onnx_encoder import OnnxEncoder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.evaluate import eval_settings, load_dataset  # noqa: E402
+from rag.evaluate import corpus_documents, eval_settings, load_dataset  # noqa: E402
 from rag.index import build_index  # noqa: E402
 from rag.offline import model_path  # noqa: E402
 from rag.schema import QueryRequest  # noqa: E402
@@ -137,26 +137,54 @@ def answer_step(engine: Engine, questions: list[str], rounds: int) -> dict:
             finish.append(timed(engine.finish, request, retrieval, passages)[0])
             query.append((time.perf_counter() - started) * 1000)
             index = retrieval.index
-            shown = answer_passages(passages, retrieval.hits, index)
+            shown = answer_passages(passages, index)
             writer.append(timed(engine.writer.write, retrieval.query, shown, index.lexical.document_shares,
                                 len(index.chunks))[0])
     return {"questions": len(questions), "query": percentiles(query), "finish": percentiles(finish),
             "writer": percentiles(writer)}
 
 
-def answer_steps() -> None:
-    """`bench_query.py answer-step`: the answer step on the seeds (seeds-dev questions, 5 rounds) and liveqa-med."""
+def before_and_after(rev: str, turns: int = 2) -> dict:
+    """The answer step's p50 at commit `rev` and in this checkout, in child processes taking turns (same indexes)."""
+    import subprocess
+    import tempfile
+
+    runs: dict[str, list[dict]] = {rev: [], "this checkout": []}
+    with tempfile.TemporaryDirectory() as folder:
+        checkout = Path(folder) / "before"
+        subprocess.run(["git", "worktree", "add", "--detach", str(checkout), rev], cwd=ROOT, check=True, capture_output=True)
+        try:
+            for _ in range(turns):
+                for label, code in ((rev, checkout), ("this checkout", ROOT)):
+                    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "finish_times.py"), str(code)],
+                                          cwd=folder, check=True, capture_output=True, text=True)
+                    runs[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT, capture_output=True)
+    return {label: {name: round(min(r[name] for r in rows), 3) for name in rows[0]} for label, rows in runs.items()}
+
+
+def answer_steps(before: str | None) -> None:
+    """`bench_query.py answer-step [--before REV]`: the answer step on the seeds (seeds-dev questions, 5 rounds)
+    and liveqa-med; with --before, its p50 at REV and here, timed in turns in the same run."""
     result: dict = {"collections": {}}
     for corpus, rounds in (("seeds", 5), ("liveqa", 1)):
         settings, questions = questions_for(corpus)
         engine = Engine(settings)
         if corpus == "seeds":
             build_index(settings, engine.embedder)
+        else:  # the index `rag eval` builds (same folder, no caveats): reused when it is there
+            build_index(settings, engine.embedder, documents=corpus_documents(load_dataset(SHARED / "liveqa-med")),
+                        caveats=False)
         engine.reload()
         for question in questions[:5]:  # warm: the caveat engine's caches and the model
             engine.query(QueryRequest(question=question))
         result["collections"]["seeds-dev" if corpus == "seeds" else "liveqa-med"] = answer_step(engine, questions, rounds)
-    save("answer-step", ".venv/bin/python benchmarks/bench_query.py answer-step", result)
+    command = ".venv/bin/python benchmarks/bench_query.py answer-step"
+    if before:
+        result["before"] = {"rev": before, **before_and_after(before)}
+        command += f" --before {before}"
+    save("answer-step", command, result)
     print(json.dumps(result, indent=2))
 
 
@@ -200,6 +228,6 @@ def main(corpus: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["answer-step"]:
-        answer_steps()
+        answer_steps(sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else None)
     else:
         main(sys.argv[1] if len(sys.argv) > 1 else "seeds")

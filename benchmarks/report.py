@@ -382,8 +382,20 @@ def answer_step_section(result: dict) -> list[str]:
     for name, row in result["collections"].items():
         lines.append(f"| {name} | {row['questions']} | {row['query']['p50']:.2f} | {row['finish']['p50']:.2f} | "
                      f"{row['writer']['p50']:.2f} | {row['finish']['p95']:.2f} |")
-    return lines + ["", "The answer step is `Engine.finish` (the writer, the answer's caveats, the response); the writer "
-                    "alone is `ExtractiveWriter.write`. Both measured inside the same run as the whole query.", ""]
+    lines += ["", "The answer step is `Engine.finish` (the writer, the answer's caveats, the response); the writer "
+              "alone is `ExtractiveWriter.write`, timed after `finish` on the same question (so its caches are warm). "
+              "Both measured inside the same run as the whole query.", ""]
+    before = result.get("before")
+    if before:
+        rev = before["rev"]
+        lines += [f"Answer step p50, before (commit {rev}) and now, timed in turns in one run "
+                  "(`benchmarks/finish_times.py`, best of two turns each):", "",
+                  "| collection | before ms | now ms | added ms |", "|---|---:|---:|---:|"]
+        for name, then in before[rev].items():
+            now = before["this checkout"][name]
+            lines.append(f"| {name} | {then:.2f} | {now:.2f} | {now - then:+.2f} |")
+        lines.append("")
+    return lines
 
 
 def main() -> None:

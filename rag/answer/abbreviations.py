@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_DEFINED = re.compile(r"((?:[\w’'-]+\s+){0,8}[\w’'-]+)\s*\(([A-Z][A-Za-z0-9-]{1,9})\)")
+# Found by its brackets first (one cheap scan); the words before it are read only where an abbreviation is.
+_BRACKETED = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9})\)")
+_WORDS_BEFORE = re.compile(r"((?:[\w’'-]+\s+){0,8}[\w’'-]+)\s*$")
 _PARTS = re.compile(r"[\s-]+")
 _SKIP = frozenset({"of", "the", "and", "for", "in", "on", "to", "with", "a", "an"})
 
@@ -39,10 +41,14 @@ def _long_form(before: str, abbreviation: str) -> str | None:
 def definitions(text: str) -> tuple[tuple[str, str], ...]:
     """(abbreviation, long form) pairs the text defines, each once."""
     found: dict[str, str] = {}
-    for match in _DEFINED.finditer(text):
-        long_form = _long_form(match.group(1), match.group(2))
-        if long_form and match.group(2) not in found:
-            found[match.group(2)] = long_form
+    for match in _BRACKETED.finditer(text):
+        short = match.group(1)
+        before = _WORDS_BEFORE.search(text, max(0, match.start() - 160), match.start())
+        if short in found or before is None:
+            continue
+        long_form = _long_form(before.group(1), short)
+        if long_form:
+            found[short] = long_form
     return tuple(found.items())
 
 

@@ -1,0 +1,59 @@
+"""The answer step's p50 (`Engine.finish`) on the seeds and liveqa-med for the code at CODE_DIR (a checkout of any
+commit), against the indexes `bench_query.py answer-step` builds. Run by `bench_query.py answer-step --before REV`,
+in a child process per checkout, so that two versions of `rag` are timed in one run on the same indexes.
+
+Usage: .venv/bin/python benchmarks/finish_times.py CODE_DIR   # prints {"seeds": p50 ms, "liveqa-med": p50 ms}
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else str(ROOT))
+
+from rag.engine import Engine  # noqa: E402
+from rag.evaluate import eval_settings, load_dataset  # noqa: E402
+from rag.schema import QueryRequest  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "benchmarks"
+
+
+def collections() -> dict[str, tuple[Settings, list[str], int]]:
+    from rag.embedding import encoder_precision
+
+    base = Settings(query_cache_size=0, index_dir=ROOT / "index")
+    seeds = base.model_copy(update={"index_dir": ROOT / "index" / "bench" / encoder_precision(base)})
+    seed_questions = [json.loads(line)["question"]
+                      for line in (SHARED / "seeds-dev" / "questions.jsonl").read_text().splitlines() if line.strip()]
+    live = load_dataset(SHARED / "liveqa-med")
+    return {"seeds": (seeds, seed_questions, 5),
+            "liveqa-med": (eval_settings(SHARED / "liveqa-med", base), [q[:2000] for q in live.queries.values()][:100], 1)}
+
+
+def main() -> None:
+    out = {}
+    for name, (settings, questions, rounds) in collections().items():
+        engine = Engine(settings)
+        for question in questions[:5]:
+            engine.query(QueryRequest(question=question))
+        samples = []
+        for _ in range(rounds):
+            for question in questions:
+                request = QueryRequest(question=question)
+                retrieval = engine.retrieve(request)
+                passages = engine.passages(retrieval.index, retrieval.hits)
+                started = time.perf_counter()
+                engine.finish(request, retrieval, passages)
+                samples.append((time.perf_counter() - started) * 1000)
+        out[name] = round(statistics.median(samples), 3)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
