@@ -368,10 +368,11 @@ def answers_section(result: dict) -> list[str]:
 
     lines += ["", "Seed questions, answering sentence among the first two: all "
               f"{lead(seeds, 'position_cv')} held out by document, {lead(seeds, 'position_shipped')} with the shipped "
-              f"weights (which saw them); of the {len(shown)} that are answered and whose sentence is in a shown "
-              f"passage, {lead(shown, 'position_cv')} held out and {lead(shown, 'position_shipped')} shipped. "
+              f"weights (which saw them); of the {len(shown)} that are answered and whose sentence is among the writer's "
+              f"candidates, {lead(shown, 'position_cv')} held out and {lead(shown, 'position_shipped')} shipped. "
               f"Refused by the no-answer rule: {', '.join(r['id'] for r in seeds if r['refused']) or 'none'}; "
-              f"sentence not in the shown passages: {', '.join(r['id'] for r in seeds if not r['refused'] and not r['shown']) or 'none'}.",
+              f"sentence not among the candidates (not in the top 5 passages, in a passage far from the question, or a table "
+              f"row the question does not ask for): {', '.join(r['id'] for r in seeds if not r['refused'] and not r['shown']) or 'none'}.",
               ""]
     return lines
 
