@@ -60,8 +60,17 @@ def answer_passages(passages: list[PassageOut], index: LoadedIndex | None = None
     abbreviations its document defines."""
     return [AnswerPassage(p.rank, p.source.doc_id, p.text,
                           [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
-                          p.source.start, definitions(index.documents[p.source.doc_id].text) if index is not None else ())
+                          p.source.start, document_definitions(index, p.source.doc_id) if index is not None else ())
             for p in passages]
+
+
+def document_definitions(index: LoadedIndex, doc_id: str) -> tuple[tuple[str, str], ...]:
+    """The abbreviations a document defines, read once per loaded index (dropped with it on a swap)."""
+    cache = index.derived.setdefault("abbreviations", {})
+    found = cache.get(doc_id)
+    if found is None:
+        found = cache[doc_id] = definitions(index.documents[doc_id].text)
+    return found
 
 
 def evidence_summary(cited: list[PassageOut]) -> EvidenceOut:

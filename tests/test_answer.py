@@ -287,3 +287,30 @@ def test_abbreviations_the_document_defines_count_as_their_long_form():
     assert "naltrexone" in expand("In some studies, LDN reduced fatigue.", definitions(text))
     assert expand("Nothing defined here.", definitions(text)) == "Nothing defined here."
     assert coverage({"naltrexo": 1.0, "fatig": 1.0}, expand("LDN reduced fatigue.", definitions(text))) == 1.0
+
+
+def test_a_warning_naming_nothing_asked_stays_out_of_safety_and_a_warning_alone_still_answers():
+    from rag.settings import Settings
+
+    ldn = ("Low-dose naltrexone (LDN) is taken at night. The most common complaints with LDN are vivid dreams and "
+           "insomnia, which often resolve within a few weeks.")
+    other = "Do not take fingolimod if you are pregnant, because it can harm the baby."
+    abbreviations = (("LDN", "Low-dose naltrexone"),)
+    # Shown fifth and far from the question: its warning is read only if it is about what was asked.
+    passages = [AnswerPassage(1, "ldn", ldn, [], 0.8, 0, abbreviations),
+                *(AnswerPassage(i, "ldn", f"LDN note {i} is long enough to count here.", [], 0.78, 100 * i, abbreviations)
+                  for i in (2, 3, 4)),
+                AnswerPassage(5, "ldn", "Pregnancy needs care. " + other, [other], 0.2, 900, abbreviations)]
+    answer = compose_answer("What are the side effects of low dose naltrexone?", passages,
+                            {"side": 1.0, "effect": 1.0, "low": 1.0, "dose": 1.0, "naltrexo": 2.0}, Settings())
+    assert not any("fingolimod" in q.text for q in answer.safety + answer.sentences)
+
+    # A long warning sentence whose caveat quotes only the clause around its cue is still a warning; when it is
+    # all the passages say on the question, it is the answer as well as the callout.
+    warning = ("Do not take LDN if you take opioid painkillers, because it blocks them and can bring on sudden "
+               "withdrawal, which is dangerous and painful for many people.")
+    alone = [AnswerPassage(1, "ldn", warning, ["Do not take LDN if you take opioid painkillers"], 0.8, 0,
+                           (("LDN", "Low-dose naltrexone"),))]
+    answer = compose_answer("Does low dose naltrexone help sleep?", alone,
+                            {"low": 1.0, "dose": 1.0, "naltrexo": 2.0, "sleep": 1.0}, Settings())
+    assert [q.text for q in answer.safety] == [warning] and [q.text for q in answer.sentences] == [warning]

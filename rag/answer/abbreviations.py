@@ -37,11 +37,19 @@ def _long_form(before: str, abbreviation: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+# Bounds for a hostile document: where definitions are looked for, and how many are kept.
+SCAN_CHARS = 200_000
+MAX_DEFINITIONS = 64
+
+
 def definitions(text: str) -> tuple[tuple[str, str], ...]:
-    """(abbreviation, long form) pairs the text defines, each once."""
+    """(abbreviation, long form) pairs the text defines, each once: the first MAX_DEFINITIONS within its first
+    SCAN_CHARS characters (a page defines a term where it first uses it)."""
     found: dict[str, str] = {}
+    text = text[:SCAN_CHARS]
     for match in _BRACKETED.finditer(text):
+        if len(found) >= MAX_DEFINITIONS:
+            break
         short = match.group(1)
         before = _WORDS_BEFORE.search(text, max(0, match.start() - 160), match.start())
         if short in found or before is None:
@@ -52,11 +60,20 @@ def definitions(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(found.items())
 
 
+@lru_cache(maxsize=1024)
+def _matchers(defined: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[str, str], re.Pattern, dict[str, str]]:
+    """One alternation for the short forms and one for the long forms of a document's definitions."""
+    shorts = {short: long_form for short, long_form in defined}
+    longs = {long_form.lower(): short for short, long_form in defined}
+    by_length = lambda forms: sorted(forms, key=len, reverse=True)  # noqa: E731
+    return (re.compile(r"\b(?:" + "|".join(map(re.escape, by_length(shorts))) + r")\b"), shorts,
+            re.compile("|".join(map(re.escape, by_length(longs)))), longs)
+
+
 def expand(text: str, defined: tuple[tuple[str, str], ...]) -> str:
     """`text` with the other form of each defined abbreviation it uses appended (for word matching only)."""
     if not defined:
         return text
-    lower = text.lower()
-    extra = [long_form for short, long_form in defined if re.search(rf"\b{re.escape(short)}\b", text)]
-    extra += [short for short, long_form in defined if long_form.lower() in lower]
+    short_forms, shorts, long_forms, longs = _matchers(defined)
+    extra = dict.fromkeys([shorts[m] for m in short_forms.findall(text)] + [longs[m] for m in long_forms.findall(text.lower())])
     return f"{text} {' '.join(extra)}" if extra else text

@@ -85,10 +85,14 @@ def focus_cover(weights: dict[str, float], texts: list[str]) -> list[float]:
     return [sum(w for s, w in focus.items() if _has_prefix(ws, s)) / total for ws in words]
 
 
-def _warns(text: str, quotes: list[str]) -> bool:
-    """The unit is a warning: it is (part of) a warning's sentence, or a warning is most of it (a list with one
-    warning among its answers is an answer)."""
-    return any(quote and (text in quote or (quote in text and 2 * len(quote) >= len(text))) for quote in quotes)
+def _warns(unit: Unit, quotes: list[str]) -> bool:
+    """The unit is a warning: it holds a warning's quote (a quote is the clause around its cue, so often short), or
+    is part of one; a list is one only when a warning is most of it (a list with one warning among its answers
+    is an answer)."""
+    text = unit.text
+    if unit.kind is Kind.LIST:
+        return any(quote and (text in quote or (quote in text and 2 * len(quote) >= len(text))) for quote in quotes)
+    return any(quote and (quote in text or text in quote) for quote in quotes)
 
 
 def _key(text: str) -> str:
@@ -119,7 +123,7 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
     units: list[Unit] = []
     expanded: list[str] = []
     covers: list[float] = []
-    meta: list[tuple[AnswerPassage, int, bool]] = []
+    meta: list[tuple[AnswerPassage, int, bool, bool]] = []
     for rank, passage in enumerate(shown):
         # A passage shown but far from the question gives only its warnings, and only if its document is on topic:
         # a warning about what was asked is shown wherever it sits.
@@ -140,19 +144,23 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
             topical = max(cover, passage_cover[passage.citation])
             if (topical < floor or topical == 0) and passage.doc_id not in on_topic_docs:
                 continue
-            warns = _warns(unit.text, passage.warnings)
+            warns = _warns(unit, passage.warnings)
+            if warns and cover == 0 and (warnings_only or passage_cover[passage.citation] < floor):
+                # A warning naming nothing asked, in a passage far from the question or not holding its words
+                # either, is about something else ("It cannot be taken with opioids" in a close passage is not).
+                continue
             if warnings_only and not warns:
                 continue
             units.append(unit)
             expanded.append(words)
             covers.append(cover)
-            meta.append((passage, rank, warns))
+            meta.append((passage, rank, warns, not warnings_only and passage_cover[passage.citation] >= floor))
     rows = np.zeros((len(units), len(NAMES)), dtype=np.float64)
     base_features(covers, focus_cover(weights, expanded), rows, units, [m[1] for m in meta],
                   [passage_cover[m[0].citation] for m in meta], [m[0].similarity for m in meta],
                   [m[0].start for m in meta], [m[2] for m in meta], needs)
-    candidates = [Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i])
-                  for i, (unit, (passage, rank, warns), cover) in enumerate(zip(units, meta, covers))]
+    candidates = [Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i], topical)
+                  for i, (unit, (passage, rank, warns, topical), cover) in enumerate(zip(units, meta, covers))]
     return candidates, needs, floor
 
 
@@ -183,7 +191,7 @@ def score_candidates(candidates: list[Candidate], selector: Selector, cited: lis
     for i in read:
         stance = add_evidence(candidates[i].row, candidates[i].text)
         rows[i] = candidates[i].row
-        if stance is not None:
+        if stance is not None and candidates[i].topical:  # a far or off-topic passage takes no side
             (benefit if stance == Stance.BENEFIT else against).add(candidates[i].citation)
     logits = selector.logits(rows)
     keys = cited or []
@@ -227,6 +235,8 @@ def choose(candidates: list[Candidate], probability: np.ndarray, needs: frozense
         chosen.append(candidate)
         if len(chosen) >= limit:
             break
+    if not chosen and safety:
+        chosen = safety[:limit]  # the warnings are all the passages say on this: they are the answer
     return chosen, safety
 
 

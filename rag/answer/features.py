@@ -63,6 +63,7 @@ class Candidate:
     warns: bool  # holds a high-severity warning quote of its passage
     cover: float
     row: np.ndarray  # the feature vector
+    topical: bool = True  # from a passage close to the question that holds its words (may speak for a side)
 
     @property
     def text(self) -> str:
