@@ -55,12 +55,12 @@ def caveat_out(caveat: Caveat) -> CaveatOut:
     return CaveatOut(**asdict(caveat))
 
 
-def answer_passages(passages: list[PassageOut], index: LoadedIndex | None = None) -> list[AnswerPassage]:
+def answer_passages(passages: list[PassageOut], index: LoadedIndex) -> list[AnswerPassage]:
     """What the writer reads of each shown passage: its text and place, its safety warnings' quotes, and the
     abbreviations its document defines."""
     return [AnswerPassage(p.rank, p.source.doc_id, p.text,
                           [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
-                          p.source.start, document_definitions(index, p.source.doc_id) if index is not None else ())
+                          p.source.start, document_definitions(index, p.source.doc_id))
             for p in passages]
 
 

@@ -111,6 +111,7 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
     near = [p for i, p in enumerate(passages[:READ_PASSAGES])
             if i < 3 or p.similarity >= settings.answer_min_share * best_similarity]
     shown = passages[:READ_PASSAGES]
+    near_citations = {p.citation for p in near}
     passage_cover = {p.citation: coverage(weights, expand(p.text, p.abbreviations)) for p in shown}
     floor = settings.answer_topic_share * max((passage_cover[p.citation] for p in near), default=0.0)
     # A document is on topic when its shown passages together hold the question's words: a passage that names the
@@ -127,7 +128,7 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
     for rank, passage in enumerate(shown):
         # A passage shown but far from the question gives only its warnings, and only if its document is on topic:
         # a warning about what was asked is shown wherever it sits.
-        warnings_only = passage not in near
+        warnings_only = passage.citation not in near_citations
         if warnings_only and not (passage.warnings and passage.doc_id in on_topic_docs):
             continue
         all_units = passage_units(passage.text)
