@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test venv dev browser index bench clean
+.PHONY: run test venv dev browser axe index bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,13 +32,24 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
+# axe-core, pinned in tests/a11y/package-lock.json, for the page's accessibility scans (Debian's npm if missing).
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+$(AXE): tests/a11y/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq npm; }
+	cd tests/a11y && npm ci --no-audit --no-fund --silent
+	touch $@
+
+axe: $(AXE)
+
 run: venv
 	$(BIN)/rag serve
 
 index: venv
 	$(BIN)/rag index
 
-test: dev browser
+test: dev browser axe
 	$(BIN)/python -m pytest
 
 bench: dev

@@ -10,57 +10,14 @@ import pytest
 from rag.api import create_app
 from rag.engine import Engine
 from rag.index import build_index
+from tests.browser import WEB_TOKEN, XSS, ask, require_chromium, shot
 from tests.conftest import ROOT
-from tests.browser import ARGS, CHROMIUM, ask, require_chromium
 from tests.servers import running
-
-SHOTS = ROOT / "test-output" / "screenshots"
-XSS = "<img src=x onerror=alert(1)>"
-WEB_TOKEN = "web-test-operator"
 
 pytestmark = pytest.mark.browser
 
 require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def base_url(settings, embedder, tmp_path_factory):
-    """A server over the seeds plus one hostile document."""
-    docs = tmp_path_factory.mktemp("webdocs")
-    for path in settings.docs_dir.iterdir():
-        shutil.copy(path, docs)
-    (docs / "900_xss.md").write_text(
-        f"# Zebrafish fin regrowth notes {XSS}\n\nZebrafish regrow their fins after injury. {XSS} "
-        "Researchers study zebrafish fin regeneration <script>alert(2)</script> in laboratory tanks.\n")
-    local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path_factory.mktemp("webindex"),
-                                        "admin_token": WEB_TOKEN})
-    build_index(local, embedder)
-    engine = Engine(local, embedder)
-    with running(create_app(local, engine)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(base_url)
-    yield page
-    assert page.errors == []
-    context.close()
 
 
 def test_question_sent_with_enter_gets_cited_answer_and_passage_with_caveats(page):
@@ -76,8 +33,7 @@ def test_question_sent_with_enter_gets_cited_answer_and_passage_with_caveats(pag
     assert "ai_generated" in [b.get_attribute("data-code") for b in passage.get_by_test_id("caveat").all()]
     assert answer.get_by_test_id("rely-bar").inner_text().startswith("Before you rely on this")
     assert page.get_by_test_id("chat-input").is_enabled()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "desktop-1280.png"))
+    shot(page, "desktop-1280")
 
 
 def test_shift_enter_makes_a_new_line_without_sending(page):
@@ -148,25 +104,24 @@ def test_sources_view_lists_every_document_with_its_profile(page):
     assert "untraceable" in text and "Written by an AI chatbot" in text
 
 
-def test_feedback_button_stores_a_row(page, base_url):
+def test_feedback_button_stores_a_row(page, site):
     import httpx
 
     answer = ask(page, "How are UC-MSCs sourced?")
     answer.get_by_test_id("feedback-up").click()
     answer.locator(".feedback-status").filter(has_text="Thanks").wait_for()
-    rows = httpx.get(base_url + "/api/v1/feedback", headers={"x-admin-token": WEB_TOKEN}).json()["feedback"]
+    rows = httpx.get(site + "/api/v1/feedback", headers={"x-admin-token": WEB_TOKEN}).json()["feedback"]
     assert rows[-1]["question"] == "How are UC-MSCs sourced?" and rows[-1]["rating"] == 1
 
 
-def test_phone_width_is_readable(browser, base_url):
+def test_phone_width_is_readable(browser, site):
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
     page = context.new_page()
-    page.goto(base_url)
+    page.goto(site)
     ask(page, "Could stem cells bring lupus into long-term remission?")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "phone-375.png"), full_page=True)
+    shot(page, "phone-375", full_page=True)
     context.close()
 
 
@@ -206,8 +161,7 @@ def test_check_a_text_shows_profile_and_flagged_sentences(page):
             break
     assert page.evaluate("document.activeElement.dataset.testid") == "flagged-sentence"
     assert "Hedged claims" in page.evaluate("document.activeElement.getAttribute('aria-label')")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "check-1280.png"), full_page=True)
+    shot(page, "check-1280", full_page=True)
 
 
 def test_check_a_text_empty_input_says_so(page):
@@ -217,31 +171,29 @@ def test_check_a_text_empty_input_says_so(page):
     assert "Paste some text" in page.locator("#check-output").inner_text()
 
 
-def test_check_a_text_at_phone_width(browser, base_url):
+def test_check_a_text_at_phone_width(browser, site):
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
     page = context.new_page()
-    page.goto(base_url)
+    page.goto(site)
     check_a_text(page, CHECK_TEXT)
     assert page.get_by_test_id("flagged-sentence").count() >= 3
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "check-375.png"), full_page=True)
+    shot(page, "check-375", full_page=True)
     context.close()
 
 
-def test_api_docs_render_offline_under_the_csp(browser, base_url):
+def test_api_docs_render_offline_under_the_csp(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     violations, outside = [], []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) and not r.url.startswith("data:") else None)
-    page.goto(base_url + "/docs")
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site) and not r.url.startswith("data:") else None)
+    page.goto(site + "/docs")
     page.locator(".swagger-ui .opblock").first.wait_for(timeout=30_000)
     assert page.locator(".swagger-ui .opblock").count() >= 8
     assert "Unable to render" not in page.inner_text("body")
     assert violations == [] and outside == []
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "docs-1280.png"))
+    shot(page, "docs-1280")
     context.close()
 
 
@@ -358,21 +310,6 @@ def passage_slice(data: dict, rank: int, quote: dict) -> str:
     return passage["text"][start - passage["source"]["start"]:end - passage["source"]["start"]]
 
 
-@pytest.fixture(params=[1280, 375], ids=["desktop", "phone"])
-def sized_page(request, browser, base_url):
-    width = request.param
-    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 812}, device_scale_factor=1)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(base_url)
-    page.width = width
-    yield page
-    assert page.errors == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    context.close()
-
-
 def test_citation_marks_the_sentence_it_stands_for(sized_page):
     page, expect = sized_page, sync_api.expect
     answer, data = ask_for_json(page, "Can low dose naltrexone help MS fatigue?")
@@ -430,9 +367,8 @@ def test_safety_warnings_are_shown_apart_with_their_citations(sized_page):
     button.click()
     mark = answer.locator(f"[data-testid=passage][data-rank='{rank}'] [data-testid=cited-sentence]")
     expect(mark).to_have_text(passage_slice(data, rank, safety[0]))
-    SHOTS.mkdir(parents=True, exist_ok=True)
     answer.evaluate("n => n.scrollIntoView({block: 'start'})")
-    page.screenshot(path=str(SHOTS / f"safety-{page.width}.png"))
+    shot(page, f"safety-{page.width}")
 
 
 def test_evidence_summary_and_mark_legend(sized_page):
