@@ -36,6 +36,8 @@ def require_chromium() -> None:
 def ask(page, question: str, answers_before: int = 0):
     """Type a question, press Enter and wait until its answer has finished streaming; returns the answer."""
     box = page.get_by_test_id("chat-input")
+    if not box.is_visible():
+        page.get_by_test_id("show-chat").click()
     box.fill(question)
     box.press("Enter")
     return wait_for_answer(page, answers_before)

@@ -255,7 +255,8 @@ def test_operator_adds_and_removes_a_pdf_from_the_sources_view(operator_page, tm
     expect(page.locator("#doc-view")).to_be_visible()
     expect(page.get_by_test_id("page-break")).to_have_count(2)
     expect(page.locator("#doc-text mark.highlight").first).to_be_visible()
-    page.locator("[data-close=doc-view]").click()
+    page.get_by_test_id("doc-close").click()
+    page.get_by_test_id("show-sources").click()
 
     remove = item.get_by_test_id("source-remove")
     remove.click()

@@ -1,8 +1,15 @@
 // Talking to the JSON API: plain fetch, and Server-Sent Events read from a POST stream.
 
+// An Error that keeps the HTTP status, so a view can tell "removed" (404) from "server trouble".
+export function httpError(status, message) {
+  const error = new Error(message);
+  error.status = status;
+  return error;
+}
+
 export async function getJSON(url) {
   const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  if (!response.ok) throw httpError(response.status, `${url}: HTTP ${response.status}`);
   return response.json();
 }
 
@@ -13,7 +20,7 @@ export async function postJSON(url, body) {
     body: JSON.stringify(body),
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(typeof data.detail === "string" ? data.detail : `HTTP ${response.status}`);
+  if (!response.ok) throw httpError(response.status, typeof data.detail === "string" ? data.detail : `HTTP ${response.status}`);
   return data;
 }
 
@@ -26,7 +33,7 @@ export async function streamQuery(body, onEvent) {
   });
   if (!response.ok) {
     const data = await response.json().catch(() => ({}));
-    throw new Error(typeof data.detail === "string" ? data.detail : `HTTP ${response.status}`);
+    throw httpError(response.status, typeof data.detail === "string" ? data.detail : `HTTP ${response.status}`);
   }
   const reader = response.body.getReader();
   const decoder = new TextDecoder();

@@ -1,10 +1,13 @@
-// Page wiring: chat, sources panel, and the #doc/... route for the document view.
+// Page wiring: three views (ask, sources, check a text) one at a time, the document drawer, and the hash routes:
+// #sources, #check, #doc/... (a document, over any view) and #ask=<question> (a shared question, asked on load).
 
 import { Chat } from "./chat.js";
 import { setupCheck } from "./check.js";
-import { renderSources, setupOperator, showDocument } from "./sources.js";
+import { showDocument } from "./document.js";
+import { renderSources, setupOperator } from "./sources.js";
 
 const $ = (id) => document.getElementById(id);
+const VIEWS = ["chat", "sources", "check"];
 let titles = [];
 
 const chat = new Chat({
@@ -19,43 +22,70 @@ setupOperator({ token: $("admin-token"), form: $("upload-form"), file: $("upload
 
 setupCheck({ form: $("check-form"), input: $("check-input"), button: $("check-send"), output: $("check-output") });
 
-$("new-conversation").addEventListener("click", () => chat.reset());
-$("show-check").addEventListener("click", () => {
-  const panel = $("check");
-  panel.hidden = !panel.hidden;
-  $("show-check").setAttribute("aria-expanded", String(!panel.hidden));
-  if (!panel.hidden) { panel.scrollIntoView({ block: "start" }); $("check-input").focus(); }
-});
-$("show-sources").addEventListener("click", () => {
-  const panel = $("sources");
-  panel.hidden = !panel.hidden;
-  $("show-sources").setAttribute("aria-expanded", String(!panel.hidden));
-  if (!panel.hidden) panel.scrollIntoView({ block: "start" });
-});
-document.querySelectorAll("[data-close]").forEach((button) => button.addEventListener("click", () => {
-  $(button.dataset.close).hidden = true;
-  if (button.dataset.close === "doc-view" && location.hash.startsWith("#doc/")) history.replaceState(null, "", location.pathname);
-  if (button.dataset.close === "sources") $("show-sources").setAttribute("aria-expanded", "false");
-  if (button.dataset.close === "check") $("show-check").setAttribute("aria-expanded", "false");
+// One view at a time, full width; the question box belongs to the chat view. `focus` moves focus into the view
+// (its heading, or the question box), as when a person picks it from the header.
+export function showView(name, { focus = true } = {}) {
+  if (!VIEWS.includes(name)) name = "chat";
+  for (const view of VIEWS) {
+    $(view).hidden = view !== name;
+    $(`show-${view}`).setAttribute("aria-pressed", String(view === name));
+  }
+  $("composer").hidden = name !== "chat";
+  document.body.dataset.view = name;
+  if (focus) (name === "chat" ? $("chat-input") : $(`${name}-title`)).focus();
+}
+
+document.querySelectorAll("[data-view]").forEach((button) => button.addEventListener("click", () => {
+  const name = button.dataset.view;
+  history.replaceState(null, "", name === "chat" ? location.pathname : `#${name}`);
+  showView(name);
 }));
+document.querySelectorAll("[data-skip]").forEach((link) => link.addEventListener("click", (event) => {
+  event.preventDefault();
+  showView(link.dataset.skip);
+}));
+$("new-conversation").addEventListener("click", () => chat.reset());
+
+// The document drawer: a modal dialog (Escape closes it, focus stays inside); closing returns focus to what
+// opened it, and drops the #doc/... route so a reload does not reopen it.
+const drawer = $("doc-view");
+let opener = null;
+drawer.querySelector("[data-testid=doc-close]").addEventListener("click", () => drawer.close());
+drawer.addEventListener("close", () => {
+  if (location.hash.startsWith("#doc/")) history.replaceState(null, "", location.pathname + (document.body.dataset.view === "chat" ? "" : `#${document.body.dataset.view}`));
+  const back = opener && opener.isConnected ? opener : $("chat-input");
+  opener = null;
+  back.focus();
+});
+drawer.addEventListener("click", (event) => { if (event.target === drawer) drawer.close(); });  // the backdrop
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href^='#doc/']");
+  if (link) opener = link;
+});
 
 async function route() {
+  const hash = location.hash;
+  if (hash === "#sources" || hash === "#check") { showView(hash.slice(1)); return; }
+  const asked = hash.match(/^#ask=(.+)$/);
+  if (asked) {
+    history.replaceState(null, "", location.pathname);
+    showView("chat", { focus: false });
+    chat.askShared(decodeURIComponent(asked[1]));
+    return;
+  }
   // #doc/<id>[/<start>/<end>[/<sentence start>/<sentence end>]]: a passage, and the sentence an answer cites from it.
-  const match = location.hash.match(/^#doc\/([^/]+)(?:\/(\d+)\/(\d+)(?:\/(\d+)\/(\d+))?)?$/);
+  const match = hash.match(/^#doc\/([^/]+)(?:\/(\d+)\/(\d+)(?:\/(\d+)\/(\d+))?)?$/);
   if (!match) return;
   const number = (i) => (match[i] === undefined ? null : Number(match[i]));
   const cited = match[4] === undefined ? null : { start: number(4), end: number(5) };
-  try {
-    await showDocument($("doc-view"), decodeURIComponent(match[1]), number(2), number(3), cited);
-  } catch (error) {
-    $("doc-view").hidden = false;
-    $("doc-text").textContent = `Could not open the document: ${error.message}`;
-  }
+  if (!opener) opener = document.activeElement !== document.body ? document.activeElement : null;
+  await showDocument(drawer, decodeURIComponent(match[1]), number(2), number(3), cited);
 }
 window.addEventListener("hashchange", route);
-route();
+showView(VIEWS.includes(location.hash.slice(1)) ? location.hash.slice(1) : "chat", { focus: false });
 // The box opens once the chat is wired (the vocabulary module awaits its fetch first): a question typed and
 // sent before then would otherwise be dropped without a word.
 $("chat-input").disabled = false;
 $("chat-send").disabled = false;
-$("chat-input").focus();
+if (document.body.dataset.view === "chat") $("chat-input").focus();
+route();

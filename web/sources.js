@@ -1,7 +1,7 @@
-// The Sources view (every document with its profile) and the document view with a highlighted passage.
+// The Sources view: every document with its profile, and the operator's uploads and removals.
 
 import { getJSON } from "./api.js";
-import { caveatBadge, el, layeredText, levelLabel } from "./render.js";
+import { caveatBadge, el, levelLabel } from "./render.js";
 
 // The operator's admin token lives in this variable only: never in local storage, gone with the page.
 let adminToken = "";
@@ -82,39 +82,4 @@ export function setupOperator({ token, form, file, status, list, onChange }) {
     const docId = button.dataset.docId;
     change(() => adminRequest("DELETE", `/api/v1/documents/${encodeURIComponent(docId)}`), `Removing ${docId}…`);
   });
-}
-
-// `cited` ({start, end}, or null) is the sentence of the passage an answer cites: marked inside the passage's highlight.
-export async function showDocument(panel, docId, start, end, cited = null) {
-  const d = await getJSON(`/api/v1/documents/${encodeURIComponent(docId)}`);
-  panel.querySelector("#doc-title").textContent = d.title;
-  const meta = panel.querySelector("#doc-meta");
-  meta.replaceChildren(
-    el("p", { className: "source-meta", text: `${d.path} · evidence: ${levelLabel(d.evidence_level)}` }),
-    d.url ? el("p", {}, el("a", { href: d.url, rel: "noopener noreferrer external", target: "_blank", text: `Original: ${d.url}` })) : null,
-    el("div", { className: "badges" }, d.caveats.map(caveatBadge)));
-  const body = panel.querySelector("#doc-text");
-  const layers = [Number.isInteger(start) && Number.isInteger(end) ? [{ start, end, className: "highlight" }] : []];
-  if (cited && Number.isInteger(cited.start) && Number.isInteger(cited.end)) {
-    layers.push([{ ...cited, className: "cited-sentence", testid: "cited-sentence", title: "Sentence the answer cites" }]);
-  }
-  body.replaceChildren(...pagedText(d.text, d.page_starts || [], layers));
-  panel.hidden = false;
-  const mark = body.querySelector("mark.cited-sentence") || body.querySelector("mark.highlight");
-  (mark || body).scrollIntoView({ block: "center" });
-  body.focus({ preventScroll: true });
-}
-
-// The text with a "Page n" marker where each page of a paged source (PDF) starts; marks clipped per page.
-function pagedText(text, starts, layers) {
-  if (!starts.length) return layeredText(text, layers);
-  const out = [];
-  starts.forEach((from, i) => {
-    const to = i + 1 < starts.length ? starts[i + 1] : text.length;
-    const local = layers.map((ranges) => ranges.filter((r) => r.end > from && r.start < to)
-      .map((r) => ({ ...r, start: Math.max(r.start, from) - from, end: Math.min(r.end, to) - from })));
-    out.push(el("span", { className: "page-break", "data-testid": "page-break", role: "separator", text: `Page ${i + 1}` }));
-    out.push(...layeredText(text.slice(from, to), local));
-  });
-  return out;
 }
