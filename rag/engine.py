@@ -22,6 +22,7 @@ from rag.schema import (
     AnswerOut,
     CaveatOut,
     CitationCountsOut,
+    CollectionOut,
     EvidenceOut,
     DocumentDetail,
     DocumentSummary,
@@ -238,12 +239,24 @@ class Engine:
         )
 
     # -- documents -----------------------------------------------------------------
+    def _file_facts(self, document: Document, index: LoadedIndex) -> dict:
+        """The file's type, size and date: size and date as the manifest recorded them at the build; an index built
+        before it recorded them asks the documents folder."""
+        from rag.index.build import file_facts
+
+        suffix = Path(document.path).suffix.lower().lstrip(".")
+        entry = index.manifest.documents.get(document.doc_id)
+        size, added = (entry.bytes, entry.added) if entry else (None, None)
+        if size is None and added is None:
+            size, added = file_facts(self.settings.docs_dir, document.path)
+        return {"format": suffix or None, "bytes": size, "added": added}
+
     def _summary(self, document: Document, index: LoadedIndex, detail: bool = False):
         fields = dict(
             doc_id=document.doc_id, title=document.title, path=document.path, url=document.url, urls=document.urls,
             chars=len(document.text), chunks=len(index.chunks_by_doc.get(document.doc_id, [])),
             evidence_level=document.evidence_level, caveats=[caveat_out(c) for c in document.caveats],
-            citations=CitationCountsOut(**asdict(document.citations)),
+            citations=CitationCountsOut(**asdict(document.citations)), **self._file_facts(document, index),
         )
         if detail:
             return DocumentDetail(**fields, text=document.text, content_hash=document.content_hash,
@@ -258,6 +271,19 @@ class Engine:
         index = self.index
         document = index.documents.get(doc_id)
         return self._summary(document, index, detail=True) if document else None
+
+    def collection(self) -> CollectionOut:
+        """Topics and example questions, worked out once per loaded index (a swap brings fresh ones)."""
+        from rag.topics import examples, topics
+
+        index = self.index
+        found = index.derived.get("topics")
+        if found is None:
+            found = index.derived["topics"] = topics(list(index.documents.values()))
+        return CollectionOut(documents=len(index.documents), passages=len(index.chunks),
+                             topics=[{"doc_id": t.doc_id, "title": t.title, "label": t.label, "terms": list(t.terms),
+                                      "example": t.example} for t in found],
+                             examples=examples(found, self.settings.example_questions))
 
     def health(self) -> Health:
         index = self.index

@@ -90,9 +90,19 @@ class FeedbackStore:
             pages, size = connection.execute("PRAGMA page_count").fetchone()[0], connection.execute("PRAGMA page_size").fetchone()[0]
         return int(pages) * int(size)
 
-    def add(self, question: str, rating: int, passage_ids: list[str], answer: str | None, comment: str | None) -> dict:
-        """Write one row and return it as written (the table is not read back)."""
+    def add(self, question: str, rating: int, passage_ids: list[str], answer: str | None, comment: str | None,
+            replaces: int | None = None) -> dict:
+        """Write one row and return it as written (the table is not read back). With `replaces`, the row of that id
+        and the same question gets the new rating instead (one choice per answer, changeable); when none matches,
+        a new row is written."""
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if replaces is not None:
+            with self._lock, self._connect() as connection:
+                changed = connection.execute("UPDATE feedback SET rating = ?, created_at = ? WHERE id = ? AND question = ?",
+                                             (rating, created, replaces, question)).rowcount
+            if changed:
+                return {"id": replaces, "created_at": created, "question": question, "rating": rating,
+                        "passage_ids": passage_ids, "answer": answer, "comment": comment}
         with self._lock:
             if self.max_bytes is not None and self.size_bytes() >= self.max_bytes:
                 raise FeedbackFull(f"feedback store is full ({self.max_bytes:,} bytes)")

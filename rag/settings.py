@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     feedback_per_minute: int = Field(30, description="Feedback writes accepted per client per minute (429 beyond).")
     feedback_max_bytes: int = Field(200_000_000, description="Size of the feedback database at which writes stop (507) until the operator exports and clears it.")
     watch_seconds: float = Field(2.0, description="How often the server checks for a rebuilt index (0 turns watching off).")
+    example_questions: list[str] = Field(default_factory=list, description="Example questions the page offers on a first "
+                                         "visit (JSON list); empty: one per document, made from its title or key terms.")
     admin_token: str | None = Field(None, description="Token for the admin routes (reload, reading feedback); they are refused when unset.")
     admin_token_max_bytes: int = Field(256, ge=16, description="A longer x-admin-token is wrong without being compared.")
     admin_failures_per_minute: int = Field(10, ge=1, description="Wrong admin tokens one client may send in a minute; "

@@ -108,3 +108,18 @@ def test_feedback_export_writes_csv_and_jsonl(settings, engine, tmp_path):
     table = list(csv.DictReader(io.StringIO(run("feedback", "export", "--format", "csv", "--index", str(tmp_path)).stdout)))
     assert table[1]["question"] == 'A "quoted", question' and json.loads(table[0]["passage_ids"]) == ["003:0-10"]
     assert run("feedback", "export", "--format", "xml", "--index", str(tmp_path)).returncode == 2
+
+
+def test_a_changed_mind_changes_the_row_instead_of_adding_one(settings, engine, tmp_path):
+    from fastapi.testclient import TestClient
+
+    local = settings.model_copy(update={"index_dir": tmp_path, "admin_token": TOKEN, "feedback_per_minute": 1000})
+    with TestClient(create_app(local, engine), base_url="http://localhost") as client:
+        first = client.post("/api/v1/feedback", json={"question": "Is LDN safe?", "rating": 1}).json()
+        changed = client.post("/api/v1/feedback", json={"question": "Is LDN safe?", "rating": -1, "replaces": first["id"]})
+        assert changed.status_code == 201 and changed.json()["id"] == first["id"]
+        # Another question's id is not this one's to change: a new row.
+        other = client.post("/api/v1/feedback", json={"question": "Other?", "rating": 1, "replaces": first["id"]}).json()
+        assert other["id"] != first["id"]
+        rows = client.get("/api/v1/feedback", headers={"x-admin-token": TOKEN}).json()["feedback"]
+    assert [(r["question"], r["rating"]) for r in rows] == [("Other?", 1), ("Is LDN safe?", -1)]

@@ -1,7 +1,7 @@
 // The document drawer: a document's whole text with the passage (and the sentence an answer cites) marked.
 
 import { getJSON } from "./api.js";
-import { caveatBadge, el, layeredText, levelLabel } from "./render.js";
+import { badgeGroup, el, layeredText, levelLabel } from "./render.js";
 
 // `cited` ({start, end}, or null) is the sentence of the passage an answer cites: marked inside the passage's highlight.
 export async function showDocument(dialog, docId, start, end, cited = null) {
@@ -24,11 +24,12 @@ export async function showDocument(dialog, docId, start, end, cited = null) {
     return;
   }
   title.textContent = d.title;
-  meta.replaceChildren(
+  // replaceChildren would write a null as the text "null": leave absent parts out.
+  meta.replaceChildren(...[
     el("p", { className: "source-meta", text: `File ${d.path} · evidence: ${levelLabel(d.evidence_level)}` }),
     d.url ? el("p", { className: "source-meta" }, "First link in the text: ",
       el("a", { href: d.url, rel: "noopener noreferrer external", target: "_blank", text: d.url })) : null,
-    d.caveats.length ? el("div", { className: "badges" }, d.caveats.map(caveatBadge)) : null);
+    d.caveats.length ? badgeGroup(d.caveats, "Caveats of this document") : null].filter(Boolean));
   const layers = [Number.isInteger(start) && Number.isInteger(end) ? [{ start, end, className: "highlight",
                                                                         testid: "doc-passage", title: "The passage" }] : []];
   if (cited && Number.isInteger(cited.start) && Number.isInteger(cited.end)) {

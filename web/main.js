@@ -2,21 +2,24 @@
 // #sources, #check, #doc/... (a document, over any view) and #ask=<question> (a shared question, asked on load).
 
 import { Chat } from "./chat.js";
+import { forgetCollection, renderIntro } from "./intro.js";
 import { setupCheck } from "./check.js";
+import { openGlossary } from "./glossary.js";
 import { showDocument } from "./document.js";
 import { renderSources, setupOperator } from "./sources.js";
 
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["chat", "sources", "check"];
-let titles = [];
 
 const chat = new Chat({
   form: $("composer"), input: $("chat-input"), send: $("chat-send"), spinner: $("spinner"),
-  log: $("conversation"), intro: $("intro"), titles: () => titles,
+  log: $("conversation"), intro: $("intro"), keep: $("keep-history"), clear: $("clear-history"),
 });
-
-const keepTitles = (docs) => { titles = docs.map((d) => d.title); };
-renderSources($("sources-list")).then(keepTitles).catch(() => {});
+const intro = () => renderIntro($("collection"), (question) => { showView("chat", { focus: false }); chat.askShared(question); });
+intro();
+// After an operator's change the first screen and the off-topic redirect name the new collection.
+const keepTitles = () => { forgetCollection(); intro(); };
+renderSources($("sources-list")).catch(() => {});
 setupOperator({ token: $("admin-token"), form: $("upload-form"), file: $("upload-file"), status: $("index-status"),
                 list: $("sources-list"), onChange: keepTitles });
 
@@ -45,6 +48,15 @@ document.querySelectorAll("[data-skip]").forEach((link) => link.addEventListener
   showView(link.dataset.skip);
 }));
 $("new-conversation").addEventListener("click", () => chat.reset());
+$("show-glossary").addEventListener("click", (event) => openGlossary(event.currentTarget));
+// "What the badges mean" buttons anywhere open the glossary (at one code's entry when they name one).
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-glossary]");
+  if (!button) return;
+  const glossary = await import("./glossary.js").catch(() => null);
+  if (glossary && glossary.openGlossary) glossary.openGlossary(button, button.dataset.glossary || null);
+  else $("show-glossary").click();
+});
 
 // The document drawer: a modal dialog (Escape closes it, focus stays inside); closing returns focus to what
 // opened it, and drops the #doc/... route so a reload does not reopen it.

@@ -30,6 +30,25 @@ export function caveatBadge(caveat) {
     el("span", { className: "caveat-detail", role: "tooltip", id, text: caveat.detail }));
 }
 
+// A passage's badges as one tab stop: Tab enters on the first, the arrow keys (and Home, End) move between them,
+// so an answer costs a reader a few Tabs rather than fifteen. Each badge still shows its explanation on focus.
+export function badgeGroup(caveats, label) {
+  const badges = caveats.map(caveatBadge);
+  badges.forEach((b, i) => { b.tabIndex = i ? -1 : 0; });
+  const group = el("div", { className: "badges", role: "group", "aria-label": `${label} (arrow keys move between them)` }, badges);
+  group.addEventListener("keydown", (event) => {
+    const at = badges.indexOf(document.activeElement);
+    if (at < 0) return;
+    const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: badges.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const next = badges[(to + badges.length) % badges.length];
+    badges.forEach((b) => { b.tabIndex = b === next ? 0 : -1; });
+    next.focus();
+  });
+  return group;
+}
+
 // Text with [start, end) ranges wrapped in <mark>; ranges are offsets into `text`. Marks come in layers, outermost
 // first: a mark of one layer holds the next layer's marks, clipped to it (a caveat cue inside a cited sentence, a cited
 // sentence inside a highlighted passage). Overlaps within one layer: the first wins.
@@ -97,11 +116,13 @@ export function markCitedSentence(card, sentence) {
 
 export function passageCard(passage, answerId) {
   const source = passage.source;
+  const where = pagesLabel(source.pages);
   const links = [el("a", { href: docHref(source), "data-testid": "source-link", className: "source-link",
-                           text: `Open in document (${pagesLabel(source.pages)}characters ${source.start}–${source.end})` })];
+                           text: where ? `Open in document (${where})` : "Open in document" })];
   if (source.url) {
+    // The first link found in the text: for a chatbot transcript it is not where the text came from, so say so.
     links.push(el("a", { href: source.url, className: "original-link", rel: "noopener noreferrer external", target: "_blank",
-                         text: "Original page" }));
+                         text: "First link in the text" }));
   }
   const card = el("article", { className: "passage", id: `${answerId}-p${passage.rank}`, "data-testid": "passage",
                                "data-rank": passage.rank, tabindex: "-1" },
@@ -110,8 +131,8 @@ export function passageCard(passage, answerId) {
       el("h3", { className: "passage-title", text: source.title }),
       el("span", { className: `level level-${passage.evidence_level}`, text: levelLabel(passage.evidence_level) })),
     passage.heading ? el("p", { className: "passage-heading", text: passage.heading }) : null,
-    el("div", { className: "badges" }, passage.caveats.length ? passage.caveats.map(caveatBadge)
-      : el("span", { className: "no-caveats", text: "No caveats found in this passage" })),
+    passage.caveats.length ? badgeGroup(passage.caveats, `Caveats of passage ${passage.rank}`)
+      : el("div", { className: "badges" }, el("span", { className: "no-caveats", text: "No caveats found in this passage" })),
     el("blockquote", { className: "passage-text" }, passageMarks(passage, null)),
     el("p", { className: "links" }, links));
   passageOf.set(card, passage);
@@ -150,15 +171,38 @@ export function answerText(text, onCite, sentences = []) {
   });
 }
 
-export function relyBar(caveats) {
+// "Before you rely on this": each caveat of the answer a button (focus, tap) that opens what it means and how
+// serious it is; safety warnings look apart from doubts about the source.
+export function relyBar(caveats, id) {
   if (!caveats.length) return null;
-  return el("p", { className: "rely", "data-testid": "rely-bar" },
-    el("strong", { text: "Before you rely on this: " }),
-    caveats.map((c, i) => [i ? " · " : "", el("span", { className: `rely-item sev-${c.severity}`, title: c.detail, text: c.label })]));
+  const items = caveats.map((c, i) => {
+    const detailId = `${id}-rely-${i}`;
+    const detail = el("p", { className: "rely-detail", id: detailId, hidden: true, "data-testid": "rely-detail" },
+      el("strong", { text: `${c.label} (${c.severity} severity): ` }), c.detail, " ",
+      el("button", { type: "button", className: "linklike", "data-glossary": c.code, text: "What the badges mean" }));
+    const button = el("button", { type: "button", className: `rely-item sev-${c.severity}${c.code === "safety_warning" ? " rely-safety" : ""}`,
+                                  "data-testid": "rely-item", "data-code": c.code, "aria-expanded": "false", "aria-controls": detailId },
+      el("span", { className: "rely-icon", "aria-hidden": "true", text: c.code === "safety_warning" ? "⚠" : SEVERITY_ICON[c.severity] || "•" }),
+      el("span", { text: c.label }),
+      el("span", { className: "rely-severity", text: c.severity }));
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      detail.hidden = !open;
+    });
+    return { button, detail };
+  });
+  return el("div", { className: "rely", "data-testid": "rely-bar", role: "group", "aria-labelledby": `${id}-rely` },
+    el("p", { className: "rely-title", id: `${id}-rely` }, el("strong", { text: "Before you rely on this:" }),
+      el("span", { className: "rely-hint", text: " press one to see what it means" })),
+    el("ul", { className: "rely-items" }, items.map(({ button }) => el("li", {}, button))),
+    items.map(({ detail }) => detail));
 }
 
-// "page 2, " or "pages 1–2, " for passages from paged sources (PDF); "" otherwise.
+const SEVERITY_ICON = { high: "●", medium: "◐", low: "○", info: "i" };
+
+// "page 2" or "pages 1–2" for passages from paged sources (PDF); "" otherwise.
 export function pagesLabel(pages) {
   if (!pages || !pages.length) return "";
-  return pages.length === 1 ? `page ${pages[0]}, ` : `pages ${pages[0]}–${pages[pages.length - 1]}, `;
+  return pages.length === 1 ? `page ${pages[0]}` : `pages ${pages[0]}–${pages[pages.length - 1]}`;
 }

@@ -18,6 +18,8 @@ class FeedbackIn(BaseModel):
         default_factory=list, max_length=50, description="Passages shown, as doc_id:start-end (each at most 300 characters).")
     answer: StrictStr | None = Field(None, max_length=20000, description="The answer text shown.")
     comment: StrictStr | None = Field(None, max_length=2000, description="Optional free text.")
+    replaces: StrictInt | None = Field(None, ge=1, description="A person changing their mind: the id this page got back "
+                                       "for the same question; that row's rating changes instead of a second row.")
 
     @field_validator("rating")
     @classmethod

@@ -17,7 +17,7 @@ def routes(settings: Settings, store: FeedbackStore, guard: TokenGuard) -> APIRo
     admin = admin_only(guard)
     limiter = RateLimiter(settings.feedback_per_minute)
 
-    @router.post("/api/v1/feedback", response_model=FeedbackRow, status_code=201,
+    @router.post("/api/v1/feedback", tags=["Feedback"], response_model=FeedbackRow, status_code=201,
                  responses={**INVALID_BODY, 429: {"model": ErrorOut, "description": "Too many from this client"},
                             507: {"model": ErrorOut, "description": "Feedback store full"}})
     def add_feedback(item: FeedbackIn, request: Request) -> FeedbackRow:
@@ -26,12 +26,12 @@ def routes(settings: Settings, store: FeedbackStore, guard: TokenGuard) -> APIRo
             raise HTTPException(status_code=429, detail=f"feedback: at most {settings.feedback_per_minute} a minute from one client",
                                 headers={"Retry-After": "60"})
         try:
-            row = store.add(item.question, item.rating, item.passage_ids, item.answer, item.comment)
+            row = store.add(item.question, item.rating, item.passage_ids, item.answer, item.comment, item.replaces)
         except FeedbackFull as exc:
             raise HTTPException(status_code=507, detail=f"feedback: {exc}; the operator must export and clear it") from None
         return FeedbackRow(**row)
 
-    @router.get("/api/v1/feedback", response_model=FeedbackList, responses={**ADMIN_ERRORS, **INVALID_BODY})
+    @router.get("/api/v1/feedback", tags=["Feedback"], response_model=FeedbackList, responses={**ADMIN_ERRORS, **INVALID_BODY})
     def list_feedback(response: Response, _: None = admin,
                       limit: int = Query(100, ge=1, le=500, description="Rows per page (1–500)."),
                       before: int | None = Query(None, ge=1, description="Only rows with a smaller id (older)."),

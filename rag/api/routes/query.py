@@ -24,12 +24,12 @@ log = logging.getLogger("rag.api")
 def routes(engine_: Callable[[], Engine]) -> APIRouter:
     router = APIRouter()
 
-    @router.post("/api/v1/query", response_model=QueryResponse, responses={**INVALID_BODY, **NOT_READY})
+    @router.post("/api/v1/query", tags=["Ask"], response_model=QueryResponse, responses={**INVALID_BODY, **NOT_READY})
     def query(request: QueryRequest) -> Response:
         # Serialised once by pydantic's Rust core; returning the model would be validated and encoded again.
         return Response(engine_().query(request).model_dump_json(), media_type="application/json")
 
-    @router.post("/api/v1/query/stream", responses={200: {"content": {"text/event-stream": {}}}, **INVALID_BODY, **NOT_READY})
+    @router.post("/api/v1/query/stream", tags=["Ask"], responses={200: {"content": {"text/event-stream": {}}}, **INVALID_BODY, **NOT_READY})
     async def query_stream(request: QueryRequest):
         """Server-Sent Events: `passages` as soon as they are found, then `answer`, then `done`."""
         engine = engine_()
