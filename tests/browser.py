@@ -110,12 +110,13 @@ def site(settings, embedder, tmp_path_factory):
 
 @contextmanager
 def open_page(browser, url: str, viewport: dict | None = None, **context_options) -> Iterator:
-    """A fresh browser context and page at `url`; fails the test if the page threw, asked a dialog, or
-    requested anything outside the server."""
+    """A fresh browser context and page at `url`; fails the test if the page threw, broke its Content Security
+    Policy, or requested anything outside the server."""
     context = browser.new_context(viewport=viewport or DESKTOP, device_scale_factor=1, **context_options)
     page = context.new_page()
     page.errors, page.dialogs, page.outside = [], [], []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda m: page.errors.append(m.text) if "Content Security Policy" in m.text else None)
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     origin = url.split("/", 3)[:3]
     page.on("request", lambda r: page.outside.append(r.url)

@@ -123,3 +123,33 @@ def test_vocabulary_names_every_level_and_mode_the_engine_defines(client):
     assert vocabulary["levels"] == list(Level)
     assert set(vocabulary["level_labels"]) == set(Level) and all(vocabulary["level_labels"].values())
     assert vocabulary["modes"][0] == Mode.HYBRID and set(vocabulary["modes"]) == set(Mode)
+
+
+def test_vocabulary_carries_what_the_glossary_explains(client):
+    """Examples come from each rule's own patterns and the engine flags each with its code; severities and levels
+    each say what they mean to a reader."""
+    from rag.caveats.codes import Code, Level, Severity
+    from rag.caveats.rules import CITATION_PATTERNS, RULES
+    from rag.caveats.sentences import analyse_sentence
+
+    vocabulary = client.get("/api/v1/vocabulary").json()
+    codes = {c["code"]: c for c in vocabulary["codes"]}
+    assert set(codes) == set(Code)
+    patterns = {rule.code: rule.patterns for rule in RULES} | {Code.UNVERIFIABLE_CITATION: CITATION_PATTERNS}
+    import re
+
+    for code, entry in codes.items():
+        assert entry["scope_detail"], code
+        if code not in patterns:
+            assert entry["scope"] in {"document", "answer"} and entry["examples"] == [], code
+            continue
+        assert entry["scope"] == "text" and 1 <= len(entry["examples"]) <= 3, code
+        for example in entry["examples"]:
+            assert any(re.search(p, example, re.IGNORECASE | re.MULTILINE) for p in patterns[code]), (code, example)
+            if code != Code.UNVERIFIABLE_CITATION:
+                assert code in analyse_sentence(example).codes, (code, example)
+    assert "may help" in codes["speculative_language"]["examples"]
+    assert "Study A" in codes["unverifiable_citation"]["examples"]
+    assert set(vocabulary["level_details"]) == set(Level) and all(vocabulary["level_details"].values())
+    assert set(vocabulary["severity_details"]) == set(Severity) and all(vocabulary["severity_details"].values())
+    assert set(vocabulary["severity_labels"]) == set(Severity)

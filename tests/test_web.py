@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from rag.api import create_app
-from rag.engine import Engine
-from rag.index import build_index
 from tests.browser import WEB_TOKEN, XSS, ask, require_chromium, shot
-from tests.conftest import ROOT
-from tests.servers import running
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +105,7 @@ def test_feedback_button_stores_a_row(page, site):
     answer.get_by_test_id("feedback-up").click()
     answer.locator(".feedback-status").filter(has_text="Thanks").wait_for()
     rows = httpx.get(site + "/api/v1/feedback", headers={"x-admin-token": WEB_TOKEN}).json()["feedback"]
-    assert rows[-1]["question"] == "How are UC-MSCs sourced?" and rows[-1]["rating"] == 1
+    assert [r["rating"] for r in rows if r["question"] == "How are UC-MSCs sourced?"] == [1]
 
 
 def test_phone_width_is_readable(browser, site):
@@ -122,63 +116,6 @@ def test_phone_width_is_readable(browser, site):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     shot(page, "phone-375", full_page=True)
-    context.close()
-
-
-CHECK_TEXT = (
-    "Coffee and memory\n\n"
-    "Drinking coffee may lower the risk of dementia, researchers suggest. "
-    "A prospective cohort of 2,000 adults was followed for ten years. "
-    f"The study did not find any effect on memory scores ({XSS}). Experts hailed it as a breakthrough."
-)
-
-
-def check_a_text(page, text: str):
-    page.get_by_test_id("show-check").click()
-    box = page.get_by_test_id("check-input")
-    box.fill(text)
-    page.get_by_test_id("check-send").click()
-    page.get_by_test_id("check-profile").wait_for(timeout=60_000)
-
-
-def test_check_a_text_shows_profile_and_flagged_sentences(page):
-    check_a_text(page, CHECK_TEXT)
-    profile = page.get_by_test_id("check-profile")
-    assert "Observational study" in profile.inner_text()
-    assert "mixed_evidence" in [b.get_attribute("data-code") for b in profile.get_by_test_id("caveat").all()]
-    flagged = page.get_by_test_id("flagged-sentence")
-    codes = {code for mark in flagged.all() for code in mark.get_attribute("data-codes").split()}
-    assert {"speculative_language", "mixed_evidence", "promotional_tone"} <= codes
-    text = page.get_by_test_id("check-text").inner_text()
-    assert "Hedged claims" in text and "Mixed or null results" in text and "reports: Observational study" in text
-    # The pasted probe is text, not markup.
-    assert XSS in text and page.locator("img[src=x]").count() == 0 and page.dialogs == []
-    # Keyboard: Tab from the Check button reaches the first flagged sentence.
-    page.get_by_test_id("check-send").focus()
-    for _ in range(6):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.dataset.testid") == "flagged-sentence":
-            break
-    assert page.evaluate("document.activeElement.dataset.testid") == "flagged-sentence"
-    assert "Hedged claims" in page.evaluate("document.activeElement.getAttribute('aria-label')")
-    shot(page, "check-1280", full_page=True)
-
-
-def test_check_a_text_empty_input_says_so(page):
-    page.get_by_test_id("show-check").click()
-    page.get_by_test_id("check-input").fill("   ")
-    page.locator("#check-form").evaluate("form => form.requestSubmit()")
-    assert "Paste some text" in page.locator("#check-output").inner_text()
-
-
-def test_check_a_text_at_phone_width(browser, site):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
-    page = context.new_page()
-    page.goto(site)
-    check_a_text(page, CHECK_TEXT)
-    assert page.get_by_test_id("flagged-sentence").count() >= 3
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    shot(page, "check-375", full_page=True)
     context.close()
 
 
@@ -195,76 +132,6 @@ def test_api_docs_render_offline_under_the_csp(browser, site):
     assert violations == [] and outside == []
     shot(page, "docs-1280")
     context.close()
-
-
-@pytest.fixture
-def operator_page(browser, settings, embedder, tmp_path):
-    """A server of its own over a writable copy of the seeds: the operator's changes must not leak into other tests."""
-    docs = tmp_path / "docs"
-    shutil.copytree(settings.docs_dir, docs)
-    local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path / "index", "admin_token": WEB_TOKEN,
-                                        "watch_seconds": 0})
-    build_index(local, embedder)
-    with running(create_app(local, Engine(local, embedder))) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.goto(url)
-        yield page, docs
-        assert page.errors == []
-        context.close()
-
-
-def test_operator_adds_and_removes_a_pdf_from_the_sources_view(operator_page, tmp_path):
-    from tests.documents import make_pdf
-
-    page, docs = operator_page
-    pdf = make_pdf(tmp_path / "Clemastine leaflet.pdf")
-    bad = tmp_path / "tool.exe"
-    bad.write_bytes(b"MZ\x90\x00")
-    page.get_by_test_id("show-sources").click()
-    page.locator("#operator summary").click()
-    status = page.get_by_test_id("index-status")
-    expect = sync_api.expect
-
-    # Without the token nothing is sent; no Remove buttons are offered.
-    page.get_by_test_id("upload-file").set_input_files(str(pdf))
-    page.get_by_test_id("upload-send").click()
-    expect(status).to_contain_text("admin token")
-    assert page.get_by_test_id("source-remove").first.is_hidden()
-
-    page.get_by_test_id("admin-token").fill(WEB_TOKEN)
-    expect(page.get_by_test_id("source-remove").first).to_be_visible()
-    page.get_by_test_id("upload-file").set_input_files(str(bad))
-    page.get_by_test_id("upload-send").click()
-    expect(status).to_contain_text("Refused: file: type .exe")
-    assert sorted(p.name for p in docs.iterdir()) == sorted(p.name for p in ROOT.joinpath("seeds").iterdir())
-
-    page.get_by_test_id("upload-file").set_input_files(str(pdf))
-    page.get_by_test_id("upload-send").click()
-    expect(status).to_contain_text("Done: 6 documents", timeout=120_000)
-    item = page.locator("[data-testid=source-item][data-doc-id='Clemastine-leaflet']")
-    expect(item).to_contain_text("Clemastine and remyelination in MS")
-    assert page.evaluate("() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})").count(WEB_TOKEN) == 0
-
-    answer = ask(page, "Does clemastine repair myelin in MS?")
-    link = answer.get_by_test_id("source-link").filter(has_text="page 1,").first
-    expect(link).to_be_visible()
-    link.click()
-    expect(page.locator("#doc-view")).to_be_visible()
-    expect(page.get_by_test_id("page-break")).to_have_count(2)
-    expect(page.locator("#doc-text mark.highlight").first).to_be_visible()
-    page.get_by_test_id("doc-close").click()
-    page.get_by_test_id("show-sources").click()
-
-    remove = item.get_by_test_id("source-remove")
-    remove.click()
-    expect(remove).to_contain_text("click again")
-    remove.click()
-    expect(status).to_contain_text("Done: 5 documents", timeout=120_000)
-    expect(page.locator("[data-testid=source-item][data-doc-id='Clemastine-leaflet']")).to_have_count(0)
-    assert not (docs / "Clemastine-leaflet.pdf").exists()
 
 
 # --- Answer at a glance: the sentence each citation stands for, safety apart, evidence summary (issue 24). ---

@@ -59,6 +59,27 @@ LEVEL_LABELS = {
     Level.NONE_STATED: "No evidence stated",
 }
 
+# What each level means to a reader, in one line (the glossary and the answer's evidence summary).
+LEVEL_DETAILS = {
+    Level.SYSTEMATIC_REVIEW: "A review that pools many studies: the strongest kind of evidence.",
+    Level.RANDOMIZED_TRIAL: "People were given the treatment or a comparison by chance, so a difference is likely caused by the treatment.",
+    Level.OBSERVATIONAL: "People were followed or compared without assigning the treatment: it shows links, not cause.",
+    Level.SMALL_OR_EARLY_TRIAL: "A small, short or early-phase study in people: results often change in larger trials.",
+    Level.PRECLINICAL: "Lab, cell or animal work only: results often do not carry over to people.",
+    Level.ANECDOTE_OR_OPINION: "Personal reports, surveys or opinion: they cannot show that the treatment caused a change.",
+    Level.NONE_STATED: "The cited text names no study behind what it says.",
+}
+
+SEVERITY_LABELS = {Severity.HIGH: "High", Severity.MEDIUM: "Medium", Severity.LOW: "Low", Severity.INFO: "Info"}
+
+# What each severity asks of a reader (the glossary).
+SEVERITY_DETAILS = {
+    Severity.HIGH: "Read this first: a risk to your health, or a reason the text may not be trustworthy at all.",
+    Severity.MEDIUM: "Limits how far the evidence goes: weigh the claim with care and look for stronger studies.",
+    Severity.LOW: "Worth knowing: the wording or the sourcing is weaker than it first looks.",
+    Severity.INFO: "For context only: nothing here argues against the claim.",
+}
+
 
 def strongest(levels: list[str]) -> Level:
     """The strongest evidence level among `levels` (none_stated when empty)."""

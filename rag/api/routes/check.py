@@ -12,7 +12,7 @@ from rag.schema import AnnotateRequest, AnnotateResponse, ErrorOut, Vocabulary
 def routes(pool: AnnotatePool) -> APIRouter:
     router = APIRouter()
 
-    @router.post("/api/v1/annotate", response_model=AnnotateResponse,
+    @router.post("/api/v1/annotate", tags=["Check a text"], response_model=AnnotateResponse,
                  responses={**INVALID_BODY, 429: {"model": ErrorOut, "description": "The server has its fill of texts to check"},
                             503: {"model": ErrorOut, "description": "The worker checking the text stopped; try again"}})
     async def annotate(request: AnnotateRequest) -> Response:
@@ -28,17 +28,23 @@ def routes(pool: AnnotatePool) -> APIRouter:
             raise field_error("text", str(exc)) from None
         return Response(body, media_type="application/json")
 
-    @router.get("/api/v1/vocabulary", response_model=Vocabulary)
+    @router.get("/api/v1/vocabulary", tags=["Vocabulary"], response_model=Vocabulary)
     def vocabulary() -> Vocabulary:
-        """Every caveat code with its label and severity, the severities, the evidence levels (strongest first)
-        and the retrieval modes: the one source the web page and clients take these words from."""
-        from rag.caveats.codes import LEVEL_LABELS, Level, Severity
+        """Every caveat code with its label, severity, meaning, example cues and scope; the severities and the
+        evidence levels (strongest first), each with its label and meaning; and the retrieval modes: the one source
+        the web page (its glossary included) and clients take these words from."""
+        from rag.caveats.codes import LEVEL_DETAILS, LEVEL_LABELS, SEVERITY_DETAILS, SEVERITY_LABELS, Level, Severity
+        from rag.caveats.glossary import SCOPE_DETAILS, examples, scope
         from rag.caveats.rules import RULE_BY_CODE
         from rag.retrieval import Mode
 
-        return Vocabulary(codes=[{"code": r.code, "label": r.label, "severity": r.severity, "detail": r.detail}
+        named = lambda table: {str(k): v for k, v in table.items()}  # noqa: E731
+        return Vocabulary(codes=[{"code": r.code, "label": r.label, "severity": r.severity, "detail": r.detail,
+                                  "examples": list(examples(r.code)), "scope": scope(r.code),
+                                  "scope_detail": SCOPE_DETAILS[scope(r.code)]}
                                  for r in RULE_BY_CODE.values()],
-                          severities=list(Severity), levels=list(Level),
-                          level_labels={str(k): v for k, v in LEVEL_LABELS.items()}, modes=list(Mode))
+                          severities=list(Severity), levels=list(Level), modes=list(Mode),
+                          level_labels=named(LEVEL_LABELS), level_details=named(LEVEL_DETAILS),
+                          severity_labels=named(SEVERITY_LABELS), severity_details=named(SEVERITY_DETAILS))
 
     return router
