@@ -92,8 +92,17 @@ def _files_of(folder: Path, doc_id: str, settings: Settings) -> list[Path]:
             and p.suffix.lower() in settings.extensions]
 
 
-def add_document(settings: Settings, filename: str, data: bytes) -> tuple[str, bool]:
-    """Check and write one uploaded file into the documents folder; returns its doc_id and whether it replaced one."""
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def add_document(settings: Settings, filename: str, data: bytes) -> tuple[str, str]:
+    """Check and write one uploaded file into the documents folder; returns its doc_id and what happened to the
+    folder: "added", "replaced", or "unchanged" when the bytes are those of the file already there (nothing is
+    written then, and nothing needs rebuilding: an unchanged file would give no new build to serve)."""
     doc_id, suffix = doc_id_for(filename)
     if suffix not in settings.extensions or suffix not in READERS:
         allowed = ", ".join(settings.extensions)
@@ -119,12 +128,15 @@ def add_document(settings: Settings, filename: str, data: bytes) -> tuple[str, b
             if others:
                 raise Refused(409, f"file: doc_id {doc_id!r} is taken by {others[0].name}; remove it first or "
                                    "rename the file")
-            replaced = target.exists()
+            if target.exists() and _same_bytes(target, data):
+                Path(temporary).unlink(missing_ok=True)
+                return doc_id, "unchanged"
+            outcome = "replaced" if target.exists() else "added"
             os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return doc_id, replaced
+    return doc_id, outcome
 
 
 def remove_document(settings: Settings, doc_id: str) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
 from rag.caveats.codes import Code, Level, Severity
+from rag.caveats.glossary import Scope
 from rag.settings import Settings
 
 # API limits are part of the contract (SPEC.md); they live with the other numbers in Settings.
@@ -48,7 +49,10 @@ class Turn(BaseModel):
 
 
 class QueryRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"question": "Can I take low-dose naltrexone with opioid painkillers?", "top_k": 5, "history": []},
+        {"question": "What about side effects?", "top_k": 5,
+         "history": [{"role": "user", "content": "What is low-dose naltrexone used for in MS?"}]}]})
     question: StrictStr = Field(description="The question, 1–2000 characters after trimming.",
                                 examples=["Can I take low-dose naltrexone with opioid painkillers?"])
     top_k: StrictInt = Field(5, ge=1, le=MAX_TOP_K, description="How many passages to return (1–50).")
@@ -153,6 +157,11 @@ class DocumentSummary(BaseModel):
     evidence_level: EvidenceLevel
     caveats: list[CaveatOut] = Field(description="Document-level caveats (the source profile).")
     citations: CitationCountsOut
+    format: str | None = Field(None, description="The file's type from its name: pdf, docx, md, html, htm or txt.")
+    bytes: int | None = Field(None, description="Size of the file when it was indexed; null where unknown (an index "
+                              "built before sizes were recorded, or a document that is no file).")
+    added: str | None = Field(None, description="When the file was added or last replaced (its modification time, "
+                              "ISO 8601, UTC); null where unknown.")
 
 
 class DocumentDetail(DocumentSummary):
@@ -164,6 +173,23 @@ class DocumentDetail(DocumentSummary):
 
 class DocumentList(BaseModel):
     documents: list[DocumentSummary]
+
+
+class TopicOut(BaseModel):
+    doc_id: str
+    title: str
+    label: str = Field(description="How to name the document to a reader: its title, or its key terms when it has none.")
+    terms: list[str] = Field(description="Words and word pairs frequent in this document and rare in the others.")
+    example: str = Field(description="A question one could ask about it.")
+
+
+class CollectionOut(BaseModel):
+    """What the collection covers, for a first visit and for the redirect after an off-topic question."""
+
+    documents: int
+    passages: int
+    topics: list[TopicOut]
+    examples: list[str] = Field(description="A few example questions (RAG_EXAMPLE_QUESTIONS, or one per document).")
 
 
 class Health(BaseModel):
@@ -256,6 +282,10 @@ class CodeOut(BaseModel):
     label: str
     severity: Severity
     detail: str
+    examples: list[str] = Field(default_factory=list, description="Up to three short cues the engine flags with this "
+                                "code, drawn from its rule's own patterns; empty for codes no words trigger.")
+    scope: Scope = Field(Scope.TEXT, description="Where the code is judged: words of the text, a whole document, or an answer.")
+    scope_detail: str = Field("", description="What `scope` means to a reader, in one line.")
 
 
 class Vocabulary(BaseModel):
@@ -266,12 +296,17 @@ class Vocabulary(BaseModel):
     levels: list[Level]
     level_labels: dict[str, str] = Field(default_factory=dict, description="How the page names each evidence level.")
     modes: list[str] = Field(default_factory=list, description="Retrieval modes (rag.retrieval.Mode), the shipped one first.")
+    level_details: dict[str, str] = Field(default_factory=dict, description="What each evidence level means to a reader.")
+    severity_labels: dict[str, str] = Field(default_factory=dict, description="How the page names each severity.")
+    severity_details: dict[str, str] = Field(default_factory=dict, description="What each severity asks of a reader.")
 
 
 class UploadOut(BaseModel):
     doc_id: str = Field(description="The document's id: the uploaded file's name without extension, made safe.")
-    status: Literal["queued"] = Field(description="A rebuild is queued; GET /api/v1/index/status follows it.")
-    replaced: bool = Field(False, description="True when a file of the same name was replaced.")
+    status: Literal["queued", "unchanged"] = Field(
+        description="queued: a rebuild is queued, GET /api/v1/index/status follows it. unchanged: the upload is "
+                    "byte for byte the file already there, so nothing was written and no rebuild follows.")
+    replaced: bool = Field(False, description="True when a file of the same name was replaced (never with unchanged).")
 
 
 class BuildOut(BaseModel):

@@ -176,3 +176,72 @@ def test_non_ascii_file_names_stay_apart_and_work_in_urls(served):
     built_after(client, serving)
     assert client.get("/api/v1/documents/Örzte").status_code == 404
     assert client.get("/api/v1/documents/Ärzte").status_code == 200
+
+
+def test_reupload_of_the_same_bytes_is_unchanged_and_a_changed_one_serves_a_new_build(served):
+    """Issue 25: the same bytes again changed no content hash, so no new build ever served and the page waited for
+    good. Now nothing is written and nothing rebuilt; a changed file of the same name is replaced and a new build
+    serves it."""
+    client, settings = served
+    admin = {"x-admin-token": TOKEN}
+    before = client.get("/api/v1/index/status").json()["serving"]
+    first = b"# Okra and MS\n\nOkra was studied in a small pilot of people with multiple sclerosis.\n"
+    answer = client.post("/api/v1/documents", headers=admin, files={"file": ("okra-notes.md", first)})
+    assert answer.status_code == 202 and answer.json() == {"doc_id": "okra-notes", "status": "queued", "replaced": False}
+    status = built_after(client, before)
+    stat = (settings.docs_dir / "okra-notes.md").stat()
+
+    again = client.post("/api/v1/documents", headers=admin, files={"file": ("okra-notes.md", first)})
+    assert again.status_code == 202 and again.json() == {"doc_id": "okra-notes", "status": "unchanged", "replaced": False}
+    now = client.get("/api/v1/index/status").json()
+    assert now["state"] == "idle" and now["queued"] == 0 and now["serving"] == status["serving"]
+    assert (settings.docs_dir / "okra-notes.md").stat().st_mtime_ns == stat.st_mtime_ns  # not even rewritten
+    assert not [p for p in settings.docs_dir.iterdir() if p.name.startswith(".upload-")]
+
+    second = first.replace(b"small pilot", b"randomised trial")
+    changed = client.post("/api/v1/documents", headers=admin, files={"file": ("okra-notes.md", second)})
+    assert changed.status_code == 202 and changed.json() == {"doc_id": "okra-notes", "status": "queued", "replaced": True}
+    built_after(client, status["serving"])
+    assert "randomised trial" in client.get("/api/v1/documents/okra-notes").json()["text"]
+
+
+def test_document_list_carries_type_size_and_date_added(served, tmp_path):
+    import datetime as dt
+    import json
+
+    from rag.index.store import current_folder
+
+    client, settings = served
+    before = client.get("/api/v1/index/status").json()["serving"]
+    pdf = make_pdf(tmp_path / "Clemastine leaflet.pdf")
+    assert client.post("/api/v1/documents", headers={"x-admin-token": TOKEN},
+                       files={"file": (pdf.name, pdf.read_bytes())}).status_code == 202
+    built_after(client, before)
+    listed = {d["doc_id"]: d for d in client.get("/api/v1/documents").json()["documents"]}
+    leaflet = listed["Clemastine-leaflet"]
+    stored = settings.docs_dir / "Clemastine-leaflet.pdf"
+    assert leaflet["format"] == "pdf" and leaflet["bytes"] == len(pdf.read_bytes())
+    assert dt.datetime.fromisoformat(leaflet["added"]) == dt.datetime.fromtimestamp(int(stored.stat().st_mtime), dt.timezone.utc)
+    assert {d["format"] for d in listed.values()} <= {"pdf", "md", "txt", "html", "htm", "docx"}
+    assert all(d["bytes"] == (settings.docs_dir / d["path"].split("/")[-1]).stat().st_size for d in listed.values())
+    detail = client.get("/api/v1/documents/Clemastine-leaflet").json()
+    assert (detail["format"], detail["bytes"], detail["added"]) == ("pdf", leaflet["bytes"], leaflet["added"])
+
+    # An index written before sizes and dates were recorded still loads; they come from the documents folder then.
+    manifest = current_folder(settings.index_dir).resolve() / "manifest.json"
+    raw = json.loads(manifest.read_text())
+    for entry in raw["documents"].values():
+        del entry["bytes"], entry["added"]
+    manifest.write_text(json.dumps(raw))
+    assert client.post("/api/v1/admin/reload", headers={"x-admin-token": TOKEN}).status_code == 200
+    again = {d["doc_id"]: d for d in client.get("/api/v1/documents").json()["documents"]}
+    assert again["Clemastine-leaflet"]["bytes"] == leaflet["bytes"] and again["Clemastine-leaflet"]["added"] == leaflet["added"]
+
+
+def test_admin_check_answers_204_only_to_the_right_token(served):
+    client, _ = served
+    ok = client.get("/api/v1/admin/check", headers={"x-admin-token": TOKEN})
+    assert ok.status_code == 204 and ok.content == b""
+    assert client.get("/api/v1/admin/check").status_code == 401
+    wrong = client.get("/api/v1/admin/check", headers={"x-admin-token": "wrong"})
+    assert wrong.status_code == 401 and "x-admin-token" in wrong.json()["detail"]

@@ -252,6 +252,7 @@ def test_phone_header_and_question_box_leave_room_to_read(browser, site):
         header = page.locator(".topbar").bounding_box()
         composer = page.locator("#composer").bounding_box()
         assert header["height"] + composer["height"] <= 0.22 * PHONE["height"], (header, composer)
+        assert page.locator(".topbar nav").evaluate("n => n.scrollWidth <= n.clientWidth"), "a view button is cut off"
         box = page.get_by_test_id("chat-input")
         fits = box.evaluate("""b => { const c = document.createElement('canvas').getContext('2d');
                                       c.font = getComputedStyle(b).font;

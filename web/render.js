@@ -26,6 +26,7 @@ export function caveatBadge(caveat) {
   const id = `cv-${++badgeCount}`;
   return el("span", { className: `caveat sev-${caveat.severity}`, "data-testid": "caveat", "data-code": caveat.code,
                       tabindex: "0", "aria-describedby": id },
+    caveat.code === "safety_warning" ? el("span", { className: "caveat-icon", "aria-hidden": "true", text: "⚠ " }) : null,
     el("span", { className: "caveat-label", text: caveat.label }),
     el("span", { className: "caveat-detail", role: "tooltip", id, text: caveat.detail }));
 }

@@ -20,6 +20,7 @@ ADMIN_ROUTES = (
     ("POST", re.compile(r"/api/v1/documents/?")),
     ("DELETE", re.compile(r"/api/v1/documents/.+")),
     ("POST", re.compile(r"/api/v1/admin/reload/?")),
+    ("GET", re.compile(r"/api/v1/admin/check/?")),
     ("GET", re.compile(r"/api/v1/feedback/?")),  # HEAD arrives as GET (middleware.HeadAsGet)
 )
 

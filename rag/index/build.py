@@ -77,8 +77,21 @@ def prepare(documents: list[Document], settings: Settings, count_model_tokens, c
     return out_docs, chunks
 
 
-def document_entries(documents: list[Document]) -> dict[str, DocumentEntry]:
-    return {d.doc_id: DocumentEntry(d.content_hash, d.path, d.title if d.title_given else None) for d in documents}
+def file_facts(folder: Path | None, path: str) -> tuple[int | None, str | None]:
+    """Size and modification time (ISO 8601, UTC) of a document's file in `folder`; None, None where it is no file."""
+    if folder is None:
+        return None, None
+    try:
+        stat = (folder / Path(path).name).stat()
+    except OSError:
+        return None, None
+    return stat.st_size, datetime.fromtimestamp(stat.st_mtime, timezone.utc).isoformat(timespec="seconds")
+
+
+def document_entries(documents: list[Document], folder: Path | None = None) -> dict[str, DocumentEntry]:
+    """The manifest's record of each document; with `folder` (the documents folder), each file's size and date too."""
+    return {d.doc_id: DocumentEntry(d.content_hash, d.path, d.title if d.title_given else None,
+                                    *file_facts(folder, d.path)) for d in documents}
 
 
 @dataclass
@@ -158,7 +171,7 @@ def build_index(
         if collection:
             report = ingest_folder(settings.docs_dir, settings)
             documents, warnings = report.documents, report.warnings
-        entries = document_entries(documents)
+        entries = document_entries(documents, settings.docs_dir if collection else None)
         old = current_manifest(settings.index_dir)
         if old and not staleness(old, settings, current_folder(settings.index_dir).resolve(), entries, caveats):
             chunks_count = old.counts.get("chunks", 0)

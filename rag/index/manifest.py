@@ -36,6 +36,10 @@ class DocumentEntry:
     hash: str
     path: str
     title: str | None = None
+    # The file as it was indexed, for the operator's list: size and modification time (ISO 8601, UTC). Facts
+    # about the file, not its content: they never make an index stale, and manifests without them still load.
+    bytes: int | None = field(default=None, compare=False)
+    added: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, File, HTTPException, UploadFile
+from fastapi import APIRouter, File, HTTPException, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from rag.api.auth import TokenGuard, admin_only
@@ -12,7 +12,7 @@ from rag.api.errors import ADMIN_ERRORS, BAD_PATH, INVALID_BODY, NOT_READY
 from rag.api.models import ReloadOut
 from rag.collection import Rebuilder, Refused, add_document, remove_document
 from rag.engine import Engine
-from rag.schema import DocumentDetail, DocumentList, ErrorOut, Health, IndexStatus, UploadOut
+from rag.schema import CollectionOut, DocumentDetail, DocumentList, ErrorOut, Health, IndexStatus, UploadOut
 from rag.settings import Settings
 
 
@@ -20,15 +20,20 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
     router = APIRouter()
     admin = admin_only(guard)
 
-    @router.get("/api/v1/health", response_model=Health, responses=NOT_READY)
+    @router.get("/api/v1/health", tags=["Collection"], response_model=Health, responses=NOT_READY)
     def health() -> Health:
         return engine_().health()
 
-    @router.get("/api/v1/documents", response_model=DocumentList, responses=NOT_READY)
+    @router.get("/api/v1/collection", tags=["Collection"], response_model=CollectionOut, responses=NOT_READY)
+    def collection() -> CollectionOut:
+        """What the collection covers: one topic per document (its title, or its key terms) and example questions."""
+        return engine_().collection()
+
+    @router.get("/api/v1/documents", tags=["Collection"], response_model=DocumentList, responses=NOT_READY)
     def documents() -> DocumentList:
         return DocumentList(documents=engine_().documents())
 
-    @router.get("/api/v1/documents/{doc_id}", response_model=DocumentDetail,
+    @router.get("/api/v1/documents/{doc_id}", tags=["Collection"], response_model=DocumentDetail,
                 responses={404: {"model": ErrorOut, "description": "Unknown doc_id"}, **NOT_READY, **BAD_PATH})
     def document(doc_id: str) -> DocumentDetail:
         found = engine_().document(doc_id)
@@ -37,7 +42,7 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
             raise HTTPException(status_code=404, detail=f"doc_id: no document {shown!r} in the index")
         return found
 
-    @router.post("/api/v1/admin/reload", response_model=ReloadOut,
+    @router.post("/api/v1/admin/reload", tags=["Operators"], response_model=ReloadOut,
                  responses={401: {"model": ErrorOut, "description": "Wrong or missing token"},
                             403: {"model": ErrorOut, "description": "Reload disabled (no RAG_ADMIN_TOKEN)"},
                             **NOT_READY})
@@ -45,7 +50,13 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         index = engine_().reload()
         return ReloadOut(status="reloaded", chunks=len(index.chunks), built_at=index.manifest.built_at)
 
-    @router.post("/api/v1/documents", response_model=UploadOut, status_code=202,
+    @router.get("/api/v1/admin/check", tags=["Operators"], status_code=204, response_class=Response,
+                responses={204: {"description": "The token is right"}, **ADMIN_ERRORS})
+    def admin_check(_: None = admin) -> Response:
+        """Is this admin token right? The web page asks before it offers an operator's buttons."""
+        return Response(status_code=204)
+
+    @router.post("/api/v1/documents", tags=["Operators"], response_model=UploadOut, status_code=202,
                  responses={**ADMIN_ERRORS, **INVALID_BODY, 409: {"model": ErrorOut, "description": "doc_id taken by another file"},
                             415: {"model": ErrorOut, "description": "File type not accepted"}})
     async def upload(file: UploadFile = File(description="One document: " + ", ".join(settings.extensions)),
@@ -53,13 +64,15 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         """Add (or replace) a document; an incremental rebuild follows in the background."""
         data = await file.read(settings.max_file_bytes + 1)
         try:
-            doc_id, replaced = await run_in_threadpool(add_document, settings, file.filename or "", data)
+            doc_id, outcome = await run_in_threadpool(add_document, settings, file.filename or "", data)
         except Refused as exc:
             raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+        if outcome == "unchanged":  # the same bytes: no new content, so no build would ever serve a change
+            return UploadOut(doc_id=doc_id, status="unchanged")
         rebuilder.request()
-        return UploadOut(doc_id=doc_id, status="queued", replaced=replaced)
+        return UploadOut(doc_id=doc_id, status="queued", replaced=outcome == "replaced")
 
-    @router.delete("/api/v1/documents/{doc_id}", response_model=UploadOut, status_code=202,
+    @router.delete("/api/v1/documents/{doc_id}", tags=["Operators"], response_model=UploadOut, status_code=202,
                    responses={**ADMIN_ERRORS, **BAD_PATH, 404: {"model": ErrorOut, "description": "No such document file"}})
     def delete_document(doc_id: str, _: None = admin) -> UploadOut:
         """Withdraw a document: its file leaves the folder and a rebuild follows in the background."""
@@ -70,7 +83,7 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         rebuilder.request()
         return UploadOut(doc_id=doc_id, status="queued")
 
-    @router.get("/api/v1/index/status", response_model=IndexStatus, responses=NOT_READY)
+    @router.get("/api/v1/index/status", tags=["Operators"], response_model=IndexStatus, responses=NOT_READY)
     def index_status() -> IndexStatus:
         """What is building, what last failed and why, and which build answers now."""
         index = engine_().index
