@@ -149,8 +149,9 @@ class Engine:
         started = time.perf_counter()
         index = self.index
         history = [(turn.role, turn.content) for turn in request.history]
-        query = resolve_followup(request.question, history,
-                                 lambda word: index.lexical.document_share(word) < self.settings.topic_max_share)
+        share = index.lexical.document_share
+        query = resolve_followup(request.question, history, lambda word: share(word) < self.settings.topic_max_share,
+                                 lambda word: share(word) < self.settings.own_topic_max_share)
         plain = self.embedder.encode_query(query)
         vector = self.embedder.ranking_vector(plain)
         embedded = time.perf_counter()

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     title_weight: float = Field(1.0, description="Weight of title cosine similarity in fusion.")
     title_lexical_weight: float = Field(0.2, description="Weight of title BM25 (divided by the query's best) in fusion.")
     topic_max_share: float = Field(0.3, description="A follow-up's topic words must appear in fewer than this share of passages.")
+    own_topic_max_share: float = Field(0.5, description="A short question names a topic of its own (and is not a follow-up) "
+                                       "when one of its words, besides what it asks about, is in fewer than this share of "
+                                       "passages: not a word most of the collection shares.")
     safety_boost: float = Field(0.2, description="Added to a passage whose safety warning names what a safety question asks about.")
     per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
     no_answer_dense_threshold: float = Field(0.59, description="Below this best cosine (and the coverage threshold) a question is not covered; calibrated by benchmarks/calibrate_no_answer.py.")

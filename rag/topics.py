@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
 
+from rag.answer.abbreviations import definitions
 from rag.types import Document
 
 MAX_TEXT_CHARS = 100_000  # key terms come from the start of each document: bounded work per document
@@ -98,13 +99,30 @@ def _example(document: Document, terms: tuple[str, ...]) -> str:
     return f"What does the evidence say about {about}?"
 
 
+def _label(document: Document, terms: tuple[str, ...]) -> str:
+    """Two key terms, an abbreviation spelled out where the document defines it: "Systemic Lupus Erythematosus
+    (SLE) · UC-MSCs"; a term the spelled-out form already holds ("naltrexone" after "Low-dose naltrexone (LDN)")
+    is left out."""
+    spelled = dict(definitions(document.text))
+    shown: list[str] = []
+    for term in terms[:2]:
+        if any(term.lower() in label.lower() for label in shown):
+            continue
+        shown.append(f"{spelled[term]} ({term})" if term in spelled else term)
+    return " · ".join(shown)
+
+
 def topics(documents: list[Document]) -> list[Topic]:
     terms = key_terms(documents)
     return [Topic(doc_id=d.doc_id, title=d.title, title_given=d.title_given,
-                  label=d.title if d.title_given else " · ".join(terms[d.doc_id][:2]) or d.title,
+                  label=d.title if d.title_given else _label(d, terms[d.doc_id]) or d.title,
                   terms=terms[d.doc_id], example=_example(d, terms[d.doc_id])) for d in documents]
 
 
 def examples(found: list[Topic], configured: list[str]) -> list[str]:
-    """The operator's own example questions when set (RAG_EXAMPLE_QUESTIONS), else one per document, the first few."""
-    return list(configured[:MAX_EXAMPLES]) if configured else [t.example for t in found[:MAX_EXAMPLES]]
+    """The operator's own example questions when set (RAG_EXAMPLE_QUESTIONS), else one per document, the first few;
+    questions that only repeat a title (already listed as a topic) come last."""
+    if configured:
+        return list(configured[:MAX_EXAMPLES])
+    fresh = [t.example for t in found if t.example != t.label]
+    return (fresh + [t.example for t in found if t.example == t.label])[:MAX_EXAMPLES]

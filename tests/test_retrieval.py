@@ -122,3 +122,14 @@ def test_no_answer_rule_never_flags_a_question_whose_cited_study_is_found():
     flagged = not_covered(dense, cover, 0.59, 0.46, 0.6, np.array([False, True, False]))
     assert flagged.tolist() == [True, False, False]
     assert bool(not_covered(0.2, 0.1, 0.59, 0.46, 0.6)) and not bool(not_covered(0.2, 0.1, 0.59, 0.46, 0.6, True))
+
+
+def test_a_short_question_with_its_own_topic_is_not_a_followup(engine):
+    history = [("user", "Can I take low-dose naltrexone with opioid painkillers?"), ("assistant", "LDN cannot be taken ...")]
+    metformin = ask(engine, "Does metformin help people with MS?", history)
+    assert metformin.retrieval_query == "Does metformin help people with MS?"
+    assert metformin.passages[0].source.doc_id.startswith("001")
+    wrist = ask(engine, "How is a broken wrist treated?", history)
+    assert wrist.retrieval_query == "How is a broken wrist treated?" and wrist.no_answer
+    # A bare aspect still leans on the conversation.
+    assert "naltrexone" in ask(engine, "side effects?", history).retrieval_query

@@ -37,6 +37,9 @@ def test_titles_win_and_each_topic_has_a_question():
 def test_examples_are_the_operators_own_when_set():
     found = topics(DOCS)
     assert examples(found, []) == [t.example for t in found][:MAX_EXAMPLES]
+    # A question that only repeats a title already listed as a topic comes after the others.
+    titled = doc("d", FILLER * 3, title="Does zinc shorten colds?", given=True)
+    assert examples(topics([titled, *DOCS]), [])[-1] == "Does zinc shorten colds?"
     assert examples(found, ["Is curcumin safe?"]) == ["Is curcumin safe?"]
 
 

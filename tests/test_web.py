@@ -306,7 +306,7 @@ def test_answer_parts_render_from_a_canned_response_as_text(page):
     answer = ask(page, "Can I combine it?")
     summary = answer.get_by_test_id("evidence-summary")
     expect(summary.get_by_test_id("sources-disagree")).to_have_text("Sources disagree")
-    assert "1 randomized trial, 2 lab or animal study passages from 2 documents" in summary.inner_text()
+    assert "3 passages from 2 documents: 1 randomized trial, 2 lab or animal study" in summary.inner_text()
     callout = answer.get_by_test_id("safety-callout")
     assert XSS in callout.inner_text() and page.locator("img[src=x]").count() == 0
     callout.get_by_test_id("citation").click()

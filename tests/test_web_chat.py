@@ -279,3 +279,59 @@ def test_api_docs_group_routes_by_feature_and_the_query_example_is_clean(site):
             assert operation.get("tags") and operation["tags"][0] in tags, f"{method.upper()} {path} has no feature tag"
     example = spec["components"]["schemas"]["QueryRequest"]["examples"][0]
     assert example["history"] == [] and "naltrexone" in example["question"]
+
+
+def test_back_returns_to_the_previous_view_and_closes_the_drawer(page):
+    page.get_by_test_id("show-sources").click()
+    page.get_by_test_id("show-check").click()
+    page.go_back()
+    expect(page.locator("#sources")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_test_id("chat-input")).to_be_visible()
+    answer = ask(page, "Does metformin help people with MS?")
+    answer.get_by_test_id("source-link").first.click()
+    expect(page.get_by_test_id("doc-view")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_test_id("doc-view")).to_be_hidden()
+    assert page.url.startswith("http://127.0.0.1")  # still on the page
+
+
+def test_a_followup_says_what_was_searched_and_can_be_asked_alone(page):
+    ask(page, "What is low-dose naltrexone used for in MS?")
+    followup = ask(page, "what about side effects?", answers_before=1)
+    note = followup.get_by_test_id("followup-note")
+    expect(note).to_contain_text("naltrexone")
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/query/stream") else None)
+    note.get_by_test_id("ask-alone").click()
+    alone = wait_for_answer(page, 2)
+    assert sent[-1]["history"] == [] and sent[-1]["question"] == "what about side effects?"
+    assert alone.get_by_test_id("followup-note").count() == 0
+
+
+def test_a_restored_conversation_keeps_its_feedback_and_a_citation_leads_back(page, site):
+    page.get_by_test_id("keep-history").check()
+    question = "Does low dose naltrexone cause vivid dreams?"
+    answer = ask(page, question)
+    answer.get_by_test_id("feedback-up").click()
+    expect(answer.get_by_test_id("feedback-up")).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    restored = page.get_by_test_id("message-answer").first
+    expect(restored.get_by_test_id("feedback-up")).to_have_attribute("aria-pressed", "true")
+    restored.get_by_test_id("feedback-down").click()
+    expect(restored.get_by_test_id("feedback-down")).to_have_attribute("aria-pressed", "true")
+    rows = httpx.get(site + "/api/v1/feedback", headers={"x-admin-token": WEB_TOKEN}).json()["feedback"]
+    assert [r["rating"] for r in rows if r["question"] == question] == [-1]
+    # A citation moves focus to its passage; one button brings it back.
+    citation = restored.locator(".answer-text [data-testid=citation]").first
+    citation.click()
+    rank = citation.get_attribute("data-rank")
+    restored.locator(f"[data-testid=passage][data-rank='{rank}'] [data-testid=back-to-citation]").click()
+    assert page.evaluate("document.activeElement.dataset.testid") == "citation"
+    page.get_by_test_id("clear-history").click()
+
+
+def test_an_off_topic_answer_labels_its_passages_as_not_an_answer(page):
+    answer = ask(page, "What's the capital of France?")
+    assert "No answer" in answer.locator(".who").text_content()
+    assert "not an answer" in answer.locator("details.passages summary").inner_text()

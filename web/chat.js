@@ -29,7 +29,9 @@ export class Chat {
       this.showClear();
     });
     clear.addEventListener("click", () => { clearTurns(); this.reset(); });
-    for (const turn of loadTurns()) this.drawTurn(turn.question, turn.data);
+    const cards = loadTurns().map((turn) => this.drawTurn(turn));
+    // Back after a reload: at the newest answer, as the reader left it.
+    if (cards.length) requestAnimationFrame(() => cards[cards.length - 1].scrollIntoView({ block: "start" }));
     this.showClear();
   }
 
@@ -58,9 +60,9 @@ export class Chat {
     this.form.setAttribute("aria-busy", on ? "true" : "false");
   }
 
-  askShared(question) {
+  askShared(question, { alone = false } = {}) {
     this.input.value = question;
-    this.ask();
+    this.ask({ alone });
   }
 
   // The question bubble and an empty answer card, earlier passages folded so the page stays short.
@@ -77,14 +79,15 @@ export class Chat {
     return { id, user, card };
   }
 
-  async ask() {
+  // `alone`: without the conversation, when a question was wrongly read as a follow-up.
+  async ask({ alone = false } = {}) {
     const question = this.input.value.trim();
     if (!question || this.input.disabled) return;
     const { id, user, card } = this.startTurn(question);
     card.scrollIntoView({ block: "end" });
     this.input.value = "";
     this.busy(true);
-    const history = this.history();
+    const history = alone ? [] : this.history();
     let passagesShown = false;
     let answered = false;
     try {
@@ -93,8 +96,9 @@ export class Chat {
           passagesShown = true;
           this.showPassages(card, id, data.passages);
         } else if (name === "answer") {
-          this.showAnswer(card, id, question, data);
-          this.turns.push({ question, data });
+          const turn = { question, data };
+          this.showAnswer(card, id, question, data, turn);
+          this.turns.push(turn);
           saveTurns(this.turns);
           answered = true;
         } else if (name === "error") {
@@ -141,12 +145,13 @@ export class Chat {
   }
 
   // A stored turn drawn again without asking the server.
-  drawTurn(question, data) {
-    const { id, card } = this.startTurn(question);
-    this.showPassages(card, id, data.passages);
-    this.showAnswer(card, id, question, data);
+  drawTurn(turn) {
+    const { id, card } = this.startTurn(turn.question);
+    this.showPassages(card, id, turn.data.passages);
+    this.showAnswer(card, id, turn.question, turn.data, turn);
     card.setAttribute("aria-busy", "false");
-    this.turns.push({ question, data });
+    this.turns.push(turn);
+    return card;
   }
 
   // Opens passage `rank` and marks the sentence the clicked citation stands for; one marked sentence per answer.
@@ -160,14 +165,22 @@ export class Chat {
     if (button) button.setAttribute("aria-current", "true");
     target.classList.add("cited");
     const mark = markCitedSentence(target, sentence);
+    // One step back to the citation, instead of Shift+Tab through every passage in between.
+    card.querySelectorAll(".back-to-citation").forEach((b) => b.remove());
+    if (button) {
+      target.querySelector(".links").append(el("button", { type: "button", className: "linklike back-to-citation",
+        "data-testid": "back-to-citation", text: "Back to the answer", onclick: () => button.focus() }));
+    }
     (mark || target).scrollIntoView({ block: mark ? "center" : "nearest", behavior: "smooth" });
     target.focus({ preventScroll: true });
   }
 
-  showAnswer(card, id, question, data) {
+  showAnswer(card, id, question, data, turn = { question, data }) {
     const pending = card.querySelector(".pending");
     const body = [];
+    if (data.retrieval_query && data.retrieval_query !== question) body.push(this.followupNote(question, data.retrieval_query));
     if (data.no_answer) {
+      card.querySelector(".who").textContent = "No answer in the documents";
       body.push(this.redirect());
     } else if (data.answer) {
       const answer = data.answer;
@@ -179,11 +192,23 @@ export class Chat {
       if (bar) body.push(bar);
     }
     if (data.disclaimer) body.push(el("p", { className: "answer-disclaimer", "data-testid": "answer-disclaimer", text: data.disclaimer }));
-    body.push(el("div", { className: "answer-tools" }, data.answer ? this.copyTools(question, data) : null, this.feedback(question, data)));
+    body.push(el("div", { className: "answer-tools" }, data.answer ? this.copyTools(question, data) : null, this.feedback(turn)));
     if (pending) pending.replaceWith(...body);
     else card.append(...body);
     if (!card.querySelector("details.passages")) this.showPassages(card, id, data.passages);
-    if (data.no_answer) card.querySelector("details.passages").open = false;
+    if (data.no_answer) {
+      const passages = card.querySelector("details.passages");
+      passages.open = false;
+      passages.querySelector("summary").textContent = `Closest passages (${data.passages.length}): not an answer`;
+    }
+  }
+
+  // The question was read as a follow-up: say what was searched, and offer to ask it on its own.
+  followupNote(question, searched) {
+    return el("p", { className: "followup-note", "data-testid": "followup-note" },
+      "Read as a follow-up to your earlier question; searched for “", el("q", { text: searched }), "”. ",
+      el("button", { type: "button", className: "linklike", "data-testid": "ask-alone", text: "Ask it on its own",
+                     onclick: () => this.askShared(question, { alone: true }) }));
   }
 
   // Off topic: a kind redirect to what the documents do cover, each topic a question one click away.
@@ -212,10 +237,12 @@ export class Chat {
   }
 
   // One choice per answer that can be changed: the other button replaces the stored rating, not adds one.
-  feedback(question, data) {
+  feedback(turn) {
+    const { question, data } = turn;
     const status = el("span", { className: "feedback-status", role: "status" });
-    let rowId = null;
-    let chosen = null;
+    // Kept with the turn, so a stored conversation keeps its choice (and changes the same row) after a reload.
+    let rowId = turn.feedback ? turn.feedback.id : null;
+    let chosen = turn.feedback ? turn.feedback.rating : null;
     const up = el("button", { type: "button", className: "thumb", "data-testid": "feedback-up", "aria-pressed": "false", text: "Yes" });
     const down = el("button", { type: "button", className: "thumb", "data-testid": "feedback-down", "aria-pressed": "false", text: "No" });
     const send = async (rating) => {
@@ -228,6 +255,8 @@ export class Chat {
         });
         rowId = row.id;
         chosen = rating;
+        turn.feedback = { id: rowId, rating };
+        saveTurns(this.turns);
         up.setAttribute("aria-pressed", String(rating === 1));
         down.setAttribute("aria-pressed", String(rating === -1));
         status.textContent = "Thanks for the feedback. You can change it.";
@@ -235,6 +264,8 @@ export class Chat {
         status.textContent = `Could not save feedback: ${error.message}`;
       }
     };
+    up.setAttribute("aria-pressed", String(chosen === 1));
+    down.setAttribute("aria-pressed", String(chosen === -1));
     up.addEventListener("click", () => send(1));
     down.addEventListener("click", () => send(-1));
     return el("p", { className: "feedback", role: "group", "aria-label": "Was this useful?" },

@@ -26,7 +26,7 @@ export async function showDocument(dialog, docId, start, end, cited = null) {
   title.textContent = d.title;
   // replaceChildren would write a null as the text "null": leave absent parts out.
   meta.replaceChildren(...[
-    el("p", { className: "source-meta", text: `File ${d.path} · evidence: ${levelLabel(d.evidence_level)}` }),
+    el("p", { className: "source-meta", text: `Strongest evidence the whole document reports: ${levelLabel(d.evidence_level)}` }),
     d.url ? el("p", { className: "source-meta" }, "First link in the text: ",
       el("a", { href: d.url, rel: "noopener noreferrer external", target: "_blank", text: d.url })) : null,
     d.caveats.length ? badgeGroup(d.caveats, "Caveats of this document") : null].filter(Boolean));

@@ -5,14 +5,14 @@ import { NO_LEVEL, levelDetail, levelLabel, levels } from "./vocabulary.js";
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-// "1 small or early trial, 2 anecdote or opinion passages from 2 documents", levels strongest first.
+// "3 passages from 2 documents: 1 small or early trial, 2 naming no study", levels strongest first.
 function levelCounts(evidence) {
   const order = [...levels, ...Object.keys(evidence.levels).filter((l) => !levels.includes(l))];
   const present = order.filter((level) => evidence.levels[level] > 0);
   const total = present.reduce((sum, level) => sum + evidence.levels[level], 0);
-  const parts = present.map((level) => (level === NO_LEVEL ? `${evidence.levels[level]} stating no evidence`
+  const parts = present.map((level) => (level === NO_LEVEL ? `${evidence.levels[level]} naming no study`
     : `${evidence.levels[level]} ${levelLabel(level).toLowerCase()}`));
-  return `${parts.join(", ")} ${total === 1 ? "passage" : "passages"} from ${plural(evidence.documents, "document")}`;
+  return `${plural(total, "passage")} from ${plural(evidence.documents, "document")}: ${parts.join(", ")}`;
 }
 
 // The level scale as a meter, weakest on the left: segments up to the strongest level cited are filled.

@@ -40,7 +40,9 @@ export function showView(name, { focus = true } = {}) {
 
 document.querySelectorAll("[data-view]").forEach((button) => button.addEventListener("click", () => {
   const name = button.dataset.view;
-  history.replaceState(null, "", name === "chat" ? location.pathname : `#${name}`);
+  // A history entry per view, so the phone's Back returns to the previous view instead of leaving the page.
+  if (document.body.dataset.view !== name) history.pushState(null, "", name === "chat" ? location.pathname : `#${name}`);
+  routed = location.hash;
   showView(name);
 }));
 document.querySelectorAll("[data-skip]").forEach((link) => link.addEventListener("click", (event) => {
@@ -64,7 +66,10 @@ const drawer = $("doc-view");
 let opener = null;
 drawer.querySelector("[data-testid=doc-close]").addEventListener("click", () => drawer.close());
 drawer.addEventListener("close", () => {
-  if (location.hash.startsWith("#doc/")) history.replaceState(null, "", location.pathname + (document.body.dataset.view === "chat" ? "" : `#${document.body.dataset.view}`));
+  if (location.hash.startsWith("#doc/")) {
+    history.replaceState(null, "", location.pathname + (document.body.dataset.view === "chat" ? "" : `#${document.body.dataset.view}`));
+    routed = location.hash;
+  }
   const back = opener && opener.isConnected ? opener : $("chat-input");
   opener = null;
   back.focus();
@@ -75,8 +80,14 @@ document.addEventListener("click", (event) => {
   if (link) opener = link;
 });
 
+let routed = null;  // the hash last acted on: Back fires both popstate and hashchange
+
 async function route() {
   const hash = location.hash;
+  if (hash === routed) return;
+  routed = hash;
+  if (!hash.startsWith("#doc/") && drawer.open) drawer.close();
+  if (hash === "" || hash === "#") { showView("chat", { focus: document.body.dataset.view !== "chat" }); return; }
   if (hash === "#sources" || hash === "#check") { showView(hash.slice(1)); return; }
   const asked = hash.match(/^#ask=(.+)$/);
   if (asked) {
@@ -94,10 +105,12 @@ async function route() {
   await showDocument(drawer, decodeURIComponent(match[1]), number(2), number(3), cited);
 }
 window.addEventListener("hashchange", route);
+window.addEventListener("popstate", route);
 showView(VIEWS.includes(location.hash.slice(1)) ? location.hash.slice(1) : "chat", { focus: false });
-// The box opens once the chat is wired (the vocabulary module awaits its fetch first): a question typed and
+// The box and the header's buttons open once the page is wired (the vocabulary module awaits its fetch first): a question typed and
 // sent before then would otherwise be dropped without a word.
 $("chat-input").disabled = false;
 $("chat-send").disabled = false;
+document.querySelectorAll(".views button").forEach((button) => { button.disabled = false; });
 if (document.body.dataset.view === "chat") $("chat-input").focus();
 route();

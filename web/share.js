@@ -15,6 +15,8 @@ function cited(data) {
 }
 
 const caveatsOf = (p) => p.caveats.map((c) => c.label).join(", ");
+// "Title: section" without a doubled full stop, so passages of one document can be told apart.
+const named = (p) => [p.source.title.replace(/[.\s]+$/, ""), p.heading].filter(Boolean).join(": ");
 
 export function answerPlain(question, data) {
   const lines = [`Question: ${question}`, "", `Answer: ${data.answer.text}`];
@@ -22,7 +24,7 @@ export function answerPlain(question, data) {
   if (data.caveats.length) lines.push("", `Before you rely on this: ${data.caveats.map((c) => c.label).join("; ")}`);
   lines.push("", "Sources:");
   for (const p of cited(data)) {
-    lines.push(`[${p.rank}] ${p.source.title}. ${origin()}${docHref(p.source)}` + (p.caveats.length ? ` (${caveatsOf(p)})` : ""));
+    lines.push(`[${p.rank}] ${named(p)}. ${origin()}${docHref(p.source)}` + (p.caveats.length ? ` (${caveatsOf(p)})` : ""));
   }
   lines.push("", data.disclaimer);
   return lines.join("\n");
@@ -37,7 +39,7 @@ export function answerMarkdown(question, data) {
   if (data.caveats.length) lines.push("", `**Before you rely on this:** ${data.caveats.map((c) => md(c.label)).join("; ")}`);
   lines.push("", "**Sources**", "");
   for (const p of cited(data)) {
-    lines.push(`${p.rank}. [${md(p.source.title)}](${origin()}${docHref(p.source)})` + (p.caveats.length ? ` (${md(caveatsOf(p))})` : ""));
+    lines.push(`${p.rank}. [${md(named(p))}](${origin()}${docHref(p.source)})` + (p.caveats.length ? ` (${md(caveatsOf(p))})` : ""));
   }
   lines.push("", `*${md(data.disclaimer)}*`);
   return lines.join("\n");

@@ -17,7 +17,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // --- The documents table --------------------------------------------------------------------------------------
 
-const table = { documents: [], key: "title", direction: "ascending", filter: "", fresh: new Set(), wired: new WeakSet() };
+const table = { documents: [], key: "title", direction: "ascending", filter: "", fresh: new Set(), updated: new Set(),
+                wired: new WeakSet() };
 
 const FORMATS = { pdf: "PDF", docx: "Word", md: "Markdown", markdown: "Markdown", html: "HTML", htm: "HTML", txt: "Text" };
 export const formatLabel = (format) => FORMATS[format] || (format ? format.toUpperCase() : "unknown");
@@ -77,7 +78,7 @@ function row(d) {
   return el("tr", { role: "row", className: fresh ? "source just-added" : "source", "data-testid": "source-item", "data-doc-id": d.doc_id },
     el("th", { role: "rowheader", scope: "row", className: "col-title" },
       el("a", { href: `#doc/${encodeURIComponent(d.doc_id)}`, "data-role": "open", text: d.title }),
-      fresh ? el("span", { className: "new-tag", text: "New" }) : null,
+      fresh ? el("span", { className: "new-tag", text: table.updated.has(d.doc_id) ? "Updated" : "New" }) : null,
       el("span", { className: "file-name", text: fileName(d) })),
     cell("col-type", "Type", formatLabel(d.format)),
     cell("col-size", "Size", sizeLabel(d.bytes)),
@@ -155,8 +156,9 @@ export async function renderSources(list) {
 }
 
 // The newly added documents: highlighted (until the next change) and scrolled into view.
-function showFresh(list, docIds) {
+function showFresh(list, docIds, updated = []) {
   table.fresh = new Set(docIds);
+  table.updated = new Set(updated);
   const filter = $("sources-filter");
   if (filter && table.filter && table.documents.some((d) => table.fresh.has(d.doc_id) && !matches(d, table.filter))) {
     filter.value = "";
@@ -389,7 +391,7 @@ export function setupOperator({ token, form, file, status, list, onChange }) {
         if (outcome.replaced.length) parts.push(`${parts.length ? "replaced" : "Replaced"} ${quoted(outcome.replaced.map(title))}`);
         if (outcome.unchanged.length) parts.push(`${plural(outcome.unchanged.length, "file")} unchanged`);
         if (outcome.kept.length) parts.push(`${plural(outcome.kept.length, "file")} not added`);
-        showFresh(list, changed);
+        showFresh(list, changed, outcome.replaced);
         return parts.join("; ");
       });
     } catch (error) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from rag.answer.cues import ASKS
 from rag.terms import content_words
 
 _ANAPHORA = re.compile(
@@ -13,9 +14,21 @@ _ANAPHORA = re.compile(
 )
 
 
-def is_elliptical(question: str) -> bool:
-    """Short or pronoun-led questions lean on what came before."""
-    return len(content_words(question)) <= 3 or bool(_ANAPHORA.search(question))
+# What a question asks about a topic ("side effects", "dose", "safe", "help"), as opposed to the topic itself.
+_ASPECT = re.compile("|".join(f"(?:{pattern})" for pattern in ASKS.values()), re.IGNORECASE)
+
+
+def is_elliptical(question: str, is_specific: Callable[[str], bool] | None = None) -> bool:
+    """Pronoun-led questions lean on what came before, and so do short ones that name no topic of their own.
+
+    "side effects?" and "dosage?" name only an aspect; "Is metformin safe?" and "How is a broken wrist treated?"
+    name a topic (a word few passages hold, or none), so the earlier turn's topic must not be added to them."""
+    if _ANAPHORA.search(question):
+        return True
+    if len(content_words(question)) > 3:
+        return False
+    own = content_words(_ASPECT.sub(" ", question))
+    return not any(is_specific is None or is_specific(word) for word in own)
 
 
 def topic_words(text: str, is_specific: Callable[[str], bool] | None = None) -> list[str]:
@@ -26,12 +39,14 @@ def topic_words(text: str, is_specific: Callable[[str], bool] | None = None) -> 
 
 
 def resolve_followup(question: str, history: list[tuple[str, str]],
-                     is_specific: Callable[[str], bool] | None = None) -> str:
+                     is_specific: Callable[[str], bool] | None = None,
+                     names_topic: Callable[[str], bool] | None = None) -> str:
     """The text to retrieve with: the question, plus the topic of the latest user turn that has one.
 
-    `is_specific` tells a topical word ("naltrexone") from one the whole collection shares ("MS").
+    `is_specific` tells a topical word ("naltrexone") from one the whole collection shares ("MS");
+    `names_topic`, looser, tells whether a short question's own word makes it a new question.
     """
-    if not history or not is_elliptical(question):
+    if not history or not is_elliptical(question, names_topic or is_specific):
         return question
     own = set(content_words(question))
     for role, content in reversed(history):
