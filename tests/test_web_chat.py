@@ -76,6 +76,9 @@ def test_rely_bar_items_can_be_focused_and_tapped_and_say_how_serious(page):
     style = "n => getComputedStyle(n).backgroundColor"
     assert safety.evaluate(style) != item.evaluate(style)
     assert safety.locator(".rely-icon").inner_text() == "⚠"
+    # A chatbot transcript's first URL is not where it came from: named for what it is.
+    assert answer.locator("a.original-link").first.inner_text() == "First link in the text"
+    assert "Original page" not in answer.inner_text()
     # "What the badges mean" opens the glossary.
     safety.click()
     answer.locator("[data-glossary=safety_warning]").click()
