@@ -133,3 +133,11 @@ def test_a_short_question_with_its_own_topic_is_not_a_followup(engine):
     assert wrist.retrieval_query == "How is a broken wrist treated?" and wrist.no_answer
     # A bare aspect still leans on the conversation.
     assert "naltrexone" in ask(engine, "side effects?", history).retrieval_query
+
+
+def test_a_word_no_passage_holds_still_gets_ranked_passages(engine):
+    """No BM25 candidate at all ("okra" is in no seed): the dense candidates are always there, so the reader
+    still sees the closest passages (flagged as a weak match) rather than nothing."""
+    result = ask(engine, "okra", top_k=5)
+    assert len(result.passages) == 5 and all(p.text for p in result.passages)
+    assert result.no_answer
