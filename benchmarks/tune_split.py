@@ -115,6 +115,21 @@ class Bench:
         metrics = score_run(run, dataset.qrels)
         return {"nDCG@10": metrics["nDCG@10"], "MRR@10": metrics["MRR@10"]}
 
+    def per_query(self, dataset: Dataset, overrides: dict, adapter=None) -> dict[str, float]:
+        """nDCG@10 of each judged question (0 where nothing was returned), for paired comparisons."""
+        import ir_measures
+        from ir_measures import nDCG
+
+        settings = self.settings.model_copy(update={**TODAY, **overrides})
+        cache = self.caches.setdefault((settings.exact_max_share, adapter.digest if adapter else None), {})
+        run = run_queries(self.index, self.embedder.with_adapter(adapter), dataset, settings, ["hybrid"],
+                          signals_cache=cache)["hybrid"]
+        out = dict.fromkeys(dataset.qrels, 0.0)
+        returned = {q: docs for q, docs in run.items() if docs and q in dataset.qrels}
+        for metric in ir_measures.iter_calc([nDCG @ 10], dataset.qrels, returned):
+            out[metric.query_id] = float(metric.value)
+        return out
+
 
 def tune(bench: Bench, dataset: Dataset, grid: dict, base: dict | None = None, adapter=None) -> dict:
     """The grid point with the best nDCG@10 (then MRR@10) on `dataset`."""
