@@ -1,8 +1,8 @@
-"""The answer step's p50 (`Engine.finish`) on the seeds and liveqa-med for the code at CODE_DIR (a checkout of any
+"""The answer step's p50 (`Engine.finish`), and the whole question's, on the seeds and liveqa-med for the code at CODE_DIR (a checkout of any
 commit), against the indexes `bench_query.py answer-step` builds. Run by `bench_query.py answer-step --before REV`,
 in a child process per checkout, so that two versions of `rag` are timed in one run on the same indexes.
 
-Usage: .venv/bin/python benchmarks/finish_times.py CODE_DIR   # prints {"seeds": p50 ms, "liveqa-med": p50 ms}
+Usage: .venv/bin/python benchmarks/finish_times.py CODE_DIR   # prints {"seeds": p50 ms, "seeds, whole question": …}
 """
 
 from __future__ import annotations
@@ -42,16 +42,19 @@ def main() -> None:
         engine = Engine(settings)
         for question in questions[:5]:
             engine.query(QueryRequest(question=question))
-        samples = []
+        samples, whole = [], []
         for _ in range(rounds):
             for question in questions:
                 request = QueryRequest(question=question)
+                began = time.perf_counter()
                 retrieval = engine.retrieve(request)
                 passages = engine.passages(retrieval.index, retrieval.hits)
                 started = time.perf_counter()
                 engine.finish(request, retrieval, passages)
                 samples.append((time.perf_counter() - started) * 1000)
+                whole.append((time.perf_counter() - began) * 1000)
         out[name] = round(statistics.median(samples), 3)
+        out[f"{name}, whole question"] = round(statistics.median(whole), 3)
     print(json.dumps(out))
 
 

@@ -389,13 +389,41 @@ def answer_step_section(result: dict) -> list[str]:
     before = result.get("before")
     if before:
         rev = before["rev"]
-        lines += [f"Answer step p50, before (commit {rev}) and now, timed in turns in one run "
-                  "(`benchmarks/finish_times.py`, best of two turns each):", "",
+        lines += [f"Answer step p50 (and the whole question's, where measured), before (commit {rev}) and now, timed in "
+                  "turns in one run (`benchmarks/finish_times.py`, best of two turns each):", "",
                   "| collection | before ms | now ms | added ms |", "|---|---:|---:|---:|"]
         for name, then in before[rev].items():
             now = before["this checkout"][name]
             lines.append(f"| {name} | {then:.2f} | {now:.2f} | {now - then:+.2f} |")
         lines.append("")
+    return lines
+
+
+def lucene_proxy_section(result: dict) -> list[str]:
+    lines = ["Lucene's BM25 stand-in on the dev splits (`benchmarks/lucene_proxy.py`: whole documents, title and text, "
+             "Lucene's formula through bm25s, our stemmer and stopwords); compare with the `bm25` column of `rag eval`, "
+             "which ranks by whole-document BM25 (title and text) since issue 26.", "", *provenance(result),
+             "| set | variant | nDCG@10 | MRR@10 | R@100 |", "|---|---|---:|---:|---:|"]
+    for name, variants in result["sets"].items():
+        for label, m in variants.items():
+            lines.append(f"| {name} | {label} | {m['nDCG@10']:.4f} | {m['MRR@10']:.4f} | {m['Recall@100']:.4f} |")
+    return lines + [""]
+
+
+def doc_bm25_section(result: dict) -> list[str]:
+    sets = list(result["after"])
+    lines = ["Whole-document BM25 as a hybrid signal (`benchmarks/tune_doc_bm25.py`): the weight with the best mean "
+             "nDCG@10 on liveqa-med half A, NFCorpus dev and SciFact dev, against the weight 0 that ships; half B and "
+             "pubmedqa-l held out, with a paired Wilcoxon test per question.", "", *provenance(result),
+             f"Best on the tuning sets: {result['chosen']}.", "",
+             "| set | weight 0 (shipped) | best weight | mean change per question | better / worse | p |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for name in sets:
+        p = result["paired"].get(name)
+        extra = (f"{p['mean_change']:+.4f} | {p['better']} / {p['worse']} | {p['p_value']:.4f}" if p else "| |")
+        lines.append(f"| {name} | {result['before'][name]['nDCG@10']:.4f} | {result['after'][name]['nDCG@10']:.4f} | {extra} |")
+    lines += ["", "It lifts SciFact but costs liveqa-med's consumer questions on the held-out half, so hybrid keeps it "
+              "off (`RAG_DOC_LEXICAL_WEIGHT` 0); BM25-only ranking uses it.", ""]
     return lines
 
 
@@ -423,10 +451,13 @@ def main() -> None:
              "ratios measured inside one run. No test asserts a timing.", ""]
     notes = ROOT / "benchmarks" / "NOTES.md"
     sections = [("## Retrieval quality", [r for r in (load("eval-liveqa-med"), load("eval-liveqa-med-poolneutral"),
-                                                      load("eval-pubmedqa-l")) if r], retrieval_section),
+                                                      load("eval-pubmedqa-l"), load("eval-nfcorpus-dev"),
+                                                      load("eval-scifact-dev")) if r], retrieval_section),
                 ("## Retrieval options", [r for r in (load("retrieval-options"),) if r], options_section),
                 ("## Question adapter", [r for r in (load("query-adapter"),) if r], adapter_section),
                 ("## seeds-dev", [r for r in (load("seeds-dev"),) if r], seeds_section),
+                ("## BM25 against Lucene (issue 26)", [r for r in (load("lucene-proxy"),) if r], lucene_proxy_section),
+                ("## Whole-document BM25 in hybrid (issue 26)", [r for r in (load("doc-bm25"),) if r], doc_bm25_section),
                 ("## No-answer rule (issue 26)", [r for r in (load("no-answer-calibration"),) if r and "sets" in r],
                  no_answer_section),
                 ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),

@@ -115,7 +115,7 @@ def run_queries(index, embedder, dataset: Dataset, settings: Settings, modes: li
     for qid, vector in zip(ids, vectors):
         signals = signals_cache.get(qid) if signals_cache is not None else None
         if signals is None:
-            signals = gather(index, vector, dataset.queries[qid], settings)
+            signals = gather(index, vector, dataset.queries[qid], settings, documents=True)
             if signals_cache is not None:
                 signals_cache[qid] = signals
         for mode in modes:
@@ -189,7 +189,7 @@ def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None,
         "embedded": built.embedded,
         "query_seconds": round(query_seconds, 2),
         "weights": {"dense": local.dense_weight, "bm25": local.lexical_weight, "title": local.title_weight,
-                    "title_bm25": local.title_lexical_weight, "exact": local.exact_weight,
+                    "title_bm25": local.title_lexical_weight, "doc_bm25": local.doc_lexical_weight, "exact": local.exact_weight,
                     "exact_max_share": local.exact_max_share, "prf": local.prf_weight},
         "results": {mode: score_run(run, dataset.qrels) for mode, run in runs.items()},
     }

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(0.2, description="Weight of passage BM25 (divided by the query's best) in fusion.")
     title_weight: float = Field(1.0, description="Weight of title cosine similarity in fusion.")
     title_lexical_weight: float = Field(0.2, description="Weight of title BM25 (divided by the query's best) in fusion.")
+    doc_lexical_weight: float = Field(0.0, description="Weight of whole-document BM25, title and text (divided by the "
+                                      "query's best) in fusion. Off: on dev it lifts SciFact (+0.038 nDCG@10 at 0.5) but "
+                                      "costs liveqa-med's consumer questions (half B -0.052), docs/benchmarks.md. "
+                                      "BM25-only ranking (mode lexical) always uses it.")
     topic_max_share: float = Field(0.3, description="A follow-up's topic words must appear in fewer than this share of passages.")
     own_topic_max_share: float = Field(0.5, description="A short question names a topic of its own (and is not a follow-up) "
                                        "when one of its words, besides what it asks about, is in fewer than this share of "

@@ -54,3 +54,26 @@ def test_rare_terms_lift_only_entries_that_hold_them():
     cover = lexical.rare_term_coverage("clemastine exercise", max_share=0.3, min_count=1)
     assert cover[3] > 0 and cover[0] == 0
     assert cover[1] == cover[2] == 0  # "exercise" is held by half the entries: not rare
+
+
+def test_document_bm25_ranks_whole_documents_by_title_and_text(engine):
+    """Whole-document BM25 finds the document whose words are spread over several of its passages, and BM25-only
+    mode ranks by it, as Lucene's BEIR runs do."""
+    import re
+
+    from rag.retrieval import Mode, search
+    from rag.settings import Settings
+
+    index = engine.index
+    assert index.doc_lexical is not None and index.doc_lexical.size == len(index.documents)
+    # Two words of the remyelination page that no single passage of it holds together.
+    query = "clemastine BDNF"
+    holds = lambda word, text: re.search(word, text, re.IGNORECASE) is not None  # noqa: E731
+    assert not any(holds("BDNF", c.text) and holds("clemastine", c.text) for c in index.chunks), \
+        "the premise: no passage holds both words"
+    scores = index.doc_lexical.scores(query)
+    best = index.doc_order[int(np.argmax(scores))]
+    assert best.startswith("000") and np.sort(scores)[-1] > 1.5 * np.sort(scores)[-2]
+    vector = engine.embedder.encode_query(query)
+    hits = search(index, vector, query, Settings(), 3, Mode.LEXICAL)
+    assert index.chunks[hits[0].chunk_id].doc_id.startswith("000")

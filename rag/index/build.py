@@ -25,7 +25,7 @@ from rag.embedding import encoder_precision, vector_space
 from rag.embedding.cache import EmbeddingCache
 from rag.index.dense import make_faiss
 from rag.index.errors import IndexUnavailable
-from rag.index.lexical import LexicalIndex
+from rag.index.lexical import DOC_LEXICAL, LexicalIndex, document_texts
 from rag.index.term_stats import TermStats
 from rag.index.manifest import (FORMAT_VERSION, MANIFEST, DocumentEntry, Manifest, ShardEntry, build_files,
                                 chunker_settings, sha256, staleness)
@@ -209,6 +209,7 @@ def write_build(staging: Path, settings: Settings, dimensions: int, computed: Co
     (staging / "documents.json").write_text(json.dumps([to_dict(d) for d in documents], ensure_ascii=False))
     np.save(staging / "title_vectors.npy", computed.title_vectors, allow_pickle=False)
     LexicalIndex.build([d.title if d.title_given else "" for d in documents]).save(staging / "bm25_title")
+    LexicalIndex.build(document_texts(documents)).save(staging / DOC_LEXICAL)
     shards: list[tuple[str, int, int, int, str]] = []
     stats: TermStats | None = None
     if settings.index_shards > 1:

@@ -12,7 +12,7 @@ import numpy as np
 
 from rag.index.dense import candidate_finder, tune_search
 from rag.index.errors import IndexUnavailable
-from rag.index.lexical import LexicalIndex, ShardedLexical
+from rag.index.lexical import DOC_LEXICAL, LexicalIndex, ShardedLexical
 from rag.index.passages import LocalPassages, PassageSearch, PassageSets
 from rag.index.shards import TERM_STATS, ShardedVectors, load_shards
 from rag.index.term_stats import TermStats
@@ -35,6 +35,7 @@ class LoadedIndex:
     lexical: LexicalIndex | ShardedLexical  # there: the collection's statistics only, for document shares
     title_vectors: np.ndarray
     title_lexical: LexicalIndex
+    doc_lexical: LexicalIndex | None = None  # whole-document BM25 (title and text); None in builds made before it
     chunks_by_doc: dict[str, list[int]] = field(default_factory=dict)
     doc_order: list[str] = field(default_factory=list)
     chunk_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -109,6 +110,8 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
             lexical = LexicalIndex.load(folder / "bm25", len(chunks))
         title_vectors = np.load(folder / "title_vectors.npy", allow_pickle=False)
         title_lexical = LexicalIndex.load(folder / "bm25_title", len(documents))
+        doc_lexical = (LexicalIndex.load(folder / DOC_LEXICAL, len(documents)) if (folder / DOC_LEXICAL).is_dir()
+                       else LexicalIndex(None, len(documents)))
     except IndexUnavailable:
         raise
     except Exception as exc:  # any damage reads as one clear message
@@ -118,5 +121,5 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
     if len(title_vectors) != len(documents):
         raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
     return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical,
-                       title_vectors, title_lexical, passage_finder=shard_set.finder if shard_set else None,
+                       title_vectors, title_lexical, doc_lexical, passage_finder=shard_set.finder if shard_set else None,
                        passages=PassageSets(shard_set.parts) if shard_set else passages)

@@ -21,15 +21,21 @@ def nearest(finder, vector: np.ndarray, k: int) -> np.ndarray:
 
 
 def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings,
-           plain: np.ndarray | None = None) -> Signals:
-    """Candidates from each signal's top list; every candidate is scored on all four signals.
+           plain: np.ndarray | None = None, documents: bool | None = None) -> Signals:
+    """Candidates from each signal's top list; every candidate is scored on every signal.
 
     `vector` ranks (the question through the adapter); `plain`, the model's own question vector, gives the
     closeness that the no-answer thresholds were calibrated on. Without it the two are the same.
-    The title signals are searched here (documents stay whole); the passages they bring in are scored, with
+    `documents` asks for whole-document BM25 (by default only when its fusion weight is set; BM25-only ranking and
+    the evaluation ask for it). The title signals are searched here (documents stay whole); the passages they bring in are scored, with
     each passage signal's own top lists, by the index's passage sets (`rag/index/passages.py`), in this
     process or on shard replicas."""
     brought: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    if documents is None:  # whole-document BM25 costs a pass over every document: only where it counts
+        documents = settings.doc_lexical_weight > 0
+    doc_lexical_all = index.doc_lexical.scores(query) if documents and index.doc_lexical is not None else None
+    if doc_lexical_all is not None and doc_lexical_all.any():  # the documents BM25 finds bring their passages
+        brought.extend(index.doc_chunks[doc] for doc in top_k(doc_lexical_all, settings.title_candidates))
     if index.titles_searchable:  # otherwise the title signals are zero and cost nothing
         title_lexical_all = index.title_lexical.scores(query)
         for docs in (nearest(index.title_finder, vector, settings.title_candidates),
@@ -52,6 +58,7 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
         title_lexical=title_lexical_all[docs] if index.titles_searchable else none,
         exact=np.maximum(found.exact, citation_lift(index, chunk_ids, query)),
         titles_searchable=index.titles_searchable,
+        doc_lexical=doc_lexical_all[docs] if doc_lexical_all is not None else None,
     )
 
 

@@ -13,6 +13,9 @@ from rag.retrieval.safety import safety_boosts
 from rag.settings import Settings
 
 
+LEXICAL_TIE = 1e-3  # in BM25-only mode, how much a passage's own BM25 adds to its document's
+
+
 class Mode(StrEnum):
     """How candidates are scored: the shipped score mix, reciprocal ranks, or one signal alone."""
 
@@ -33,18 +36,21 @@ def fuse(signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID) -> np.n
     """One score per candidate. 'hybrid' mixes calibrated scores; 'rrf' fuses ranks; 'dense'/'lexical' keep one signal."""
     if mode == Mode.DENSE:
         return signals.dense.astype(np.float64)
+    document = signals.doc_lexical if signals.doc_lexical is not None else np.zeros(len(signals.chunk_ids))
     if mode == Mode.LEXICAL:
-        return signals.lexical.astype(np.float64)
+        # BM25 as Lucene's BEIR runs rank: the whole document (title and text); the passage's own BM25 only
+        # chooses among a document's passages.
+        return document.astype(np.float64) + LEXICAL_TIE * signals.lexical.astype(np.float64)
     titles = signals.titles_searchable
     weights = (settings.dense_weight, settings.lexical_weight,
                settings.title_weight if titles else 0.0, settings.title_lexical_weight if titles else 0.0,
-               settings.exact_weight)
-    columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical, signals.exact)
+               settings.exact_weight, settings.doc_lexical_weight)
+    columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical, signals.exact, document)
     if mode == Mode.RRF:
         k = settings.rrf_k
         return sum(w / (k + _ranks(c)) * (c > 0) for w, c in zip(weights, columns) if w)
     score = np.zeros(len(signals.chunk_ids))
-    for weight, column, lexical in zip(weights, columns, (False, True, False, True, False)):
+    for weight, column, lexical in zip(weights, columns, (False, True, False, True, False, True)):
         if not weight or not len(column):
             continue
         if lexical:

@@ -17,7 +17,7 @@ class Hit:
 
 @dataclass
 class Signals:
-    """Every candidate chunk of one query with its four signal values."""
+    """Every candidate chunk of one query with its signal values."""
 
     chunk_ids: np.ndarray
     dense: np.ndarray
@@ -27,3 +27,4 @@ class Signals:
     title_lexical: np.ndarray
     exact: np.ndarray
     titles_searchable: bool = True
+    doc_lexical: np.ndarray | None = None  # whole-document BM25 of each candidate's document (None: not in this build)

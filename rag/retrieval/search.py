@@ -21,7 +21,8 @@ def ranked_hits(index: LoadedIndex, vector: np.ndarray, query: str, settings: Se
     `signals` may be passed in when a caller (the evaluation) gathered them already for this vector.
     """
     safety = asks_about_safety(query)
-    hits = rank(index, signals or gather(index, vector, query, settings, plain), query, settings, mode, safety)
+    documents = mode == Mode.LEXICAL or settings.doc_lexical_weight > 0
+    hits = rank(index, signals or gather(index, vector, query, settings, plain, documents), query, settings, mode, safety)
     if settings.prf_weight and mode != Mode.LEXICAL:
         vector = feedback_vector(index, vector, hits, settings)
         hits = rank(index, gather(index, vector, query, settings, plain), query, settings, mode, safety)
