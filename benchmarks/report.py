@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import RESULTS, ROOT  # noqa: E402
 
 OUT = ROOT / "docs" / "benchmarks.md"
-RETRIEVAL_ROWS = ("nDCG@10", "MAP@10", "MRR@10", "Recall@10", "P@10", "judged@10",
+RETRIEVAL_ROWS = ("nDCG@10", "MAP@10", "MRR@10", "Recall@10", "Recall@100", "P@10", "judged@10",
                   "judged_only_nDCG@10", "judged_only_MAP@10", "judged_only_MRR@10")
 
 
@@ -38,6 +38,8 @@ def retrieval_section(result: dict) -> list[str]:
              "| metric | " + " | ".join(modes) + " |", "|---|" + "---:|" * len(modes)]
     for name in RETRIEVAL_ROWS:
         values = [report["results"][m].get(name) for m in modes]
+        if all(v is None for v in values):  # a measure older reports did not keep
+            continue
         best = max(v for v in values if v is not None)
         cells = [f"**{v:.4f}**" if v == best else f"{v:.4f}" for v in values]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
