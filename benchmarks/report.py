@@ -431,8 +431,11 @@ def doc_bm25_section(result: dict) -> list[str]:
 
 def no_answer_section(result: dict) -> list[str]:
     chosen, before = result["chosen"], result["before"]
-    fmt = lambda t: (f"cosine < {t['no_answer_dense_threshold']} and coverage < {t['no_answer_lexical_threshold']}, "
-                     f"or cosine < {t['no_answer_far_share']} × {t['no_answer_dense_threshold']}")
+    def fmt(t: dict) -> str:
+        known = t.get("no_answer_known_threshold", 2.0)
+        return (f"cosine < {t['no_answer_dense_threshold']} and coverage < {t['no_answer_lexical_threshold']}, "
+                f"or cosine < {t['no_answer_far_share']} × {t['no_answer_dense_threshold']}"
+                + (f", unless {known:.0%} of its words are words the collection uses" if known <= 1 else ""))
     roles = {"train+": "answerable, tuned on", "train-": "off-topic, tuned on", "train-all": "off-topic, must all stay refused",
              "held+": "answerable, held out", "held-": "off-topic, held out"}
     lines = [f"The no-answer rule refuses a question when {fmt(chosen)} (before: {fmt(before)}). Chosen as the rule that "

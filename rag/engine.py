@@ -16,7 +16,7 @@ from rag.answer.abbreviations import definitions
 from rag.caveats import answer_caveats
 from rag.caveats.codes import Code, Level, strongest
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
-from rag.retrieval import Hit, match_strength, not_covered, search
+from rag.retrieval import Hit, known_share, match_strength, not_covered, search
 from rag.retrieval.followup import resolve_followup
 from rag.schema import (
     AnswerOut,
@@ -166,7 +166,7 @@ class Engine:
         dense, cover, cited = match_strength(index, query, hits)
         s = self.settings
         return bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
-                                s.no_answer_far_share, cited))
+                                s.no_answer_far_share, cited, known_share(index, query), s.no_answer_known_threshold))
 
     def _chunk_caveats(self, index: LoadedIndex, chunk_id: int) -> list[CaveatOut]:
         """A passage's caveats as response models, made once per index (they are fixed at build time)."""

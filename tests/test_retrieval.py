@@ -141,3 +141,15 @@ def test_a_word_no_passage_holds_still_gets_ranked_passages(engine):
     result = ask(engine, "okra", top_k=5)
     assert len(result.passages) == 5 and all(p.text for p in result.passages)
     assert result.no_answer
+
+
+def test_a_question_in_the_collections_own_words_is_not_refused_for_distance_alone(engine):
+    from rag.retrieval import known_share, not_covered
+
+    assert known_share(engine.index, "okra") == 0.0
+    assert known_share(engine.index, "metformin relapses") == 1.0
+    assert 0 < known_share(engine.index, "metformin and okra") < 1
+    # Far in meaning, few shared words: refused unless nearly every word is one the collection uses.
+    assert bool(not_covered(0.2, 0.1, 0.45, 0.48, 0.7, False, 0.5, 0.9))
+    assert not bool(not_covered(0.2, 0.1, 0.45, 0.48, 0.7, False, 0.95, 0.9))
+    assert bool(not_covered(0.2, 0.1, 0.45, 0.48, 0.7, False, 0.95))  # the default leaves the words out

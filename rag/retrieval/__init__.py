@@ -8,9 +8,9 @@ from rag.retrieval.candidates import gather, nearest
 from rag.retrieval.diversify import diversify
 from rag.retrieval.fusion import Mode, fuse, rank
 from rag.retrieval.hits import Hit, Signals
-from rag.retrieval.no_answer import match_strength, not_covered, term_coverage
+from rag.retrieval.no_answer import known_share, match_strength, not_covered, term_coverage
 from rag.retrieval.safety import asks_about_safety
 from rag.retrieval.search import rank_documents, ranked_hits, search
 
-__all__ = ["Hit", "Mode", "Signals", "asks_about_safety", "diversify", "fuse", "gather", "match_strength", "nearest",
+__all__ = ["Hit", "Mode", "Signals", "asks_about_safety", "diversify", "fuse", "gather", "known_share", "match_strength", "nearest",
            "not_covered", "rank", "rank_documents", "ranked_hits", "search", "term_coverage"]
