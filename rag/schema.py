@@ -188,7 +188,7 @@ class CollectionOut(BaseModel):
 
     documents: int
     passages: int
-    topics: list[TopicOut]
+    topics: list[TopicOut] = Field(description="The first few documents' topics (at most 12); Sources lists them all.")
     examples: list[str] = Field(description="A few example questions (RAG_EXAMPLE_QUESTIONS, or one per document).")
 
 

@@ -21,6 +21,8 @@ from rag.types import Document
 MAX_TEXT_CHARS = 100_000  # key terms come from the start of each document: bounded work per document
 KEY_TERMS = 3  # a plain word must recur three times, a pair or an acronym twice
 MAX_EXAMPLES = 4
+MAX_TOPICS = 12  # named on the first screen; the rest are in the Sources view
+MAX_BACKGROUND = 2_000  # documents read for how common a word is: bounded work on a large collection
 PAIR_BOOST = 1.5  # a word pair that recurs says more than either word
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|[^\sA-Za-z]")
 _STOP = frozenset(STOPWORDS_EN) | {"also", "may", "can", "could", "would", "however", "including", "well", "one", "use",
@@ -69,11 +71,13 @@ def _overlaps(term: str, chosen: list[str]) -> bool:
     return any(words & {_stem(w) for w in other.split(" ")} for other in chosen)
 
 
-def key_terms(documents: list[Document]) -> dict[str, tuple[str, ...]]:
-    """Each document's most distinctive words and word pairs (seen at least twice), best first."""
+def key_terms(documents: list[Document], background: list[Document] | None = None) -> dict[str, tuple[str, ...]]:
+    """Each document's most distinctive words and word pairs (seen at least twice), best first; how common a word
+    is comes from `background` (default: the documents themselves), which holds them."""
     counts = {d.doc_id: Counter(_terms(d.text)) for d in documents}
-    spread = Counter(term for c in counts.values() for term in c)
-    n = len(documents)
+    others = [d for d in (background or []) if d.doc_id not in counts]
+    spread = Counter(term for c in [*counts.values(), *(Counter(_terms(d.text)) for d in others)] for term in c)
+    n = len(documents) + len(others)
     out: dict[str, tuple[str, ...]] = {}
     for doc_id, counted in counts.items():
         words = sum(v for k, v in counted.items() if " " not in k) or 1
@@ -112,8 +116,8 @@ def _label(document: Document, terms: tuple[str, ...]) -> str:
     return " · ".join(shown)
 
 
-def topics(documents: list[Document]) -> list[Topic]:
-    terms = key_terms(documents)
+def topics(documents: list[Document], background: list[Document] | None = None) -> list[Topic]:
+    terms = key_terms(documents, background)
     return [Topic(doc_id=d.doc_id, title=d.title, title_given=d.title_given,
                   label=d.title if d.title_given else _label(d, terms[d.doc_id]) or d.title,
                   terms=terms[d.doc_id], example=_example(d, terms[d.doc_id])) for d in documents]

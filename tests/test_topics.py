@@ -48,3 +48,18 @@ def test_the_api_serves_topics_and_examples(client):
     assert body["documents"] == len(body["topics"]) >= 5 and body["passages"] > body["documents"]
     assert 1 <= len(body["examples"]) <= MAX_EXAMPLES
     assert all(t["label"] and t["example"].endswith("?") for t in body["topics"])
+
+
+def test_a_large_collection_names_a_few_topics_with_bounded_work():
+    from rag.topics import MAX_TOPICS
+
+    many = [doc(f"d{i:03d}", FILLER + f"Topic{i} and Topic{i} again. " * 2) for i in range(40)]
+    terms = key_terms(many[:3], many)
+    assert terms["d000"][0] == "topic0"  # distinctive against the whole background, not just the three
+    found = topics(many[:MAX_TOPICS], many)
+    assert len(found) == MAX_TOPICS
+
+
+def test_the_page_is_told_how_many_documents_there_are_beyond_the_topics(client):
+    body = client.get("/api/v1/collection").json()
+    assert len(body["topics"]) <= 12 and body["documents"] >= len(body["topics"])

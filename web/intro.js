@@ -28,7 +28,9 @@ export async function renderIntro(container, onAsk) {
     el("p", { className: "collection-size", "data-testid": "collection-size",
               text: `${plural(found.documents, "document")} indexed, in ${plural(found.passages, "passage")}:` }),
     el("ul", { className: "topic-list", "data-testid": "topics" }, found.topics.map((t) => el("li", {},
-      el("a", { href: `#doc/${encodeURIComponent(t.doc_id)}`, "data-testid": "topic", text: t.label })))),
+      el("a", { href: `#doc/${encodeURIComponent(t.doc_id)}`, "data-testid": "topic", text: t.label }))),
+      found.documents > found.topics.length
+        ? el("li", {}, el("a", { href: "#sources", text: `and ${found.documents - found.topics.length} more in Sources` })) : null),
     found.examples.length ? el("p", { className: "examples-title", text: "Try one of these:" }) : null,
     askButtons(found.examples.map((q) => ({ label: q, question: q })), onAsk, "example-question")].filter(Boolean));
 }
