@@ -165,8 +165,12 @@ class Engine:
             return True
         dense, cover, cited = match_strength(index, query, hits)
         s = self.settings
-        return bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
-                                s.no_answer_far_share, cited, known_share(index, query), s.no_answer_known_threshold))
+        far = bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
+                               s.no_answer_far_share, cited))
+        # The collection's words are looked up only for a question the distance rule would refuse.
+        return far and bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
+                                        s.no_answer_far_share, cited, known_share(index, query),
+                                        s.no_answer_known_threshold))
 
     def _chunk_caveats(self, index: LoadedIndex, chunk_id: int) -> list[CaveatOut]:
         """A passage's caveats as response models, made once per index (they are fixed at build time)."""
