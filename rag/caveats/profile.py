@@ -16,6 +16,7 @@ from rag.caveats.citations import count_citations, unverifiable
 from rag.caveats.codes import Code, Level, Severity
 from rag.caveats.design import DESIGNS, text_level
 from rag.caveats.rules import (
+    HEADLINE_SENTENCES,
     HEDGED_SENTENCES_ALWAYS,
     HEDGED_SHARE,
     PROMOTIONAL_SENTENCES,
@@ -153,6 +154,21 @@ def _level(text: str, findings: list[SentenceFinding], default: Level) -> Level:
     return text_level(own, text, default, background=[f.level for f in findings if f.background])
 
 
+def _headline(findings: list[SentenceFinding]) -> list[SentenceFinding]:
+    """The title and first sentences (headings skipped): where a text puts the claim it wants remembered."""
+    return [f for f in findings if not f.background][:HEADLINE_SENTENCES]
+
+
+def _document_level(text: str, findings: list[SentenceFinding], default: Level) -> Level:
+    """The strongest design the document reports, unless its headline rests on animal or lab work alone:
+    then that is what the main claim is worth, whatever a later pilot in people adds."""
+    headline = _headline(findings)
+    if any(f.level == Level.PRECLINICAL for f in headline) and not any(
+            f.level not in (Level.PRECLINICAL, Level.NONE_STATED) for f in headline):
+        return Level.PRECLINICAL
+    return _level(text, findings, default)
+
+
 def profile_document(document: Document, findings: list[SentenceFinding]) -> Document:
     """The document's profile: what a reader of the whole text should be warned of, and its evidence level."""
     text = document.text
@@ -160,12 +176,13 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     caveats = [_quoted(code, text, first[code], 0, len(text)) for code in DOCUMENT_CODES if code in first]
     promotional = sum(1 for f in findings if f.has(Code.PROMOTIONAL_TONE))
     claims = sum(1 for f in findings if _is_claim(text, f))
-    if promotional >= PROMOTIONAL_SENTENCES or (promotional and promotional >= PROMOTIONAL_SHARE * claims):
+    in_headline = any(f.has(Code.PROMOTIONAL_TONE) for f in _headline(findings))
+    if promotional >= PROMOTIONAL_SENTENCES or in_headline or (promotional and promotional >= PROMOTIONAL_SHARE * claims):
         caveats.append(_quoted(Code.PROMOTIONAL_TONE, text, first[Code.PROMOTIONAL_TONE], 0, len(text)))
     if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
     ai = Code.AI_GENERATED in first
-    level = _level(text, findings, Level.ANECDOTE_OR_OPINION if ai else Level.NONE_STATED)
+    level = _document_level(text, findings, Level.ANECDOTE_OR_OPINION if ai else Level.NONE_STATED)
     level_code = LEVEL_CODES.get(level)
     if level_code in first:
         caveats.append(_quoted(level_code, text, first[level_code], 0, len(text)))
