@@ -1,0 +1,71 @@
+"""Issue 27's press-release trial, on a release written for this test (not the issue's text): each of the six
+kinds of miss is flagged, and the near misses that are not caveats stay unflagged."""
+
+import pytest
+
+from rag.caveats import Code, Level, analyse, find_cues, profile_document
+from rag.types import Document
+
+RELEASE = """Groundbreaking tea extract halts joint damage in rats
+
+A historic experiment at our laboratory found that ArthroCalm, a green tea extract, stopped cartilage loss in rats with arthritis.
+
+Researchers cite a 2021 Yale study that saw the same molecule calm inflamed cells. A six-week pilot in 15 adults followed; pain fell slightly, yet the change did not reach statistical significance. Anyone on warfarin should talk to a pharmacist before trying the extract, which may interact with anticoagulants. Buy now and join millions who already swear by it!
+"""
+
+
+def _profile(text: str) -> Document:
+    return profile_document(Document(doc_id="r", path="r", title="", text=text, content_hash="r"), analyse(text))
+
+
+def test_release_trial_flags_every_kind_of_miss():
+    document = _profile(RELEASE)
+    codes = {c.code for c in document.caveats}
+    assert {Code.MIXED_EVIDENCE, Code.UNVERIFIABLE_CITATION, Code.PROMOTIONAL_TONE, Code.SAFETY_WARNING,
+            Code.PRECLINICAL} <= codes
+    # The headline rests on rats: the document is preclinical although a small human pilot follows.
+    assert document.evidence_level == Level.PRECLINICAL
+    quotes = {c.code: c.quote for c in document.caveats}
+    assert "statistical significance" in quotes[Code.MIXED_EVIDENCE]
+    assert quotes[Code.UNVERIFIABLE_CITATION] == "a 2021 Yale study"
+    assert "warfarin" in quotes[Code.SAFETY_WARNING]
+
+
+def test_call_to_action_is_promotional_on_its_own():
+    assert Code.PROMOTIONAL_TONE in {c.code for c in find_cues("Buy now and join millions who already swear by it!")}
+
+
+def test_a_human_headline_keeps_the_strongest_design():
+    text = ("Vitamin D trial in 2,400 adults finds fewer fractures\n\n"
+            "In a randomized controlled trial, 2,400 adults took vitamin D or placebo for three years. "
+            "Earlier work in mice had suggested the effect.")
+    assert _profile(text).evidence_level == Level.RANDOMIZED_TRIAL
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("The difference from placebo was not statistically significant.", Code.MIXED_EVIDENCE),
+    ("The 95% confidence interval crossed 1.", Code.MIXED_EVIDENCE),
+    ("There was no indication of a rebound effect.", Code.MIXED_EVIDENCE),
+    ("The effect was no greater than placebo.", Code.MIXED_EVIDENCE),
+    ("According to a recent Stanford University trial, sleep improved.", Code.UNVERIFIABLE_CITATION),
+    ("A 2019 study from Oxford reported the same.", Code.UNVERIFIABLE_CITATION),
+    ("People taking blood thinners should consult their doctor first.", Code.SAFETY_WARNING),
+    ("High doses carry a risk of liver damage.", Code.SAFETY_WARNING),
+    ("This landmark trial is the first of its kind.", Code.PROMOTIONAL_TONE),
+    ("The makers say it could cure diabetes.", Code.PROMOTIONAL_TONE),
+])
+def test_new_cues_fire(sentence, code):
+    assert code in {c.code for c in find_cues(sentence)}
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("This is not a significant number of patients.", Code.MIXED_EVIDENCE),
+    ("No side effects were seen in the treated group.", Code.SAFETY_WARNING),
+    ("There is no cure for multiple sclerosis.", Code.PROMOTIONAL_TONE),
+    ("Drugs cannot cure lupus, but they control it.", Code.PROMOTIONAL_TONE),
+    ("A Phase II trial is planned for next year.", Code.UNVERIFIABLE_CITATION),
+    ("The treatment reduced pain by 30% compared with placebo (p < 0.001).", Code.MIXED_EVIDENCE),
+    ("You should see a doctor if the pain persists.", Code.SAFETY_WARNING),
+])
+def test_near_misses_stay_unflagged(sentence, code):
+    assert code not in {c.code for c in find_cues(sentence)}
