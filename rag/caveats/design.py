@@ -21,6 +21,8 @@ _ANIMAL_WORDS = (
 ).split()
 # Lower case or capitalised only: "GOAT" and "RAT" are acronyms of tests and scales.
 ANIMALS = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}".replace("-", "[- ]") for w in _ANIMAL_WORDS) + ")"
+# The people an observational study describes itself as following or reviewing.
+_PEOPLE = r"(?:patients|cases|women|men|children|adults|infants|neonates|newborns|subjects|participants|individuals|girls|boys|admissions)"
 DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "systematic_review": (Level.SYSTEMATIC_REVIEW, (
         r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b",
@@ -39,6 +41,15 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "retrospective": (Level.OBSERVATIONAL, (
         r"\bretrospective(?:ly)?\b", r"\bchart review\b", r"\b(?:medical|hospital|clinical) (?:records?|charts?) (?:of|review|were)\b",
         r"\bwe reviewed (?:the )?(?:medical |hospital )?(?:records|charts)\b",
+        # Described rather than named: people seen over a stated span of years, consecutive patients, records or
+        # a database searched. A trial says so too ("randomized"), and the stronger design wins.
+        rf"\b{_PEOPLE}\b[^.;]{{0,120}}?\b(?:between|from|during|in the period|over the period) (?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b",
+        rf"\b(?:between|from|during|in the period|over the period) (?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b[^.;]{{0,120}}?\b{_PEOPLE}\b",
+        rf"\b{_PEOPLE}\b[^.;]{{0,80}}?\bover an? (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)[- ](?:year|month)s? period\b",
+        r"\bconsecutive (?:\w+ ){0,2}(?:patients|cases|admissions|subjects|women|men|children|infants|procedures|operations|surgeries)\b",
+        r"\b(?:records|charts|databases?|registr(?:y|ies)|files)\b (?:\w+ ){0,4}(?:were|was) (?:\w+ )?(?:reviewed|analy[sz]ed|searched|queried|examined|evaluated)\b",
+        rf"\b{_PEOPLE}\b[^.;]{{0,100}}?\b(?:were|was) (?:\w+ )?reviewed\b",
+        r"\b(?:prospectively|retrospectively) (?:assessed|collected|enrolled|recruited|studied|reviewed|analy[sz]ed|identified|included|followed)\b",
     )),
     "observational": (Level.OBSERVATIONAL, (r"\bobservational\b", r"\bpopulation-based\b", r"\bnationwide (?:study|data|cohort|database)\b", r"\bregistry-based\b")),
     "early_trial": (Level.SMALL_OR_EARLY_TRIAL, (
