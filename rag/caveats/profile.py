@@ -20,6 +20,7 @@ from rag.caveats.rules import (
     HEDGED_SENTENCES_ALWAYS,
     HEDGED_SHARE,
     PROMOTIONAL_SENTENCES,
+    PROMOTIONAL_SEVERITY,
     PROMOTIONAL_SHARE,
     RESEARCH_CLAIM,
     RULE_BY_CODE,
@@ -118,6 +119,16 @@ def _first_cues(findings: list[SentenceFinding], lo: int, hi: int) -> dict[Code,
     return first
 
 
+def _by_density(caveat: Caveat, findings: list[SentenceFinding]) -> Caveat:
+    """A promotional caveat's severity from how many sentences carry the tone (rules.PROMOTIONAL_SEVERITY)."""
+    if caveat.code != Code.PROMOTIONAL_TONE:
+        return caveat
+    sentences = sum(1 for f in findings if f.has(Code.PROMOTIONAL_TONE))
+    severity = next((s for least, s in PROMOTIONAL_SEVERITY if sentences >= least), caveat.severity)
+    detail = f"{caveat.detail} Found in {sentences} sentence{'s' if sentences != 1 else ''}."
+    return replace(caveat, severity=severity, detail=detail)
+
+
 def span_caveats(text: str, findings: list[SentenceFinding], lo: int = 0, hi: int | None = None) -> list[Caveat]:
     """Caveats the span text[lo:hi] earns by its own words, each quoting the clause that triggered it."""
     hi = len(text) if hi is None else hi
@@ -125,7 +136,7 @@ def span_caveats(text: str, findings: list[SentenceFinding], lo: int = 0, hi: in
     first = _first_cues(inside, lo, hi)
     if Code.SPECULATIVE_LANGUAGE in first and not rests_on_hedges(text, inside):
         del first[Code.SPECULATIVE_LANGUAGE]
-    caveats = [_quoted(code, text, cue, lo, hi) for code, cue in first.items()]
+    caveats = [_by_density(_quoted(code, text, cue, lo, hi), inside) for code, cue in first.items()]
     caveats.extend(unverifiable(text[lo:hi], lo))
     return caveats
 
@@ -178,7 +189,7 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     claims = sum(1 for f in findings if _is_claim(text, f))
     in_headline = any(f.has(Code.PROMOTIONAL_TONE) for f in _headline(findings))
     if promotional >= PROMOTIONAL_SENTENCES or in_headline or (promotional and promotional >= PROMOTIONAL_SHARE * claims):
-        caveats.append(_quoted(Code.PROMOTIONAL_TONE, text, first[Code.PROMOTIONAL_TONE], 0, len(text)))
+        caveats.append(_by_density(_quoted(Code.PROMOTIONAL_TONE, text, first[Code.PROMOTIONAL_TONE], 0, len(text)), findings))
     if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
     ai = Code.AI_GENERATED in first

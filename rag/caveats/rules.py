@@ -183,7 +183,7 @@ RULES: tuple[CueRule, ...] = (
     ),
     CueRule(
         Code.PROMOTIONAL_TONE, "Promotional tone", Severity.MEDIUM,
-        "Uses marketing or sensational language, a sign the text sells more than it informs.",
+        "Uses marketing or sensational language, a sign the text sells more than it informs; graver the more of the text uses it.",
         patterns=(
             r"\bastonishing\b", r"\bsecret (?:sidekick|weapon|cure)\b", r"\brevolutioni[sz]\w*", r"\brevolutionary\b", r"\bmiracle\w*",
             r"\bbreakthroughs?\b", r"\bgame[- ]chang\w*", r"\bbuckle up\b", r"\bsuperhero\b", r"\bunexpected ally\b",
@@ -281,6 +281,9 @@ PROMOTIONAL_SHARE = 0.1
 # moved release-level P/R from 0.81/0.26 to 0.73/0.30), and a headline resting on animal or lab work makes the
 # document preclinical even when a small human pilot is mentioned further down.
 HEADLINE_SENTENCES = 3
+# Sensational language is graver the more of a text it fills: one word is a note, a text that keeps it up sells.
+# (sentences with a promotional cue, severity), first match wins.
+PROMOTIONAL_SEVERITY = ((4, Severity.HIGH), (2, Severity.MEDIUM), (1, Severity.LOW))
 
 # Citations: an author-year or a placeholder study name is a citation; it is traceable
 # when the same line gives a journal, DOI, PMID, trial registry id or a URL.
