@@ -149,7 +149,7 @@ def promotional(rows: list[dict]) -> dict:
     return prf(counts["tp"], counts["fp"], counts["fn"])
 
 
-def main(folder: Path = DEFAULT) -> None:
+def main(folder: Path = DEFAULT, name: str = "caveats-dev") -> None:
     bioscope = _read(folder / "bioscope-abstracts.jsonl")
     design_rows = _read(folder / "pubmedqa-design-dev.jsonl")
     conclusions = _read(folder / "pubmedqa-conclusions-dev.jsonl")
@@ -159,9 +159,17 @@ def main(folder: Path = DEFAULT) -> None:
               "promotional": promotional(releases)}
     (RESULTS / "caveats-dev-design-disagreements.jsonl").write_text(
         "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in disagreements), encoding="utf-8")
-    save("caveats-dev", ".venv/bin/python benchmarks/caveats_dev.py", result)
+    save(name, ".venv/bin/python benchmarks/caveats_dev.py", result)
     print(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)
+    # --as NAME saves under another name: the "before" column is this script run in a checkout of an older engine
+    # (git worktree add /tmp/before 504ffac; copy this script and the adjudications in; --as caveats-dev-before).
+    args = sys.argv[1:]
+    saved_as = "caveats-dev"
+    if "--as" in args:
+        i = args.index("--as")
+        saved_as = args[i + 1]
+        del args[i : i + 2]
+    main(Path(args[0]) if args else DEFAULT, saved_as)

@@ -63,11 +63,41 @@ def seeds_section(result: dict) -> list[str]:
     return lines
 
 
+def _caveat_rows(result: dict) -> dict[str, str]:
+    """The figures issue 27 asks for, one cell each, from one caveats-dev result."""
+    b = result["design"]["B (held back), adjudicated"]
+    null = result["null_results"]["B (held back)"]
+    hedges = result["hedges_cv"]["detector"]
+    rows = {
+        "hedged sentences, BioScope abstracts, CV by abstract: P / R / F1":
+            f"{hedges['precision']:.3f} / {hedges['recall']:.3f} / {hedges['f1']:.3f}",
+        "randomized trial, PubMedQA half B (held back), adjudicated: P / R":
+            f"{b['randomized_trial']['precision']:.3f} / {b['randomized_trial']['recall']:.3f}",
+        "observational, same half: P / R": f"{b['observational']['precision']:.3f} / {b['observational']['recall']:.3f}",
+        "null results on 'no' conclusions, half B: R / P": f"{null['recall_on_no']:.3f} / {null['precision_vs_yes']:.3f}",
+    }
+    if "promotional" in result:
+        p = result["promotional"]
+        rows["sensational press releases (FakeHealth dev, release level): P / R / F1"] = (
+            f"{p['precision']:.3f} / {p['recall']:.3f} / {p['f1']:.3f}")
+    return rows
+
+
 def caveats_section(result: dict) -> list[str]:
-    """Hedges (cross-validated), study design per class (raw MeSH labels and hand-adjudicated), null results."""
-    lines = ["### caveats-dev (human-labelled sentences and abstracts)", "", *provenance(result),
-             "**Hedged sentences** (`speculative_language`) on BioScope abstracts, 5-fold cross-validation split by "
-             "abstract (the lexicon is learned on four folds, scored on the fifth):", "",
+    """Before and now side by side, then hedges (cross-validated), study design per class (raw MeSH labels and
+    hand-adjudicated), null results."""
+    lines = ["### caveats-dev (human-labelled sentences and abstracts)", "", *provenance(result)]
+    before = load("caveats-dev-before")
+    if before:
+        old, new = _caveat_rows(before), _caveat_rows(result)
+        lines += ["**Before issue 27 (commit 504ffac) and now**, the same benchmark and the same adjudicated labels. "
+                  "The before column is this script run in a checkout of that commit (`--as caveats-dev-before`).", "",
+                  "| figure | before | now |", "|---|---:|---:|"]
+        lines += [f"| {name} | {old.get(name, '–')} | {value} |" for name, value in new.items()]
+        lines.append("")
+    lines += [
+        "**Hedged sentences** (`speculative_language`) on BioScope abstracts, 5-fold cross-validation split by "
+        "abstract (the lexicon is learned on four folds, scored on the fifth):", "",
              "| detector | precision | recall | F1 |", "|---|---:|---:|---:|"]
     names = {"detector": "shipped detector (learned lexicon + everyday hedges)", "learned_only": "learned lexicon alone",
              "everyday_only": "hand-written everyday hedges alone"}
