@@ -98,7 +98,7 @@ def caveats_section(result: dict) -> list[str]:
     lines += [
         "**Hedged sentences** (`speculative_language`) on BioScope abstracts, 5-fold cross-validation split by "
         "abstract (the lexicon is learned on four folds, scored on the fifth):", "",
-             "| detector | precision | recall | F1 |", "|---|---:|---:|---:|"]
+        "| detector | precision | recall | F1 |", "|---|---:|---:|---:|"]
     names = {"detector": "shipped detector (learned lexicon + everyday hedges)", "learned_only": "learned lexicon alone",
              "everyday_only": "hand-written everyday hedges alone"}
     for key, row in result["hedges_cv"].items():

@@ -57,6 +57,9 @@ def _start_worker(settings: dict, niceness: int) -> None:
     signal.signal(signal.SIGPROF, _over_budget)
     loaded = Settings(**settings)
     _annotator, _cpu_budget = Annotator(loaded), loaded.annotate_cpu_seconds
+    # Compile every rule's patterns now (0.07 s of CPU on first use): a one-time cost of the worker, not of the first
+    # text, which would otherwise be refused for a budget it never used (and again, if compiling was interrupted).
+    _annotator.annotate("It may help. No side effects were seen in 12 patients (Smith et al., 2020).", "warm-up")
 
 
 def _exit_with_parent(parent: int) -> None:
