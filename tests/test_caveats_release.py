@@ -78,3 +78,22 @@ def test_promotional_severity_rises_with_density():
                     "Order today and join thousands who have already transformed their lives! It is truly astonishing.")
     severity = [next(c.severity for c in d.caveats if c.code == Code.PROMOTIONAL_TONE) for d in (one, many)]
     assert severity == ["low", "high"]
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("Curcumin calmed inflamed cartilage cells in a dish.", Code.PRECLINICAL),
+    ("Our readers swear by it.", Code.ANECDOTAL),
+    ("The cure doctors don't want you to know about.", Code.PROMOTIONAL_TONE),
+])
+def test_lay_words_for_lab_work_anecdote_and_hype(sentence, code):
+    assert code in {c.code for c in find_cues(sentence)}
+
+
+def test_records_of_adolescents_over_years_are_observational():
+    text = "We analysed records of 1,204 adolescents seen at three clinics between 2014 and 2019."
+    assert _profile(text).evidence_level == Level.OBSERVATIONAL
+
+
+def test_advice_not_to_give_a_drug_is_a_warning_not_a_hedge():
+    codes = {c.code for c in find_cues("Patients with a history of kidney stones should not receive high doses.")}
+    assert Code.SPECULATIVE_LANGUAGE not in codes

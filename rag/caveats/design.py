@@ -22,7 +22,8 @@ _ANIMAL_WORDS = (
 # Lower case or capitalised only: "GOAT" and "RAT" are acronyms of tests and scales.
 ANIMALS = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}".replace("-", "[- ]") for w in _ANIMAL_WORDS) + ")"
 # The people an observational study describes itself as following or reviewing.
-_PEOPLE = r"(?:patients|cases|women|men|children|adults|infants|neonates|newborns|subjects|participants|individuals|girls|boys|admissions)"
+_PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|infants|neonates|newborns|subjects|participants|"
+           r"individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users)")
 DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "systematic_review": (Level.SYSTEMATIC_REVIEW, (
         r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b",
@@ -40,7 +41,7 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "cross_sectional": (Level.OBSERVATIONAL, (r"\bcross-?sectional\b",)),
     "retrospective": (Level.OBSERVATIONAL, (
         r"\bretrospective(?:ly)?\b", r"\bchart review\b", r"\b(?:medical|hospital|clinical) (?:records?|charts?) (?:of|review|were)\b",
-        r"\bwe reviewed (?:the )?(?:medical |hospital )?(?:records|charts)\b",
+        r"\bwe (?:reviewed|analy[sz]ed|examined|searched|linked) (?:the )?(?:\w+ )?(?:records|charts|registry data|claims data)\b",
         # Described rather than named: people seen over a stated span of years, consecutive patients, records or
         # a database searched. A trial says so too ("randomized"), and the stronger design wins.
         rf"\b{_PEOPLE}\b[^.;]{{0,120}}?\b(?:between|from|during|in the period|over the period) (?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b",
@@ -61,7 +62,7 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "survey": (Level.ANECDOTE_OR_OPINION, (r"\bsurvey(?:ed|s)?\b", r"\bquestionnaires?\b", r"\brespondents\b")),
     "anecdote": (Level.ANECDOTE_OR_OPINION, (r"\banecdot\w*", r"\btestimonials?\b", r"\bpatient registr(?:y|ies)\b", r"\breal-life experiences?\b")),
     "animal_or_in_vitro": (Level.PRECLINICAL, (
-        rf"\b(?:{ANIMALS})\b", r"\bin[- ]vitro\b", r"\banimal (?:models?|studies|study|experiments?)\b", r"\bcell[- ]cultures?\b",
+        rf"\b(?:{ANIMALS})\b", r"\bin[- ]vitro\b", r"\bin (?:a|the) (?:petri |lab )?dish(?:es)?\b", r"\banimal (?:models?|studies|study|experiments?)\b", r"\bcell[- ]cultures?\b",
         r"\bcell lines?\b(?!-)", r"\bcultured (?:\w+ )?cells\b", r"\b(?:laboratory|lab) (?:studies|study|experiments?)\b",
         r"\bpre-?clinical\b", r"\btissue cultures?\b", r"\bex vivo\b", r"\b(?:the|these|all) animals\b",
     )),

@@ -96,6 +96,7 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:in|of|using) (?:mice|rats|rodents|mouse models?|rat models?)\b",
             r"\bmouse models?\b",
             r"\bin[- ]vitro\b",
+            r"\bin (?:a|the) (?:petri |lab )?dish(?:es)?\b",
             r"\b(?:human )?tissue cultures?\b",
             r"\bcell cultures?\b",
             r"\bpre-?clinical\b",
@@ -131,7 +132,8 @@ RULES: tuple[CueRule, ...] = (
             r"\brespondents\b",
             r"\breal-life experiences?\b",
             r"\bexperiences shared by patients\b",
-            r"\b(?:users|patients|people) (?:report|reported|say|swear)\b(?! to)",
+            r"\b(?:users|patients|people|readers|customers|fans|members) (?:report|reported|say|swear)\b(?! to)",
+            r"\bswear by\b",
         ),
         exclude=(r"\badverse event reporting\b",),
     ),
@@ -203,7 +205,8 @@ RULES: tuple[CueRule, ...] = (
             # Calls to action and testimonials.
             r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b", r"\bdon'?t (?:miss|wait)\b",
             r"\bjoin (?:the )?(?:thousands|millions|hundreds)\b", r"\b(?:thousands|millions) (?:of \w+ )?(?:who )?have already\b",
-            r"\btransformed (?:their|my|your) lives?\b", r"\blimited[- ]time offer\b", r"\bmoney-back guarantee\b",
+            r"\btransformed (?:their|my|your) lives?\b",
+            r"\b(?:doctors|big pharma|they|the industry) (?:don't|do not|doesn't|does not) want you to know\b", r"\blimited[- ]time offer\b", r"\bmoney-back guarantee\b",
         ),
         exclude=(
             r"\bbreakthrough (?:therapy|device) designation\b", r"\bbreakthrough (?:pain|bleeding|infection|seizures?|cancer)\b",
@@ -232,7 +235,7 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:patients|you|people|doctors|clinicians|physicians|researchers|research|studies|trials|we|they|women|men|"
             r"parents|users|caregivers|readers|anyone|everyone|individuals)\s+(?:\w+\s+)?(?:should|must)\b",
             r"\b(?:should|must) (?:not )?(?:consult|talk|discuss|ask|seek|tell|avoid|consider|check|speak|follow|be aware|"
-            r"be advised|be considered|take|use|stop|start|inform)\b",
+            r"be advised|be considered|take|use|stop|start|inform|receive|be given|be used|be taken|be combined|combine|get)\b",
         ),
     ),
 )
