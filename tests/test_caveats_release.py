@@ -96,4 +96,4 @@ def test_records_of_adolescents_over_years_are_observational():
 
 def test_advice_not_to_give_a_drug_is_a_warning_not_a_hedge():
     codes = {c.code for c in find_cues("Patients with a history of kidney stones should not receive high doses.")}
-    assert Code.SPECULATIVE_LANGUAGE not in codes
+    assert Code.SPECULATIVE_LANGUAGE not in codes and Code.SAFETY_WARNING in codes
