@@ -49,6 +49,9 @@ def worst_inputs(size: int) -> dict[str, str]:
         "distinct links": "".join(f"http://a.b/{i} " for i in range(size // 12))[:size],
         "a citation, then spaces": ("Smith et al." + " " * size)[:size - 1] + "x",
         "a run of whitespace": ("may" + " \t" * (size // 2))[:size],
+        "people over years ('patients with between 2001 and ')": _fill("patients with between 2001 and ", size),
+        "institutions named as studies ('a 2023 Harvard Yale ')": _fill("a 2023 Harvard Yale ", size),
+        "lab words ('in a ')": _fill("in a ", size),
     }
 
 

@@ -44,6 +44,9 @@ HOSTILE = {
     "dots": ".",
     "links": "http://a.b/" + "x" * 50 + " ",
     "excluded cues": "randomly selected ",
+    "people over years (issue 27)": "patients with between 2001 and ",
+    "institutions named as studies (issue 27)": "a 2023 Harvard Yale ",
+    "lab words (issue 27)": "in a ",
     "distinct links": None,
     "a citation, then spaces": None,  # "Smith et al." and one run of spaces: the comma's whitespace split every way
     "a run of whitespace": None,
