@@ -11,12 +11,8 @@ from rag.caveats.codes import Code, Level, Severity
 from rag.caveats.glossary import Scope
 from rag.settings import Settings
 
-# API limits are part of the contract (SPEC.md); they live with the other numbers in Settings.
-MAX_QUESTION: int = Settings.model_fields["max_question_chars"].default
-MAX_TOP_K: int = Settings.model_fields["max_top_k"].default
-MAX_HISTORY: int = Settings.model_fields["max_history_turns"].default
-
-MAX_ANNOTATE: int = Settings.model_fields["max_annotate_chars"].default
+# API limits are part of the contract (SPEC.md); they live with the other numbers in Settings and are checked against
+# the *running* settings (`limit_problems`), after the body is parsed (its size is bounded by the body limit first).
 EvidenceLevel = Level
 
 
@@ -53,20 +49,20 @@ class QueryRequest(BaseModel):
         {"question": "Can I take low-dose naltrexone with opioid painkillers?", "top_k": 5, "history": []},
         {"question": "What about side effects?", "top_k": 5,
          "history": [{"role": "user", "content": "What is low-dose naltrexone used for in MS?"}]}]})
-    question: StrictStr = Field(description="The question, 1–2000 characters after trimming.",
+    question: StrictStr = Field(description="The question, 1 to RAG_MAX_QUESTION_CHARS (default 2000) characters after "
+                                            "trimming.",
                                 examples=["Can I take low-dose naltrexone with opioid painkillers?"])
-    top_k: StrictInt = Field(5, ge=1, le=MAX_TOP_K, description="How many passages to return (1–50).")
-    history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY,
-                                description="Earlier turns of the conversation, oldest first, used to resolve follow-ups.")
+    top_k: StrictInt = Field(5, ge=1, description="How many passages to return, 1 to RAG_MAX_TOP_K (default 50).")
+    history: list[Turn] = Field(default_factory=list,
+                                description="Earlier turns of the conversation, oldest first, used to resolve follow-ups; "
+                                            "at most RAG_MAX_HISTORY_TURNS (default 20).")
 
     @field_validator("question")
     @classmethod
     def _question(cls, value: str) -> str:
-        value = value.strip()  # length first: the character checks below are bounded by it
+        value = value.strip()
         if not value:
             raise ValueError("must not be empty or only whitespace")
-        if len(value) > MAX_QUESTION:
-            raise ValueError(f"must be at most {MAX_QUESTION} characters after trimming (got {len(value)})")
         return _reject_control(value)
 
 
@@ -219,7 +215,7 @@ class ValidationErrorOut(BaseModel):
 
 class AnnotateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: StrictStr = Field(description=f"Any health text, 1–{MAX_ANNOTATE:,} characters.",
+    text: StrictStr = Field(description="Any health text, 1 to RAG_MAX_ANNOTATE_CHARS (default 200,000) characters.",
                             examples=["Smoking may increase the risk of dementia, a new study suggests."])
     id: StrictStr | None = Field(None, max_length=200, description="Your name for the text, echoed back.")
 
@@ -229,8 +225,6 @@ class AnnotateRequest(BaseModel):
         reject_surrogates(value)
         if not value.strip():
             raise ValueError("must not be empty or only whitespace")
-        if len(value) > MAX_ANNOTATE:
-            raise ValueError(f"must be at most {MAX_ANNOTATE:,} characters (got {len(value):,})")
         return value
 
     @field_validator("id")
@@ -288,6 +282,37 @@ class CodeOut(BaseModel):
     scope_detail: str = Field("", description="What `scope` means to a reader, in one line.")
 
 
+def limit_problems(request: "QueryRequest | AnnotateRequest", settings: Settings) -> list[tuple[str, str]]:
+    """(field, reason) for each limit of the running settings the request is over; empty when it is within them."""
+    problems: list[tuple[str, str]] = []
+    if isinstance(request, QueryRequest):
+        if len(request.question) > settings.max_question_chars:
+            problems.append(("question", f"must be at most {settings.max_question_chars} characters after trimming "
+                                         f"(got {len(request.question)}; RAG_MAX_QUESTION_CHARS)"))
+        if request.top_k > settings.max_top_k:
+            problems.append(("top_k", f"must be at most {settings.max_top_k} (got {request.top_k}; RAG_MAX_TOP_K)"))
+        if len(request.history) > settings.max_history_turns:
+            problems.append(("history", f"must have at most {settings.max_history_turns} turns (got {len(request.history)}; "
+                                        "RAG_MAX_HISTORY_TURNS)"))
+    elif len(request.text) > settings.max_annotate_chars:
+        problems.append(("text", f"must be at most {settings.max_annotate_chars:,} characters (got {len(request.text):,}; "
+                                 "RAG_MAX_ANNOTATE_CHARS)"))
+    return problems
+
+
+class Limits(BaseModel):
+    """The running server's request limits, so a client (the web page) trims to them instead of re-typing them."""
+
+    max_question_chars: int
+    max_top_k: int
+    max_history_turns: int
+    max_annotate_chars: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Limits":
+        return cls(**{name: getattr(settings, name) for name in cls.model_fields})
+
+
 class Vocabulary(BaseModel):
     """Codes, severities and levels as the engine defines them, so the web page never re-types them."""
 
@@ -299,6 +324,8 @@ class Vocabulary(BaseModel):
     level_details: dict[str, str] = Field(default_factory=dict, description="What each evidence level means to a reader.")
     severity_labels: dict[str, str] = Field(default_factory=dict, description="How the page names each severity.")
     severity_details: dict[str, str] = Field(default_factory=dict, description="What each severity asks of a reader.")
+    limits: Limits | None = Field(None, description="This server's request limits (RAG_MAX_QUESTION_CHARS, RAG_MAX_TOP_K, "
+                                                    "RAG_MAX_HISTORY_TURNS, RAG_MAX_ANNOTATE_CHARS).")
 
 
 class UploadOut(BaseModel):

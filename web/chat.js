@@ -7,8 +7,7 @@ import { clearTurns, consented, loadTurns, saveTurns, setConsent } from "./histo
 import { askButtons, loadCollection } from "./intro.js";
 import { answerText, el, markCitedSentence, markLegend, passageCard, relyBar } from "./render.js";
 import { answerMarkdown, answerPlain, copyText, shareLink } from "./share.js";
-
-const MAX_HISTORY = 20;
+import { limits } from "./vocabulary.js";
 
 export class Chat {
   constructor({ form, input, send, spinner, log, intro, keep, clear }) {
@@ -41,7 +40,7 @@ export class Chat {
   history() {
     return this.turns.flatMap(({ question, data }) => [
       { role: "user", content: question },
-      { role: "assistant", content: data.answer ? data.answer.text : "No answer in the documents." }]).slice(-MAX_HISTORY);
+      { role: "assistant", content: data.answer ? data.answer.text : "No answer in the documents." }]).slice(-limits.max_history_turns);
   }
 
   reset() {

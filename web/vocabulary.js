@@ -25,3 +25,6 @@ export const severityLabel = (severity) => (vocabulary.severity_labels || {})[se
 export const severityDetail = (severity) => (vocabulary.severity_details || {})[severity] || "";
 // Every caveat code in the engine's order, each with its label, severity, meaning, example cues and scope.
 export const codeList = vocabulary.codes;
+// The running server's request limits (RAG_MAX_*); the defaults only stand in when the vocabulary could not load.
+export const limits = { max_question_chars: 2000, max_top_k: 50, max_history_turns: 20, max_annotate_chars: 200000,
+                        ...(vocabulary.limits || {}) };

@@ -83,7 +83,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     app.state.rebuilder = Rebuilder(settings, engine_)
     app.state.annotate_pool = AnnotatePool(settings)
-    app.include_router(query.routes(engine_))
+    app.include_router(query.routes(engine_, settings))
     app.include_router(check.routes(app.state.annotate_pool))
     app.include_router(documents.routes(settings, engine_, app.state.rebuilder, app.token_guard))
     app.include_router(feedback.routes(settings, app.state.feedback, app.token_guard))

@@ -35,6 +35,15 @@ def field_error(field: str, message: str) -> RequestValidationError:
     return RequestValidationError([{"loc": ("body", field), "msg": message, "type": "value_error"}])
 
 
+def within_limits(request, settings) -> None:
+    """422 naming every field over the running settings' limits (schema.limit_problems)."""
+    from rag.schema import limit_problems
+
+    problems = limit_problems(request, settings)
+    if problems:
+        raise RequestValidationError([{"loc": ("body", field), "msg": message, "type": "too_long"} for field, message in problems])
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -54,4 +63,4 @@ def install_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=503, content={"detail": without_machine_paths(str(exc))})
 
 
-__all__ = ["ADMIN_ERRORS", "INVALID_BODY", "NOT_READY", "field_error", "field_errors", "install_handlers"]
+__all__ = ["ADMIN_ERRORS", "INVALID_BODY", "NOT_READY", "field_error", "field_errors", "install_handlers", "within_limits"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Response
 
 from rag.api.annotate_pool import AnnotatePool, PoolFull, WorkerLost
-from rag.api.errors import INVALID_BODY, field_error
-from rag.schema import AnnotateRequest, AnnotateResponse, ErrorOut, Vocabulary
+from rag.api.errors import INVALID_BODY, field_error, within_limits
+from rag.schema import AnnotateRequest, AnnotateResponse, ErrorOut, Limits, Vocabulary
 
 
 def routes(pool: AnnotatePool) -> APIRouter:
@@ -19,6 +19,7 @@ def routes(pool: AnnotatePool) -> APIRouter:
         """Check any text: its profile, the passages the index would make, and every sentence's flags.
 
         Runs in a worker process; when every worker is busy and the queue is full, 429 with Retry-After."""
+        within_limits(request, pool.settings)
         try:
             body = await pool.annotate_json(request.text, request.id or "text")
         except (PoolFull, WorkerLost) as exc:
@@ -45,6 +46,7 @@ def routes(pool: AnnotatePool) -> APIRouter:
                                  for r in RULE_BY_CODE.values()],
                           severities=list(Severity), levels=list(Level), modes=list(Mode),
                           level_labels=named(LEVEL_LABELS), level_details=named(LEVEL_DETAILS),
-                          severity_labels=named(SEVERITY_LABELS), severity_details=named(SEVERITY_DETAILS))
+                          severity_labels=named(SEVERITY_LABELS), severity_details=named(SEVERITY_DETAILS),
+                          limits=Limits.of(pool.settings))
 
     return router

@@ -12,26 +12,31 @@ from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from rag.api.errors import INVALID_BODY, NOT_READY
+from rag.api.errors import INVALID_BODY, NOT_READY, within_limits
 from rag.engine import Engine
 from rag.index import IndexUnavailable
 from rag.redaction import without_machine_paths
 from rag.schema import QueryRequest, QueryResponse
+from rag.settings import Settings
 
 log = logging.getLogger("rag.api")
 
 
-def routes(engine_: Callable[[], Engine]) -> APIRouter:
+def routes(engine_: Callable[[], Engine], settings: Settings) -> APIRouter:
+    """The question routes; requests are held to the serving `settings`' limits (RAG_MAX_*)."""
     router = APIRouter()
 
     @router.post("/api/v1/query", tags=["Ask"], response_model=QueryResponse, responses={**INVALID_BODY, **NOT_READY})
     def query(request: QueryRequest) -> Response:
+        within_limits(request, settings)
+        engine = engine_()
         # Serialised once by pydantic's Rust core; returning the model would be validated and encoded again.
-        return Response(engine_().query(request).model_dump_json(), media_type="application/json")
+        return Response(engine.query(request).model_dump_json(), media_type="application/json")
 
     @router.post("/api/v1/query/stream", tags=["Ask"], responses={200: {"content": {"text/event-stream": {}}}, **INVALID_BODY, **NOT_READY})
     async def query_stream(request: QueryRequest):
         """Server-Sent Events: `passages` as soon as they are found, then `answer`, then `done`."""
+        within_limits(request, settings)
         engine = engine_()
 
         async def events():
