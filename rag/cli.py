@@ -312,6 +312,28 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
     uvicorn.Server(server_config(create_app(settings, engine), settings, host, port)).run()
 
 
+@app.command()
+def mcp(docs: DocsOpt = None, index: IndexOpt = None) -> None:
+    """Serve the index to an AI assistant over the Model Context Protocol (stdio): tools `search`, `ask` and
+    `check_text`, resources `documents://list` and `documents://{doc_id}`, every passage with its caveats.
+
+    Example (an assistant's MCP configuration): {"command": "rag", "args": ["mcp", "--index", "/path/to/index"]}
+    """
+    from rag.embedding.export import EncoderUnavailable
+    from rag.engine import Engine
+    from rag.index import IndexUnavailable
+    from rag.mcp_server import serve as serve_mcp
+
+    settings = _settings(docs, index)
+    engine = Engine(settings)
+    try:
+        engine.ensure_index(build_if_missing=False)
+        engine.warm_up()  # before the assistant's first call, not during it
+    except (IndexUnavailable, EncoderUnavailable) as exc:
+        _fail(str(exc))
+    serve_mcp(settings, engine)
+
+
 def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float, host: str, port: int) -> None:
     """Deploy the current sharded build on Ray Serve and keep it up until Ctrl-C, which takes the app down."""
     import os
