@@ -19,6 +19,14 @@ def _structured(result) -> dict:
     return data.get("result", data) if isinstance(data, dict) and set(data) == {"result"} else data
 
 
+def _run(coroutine):
+    """Run the client in a thread of its own: a session-wide browser fixture may hold an event loop in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 async def _session(settings, calls):
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
@@ -44,7 +52,7 @@ def answers(settings, built):
         return {"tools": tools, "ask": ask, "search": search, "check": check, "too_many": too_many,
                 "documents": documents, "one": one}
 
-    return asyncio.run(_session(settings, calls))
+    return _run(_session(settings, calls))
 
 
 def test_the_three_tools_are_listed(answers):
@@ -91,6 +99,6 @@ def test_an_empty_question_and_an_unknown_document_are_told_apart(settings, buil
             missing = str(exc)
         return empty, missing
 
-    empty, missing = asyncio.run(_session(settings, calls))
+    empty, missing = _run(_session(settings, calls))
     assert empty.is_error and "must not be empty" in str(empty.content)
     assert missing and "no-such-document" in missing
