@@ -187,7 +187,7 @@ def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"
     from pydantic import ValidationError
 
     from rag.annotate import Annotator, annotation_response
-    from rag.schema import AnnotateRequest, limit_problems
+    from rag.schema import AnnotateRequest, limit_message, validation_message
 
     settings = _settings(None, None)
     if file is not None and not file.is_file():
@@ -211,15 +211,14 @@ def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"
                 raise ValueError('expected a JSON object like {"id": "…", "text": "…"}')
             text_id = item.get("id")
             request = AnnotateRequest(text=item.get("text"), id=None if text_id is None else str(text_id))
-            over = limit_problems(request, settings)
+            over = limit_message(request, settings)
             if over:
-                raise ValueError("; ".join(f"{field}: {reason}" for field, reason in over))
+                raise ValueError(over)
             result = annotation_response(annotator.annotate(request.text, request.id or f"line-{number}"))
             print(json_line(result.model_dump_json()))
         except (ValueError, ValidationError) as exc:
             failed += 1
-            reason = ("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-                      if isinstance(exc, ValidationError) else str(exc))
+            reason = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
             err.print(f"[red]error:[/red] line {number}: {reason}")
             safe_id = text_id if isinstance(text_id, str | int) else None
             print(json.dumps({"id": safe_id, "line": number, "error": reason}, ensure_ascii=True))
@@ -242,17 +241,17 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
     from rag.embedding.export import EncoderUnavailable
     from rag.engine import Engine
     from rag.index import IndexUnavailable
-    from rag.schema import QueryRequest, limit_problems
+    from rag.schema import QueryRequest, limit_message, validation_message
 
     settings = _settings(docs, index)
     try:
         request = QueryRequest(question=question, top_k=top_k,
                                history=[{"role": "user", "content": q} for q in (follow_up_of or [])])
     except ValidationError as exc:
-        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), code=2)
-    over = limit_problems(request, settings)
+        _fail(validation_message(exc), code=2)
+    over = limit_message(request, settings)
     if over:
-        _fail("; ".join(f"{field}: {reason}" for field, reason in over), code=2)
+        _fail(over, code=2)
     engine = Engine(settings)
     try:
         result = engine.query(request)

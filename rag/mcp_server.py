@@ -37,7 +37,7 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
     from rag.engine import Engine
     from rag.index import IndexUnavailable
     from rag.redaction import without_machine_paths
-    from rag.schema import AnnotateRequest, QueryRequest, limit_problems
+    from rag.schema import AnnotateRequest, QueryRequest, limit_message, validation_message
 
     server = MCPServer("evidence-rag", instructions=INSTRUCTIONS)
     state: dict[str, Any] = {"engine": engine_} if engine_ is not None else {}
@@ -53,10 +53,10 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
         try:
             made = make()
         except ValidationError as exc:
-            raise ToolError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
-        over = limit_problems(made, settings)
+            raise ToolError(validation_message(exc)) from None
+        over = limit_message(made, settings)
         if over:
-            raise ToolError("; ".join(f"{field}: {reason}" for field, reason in over))
+            raise ToolError(over)
         return made
 
     def request(question: str, top_k: int) -> QueryRequest:
@@ -96,7 +96,8 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
         """How far to trust any health text (an article, a press release, a chatbot's answer): its evidence level,
         its caveats with the words that triggered each, and every flagged sentence."""
         made = checked(lambda: AnnotateRequest(text=text))
-        return annotation_response(Annotator(settings).annotate(made.text, "text")).model_dump(mode="json")
+        annotator = state.get("annotator") or state.setdefault("annotator", Annotator(settings))  # built once
+        return annotation_response(annotator.annotate(made.text, "text")).model_dump(mode="json")
 
     @server.resource("documents://list", name="documents", mime_type="application/json",
                      description="Every indexed document: id, title, format, evidence level and caveats.")

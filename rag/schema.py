@@ -300,6 +300,17 @@ def limit_problems(request: "QueryRequest | AnnotateRequest", settings: Settings
     return problems
 
 
+def limit_message(request: "QueryRequest | AnnotateRequest", settings: Settings) -> str | None:
+    """`limit_problems` as one line for a CLI or a tool error; None when the request is within the limits."""
+    problems = limit_problems(request, settings)
+    return "; ".join(f"{field}: {reason}" for field, reason in problems) if problems else None
+
+
+def validation_message(exc) -> str:
+    """A pydantic ValidationError as one line naming each field."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+
+
 class Limits(BaseModel):
     """The running server's request limits, so a client (the web page) trims to them instead of re-typing them."""
 
