@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -12,13 +13,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from rag.logs import configure as configure_logs
 from rag.offline import enforce_offline
+from rag.redaction import without_machine_paths
 
 enforce_offline()
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Evidence-aware health Q&A over a folder of documents.")
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+build_log = logging.getLogger("rag.index")
 
 RayBindOpt = Annotated[str | None, typer.Option("--ray-bind", metavar="ADDRESS", help="With --ray local: where the "
                                                  "cluster listens; 0.0.0.0 lets other machines join [env RAG_RAY_BIND, "
@@ -66,9 +70,16 @@ def run_build(settings, compute=None):
     from rag.embedding.export import EncoderUnavailable
     from rag.index import IndexUnavailable, build_index
 
-    if not settings.docs_dir.is_dir():
-        _fail(f"document folder {settings.docs_dir} does not exist (use --docs DIR)")
     started = time.perf_counter()
+
+    def failed(reason: str) -> None:
+        build_log.error("index build failed", extra={"event": "index_build", "outcome": "failed",
+                                                     "seconds": round(time.perf_counter() - started, 2),
+                                                     "reason": without_machine_paths(reason)})
+        _fail(reason)
+
+    if not settings.docs_dir.is_dir():
+        failed(f"document folder {settings.docs_dir} does not exist (use --docs DIR)")
     embedder = Embedder(settings)
     with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=not sys.stderr.isatty()) as progress:
@@ -79,14 +90,19 @@ def run_build(settings, compute=None):
                                  on_embedded=lambda n: progress.advance(task, n),
                                  compute=compute)
         except (IndexUnavailable, EncoderUnavailable, FileNotFoundError) as exc:
-            _fail(str(exc))
+            failed(str(exc))
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
+    if result.documents == 0:
+        failed(f"no readable documents in {settings.docs_dir}")
+    build_log.info("index built", extra={"event": "index_build", "outcome": "ok", "build": result.folder.name,
+                                         "documents": result.documents, "passages": result.chunks,
+                                         "embedded": result.embedded, "reused": result.reused,
+                                         "unchanged": result.unchanged, "warnings": len(result.warnings),
+                                         "seconds": round(time.perf_counter() - started, 2)})
     state = "unchanged" if result.unchanged else f"{result.embedded} embedded, {result.reused} reused"
     console.print(f"indexed {result.documents} documents, {result.chunks} chunks ({state}) in "
                   f"{time.perf_counter() - started:.1f} s → {result.folder}")
-    if result.documents == 0:
-        _fail(f"no readable documents in {settings.docs_dir}")
     return embedder
 
 
@@ -106,6 +122,7 @@ def index(docs: DocsOpt = None, index: IndexOpt = None,
     Example: rag index --ray local --workers 2 --shards 4
     """
     settings = _settings(docs, index)
+    configure_logs(settings.log_format)
     if shards is not None:
         settings = settings.model_copy(update={"index_shards": shards})
     if check:
@@ -292,6 +309,7 @@ def serve(docs: DocsOpt = None, index: IndexOpt = None,
     from rag.index import IndexUnavailable, current_folder
 
     settings = _settings(docs, index)
+    configure_logs(settings.log_format)
     if ray is not None:
         settings = _with_ray_bind(settings, ray_bind)
         serve_on_ray(settings, ray, shard_groups, replicas, replica_cpus, host or settings.host, port or settings.port)

@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -164,8 +165,10 @@ def build_record(result: BuildResult) -> dict:
 class Rebuilder:
     """Background rebuilds, one at a time; what asked during a build waits for one more build after it."""
 
-    def __init__(self, settings: Settings, engine: Callable[[], Engine]) -> None:
+    def __init__(self, settings: Settings, engine: Callable[[], Engine],
+                 finished: Callable[[float, bool], None] | None = None) -> None:
         self.settings, self.engine = settings, engine  # a getter: the app makes its engine at start-up
+        self.finished = finished  # told each build's seconds and whether it succeeded (the metrics)
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self.queued = 0
@@ -194,6 +197,7 @@ class Rebuilder:
                     self._worker = None
                     return
                 self.queued, self.building = 0, True
+            started, ok = time.perf_counter(), False
             try:
                 engine = self.engine()
                 result = build_index(self.settings, engine.embedder)
@@ -201,10 +205,16 @@ class Rebuilder:
                 record = build_record(result)
                 with self._lock:
                     self.last_build, self.last_error = record, None
+                ok = True
+                log.info("index rebuilt", extra={"event": "index_build", "documents": result.documents,
+                                                 "passages": result.chunks, "embedded": result.embedded,
+                                                 "seconds": round(result.seconds, 2)})
             except Exception as exc:  # the worker must survive; the old index keeps serving
                 log.exception("background rebuild failed")
                 with self._lock:
                     self.last_error = without_machine_paths(f"{type(exc).__name__}: {exc}")
             finally:
+                if self.finished is not None:  # before the status says idle, so a reader of both agrees
+                    self.finished(time.perf_counter() - started, ok)
                 with self._lock:
                     self.building = False

@@ -135,6 +135,11 @@ class Engine:
             raise
         return True
 
+    @property
+    def loaded_index(self) -> LoadedIndex | None:
+        """The index being served, or None before the first load (never loads it: metrics read this)."""
+        return self._index
+
     def ensure_index(self, build_if_missing: bool = True) -> LoadedIndex:
         try:
             return self.index

@@ -147,6 +147,13 @@ class Settings(BaseSettings):
                                            "beyond that it gets 429 (even with the right token) until the minute has passed.")
     body_timeout_seconds: float = Field(60.0, gt=0, description="A request body must arrive whole within this many "
                                         "seconds (408 beyond), so a trickling client cannot hold a connection and its buffer.")
+    metrics_token: str | None = Field(None, description="GET /metrics (Prometheus) answers only with this token, sent as "
+                                      "`Authorization: Bearer <token>`; unset, the route is off (404). Traffic and refusal "
+                                      "counts are the operator's business, not every visitor's.")
+    log_format: Literal["json", "text"] = Field("json", description="`rag serve` and `rag index` log one JSON object per line "
+                                                "(json) or plain lines (text), on standard error.")
+    log_questions: bool = Field(False, description="Put the question's text in each request's log line. Off: questions "
+                                "about health are personal, and logs travel further than answers.")
     host: str = Field("127.0.0.1", description="Address `rag serve` binds.")
     header_timeout_seconds: float = Field(10.0, description="A request must finish its headers this soon after the connection opens or it starts; slower clients are cut off.")
     keep_alive_seconds: float = Field(5.0, description="An idle kept-alive connection is closed after this long.")

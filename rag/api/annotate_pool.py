@@ -94,6 +94,11 @@ class AnnotatePool:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 
+    @property
+    def in_hand(self) -> int:
+        """Texts being checked or waiting for a worker (the metrics' queue depth)."""
+        return self._admitted
+
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:

@@ -15,6 +15,7 @@ from rag.api.annotate_pool import AnnotatePool
 from rag.api.auth import TokenGuard
 from rag.api.errors import install_handlers
 from rag.api.middleware import Service
+from rag.api import metrics
 from rag.api.routes import check, documents, feedback, query, web
 from rag.collection import Rebuilder
 from rag.engine import Engine
@@ -81,11 +82,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def engine_() -> Engine:
         return app.state.engine
 
-    app.state.rebuilder = Rebuilder(settings, engine_)
     app.state.annotate_pool = AnnotatePool(settings)
-    app.include_router(query.routes(engine_, settings))
+    app.metrics = metrics.Metrics(lambda: app.state.engine, app.state.annotate_pool)
+    app.state.rebuilder = Rebuilder(settings, engine_, app.metrics.build)
+    app.include_router(query.routes(engine_, settings, app.metrics))
     app.include_router(check.routes(app.state.annotate_pool))
     app.include_router(documents.routes(settings, engine_, app.state.rebuilder, app.token_guard))
     app.include_router(feedback.routes(settings, app.state.feedback, app.token_guard))
+    app.include_router(metrics.routes(settings, app.metrics))
     web.mount(app)
     return app

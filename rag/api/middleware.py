@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
+import uuid
+from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from starlette.routing import Match
+
 from rag.api.auth import AdminRefused, TokenGuard, client_of, is_admin_route
+from rag.api.metrics import UNMATCHED, Metrics
+from rag.logs import request_fields
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -167,7 +174,7 @@ class BodyLimit:
 
 
 class Service(FastAPI):
-    """Security headers wrap the whole stack (so a 500 from Starlette's error middleware carries them too);
+    """Outermost, each request gets its id, its access line and its metrics (Observe); security headers wrap the rest (so a 500 from Starlette's error middleware carries them too);
     inside them, paths with control characters are refused, HEAD is served as GET, admin routes are checked from their headers, and bodies are capped in
     size and time before anything reads them."""
 
@@ -175,9 +182,61 @@ class Service(FastAPI):
     body_limits: dict[str, int] = {}
     body_seconds: float = 30.0
     token_guard: TokenGuard | None = None
+    metrics: Metrics | None = None
 
     def build_middleware_stack(self):
         inner = BodyLimit(super().build_middleware_stack(), self.body_limit, self.body_limits, self.body_seconds)
         if self.token_guard is not None:
             inner = AdminGate(inner, self.token_guard)
-        return SecurityHeaders(PlainPaths(HeadAsGet(inner)))
+        return Observe(SecurityHeaders(PlainPaths(HeadAsGet(inner))), lambda: self.router.routes, self.metrics)
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+access_log = logging.getLogger("rag.access")
+
+
+class Observe:
+    """Outermost: gives each request an id (the client's `x-request-id` when it is a plain token, else a new one),
+    returns it as `x-request-id`, counts the request in the metrics by route template (a path no route serves is
+    counted as "unmatched", so probes cannot grow the label set) and logs one line when the response ends."""
+
+    def __init__(self, app, routes_of: Callable[[], list], metrics: Metrics | None) -> None:
+        self.app, self.routes_of, self.metrics = app, routes_of, metrics
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        given = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        fields: dict = {"request_id": request_id}
+        token = request_fields.set(fields)
+        status = 500
+
+        async def send_with_id(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            route = self._route(scope)
+            if self.metrics is not None:
+                self.metrics.request(scope["method"], route, status, seconds)
+            access_log.info("request", extra={**fields, "method": scope["method"], "route": route,
+                                              "path": scope["path"], "status": status, "ms": round(seconds * 1000, 1)})
+            request_fields.reset(token)
+
+    def _route(self, scope) -> str:
+        """The template of the route that served the request ("/api/v1/documents/{doc_id}"), found again for
+        requests that a middleware answered before routing (413, 401)."""
+        route = scope.get("route")
+        if route is None:
+            probe = {**scope, "method": "GET" if scope["method"] == "HEAD" else scope["method"]}
+            route = next((r for r in self.routes_of() if r.matches(probe)[0] == Match.FULL), None)
+        return getattr(route, "path", None) or UNMATCHED

@@ -13,8 +13,10 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from rag.api.errors import INVALID_BODY, NOT_READY, within_limits
+from rag.api.metrics import Metrics
 from rag.engine import Engine
 from rag.index import IndexUnavailable
+from rag.logs import note
 from rag.redaction import without_machine_paths
 from rag.schema import QueryRequest, QueryResponse
 from rag.settings import Settings
@@ -22,16 +24,26 @@ from rag.settings import Settings
 log = logging.getLogger("rag.api")
 
 
-def routes(engine_: Callable[[], Engine], settings: Settings) -> APIRouter:
-    """The question routes; requests are held to the serving `settings`' limits (RAG_MAX_*)."""
+def routes(engine_: Callable[[], Engine], settings: Settings, metrics: Metrics | None = None) -> APIRouter:
+    """The question routes; requests are held to the serving `settings`' limits (RAG_MAX_*). Each answer is
+    counted in `metrics`, and its outcome noted in the request's log line (its text only with RAG_LOG_QUESTIONS)."""
     router = APIRouter()
+
+    def observe(request: QueryRequest, response: QueryResponse) -> None:
+        if metrics is not None:
+            metrics.answer(response)
+        note(no_answer=response.no_answer, passages=len(response.passages))
+        if settings.log_questions:
+            note(question=request.question)
 
     @router.post("/api/v1/query", tags=["Ask"], response_model=QueryResponse, responses={**INVALID_BODY, **NOT_READY})
     def query(request: QueryRequest) -> Response:
         within_limits(request, settings)
         engine = engine_()
         # Serialised once by pydantic's Rust core; returning the model would be validated and encoded again.
-        return Response(engine.query(request).model_dump_json(), media_type="application/json")
+        response = engine.query(request)
+        observe(request, response)
+        return Response(response.model_dump_json(), media_type="application/json")
 
     @router.post("/api/v1/query/stream", tags=["Ask"], responses={200: {"content": {"text/event-stream": {}}}, **INVALID_BODY, **NOT_READY})
     async def query_stream(request: QueryRequest):
@@ -48,6 +60,7 @@ def routes(engine_: Callable[[], Engine], settings: Settings) -> APIRouter:
                                                                  "passages": [p.model_dump() for p in passages]})}
                 await asyncio.sleep(0)
                 result = await run_in_threadpool(engine.finish, request, retrieval, passages)
+                observe(request, result)
                 yield {"event": "answer", "data": result.model_dump_json()}
                 yield {"event": "done", "data": "{}"}
             except IndexUnavailable as exc:
