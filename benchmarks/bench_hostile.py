@@ -34,7 +34,8 @@ def worst_inputs(size: int) -> dict[str, str]:
     """The texts that made a pass quadratic before, and the shapes the issue names."""
     return {
         "repeated cue word ('may ')": _fill("may ", size),
-        "every kind of cue, repeated": _fill("may help possibly side effects randomized mice Smith et al. 2020 no difference ", size),
+        "every kind of cue, repeated": _fill("may help possibly side effects randomized mice Smith et al. 2020 no "
+                                             "difference ", size),
         "one unbroken sentence": _fill("word ", size),
         "one unbroken word": _fill("x", size),
         "nested brackets": "(" * (size // 2) + ")" * (size - size // 2),

@@ -295,9 +295,10 @@ def main() -> None:
         markdown = table(done, args.pubmed)
     facts = machine()
     flags = sorted(f for f in Path("/proc/cpuinfo").read_text().split() if f.startswith(("avx512_vnni", "avx_vnni", "amx")))
-    heading = (f"- command: `.venv/bin/python benchmarks/int8_cpu_paths.py{' --pubmed' if args.pubmed else ''}`\n"
-               f"- date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}; machine: {facts['cpu']}, "
-               f"{facts['cores']} cores, onnxruntime {facts['onnxruntime']}; int8 flags: {' '.join(sorted(set(flags)))}\n")
+    heading = (f"- command: `.venv/bin/python benchmarks/int8_cpu_paths.py{' --pubmed' if args.pubmed else ''}`\n- "
+               f"date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}; machine: {facts['cpu']}, "
+               f"{facts['cores']} cores, onnxruntime {facts['onnxruntime']}; int8 flags: "
+               f"{' '.join(sorted(set(flags)))}\n")
     print(heading + "\n" + markdown)
     if args.out:
         args.out.write_text(heading + "\n" + markdown + "\n")

@@ -26,8 +26,8 @@ def load(name: str) -> dict | None:
 def provenance(result: dict) -> list[str]:
     m = result["machine"]
     return [f"- command: `{result['command']}`",
-            f"- date: {result['date']}; machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, "
-            f"Python {m['python']}, torch {m['torch']}" + (f", onnxruntime {m['onnxruntime']}" if m.get("onnxruntime") else ""), ""]
+            f"- date: {result['date']}; machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, Python {m['python']}, "
+            f"torch {m['torch']}" + (f", onnxruntime {m['onnxruntime']}" if m.get("onnxruntime") else ""), ""]
 
 
 def retrieval_section(result: dict) -> list[str]:
@@ -43,8 +43,8 @@ def retrieval_section(result: dict) -> list[str]:
         best = max(v for v in values if v is not None)
         cells = [f"**{v:.4f}**" if v == best else f"{v:.4f}" for v in values]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", f"Fusion weights (hybrid): {report['weights']}. `rrf` is plain weighted reciprocal-rank fusion of the "
-              "same four signals, kept for comparison.", ""]
+    lines += ["", f"Fusion weights (hybrid): {report['weights']}. `rrf` is plain weighted reciprocal-rank fusion of "
+                  "the same four signals, kept for comparison.", ""]
     return lines
 
 
@@ -53,12 +53,13 @@ def seeds_section(result: dict) -> list[str]:
     lines = ["### seeds-dev (questions over the five seeds)", "", *provenance(result),
              f"Top-1 document correct: **{s['top1_correct']}/{s['answerable']}** answerable questions "
              f"({s['answerable_flagged_no_answer']} wrongly flagged no-answer); no-answer questions flagged: "
-             f"**{s['no_answer_flagged']}/{s['no_answer_questions']}**; expected caveats present on the passage holding "
-             f"the phrase: **{s['caveats_ok']}/{len(result['questions'])}**.", "",
+             f"**{s['no_answer_flagged']}/{s['no_answer_questions']}**; expected caveats present on the passage "
+             f"holding the phrase: **{s['caveats_ok']}/{len(result['questions'])}**.", "",
              "| id | top doc | no_answer | best similarity | caveats on the phrase's passage |", "|---|---|---|---:|---|"]
     for q in result["questions"]:
-        lines.append(f"| {q['id']} | {(q['top_doc'] or '')[:3]} {'✓' if q['top1_correct'] else ('' if q['top1_correct'] is None else '✗')} | "
-                     f"{q['no_answer']} | {q['best_similarity']:.3f} | {', '.join(q['caveats'])} |")
+        lines.append(f"| {q['id']} | {(q['top_doc'] or '')[:3]} "
+                     f"{'✓' if q['top1_correct'] else ('' if q['top1_correct'] is None else '✗')} | {q['no_answer']} | "
+                     f"{q['best_similarity']:.3f} | {', '.join(q['caveats'])} |")
     lines.append("")
     return lines
 
@@ -74,7 +75,8 @@ def _caveat_rows(result: dict) -> dict[str, str]:
         "randomized trial, PubMedQA half B (held back), adjudicated: P / R":
             f"{b['randomized_trial']['precision']:.3f} / {b['randomized_trial']['recall']:.3f}",
         "observational, same half: P / R": f"{b['observational']['precision']:.3f} / {b['observational']['recall']:.3f}",
-        "null results on 'no' conclusions, half B: R / P": f"{null['recall_on_no']:.3f} / {null['precision_vs_yes']:.3f}",
+        "null results on 'no' conclusions, half B: R / P": f"{null['recall_on_no']:.3f} / "
+                                                           f"{null['precision_vs_yes']:.3f}",
     }
     if "promotional" in result:
         p = result["promotional"]
@@ -99,17 +101,18 @@ def caveats_section(result: dict) -> list[str]:
         "**Hedged sentences** (`speculative_language`) on BioScope abstracts, 5-fold cross-validation split by "
         "abstract (the lexicon is learned on four folds, scored on the fifth):", "",
         "| detector | precision | recall | F1 |", "|---|---:|---:|---:|"]
-    names = {"detector": "shipped detector (learned lexicon + everyday hedges)", "learned_only": "learned lexicon alone",
+    names = {"detector": "shipped detector (learned lexicon + everyday hedges)", "learned_only": "learned lexicon "
+                                                                                                 "alone",
              "everyday_only": "hand-written everyday hedges alone"}
     for key, row in result["hedges_cv"].items():
         lines.append(f"| {names.get(key, key)} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} |")
     design = result["design"]
     classes = [c for c in ("randomized_trial", "observational", "preclinical", "systematic_review")]
-    lines += ["", "**Study design** (document evidence level) on PubMedQA abstracts against MeSH-derived labels, by half "
-              "(split by PMID; rules were revised while reading half A, half B is the held-back figure). "
-              "'adjudicated' replaces a label with what reading the abstract found, for the disagreements read by hand "
-              f"({design['disagreements']['read_by_hand']} of {design['disagreements']['total']} read; "
-              f"{design['disagreements']['label_errors']} were label errors).", "",
+    lines += ["", "**Study design** (document evidence level) on PubMedQA abstracts against MeSH-derived labels, by "
+                  "half (split by PMID; rules were revised while reading half A, half B is the held-back figure). "
+                  "'adjudicated' replaces a label with what reading the abstract found, for the disagreements read by "
+                  f"hand ({design['disagreements']['read_by_hand']} of {design['disagreements']['total']} read; "
+                  f"{design['disagreements']['label_errors']} were label errors).", "",
               "| part | " + " | ".join(f"{c} P / R" for c in classes) + " |", "|---|" + "---:|" * len(classes)]
     for part, scores in design.items():
         if part == "disagreements":
@@ -120,8 +123,9 @@ def caveats_section(result: dict) -> list[str]:
               "conclusions, precision against 'yes' conclusions.", "",
               "| part | recall on no | precision vs yes | flagged no | flagged yes | flagged maybe |", "|---|---:|---:|---:|---:|---:|"]
     for part, row in result["null_results"].items():
-        lines.append(f"| {part} | {row['recall_on_no']:.3f} | {row['precision_vs_yes']:.3f} | {row['flagged_no']}/{row['no']} | "
-                     f"{row['flagged_yes']}/{row['yes']} | {row['flagged_maybe']}/{row['maybe']} |")
+        lines.append(f"| {part} | {row['recall_on_no']:.3f} | {row['precision_vs_yes']:.3f} | "
+                     f"{row['flagged_no']}/{row['no']} | {row['flagged_yes']}/{row['yes']} | "
+                     f"{row['flagged_maybe']}/{row['maybe']} |")
     lines.append("")
     return lines
 
@@ -139,7 +143,8 @@ def options_section(result: dict) -> list[str]:
         a, b, p, q = row["liveqa_A"], row["liveqa_B"], row["pubmedqa"], row["seed_questions"]
         weights = ", ".join(f"{k.replace('_weight', '')}={v}" for k, v in row["weights"].items() if k != "dense_weight")
         lines.append(f"| {name} | {a['nDCG@10']:.4f} / {a['MRR@10']:.4f} | {b['nDCG@10']:.4f} / {b['MRR@10']:.4f} | "
-                     f"{p['nDCG@10']:.4f} / {p['MRR@10']:.4f} | {q['top1']:.3f} / {q['phrase_top3']:.3f} / {q['lead_from_doc']:.3f} | {weights} |")
+                     f"{p['nDCG@10']:.4f} / {p['MRR@10']:.4f} | {q['top1']:.3f} / {q['phrase_top3']:.3f} / "
+                     f"{q['lead_from_doc']:.3f} | {weights} |")
     lines.append("")
     return lines
 
@@ -150,10 +155,10 @@ def adapter_section(result: dict) -> list[str]:
     lines = ["### Question adapter (rag/embedding/adapter.py)", "", *provenance(result),
              f"Trained on {result['training_pairs']:,} MedQuAD question–answer pairs of the liveqa-med corpus "
              f"({result['entries']:,} entries; the {result['judged_held_out']:,} judged answers and "
-             f"{result['text_twins_held_out']} unjudged entries repeating a judged answer's text held out; no liveqa-med "
-             f"question read). Chosen on half A from {len(result['grid'])} settings: pull {c['pull']}, "
-             f"{c['epochs']} epochs, temperature {c['temperature']} (digest `{result['digest']}`). Shipped fusion weights "
-             "in both rows.", "",
+             f"{result['text_twins_held_out']} unjudged entries repeating a judged answer's text held out; no "
+             f"liveqa-med question read). Chosen on half A from {len(result['grid'])} settings: pull {c['pull']}, "
+             f"{c['epochs']} epochs, temperature {c['temperature']} (digest `{result['digest']}`). Shipped fusion "
+             "weights in both rows.", "",
              "| | liveqa A nDCG@10 / MRR@10 | liveqa B nDCG@10 / MRR@10 | pubmedqa-l nDCG@10 / MRR@10 |",
              "|---|---:|---:|---:|"]
     for name in ("without", "with"):
@@ -168,10 +173,10 @@ def shards_section(result: dict) -> list[str]:
     """Flat vs IVF-Flat vs IVF-PQ per shard on vectors grown from real ones (issue 14)."""
     lines = ["### Shard index types on vectors grown from real ones", "", *provenance(result),
              f"Each vector is one of {result['real_vectors']:,} real passage vectors (liveqa-med + pubmedqa-l) plus "
-             f"Gaussian noise (σ {result['noise_sigma']} a dimension, cosine ≈ 0.85 to its parent); {result['queries']:,} "
-             "real questions through the question adapter; recall@10 against exact search on the same vectors. Search "
-             f"on one thread; nprobe is the smallest reaching recall@10 ≥ 0.95 (else the best). PQ: {result['pq_bytes']} "
-             "bytes a vector.", "",
+             f"Gaussian noise (σ {result['noise_sigma']} a dimension, cosine ≈ 0.85 to its parent); "
+             f"{result['queries']:,} real questions through the question adapter; recall@10 against exact search on "
+             "the same vectors. Search on one thread; nprobe is the smallest reaching recall@10 ≥ 0.95 (else the "
+             f"best). PQ: {result['pq_bytes']} bytes a vector.", "",
              "| vectors | index | memory MB | build s | nprobe | recall@10 | p50 ms |", "|---:|---|---:|---:|---:|---:|---:|"]
     for row in result["rows"]:
         for key in ("flat", "ivf_flat", "ivf_pq", "ivf_pq_rerank", "ivf_pq_rerank_100", "ivf_pq_rerank_1000"):
@@ -179,8 +184,8 @@ def shards_section(result: dict) -> list[str]:
             if r and "skipped" in r:
                 lines.append(f"| {row['vectors']:,} | {r['index']} | — | — | — | — | not built: {r['skipped']} |")
             elif r:
-                lines.append(f"| {row['vectors']:,} | {r['index']} | {r['mb']} | {r['build_s']} | {r.get('nprobe', '—')} | "
-                             f"{r['recall_at_10']:.4f} | {r['p50_ms']} |")
+                lines.append(f"| {row['vectors']:,} | {r['index']} | {r['mb']} | {r['build_s']} | "
+                             f"{r.get('nprobe', '—')} | {r['recall_at_10']:.4f} | {r['p50_ms']} |")
     lines.append("")
     return lines
 
@@ -202,25 +207,26 @@ def ray_serve_section(result: dict) -> list[str]:
     """One process vs Ray Serve over the same sharded build, and a shard replica killed while serving (issue 14)."""
     one, ray, kill = result["one_process"], result["ray_serve"], result["replica_killed"]
     return ["### Serving a sharded build: one process vs Ray Serve", "", *provenance(result),
-            f"{result['documents']:,} liveqa-med documents ({result['chunks']:,} passages) in {result['shards']} shards; "
-            f"Ray Serve: {result['shard_groups']} shard groups × {result['replicas']} replicas + 1 front on a local "
-            f"cluster of two one-CPU nodes (the same two cores). {result['questions']} liveqa-med questions asked one "
-            "at a time over HTTP, the same order on both.", "",
+            f"{result['documents']:,} liveqa-med documents ({result['chunks']:,} passages) in {result['shards']} "
+            f"shards; Ray Serve: {result['shard_groups']} shard groups × {result['replicas']} replicas + 1 front on a "
+            f"local cluster of two one-CPU nodes (the same two cores). {result['questions']} liveqa-med questions "
+            "asked one at a time over HTTP, the same order on both.", "",
             "| served by | p50 ms | p95 ms | failed |", "|---|---:|---:|---:|",
             f"| one process (`rag serve`) | {one['p50']} | {one['p95']} | {one['failed']} |",
             f"| Ray Serve (`rag serve --ray`) | {ray['p50']} | {ray['p95']} | {ray['failed']} |", "",
             f"Ray Serve p50 = **{result['ratio_p50']}×** one process (same run). Deploying took {result['deploy_s']} s.", "",
-            f"Shard replica SIGKILLed under two clients: Serve had a replacement running after "
-            f"{kill['seconds_to_replace']} s; **{kill['failed_while_replacing']} of {kill['requests_while_replacing']}** "
-            f"requests failed meanwhile, {kill['failed_after']} of {kill['requests_after']} after.", ""]
+            "Shard replica SIGKILLed under two clients: Serve had a replacement running after "
+            f"{kill['seconds_to_replace']} s; **{kill['failed_while_replacing']} of "
+            f"{kill['requests_while_replacing']}** requests failed meanwhile, {kill['failed_after']} of "
+            f"{kill['requests_after']} after.", ""]
 
 
 def seed_questions_section(result: dict) -> list[str]:
     s = result["summary"]
     lines = ["### Our seed questions (benchmarks/data/seed-questions.jsonl)", "", *provenance(result),
              f"{s['questions']} questions: top-1 document **{s['top1']:.3f}**, expected phrase in the top 3 "
-             f"**{s['phrase_top3']:.3f}**, answer lead sentence from the expected document **{s['lead_from_doc']:.3f}** "
-             f"({s['no_answer']} wrongly flagged no-answer).", "",
+             f"**{s['phrase_top3']:.3f}**, answer lead sentence from the expected document "
+             f"**{s['lead_from_doc']:.3f}** ({s['no_answer']} wrongly flagged no-answer).", "",
              "| id | kind | top-1 | phrase rank | lead from doc | question |", "|---|---|---|---:|---|---|"]
     for r in result["rows"]:
         lines.append(f"| {r['id']} | {r['kind']} | {'✓' if r['top1'] else '✗'} | {r['phrase_rank'] or '—'} | "
@@ -285,8 +291,9 @@ def encoder_quality_section(results: list[dict]) -> list[str]:
     if plan:
         rows = plan["rows"]
         lines += ["", f"int8 plan ({plan['command']}, {plan['date'][:10]}): mean cosine to fp32 on the calibration "
-                  f"texts {rows['all int8']['mean_cosine']} with every weight int8, {rows['planned']['mean_cosine']} with "
-                  f"{rows['planned']['kept_fp32']} weights kept fp32 ({', '.join(plan['keep_fp32'])})."]
+                      f"texts {rows['all int8']['mean_cosine']} with every weight int8, "
+                      f"{rows['planned']['mean_cosine']} with {rows['planned']['kept_fp32']} weights kept fp32 "
+                      f"({', '.join(plan['keep_fp32'])})."]
     return lines + [""]
 
 
@@ -309,7 +316,8 @@ def faiss_section(result: dict) -> list[str]:
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in result["rows"]:
         cells = _approx_cells(r).split(" | ")
-        lines.append(f"| {r['vectors']:,} ({r['flat_mb']} MB) | {r['flat_search_ms']['p50']} | {r.get('hnsw_build_s', '—')} | "
+        lines.append(f"| {r['vectors']:,} ({r['flat_mb']} MB) | {r['flat_search_ms']['p50']} | "
+                     f"{r.get('hnsw_build_s', '—')} | "
                      + " | ".join(cells[:4]) + f" | {r.get('ivf_build_s', '—')} | " + " | ".join(cells[4:]) + " |")
     real = result.get("real")
     if real:
@@ -326,11 +334,11 @@ def load_section(result: dict) -> list[str]:
     lat = result["latency_ms"]
     return ["### Load with a rebuild and hot swap in the middle", "", *provenance(result),
             f"{result['clients']} clients for {result['seconds']} s on the loopback: {result['requests']} requests "
-            f"({result['requests_per_s']}/s), **{result['failures']} failed**; latency p50 {lat['p50']} ms, "
-            f"p95 {lat['p95']} ms, p99 {lat['p99']} ms. `rag index` ran in a second process at "
-            f"{result['rebuild'].get('at_s')} s (took {result['rebuild'].get('rebuild_s')} s); the server swapped the new "
-            f"build in by itself: documents {result['documents_before']} → {result['documents_after']}. Server memory "
-            f"(RSS MB) first / last / max: {' / '.join(str(x) for x in result['rss_mb_first_last_max'])}.", ""]
+            f"({result['requests_per_s']}/s), **{result['failures']} failed**; latency p50 {lat['p50']} ms, p95 "
+            f"{lat['p95']} ms, p99 {lat['p99']} ms. `rag index` ran in a second process at "
+            f"{result['rebuild'].get('at_s')} s (took {result['rebuild'].get('rebuild_s')} s); the server swapped the "
+            f"new build in by itself: documents {result['documents_before']} → {result['documents_after']}. Server "
+            f"memory (RSS MB) first / last / max: {' / '.join(str(x) for x in result['rss_mb_first_last_max'])}.", ""]
 
 
 def hostile_section(result: dict) -> list[str]:
@@ -339,14 +347,15 @@ def hostile_section(result: dict) -> list[str]:
     health = load["health_ms"]
     lines = [f"### Worst texts at {result['chars']:,} characters through POST /api/v1/annotate", "", *provenance(result),
              "Wall-clock seconds per request as a client sees them, one at a time, on a warm server (before issue 23, "
-             "`\"may \" * 5000`, 20 kB, took about 17 s and growth was quadratic: this limit would have taken about half "
-             "an hour).", "", "| text | seconds | status | sentences |", "|---|---:|---:|---:|"]
+             "`\"may \" * 5000`, 20 kB, took about 17 s and growth was quadratic: this limit would have taken about "
+             "half an hour).", "", "| text | seconds | status | sentences |", "|---|---:|---:|---:|"]
     for name, row in result["single"].items():
         lines.append(f"| {name} | {row['seconds']} | {row['status']} | {row['sentences']} |")
-    lines += ["", f"Then {load['parallel']} of the slowest at once (`RAG_ANNOTATE_WORKERS`=2 check them, the rest wait): "
-              f"all answered {sorted(set(load['annotate_statuses']))} in {load['all_done_s']} s, while `GET /api/v1/health` "
-              f"was asked every 20 ms: {health['n']} answers, p50 {health['p50']} ms, p95 {health['p95']} ms, "
-              f"**p99 {health['p99']} ms**, max {load['health_max_ms']} ms, {load['health_failures']} failed.", ""]
+    lines += ["", f"Then {load['parallel']} of the slowest at once (`RAG_ANNOTATE_WORKERS`=2 check them, the rest "
+                  f"wait): all answered {sorted(set(load['annotate_statuses']))} in {load['all_done_s']} s, while `GET "
+                  f"/api/v1/health` was asked every 20 ms: {health['n']} answers, p50 {health['p50']} ms, p95 "
+                  f"{health['p95']} ms, **p99 {health['p99']} ms**, max {load['health_max_ms']} ms, "
+                  f"{load['health_failures']} failed.", ""]
     return lines
 
 
@@ -365,13 +374,14 @@ def int8_paths_section(result: dict) -> list[str]:
         lines += [f"pubmedqa-l hybrid nDCG@10 across the int8 paths: {min(hybrid.values()):.4f} to "
                   f"{max(hybrid.values()):.4f} (spread {spread:.4f}); fp32: "
                   f"{', '.join(f'{v:.4f}' for v in fp32)}.", ""]
-    lines += ["**Decision: int8 stays the default.** With ONNX Runtime's default kernels, CPUs without VNNI (AVX-512BW, "
-              "AVX2) sum int8 products in saturating int16 and move vectors to cosine 0.986 of a VNNI CPU's, yet "
-              "retrieval differs by less than 0.002 nDCG@10, within the int8-vs-fp32 gap. `RAG_INT8_EXACT_PRODUCTS=auto` "
-              "sets `session.x64quantprecision` only on such CPUs: AVX-512BW then gives a VNNI CPU's vectors exactly and "
-              "AVX2 comes within cosine 0.9998, at about 10-20 % more encode time there; on a VNNI CPU the option "
-              "changes no vector and costs about 65 % more time, so it stays off. The suite is checked under vector noise "
-              "of cosine 0.9987 (tests/vector_noise.py), more than twice the largest remaining move.", ""]
+    lines += ["**Decision: int8 stays the default.** With ONNX Runtime's default kernels, CPUs without VNNI "
+              "(AVX-512BW, AVX2) sum int8 products in saturating int16 and move vectors to cosine 0.986 of a VNNI "
+              "CPU's, yet retrieval differs by less than 0.002 nDCG@10, within the int8-vs-fp32 gap. "
+              "`RAG_INT8_EXACT_PRODUCTS=auto` sets `session.x64quantprecision` only on such CPUs: AVX-512BW then "
+              "gives a VNNI CPU's vectors exactly and AVX2 comes within cosine 0.9998, at about 10-20 % more encode "
+              "time there; on a VNNI CPU the option changes no vector and costs about 65 % more time, so it stays "
+              "off. The suite is checked under vector noise of cosine 0.9987 (tests/vector_noise.py), more than twice "
+              "the largest remaining move.", ""]
     return lines
 
 
@@ -381,16 +391,17 @@ def answers_section(result: dict) -> list[str]:
     lines = [f"answers-dev: {result['questions']} questions, 5 folds by question; seeds: {result['seed_questions']} "
              f"questions, one fold per seed document ({result['seed_folds']}). ROUGE F1 without stemming; a sentence "
              "matches an expert's at token Jaccard >= 0.6. `seeds_first_two`: share of seed questions whose answering "
-             "sentence is among the answer's first two (refused questions count as misses). Chosen by both CV figures: "
-             f"L2 C {result['C']}, seed weight {result['seed_weight']}; {result['unanswered']} of {result['questions']} "
-             "answers-dev questions are refused by the no-answer rule and score 0.", "", *provenance(result),
+             "sentence is among the answer's first two (refused questions count as misses). Chosen by both CV "
+             f"figures: L2 C {result['C']}, seed weight {result['seed_weight']}; {result['unanswered']} of "
+             f"{result['questions']} answers-dev questions are refused by the no-answer rule and score 0.", "", *provenance(result),
              "| system | " + " | ".join(keys) + " |", "|---|" + "---:|" * len(keys)]
     for name, row in result["rows"].items():
         lines.append(f"| {name} | " + " | ".join("" if row.get(k) is None else f"{row[k]:.3f}" for k in keys) + " |")
     lines += ["", f"On the {result['answered']} answers-dev questions the no-answer rule lets through:", "",
               "| system | rouge2 | precision | recall | sentences |", "|---|---:|---:|---:|---:|"]
     for name, row in result["answered_rows"].items():
-        lines.append(f"| {name} | {row['rouge2']:.3f} | {row['precision']:.3f} | {row['recall']:.3f} | {row['sentences']:.2f} |")
+        lines.append(f"| {name} | {row['rouge2']:.3f} | {row['precision']:.3f} | {row['recall']:.3f} | "
+                     f"{row['sentences']:.2f} |")
     seeds = result["seeds"]
     shown = [r for r in seeds if not r["refused"] and r["shown"]]
 
@@ -398,19 +409,21 @@ def answers_section(result: dict) -> list[str]:
         hits = sum(1 for r in rows if (r[key] or 99) <= 2)
         return f"{hits}/{len(rows)} ({hits / max(len(rows), 1):.0%})"
 
-    lines += ["", "Seed questions, answering sentence among the first two: all "
-              f"{lead(seeds, 'position_cv')} held out by document, {lead(seeds, 'position_shipped')} with the shipped "
-              f"weights (which saw them); of the {len(shown)} that are answered and whose sentence is among the writer's "
-              f"candidates, {lead(shown, 'position_cv')} held out and {lead(shown, 'position_shipped')} shipped. "
-              f"Refused by the no-answer rule: {', '.join(r['id'] for r in seeds if r['refused']) or 'none'}; "
-              f"sentence not among the candidates (not in the top 5 passages, in a passage far from the question, or a table "
-              f"row the question does not ask for): {', '.join(r['id'] for r in seeds if not r['refused'] and not r['shown']) or 'none'}.",
+    lines += ["", f"Seed questions, answering sentence among the first two: all {lead(seeds, 'position_cv')} held out "
+                  f"by document, {lead(seeds, 'position_shipped')} with the shipped weights (which saw them); of the "
+                  f"{len(shown)} that are answered and whose sentence is among the writer's candidates, "
+                  f"{lead(shown, 'position_cv')} held out and {lead(shown, 'position_shipped')} shipped. Refused by "
+                  f"the no-answer rule: {', '.join(r['id'] for r in seeds if r['refused']) or 'none'}; sentence not "
+                  "among the candidates (not in the top 5 passages, in a passage far from the question, or a table "
+                  "row the question does not ask for): "
+                  f"{', '.join(r['id'] for r in seeds if not r['refused'] and not r['shown']) or 'none'}.",
               ""]
     return lines
 
 
 def answer_step_section(result: dict) -> list[str]:
-    lines = [*provenance(result), "| collection | questions | query p50 ms | answer step p50 ms | writer alone p50 ms | answer step p95 ms |",
+    lines = [*provenance(result), "| collection | questions | query p50 ms | answer step p50 ms | writer alone p50 ms "
+                                  "| answer step p95 ms |",
              "|---|---:|---:|---:|---:|---:|"]
     for name, row in result["collections"].items():
         lines.append(f"| {name} | {row['questions']} | {row['query']['p50']:.2f} | {row['finish']['p50']:.2f} | "
@@ -421,8 +434,8 @@ def answer_step_section(result: dict) -> list[str]:
     before = result.get("before")
     if before:
         rev = before["rev"]
-        lines += [f"Answer step p50 (and the whole question's, where measured), before (commit {rev}) and now, timed in "
-                  "turns in one run (`benchmarks/finish_times.py`, best of two turns each):", "",
+        lines += [f"Answer step p50 (and the whole question's, where measured), before (commit {rev}) and now, timed "
+                  "in turns in one run (`benchmarks/finish_times.py`, best of two turns each):", "",
                   "| collection | before ms | now ms | added ms |", "|---|---:|---:|---:|"]
         for name, then in before[rev].items():
             now = before["this checkout"][name]
@@ -432,9 +445,9 @@ def answer_step_section(result: dict) -> list[str]:
 
 
 def lucene_proxy_section(result: dict) -> list[str]:
-    lines = ["Lucene's BM25 stand-in on the dev splits (`benchmarks/lucene_proxy.py`: whole documents, title and text, "
-             "Lucene's formula through bm25s, our stemmer and stopwords); compare with the `bm25` column of `rag eval`, "
-             "which ranks by whole-document BM25 (title and text) since issue 26.", "", *provenance(result),
+    lines = ["Lucene's BM25 stand-in on the dev splits (`benchmarks/lucene_proxy.py`: whole documents, title and "
+             "text, Lucene's formula through bm25s, our stemmer and stopwords); compare with the `bm25` column of "
+             "`rag eval`, which ranks by whole-document BM25 (title and text) since issue 26.", "", *provenance(result),
              "| set | variant | nDCG@10 | MRR@10 | R@100 |", "|---|---|---:|---:|---:|"]
     for name, variants in result["sets"].items():
         for label, m in variants.items():
@@ -453,7 +466,8 @@ def doc_bm25_section(result: dict) -> list[str]:
     for name in sets:
         p = result["paired"].get(name)
         extra = (f"{p['mean_change']:+.4f} | {p['better']} / {p['worse']} | {p['p_value']:.4f}" if p else "| |")
-        lines.append(f"| {name} | {result['before'][name]['nDCG@10']:.4f} | {result['after'][name]['nDCG@10']:.4f} | {extra} |")
+        lines.append(f"| {name} | {result['before'][name]['nDCG@10']:.4f} | {result['after'][name]['nDCG@10']:.4f} | "
+                     f"{extra} |")
     lines += ["", "It lifts SciFact but costs liveqa-med's consumer questions on the held-out half, so hybrid keeps it "
               "off (`RAG_DOC_LEXICAL_WEIGHT` 0); BM25-only ranking uses it.", ""]
     return lines
@@ -466,12 +480,13 @@ def no_answer_section(result: dict) -> list[str]:
         return (f"cosine < {t['no_answer_dense_threshold']} and coverage < {t['no_answer_lexical_threshold']}, "
                 f"or cosine < {t['no_answer_far_share']} × {t['no_answer_dense_threshold']}"
                 + (f", unless {known:.0%} of its words are words the collection uses" if known <= 1 else ""))
-    roles = {"train+": "answerable, tuned on", "train-": "off-topic, tuned on", "train-all": "off-topic, must all stay refused",
+    roles = {"train+": "answerable, tuned on", "train-": "off-topic, tuned on", "train-all": "off-topic, must all "
+                                                                                             "stay refused",
              "held+": "answerable, held out", "held-": "off-topic, held out"}
-    lines = [f"The no-answer rule refuses a question when {fmt(chosen)} (before: {fmt(before)}). Chosen as the rule that "
-             f"keeps at least {result['keep_refused']:.0%} of every off-topic set refused and wrongly refuses the fewest "
-             "answerable questions of the worst set; each style of question is asked of a collection that answers it "
-             "and of the seeds, which do not. Held-out sets were not used to choose.", "", *provenance(result),
+    lines = [f"The no-answer rule refuses a question when {fmt(chosen)} (before: {fmt(before)}). Chosen as the rule "
+             f"that keeps at least {result['keep_refused']:.0%} of every off-topic set refused and wrongly refuses the "
+             "fewest answerable questions of the worst set; each style of question is asked of a collection that "
+             "answers it and of the seeds, which do not. Held-out sets were not used to choose.", "", *provenance(result),
              "| set | kind | questions | refused before | refused now |", "|---|---|---:|---:|---:|"]
     for row in result["sets"]:
         lines.append(f"| {row['set']} | {roles[row['role']]} | {row['questions']} | {row['refused_before']:.1%} | "

@@ -97,7 +97,8 @@ def main() -> None:
     save("seed-questions", ".venv/bin/python benchmarks/seed_questions.py", result)
     for row in result["rows"]:
         if not (row["top1"] and row["phrase_top3"] and row["lead_from_doc"]):
-            print(f"  {row['id']} top1={row['top1']} phrase_rank={row['phrase_rank']} lead={row['lead_from_doc']}  {row['question']}")
+            print(f"  {row['id']} top1={row['top1']} phrase_rank={row['phrase_rank']} lead={row['lead_from_doc']}  "
+                  f"{row['question']}")
     print(json.dumps(result["summary"]))
 
 

@@ -19,7 +19,8 @@ from rag.redaction import without_machine_paths
 
 enforce_offline()
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Evidence-aware health Q&A over a folder of documents.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Evidence-aware health Q&A over a folder of "
+                                                                   "documents.")
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 build_log = logging.getLogger("rag.index")
@@ -108,9 +109,12 @@ def run_build(settings, compute=None):
 
 @app.command()
 def index(docs: DocsOpt = None, index: IndexOpt = None,
-          check: Annotated[bool, typer.Option("--check", help="Verify the index against its manifest and the documents.")] = False,
-          shards: Annotated[int | None, typer.Option("--shards", min=1, max=1024, help="Write the build as this many shards "
-                                                     "(memory-mapped when served) [env RAG_INDEX_SHARDS, default 1].")] = None,
+          check: Annotated[bool, typer.Option("--check", help="Verify the index against its manifest and the "
+                                                              "documents.")] = False,
+          shards: Annotated[int | None, typer.Option("--shards", min=1, max=1024, help="Write the build as this many "
+                                                                                       "shards (memory-mapped when "
+                                                                                       "served) [env "
+                                                                                       "RAG_INDEX_SHARDS, default 1].")] = None,
           ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Chunk, caveat and embed on a Ray "
                                                   "cluster: its address (host:port), or 'local' to start one on this "
                                                   "machine. Needs pip install -e '.[ray]'.")] = None,
@@ -192,7 +196,8 @@ def json_line(text: str) -> str:
 
 
 @app.command()
-def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"id\": …, \"text\": …}; standard input when left out.")] = None
+def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"id\": …, \"text\": …}; standard input "
+                                                              "when left out.")] = None
              ) -> None:
     """Check any text: one JSON line out per JSON line in, with the text's profile, passages and flagged sentences.
 
@@ -248,7 +253,8 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
         docs: DocsOpt = None, index: IndexOpt = None,
         top_k: Annotated[int, typer.Option("--top-k", "-k", help="Passages to show (1–50).")] = 5,
         as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON response.")] = False,
-        follow_up_of: Annotated[list[str] | None, typer.Option("--after", help="An earlier question of this conversation (repeatable).")] = None) -> None:
+        follow_up_of: Annotated[list[str] | None, typer.Option("--after", help="An earlier question of this "
+                                                                               "conversation (repeatable).")] = None) -> None:
     """Answer a question with ranked passages, their sources, offsets and caveats.
 
     Example: rag ask "Can I take low-dose naltrexone with opioid painkillers?"
@@ -286,9 +292,11 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
 def serve(docs: DocsOpt = None, index: IndexOpt = None,
           host: Annotated[str | None, typer.Option(help="Address to bind [default 127.0.0.1].")] = None,
           port: Annotated[int | None, typer.Option(help="Port [default 8000].")] = None,
-          ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Serve a sharded build on Ray Serve: "
-                                                  "the cluster's address (host:port), or 'local' to start one here. "
-                                                  "Needs pip install -e '.[ray]'.")] = None,
+          ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Serve a sharded build on Ray "
+                                                                                   "Serve: the cluster's address "
+                                                                                   "(host:port), or 'local' to start "
+                                                                                   "one here. Needs pip install -e "
+                                                                                   "'.[ray]'.")] = None,
           shard_groups: Annotated[int, typer.Option("--shard-groups", min=0, help="With --ray: shard deployments, "
                                                     "each holding neighbouring shards (0: one per shard).")] = 0,
           replicas: Annotated[int, typer.Option("--replicas", min=1, help="With --ray: replicas of each shard "
@@ -361,7 +369,8 @@ def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float
 
     folder = current_folder(settings.index_dir)
     if not folder.exists():
-        _fail(f"no index in {settings.index_dir}: run `rag index --shards N` (or `rag index --ray ADDRESS --shards N`) first")
+        _fail(f"no index in {settings.index_dir}: run `rag index --shards N` (or `rag index --ray ADDRESS --shards N`) "
+              "first")
     try:
         import ray
         from ray import serve
@@ -390,11 +399,15 @@ def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float
 
 
 @app.command(name="eval")
-def evaluate(dataset: Annotated[Path, typer.Argument(help="BEIR-layout folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.")],
+def evaluate(dataset: Annotated[Path, typer.Argument(help="BEIR-layout folder: corpus.jsonl, queries.jsonl, "
+                                                          "qrels/test.tsv.")],
              index: IndexOpt = None,
              as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
              limit: Annotated[int | None, typer.Option(help="Score only the first N queries.")] = None,
-             exclude_source: Annotated[list[str] | None, typer.Option("--exclude-source", help="Leave out corpus entries whose metadata.source is this (repeatable).")] = None) -> None:
+             exclude_source: Annotated[list[str] | None, typer.Option("--exclude-source", help="Leave out corpus "
+                                                                                               "entries whose "
+                                                                                               "metadata.source is "
+                                                                                               "this (repeatable).")] = None) -> None:
     """Score dense, BM25 and hybrid retrieval on a BEIR-layout dataset.
 
     Examples: rag eval ../shared/benchmarks/pubmedqa-l

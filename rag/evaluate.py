@@ -198,7 +198,8 @@ def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None,
 def print_table(console, report: dict) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{report['dataset']} — {report['queries']} queries, {report['corpus']} documents, {report['chunks']} passages")
+    table = Table(title=f"{report['dataset']} — {report['queries']} queries, {report['corpus']} documents, "
+                        f"{report['chunks']} passages")
     table.add_column("metric")
     for mode in report["results"]:
         table.add_column(mode, justify="right")

@@ -98,7 +98,8 @@ class FeedbackStore:
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if replaces is not None:
             with self._lock, self._connect() as connection:
-                changed = connection.execute("UPDATE feedback SET rating = ?, created_at = ? WHERE id = ? AND question = ?",
+                changed = connection.execute("UPDATE feedback SET rating = ?, created_at = ? WHERE id = ? AND "
+                                             "question = ?",
                                              (rating, created, replaces, question)).rowcount
             if changed:
                 return {"id": replaces, "created_at": created, "question": question, "rating": rating,
@@ -108,7 +109,8 @@ class FeedbackStore:
                 raise FeedbackFull(f"feedback store is full ({self.max_bytes:,} bytes)")
             with self._connect() as connection:
                 cursor = connection.execute(
-                    "INSERT INTO feedback (created_at, question, rating, passage_ids, answer, comment) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO feedback (created_at, question, rating, passage_ids, answer, comment) VALUES (?, ?, "
+                    "?, ?, ?, ?)",
                     (created, question, rating, json.dumps(passage_ids), answer, comment),
                 )
                 row_id = int(cursor.lastrowid)

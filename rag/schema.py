@@ -54,8 +54,8 @@ class QueryRequest(BaseModel):
                                 examples=["Can I take low-dose naltrexone with opioid painkillers?"])
     top_k: StrictInt = Field(5, ge=1, description="How many passages to return, 1 to RAG_MAX_TOP_K (default 50).")
     history: list[Turn] = Field(default_factory=list,
-                                description="Earlier turns of the conversation, oldest first, used to resolve follow-ups; "
-                                            "at most RAG_MAX_HISTORY_TURNS (default 20).")
+                                description="Earlier turns of the conversation, oldest first, used to resolve "
+                                            "follow-ups; at most RAG_MAX_HISTORY_TURNS (default 20).")
 
     @field_validator("question")
     @classmethod
@@ -89,7 +89,8 @@ class Source(BaseModel):
 
 class PassageOut(BaseModel):
     rank: int = Field(description="1-based rank; also the passage's citation number.")
-    score: float = Field(description="Cosine similarity between the question (the model's own vector, before the ranking adapter) and the passage (0–1).")
+    score: float = Field(description="Cosine similarity between the question (the model's own vector, before the "
+                                     "ranking adapter) and the passage (0–1).")
     text: str = Field(description="The passage: document text[start:end].")
     source: Source
     heading: str | None = Field(None, description="Nearest section heading above the passage.")
@@ -101,7 +102,8 @@ class QuoteOut(BaseModel):
     text: str = Field(description="The sentence (or a list with its lead-in, or a table row), quoted whole.")
     citation: int = Field(description="The passage it is quoted from (its rank).")
     doc_id: str
-    start: int = Field(description="Offset of the sentence in the document's cleaned text: text == document.text[start:end].")
+    start: int = Field(description="Offset of the sentence in the document's cleaned text: text == "
+                                   "document.text[start:end].")
     end: int
 
 
@@ -114,8 +116,11 @@ class EvidenceOut(BaseModel):
 class AnswerOut(BaseModel):
     text: str = Field(description="Extractive answer; each sentence ends with its citation number in brackets.")
     citations: list[int] = Field(description="Passage ranks cited by the answer.")
-    sentences: list[QuoteOut] = Field(default_factory=list, description="The answer's sentences in order, each with its document offsets.")
-    safety: list[QuoteOut] = Field(default_factory=list, description="Warnings the passages give about what was asked, shown apart; when the question is about safety they also lead the answer.")
+    sentences: list[QuoteOut] = Field(default_factory=list, description="The answer's sentences in order, each with "
+                                                                        "its document offsets.")
+    safety: list[QuoteOut] = Field(default_factory=list, description="Warnings the passages give about what was "
+                                                                     "asked, shown apart; when the question is about "
+                                                                     "safety they also lead the answer.")
     evidence: EvidenceOut | None = Field(None, description="Evidence levels of the cited passages at a glance.")
 
 
@@ -127,7 +132,8 @@ class Timings(BaseModel):
 
 class QueryResponse(BaseModel):
     question: str = Field(description="The question as understood (trimmed).")
-    retrieval_query: str = Field(description="Text actually searched (the question plus the conversation topic for follow-ups).")
+    retrieval_query: str = Field(description="Text actually searched (the question plus the conversation topic for "
+                                             "follow-ups).")
     no_answer: bool = Field(description="True when the indexed documents do not answer the question.")
     answer: AnswerOut | None = Field(description="Extractive answer; null when no_answer.")
     passages: list[PassageOut]
@@ -174,7 +180,8 @@ class DocumentList(BaseModel):
 class TopicOut(BaseModel):
     doc_id: str
     title: str
-    label: str = Field(description="How to name the document to a reader: its title, or its key terms when it has none.")
+    label: str = Field(description="How to name the document to a reader: its title, or its key terms when it has "
+                                   "none.")
     terms: list[str] = Field(description="Words and word pairs frequent in this document and rare in the others.")
     example: str = Field(description="A question one could ask about it.")
 
@@ -260,7 +267,8 @@ class AnnotatedPassage(BaseModel):
     start: int = Field(description="Offset of the passage in `text`.")
     end: int = Field(description="End offset of the passage in `text`.")
     evidence_level: EvidenceLevel
-    caveats: list[CaveatOut] = Field(description="The caveats this passage would carry in the index, inherited ones included.")
+    caveats: list[CaveatOut] = Field(description="The caveats this passage would carry in the index, inherited ones "
+                                                 "included.")
 
 
 class AnnotateResponse(BaseModel):
@@ -278,7 +286,8 @@ class CodeOut(BaseModel):
     detail: str
     examples: list[str] = Field(default_factory=list, description="Up to three short cues the engine flags with this "
                                 "code, drawn from its rule's own patterns; empty for codes no words trigger.")
-    scope: Scope = Field(Scope.TEXT, description="Where the code is judged: words of the text, a whole document, or an answer.")
+    scope: Scope = Field(Scope.TEXT, description="Where the code is judged: words of the text, a whole document, or "
+                                                 "an answer.")
     scope_detail: str = Field("", description="What `scope` means to a reader, in one line.")
 
 
@@ -292,11 +301,11 @@ def limit_problems(request: "QueryRequest | AnnotateRequest", settings: Settings
         if request.top_k > settings.max_top_k:
             problems.append(("top_k", f"must be at most {settings.max_top_k} (got {request.top_k}; RAG_MAX_TOP_K)"))
         if len(request.history) > settings.max_history_turns:
-            problems.append(("history", f"must have at most {settings.max_history_turns} turns (got {len(request.history)}; "
-                                        "RAG_MAX_HISTORY_TURNS)"))
+            problems.append(("history", f"must have at most {settings.max_history_turns} turns (got "
+                                        f"{len(request.history)}; RAG_MAX_HISTORY_TURNS)"))
     elif len(request.text) > settings.max_annotate_chars:
-        problems.append(("text", f"must be at most {settings.max_annotate_chars:,} characters (got {len(request.text):,}; "
-                                 "RAG_MAX_ANNOTATE_CHARS)"))
+        problems.append(("text", f"must be at most {settings.max_annotate_chars:,} characters (got "
+                                 f"{len(request.text):,}; RAG_MAX_ANNOTATE_CHARS)"))
     return problems
 
 
@@ -331,12 +340,14 @@ class Vocabulary(BaseModel):
     severities: list[Severity]
     levels: list[Level]
     level_labels: dict[str, str] = Field(default_factory=dict, description="How the page names each evidence level.")
-    modes: list[str] = Field(default_factory=list, description="Retrieval modes (rag.retrieval.Mode), the shipped one first.")
-    level_details: dict[str, str] = Field(default_factory=dict, description="What each evidence level means to a reader.")
+    modes: list[str] = Field(default_factory=list, description="Retrieval modes (rag.retrieval.Mode), the shipped one "
+                                                               "first.")
+    level_details: dict[str, str] = Field(default_factory=dict, description="What each evidence level means to a "
+                                                                            "reader.")
     severity_labels: dict[str, str] = Field(default_factory=dict, description="How the page names each severity.")
     severity_details: dict[str, str] = Field(default_factory=dict, description="What each severity asks of a reader.")
-    limits: Limits | None = Field(None, description="This server's request limits (RAG_MAX_QUESTION_CHARS, RAG_MAX_TOP_K, "
-                                                    "RAG_MAX_HISTORY_TURNS, RAG_MAX_ANNOTATE_CHARS).")
+    limits: Limits | None = Field(None, description="This server's request limits (RAG_MAX_QUESTION_CHARS, "
+                                                    "RAG_MAX_TOP_K, RAG_MAX_HISTORY_TURNS, RAG_MAX_ANNOTATE_CHARS).")
 
 
 class UploadOut(BaseModel):

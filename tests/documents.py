@@ -56,7 +56,8 @@ def make_docx(path: Path) -> Path:
     document = docx.Document()
     document.core_properties.title = ""
     document.add_heading("Vitamin D and multiple sclerosis", level=1)
-    document.add_paragraph("Low vitamin D levels are linked with a higher risk of MS relapses in observational studies.")
+    document.add_paragraph("Low vitamin D levels are linked with a higher risk of MS relapses in observational "
+                           "studies.")
     table = document.add_table(rows=3, cols=3)
     for row, cells in zip(table.rows, [("Trial", "Patients", "Result"), ("SOLAR 2019", "229", "no fewer relapses"),
                                         ("CHOLINE 2020", "129", "fewer new lesions")]):

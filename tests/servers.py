@@ -58,7 +58,8 @@ def running(app, settings=None):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    wait_for(lambda: httpx.get(base + "/api/v1/health", timeout=2).status_code == 200, 60, "the server to answer /health")
+    wait_for(lambda: httpx.get(base + "/api/v1/health", timeout=2).status_code == 200, 60, "the server to answer "
+                                                                                           "/health")
     try:
         yield base
     finally:

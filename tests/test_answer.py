@@ -65,8 +65,8 @@ def test_exact_rare_terms_lift_the_passage_that_holds_them(engine, settings):
 def test_answer_prefers_a_reported_finding_to_a_promotional_or_hedged_sentence():
     from rag.settings import Settings
 
-    passages = [AnswerPassage(1, "blog", "Metformin is an astonishing secret weapon that may transform MS care forever. "
-                              "Metformin might help people with MS feel better one day.", [], 0.8),
+    passages = [AnswerPassage(1, "blog", "Metformin is an astonishing secret weapon that may transform MS care "
+                                         "forever. Metformin might help people with MS feel better one day.", [], 0.8),
                 AnswerPassage(2, "paper", "In a trial of 200 MS patients, metformin reduced relapse rates by 20%.", [], 0.78)]
     weights = {"metf": 2.0, "ms": 1.0, "relap": 2.0}
     answer = compose_answer("Does metformin reduce MS relapses?", passages, weights, Settings())
@@ -77,7 +77,8 @@ def test_one_source_does_not_fill_the_answer_when_another_has_something():
     from rag.settings import Settings
 
     one = " ".join(f"Metformin lowered relapse number {i} in MS patients." for i in range(6))
-    passages = [AnswerPassage(1, "a", one, [], 0.9), AnswerPassage(2, "b", "Metformin lowered relapses in MS patients too.", [], 0.85)]
+    passages = [AnswerPassage(1, "a", one, [], 0.9), AnswerPassage(2, "b", "Metformin lowered relapses in MS patients "
+                                                                           "too.", [], 0.85)]
     answer = compose_answer("Does metformin lower MS relapses?", passages, {"metf": 1.0, "relap": 1.0},
                             Settings(answer_max_sentences=4))
     assert 2 in answer.citations
@@ -94,11 +95,11 @@ def test_question_weights_favour_rare_words():
 def disagreeing(settings, embedder, tmp_path_factory):
     docs = tmp_path_factory.mktemp("disagree")
     (docs / "trial_a.txt").write_text(
-        "Zolmidine for migraine: the first trial\n\nIn a randomized trial of 120 adults, zolmidine reduced migraine days "
-        "by 30% compared with placebo over three months. Patients on zolmidine also reported improved sleep.\n")
+        "Zolmidine for migraine: the first trial\n\nIn a randomized trial of 120 adults, zolmidine reduced migraine "
+        "days by 30% compared with placebo over three months. Patients on zolmidine also reported improved sleep.\n")
     (docs / "trial_b.txt").write_text(
-        "Zolmidine for migraine: a larger trial\n\nIn a larger randomized trial of 640 adults, zolmidine did not reduce "
-        "migraine days compared with placebo. The drug showed no significant difference in pain scores.\n")
+        "Zolmidine for migraine: a larger trial\n\nIn a larger randomized trial of 640 adults, zolmidine did not "
+        "reduce migraine days compared with placebo. The drug showed no significant difference in pain scores.\n")
     (docs / "other.txt").write_text("Knee pain\n\nPhysiotherapy helps many people with knee pain after a sprain.\n")
     local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path_factory.mktemp("disagree-index")})
     build_index(local, embedder)
@@ -213,9 +214,9 @@ def test_no_seed_answer_holds_chatbot_residue_a_heading_a_question_or_another_tr
 def test_a_list_is_quoted_whole_with_its_lead_in():
     from rag.answer.candidates import Kind, passage_units
 
-    passage = ("Metformin may help people with MS in several ways. Observations suggest it may help in the following ways:\n"
-               "• Lowering inflammation in the nervous system\n• Protecting nerve cells from damage\n"
-               "• Improving energy use in cells\n\nMore research is needed.")
+    passage = ("Metformin may help people with MS in several ways. Observations suggest it may help in the following "
+               "ways:\n• Lowering inflammation in the nervous system\n• Protecting nerve cells from damage\n• "
+               "Improving energy use in cells\n\nMore research is needed.")
     units = passage_units(passage)
     listed = [u for u in units if u.kind is Kind.LIST]
     assert len(listed) == 1

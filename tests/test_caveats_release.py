@@ -72,10 +72,11 @@ def test_near_misses_stay_unflagged(sentence, code):
 
 
 def test_promotional_severity_rises_with_density():
-    one = _profile("Scientists report a landmark result.\n\nThe trial enrolled 300 adults. Blood pressure fell by 5 mmHg. "
-                   "Side effects were mild. The team will publish the full data next year.")
-    many = _profile("A revolutionary, landmark cure.\n\nThis miracle pill is a game changer. It is the holy grail of care. "
-                    "Order today and join thousands who have already transformed their lives! It is truly astonishing.")
+    one = _profile("Scientists report a landmark result.\n\nThe trial enrolled 300 adults. Blood pressure fell by 5 "
+                   "mmHg. Side effects were mild. The team will publish the full data next year.")
+    many = _profile("A revolutionary, landmark cure.\n\nThis miracle pill is a game changer. It is the holy grail of "
+                    "care. Order today and join thousands who have already transformed their lives! It is truly "
+                    "astonishing.")
     severity = [next(c.severity for c in d.caveats if c.code == Code.PROMOTIONAL_TONE) for d in (one, many)]
     assert severity == ["low", "high"]
 

@@ -52,5 +52,6 @@ def test_urls_found_without_trailing_punctuation():
 
 
 def test_html_text_skips_scripts_and_keeps_title():
-    text, title = html_to_text("<html><head><title>T</title><script>x=1</script></head><body><h1>H</h1><p>Body text.</p></body></html>")
+    text, title = html_to_text("<html><head><title>T</title><script>x=1</script></head><body><h1>H</h1><p>Body "
+                               "text.</p></body></html>")
     assert title == "T" and "x=1" not in text and "Body text." in text

@@ -58,9 +58,9 @@ def test_index_of_missing_folder_fails_clearly(tmp_path):
 def test_sharded_index_from_the_cli_never_imports_ray(tmp_path):
     """`--shards` without `--ray` is today's single-process build: Ray is never imported, installed or not."""
     index = str(tmp_path / "idx")
-    script = ("import sys\nfrom rag.cli import app\n"
-              f"app(['index', '--docs', {str(SEEDS)!r}, '--index', {index!r}, '--shards', '3'], standalone_mode=False)\n"
-              "assert not [m for m in sys.modules if m == 'ray' or m.startswith('ray.')], 'ray was imported'\n")
+    script = (f"import sys\nfrom rag.cli import app\napp(['index', '--docs', {str(SEEDS)!r}, '--index', {index!r}, "
+              "'--shards', '3'], standalone_mode=False)\nassert not [m for m in sys.modules if m == 'ray' or "
+              "m.startswith('ray.')], 'ray was imported'\n")
     built = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"},
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr

@@ -11,7 +11,8 @@ TOKEN = "operator-token"
 
 def test_feedback_row_survives_restart(settings, engine, tmp_path):
     local = settings.model_copy(update={"index_dir": settings.index_dir, "admin_token": TOKEN})
-    row = {"question": "Does metformin help MS?", "rating": 1, "passage_ids": ["001_4e6ef7f32345a2ce:0-892"], "answer": "x [1]"}
+    row = {"question": "Does metformin help MS?", "rating": 1, "passage_ids": ["001_4e6ef7f32345a2ce:0-892"], "answer": "x "
+                                                                                                                        "[1]"}
     with running(create_app(local, engine)) as base:
         created = httpx.post(base + "/api/v1/feedback", json=row)
         assert created.status_code == 201

@@ -64,7 +64,8 @@ def test_rebuild_embeds_only_changed_documents(settings, built, embedder, tmp_pa
     assert moved.embedded == 0 and moved.reused >= moved.chunks  # passages (+ given titles) all from the cache
     unchanged = build_index(other, embedder)
     assert unchanged.unchanged and unchanged.embedded == 0
-    (docs_copy / "005_new.md").write_text("# Vitamin D and MS\n\nVitamin D levels were studied in a cohort of 500 people.\n")
+    (docs_copy / "005_new.md").write_text("# Vitamin D and MS\n\nVitamin D levels were studied in a cohort of 500 "
+                                          "people.\n")
     (docs_copy / "002_a39833e4f4ed0ed9.txt").unlink()
     result = build_index(other, embedder)
     assert 0 < result.embedded <= 2 and result.reused > 30

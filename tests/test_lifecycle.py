@@ -43,7 +43,8 @@ def test_rebuild_is_swapped_in_while_serving_without_failed_requests(settings, e
             worker.start()
         before = httpx.get(base + "/api/v1/health").json()
         (docs_copy / "006_vitamin_d.md").write_text(
-            "# Vitamin D and MS\n\nIn a prospective cohort of 1,200 people, low vitamin D levels were linked to more relapses.\n")
+            "# Vitamin D and MS\n\nIn a prospective cohort of 1,200 people, low vitamin D levels were linked to more "
+            "relapses.\n")
         build_index(local, embedder)
         wait_for(lambda: httpx.get(base + "/api/v1/health").json()["documents"] != before["documents"], 20,
                  "the watcher to swap in the new build")
@@ -73,7 +74,8 @@ def test_damaged_new_build_leaves_the_old_one_serving(settings, embedder, docs_c
     build_index(local, embedder)
     engine = Engine(local, embedder)
     old = engine.index.folder
-    (docs_copy / "007_new.txt").write_text("Omega-3 supplements were studied in a small pilot study of 20 patients with MS.")
+    (docs_copy / "007_new.txt").write_text("Omega-3 supplements were studied in a small pilot study of 20 patients "
+                                           "with MS.")
     new = build_index(local, embedder).folder
     (new / "vectors.npy").write_bytes((new / "vectors.npy").read_bytes()[:500])
     with pytest.raises(IndexUnavailable, match="damaged"):

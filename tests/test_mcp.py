@@ -42,9 +42,11 @@ async def _session(settings, calls):
 def answers(settings, built):
     async def calls(client):
         tools = {t.name for t in (await client.list_tools()).tools}
-        ask = _structured(await client.call_tool("ask", {"question": "Can I take low-dose naltrexone with opioid painkillers?"}))
+        ask = _structured(await client.call_tool("ask", {"question": "Can I take low-dose naltrexone with opioid "
+                                                                     "painkillers?"}))
         search = _structured(await client.call_tool("search", {"question": "stem cells for lupus", "top_k": 3}))
-        check = _structured(await client.call_tool("check_text", {"text": "A landmark study in mice suggests this pill may cure MS."}))
+        check = _structured(await client.call_tool("check_text", {"text": "A landmark study in mice suggests this "
+                                                                          "pill may cure MS."}))
         too_many = await client.call_tool("search", {"question": "stem cells", "top_k": 500})
         listed = await client.read_resource("documents://list")
         documents = json.loads(listed.contents[0].text)

@@ -125,7 +125,8 @@ def test_no_answer_rule_never_flags_a_question_whose_cited_study_is_found():
 
 
 def test_a_short_question_with_its_own_topic_is_not_a_followup(engine):
-    history = [("user", "Can I take low-dose naltrexone with opioid painkillers?"), ("assistant", "LDN cannot be taken ...")]
+    history = [("user", "Can I take low-dose naltrexone with opioid painkillers?"), ("assistant", "LDN cannot be "
+                                                                                                  "taken ...")]
     metformin = ask(engine, "Does metformin help people with MS?", history)
     assert metformin.retrieval_query == "Does metformin help people with MS?"
     assert metformin.passages[0].source.doc_id.startswith("001")

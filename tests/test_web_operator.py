@@ -232,7 +232,8 @@ def test_dropped_files_upload_one_after_another_with_a_status_each(browser, oper
               "text": "# Okra pilot in MS\n\nOkra was given to twelve people with MS in an open pilot.\n"},
              {"name": "tool.exe", "type": "application/octet-stream", "text": "MZ"},
              {"name": "ginger.txt", "type": "text/plain",
-              "text": "Ginger and nausea in MS\n\nGinger tea is said to ease nausea from MS treatments; no trial was found.\n"}]
+              "text": "Ginger and nausea in MS\n\nGinger tea is said to ease nausea from MS treatments; no trial was "
+                      "found.\n"}]
     with open_page(browser, url, viewport) as page:
         open_operator(page)
         drop(page, files)

@@ -29,21 +29,22 @@ class Need(StrEnum):
 # What the question asks (regular expressions, matched case-insensitively against the question).
 ASKS: dict[Need, str] = {
     Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|reactions?|complications?|downsides?)\b",
-    Need.DOSE: r"\b(?<!low )(?<!low-)(?<!ultra-low )(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how (?:often|many times)|mg|milligrams?|titrat\w*)\b",
-    Need.FIGURE: r"\b(?:how (?:many|much|common|likely|often|long)|what (?:percent|percentage|share|proportion|fraction)|"
-                 r"percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
-    Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|"
-                  r"outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|reduce\w*|"
-                  r"any good|good for|worth\w*|promising)\b",
+    Need.DOSE: r"\b(?<!low )(?<!low-)(?<!ultra-low )(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how "
+               r"(?:often|many times)|mg|milligrams?|titrat\w*)\b",
+    Need.FIGURE: r"\b(?:how (?:many|much|common|likely|often|long)|what "
+                 r"(?:percent|percentage|share|proportion|fraction)|percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
+    Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|reduce\w*|any "
+                  r"good|good for|worth\w*|promising)\b",
     Need.SAFETY: SAFETY_INTENT + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
-    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would) (?:it|this|that|they|\w+) (?:work|act|help)|mechanism\w*|why)\b",
+    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would) (?:it|this|that|they|\w+) "
+                    r"(?:work|act|help)|mechanism\w*|why)\b",
     Need.CAUSE: r"\b(?:cause[sd]?|causing|why (?:do|does|did|am|is)|reasons?|triggers?|risk factors?|get it|develop)\b",
     Need.SYMPTOMS: r"\b(?:symptoms?|signs?|feel|feels|pain|hurt\w*|diagnos\w*)\b",
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|remed\w*)\b",
     Need.DEFINITION: r"(?:^|\b)(?:what (?:is|are|exactly is)|what's|define|definition|meaning|information (?:on|about)|"
                      r"tell me about|about)\b",
-    Need.LIMITS: r"\b(?:challenges?|limitations?|limits?|hard|harder|difficult\w*|drawbacks?|problems?|obstacles?|hurdles?|"
-                 r"catch|downsides?|concerns?|why (?:not|isn't|aren't|don't|doesn't))\b",
+    Need.LIMITS: r"\b(?:challenges?|limitations?|limits?|hard|harder|difficult\w*|drawbacks?|problems?|obstacles?|hurdles?|catch|downsides?|concerns?|why "
+                 r"(?:not|isn't|aren't|don't|doesn't))\b",
 }
 
 # What kind of thing a sentence gives.
@@ -63,12 +64,14 @@ GIVES: dict[Need, str] = {
                     r"mechanism\w*|pathways?|stimulat\w*|by (?:\w+ing)|thought to)\b",
     Need.CAUSE: r"\b(?:caused by|causes?|due to|result(?:s|ing)? (?:of|from)|triggered|risk factors?|inherit\w*|"
                 r"genetic|mutations?|infections?)\b",
-    Need.SYMPTOMS: r"\b(?:symptoms?|signs?|include|includes|including|pain|swelling|fever|feel\w*|may (?:have|notice|experience))\b",
+    Need.SYMPTOMS: r"\b(?:symptoms?|signs?|include|includes|including|pain|swelling|fever|feel\w*|may "
+                   r"(?:have|notice|experience))\b",
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|medications?|medicines?|drugs?|surgery|transplant\w*|options?|"
                     r"prescri\w*|manag\w*|procedures?)\b",
     Need.DEFINITION: r"^(?:[A-Z][\w-]*(?:\s+[\w-]+){0,5})\s+(?:is|are)\s+(?:a|an|the|one|any|when|used|caused)\b",
-    Need.LIMITS: r"\b(?:challenges?|limitations?|limited|concerns?|obstacles?|hurdles?|difficult\w*|remains? (?:unclear|"
-                 r"unknown|to be)|lack\w*|rely on|animal models?|small|short-term|sparse|not yet|further research)\b",
+    Need.LIMITS: r"\b(?:challenges?|limitations?|limited|concerns?|obstacles?|hurdles?|difficult\w*|remains? "
+                 r"(?:unclear|unknown|to be)|lack\w*|rely on|animal models?|small|short-term|sparse|not yet|further "
+                 r"research)\b",
 }
 
 # Text addressed to a chatbot's user: residue of a conversation, never an answer.

@@ -36,12 +36,14 @@ class Metrics:
                                 ["method", "route", "status"], registry=r)
         self.latency = Histogram("rag_http_request_duration_seconds", "Time from request to the response's last byte.",
                                  ["method", "route"], buckets=REQUEST_BUCKETS, registry=r)
-        self.questions = Counter("rag_questions", "Questions answered, or refused because the documents do not answer them.",
+        self.questions = Counter("rag_questions", "Questions answered, or refused because the documents do not answer "
+                                                  "them.",
                                  ["outcome"], registry=r)
         self.stages = Histogram("rag_query_stage_seconds", "Time per stage of a question: encode, search, answer.",
                                 ["stage"], buckets=STAGE_BUCKETS, registry=r)
         self.builds = Counter("rag_index_builds", "Index rebuilds asked for through the API, by outcome.", ["outcome"], registry=r)
-        self.build_seconds = Histogram("rag_index_build_duration_seconds", "Time per index rebuild, failed ones included.",
+        self.build_seconds = Histogram("rag_index_build_duration_seconds", "Time per index rebuild, failed ones "
+                                                                           "included.",
                                        buckets=BUILD_BUCKETS, registry=r)
         for outcome in ("answered", "refused"):
             self.questions.labels(outcome)  # present at 0, so a rate can be taken from the first scrape

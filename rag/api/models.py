@@ -15,11 +15,13 @@ class FeedbackIn(BaseModel):
     rating: StrictInt = Field(description="1 for thumbs up, -1 for thumbs down (an integer: not 1.0, not true).",
                               json_schema_extra={"enum": [-1, 1]})
     passage_ids: list[Annotated[StrictStr, Field(max_length=300)]] = Field(
-        default_factory=list, max_length=50, description="Passages shown, as doc_id:start-end (each at most 300 characters).")
+        default_factory=list, max_length=50, description="Passages shown, as doc_id:start-end (each at most 300 "
+                                                         "characters).")
     answer: StrictStr | None = Field(None, max_length=20000, description="The answer text shown.")
     comment: StrictStr | None = Field(None, max_length=2000, description="Optional free text.")
-    replaces: StrictInt | None = Field(None, ge=1, description="A person changing their mind: the id this page got back "
-                                       "for the same question; that row's rating changes instead of a second row.")
+    replaces: StrictInt | None = Field(None, ge=1, description="A person changing their mind: the id this page got "
+                                                               "back for the same question; that row's rating changes "
+                                                               "instead of a second row.")
 
     @field_validator("rating")
     @classmethod

@@ -44,7 +44,8 @@ class ShardGroup:
         manifest = read_manifest(root)
         entries = [e for e in manifest.shards if e.name in names]
         if len(entries) != len(names):
-            raise IndexUnavailable(f"the build in {root} has no shard(s) {sorted(set(names) - {e.name for e in entries})}")
+            raise IndexUnavailable(f"the build in {root} has no shard(s) "
+                                   f"{sorted(set(names) - {e.name for e in entries})}")
         mine = {name: digest for name, digest in manifest.files.items()
                 if name == TERM_STATS or any(name.startswith(e.name + "/") for e in entries)}
         bad = verify_files(root, replace(manifest, files=mine))  # its own files only

@@ -62,12 +62,13 @@ LEVEL_LABELS = {
 # What each level means to a reader, in one line (the glossary and the answer's evidence summary).
 LEVEL_DETAILS = {
     Level.SYSTEMATIC_REVIEW: "A review that pools many studies: the strongest kind of evidence.",
-    Level.RANDOMIZED_TRIAL: "People were given the treatment or a comparison by chance: the fairest test of whether a treatment works, "
-                            "whether it found a difference or not.",
+    Level.RANDOMIZED_TRIAL: "People were given the treatment or a comparison by chance: the fairest test of whether a "
+                            "treatment works, whether it found a difference or not.",
     Level.OBSERVATIONAL: "People were followed or compared without assigning the treatment: it shows links, not cause.",
     Level.SMALL_OR_EARLY_TRIAL: "A small, short or early-phase study in people: results often change in larger trials.",
     Level.PRECLINICAL: "Lab, cell or animal work only: results often do not carry over to people.",
-    Level.ANECDOTE_OR_OPINION: "Personal reports, surveys or opinion: they cannot show that the treatment caused a change.",
+    Level.ANECDOTE_OR_OPINION: "Personal reports, surveys or opinion: they cannot show that the treatment caused a "
+                               "change.",
     Level.NONE_STATED: "The cited text names no study behind what it says.",
 }
 

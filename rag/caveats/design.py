@@ -22,80 +22,104 @@ _ANIMAL_WORDS = (
 # Lower case or capitalised only: "GOAT" and "RAT" are acronyms of tests and scales.
 ANIMALS = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}".replace("-", "[- ]") for w in _ANIMAL_WORDS) + ")"
 # The people an observational study describes itself as following or reviewing.
-_PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|infants|neonates|newborns|subjects|participants|"
-           r"individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users)")
+_PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|infants|neonates|newborns|subjects|participants|individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users)")
 DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "systematic_review": (Level.SYSTEMATIC_REVIEW, (
         r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b",
     )),
     "randomized_trial": (Level.RANDOMIZED_TRIAL, (
         r"(?<!non-)(?<!non )(?<!quasi-)(?<!pseudo-)\brandomi[sz](?:ed|ation|ing)\b",
-        r"\brandomly (?:assigned|allocated|divided|distributed|split)\b", r"\b(?:assigned|allocated) (?:at random|randomly)\b",
+        r"\brandomly (?:assigned|allocated|divided|distributed|split)\b", r"\b(?:assigned|allocated) (?:at "
+                                                                          r"random|randomly)\b",
         r"\brandom (?:allocation|assignment)\b", r"\bRCTs?\b", r"\bdouble-?blind\w*", r"\bplacebo-controlled\b",
     )),
     "cohort": (Level.OBSERVATIONAL, (
-        r"\bcohorts?\b", r"\bprospective(?:ly)? (?:\w+ )?(?:study|studies|followed|collected|enrolled|evaluated|recorded|registered|database|data|analysis)\b",
+        r"\bcohorts?\b", r"\bprospective(?:ly)? (?:\w+ "
+                         r")?(?:study|studies|followed|collected|enrolled|evaluated|recorded|registered|database|data|analysis)\b",
         r"\blongitudinal (?:study|analysis|data)\b", r"\bfollow-up study\b",
     )),
     "case_control": (Level.OBSERVATIONAL, (r"\bcase-?control\b", r"\bcase[- ]referent\b", r"\bmatched controls\b")),
     "cross_sectional": (Level.OBSERVATIONAL, (r"\bcross-?sectional\b",)),
     "retrospective": (Level.OBSERVATIONAL, (
-        r"\bretrospective(?:ly)?\b", r"\bchart review\b", r"\b(?:medical|hospital|clinical) (?:records?|charts?) (?:of|review|were)\b",
-        r"\bwe (?:reviewed|analy[sz]ed|examined|searched|linked) (?:the )?(?:\w+ )?(?:records|charts|registry data|claims data)\b",
+        r"\bretrospective(?:ly)?\b", r"\bchart review\b", r"\b(?:medical|hospital|clinical) (?:records?|charts?) "
+                                                          r"(?:of|review|were)\b",
+        r"\bwe (?:reviewed|analy[sz]ed|examined|searched|linked) (?:the )?(?:\w+ )?(?:records|charts|registry "
+        r"data|claims data)\b",
         # Described rather than named: people seen over a stated span of years, consecutive patients, records or
         # a database searched. A trial says so too ("randomized"), and the stronger design wins.
-        rf"\b{_PEOPLE}\b[^.;]{{0,120}}?\b(?:between|from|during|in the period|over the period) (?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b",
-        rf"\b(?:between|from|during|in the period|over the period) (?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ )?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b[^.;]{{0,120}}?\b{_PEOPLE}\b",
-        rf"\b{_PEOPLE}\b[^.;]{{0,80}}?\bover an? (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)[- ](?:year|month)s? period\b",
-        r"\bconsecutive (?:\w+ ){0,2}(?:patients|cases|admissions|subjects|women|men|children|infants|procedures|operations|surgeries)\b",
-        r"\b(?:records|charts|databases?|registr(?:y|ies)|files)\b (?:\w+ ){0,4}(?:were|was) (?:\w+ )?(?:reviewed|analy[sz]ed|searched|queried|examined|evaluated)\b",
+        rf"\b{_PEOPLE}\b[^.;]{{0,120}}?\b(?:between|from|during|in the period|over the period) (?:\w+ "
+        rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ "
+        rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b",
+        r"\b(?:between|from|during|in the period|over the period) (?:\w+ "
+        rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ "
+        rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b[^.;]{{0,120}}?\b{_PEOPLE}\b",
+        rf"\b{_PEOPLE}\b[^.;]{{0,80}}?\bover an? "
+        r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)[- ](?:year|month)s? period\b",
+        r"\bconsecutive (?:\w+ "
+        r"){0,2}(?:patients|cases|admissions|subjects|women|men|children|infants|procedures|operations|surgeries)\b",
+        r"\b(?:records|charts|databases?|registr(?:y|ies)|files)\b (?:\w+ ){0,4}(?:were|was) (?:\w+ "
+        r")?(?:reviewed|analy[sz]ed|searched|queried|examined|evaluated)\b",
         rf"\b{_PEOPLE}\b[^.;]{{0,100}}?\b(?:were|was) (?:\w+ )?reviewed\b",
-        r"\b(?:prospectively|retrospectively) (?:assessed|collected|enrolled|recruited|studied|reviewed|analy[sz]ed|identified|included|followed)\b",
+        r"\b(?:prospectively|retrospectively) "
+        r"(?:assessed|collected|enrolled|recruited|studied|reviewed|analy[sz]ed|identified|included|followed)\b",
     )),
-    "observational": (Level.OBSERVATIONAL, (r"\bobservational\b", r"\bpopulation-based\b", r"\bnationwide (?:study|data|cohort|database)\b", r"\bregistry-based\b")),
+    "observational": (Level.OBSERVATIONAL, (r"\bobservational\b", r"\bpopulation-based\b", r"\bnationwide "
+                                                                                           r"(?:study|data|cohort|database)\b", r"\bregistry-based\b")),
     "early_trial": (Level.SMALL_OR_EARLY_TRIAL, (
-        r"\bpilot\b", r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- ]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results)\b", r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies)\b",
-        r"\bopen-label\b", r"\b(?:trials?|studies) (?:on \w+ )?(?:have been|were|was) small\b", r"\bsmall (?:trials?|studies)\b",
+        r"\bpilot\b", r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- "
+                      r"]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results)\b", r"\bearly[- ](?:stage|phase) "
+                                                                                      r"(?:clinical "
+                                                                                      r")?(?:trials?|studies)\b",
+        r"\bopen-label\b", r"\b(?:trials?|studies) (?:on \w+ )?(?:have been|were|was) small\b", r"\bsmall "
+                                                                                                r"(?:trials?|studies)\b",
         r"\bearly results\b", r"\bclinical trials? testing\b",
     )),
-    "case_report": (Level.ANECDOTE_OR_OPINION, (r"\bcase (?:report|series)\b", r"\bwe (?:report|describe|present) (?:a|an|the) (?:case|patient)\b")),
+    "case_report": (Level.ANECDOTE_OR_OPINION, (r"\bcase (?:report|series)\b", r"\bwe (?:report|describe|present) "
+                                                                               r"(?:a|an|the) (?:case|patient)\b")),
     "survey": (Level.ANECDOTE_OR_OPINION, (r"\bsurvey(?:ed|s)?\b", r"\bquestionnaires?\b", r"\brespondents\b")),
-    "anecdote": (Level.ANECDOTE_OR_OPINION, (r"\banecdot\w*", r"\btestimonials?\b", r"\bpatient registr(?:y|ies)\b", r"\breal-life experiences?\b")),
+    "anecdote": (Level.ANECDOTE_OR_OPINION, (r"\banecdot\w*", r"\btestimonials?\b", r"\bpatient registr(?:y|ies)\b", r"\breal-life "
+                                                                                                                     r"experiences?\b")),
     "animal_or_in_vitro": (Level.PRECLINICAL, (
-        rf"\b(?:{ANIMALS})\b", r"\bin[- ]vitro\b", r"\bin (?:a|the) (?:petri |lab )?dish(?:es)?\b", r"\banimal (?:models?|studies|study|experiments?)\b", r"\bcell[- ]cultures?\b",
-        r"\bcell lines?\b(?!-)", r"\bcultured (?:\w+ )?cells\b", r"\b(?:laboratory|lab) (?:studies|study|experiments?)\b",
+        rf"\b(?:{ANIMALS})\b", r"\bin[- ]vitro\b", r"\bin (?:a|the) (?:petri |lab )?dish(?:es)?\b", r"\banimal "
+                                                                                                    r"(?:models?|studies|study|experiments?)\b", r"\bcell[- "
+                                                                                                                                                 r"]cultures?\b",
+        r"\bcell lines?\b(?!-)", r"\bcultured (?:\w+ )?cells\b", r"\b(?:laboratory|lab) "
+                                                                 r"(?:studies|study|experiments?)\b",
         r"\bpre-?clinical\b", r"\btissue cultures?\b", r"\bex vivo\b", r"\b(?:the|these|all) animals\b",
     )),
 }
 # Mentions that report no design at all: a study called for, or one said to be missing.
 _NOT_REPORTED = re.compile(
-    r"\b(?:further|future|more|larger|well-designed|additional)\b[^.]{0,40}\b(?:are|is|will be)? ?(?:needed|essential|required|warranted|necessary)\b"
-    r"|\b(?:further|future|more|larger|additional|well-designed|prospective,?) (?:randomi[sz]ed|controlled|clinical|large)\b[^.]{0,60}\b(?:needed|required|warranted|should|would|will|are necessary)\b"
-    r"|\black of\b|\bsparse\b|\bno (?:randomi[sz]ed|controlled|prospective)\b",
+    r"\b(?:further|future|more|larger|well-designed|additional)\b[^.]{0,40}\b(?:are|is|will be)? "
+    r"?(?:needed|essential|required|warranted|necessary)\b|\b(?:further|future|more|larger|additional|well-designed|prospective,?) "
+    r"(?:randomi[sz]ed|controlled|clinical|large)\b[^.]{0,60}\b(?:needed|required|warranted|should|would|will|are "
+    r"necessary)\b|\black of\b|\bsparse\b|\bno (?:randomi[sz]ed|controlled|prospective)\b",
     re.IGNORECASE,
 )
 # Mentions of other people's studies: background in an abstract, the only evidence in many a web page.
 BACKGROUND = re.compile(
-    r"\b(?:previous(?:ly)?|prior|earlier|several|other|many|numerous|recent) (?:\w+ ){0,2}(?:studies|trials|reports|investigations|meta-analyses)\b"
-    r"|\b(?:has|have) (?:\w+ly )?(?:been )?(?:\w+ly )?(?:shown|proved|proven|demonstrated|reported|suggested|described|observed)\b",
+    r"\b(?:previous(?:ly)?|prior|earlier|several|other|many|numerous|recent) (?:\w+ "
+    r"){0,2}(?:studies|trials|reports|investigations|meta-analyses)\b|\b(?:has|have) (?:\w+ly )?(?:been )?(?:\w+ly "
+    r")?(?:shown|proved|proven|demonstrated|reported|suggested|described|observed)\b",
     re.IGNORECASE,
 )
 _EXCLUDE = {
     "randomized_trial": re.compile(r"\brandomly (?:selected|chosen|sampled|drawn)\b|\brandom(?:ly)? sampl\w*", re.IGNORECASE),
-    "cross_sectional": re.compile(r"\bcross-?sectional (?:areas?|diameters?|images?|imaging|views?|slices?|dimensions?|shape)\b", re.IGNORECASE),
+    "cross_sectional": re.compile(r"\bcross-?sectional "
+                                  r"(?:areas?|diameters?|images?|imaging|views?|slices?|dimensions?|shape)\b", re.IGNORECASE),
     "animal_or_in_vitro": re.compile(
-        r"\bin[- ]vitro fertili[sz]ation\b|\bIVF\b|\bMickey Mouse\b|\bcomputer mouse\b|\banimal[- ]assisted\b|\banimal bites?\b|\bpets?\b",
+        r"\bin[- ]vitro fertili[sz]ation\b|\bIVF\b|\bMickey Mouse\b|\bcomputer mouse\b|\banimal[- "
+        r"]assisted\b|\banimal bites?\b|\bpets?\b",
         re.IGNORECASE,
     ),
 }
 # The text's own human participants ("87 patients", "participants were randomized"). A number starts at the
 # start of its digits ("1,234", not "234"): trying every digit of "1,1,1,…" made one search quadratic.
 OWN_PARTICIPANTS = re.compile(
-    r"\b(?<!\d,)\d[\d,]*+\s+(?:\w+[- ]){0,3}?(?:patients|participants|subjects|volunteers|women|men|children|adults|infants|neonates|"
-    r"newborns|individuals|persons|people|cases|mothers|pregnancies|students|physicians|nurses|residents|veterans|twins|boys|girls)\b"
-    r"|\b(?:patients|participants|subjects|volunteers|respondents) (?:were|was) (?:\w+ )?(?:enrolled|recruited|included|"
-    r"randomi[sz]ed|assigned|allocated|treated|followed|studied|evaluated|examined|divided|selected|asked|interviewed|"
-    r"identified|reviewed|operated|screened|admitted)\b",
+    r"\b(?<!\d,)\d[\d,]*+\s+(?:\w+[- "
+    r"]){0,3}?(?:patients|participants|subjects|volunteers|women|men|children|adults|infants|neonates|newborns|individuals|persons|people|cases|mothers|pregnancies|students|physicians|nurses|residents|veterans|twins|boys|girls)\b|\b(?:patients|participants|subjects|volunteers|respondents) "
+    r"(?:were|was) (?:\w+ "
+    r")?(?:enrolled|recruited|included|randomi[sz]ed|assigned|allocated|treated|followed|studied|evaluated|examined|divided|selected|asked|interviewed|identified|reviewed|operated|screened|admitted)\b",
     re.IGNORECASE,
 )
 # Any human evidence named: own participants, or clinical studies in people.

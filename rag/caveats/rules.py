@@ -63,22 +63,29 @@ RULES: tuple[CueRule, ...] = (
             r"\bnot suitable for everyone\b",
             r"\bpotentially (?:fatal|lethal|dangerous|serious|harmful|life-threatening|toxic)\b",
             # Interaction advice: who should check first ("people taking blood thinners should consult their doctor").
-            r"\b(?:people|patients|anyone|those|individuals|women|men|children|you)\b (?:who (?:are|take|use|have)\b |taking |on |using |with )"
-            r"[^.;\n]{0,60}?\b(?:should|must|need to) (?:first )?(?:consult|talk|check|speak|ask|avoid|not)\b",
+            r"\b(?:people|patients|anyone|those|individuals|women|men|children|you)\b (?:who (?:are|take|use|have)\b "
+            r"|taking |on |using |with )[^.;\n]{0,60}?\b(?:should|must|need to) (?:first "
+            r")?(?:consult|talk|check|speak|ask|avoid|not)\b",
             r"\b(?:may|can|could|might) interact with\b",
-            r"\binteractions? with (?:blood thinners|warfarin|anticoagulants|opioids|alcohol|antidepressants|MAOIs?|SSRIs?)\b",
+            r"\binteractions? with (?:blood "
+            r"thinners|warfarin|anticoagulants|opioids|alcohol|antidepressants|MAOIs?|SSRIs?)\b",
             # Named risks.
-            r"\b(?:serious |increased |higher )?risks? of (?:serious |severe |internal )?(?:bleeding|haemorrhage|hemorrhage|liver (?:damage|failure|injury)|"
-            r"kidney (?:damage|failure|injury)|heart attacks?|strokes?|seizures?|addiction|dependence|overdose|birth defects?|miscarriage|death)\b",
-            r"\b(?:can|may|could|might) (?:also )?cause (?:serious |severe |permanent )?(?:liver|kidney|heart|nerve) (?:damage|failure|problems)\b",
+            r"\b(?:serious |increased |higher )?risks? of (?:serious |severe |internal "
+            r")?(?:bleeding|haemorrhage|hemorrhage|liver (?:damage|failure|injury)|kidney "
+            r"(?:damage|failure|injury)|heart attacks?|strokes?|seizures?|addiction|dependence|overdose|birth "
+            r"defects?|miscarriage|death)\b",
+            r"\b(?:can|may|could|might) (?:also )?cause (?:serious |severe |permanent )?(?:liver|kidney|heart|nerve) "
+            r"(?:damage|failure|problems)\b",
         ),
         exclude=(r"\bside[- ]effects? of (?:the|this) (?:new )?(?:policy|plan|law|change)\b",
                  # "No side effects were seen" reports the absence of harm; it warns of nothing.
-                 r"\b(?:no|without|free of|free from) (?:\w+ )?(?:side[- ]effects?|adverse (?:effects?|events?|reactions?))\b"),
+                 r"\b(?:no|without|free of|free from) (?:\w+ )?(?:side[- ]effects?|adverse "
+                 r"(?:effects?|events?|reactions?))\b"),
     ),
     CueRule(
         Code.AI_GENERATED, "Written by an AI chatbot", Severity.HIGH,
-        "This text was produced by an AI assistant, which can state errors fluently; check it against a primary source.",
+        "This text was produced by an AI assistant, which can state errors fluently; check it against a primary "
+        "source.",
         patterns=(
             r"^\s*(?:Gemini|ChatGPT|Claude|Copilot|Bard|Assistant|AI)\s*:",
             r"\b(?:Gemini|ChatGPT|Copilot|Bard) (?:analysis|response|answer|says|said)\b",
@@ -91,7 +98,8 @@ RULES: tuple[CueRule, ...] = (
         Code.PRECLINICAL, "Lab or animal evidence only", Severity.MEDIUM,
         "Rests on laboratory, cell or animal studies, which often do not carry over to people.",
         patterns=(
-            r"\b(?:laboratory|lab|in vitro|cell[- ]culture|bench) (?:studies|study|experiments?|research|work|data|models?)\b",
+            r"\b(?:laboratory|lab|in vitro|cell[- ]culture|bench) "
+            r"(?:studies|study|experiments?|research|work|data|models?)\b",
             r"\banimal (?:models?|studies|study|experiments?|research|data)\b",
             r"\b(?:in|of|using) (?:mice|rats|rodents|mouse models?|rat models?)\b",
             r"\bmouse models?\b",
@@ -110,9 +118,11 @@ RULES: tuple[CueRule, ...] = (
             r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies|research)\b",
             r"\bearly (?:results|findings|data|signs)\b",
             r"\bpilot (?:study|studies|trials?)\b",
-            r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- ]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results)\b",
+            r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- "
+            r"]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results)\b",
             r"\bsmall and short[- ]term\b",
-            r"\bsmall(?:er)?(?:,)? (?:(?:short|open-label|uncontrolled)[- ]?\w* )?(?:trials?|studies|sample|numbers? of patients|group of patients)\b",
+            r"\bsmall(?:er)?(?:,)? (?:(?:short|open-label|uncontrolled)[- ]?\w* )?(?:trials?|studies|sample|numbers? "
+            r"of patients|group of patients)\b",
             r"\bhave been small\b",
             r"\bpreliminary (?:evidence|results|research|data|findings|studies)\b",
             r"\bopen-label\b",
@@ -121,13 +131,15 @@ RULES: tuple[CueRule, ...] = (
     ),
     CueRule(
         Code.ANECDOTAL, "Anecdotes or surveys", Severity.MEDIUM,
-        "Based on personal reports, testimonials or surveys of users, which cannot show that the treatment caused the change.",
+        "Based on personal reports, testimonials or surveys of users, which cannot show that the treatment caused the "
+        "change.",
         patterns=(
             r"\banecdot\w*",
             r"\btestimonials?\b",
             r"\bpatient (?:reports|stories|experiences|registr(?:y|ies))\b",
             r"\bregistr(?:y|ies)\b",
-            r"\bsurvey(?:ed|s)? (?:of|among) (?:\d[\d,]* |those\b|patients|people|users|participants|members|adults|women|men|parents|caregivers|respondents|individuals|readers)",
+            r"\bsurvey(?:ed|s)? (?:of|among) (?:\d[\d,]* "
+            r"|those\b|patients|people|users|participants|members|adults|women|men|parents|caregivers|respondents|individuals|readers)",
             r"\b(?:surveyed|polled) (?:\d[\d,]* )?(?:patients|people|users|participants|members|adults)\b",
             r"\brespondents\b",
             r"\breal-life experiences?\b",
@@ -153,64 +165,92 @@ RULES: tuple[CueRule, ...] = (
         "Reports results that disagree, are inconclusive, or show no effect or no difference.",
         patterns=(
             r"\b(?:results|evidence|findings|consensus|data)\b[^.\n]{0,40}\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal)\b",
-            r"\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal|contradictory) (?:results|evidence|findings|data)\b",
-            r"\bno (?:strong |good |convincing |clear |conclusive |sufficient )?(?:clinical )?evidence (?:that|showing|of|for|to)\b",
-            rf"\b(?:no|without|lack of|absence of|neither)(?: an?)?(?: (?:statistically|clinically|significant|substantial|measurable|meaningful|obvious|clear|major|additional|further|added|independent|important|apparent|relevant|detectable|overall)\b)*,? {_NULL_NOUNS}\b",
-            rf"\b{_NEGATED}(?: (?:\w+ly|be|been|have|seem to|appear to|significantly|statistically|show|demonstrate|find))* {_EFFECT_VERBS}\b",
-            rf"\b(?:is|are|was|were|be|been|seems?|appears?)(?: to be)? (?:not|no longer)(?: (?:\w+ly|a|an|more|the|as|any))* {_NULL_ADJECTIVES}\b",
+            r"\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal|contradictory) "
+            r"(?:results|evidence|findings|data)\b",
+            r"\bno (?:strong |good |convincing |clear |conclusive |sufficient )?(?:clinical )?evidence "
+            r"(?:that|showing|of|for|to)\b",
+            r"\b(?:no|without|lack of|absence of|neither)(?: an?)?(?: "
+            r"(?:statistically|clinically|significant|substantial|measurable|meaningful|obvious|clear|major|additional|further|added|independent|important|apparent|relevant|detectable|overall)\b)*,? "
+            rf"{_NULL_NOUNS}\b",
+            rf"\b{_NEGATED}(?: (?:\w+ly|be|been|have|seem to|appear "
+            rf"to|significantly|statistically|show|demonstrate|find))* {_EFFECT_VERBS}\b",
+            r"\b(?:is|are|was|were|be|been|seems?|appears?)(?: to be)? (?:not|no longer)(?: "
+            rf"(?:\w+ly|a|an|more|the|as|any))* {_NULL_ADJECTIVES}\b",
             r"\b(?:not|non-?|in)significant(?:ly)?\b(?! (?:number|proportion|amount|portion|minority|majority))",
             r"\b(?:no better than|not better than|similar to|no different from|comparable to) (?:a |the )?placebo\b",
             r"\bplacebo\b[^.\n]{0,20}\b(?:were|was) negligible\b",
             r"\bcast(?:s)? doubt\b",
-            r"\b(?:no|little|limited|questionable|doubtful|minimal) (?:\w+ )?(?:value|benefit|effect|use|role|impact)\b(?! (?:was|were) (?:found|seen))",
+            r"\b(?:no|little|limited|questionable|doubtful|minimal) (?:\w+ "
+            r")?(?:value|benefit|effect|use|role|impact)\b(?! (?:was|were) (?:found|seen))",
             r"\bof (?:little|limited|no|questionable|doubtful) (?:\w+ )?(?:value|benefit|use|help|importance)\b",
-            r"\b(?:ineffective|inefficacious|insufficient|inadequate|unnecessary|not necessary|not needed|not justified|not warranted)\b",
-            r"\b(?:similar|equivalent|comparable|identical|equal) (?:\w+ )?(?:outcomes?|results?|rates?|survival|efficacy|effectiveness|mortality|response)\b",
-            r"\b(?:did|does|do|was|were|is|are) not (?:\w+ )?(?:differ|compromised?|accompanied by an? (?:increase|decrease|change|rise|reduction)|dependent on)\w*",
-            r"\bnone of the\b[^.]{0,80}\b(?:were|was|have been|had been) (?:\w+ )?(?:validated|confirmed|effective|associated|significant)\b",
+            r"\b(?:ineffective|inefficacious|insufficient|inadequate|unnecessary|not necessary|not needed|not "
+            r"justified|not warranted)\b",
+            r"\b(?:similar|equivalent|comparable|identical|equal) (?:\w+ "
+            r")?(?:outcomes?|results?|rates?|survival|efficacy|effectiveness|mortality|response)\b",
+            r"\b(?:did|does|do|was|were|is|are) not (?:\w+ )?(?:differ|compromised?|accompanied by an? "
+            r"(?:increase|decrease|change|rise|reduction)|dependent on)\w*",
+            r"\bnone of the\b[^.]{0,80}\b(?:were|was|have been|had been) (?:\w+ "
+            r")?(?:validated|confirmed|effective|associated|significant)\b",
             r"\bnot (?:support|confirm) the (?:hypothesis|use|notion|idea|view)\b",
             # Significance stated in words: "not statistically significant", "did not reach significance".
-            r"\bnot (?:\w+ )?(?:statistically |clinically )?significant\b(?! (?:number|proportion|amount|portion|minority|majority|share))",
+            r"\bnot (?:\w+ )?(?:statistically |clinically )?significant\b(?! "
+            r"(?:number|proportion|amount|portion|minority|majority|share))",
             r"\b(?:did not|failed to|does not|do not) (?:reach|achieve|attain) (?:\w+ )?significance\b",
-            r"\bconfidence intervals? (?:\w+ ){0,3}(?:crossed|crosses|cross|included|includes|include|spanned|spans) (?:1|one|zero|0|unity|the null)\b",
+            r"\bconfidence intervals? (?:\w+ ){0,3}(?:crossed|crosses|cross|included|includes|include|spanned|spans) "
+            r"(?:1|one|zero|0|unity|the null)\b",
             r"\bno (?:\w+ ){0,2}(?:indication|sign|signs) (?:of|that)\b",
-            rf"\bno (?!(?:serious |major |severe |significant )?(?:side|adverse|toxic|harmful|ill)\b)(?:\w+ ){{1,3}}{_NULL_NOUNS}\b",
+            r"\bno (?!(?:serious |major |severe |significant )?(?:side|adverse|toxic|harmful|ill)\b)(?:\w+ "
+            rf"){{1,3}}{_NULL_NOUNS}\b",
             r"\b(?:seems?|appears?) not to (?:be|have|affect|influence|differ|improve|reduce|matter)\b",
             r"\bno (?:greater|better|more effective) than (?:a |the )?(?:placebo|control|usual care|standard care)\b",
         ),
         exclude=(
             r"\bmixed (?:connective|with)\b", r"\bnot only\b", r"\bno (?:conflicts?|competing) of interest\b",
-            r"\bwhether or not\b", r"\b(?:further|future|larger|more) (?:studies|research|trials)\b[^.]{0,40}\b(?:needed|required|warranted)\b",
+            r"\bwhether or not\b", r"\b(?:further|future|larger|more) "
+                                   r"(?:studies|research|trials)\b[^.]{0,40}\b(?:needed|required|warranted)\b",
         ),
     ),
     CueRule(
         Code.PROMOTIONAL_TONE, "Promotional tone", Severity.MEDIUM,
-        "Uses marketing or sensational language, a sign the text sells more than it informs; graver the more of the text uses it.",
+        "Uses marketing or sensational language, a sign the text sells more than it informs; graver the more of the "
+        "text uses it.",
         patterns=(
             r"\bastonishing\b", r"\bsecret (?:sidekick|weapon|cure)\b", r"\brevolutioni[sz]\w*", r"\brevolutionary\b", r"\bmiracle\w*",
             r"\bbreakthroughs?\b", r"\bgame[- ]chang\w*", r"\bbuckle up\b", r"\bsuperhero\b", r"\bunexpected ally\b",
             r"\bcure-all\b", r"\bamazing\b", r"\bincredibl[ey]\b", r"\btransformative\b",
             r"\bexciting (?:frontiers?|avenues?|advancement|development|news|results?|new)\b",
-            r"\bunexpected benefits\b", r"\byou read that correctly\b", r"\b(?:providing|bringing|brings|provides|offers?|offering) (?:new )?hope\b",
-            r"\bunprecedented\b", r"\bnew paradigm\b", r"\bparadigm shift\b", r"\bstunning\b", r"\bground-?breaking\b", r"\bwonder (?:drug|pill)\b", r"\bmagic bullet\b",
-            r"\bholy grail\b", r"\bproves? (?:it is )?(?:safe|effective)\b", r"\b(?:a|the) cure for\b", r"\bcures? (?:cancer|diabetes|ms|depression|alzheimer)\w*",
+            r"\bunexpected benefits\b", r"\byou read that correctly\b", r"\b(?:providing|bringing|brings|provides|offers?|offering) "
+                                                                        r"(?:new )?hope\b",
+            r"\bunprecedented\b", r"\bnew paradigm\b", r"\bparadigm shift\b", r"\bstunning\b", r"\bground-?breaking\b", r"\bwonder "
+                                                                                                                        r"(?:drug|pill)\b", r"\bmagic "
+                                                                                                                                            r"bullet\b",
+            r"\bholy grail\b", r"\bproves? (?:it is )?(?:safe|effective)\b", r"\b(?:a|the) cure for\b", r"\bcures? "
+                                                                                                        r"(?:cancer|diabetes|ms|depression|alzheimer)\w*",
             r"\blife-?changing\b", r"\bspectacular\b", r"\bextraordinary\b",
             # Novelty and superlatives.
             r"\blandmark (?:study|trial|discovery|finding|research|results?|achievement)\b", r"\bhistoric\b",
             r"\b(?:world'?s|first-ever|first of its kind)\b(?: first)?", r"\bunparalleled\b", r"\bremarkabl[ey]\b",
             r"\b(?:the )?(?:greatest|biggest) (?:\w+ )?(?:discover\w*|advance\w*|breakthrough\w*|step)\b",
-            r"\bmost (?:important|significant|exciting|promising) (?:\w+ )?(?:discover\w*|advance\w*|development|finding)s?\b",
+            r"\bmost (?:important|significant|exciting|promising) (?:\w+ "
+            r")?(?:discover\w*|advance\w*|development|finding)s?\b",
             # Miracle and cure language.
             r"\b(?:could|can|will|may|might|to) (?:\w+ )?cure\b", r"\bcured\b", r"\bmiraculous\w*",
             # Calls to action and testimonials.
-            r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b", r"\bdon'?t (?:miss|wait)\b",
-            r"\bjoin (?:the )?(?:thousands|millions|hundreds)\b", r"\b(?:thousands|millions) (?:of \w+ )?(?:who )?have already\b",
+            r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b", r"\bdon'?t "
+                                                                                                 r"(?:miss|wait)\b",
+            r"\bjoin (?:the )?(?:thousands|millions|hundreds)\b", r"\b(?:thousands|millions) (?:of \w+ )?(?:who "
+                                                                  r")?have already\b",
             r"\btransformed (?:their|my|your) lives?\b",
-            r"\b(?:doctors|big pharma|they|the industry) (?:don't|do not|doesn't|does not) want you to know\b", r"\blimited[- ]time offer\b", r"\bmoney-back guarantee\b",
+            r"\b(?:doctors|big pharma|they|the industry) (?:don't|do not|doesn't|does not) want you to know\b", r"\blimited[- "
+                                                                                                                r"]time "
+                                                                                                                r"offer\b", r"\bmoney-back "
+                                                                                                                            r"guarantee\b",
         ),
         exclude=(
-            r"\bbreakthrough (?:therapy|device) designation\b", r"\bbreakthrough (?:pain|bleeding|infection|seizures?|cancer)\b",
-            r"\bno cure\b", r"\bnot (?:a )?cure\b", r"\b(?:cannot|can't|can not|will not|won't|does not|do not|did not) (?:\w+ )?cure\b",
+            r"\bbreakthrough (?:therapy|device) designation\b", r"\bbreakthrough "
+                                                                r"(?:pain|bleeding|infection|seizures?|cancer)\b",
+            r"\bno cure\b", r"\bnot (?:a )?cure\b", r"\b(?:cannot|can't|can not|will not|won't|does not|do not|did "
+                                                    r"not) (?:\w+ )?cure\b",
             r"\bfirst-ever (?:case|patient|time)\b",
         ),
     ),
@@ -218,7 +258,9 @@ RULES: tuple[CueRule, ...] = (
         Code.SPECULATIVE_LANGUAGE, "Hedged claims", Severity.LOW,
         "The claim is carried by words like 'may' or 'could', not by a reported result.",
         patterns=(
-            r"\b(?:may|might|could)(?: also| potentially| possibly| even| one day)? (?:help|reduce|improve|lessen|offer|provide|protect|boost|assist|aid|benefit|lower|enhance|slow|contribute|play|serve|be able|bring|address|influence|hold|pave|yield|increase|raise|cause|lead|prevent|trigger|worsen|affect|explain|become|change|save|extend|delay|treat|cure|protect)\b",
+            r"\b(?:may|might|could)(?: also| potentially| possibly| even| one day)? "
+            r"(?:help|reduce|improve|lessen|offer|provide|protect|boost|assist|aid|benefit|lower|enhance|slow|contribute|play|serve|be "
+            r"able|bring|address|influence|hold|pave|yield|increase|raise|cause|lead|prevent|trigger|worsen|affect|explain|become|change|save|extend|delay|treat|cure|protect)\b",
             r"\bpotentially\b",
             r"\b(?<!not )(?<!not as )(?<!less )promising\b",
             r"\bholds? (?:promise|potential)\b",
@@ -232,10 +274,10 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:may|might|can) (?:also )?(?:be (?:used|given|prescribed|recommended|needed|required|done|performed|"
             r"offered|considered|necessary|advised)|include|vary|differ|range)\b",
             # Advice, not a hedge: "patients should consult", "you must not stop", "should talk to".
-            r"\b(?:patients|you|people|doctors|clinicians|physicians|researchers|research|studies|trials|we|they|women|men|"
-            r"parents|users|caregivers|readers|anyone|everyone|individuals)\s+(?:\w+\s+)?(?:should|must)\b",
-            r"\b(?:should|must) (?:not )?(?:consult|talk|discuss|ask|seek|tell|avoid|consider|check|speak|follow|be aware|"
-            r"be advised|be considered|take|use|stop|start|inform|receive|be given|be used|be taken|be combined|combine|get)\b",
+            r"\b(?:patients|you|people|doctors|clinicians|physicians|researchers|research|studies|trials|we|they|women|men|parents|users|caregivers|readers|anyone|everyone|individuals)\s+(?:\w+\s+)?(?:should|must)\b",
+            r"\b(?:should|must) (?:not )?(?:consult|talk|discuss|ask|seek|tell|avoid|consider|check|speak|follow|be "
+            r"aware|be advised|be considered|take|use|stop|start|inform|receive|be given|be used|be taken|be "
+            r"combined|combine|get)\b",
         ),
     ),
 )
@@ -297,11 +339,15 @@ CITATION_PATTERNS = (
     r"\bStudy [A-Z]\b(?![a-z])",
     # A study named only by its year and/or institution ("a 2023 Harvard study", "a recent Stanford University
     # trial", "a 2019 study from Oxford"): nothing a reader could look it up by.
-    r"\b(?:[Aa]n?|[Oo]ne|[Tt]his|[Tt]hat|[Nn]ew|[Rr]ecent) (?:(?:new|recent|landmark|major|large|small) )?(?:(?:19|20)\d{2} )?"
-    r"(?!(?:Phase|Randomi[sz]ed|Controlled|Clinical|Pilot|Double|Single|Open|Systematic|Meta|Cohort|Observational|"
-    r"Preliminary|First|Second|Third|Follow|Small|Large|Major|New|Recent|Landmark|National)\b)(?:[A-Z][A-Za-z]+ ){1,3}(?:[Uu]niversity |[Ii]nstitute |[Hh]ospital |[Cc]linic |[Mm]edical |[Ss]chool )?(?:study|trial|survey|report|paper|research)\b",
-    r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:(?:19|20)\d{2} )(?:study|trial|survey|report|paper)\b",
-    r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:study|trial|survey|report|paper) (?:by|from|at) (?:the )?[A-Z][A-Za-z]+",
+    r"\b(?:[Aa]n?|[Oo]ne|[Tt]his|[Tt]hat|[Nn]ew|[Rr]ecent) (?:(?:new|recent|landmark|major|large|small) "
+    r")?(?:(?:19|20)\d{2} "
+    r")?(?!(?:Phase|Randomi[sz]ed|Controlled|Clinical|Pilot|Double|Single|Open|Systematic|Meta|Cohort|Observational|Preliminary|First|Second|Third|Follow|Small|Large|Major|New|Recent|Landmark|National)\b)(?:[A-Z][A-Za-z]+ "
+    r"){1,3}(?:[Uu]niversity |[Ii]nstitute |[Hh]ospital |[Cc]linic |[Mm]edical |[Ss]chool "
+    r")?(?:study|trial|survey|report|paper|research)\b",
+    r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:(?:19|20)\d{2} "
+    r")(?:study|trial|survey|report|paper)\b",
+    r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:study|trial|survey|report|paper) "
+    r"(?:by|from|at) (?:the )?[A-Z][A-Za-z]+",
 )
 TRACEABLE_PATTERNS = (
     r"\b10\.\d{4,9}/\S+",
@@ -310,7 +356,8 @@ TRACEABLE_PATTERNS = (
     r"\bNCT\d{8}\b",
     r"\bISRCTN\d{6,}\b",
     r"https?://\S+",
-    r"\b(?:J\.|Journal|Lancet|N Engl J Med|NEJM|JAMA|BMJ|Neurology|Mult Scler|Brain|Ann Neurol|Nature|Science|Cell|PLoS|Cochrane)\b",
+    r"\b(?:J\.|Journal|Lancet|N Engl J Med|NEJM|JAMA|BMJ|Neurology|Mult Scler|Brain|Ann "
+    r"Neurol|Nature|Science|Cell|PLoS|Cochrane)\b",
 )
 # Questions about safety ("can I take it with…", "side effects?") rank passages that carry a
 # safety_warning higher: a contraindication must not fall below the fold.

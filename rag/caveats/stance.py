@@ -14,15 +14,13 @@ from rag.caveats.codes import Code
 from rag.caveats.sentences import SentenceFinding
 
 BENEFIT = re.compile(
-    r"\b(?:reduced|improved|increased|lowered|decreased|relieved|slowed|enhanced|protected|prevented|halted|"
-    r"stabili[sz]ed|restored|alleviated|eased)\b"
-    r"|\b(?:significant|marked|substantial|\d+(?:\.\d+)?\s?%)\s+(?:\w+\s+)?(?:reduction|improvement|decrease|increase|benefit|relief)s?\b"
-    r"|\bimprovements? in\b|\breduction in\b|\bwas effective\b|\bwere effective\b",
+    r"\b(?:reduced|improved|increased|lowered|decreased|relieved|slowed|enhanced|protected|prevented|halted|stabili[sz]ed|restored|alleviated|eased)\b|\b(?:significant|marked|substantial|\d+(?:\.\d+)?\s?%)\s+(?:\w+\s+)?(?:reduction|improvement|decrease|increase|benefit|relief)s?\b|\bimprovements? "
+    r"in\b|\breduction in\b|\bwas effective\b|\bwere effective\b",
     re.IGNORECASE,
 )
 HARM = re.compile(
-    r"\b(?:worsened|worsening of|deteriorat\w+|exacerbated|increased (?:the )?risk|higher risk|more (?:relapses|deaths|complications)|"
-    r"harmful|caused (?:serious )?(?:harm|damage))\b",
+    r"\b(?:worsened|worsening of|deteriorat\w+|exacerbated|increased (?:the )?risk|higher risk|more "
+    r"(?:relapses|deaths|complications)|harmful|caused (?:serious )?(?:harm|damage))\b",
     re.IGNORECASE,
 )
 

@@ -85,7 +85,8 @@ class Manifest:
     @classmethod
     def from_dict(cls, raw: object) -> Manifest:
         """A manifest from its JSON object; anything malformed is one clear IndexUnavailable."""
-        damaged = IndexUnavailable("index manifest is damaged (not the expected JSON object) — run `rag index` to rebuild")
+        damaged = IndexUnavailable("index manifest is damaged (not the expected JSON object) — run `rag index` to "
+                                   "rebuild")
         if not isinstance(raw, dict) or not isinstance(raw.get("files", {}), dict) \
                 or not isinstance(raw.get("documents", {}), dict):
             raise damaged

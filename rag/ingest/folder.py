@@ -73,7 +73,8 @@ def extract(suffix: str, data: bytes, settings: Settings) -> tuple[Extracted, st
         raise failure(exc) from None
     chars = sum(len(page) for page in extracted.pages)
     if chars > settings.max_doc_bytes:
-        raise TooLong(f"its text ({chars:,} characters) is over the {settings.max_doc_bytes:,} limit (RAG_MAX_DOC_BYTES)")
+        raise TooLong(f"its text ({chars:,} characters) is over the {settings.max_doc_bytes:,} limit "
+                      "(RAG_MAX_DOC_BYTES)")
     text, page_starts = join_pages(extracted)
     if not text.strip():
         raise Unreadable("has no text left after cleaning")

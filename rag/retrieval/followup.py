@@ -9,7 +9,8 @@ from rag.answer.cues import ASKS
 from rag.terms import content_words
 
 _ANAPHORA = re.compile(
-    r"^\s*(?:and|also|but|so|what about|how about|and what about|same for)\b|\b(?:it|its|it's|they|them|their|this|that|these|those|the drug|the treatment|the therapy)\b",
+    r"^\s*(?:and|also|but|so|what about|how about|and what about|same "
+    r"for)\b|\b(?:it|its|it's|they|them|their|this|that|these|those|the drug|the treatment|the therapy)\b",
     re.IGNORECASE,
 )
 

@@ -13,7 +13,8 @@ def routes(pool: AnnotatePool) -> APIRouter:
     router = APIRouter()
 
     @router.post("/api/v1/annotate", tags=["Check a text"], response_model=AnnotateResponse,
-                 responses={**INVALID_BODY, 429: {"model": ErrorOut, "description": "The server has its fill of texts to check"},
+                 responses={**INVALID_BODY, 429: {"model": ErrorOut, "description": "The server has its fill of texts "
+                                                                                    "to check"},
                             503: {"model": ErrorOut, "description": "The worker checking the text stopped; try again"}})
     async def annotate(request: AnnotateRequest) -> Response:
         """Check any text: its profile, the passages the index would make, and every sentence's flags.

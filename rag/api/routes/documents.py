@@ -57,7 +57,8 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         return Response(status_code=204)
 
     @router.post("/api/v1/documents", tags=["Operators"], response_model=UploadOut, status_code=202,
-                 responses={**ADMIN_ERRORS, **INVALID_BODY, 409: {"model": ErrorOut, "description": "doc_id taken by another file"},
+                 responses={**ADMIN_ERRORS, **INVALID_BODY, 409: {"model": ErrorOut, "description": "doc_id taken by "
+                                                                                                    "another file"},
                             415: {"model": ErrorOut, "description": "File type not accepted"}})
     async def upload(file: UploadFile = File(description="One document: " + ", ".join(settings.extensions)),
                      _: None = admin) -> UploadOut:
@@ -73,7 +74,8 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         return UploadOut(doc_id=doc_id, status="queued", replaced=outcome == "replaced")
 
     @router.delete("/api/v1/documents/{doc_id}", tags=["Operators"], response_model=UploadOut, status_code=202,
-                   responses={**ADMIN_ERRORS, **BAD_PATH, 404: {"model": ErrorOut, "description": "No such document file"}})
+                   responses={**ADMIN_ERRORS, **BAD_PATH, 404: {"model": ErrorOut, "description": "No such document "
+                                                                                                  "file"}})
     def delete_document(doc_id: str, _: None = admin) -> UploadOut:
         """Withdraw a document: its file leaves the folder and a rebuild follows in the background."""
         try:

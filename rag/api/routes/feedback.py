@@ -23,7 +23,8 @@ def routes(settings: Settings, store: FeedbackStore, guard: TokenGuard) -> APIRo
     def add_feedback(item: FeedbackIn, request: Request) -> FeedbackRow:
         client = request.client.host if request.client else "unknown"
         if not limiter.allow(client):
-            raise HTTPException(status_code=429, detail=f"feedback: at most {settings.feedback_per_minute} a minute from one client",
+            raise HTTPException(status_code=429, detail=f"feedback: at most {settings.feedback_per_minute} a minute "
+                                                        "from one client",
                                 headers={"Retry-After": "60"})
         try:
             row = store.add(item.question, item.rating, item.passage_ids, item.answer, item.comment, item.replaces)
@@ -35,7 +36,8 @@ def routes(settings: Settings, store: FeedbackStore, guard: TokenGuard) -> APIRo
     def list_feedback(response: Response, _: None = admin,
                       limit: int = Query(100, ge=1, le=500, description="Rows per page (1–500)."),
                       before: int | None = Query(None, ge=1, description="Only rows with a smaller id (older)."),
-                      after: int | None = Query(None, ge=0, description="Only rows with a larger id (newer), oldest first.")
+                      after: int | None = Query(None, ge=0, description="Only rows with a larger id (newer), oldest "
+                                                                        "first.")
                       ) -> FeedbackList:
         """People's questions and ratings, for the operator only: newest first, `limit` at a time."""
         response.headers["Cache-Control"] = "no-store"  # people's health questions: never kept by a cache
