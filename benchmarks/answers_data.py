@@ -42,15 +42,27 @@ def documents(folder: Path = FOLDER) -> list[Document]:
     for path in sorted((folder / "docs").glob("*.txt")):
         title, _, body = path.read_text(encoding="utf-8").partition("\n")
         text = clean_text(body)
-        out.append(Document(doc_id=path.stem, path=f"answers-dev/docs/{path.name}", title=title.strip(), title_given=True,
-                            text=text, content_hash=content_hash(title + "\0" + text)))
+        out.append(
+            Document(
+                doc_id=path.stem,
+                path=f"answers-dev/docs/{path.name}",
+                title=title.strip(),
+                title_given=True,
+                text=text,
+                content_hash=content_hash(title + "\0" + text),
+            )
+        )
     return out
 
 
 def settings(base: Settings | None = None) -> Settings:
     base = base or Settings(query_cache_size=0)
-    return base.model_copy(update={"index_dir": ROOT / "index" / "eval" / "answers-dev",
-                                   "embedding_cache": ROOT / "index" / "eval" / "embeddings.sqlite3"})
+    return base.model_copy(
+        update={
+            "index_dir": ROOT / "index" / "eval" / "answers-dev",
+            "embedding_cache": ROOT / "index" / "eval" / "embeddings.sqlite3",
+        }
+    )
 
 
 def tokens(text: str) -> set[str]:
@@ -75,8 +87,14 @@ def score(answer: list[str], gold: list[str]) -> dict[str, float]:
     mine = [tokens(a) for a in answer]
     precision = sum(1 for a in mine if any(jaccard(a, g) >= MATCH for g in gold_tokens)) / len(mine)
     recall = sum(1 for g in gold_tokens if any(jaccard(a, g) >= MATCH for a in mine)) / max(len(gold_tokens), 1)
-    return {"rouge1": rouge["rouge1"].fmeasure, "rouge2": rouge["rouge2"].fmeasure, "rougeL": rouge["rougeL"].fmeasure,
-            "precision": precision, "recall": recall, "sentences": len(answer)}
+    return {
+        "rouge1": rouge["rouge1"].fmeasure,
+        "rouge2": rouge["rouge2"].fmeasure,
+        "rougeL": rouge["rougeL"].fmeasure,
+        "precision": precision,
+        "recall": recall,
+        "sentences": len(answer),
+    }
 
 
 def mean(rows: list[dict[str, float]]) -> dict[str, float]:

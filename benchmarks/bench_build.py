@@ -16,13 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, save  # noqa: E402
-from rag.embedding import Embedder  # noqa: E402
-from rag.embedding.torch_encoder import TorchEncoder  # noqa: E402
-from rag.evaluate import corpus_documents, load_dataset  # noqa: E402
-from rag.index import build_index, prepare  # noqa: E402
-from rag.offline import model_path  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from benchmarks.common import ROOT, save
+from rag.embedding import Embedder
+from rag.embedding.torch_encoder import TorchEncoder
+from rag.evaluate import corpus_documents, load_dataset
+from rag.index import build_index, prepare
+from rag.offline import model_path
+from rag.settings import Settings
 
 
 def main(name: str) -> None:
@@ -35,7 +35,9 @@ def main(name: str) -> None:
     _, chunks = prepare(documents, settings, embedder.count_tokens, caveats=True)
     texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]  # what the build embeds
 
-    torch_encoder = TorchEncoder(model_path(), settings.query_threads, settings.index_threads, settings.embed_batch_size)
+    torch_encoder = TorchEncoder(
+        model_path(), settings.query_threads, settings.index_threads, settings.embed_batch_size
+    )
     torch_encoder.encode(["warm up"] * 4, bulk=True)
     started = time.perf_counter()
     torch_encoder.encode(texts, bulk=True)
@@ -60,15 +62,19 @@ def main(name: str) -> None:
 
     data = {
         "corpus": f"{name} (first {len(documents)} documents)",
-        "chunks": result.chunks, "texts_embedded": len(texts),
+        "chunks": result.chunks,
+        "texts_embedded": len(texts),
         "encoder": embedder.vector_space,
-        "bare_torch_encode_s": round(bare, 2), "bare_torch_texts_per_s": round(len(texts) / bare, 1),
+        "bare_torch_encode_s": round(bare, 2),
+        "bare_torch_texts_per_s": round(len(texts) / bare, 1),
         "bare_onnx_fp32_texts_per_s": round(len(texts) / onnx["fp32"], 1),
         "bare_onnx_int8_texts_per_s": round(len(texts) / onnx["int8"], 1),
-        "build_s": round(full, 2), "build_texts_per_s": round(len(texts) / full, 1),
+        "build_s": round(full, 2),
+        "build_texts_per_s": round(len(texts) / full, 1),
         "build_chunks_per_s": round(result.chunks / full, 1),
         "build_over_bare_torch_throughput": round(bare / full, 3),
-        "unchanged_rebuild_s": round(unchanged, 3), "unchanged_detected": again.unchanged,
+        "unchanged_rebuild_s": round(unchanged, 3),
+        "unchanged_detected": again.unchanged,
     }
     save(f"build-{name}", f".venv/bin/python benchmarks/bench_build.py {name}", data)
     print(json.dumps(data, indent=2))

@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, percentiles, save  # noqa: E402
+from benchmarks.common import ROOT, percentiles, save
 
 DIMS = 384
 QUERIES = 200
@@ -59,7 +59,10 @@ def approximate_rows(vectors, queries, truth, hnsw: bool) -> dict:
         faiss.omp_set_num_threads(1)
         for ef in (64, 128, 256, 512):
             index.hnsw.efSearch = ef
-            row[f"hnsw_ef{ef}"] = {"recall_at_10": recall(index, queries, truth), "search_ms": search_ms(index, queries)}
+            row[f"hnsw_ef{ef}"] = {
+                "recall_at_10": recall(index, queries, truth),
+                "search_ms": search_ms(index, queries),
+            }
         faiss.omp_set_num_threads(2)
     nlist = int(4 * np.sqrt(n))
     started = time.perf_counter()
@@ -72,7 +75,10 @@ def approximate_rows(vectors, queries, truth, hnsw: bool) -> dict:
     faiss.omp_set_num_threads(1)
     for nprobe in (8, 32, 128):
         index.nprobe = nprobe
-        row[f"ivf_nprobe{nprobe}"] = {"recall_at_10": recall(index, queries, truth), "search_ms": search_ms(index, queries)}
+        row[f"ivf_nprobe{nprobe}"] = {
+            "recall_at_10": recall(index, queries, truth),
+            "search_ms": search_ms(index, queries),
+        }
     return row
 
 
@@ -86,7 +92,7 @@ def real_vectors() -> dict | None:
     try:
         settings = eval_settings(folder, Settings())
         index = load_index(settings, verify=False)
-    except Exception as exc:  # noqa: BLE001 - optional part of the report
+    except Exception as exc:
         print(f"real-vector check skipped: {exc}", file=sys.stderr)
         return None
     dataset = load_dataset(folder)
@@ -94,8 +100,12 @@ def real_vectors() -> dict | None:
     flat = faiss.IndexFlatIP(DIMS)
     flat.add(index.vectors)
     _, truth = flat.search(queries, 10)
-    return {"vectors": len(index.vectors), "queries": len(queries), "flat_search_ms": search_ms(flat, queries),
-            **approximate_rows(index.vectors, queries, truth, hnsw=True)}
+    return {
+        "vectors": len(index.vectors),
+        "queries": len(queries),
+        "flat_search_ms": search_ms(flat, queries),
+        **approximate_rows(index.vectors, queries, truth, hnsw=True),
+    }
 
 
 def main(max_exponent: int) -> None:
@@ -117,8 +127,11 @@ def main(max_exponent: int) -> None:
     real = real_vectors()
     if real:
         print(json.dumps(real), flush=True)
-    save("faiss-scaling", f".venv/bin/python benchmarks/bench_faiss.py {max_exponent}",
-         {"dims": DIMS, "rows": rows, "real": real})
+    save(
+        "faiss-scaling",
+        f".venv/bin/python benchmarks/bench_faiss.py {max_exponent}",
+        {"dims": DIMS, "rows": rows, "real": real},
+    )
 
 
 if __name__ == "__main__":

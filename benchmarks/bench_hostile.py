@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, percentiles, save, start_server, stop_server, wait_until  # noqa: E402
+from benchmarks.common import ROOT, percentiles, save, start_server, stop_server, wait_until
 
 
 def _fill(unit: str, size: int) -> str:
@@ -75,8 +75,11 @@ def main(size: int, parallel: int) -> None:
                 started = time.perf_counter()
                 response = client.post("/api/v1/annotate", json={"text": text})
                 seconds = time.perf_counter() - started
-                single[name] = {"seconds": round(seconds, 2), "status": response.status_code,
-                                "sentences": len(response.json().get("sentences", [])) if response.status_code == 200 else None}
+                single[name] = {
+                    "seconds": round(seconds, 2),
+                    "status": response.status_code,
+                    "sentences": len(response.json().get("sentences", [])) if response.status_code == 200 else None,
+                }
                 print(f"{name:40s} {seconds:6.2f} s  {response.status_code}", flush=True)
 
             # Health while `parallel` of the slowest texts are checked at once.
@@ -104,10 +107,15 @@ def main(size: int, parallel: int) -> None:
                 health_failures += not ok
                 time.sleep(0.02)
             watcher.join()
-            under_load = {"parallel": parallel, "texts": [slowest[i % len(slowest)] for i in range(parallel)],
-                          "all_done_s": round(time.perf_counter() - began, 1), "annotate_statuses": sorted(statuses),
-                          "health_ms": percentiles(health_ms), "health_max_ms": round(max(health_ms), 1),
-                          "health_failures": health_failures}
+            under_load = {
+                "parallel": parallel,
+                "texts": [slowest[i % len(slowest)] for i in range(parallel)],
+                "all_done_s": round(time.perf_counter() - began, 1),
+                "annotate_statuses": sorted(statuses),
+                "health_ms": percentiles(health_ms),
+                "health_max_ms": round(max(health_ms), 1),
+                "health_failures": health_failures,
+            }
         result = {"chars": size, "single": single, "under_load": under_load}
         save("hostile-input", f".venv/bin/python benchmarks/bench_hostile.py {size} {parallel}", result)
         print(json.dumps(under_load, indent=2))

@@ -2,9 +2,10 @@
 cold start.
 
 Usage:
-  .venv/bin/python benchmarks/bench_query.py seeds            # the seed index (built if missing)
-  .venv/bin/python benchmarks/bench_query.py liveqa           # liveqa-med eval indexes (run `rag eval` first, per precision)
-  .venv/bin/python benchmarks/bench_query.py answer-step [--before REV]  # the answer step alone (vs REV), seeds and liveqa-med
+  .venv/bin/python benchmarks/bench_query.py seeds        # the seed index (built if missing)
+  .venv/bin/python benchmarks/bench_query.py liveqa       # liveqa-med eval indexes (`rag eval` first, per precision)
+  .venv/bin/python benchmarks/bench_query.py answer-step [--before REV]
+                                                          # the answer step alone (vs REV), seeds and liveqa-med
 
 - floor: a bare sentence-transformers (torch fp32) encode of the question plus one FAISS search (on one OpenMP
   thread, its faster setting here), with the encoder at 1 and 2 threads;
@@ -28,15 +29,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, Clients, percentiles, save, start_server, stop_server, timed, wait_until  # noqa: E402
-from rag.embedding.export import FILES, ensure_exported  # noqa: E402
-from rag.embedding.onnx_encoder import OnnxEncoder  # noqa: E402
-from rag.engine import Engine  # noqa: E402
-from rag.evaluate import corpus_documents, eval_settings, load_dataset  # noqa: E402
-from rag.index import build_index  # noqa: E402
-from rag.offline import model_path  # noqa: E402
-from rag.schema import QueryRequest  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from benchmarks.common import ROOT, Clients, percentiles, save, start_server, stop_server, timed, wait_until
+from rag.embedding.export import FILES, ensure_exported
+from rag.embedding.onnx_encoder import OnnxEncoder
+from rag.engine import Engine
+from rag.evaluate import corpus_documents, eval_settings, load_dataset
+from rag.index import build_index
+from rag.offline import model_path
+from rag.schema import QueryRequest
+from rag.settings import Settings
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
 VARIANTS = {
@@ -53,7 +54,8 @@ def questions_for(corpus: str, overrides: dict | None = None) -> tuple[Settings,
         from rag.embedding import encoder_precision
 
         base = base.model_copy(update={"index_dir": ROOT / "index" / "bench" / encoder_precision(base)})
-        rows = [json.loads(l) for l in (SHARED / "seeds-dev" / "questions.jsonl").read_text().splitlines() if l.strip()]
+        text = (SHARED / "seeds-dev" / "questions.jsonl").read_text()
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
         return base, [r["question"] for r in rows]
     folder = SHARED / ("liveqa-med" if corpus == "liveqa" else corpus)
     dataset = load_dataset(folder)
@@ -62,9 +64,9 @@ def questions_for(corpus: str, overrides: dict | None = None) -> tuple[Settings,
 
 def floors(engine: Engine, questions: list[str], rounds: int) -> dict[str, dict]:
     """Bare encode + one FAISS search, each encoder and thread count timed on the same question in turn."""
-    from rag.embedding.torch_encoder import TorchEncoder
-
     import faiss
+
+    from rag.embedding.torch_encoder import TorchEncoder
 
     # FAISS' flat search on one OpenMP thread took 4.7 ms per question over liveqa-med's 37,100 vectors
     # against 10 ms on two (OpenMP's hand-off costs more than it saves for one query): the floor gets the faster.
@@ -76,14 +78,18 @@ def floors(engine: Engine, questions: list[str], rounds: int) -> dict[str, dict]
         encoders[f"torch fp32, {threads} thread"] = TorchEncoder(model_path(), threads, threads, 32)
         for precision in ("fp32", "int8"):
             encoders[f"onnx {precision}, {threads} thread"] = OnnxEncoder(
-                folder / FILES[precision], model_path() / "tokenizer.json", settings.model_window, threads, threads)
+                folder / FILES[precision], model_path() / "tokenizer.json", settings.model_window, threads, threads
+            )
     samples: dict[str, list[float]] = {name: [] for name in encoders}
     for _ in range(rounds):
         for question in questions:
             for name, encoder in encoders.items():
                 if name.startswith("torch"):  # torch's thread count is process-wide
                     encoder._torch.set_num_threads(encoder.query_threads)
-                samples[name].append(timed(lambda: index.faiss_index.search(encoder.encode([question]), 10))[0])
+                def search(encoder=encoder, question=question):
+                    return index.faiss_index.search(encoder.encode([question]), 10)
+
+                samples[name].append(timed(search)[0])
     return {name: percentiles(values) for name, values in samples.items()}
 
 
@@ -95,15 +101,24 @@ def in_process(engine: Engine, questions: list[str], rounds: int) -> dict:
     return percentiles(samples)
 
 
-def serve(settings: Settings, overrides: dict, questions: list[str], seconds: float, clients: int,
-          sequential: bool) -> dict:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_QUERY_CACHE_SIZE": "0", "RAG_INDEX_DIR": str(settings.index_dir),
-           "RAG_DOCS_DIR": str(settings.docs_dir), "RAG_WATCH_SECONDS": "0",
-           **{f"RAG_{k.upper()}": str(v) for k, v in overrides.items()}}
+def serve(
+    settings: Settings, overrides: dict, questions: list[str], seconds: float, clients: int, sequential: bool
+) -> dict:
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "RAG_QUERY_CACHE_SIZE": "0",
+        "RAG_INDEX_DIR": str(settings.index_dir),
+        "RAG_DOCS_DIR": str(settings.docs_dir),
+        "RAG_WATCH_SECONDS": "0",
+        **{f"RAG_{k.upper()}": str(v) for k, v in overrides.items()},
+    }
     started = time.perf_counter()
     server, base = start_server(env)
     try:
-        answered = lambda: httpx.post(base + "/api/v1/query", json={"question": questions[0]}, timeout=5).status_code == 200  # noqa: E731
+        answered = lambda: (
+            httpx.post(base + "/api/v1/query", json={"question": questions[0]}, timeout=5).status_code == 200
+        )
         wait_until(answered, server, interval=0.01)
         out = {"cold_start_to_first_answer_s": round(time.perf_counter() - started, 2)}
         with httpx.Client(base_url=base, timeout=60) as client:
@@ -111,12 +126,18 @@ def serve(settings: Settings, overrides: dict, questions: list[str], seconds: fl
                 client.post("/api/v1/query", json={"question": question})
             if sequential:
                 out["sequential"] = percentiles(
-                    [timed(client.post, "/api/v1/query", json={"question": q})[0] for q in questions * 2])
+                    [timed(client.post, "/api/v1/query", json={"question": q})[0] for q in questions * 2]
+                )
         began = time.perf_counter()
         load = Clients(base, questions, clients, began + seconds).start().join()
         elapsed = time.perf_counter() - began
-        out["concurrent"] = {**percentiles(load.samples), "clients": clients, "seconds": round(elapsed, 1),
-                             "requests_per_s": round(len(load.samples) / elapsed, 1), "errors": len(load.failures)}
+        out["concurrent"] = {
+            **percentiles(load.samples),
+            "clients": clients,
+            "seconds": round(elapsed, 1),
+            "requests_per_s": round(len(load.samples) / elapsed, 1),
+            "errors": len(load.failures),
+        }
         return out
     finally:
         stop_server(server)
@@ -138,10 +159,15 @@ def answer_step(engine: Engine, questions: list[str], rounds: int) -> dict:
             query.append((time.perf_counter() - started) * 1000)
             index = retrieval.index
             shown = answer_passages(passages, index)
-            writer.append(timed(engine.writer.write, retrieval.query, shown, index.lexical.document_shares,
-                                len(index.chunks))[0])
-    return {"questions": len(questions), "query": percentiles(query), "finish": percentiles(finish),
-            "writer": percentiles(writer)}
+            writer.append(
+                timed(engine.writer.write, retrieval.query, shown, index.lexical.document_shares, len(index.chunks))[0]
+            )
+    return {
+        "questions": len(questions),
+        "query": percentiles(query),
+        "finish": percentiles(finish),
+        "writer": percentiles(writer),
+    }
 
 
 def before_and_after(rev: str, turns: int = 2) -> dict:
@@ -152,12 +178,19 @@ def before_and_after(rev: str, turns: int = 2) -> dict:
     runs: dict[str, list[dict]] = {rev: [], "this checkout": []}
     with tempfile.TemporaryDirectory() as folder:
         checkout = Path(folder) / "before"
-        subprocess.run(["git", "worktree", "add", "--detach", str(checkout), rev], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(checkout), rev], cwd=ROOT, check=True, capture_output=True
+        )
         try:
             for _ in range(turns):
                 for label, code in ((rev, checkout), ("this checkout", ROOT)):
-                    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "finish_times.py"), str(code)],
-                                          cwd=folder, check=True, capture_output=True, text=True)
+                    done = subprocess.run(
+                        [sys.executable, str(ROOT / "benchmarks" / "finish_times.py"), str(code)],
+                        cwd=folder,
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                    )
                     runs[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT, capture_output=True)
@@ -174,12 +207,18 @@ def answer_steps(before: str | None) -> None:
         if corpus == "seeds":
             build_index(settings, engine.embedder)
         else:  # the index `rag eval` builds (same folder, no caveats): reused when it is there
-            build_index(settings, engine.embedder, documents=corpus_documents(load_dataset(SHARED / "liveqa-med")),
-                        caveats=False)
+            build_index(
+                settings,
+                engine.embedder,
+                documents=corpus_documents(load_dataset(SHARED / "liveqa-med")),
+                caveats=False,
+            )
         engine.reload()
         for question in questions[:5]:  # warm: the caveat engine's caches and the model
             engine.query(QueryRequest(question=question))
-        result["collections"]["seeds-dev" if corpus == "seeds" else "liveqa-med"] = answer_step(engine, questions, rounds)
+        result["collections"]["seeds-dev" if corpus == "seeds" else "liveqa-med"] = answer_step(
+            engine, questions, rounds
+        )
     command = ".venv/bin/python benchmarks/bench_query.py answer-step"
     if before:
         result["before"] = {"rev": before, **before_and_after(before)}
@@ -195,8 +234,13 @@ def main(corpus: str) -> None:
         build_index(settings, engine.embedder)
     engine.reload()
     engine.query(QueryRequest(question="warm up"))
-    result = {"corpus": corpus, "encoder": engine.embedder.vector_space, "chunks": len(engine.index.chunks),
-              "documents": len(engine.index.documents), "questions": len(questions)}
+    result = {
+        "corpus": corpus,
+        "encoder": engine.embedder.vector_space,
+        "chunks": len(engine.index.chunks),
+        "documents": len(engine.index.documents),
+        "questions": len(questions),
+    }
     rounds = 3 if corpus == "seeds" else 1
     result["floors"] = floors(engine, questions, rounds)
     torch_floor = min(v["p50"] for k, v in result["floors"].items() if k.startswith("torch"))
@@ -210,8 +254,9 @@ def main(corpus: str) -> None:
             from rag.embedding import Embedder
 
             build_index(variant_settings, Embedder(variant_settings))
-        result["variants"][name] = serve(variant_settings, overrides, questions, seconds=20, clients=16,
-                                         sequential=name.startswith("torch"))
+        result["variants"][name] = serve(
+            variant_settings, overrides, questions, seconds=20, clients=16, sequential=name.startswith("torch")
+        )
     before = result["variants"]["torch, no batching (before)"]
     result["ratios"] = {
         "onnx_fp32_over_floor_p50": round(result["floors"]["onnx fp32, 1 thread"]["p50"] / torch_floor, 3),
@@ -219,8 +264,9 @@ def main(corpus: str) -> None:
         "engine_over_floor_p50": round(result["engine"]["p50"] / torch_floor, 3),
         "http_over_floor_p50": round(result["http"]["sequential"]["p50"] / torch_floor, 3),
         "before_http_over_floor_p50": round(before["sequential"]["p50"] / torch_floor, 3),
-        "concurrent_rps_over_before": round(result["http"]["concurrent"]["requests_per_s"]
-                                            / before["concurrent"]["requests_per_s"], 2),
+        "concurrent_rps_over_before": round(
+            result["http"]["concurrent"]["requests_per_s"] / before["concurrent"]["requests_per_s"], 2
+        ),
     }
     save(f"query-{corpus}", f".venv/bin/python benchmarks/bench_query.py {corpus}", result)
     print(json.dumps(result, indent=2))

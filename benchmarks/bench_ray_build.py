@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, save  # noqa: E402
-from rag.embedding import Embedder  # noqa: E402
-from rag.evaluate import corpus_documents, load_dataset  # noqa: E402
-from rag.index import build_index  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from benchmarks.common import ROOT, save
+from rag.embedding import Embedder
+from rag.evaluate import corpus_documents, load_dataset
+from rag.index import build_index
+from rag.settings import Settings
 
 
 def main(count: int) -> None:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, percentiles, save, start_server, timed, wait_until  # noqa: E402
-from rag.embedding import Embedder  # noqa: E402
-from rag.evaluate import corpus_documents, load_dataset  # noqa: E402
-from rag.index import build_index, current_folder  # noqa: E402
-from rag.settings import Settings  # noqa: E402
-from tests.servers import free_port, pids_running  # noqa: E402
+from benchmarks.common import ROOT, percentiles, save, start_server, timed, wait_until
+from rag.embedding import Embedder
+from rag.evaluate import corpus_documents, load_dataset
+from rag.index import build_index, current_folder
+from rag.settings import Settings
+from tests.servers import free_port, pids_running
 
 LIVEQA = ROOT.parent / "shared" / "benchmarks" / "liveqa-med"
 SHARDS_0 = "ServeReplica:rag:shards-0"

@@ -32,8 +32,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_faiss import search_ms  # noqa: E402
-from benchmarks.common import ROOT, save  # noqa: E402
+from benchmarks.bench_faiss import search_ms
+from benchmarks.common import ROOT, save
 
 DIMS = 384
 NOISE = 0.032  # per-dimension σ: |noise| ≈ 0.032·√384 ≈ 0.63 before normalising → cosine to the parent ≈ 0.85
@@ -108,9 +108,16 @@ def summary(name: str, index, build_s: float, probes: dict) -> dict:
     good = next((p for p in PROBES if probes[p]["recall_at_10"] >= 0.95), None)
     best = max(PROBES, key=lambda p: probes[p]["recall_at_10"])
     chosen = good or best
-    return {"index": name, "mb": round(index_bytes(index) / 2**20, 1), "build_s": round(build_s, 1),
-            "nprobe": chosen, "recall_at_10": probes[chosen]["recall_at_10"], "p50_ms": probes[chosen]["search_ms"]["p50"],
-            "reaches_0_95": good is not None, "probes": probes}
+    return {
+        "index": name,
+        "mb": round(index_bytes(index) / 2**20, 1),
+        "build_s": round(build_s, 1),
+        "nprobe": chosen,
+        "recall_at_10": probes[chosen]["recall_at_10"],
+        "p50_ms": probes[chosen]["search_ms"]["p50"],
+        "reaches_0_95": good is not None,
+        "probes": probes,
+    }
 
 
 def main(max_exponent: int) -> None:
@@ -126,13 +133,23 @@ def main(max_exponent: int) -> None:
         faiss.omp_set_num_threads(1)
         flat_ms = search_ms(flat, queries[:200])
         faiss.omp_set_num_threads(2)
-        entry = {"vectors": n, "flat": {"index": "flat", "mb": round(vectors.nbytes / 2**20, 1), "build_s": 0.0,
-                                         "recall_at_10": 1.0, "p50_ms": flat_ms["p50"]}}
+        entry = {
+            "vectors": n,
+            "flat": {
+                "index": "flat",
+                "mb": round(vectors.nbytes / 2**20, 1),
+                "build_s": 0.0,
+                "recall_at_10": 1.0,
+                "p50_ms": flat_ms["p50"],
+            },
+        }
         del flat
         nlist = int(4 * np.sqrt(n))
         sample = vectors[np.sort(np.random.default_rng(0).choice(n, min(n, 40 * nlist), replace=False))]
-        for name, make in (("ivf_flat", lambda q: faiss.IndexIVFFlat(q, DIMS, nlist, faiss.METRIC_INNER_PRODUCT)),
-                           ("ivf_pq", lambda q: faiss.IndexIVFPQ(q, DIMS, nlist, PQ_M, 8, faiss.METRIC_INNER_PRODUCT))):
+        for name, make in (
+            ("ivf_flat", lambda q, nlist=nlist: faiss.IndexIVFFlat(q, DIMS, nlist, faiss.METRIC_INNER_PRODUCT)),
+            ("ivf_pq", lambda q, nlist=nlist: faiss.IndexIVFPQ(q, DIMS, nlist, PQ_M, 8, faiss.METRIC_INNER_PRODUCT)),
+        ):
             started = time.perf_counter()
             index = make(faiss.IndexFlatIP(DIMS))
             index.train(sample)
@@ -141,16 +158,30 @@ def main(max_exponent: int) -> None:
             entry[name] = summary(name, index, build_s, measure(index, queries, truth))
             entry[name]["nlist"] = nlist
             if name == "ivf_pq":
-                entry["ivf_pq_rerank"] = summary("ivf_pq + exact rerank of 100", index, build_s,
-                                                 reranked(index, vectors, queries, truth))
+                entry["ivf_pq_rerank"] = summary(
+                    "ivf_pq + exact rerank of 100", index, build_s, reranked(index, vectors, queries, truth)
+                )
             del index
         rows.append(entry)
-        print(json.dumps({k: (v if k == "vectors" else {x: y for x, y in v.items() if x != "probes"})
-                          for k, v in entry.items()}), flush=True)
+        print(
+            json.dumps(
+                {k: (v if k == "vectors" else {x: y for x, y in v.items() if x != "probes"}) for k, v in entry.items()}
+            ),
+            flush=True,
+        )
         del vectors
-    save("shard-index-types", f".venv/bin/python benchmarks/bench_shards.py {max_exponent}",
-         {"dims": DIMS, "noise_sigma": NOISE, "queries": len(queries), "real_vectors": len(real), "pq_bytes": PQ_M,
-          "rows": rows})
+    save(
+        "shard-index-types",
+        f".venv/bin/python benchmarks/bench_shards.py {max_exponent}",
+        {
+            "dims": DIMS,
+            "noise_sigma": NOISE,
+            "queries": len(queries),
+            "real_vectors": len(real),
+            "pq_bytes": PQ_M,
+            "rows": rows,
+        },
+    )
 
 
 def exact_top10(vectors: np.ndarray, queries: np.ndarray, block: int = 250_000) -> np.ndarray:
@@ -159,7 +190,7 @@ def exact_top10(vectors: np.ndarray, queries: np.ndarray, block: int = 250_000) 
     best_ids = np.zeros((len(queries), 10), dtype=np.int64)
     for start in range(0, len(vectors), block):
         part = faiss.IndexFlatIP(DIMS)
-        part.add(np.ascontiguousarray(vectors[start:start + block]))
+        part.add(np.ascontiguousarray(vectors[start : start + block]))
         scores, ids = part.search(queries, 10)
         scores = np.concatenate([best_scores, scores], axis=1)
         ids = np.concatenate([best_ids, ids + start], axis=1)
@@ -174,7 +205,7 @@ def scan_ms(vectors: np.ndarray, queries: np.ndarray, block: int = 1_000_000) ->
     samples = []
     for q in queries:
         started = time.perf_counter()
-        scores = np.concatenate([vectors[a:a + block] @ q for a in range(0, len(vectors), block)])
+        scores = np.concatenate([vectors[a : a + block] @ q for a in range(0, len(vectors), block)])
         np.argpartition(-scores, 10)[:10]
         samples.append((time.perf_counter() - started) * 1000)
     faiss.omp_set_num_threads(2)
@@ -192,35 +223,64 @@ def large(exponent: int = 7, nlist: int = 4096) -> None:
         started = time.perf_counter()
         for start in range(0, n, 1_000_000):
             rows = min(1_000_000, n - start)
-            vectors[start:start + rows] = grow(real, rows, exponent * 1000 + start // 1_000_000)
+            vectors[start : start + rows] = grow(real, rows, exponent * 1000 + start // 1_000_000)
         vectors.flush()
         print(json.dumps({"grown_s": round(time.perf_counter() - started, 1)}), flush=True)
         started = time.perf_counter()
         truth = exact_top10(vectors, queries)
         print(json.dumps({"truth_s": round(time.perf_counter() - started, 1)}), flush=True)
-        entry = {"vectors": n, "flat": {"index": "flat (memory-mapped fp32 scan)", "mb": round(vectors.nbytes / 2**20, 1),
-                                        "build_s": 0.0, "recall_at_10": 1.0, "p50_ms": scan_ms(vectors, queries[:5])["p50"]}}
+        entry = {
+            "vectors": n,
+            "flat": {
+                "index": "flat (memory-mapped fp32 scan)",
+                "mb": round(vectors.nbytes / 2**20, 1),
+                "build_s": 0.0,
+                "recall_at_10": 1.0,
+                "p50_ms": scan_ms(vectors, queries[:5])["p50"],
+            },
+        }
         started = time.perf_counter()
         sample = np.ascontiguousarray(vectors[np.sort(np.random.default_rng(0).choice(n, 40 * nlist, replace=False))])
         index = faiss.IndexIVFPQ(faiss.IndexFlatIP(DIMS), DIMS, nlist, PQ_M, 8, faiss.METRIC_INNER_PRODUCT)
         index.cp.niter = 10
         index.train(sample)
         for start in range(0, n, 500_000):
-            index.add(np.ascontiguousarray(vectors[start:start + 500_000]))
+            index.add(np.ascontiguousarray(vectors[start : start + 500_000]))
         build_s = time.perf_counter() - started
         entry["ivf_pq"] = {**summary("ivf_pq", index, build_s, measure(index, queries, truth)), "nlist": nlist}
         for depth in (100, 1000):  # at this density (~250 grown vectors a real one) 100 proved too shallow
-            entry[f"ivf_pq_rerank_{depth}"] = {**summary(f"ivf_pq + exact rerank of {depth} (mapped rows)", index,
-                                                         build_s, reranked(index, vectors, queries, truth, depth)),
-                                               "nlist": nlist}
-        entry["ivf_flat"] = {"index": "ivf_flat", "skipped": "its lists are a second in-RAM fp32 copy (15.4 GB) "
-                                                             "beside the vectors: does not fit in 24 GiB"}
-        print(json.dumps({k: (v if k == "vectors" else {x: y for x, y in v.items() if x != "probes"})
-                          for k, v in entry.items()}), flush=True)
+            entry[f"ivf_pq_rerank_{depth}"] = {
+                **summary(
+                    f"ivf_pq + exact rerank of {depth} (mapped rows)",
+                    index,
+                    build_s,
+                    reranked(index, vectors, queries, truth, depth),
+                ),
+                "nlist": nlist,
+            }
+        entry["ivf_flat"] = {
+            "index": "ivf_flat",
+            "skipped": "its lists are a second in-RAM fp32 copy (15.4 GB) beside the vectors: does not fit in 24 GiB",
+        }
+        print(
+            json.dumps(
+                {k: (v if k == "vectors" else {x: y for x, y in v.items() if x != "probes"}) for k, v in entry.items()}
+            ),
+            flush=True,
+        )
         del index, vectors
-    save("shard-index-types-large", ".venv/bin/python benchmarks/bench_shards.py --large",
-         {"dims": DIMS, "noise_sigma": NOISE, "queries": len(queries), "real_vectors": len(real), "pq_bytes": PQ_M,
-          "rows": [entry]})
+    save(
+        "shard-index-types-large",
+        ".venv/bin/python benchmarks/bench_shards.py --large",
+        {
+            "dims": DIMS,
+            "noise_sigma": NOISE,
+            "queries": len(queries),
+            "real_vectors": len(real),
+            "pq_bytes": PQ_M,
+            "rows": [entry],
+        },
+    )
 
 
 if __name__ == "__main__":

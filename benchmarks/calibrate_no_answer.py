@@ -31,14 +31,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, save  # noqa: E402
-from benchmarks.tune_split import half  # noqa: E402
-from rag.engine import Engine  # noqa: E402
-from rag.evaluate import corpus_documents, eval_settings, load_dataset  # noqa: E402
-from rag.index import build_index  # noqa: E402
-from rag.retrieval import known_share, match_strength, not_covered  # noqa: E402
-from rag.schema import QueryRequest  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from benchmarks.common import ROOT, save
+from benchmarks.tune_split import half
+from rag.engine import Engine
+from rag.evaluate import corpus_documents, eval_settings, load_dataset
+from rag.index import build_index
+from rag.retrieval import known_share, match_strength, not_covered
+from rag.schema import QueryRequest
+from rag.settings import Settings
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
 KEEP_REFUSED = 0.90
@@ -104,11 +104,20 @@ def collect(eval_root: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         add(f"liveqa-med half {part}", f"{role}+", engine, text)
         add(f"liveqa-med half {part}, asked of the seeds", f"{role}-", seeds, text)
     dev = jsonl(SHARED / "seeds-dev" / "questions.jsonl")
-    add("seeds: seeds-dev answerable + answerable.jsonl", "train+", seeds,
-        [r["question"] for r in dev if r.get("doc")] + [r["question"] for r in jsonl(ROOT / "benchmarks" / "data" / "answerable.jsonl")])
+    add(
+        "seeds: seeds-dev answerable + answerable.jsonl",
+        "train+",
+        seeds,
+        [r["question"] for r in dev if r.get("doc")]
+        + [r["question"] for r in jsonl(ROOT / "benchmarks" / "data" / "answerable.jsonl")],
+    )
     add("seeds-dev off-topic", "train-all", seeds, [r["question"] for r in dev if not r.get("doc")])
-    add("seeds: seed-questions.jsonl", "held+", seeds,
-        [r["question"] for r in jsonl(ROOT / "benchmarks" / "data" / "seed-questions.jsonl")])
+    add(
+        "seeds: seed-questions.jsonl",
+        "held+",
+        seeds,
+        [r["question"] for r in jsonl(ROOT / "benchmarks" / "data" / "seed-questions.jsonl")],
+    )
     return {name: np.array(rows, dtype=np.float64).reshape(-1, 4) for name, rows in sets.items()}, roles
 
 
@@ -141,21 +150,44 @@ def choose(sets: dict[str, np.ndarray], roles: dict[str, str]) -> tuple[float, f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval-index", type=Path, default=ROOT / "index",
-                        help="index folder whose eval/ holds the NFCorpus and SciFact indexes (built when missing)")
+    parser.add_argument(
+        "--eval-index",
+        type=Path,
+        default=ROOT / "index",
+        help="index folder whose eval/ holds the NFCorpus and SciFact indexes (built when missing)",
+    )
     args = parser.parse_args()
     sets, roles = collect(args.eval_index)
     before = BEFORE
     dense, cover, far, known = choose(sets, roles)
-    rows = [{"set": name, "role": roles[name], "questions": len(data),
-             "refused_before": round(float(refused(data, *before).mean()), 3),
-             "refused_after": round(float(refused(data, dense, cover, far, known).mean()), 3)} for name, data in sets.items()]
-    result = {"keep_refused": KEEP_REFUSED, "samples": SAMPLES, "seed": SEED,
-              "before": {"no_answer_dense_threshold": before[0], "no_answer_lexical_threshold": before[1],
-                         "no_answer_far_share": before[2], "no_answer_known_threshold": before[3]},
-              "chosen": {"no_answer_dense_threshold": dense, "no_answer_lexical_threshold": cover,
-                         "no_answer_far_share": far, "no_answer_known_threshold": known},
-              "sets": rows}
+    rows = [
+        {
+            "set": name,
+            "role": roles[name],
+            "questions": len(data),
+            "refused_before": round(float(refused(data, *before).mean()), 3),
+            "refused_after": round(float(refused(data, dense, cover, far, known).mean()), 3),
+        }
+        for name, data in sets.items()
+    ]
+    result = {
+        "keep_refused": KEEP_REFUSED,
+        "samples": SAMPLES,
+        "seed": SEED,
+        "before": {
+            "no_answer_dense_threshold": before[0],
+            "no_answer_lexical_threshold": before[1],
+            "no_answer_far_share": before[2],
+            "no_answer_known_threshold": before[3],
+        },
+        "chosen": {
+            "no_answer_dense_threshold": dense,
+            "no_answer_lexical_threshold": cover,
+            "no_answer_far_share": far,
+            "no_answer_known_threshold": known,
+        },
+        "sets": rows,
+    }
     save("no-answer-calibration", ".venv/bin/python -m benchmarks.calibrate_no_answer", result)
     print(json.dumps(result, indent=2))
 

@@ -8,8 +8,8 @@ Usage: .venv/bin/python benchmarks/caveats_dev.py [../shared/benchmarks/caveats-
 - Null results (PubMedQA conclusions): `mixed_evidence` recall on "no", precision against "yes".
 Hand-written rules were revised while reading half A's errors; half B is the figure to quote.
 Writes benchmarks/results/caveats-dev.json and the design disagreements (ids only: read the abstracts in
-place) to benchmarks/results/caveats-dev-design-disagreements.jsonl; benchmarks/data/caveats-dev-design-adjudicated.jsonl
-records what reading them by hand found.
+place) to benchmarks/results/caveats-dev-design-disagreements.jsonl;
+benchmarks/data/caveats-dev-design-adjudicated.jsonl records what reading them by hand found.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, RESULTS, save  # noqa: E402
-from rag.caveats import Code, Level, analyse, evidence_level  # noqa: E402
-from rag.caveats.hedges import learn  # noqa: E402
-from rag.caveats.sentences import analyse_sentence  # noqa: E402
+from benchmarks.common import RESULTS, ROOT, save
+from rag.caveats import Code, Level, analyse, evidence_level
+from rag.caveats.hedges import learn
+from rag.caveats.sentences import analyse_sentence
 
 DEFAULT = ROOT.parent / "shared/benchmarks/caveats-dev"
 FOLDS = 5
@@ -40,8 +40,14 @@ def bucket(key: str, n: int) -> int:
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
-            "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def _read(path: Path) -> list[dict]:
@@ -58,8 +64,11 @@ def hedges(rows: list[dict]) -> dict:
             finding = analyse_sentence(row["text"], lexicon=lexicon)
             learned = bool(lexicon.find(row["text"]))
             everyday = _everyday(row["text"])
-            for name, predicted in (("detector", finding.has(Code.SPECULATIVE_LANGUAGE)), ("learned_only", learned),
-                                    ("everyday_only", everyday)):
+            for name, predicted in (
+                ("detector", finding.has(Code.SPECULATIVE_LANGUAGE)),
+                ("learned_only", learned),
+                ("everyday_only", everyday),
+            ):
                 y = row["uncertain"]
                 counts[name]["tp" if predicted and y else "fp" if predicted else "fn" if y else "tn"] += 1
     return {name: prf(c["tp"], c["fp"], c["fn"]) for name, c in counts.items()}
@@ -104,11 +113,15 @@ def designs(rows: list[dict]) -> tuple[dict, list[dict]]:
             for r in part:
                 pred = predicted[r["pmid"]]
                 if (r["design"] in DESIGN_CLASSES or pred in DESIGN_CLASSES) and r["design"] != pred:
-                    disagreements.append({"pmid": r["pmid"], "label": r["design"], "mesh": r["mesh_signals"],
-                                          "predicted": str(pred)})
+                    disagreements.append(
+                        {"pmid": r["pmid"], "label": r["design"], "mesh": r["mesh_signals"], "predicted": str(pred)}
+                    )
             read = [d for d in disagreements if d["pmid"] in readings]
-            out["disagreements"] = {"total": len(disagreements), "read_by_hand": len(read),
-                                    "label_errors": sum(readings[d["pmid"]]["label_error"] for d in read)}
+            out["disagreements"] = {
+                "total": len(disagreements),
+                "read_by_hand": len(read),
+                "label_errors": sum(readings[d["pmid"]]["label_error"] for d in read),
+            }
     return out, disagreements
 
 
@@ -123,9 +136,16 @@ def null_results(rows: list[dict]) -> dict:
             flagged[r["final_decision"]] += any(f.has(Code.MIXED_EVIDENCE) for f in analyse(r["conclusion"]))
         fp = flagged["yes"]
         tp = flagged["no"]
-        out[name] = {"recall_on_no": round(tp / total["no"], 3), "precision_vs_yes": round(tp / (tp + fp), 3) if tp + fp else 0.0,
-                     "flagged_no": tp, "no": total["no"], "flagged_yes": fp, "yes": total["yes"],
-                     "flagged_maybe": flagged["maybe"], "maybe": total["maybe"]}
+        out[name] = {
+            "recall_on_no": round(tp / total["no"], 3),
+            "precision_vs_yes": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+            "flagged_no": tp,
+            "no": total["no"],
+            "flagged_yes": fp,
+            "yes": total["yes"],
+            "flagged_maybe": flagged["maybe"],
+            "maybe": total["maybe"],
+        }
     return out
 
 
@@ -155,10 +175,15 @@ def main(folder: Path = DEFAULT, name: str = "caveats-dev") -> None:
     conclusions = _read(folder / "pubmedqa-conclusions-dev.jsonl")
     releases = _read(folder / "fakehealth-release-dev.jsonl")
     design, disagreements = designs(design_rows)
-    result = {"hedges_cv": hedges(bioscope), "design": design, "null_results": null_results(conclusions),
-              "promotional": promotional(releases)}
+    result = {
+        "hedges_cv": hedges(bioscope),
+        "design": design,
+        "null_results": null_results(conclusions),
+        "promotional": promotional(releases),
+    }
     (RESULTS / "caveats-dev-design-disagreements.jsonl").write_text(
-        "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in disagreements), encoding="utf-8")
+        "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in disagreements), encoding="utf-8"
+    )
     save(name, ".venv/bin/python benchmarks/caveats_dev.py", result)
     print(json.dumps(result, indent=1))
 

@@ -8,7 +8,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
     ordered = sorted(samples_ms)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
+    pick = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
     return {"n": len(ordered), "p50": round(statistics.median(ordered), 3), "p95": round(pick(0.95), 3),
             "p99": round(pick(0.99), 3), "mean": round(statistics.fmean(ordered), 3)}
 
@@ -39,7 +39,7 @@ def machine() -> dict[str, str]:
         pass
     memory = ""
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
         memory = f"{kb / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration):
         pass
@@ -51,7 +51,7 @@ def machine() -> dict[str, str]:
 
 def save(name: str, command: str, data: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {"name": name, "command": command, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    payload = {"name": name, "command": command, "date": datetime.now(UTC).isoformat(timespec="seconds"),
                "machine": machine(), **data}
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2))

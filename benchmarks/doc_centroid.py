@@ -5,16 +5,20 @@ to choose, half B to report. Not kept: see benchmarks/NOTES.md.
 Usage: .venv/bin/python benchmarks/doc_centroid.py   (needs the int8 eval indexes `rag eval` builds)
 """
 import sys
+
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+from pathlib import Path
+
 import numpy as np
+
 from benchmarks.tune_split import half
 from rag.embedding import Embedder
 from rag.evaluate import eval_settings, load_dataset, score_run
 from rag.index import load_index
-from rag.retrieval import gather, fuse
 from rag.index.passages import top_k
+from rag.retrieval import fuse, gather
 from rag.settings import Settings
-from pathlib import Path
+
 SH = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"
 def prep(name):
     folder = SH / name
@@ -39,7 +43,7 @@ def run(settings, ds, idx, data, w, qids):
     for qid in qids:
         sig, cc_all, extra, v = data[qid]
         # extend candidates with centroid-top docs' chunks
-        ids = np.unique(np.concatenate([sig.chunk_ids] + extra)) if w else sig.chunk_ids
+        ids = np.unique(np.concatenate([sig.chunk_ids, *extra])) if w else sig.chunk_ids
         if w:
             # recompute signals for new candidates quickly
             import dataclasses
@@ -49,13 +53,18 @@ def run(settings, ds, idx, data, w, qids):
                 new = np.array(new)
                 # we lack lexical for new ones: approximate with zeros except dense/title
                 docs = idx.chunk_doc[new]
-                s2 = dataclasses.replace(sig, chunk_ids=np.concatenate([sig.chunk_ids, new]),
+                s2 = dataclasses.replace(
+                    sig,
+                    chunk_ids=np.concatenate([sig.chunk_ids, new]),
                     dense=np.concatenate([sig.dense, idx.vectors[new] @ v]),
                     closeness=np.concatenate([sig.closeness, idx.vectors[new] @ v]),
                     lexical=np.concatenate([sig.lexical, np.zeros(len(new), np.float32)]),
-                    title=np.concatenate([sig.title, (idx.title_vectors @ v)[docs] if sig.titles_searchable else np.zeros(len(new))]),
+                    title=np.concatenate(
+                        [sig.title, (idx.title_vectors @ v)[docs] if sig.titles_searchable else np.zeros(len(new))]
+                    ),
                     title_lexical=np.concatenate([sig.title_lexical, np.zeros(len(new), np.float32)]),
-                    exact=np.concatenate([sig.exact, np.zeros(len(new), np.float32)]))
+                    exact=np.concatenate([sig.exact, np.zeros(len(new), np.float32)]),
+                )
             else:
                 s2 = sig
         else:
@@ -66,15 +75,20 @@ def run(settings, ds, idx, data, w, qids):
         best = {}
         for i in np.argsort(-score, kind="stable"):
             d = docs[i]
-            if d not in best: best[d] = score[i]
+            if d not in best:
+                best[d] = score[i]
         ranked = sorted(best.items(), key=lambda x: -x[1])[:100]
         out[qid] = {idx.doc_order[d]: float(100 - r) for r, (d, s) in enumerate(ranked)}
     return score_run(out, {q: ds.qrels[q] for q in qids})
+
+
 if __name__ == "__main__":
     live = prep("liveqa-med")
-    A = [q for q in live[3] if half(q) == "A"]; B = [q for q in live[3] if half(q) == "B"]
+    A = [q for q in live[3] if half(q) == "A"]
+    B = [q for q in live[3] if half(q) == "B"]
     for w in (0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0):
-        a = run(*live, w, A); b = run(*live, w, B)
+        a = run(*live, w, A)
+        b = run(*live, w, B)
         print(w, "A", a["nDCG@10"], a["MRR@10"], "B", b["nDCG@10"], b["MRR@10"], flush=True)
     pm = prep("pubmedqa-l")
     for w in (0, 0.2, 0.5):

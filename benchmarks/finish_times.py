@@ -1,6 +1,7 @@
-"""The answer step's p50 (`Engine.finish`), and the whole question's, on the seeds and liveqa-med for the code at CODE_DIR (a checkout of any
-commit), against the indexes `bench_query.py answer-step` builds. Run by `bench_query.py answer-step --before REV`,
-in a child process per checkout, so that two versions of `rag` are timed in one run on the same indexes.
+"""The answer step's p50 (`Engine.finish`), and the whole question's, on the seeds and liveqa-med for the code at
+CODE_DIR (a checkout of any commit), against the indexes `bench_query.py answer-step` builds. Run by `bench_query.py
+answer-step --before REV`, in a child process per checkout, so that two versions of `rag` are timed in one run on the
+same indexes.
 
 Usage: .venv/bin/python benchmarks/finish_times.py CODE_DIR   # prints {"seeds": p50 ms, "seeds, whole question": …}
 """
@@ -29,11 +30,16 @@ def collections() -> dict[str, tuple[Settings, list[str], int]]:
 
     base = Settings(query_cache_size=0, index_dir=ROOT / "index")
     seeds = base.model_copy(update={"index_dir": ROOT / "index" / "bench" / encoder_precision(base)})
-    seed_questions = [json.loads(line)["question"]
-                      for line in (SHARED / "seeds-dev" / "questions.jsonl").read_text().splitlines() if line.strip()]
+    seed_questions = [
+        json.loads(line)["question"]
+        for line in (SHARED / "seeds-dev" / "questions.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     live = load_dataset(SHARED / "liveqa-med")
-    return {"seeds": (seeds, seed_questions, 5),
-            "liveqa-med": (eval_settings(SHARED / "liveqa-med", base), [q[:2000] for q in live.queries.values()][:100], 1)}
+    return {
+        "seeds": (seeds, seed_questions, 5),
+        "liveqa-med": (eval_settings(SHARED / "liveqa-med", base), [q[:2000] for q in live.queries.values()][:100], 1),
+    }
 
 
 def main() -> None:

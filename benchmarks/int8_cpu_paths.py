@@ -29,14 +29,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from benchmarks.common import ROOT, machine, save  # noqa: E402
+from benchmarks.common import ROOT, machine, save
 
 SEEDS_DEV = ROOT.parent / "shared" / "benchmarks" / "seeds-dev" / "questions.jsonl"
 PUBMED = ROOT.parent / "shared" / "benchmarks" / "pubmedqa-l"
@@ -247,7 +247,7 @@ def table(done: list[tuple[str, Run, dict, Path]], pubmed: bool) -> str:
     """One row a run: its vectors against the same precision on this machine's own path, and against fp32."""
     sets = ["seeds-passages", "seeds-questions"] + (["pubmed-passages", "pubmed-questions"] if pubmed else [])
     folders = {label: folder for label, _, _, folder in done}
-    load = lambda label, name: np.load(folders[label] / f"{name}.npy")  # noqa: E731
+    load = lambda label, name: np.load(folders[label] / f"{name}.npy")
     header = ["run", "int8 GEMM kernel", "like", "max abs Δ vs native", "cos vs native: mean / min",
               "cos vs fp32 native: mean / min", "seeds-dev nDCG@10 (top-1)"]
     if pubmed:
@@ -266,10 +266,14 @@ def table(done: list[tuple[str, Run, dict, Path]], pubmed: bool) -> str:
         u8u8 = " + x64quantprecision (u8×u8)" if run.forced == "on" else ""
         kernel = run.path.kernel + u8u8 if run.precision == "int8" else "— (fp32)"
         row = [label, kernel, run.path.like, f"{max(deltas):.2e}", f"{native.mean():.6f} / {native.min():.6f}",
-               f"{fp32.mean():.6f} / {fp32.min():.6f}", f"{result['seeds_dev_ndcg10']:.4f} ({result['seeds_dev_top1']})"]
+               f"{fp32.mean():.6f} / {fp32.min():.6f}",
+               f"{result['seeds_dev_ndcg10']:.4f} ({result['seeds_dev_top1']})"]
         if pubmed:
-            row += [f"{result['pubmed']['hybrid']['nDCG@10']:.4f}", f"{result['pubmed']['dense']['nDCG@10']:.4f}",
-                    f"{result['pubmed_index_seconds']}"]
+            row += [
+                f"{result['pubmed']['hybrid']['nDCG@10']:.4f}",
+                f"{result['pubmed']['dense']['nDCG@10']:.4f}",
+                f"{result['pubmed_index_seconds']}",
+            ]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -294,17 +298,23 @@ def main() -> None:
             print(f"{label}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
         markdown = table(done, args.pubmed)
     facts = machine()
-    flags = sorted(f for f in Path("/proc/cpuinfo").read_text().split() if f.startswith(("avx512_vnni", "avx_vnni", "amx")))
-    heading = (f"- command: `.venv/bin/python benchmarks/int8_cpu_paths.py{' --pubmed' if args.pubmed else ''}`\n- "
-               f"date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}; machine: {facts['cpu']}, "
-               f"{facts['cores']} cores, onnxruntime {facts['onnxruntime']}; int8 flags: "
-               f"{' '.join(sorted(set(flags)))}\n")
+    flags = sorted(
+        f for f in Path("/proc/cpuinfo").read_text().split() if f.startswith(("avx512_vnni", "avx_vnni", "amx"))
+    )
+    heading = (
+        f"- command: `.venv/bin/python benchmarks/int8_cpu_paths.py{' --pubmed' if args.pubmed else ''}`\n- "
+        f"date: {datetime.now(UTC).isoformat(timespec='seconds')}; machine: {facts['cpu']}, "
+        f"{facts['cores']} cores, onnxruntime {facts['onnxruntime']}; int8 flags: "
+        f"{' '.join(sorted(set(flags)))}\n"
+    )
     print(heading + "\n" + markdown)
     if args.out:
         args.out.write_text(heading + "\n" + markdown + "\n")
-    save("int8-cpu-paths", f"python benchmarks/int8_cpu_paths.py{' --pubmed' if args.pubmed else ''}",
-         {"int8_flags": sorted(set(flags)), "table": markdown,
-          "runs": {label: result for label, _, result, _ in done}})
+    save(
+        "int8-cpu-paths",
+        f"python benchmarks/int8_cpu_paths.py{' --pubmed' if args.pubmed else ''}",
+        {"int8_flags": sorted(set(flags)), "table": markdown, "runs": {label: result for label, _, result, _ in done}},
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, Clients, percentiles, save, start_server, stop_server, wait_until  # noqa: E402
+from benchmarks.common import ROOT, Clients, percentiles, save, start_server, stop_server, wait_until
 
 QUESTIONS = ["Does metformin help MS?", "Can I take LDN with opioids?", "How are UC-MSCs sourced?",
              "What challenges face gene therapy for depression?", "What do OPCs do in remyelination?",
@@ -58,17 +58,25 @@ def main(clients: int, seconds: float) -> None:
                 (docs / "010_vitamin_d.md").write_text("# Vitamin D and MS\n\nIn a prospective cohort of 1,200 people, "
                                                        "low vitamin D levels were linked to more relapses.\n")
                 began = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "rag.cli", "index"], cwd=ROOT, env=env, check=True, capture_output=True)
+                subprocess.run(
+                    [sys.executable, "-m", "rag.cli", "index"], cwd=ROOT, env=env, check=True, capture_output=True
+                )
                 rebuild = {"at_s": round(elapsed, 1), "rebuild_s": round(time.perf_counter() - began, 1)}
             time.sleep(1)
         load.join()
         samples, failures = load.samples, load.failures
         after = httpx.get(base + "/api/v1/health").json()
         result = {
-            "clients": clients, "seconds": seconds, "requests": len(samples), "failures": len(failures),
-            "failure_examples": failures[:5], "latency_ms": percentiles(samples),
-            "requests_per_s": round(len(samples) / seconds, 1), "rebuild": rebuild,
-            "documents_before": before["documents"], "documents_after": after["documents"],
+            "clients": clients,
+            "seconds": seconds,
+            "requests": len(samples),
+            "failures": len(failures),
+            "failure_examples": failures[:5],
+            "latency_ms": percentiles(samples),
+            "requests_per_s": round(len(samples) / seconds, 1),
+            "rebuild": rebuild,
+            "documents_before": before["documents"],
+            "documents_after": after["documents"],
             "rss_mb_first_last_max": [memory[0][1], memory[-1][1], max(m for _, m in memory)],
             "rss_mb_timeline": memory,
         }

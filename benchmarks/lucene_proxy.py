@@ -31,7 +31,9 @@ VARIANTS = {"title+text, k1 0.9, b 0.4 (Pyserini BEIR)": (True, 0.9, 0.4),
 def run(folder: Path, title: bool, k1: float, b: float) -> dict[str, float]:
     dataset = load_dataset(folder)
     ids = list(dataset.corpus)
-    texts = [((row.get("title") or "") + "\n" if title else "") + str(row.get("text", "")) for row in dataset.corpus.values()]
+    texts = [
+        ((row.get("title") or "") + "\n" if title else "") + str(row.get("text", "")) for row in dataset.corpus.values()
+    ]
     model = bm25s.BM25(k1=k1, b=b, method="lucene")
     model.index(tokenize(texts), show_progress=False)
     vocab = model.vocab_dict

@@ -6,7 +6,8 @@ Calibration texts are the product's own: the seed passages and benchmarks/data/s
 retrieval benchmarks (liveqa-med, pubmedqa-l) are never read here; they judge the result afterwards
 (benchmarks/bench_encoders.py). For every quantisable node, only that node is quantised and the mean cosine
 loss to fp32 is recorded; nodes are then kept fp32, worst first, until the measured loss of the whole
-model fits the budget. The plan goes to rag/embedding/data/int8.json (the export key hashes it, so the next start re-exports).
+model fits the budget. The plan goes to rag/embedding/data/int8.json (the export key hashes it, so the next start
+re-exports).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, save  # noqa: E402
-from rag.embedding.export import FILES, PLAN_FILE, ensure_exported, quantize  # noqa: E402
-from rag.embedding.onnx_encoder import OnnxEncoder  # noqa: E402
-from rag.offline import model_path  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from benchmarks.common import ROOT, save
+from rag.embedding.export import FILES, PLAN_FILE, ensure_exported, quantize
+from rag.embedding.onnx_encoder import OnnxEncoder
+from rag.offline import model_path
+from rag.settings import Settings
 
 
 def calibration_texts(settings: Settings) -> list[str]:
@@ -34,7 +35,11 @@ def calibration_texts(settings: Settings) -> list[str]:
 
     documents = ingest_folder(ROOT / "seeds", settings).documents
     _, chunks = prepare(documents, settings, Embedder(settings).count_tokens, caveats=False)
-    questions = [json.loads(l)["question"] for l in (ROOT / "benchmarks/data/seed-questions.jsonl").read_text().splitlines() if l.strip()]
+    questions = [
+        json.loads(line)["question"]
+        for line in (ROOT / "benchmarks/data/seed-questions.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     return [c.text for c in chunks] + questions
 
 
@@ -89,14 +94,27 @@ def main() -> None:
         for label, kept in (("all int8", []), ("planned", keep)):
             target = Path(tmp) / f"{len(kept)}.onnx"
             quantize(fp32, target, keep_fp32=kept)
-            rows[label] = {"kept_fp32": len(kept), "mean_cosine": round(1 - loss(target, texts, reference, settings), 5),
-                           "texts_per_s": round(speed(target, texts, settings), 1)}
-        rows["fp32"] = {"kept_fp32": len(nodes), "mean_cosine": 1.0, "texts_per_s": round(speed(fp32, texts, settings), 1)}
+            rows[label] = {
+                "kept_fp32": len(kept),
+                "mean_cosine": round(1 - loss(target, texts, reference, settings), 5),
+                "texts_per_s": round(speed(target, texts, settings), 1),
+            }
+        rows["fp32"] = {
+            "kept_fp32": len(nodes),
+            "mean_cosine": 1.0,
+            "texts_per_s": round(speed(fp32, texts, settings), 1),
+        }
     # Names are stored as the layer path (the part after the exporter's wrapper), matched as suffixes.
     suffixes = [n.split("/", 2)[-1] if n.startswith("/") else n for n in keep]
-    plan = {"keep_fp32": suffixes, "budget": args.budget, "calibration_texts": len(texts),
-            "per_node_loss": {n: round(v, 6) for n, v in sorted(per_node.items(), key=lambda kv: -kv[1])},
-            "steps": steps, "measured": rows, "command": "benchmarks/quantize_sensitivity.py --budget %g" % args.budget}
+    plan = {
+        "keep_fp32": suffixes,
+        "budget": args.budget,
+        "calibration_texts": len(texts),
+        "per_node_loss": {n: round(v, 6) for n, v in sorted(per_node.items(), key=lambda kv: -kv[1])},
+        "steps": steps,
+        "measured": rows,
+        "command": f"benchmarks/quantize_sensitivity.py --budget {args.budget:g}",
+    }
     PLAN_FILE.write_text(json.dumps(plan, indent=2) + "\n")
     save("quantize-sensitivity", plan["command"], {"rows": rows, "keep_fp32": suffixes})
     print(json.dumps(rows, indent=2))

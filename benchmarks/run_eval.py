@@ -3,7 +3,8 @@
 Usage: .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med [name [rag eval options...]]
 e.g.   .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med liveqa-med-poolneutral \
            --exclude-source ADAM --exclude-source MPlusDrugs --exclude-source MPlusHerbsSupplements
-       RAG_ENCODER_PRECISION=int8 .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/pubmedqa-l pubmedqa-l-int8
+       RAG_ENCODER_PRECISION=int8 .venv/bin/python benchmarks/run_eval.py \
+           ../shared/benchmarks/pubmedqa-l pubmedqa-l-int8
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, save  # noqa: E402
+from benchmarks.common import ROOT, save
 
 
 def main(folder: str, name: str | None = None, *options: str) -> None:
@@ -25,7 +26,9 @@ def main(folder: str, name: str | None = None, *options: str) -> None:
     report = json.loads(result.stdout)
     label = name or Path(folder).name
     settings = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("RAG_")]  # e.g. the precision
-    save(f"eval-{label}", " ".join([*settings, ".venv/bin/rag", "eval", folder, "--json", *options]), {"report": report})
+    save(
+        f"eval-{label}", " ".join([*settings, ".venv/bin/rag", "eval", folder, "--json", *options]), {"report": report}
+    )
 
 
 if __name__ == "__main__":

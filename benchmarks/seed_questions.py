@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, save  # noqa: E402
+from benchmarks.common import ROOT, save
 
 QUESTIONS = ROOT / "benchmarks" / "data" / "seed-questions.jsonl"
 SEEDS_DEV = ROOT.parent / "shared" / "benchmarks" / "seeds-dev" / "questions.jsonl"

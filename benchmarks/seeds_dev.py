@@ -11,15 +11,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, save  # noqa: E402
-from rag.engine import Engine  # noqa: E402
-from rag.index import build_index  # noqa: E402
-from rag.schema import QueryRequest  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from benchmarks.common import ROOT, save
+from rag.engine import Engine
+from rag.index import build_index
+from rag.schema import QueryRequest
+from rag.settings import Settings
 
 
 def main() -> None:
-    rows = [json.loads(l) for l in (ROOT.parent / "shared/benchmarks/seeds-dev/questions.jsonl").read_text().splitlines() if l.strip()]
+    rows = [
+        json.loads(line)
+        for line in (ROOT.parent / "shared/benchmarks/seeds-dev/questions.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     settings = Settings()
     engine = Engine(settings)
     build_index(settings, engine.embedder)
@@ -30,14 +34,21 @@ def main() -> None:
         top = response.passages[0].source.doc_id if response.passages else None
         holder = next((p for p in response.passages if row.get("phrase") and row["phrase"] in p.text), None)
         codes = sorted({c.code for c in (holder.caveats if holder else response.caveats)})
-        results.append({
-            "id": row["id"], "question": row["question"], "expected_doc": row["doc"], "top_doc": top,
-            "top1_correct": (top == row["doc"]) if row["doc"] else None,
-            "no_answer": response.no_answer, "expected_no_answer": bool(row.get("no_answer")),
-            "best_similarity": max((p.score for p in response.passages), default=0.0),
-            "expected_caveats": row["caveats"], "caveats": codes,
-            "caveats_ok": set(row["caveats"]) <= set(codes),
-        })
+        results.append(
+            {
+                "id": row["id"],
+                "question": row["question"],
+                "expected_doc": row["doc"],
+                "top_doc": top,
+                "top1_correct": (top == row["doc"]) if row["doc"] else None,
+                "no_answer": response.no_answer,
+                "expected_no_answer": bool(row.get("no_answer")),
+                "best_similarity": max((p.score for p in response.passages), default=0.0),
+                "expected_caveats": row["caveats"],
+                "caveats": codes,
+                "caveats_ok": set(row["caveats"]) <= set(codes),
+            }
+        )
     answerable = [r for r in results if r["expected_doc"]]
     summary = {
         "answerable": len(answerable),

@@ -27,12 +27,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import save  # noqa: E402
-from benchmarks.tune_split import DEFAULT, PHRASE_OFF, Bench, CachedEncoder, subset  # noqa: E402
-from rag.embedding import Embedder  # noqa: E402
-from rag.embedding.adapter import MATRIX_FILE, PROVENANCE_FILE, QueryAdapter  # noqa: E402
-from rag.embedding.adapter_training import query_pairs, train, training_pairs  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from benchmarks.common import save
+from benchmarks.tune_split import DEFAULT, PHRASE_OFF, Bench, CachedEncoder, subset
+from rag.embedding import Embedder
+from rag.embedding.adapter import MATRIX_FILE, PROVENANCE_FILE, QueryAdapter
+from rag.embedding.adapter_training import query_pairs, train, training_pairs
+from rag.settings import Settings
 
 GRID = {"pull": (1e-3, 1e-4, 1e-5), "epochs": (2, 4, 8), "temperature": (0.05, 0.1)}
 TRAIN_SPLITS = ("nfcorpus-dev", "scifact-dev")  # folders whose qrels/train.tsv the adapter learns from
@@ -73,14 +73,18 @@ def main(folder: Path = DEFAULT) -> None:
     splits = {name: Bench(folder / name, encoder) for name in TRAIN_SPLITS}
     half_a, half_b = subset(live.dataset, "A"), subset(live.dataset, "B")
     medquad = training_pairs(live.index, live.dataset.qrels)
-    sources = [(medquad, live.index.vectors)] + [train_split(bench, encoder, folder / name) for name, bench in splits.items()]
+    sources = [(medquad, live.index.vectors)] + [
+        train_split(bench, encoder, folder / name) for name, bench in splits.items()
+    ]
     counts = {k: v for data, _ in sources for k, v in data.counts.items()}
     print(json.dumps(counts), flush=True)
     previous = load_adapter()
 
     def chosen_on(adapter) -> dict:
-        scores = {"liveqa_A": live.score(half_a, WEIGHTS, adapter),
-                  **{f"{name}_dev": bench.score(bench.dataset, WEIGHTS, adapter) for name, bench in splits.items()}}
+        scores = {
+            "liveqa_A": live.score(half_a, WEIGHTS, adapter),
+            **{f"{name}_dev": bench.score(bench.dataset, WEIGHTS, adapter) for name, bench in splits.items()},
+        }
         scores["mean_nDCG@10"] = round(float(np.mean([v["nDCG@10"] for v in scores.values()])), 4)
         return scores
 
@@ -96,33 +100,64 @@ def main(folder: Path = DEFAULT) -> None:
     _, chosen, adapter = best
 
     def reported(a) -> dict:
-        return {"liveqa_A": live.score(half_a, WEIGHTS, a), "liveqa_B": live.score(half_b, WEIGHTS, a),
-                "pubmedqa": pubmed.score(pubmed.dataset, WEIGHTS, a),
-                **{f"{name}_dev": bench.score(bench.dataset, WEIGHTS, a) for name, bench in splits.items()}}
+        return {
+            "liveqa_A": live.score(half_a, WEIGHTS, a),
+            "liveqa_B": live.score(half_b, WEIGHTS, a),
+            "pubmedqa": pubmed.score(pubmed.dataset, WEIGHTS, a),
+            **{f"{name}_dev": bench.score(bench.dataset, WEIGHTS, a) for name, bench in splits.items()},
+        }
 
-    report = {"chosen": {k: chosen[k] for k in GRID}, "digest": adapter.digest, **counts,
-              "without": reported(None), "before": reported(previous), "with": reported(adapter),
-              "paired_vs_before": {
-                  "liveqa_B": paired(live.per_query(half_b, WEIGHTS, previous), live.per_query(half_b, WEIGHTS, adapter)),
-                  "pubmedqa": paired(pubmed.per_query(pubmed.dataset, WEIGHTS, previous),
-                                     pubmed.per_query(pubmed.dataset, WEIGHTS, adapter)),
-                  **{f"{name}_dev": paired(bench.per_query(bench.dataset, WEIGHTS, previous),
-                                           bench.per_query(bench.dataset, WEIGHTS, adapter)) for name, bench in splits.items()}},
-              "previous_digest": previous.digest if previous else None, "grid": grid}
+    report = {
+        "chosen": {k: chosen[k] for k in GRID},
+        "digest": adapter.digest,
+        **counts,
+        "without": reported(None),
+        "before": reported(previous),
+        "with": reported(adapter),
+        "paired_vs_before": {
+            "liveqa_B": paired(live.per_query(half_b, WEIGHTS, previous), live.per_query(half_b, WEIGHTS, adapter)),
+            "pubmedqa": paired(
+                pubmed.per_query(pubmed.dataset, WEIGHTS, previous), pubmed.per_query(pubmed.dataset, WEIGHTS, adapter)
+            ),
+            **{
+                f"{name}_dev": paired(
+                    bench.per_query(bench.dataset, WEIGHTS, previous), bench.per_query(bench.dataset, WEIGHTS, adapter)
+                )
+                for name, bench in splits.items()
+            },
+        },
+        "previous_digest": previous.digest if previous else None,
+        "grid": grid,
+    }
     print(json.dumps({k: report[k] for k in ("chosen", "digest", "before", "with", "paired_vs_before")}), flush=True)
     if "--write" in sys.argv:
         np.save(MATRIX_FILE, adapter.matrix)
-        PROVENANCE_FILE.write_text(json.dumps({
-            "digest": adapter.digest, "command": ".venv/bin/python -m benchmarks.train_adapter --write",
-            "data": "MedQuAD question-answer pairs (CC BY 4.0, Ben Abacha & Demner-Fushman 2019) in the liveqa-med "
-                    "corpus, every judged answer and its text twins held out; NFCorpus and SciFact train splits "
-                    "(their dev and test splits held out)",
-            "vectors": live.index.manifest.encoder, "settings": report["chosen"],
-            "batch": BATCH, "learning_rate": LEARNING_RATE, "seed": SEED, **counts}, indent=2) + "\n")
+        PROVENANCE_FILE.write_text(
+            json.dumps(
+                {
+                    "digest": adapter.digest,
+                    "command": ".venv/bin/python -m benchmarks.train_adapter --write",
+                    "data": "MedQuAD question-answer pairs (CC BY 4.0, Ben Abacha & Demner-Fushman 2019) in the "
+                            "liveqa-med corpus, every judged answer and its text twins held out; NFCorpus and SciFact "
+                            "train splits (their dev and test splits held out)",
+                    "vectors": live.index.manifest.encoder,
+                    "settings": report["chosen"],
+                    "batch": BATCH,
+                    "learning_rate": LEARNING_RATE,
+                    "seed": SEED,
+                    **counts,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     # Without --write the matrix is a candidate: reported apart, so docs/benchmarks.md never shows it as shipped.
     written = "--write" in sys.argv
-    save("query-adapter" if written else "query-adapter-candidate",
-         ".venv/bin/python -m benchmarks.train_adapter" + (" --write" if written else ""), report)
+    save(
+        "query-adapter" if written else "query-adapter-candidate",
+        ".venv/bin/python -m benchmarks.train_adapter" + (" --write" if written else ""),
+        report,
+    )
 
 
 if __name__ == "__main__":

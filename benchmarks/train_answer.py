@@ -194,7 +194,8 @@ def by_cosine(asked: Asked, settings) -> list[str]:
 
 
 def ask_seeds(base: Settings) -> list[Asked]:
-    settings = base.model_copy(update={"docs_dir": ROOT / "seeds", "index_dir": ROOT / "index" / "eval" / "seeds-answers"})
+    settings = base.model_copy(update={"docs_dir": ROOT / "seeds",
+                                       "index_dir": ROOT / "index" / "eval" / "seeds-answers"})
     engine = Engine(settings)
     build_index(settings, engine.embedder)
     engine.reload()
@@ -217,14 +218,19 @@ def main(write: bool) -> None:
     rows["LEAD-3 of the top document"] = evaluate(dev, {a.item.id: lead3(a.top_document) for a in dev})
     rows["the top passage alone"] = evaluate(dev, {a.item.id: whole_passage(a.top_passage) for a in dev})
     cosine = {a.item.id: by_cosine(a, settings) for a in dev + seeds}
-    rows[f"question cosine, top {settings.answer_max_sentences}"] = {**evaluate(dev, cosine),
-                                                                    "seeds_first_two": first_two(seeds, cosine)}
+    rows[f"question cosine, top {settings.answer_max_sentences}"] = {
+        **evaluate(dev, cosine),
+        "seeds_first_two": first_two(seeds, cosine),
+    }
     grid = {}
     for c in CS:
         for seed_weight in SEED_WEIGHTS:
             dev_answers, seed_answers = cross_validated(dev, seeds, settings, c, seed_weight)
             grid[(c, seed_weight)] = {**evaluate(dev, dev_answers), "seeds_first_two": first_two(seeds, seed_answers)}
-            print(f"C {c} seed weight {seed_weight}: " + "  ".join(f"{k} {v:.3f}" for k, v in grid[(c, seed_weight)].items()))
+            print(
+                f"C {c} seed weight {seed_weight}: "
+                + "  ".join(f"{k} {v:.3f}" for k, v in grid[(c, seed_weight)].items())
+            )
     # Both held-out figures count: ROUGE-2 on answers-dev and the seeds' first-two rate, each against its best.
     best_r2 = max(g["rouge2"] for g in grid.values())
     best_ft = max(g["seeds_first_two"] for g in grid.values())
@@ -232,13 +238,17 @@ def main(write: bool) -> None:
     rows["learned selector (CV)"] = grid[(c, seed_weight)]
     chosen_dev, chosen_seeds = cross_validated(dev, seeds, settings, c, seed_weight)
     answered = [a for a in dev if not a.weak]
-    answered_rows = {"the top passage alone": evaluate(answered, {a.item.id: whole_passage(a.top_passage) for a in answered}),
-                     "learned selector (CV)": evaluate(answered, chosen_dev)}
+    answered_rows = {
+        "the top passage alone": evaluate(answered, {a.item.id: whole_passage(a.top_passage) for a in answered}),
+        "learned selector (CV)": evaluate(answered, chosen_dev),
+    }
     for limit in (4, 6):
         shorter = settings.model_copy(update={"answer_max_sentences": limit})
         dev_answers, seed_answers = cross_validated(dev, seeds, shorter, c, seed_weight)
-        rows[f"learned selector, at most {limit} units (CV)"] = {**evaluate(dev, dev_answers),
-                                                                 "seeds_first_two": first_two(seeds, seed_answers)}
+        rows[f"learned selector, at most {limit} units (CV)"] = {
+            **evaluate(dev, dev_answers),
+            "seeds_first_two": first_two(seeds, seed_answers),
+        }
     for name, row in rows.items():
         print(f"{name:45s} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()))
     unanswered = sum(a.weak for a in dev)
@@ -247,22 +257,49 @@ def main(write: bool) -> None:
     final = fit(everything, c, seed_weight)
     keep = choose_keep(everything, final, settings)
     shipped = {a.item.id: answer(a, final, settings, keep) for a in seeds}
-    seed_rows = [{"id": a.item.id, "question": a.item.question, "refused": a.weak, "shown": bool(a.labels.any()),
-                  "position_cv": answer_position(chosen_seeds[a.item.id], a.item.gold[0]),
-                  "position_shipped": answer_position(shipped[a.item.id], a.item.gold[0])} for a in seeds]
-    final = Selector(final.weights, keep, f"answers-dev ({len(dev)} questions) + seeds ({len(seeds)} questions), "
-                     f"{sum(len(a.candidates) for a in everything)} units; C {c}, seed weight {seed_weight}")
+    seed_rows = [
+        {
+            "id": a.item.id,
+            "question": a.item.question,
+            "refused": a.weak,
+            "shown": bool(a.labels.any()),
+            "position_cv": answer_position(chosen_seeds[a.item.id], a.item.gold[0]),
+            "position_shipped": answer_position(shipped[a.item.id], a.item.gold[0]),
+        }
+        for a in seeds
+    ]
+    final = Selector(
+        final.weights,
+        keep,
+        f"answers-dev ({len(dev)} questions) + seeds ({len(seeds)} questions), "
+        f"{sum(len(a.candidates) for a in everything)} units; C {c}, seed weight {seed_weight}",
+    )
     if write:
         WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
         WEIGHTS.write_text(json.dumps(final.to_dict(), indent=1) + "\n")
         print(f"wrote {WEIGHTS}")
-    save("answers_dev", "python -m benchmarks.train_answer", {
-        "questions": len(dev), "seed_questions": len(seeds), "unanswered": unanswered, "folds": 5,
-        "seed_folds": len({a.group for a in seeds}), "C": c, "seed_weight": seed_weight,
-        "grid": {f"C {k[0]}, seed weight {k[1]}": v for k, v in grid.items()}, "rows": rows,
-        "answered_rows": answered_rows, "answered": len(answered), "seeds": seed_rows,
-        "positives": int(sum(a.labels.sum() for a in everything)), "units": int(sum(len(a.candidates) for a in everything)),
-        "weights": final.to_dict()["weights"], "keep": keep})
+    save(
+        "answers_dev",
+        "python -m benchmarks.train_answer",
+        {
+            "questions": len(dev),
+            "seed_questions": len(seeds),
+            "unanswered": unanswered,
+            "folds": 5,
+            "seed_folds": len({a.group for a in seeds}),
+            "C": c,
+            "seed_weight": seed_weight,
+            "grid": {f"C {k[0]}, seed weight {k[1]}": v for k, v in grid.items()},
+            "rows": rows,
+            "answered_rows": answered_rows,
+            "answered": len(answered),
+            "seeds": seed_rows,
+            "positives": int(sum(a.labels.sum() for a in everything)),
+            "units": int(sum(len(a.candidates) for a in everything)),
+            "weights": final.to_dict()["weights"],
+            "keep": keep,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT  # noqa: E402
-from rag.caveats.hedges import LEXICON_PATH, learn  # noqa: E402
+from benchmarks.common import ROOT
+from rag.caveats.hedges import LEXICON_PATH, learn
 
 DEFAULT = ROOT.parent / "shared/benchmarks/caveats-dev/bioscope-abstracts.jsonl"
 

@@ -53,13 +53,22 @@ def main(folder: Path = DEFAULT) -> None:
                 "pubmedqa": pubmed.score(pubmed.dataset, weights, adapter),
                 **{f"{n}_dev": b.score(b.dataset, weights, adapter) for n, b in dev.items()}}
 
-    result = {"chosen": {k: chosen[k] for k in GRID}, "before": report(base), "after": report(chosen),
-              "paired": {"liveqa_B": paired(live.per_query(half_b, base, adapter), live.per_query(half_b, chosen, adapter)),
-                         "pubmedqa": paired(pubmed.per_query(pubmed.dataset, base, adapter),
-                                            pubmed.per_query(pubmed.dataset, chosen, adapter)),
-                         **{f"{n}_dev": paired(b.per_query(b.dataset, base, adapter), b.per_query(b.dataset, chosen, adapter))
-                            for n, b in dev.items()}},
-              "grid": grid}
+    result = {
+        "chosen": {k: chosen[k] for k in GRID},
+        "before": report(base),
+        "after": report(chosen),
+        "paired": {
+            "liveqa_B": paired(live.per_query(half_b, base, adapter), live.per_query(half_b, chosen, adapter)),
+            "pubmedqa": paired(
+                pubmed.per_query(pubmed.dataset, base, adapter), pubmed.per_query(pubmed.dataset, chosen, adapter)
+            ),
+            **{
+                f"{n}_dev": paired(b.per_query(b.dataset, base, adapter), b.per_query(b.dataset, chosen, adapter))
+                for n, b in dev.items()
+            },
+        },
+        "grid": grid,
+    }
     print(json.dumps({k: result[k] for k in ("chosen", "before", "after", "paired")}, indent=1), flush=True)
     save("doc-bm25", ".venv/bin/python -m benchmarks.tune_doc_bm25", result)
 

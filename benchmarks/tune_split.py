@@ -28,16 +28,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, save  # noqa: E402
-from rag.embedding import Embedder  # noqa: E402
-from rag.evaluate import Dataset, eval_settings, load_dataset, run_queries, score_run  # noqa: E402
-from rag.index import load_index  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from benchmarks.common import ROOT, save
+from rag.embedding import Embedder
+from rag.evaluate import Dataset, eval_settings, load_dataset, run_queries, score_run
+from rag.index import load_index
+from rag.settings import Settings
 
 DEFAULT = ROOT.parent / "shared" / "benchmarks"
 TODAY = {"dense_weight": 1.0, "lexical_weight": 0.1, "title_weight": 0.7, "title_lexical_weight": 0.2,
          "exact_weight": 0.0, "prf_weight": 0.0, "phrase_weight": 0.0}
-BASE_GRID = {"lexical_weight": (0.05, 0.1, 0.2, 0.3), "title_weight": (0.5, 0.7, 1.0), "title_lexical_weight": (0.1, 0.2)}
+BASE_GRID = {
+    "lexical_weight": (0.05, 0.1, 0.2, 0.3),
+    "title_weight": (0.5, 0.7, 1.0),
+    "title_lexical_weight": (0.1, 0.2),
+}
 OPTIONS = {
     "today": {},
     "retuned": BASE_GRID,
@@ -110,8 +114,9 @@ class Bench:
     def score(self, dataset: Dataset, overrides: dict, adapter=None) -> dict[str, float]:
         settings = self.settings.model_copy(update={**TODAY, **overrides})
         cache = self.caches.setdefault((settings.exact_max_share, adapter.digest if adapter else None), {})
-        run = run_queries(self.index, self.embedder.with_adapter(adapter), dataset, settings, ["hybrid"],
-                          signals_cache=cache)["hybrid"]
+        run = run_queries(
+            self.index, self.embedder.with_adapter(adapter), dataset, settings, ["hybrid"], signals_cache=cache
+        )["hybrid"]
         metrics = score_run(run, dataset.qrels)
         return {"nDCG@10": metrics["nDCG@10"], "MRR@10": metrics["MRR@10"]}
 
@@ -122,8 +127,9 @@ class Bench:
 
         settings = self.settings.model_copy(update={**TODAY, **overrides})
         cache = self.caches.setdefault((settings.exact_max_share, adapter.digest if adapter else None), {})
-        run = run_queries(self.index, self.embedder.with_adapter(adapter), dataset, settings, ["hybrid"],
-                          signals_cache=cache)["hybrid"]
+        run = run_queries(
+            self.index, self.embedder.with_adapter(adapter), dataset, settings, ["hybrid"], signals_cache=cache
+        )["hybrid"]
         out = dict.fromkeys(dataset.qrels, 0.0)
         returned = {q: docs for q, docs in run.items() if docs and q in dataset.qrels}
         for metric in ir_measures.iter_calc([nDCG @ 10], dataset.qrels, returned):
@@ -161,18 +167,29 @@ def main(folder: Path = DEFAULT) -> None:
     build_index(seeds_settings, plain)
     results = {}
     for name, grid in OPTIONS.items():
-        base = (results["exact"]["weights"] if name == "exact+prf"
-                else SHIPPED if name in ("shipped", "shipped+adapter")
-                else PHRASE_OFF if name in ("adapter, phrase off", "phrase (tuned)") else TODAY)
+        base = (
+            results["exact"]["weights"]
+            if name == "exact+prf"
+            else SHIPPED
+            if name in ("shipped", "shipped+adapter")
+            else PHRASE_OFF
+            if name in ("adapter, phrase off", "phrase (tuned)")
+            else TODAY
+        )
         model = adapted if name in ADAPTED else plain
         adapter = model.adapter
         weights = tune(live, half_a, grid, base, adapter) if grid else {}
         chosen = {**base, **weights}
         engine = Engine(seeds_settings.model_copy(update=chosen), model)
         seeds = score_seeds(engine)["summary"]
-        results[name] = {"weights": chosen, "adapter": adapter.digest if adapter else None,
-                         "liveqa_A": live.score(half_a, chosen, adapter), "liveqa_B": live.score(half_b, chosen, adapter),
-                         "pubmedqa": pubmed.score(pubmed.dataset, chosen, adapter), "seed_questions": seeds}
+        results[name] = {
+            "weights": chosen,
+            "adapter": adapter.digest if adapter else None,
+            "liveqa_A": live.score(half_a, chosen, adapter),
+            "liveqa_B": live.score(half_b, chosen, adapter),
+            "pubmedqa": pubmed.score(pubmed.dataset, chosen, adapter),
+            "seed_questions": seeds,
+        }
         print(name, json.dumps(results[name]), flush=True)
     split = {"A": len(half_a.qrels), "B": len(half_b.qrels)}
     save("retrieval-options", ".venv/bin/python benchmarks/tune_split.py", {"split": split, "options": results})

@@ -12,11 +12,12 @@ from dataclasses import asdict, dataclass
 from rag.caveats import analyse
 from rag.caveats.profile import annotate_chunks, profile_document
 from rag.caveats.sentences import SentenceFinding
-from rag.ingest.cleaning import clean_text, derive_title, find_urls
 from rag.ingest import content_hash
+from rag.ingest.cleaning import clean_text, derive_title, find_urls
 from rag.schema import AnnotatedPassage, AnnotateResponse, CitationCountsOut, CueOut, ProfileOut, SentenceOut
 from rag.settings import Settings
 from rag.types import Chunk, Document
+
 
 @dataclass
 class Annotation:
@@ -41,7 +42,7 @@ class Annotator:
             tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
             tokenizer.no_truncation()
             tokenizer.no_padding()
-            count_model_tokens = lambda text: len(tokenizer.encode(text).ids)  # noqa: E731
+            count_model_tokens = lambda text: len(tokenizer.encode(text).ids)
         self.chunker = make_chunker(settings, count_model_tokens)
 
     def annotate(self, text: str, text_id: str = "text") -> Annotation:
@@ -67,12 +68,28 @@ def annotation_response(annotation: Annotation) -> AnnotateResponse:
     return AnnotateResponse(
         id=annotation.id,
         text=document.text,
-        document=ProfileOut(title=document.title, evidence_level=document.evidence_level,
-                            caveats=[caveat_out(c) for c in document.caveats],
-                            citations=CitationCountsOut(**asdict(document.citations))),
-        passages=[AnnotatedPassage(start=c.start, end=c.end, evidence_level=c.evidence_level,
-                                   caveats=[caveat_out(x) for x in c.caveats]) for c in annotation.passages],
-        sentences=[SentenceOut(start=f.start, end=f.end, codes=f.codes, evidence_level=f.level, designs=list(f.designs),
-                               background=f.background, cues=[CueOut(code=c.code, start=c.start, end=c.end) for c in f.cues])
-                   for f in annotation.sentences],
+        document=ProfileOut(
+            title=document.title,
+            evidence_level=document.evidence_level,
+            caveats=[caveat_out(c) for c in document.caveats],
+            citations=CitationCountsOut(**asdict(document.citations)),
+        ),
+        passages=[
+            AnnotatedPassage(
+                start=c.start, end=c.end, evidence_level=c.evidence_level, caveats=[caveat_out(x) for x in c.caveats]
+            )
+            for c in annotation.passages
+        ],
+        sentences=[
+            SentenceOut(
+                start=f.start,
+                end=f.end,
+                codes=f.codes,
+                evidence_level=f.level,
+                designs=list(f.designs),
+                background=f.background,
+                cues=[CueOut(code=c.code, start=c.start, end=c.end) for c in f.cues],
+            )
+            for f in annotation.sentences
+        ],
     )

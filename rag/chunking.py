@@ -5,6 +5,7 @@ A chunk is always a contiguous span of the cleaned text, so `text[start:end] == 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -230,7 +231,8 @@ class Chunker:
             return max(plain / self.max_tokens, model / self.model_window)
 
         units: list[Unit] = []
-        counts: list[tuple[int, int]] = []  # each unit is tokenised once: its counts settle whether it fits and feed the sums
+        # each unit is tokenised once: its counts settle whether it fits and feed the sums
+        counts: list[tuple[int, int]] = []
         for unit in split_units(text):
             plain, model = self._counts(text[unit.start : unit.end])
             if plain <= self.max_tokens and model <= self.model_window:
@@ -252,7 +254,9 @@ class Chunker:
             if not current:
                 return []
             spans.append((current[0].start, current[-1].end, current_heading))
-            tail = [u for u in current[-self.overlap :] if u.kind == "sentence"] if keep_overlap and self.overlap else []
+            tail = (
+                [u for u in current[-self.overlap :] if u.kind == "sentence"] if keep_overlap and self.overlap else []
+            )
             current = []
             return tail
 
@@ -298,7 +302,7 @@ class Chunker:
         # What joining costs: the whitespace between two units is at most a token a byte (a space merges into the
         # next word; a run of em spaces is two tokens each), and a seam with none costs at most one.
         seams = [0]
-        for before, after in zip(units, units[1:]):
+        for before, after in itertools.pairwise(units):
             seams.append(seams[-1] + max(1, len(text[before.end : after.start].encode())))
         margin = 0.85
         # The longest span from each first unit that was tokenised and fits, with its exact counts: a longer span
@@ -319,8 +323,10 @@ class Chunker:
             anchor = anchors.get(a)
             if anchor is not None and anchor[0] <= b:
                 known, known_plain, known_model = anchor
-                if (known_plain + plain[b + 1] - plain[known + 1] + seams[b] - seams[known] <= self.max_tokens
-                        and known_model + model[b + 1] - model[known + 1] <= self.model_window):
+                if (
+                    known_plain + plain[b + 1] - plain[known + 1] + seams[b] - seams[known] <= self.max_tokens
+                    and known_model + model[b + 1] - model[known + 1] <= self.model_window
+                ):
                     return True
             span_plain, span_model = self._counts(text[start:end])
             if span_plain > self.max_tokens or span_model > self.model_window:

@@ -108,18 +108,34 @@ def run_build(settings, compute=None):
 
 
 @app.command()
-def index(docs: DocsOpt = None, index: IndexOpt = None,
-          check: Annotated[bool, typer.Option("--check", help="Verify the index against its manifest and the "
-                                                              "documents.")] = False,
-          shards: Annotated[int | None, typer.Option("--shards", min=1, max=1024, help="Write the build as this many "
-                                                                                       "shards (memory-mapped when "
-                                                                                       "served) [env "
-                                                                                       "RAG_INDEX_SHARDS, default 1].")] = None,
-          ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Chunk, caveat and embed on a Ray "
-                                                  "cluster: its address (host:port), or 'local' to start one on this "
-                                                  "machine. Needs pip install -e '.[ray]'.")] = None,
-          workers: Annotated[int, typer.Option("--workers", min=1, help="Ray actors per stage (with --ray).")] = 2,
-          ray_bind: RayBindOpt = None) -> None:
+def index(
+    docs: DocsOpt = None,
+    index: IndexOpt = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Verify the index against its manifest and the documents.")
+    ] = False,
+    shards: Annotated[
+        int | None,
+        typer.Option(
+            "--shards",
+            min=1,
+            max=1024,
+            help="Write the build as this many shards (memory-mapped when served) [env RAG_INDEX_SHARDS, default 1].",
+        ),
+    ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Chunk, caveat and embed on a Ray "
+            "cluster: its address (host:port), or 'local' to start one on this "
+            "machine. Needs pip install -e '.[ray]'.",
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Ray actors per stage (with --ray).")] = 2,
+    ray_bind: RayBindOpt = None,
+) -> None:
     """(Re)build the index from the document folder; only new or changed documents are embedded.
 
     Example: rag index --docs seeds --index index
@@ -153,8 +169,9 @@ app.add_typer(feedback_app, name="feedback")
 
 
 @feedback_app.command("export")
-def feedback_export(index: IndexOpt = None,
-                    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl") -> None:
+def feedback_export(
+    index: IndexOpt = None, fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl"
+) -> None:
     """Write every feedback row to standard output, oldest first.
 
     Example: rag feedback export --format csv > feedback.csv
@@ -196,9 +213,11 @@ def json_line(text: str) -> str:
 
 
 @app.command()
-def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"id\": …, \"text\": …}; standard input "
-                                                              "when left out.")] = None
-             ) -> None:
+def annotate(
+    file: Annotated[
+        Path | None, typer.Argument(help="JSON lines of {\"id\": …, \"text\": …}; standard input when left out.")
+    ] = None,
+) -> None:
     """Check any text: one JSON line out per JSON line in, with the text's profile, passages and flagged sentences.
 
     The same analysis indexing runs (no embedding, no index needed). A bad line is answered with
@@ -249,12 +268,16 @@ def annotate(file: Annotated[Path | None, typer.Argument(help="JSON lines of {\"
 
 
 @app.command()
-def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
-        docs: DocsOpt = None, index: IndexOpt = None,
-        top_k: Annotated[int, typer.Option("--top-k", "-k", help="Passages to show (1–50).")] = 5,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON response.")] = False,
-        follow_up_of: Annotated[list[str] | None, typer.Option("--after", help="An earlier question of this "
-                                                                               "conversation (repeatable).")] = None) -> None:
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
+    docs: DocsOpt = None,
+    index: IndexOpt = None,
+    top_k: Annotated[int, typer.Option("--top-k", "-k", help="Passages to show (1–50).")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON response.")] = False,
+    follow_up_of: Annotated[
+        list[str] | None, typer.Option("--after", help="An earlier question of this conversation (repeatable).")
+    ] = None,
+) -> None:
     """Answer a question with ranked passages, their sources, offsets and caveats.
 
     Example: rag ask "Can I take low-dose naltrexone with opioid painkillers?"
@@ -268,8 +291,9 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
 
     settings = _settings(docs, index)
     try:
-        request = QueryRequest(question=question, top_k=top_k,
-                               history=[{"role": "user", "content": q} for q in (follow_up_of or [])])
+        request = QueryRequest(
+            question=question, top_k=top_k, history=[{"role": "user", "content": q} for q in (follow_up_of or [])]
+        )
     except ValidationError as exc:
         _fail(validation_message(exc), code=2)
     over = limit_message(request, settings)
@@ -289,21 +313,39 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in quotes."
 
 
 @app.command()
-def serve(docs: DocsOpt = None, index: IndexOpt = None,
-          host: Annotated[str | None, typer.Option(help="Address to bind [default 127.0.0.1].")] = None,
-          port: Annotated[int | None, typer.Option(help="Port [default 8000].")] = None,
-          ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Serve a sharded build on Ray "
-                                                                                   "Serve: the cluster's address "
-                                                                                   "(host:port), or 'local' to start "
-                                                                                   "one here. Needs pip install -e "
-                                                                                   "'.[ray]'.")] = None,
-          shard_groups: Annotated[int, typer.Option("--shard-groups", min=0, help="With --ray: shard deployments, "
-                                                    "each holding neighbouring shards (0: one per shard).")] = 0,
-          replicas: Annotated[int, typer.Option("--replicas", min=1, help="With --ray: replicas of each shard "
-                                                "deployment.")] = 2,
-          replica_cpus: Annotated[float, typer.Option("--replica-cpus", min=0.0, help="With --ray: CPUs each replica "
-                                                      "reserves.")] = 1.0,
-          ray_bind: RayBindOpt = None) -> None:
+def serve(
+    docs: DocsOpt = None,
+    index: IndexOpt = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind [default 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default 8000].")] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Serve a sharded build on Ray "
+            "Serve: the cluster's address "
+            "(host:port), or 'local' to start "
+            "one here. Needs pip install -e "
+            "'.[ray]'.",
+        ),
+    ] = None,
+    shard_groups: Annotated[
+        int,
+        typer.Option(
+            "--shard-groups",
+            min=0,
+            help="With --ray: shard deployments, each holding neighbouring shards (0: one per shard).",
+        ),
+    ] = 0,
+    replicas: Annotated[
+        int, typer.Option("--replicas", min=1, help="With --ray: replicas of each shard deployment.")
+    ] = 2,
+    replica_cpus: Annotated[
+        float, typer.Option("--replica-cpus", min=0.0, help="With --ray: CPUs each replica reserves.")
+    ] = 1.0,
+    ray_bind: RayBindOpt = None,
+) -> None:
     """Serve the JSON API and the web chat; builds the index first when there is none.
 
     Example: rag serve --port 8000
@@ -369,8 +411,10 @@ def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float
 
     folder = current_folder(settings.index_dir)
     if not folder.exists():
-        _fail(f"no index in {settings.index_dir}: run `rag index --shards N` (or `rag index --ray ADDRESS --shards N`) "
-              "first")
+        _fail(
+            f"no index in {settings.index_dir}: run `rag index --shards N` (or `rag index --ray ADDRESS --shards N`) "
+            "first"
+        )
     try:
         import ray
         from ray import serve
@@ -399,15 +443,16 @@ def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float
 
 
 @app.command(name="eval")
-def evaluate(dataset: Annotated[Path, typer.Argument(help="BEIR-layout folder: corpus.jsonl, queries.jsonl, "
-                                                          "qrels/test.tsv.")],
-             index: IndexOpt = None,
-             as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
-             limit: Annotated[int | None, typer.Option(help="Score only the first N queries.")] = None,
-             exclude_source: Annotated[list[str] | None, typer.Option("--exclude-source", help="Leave out corpus "
-                                                                                               "entries whose "
-                                                                                               "metadata.source is "
-                                                                                               "this (repeatable).")] = None) -> None:
+def evaluate(
+    dataset: Annotated[Path, typer.Argument(help="BEIR-layout folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.")],
+    index: IndexOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N queries.")] = None,
+    exclude_source: Annotated[
+        list[str] | None,
+        typer.Option("--exclude-source", help="Leave out corpus entries whose metadata.source is this (repeatable)."),
+    ] = None,
+) -> None:
     """Score dense, BM25 and hybrid retrieval on a BEIR-layout dataset.
 
     Examples: rag eval ../shared/benchmarks/pubmedqa-l
@@ -417,8 +462,9 @@ def evaluate(dataset: Annotated[Path, typer.Argument(help="BEIR-layout folder: c
 
     settings = _settings(None, index)
     try:
-        report = evaluate_dataset(dataset, settings, limit=limit, progress_console=err,
-                                  exclude_sources=frozenset(exclude_source or ()))
+        report = evaluate_dataset(
+            dataset, settings, limit=limit, progress_console=err, exclude_sources=frozenset(exclude_source or ())
+        )
     except EvalError as exc:
         _fail(str(exc), code=2)
     if as_json:

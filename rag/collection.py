@@ -157,16 +157,23 @@ def remove_document(settings: Settings, doc_id: str) -> list[str]:
 
 def build_record(result: BuildResult) -> dict:
     """A finished build as GET /api/v1/index/status shows it (schema.BuildOut)."""
-    return {"finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "documents": result.documents,
-            "chunks": result.chunks, "embedded": result.embedded, "reused": result.reused,
-            "seconds": round(result.seconds, 2), "warnings": [without_machine_paths(w) for w in result.warnings]}
+    return {
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "documents": result.documents,
+        "chunks": result.chunks,
+        "embedded": result.embedded,
+        "reused": result.reused,
+        "seconds": round(result.seconds, 2),
+        "warnings": [without_machine_paths(w) for w in result.warnings],
+    }
 
 
 class Rebuilder:
     """Background rebuilds, one at a time; what asked during a build waits for one more build after it."""
 
-    def __init__(self, settings: Settings, engine: Callable[[], Engine],
-                 finished: Callable[[float, bool], None] | None = None) -> None:
+    def __init__(
+        self, settings: Settings, engine: Callable[[], Engine], finished: Callable[[float, bool], None] | None = None
+    ) -> None:
         self.settings, self.engine = settings, engine  # a getter: the app makes its engine at start-up
         self.finished = finished  # told each build's seconds and whether it succeeded (the metrics)
         self._lock = threading.Lock()
@@ -185,8 +192,12 @@ class Rebuilder:
 
     def status(self) -> dict:
         with self._lock:
-            return {"state": "building" if self.building or self.queued else "idle", "queued": self.queued,
-                    "last_build": self.last_build, "last_error": self.last_error}
+            return {
+                "state": "building" if self.building or self.queued else "idle",
+                "queued": self.queued,
+                "last_build": self.last_build,
+                "last_error": self.last_error,
+            }
 
     def _run(self) -> None:
         from rag.index import build_index
@@ -206,9 +217,16 @@ class Rebuilder:
                 with self._lock:
                     self.last_build, self.last_error = record, None
                 ok = True
-                log.info("index rebuilt", extra={"event": "index_build", "documents": result.documents,
-                                                 "passages": result.chunks, "embedded": result.embedded,
-                                                 "seconds": round(result.seconds, 2)})
+                log.info(
+                    "index rebuilt",
+                    extra={
+                        "event": "index_build",
+                        "documents": result.documents,
+                        "passages": result.chunks,
+                        "embedded": result.embedded,
+                        "seconds": round(result.seconds, 2),
+                    },
+                )
             except Exception as exc:  # the worker must survive; the old index keeps serving
                 log.exception("background rebuild failed")
                 with self._lock:

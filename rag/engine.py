@@ -23,9 +23,9 @@ from rag.schema import (
     CaveatOut,
     CitationCountsOut,
     CollectionOut,
-    EvidenceOut,
     DocumentDetail,
     DocumentSummary,
+    EvidenceOut,
     Health,
     PassageOut,
     QueryRequest,
@@ -245,7 +245,9 @@ class Engine:
             passages=passages,
             caveats=[caveat_out(c) for c in caveats],
             disclaimer=self.settings.disclaimer,
-            timings_ms=Timings(embed=round(retrieval.embed_ms, 3), search=round(retrieval.search_ms, 3), total=round(total, 3)),
+            timings_ms=Timings(
+                embed=round(retrieval.embed_ms, 3), search=round(retrieval.search_ms, 3), total=round(total, 3)
+            ),
         )
 
     # -- documents -----------------------------------------------------------------
@@ -263,14 +265,22 @@ class Engine:
 
     def _summary(self, document: Document, index: LoadedIndex, detail: bool = False):
         fields = dict(
-            doc_id=document.doc_id, title=document.title, path=document.path, url=document.url, urls=document.urls,
-            chars=len(document.text), chunks=len(index.chunks_by_doc.get(document.doc_id, [])),
-            evidence_level=document.evidence_level, caveats=[caveat_out(c) for c in document.caveats],
-            citations=CitationCountsOut(**asdict(document.citations)), **self._file_facts(document, index),
+            doc_id=document.doc_id,
+            title=document.title,
+            path=document.path,
+            url=document.url,
+            urls=document.urls,
+            chars=len(document.text),
+            chunks=len(index.chunks_by_doc.get(document.doc_id, [])),
+            evidence_level=document.evidence_level,
+            caveats=[caveat_out(c) for c in document.caveats],
+            citations=CitationCountsOut(**asdict(document.citations)),
+            **self._file_facts(document, index),
         )
         if detail:
-            return DocumentDetail(**fields, text=document.text, content_hash=document.content_hash,
-                                  page_starts=document.page_starts)
+            return DocumentDetail(
+                **fields, text=document.text, content_hash=document.content_hash, page_starts=document.page_starts
+            )
         return DocumentSummary(**fields)
 
     def documents(self) -> list[DocumentSummary]:
@@ -291,13 +301,24 @@ class Engine:
         if found is None:  # the first few documents, against a bounded sample: 17,858 documents took 2.7 s in all
             documents = list(index.documents.values())
             found = index.derived["topics"] = topics(documents[:MAX_TOPICS], documents[:MAX_BACKGROUND])
-        return CollectionOut(documents=len(index.documents), passages=len(index.chunks),
-                             topics=[{"doc_id": t.doc_id, "title": t.title, "label": t.label, "terms": list(t.terms),
-                                      "example": t.example} for t in found],
-                             examples=examples(found, self.settings.example_questions))
+        return CollectionOut(
+            documents=len(index.documents),
+            passages=len(index.chunks),
+            topics=[
+                {"doc_id": t.doc_id, "title": t.title, "label": t.label, "terms": list(t.terms), "example": t.example}
+                for t in found
+            ],
+            examples=examples(found, self.settings.example_questions),
+        )
 
     def health(self) -> Health:
         index = self.index
-        return Health(status="ok", model=self.settings.model_name, dimensions=self.embedder.dimensions,
-                      documents=len(index.documents), chunks=len(index.chunks),
-                      built_at=index.manifest.built_at, index_folder=f"builds/{index.folder.name}")
+        return Health(
+            status="ok",
+            model=self.settings.model_name,
+            dimensions=self.embedder.dimensions,
+            documents=len(index.documents),
+            chunks=len(index.chunks),
+            built_at=index.manifest.built_at,
+            index_folder=f"builds/{index.folder.name}",
+        )

@@ -11,8 +11,8 @@ from pathlib import Path
 import ir_measures
 from ir_measures import AP, RR, Judged, P, R, nDCG
 
-from rag.ingest.cleaning import clean_text, derive_title
 from rag.ingest import content_hash
+from rag.ingest.cleaning import clean_text, derive_title
 from rag.retrieval.fusion import Mode
 from rag.settings import Settings
 from rag.types import Document
@@ -188,9 +188,16 @@ def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None,
         "index_seconds": round(build_seconds, 1),
         "embedded": built.embedded,
         "query_seconds": round(query_seconds, 2),
-        "weights": {"dense": local.dense_weight, "bm25": local.lexical_weight, "title": local.title_weight,
-                    "title_bm25": local.title_lexical_weight, "doc_bm25": local.doc_lexical_weight, "exact": local.exact_weight,
-                    "exact_max_share": local.exact_max_share, "prf": local.prf_weight},
+        "weights": {
+            "dense": local.dense_weight,
+            "bm25": local.lexical_weight,
+            "title": local.title_weight,
+            "title_bm25": local.title_lexical_weight,
+            "doc_bm25": local.doc_lexical_weight,
+            "exact": local.exact_weight,
+            "exact_max_share": local.exact_max_share,
+            "prf": local.prf_weight,
+        },
         "results": {mode: score_run(run, dataset.qrels) for mode, run in runs.items()},
     }
 
@@ -198,8 +205,10 @@ def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None,
 def print_table(console, report: dict) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{report['dataset']} — {report['queries']} queries, {report['corpus']} documents, "
-                        f"{report['chunks']} passages")
+    table = Table(
+        title=f"{report['dataset']} — {report['queries']} queries, {report['corpus']} documents, "
+        f"{report['chunks']} passages"
+    )
     table.add_column("metric")
     for mode in report["results"]:
         table.add_column(mode, justify="right")
@@ -209,5 +218,7 @@ def print_table(console, report: dict) -> None:
         best = max(values)
         table.add_row(name, *[f"[bold]{v:.4f}[/]" if v == best else f"{v:.4f}" for v in values])
     console.print(table)
-    console.print(f"index: {report['index_folder']} ({report['embedded']} embedded, {report['index_seconds']} s); "
-                  f"queries: {report['query_seconds']} s")
+    console.print(
+        f"index: {report['index_folder']} ({report['embedded']} embedded, {report['index_seconds']} s); "
+        f"queries: {report['query_seconds']} s"
+    )

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 SCHEMA = """
@@ -87,23 +87,41 @@ class FeedbackStore:
 
     def size_bytes(self) -> int:
         with self._connect() as connection:
-            pages, size = connection.execute("PRAGMA page_count").fetchone()[0], connection.execute("PRAGMA page_size").fetchone()[0]
+            pages, size = (
+                connection.execute("PRAGMA page_count").fetchone()[0],
+                connection.execute("PRAGMA page_size").fetchone()[0],
+            )
         return int(pages) * int(size)
 
-    def add(self, question: str, rating: int, passage_ids: list[str], answer: str | None, comment: str | None,
-            replaces: int | None = None) -> dict:
+    def add(
+        self,
+        question: str,
+        rating: int,
+        passage_ids: list[str],
+        answer: str | None,
+        comment: str | None,
+        replaces: int | None = None,
+    ) -> dict:
         """Write one row and return it as written (the table is not read back). With `replaces`, the row of that id
         and the same question gets the new rating instead (one choice per answer, changeable); when none matches,
         a new row is written."""
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.now(UTC).isoformat(timespec="seconds")
         if replaces is not None:
             with self._lock, self._connect() as connection:
-                changed = connection.execute("UPDATE feedback SET rating = ?, created_at = ? WHERE id = ? AND "
-                                             "question = ?",
-                                             (rating, created, replaces, question)).rowcount
+                changed = connection.execute(
+                    "UPDATE feedback SET rating = ?, created_at = ? WHERE id = ? AND question = ?",
+                    (rating, created, replaces, question),
+                ).rowcount
             if changed:
-                return {"id": replaces, "created_at": created, "question": question, "rating": rating,
-                        "passage_ids": passage_ids, "answer": answer, "comment": comment}
+                return {
+                    "id": replaces,
+                    "created_at": created,
+                    "question": question,
+                    "rating": rating,
+                    "passage_ids": passage_ids,
+                    "answer": answer,
+                    "comment": comment,
+                }
         with self._lock:
             if self.max_bytes is not None and self.size_bytes() >= self.max_bytes:
                 raise FeedbackFull(f"feedback store is full ({self.max_bytes:,} bytes)")
@@ -114,8 +132,15 @@ class FeedbackStore:
                     (created, question, rating, json.dumps(passage_ids), answer, comment),
                 )
                 row_id = int(cursor.lastrowid)
-        return {"id": row_id, "created_at": created, "question": question, "rating": rating,
-                "passage_ids": passage_ids, "answer": answer, "comment": comment}
+        return {
+            "id": row_id,
+            "created_at": created,
+            "question": question,
+            "rating": rating,
+            "passage_ids": passage_ids,
+            "answer": answer,
+            "comment": comment,
+        }
 
     def page(self, limit: int, before: int | None = None, after: int | None = None) -> list[dict]:
         """Newest first; `before` pages back from an id, `after` returns the rows newer than an id (oldest first)."""

@@ -26,16 +26,25 @@ def print_safety(console: Console, answer: AnswerOut) -> None:
     if not answer.safety:
         return
     lines = "\n".join(f"• {escape(q.text)} [{q.citation}]" for q in answer.safety)
-    console.print(Panel(f"{lines}\n[bold]Ask your pharmacist or doctor before you start, stop or combine treatments.[/]",
-                        title="[bold red]⚠ Safety[/]", title_align="left", border_style="red", expand=False))
+    console.print(
+        Panel(
+            f"{lines}\n[bold]Ask your pharmacist or doctor before you start, stop or combine treatments.[/]",
+            title="[bold red]⚠ Safety[/]",
+            title_align="left",
+            border_style="red",
+            expand=False,
+        )
+    )
 
 
 def print_answer(console: Console, answer: AnswerOut) -> None:
     print_safety(console, answer)
     if answer.evidence is not None and answer.evidence.strongest_level is not None:
         counts = ", ".join(f"{n} {level.replace('_', ' ')}" for level, n in answer.evidence.levels.items())
-        console.print(f"[bold]Evidence:[/] strongest is {str(answer.evidence.strongest_level).replace('_', ' ')} "
-                      f"[dim]({counts}; {answer.evidence.documents} document(s))[/]")
+        console.print(
+            f"[bold]Evidence:[/] strongest is {str(answer.evidence.strongest_level).replace('_', ' ')} "
+            f"[dim]({counts}; {answer.evidence.documents} document(s))[/]"
+        )
     console.print(f"[bold]Answer:[/] {escape(answer.text)}")
 
 

@@ -21,7 +21,9 @@ def reject_surrogates(value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError(f"contains an unpaired surrogate U+{ord(value[exc.start]):04X} at character {exc.start}") from None
+        raise ValueError(
+            f"contains an unpaired surrogate U+{ord(value[exc.start]):04X} at character {exc.start}"
+        ) from None
     return value
 
 
@@ -45,17 +47,29 @@ class Turn(BaseModel):
 
 
 class QueryRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"question": "Can I take low-dose naltrexone with opioid painkillers?", "top_k": 5, "history": []},
-        {"question": "What about side effects?", "top_k": 5,
-         "history": [{"role": "user", "content": "What is low-dose naltrexone used for in MS?"}]}]})
-    question: StrictStr = Field(description="The question, 1 to RAG_MAX_QUESTION_CHARS (default 2000) characters after "
-                                            "trimming.",
-                                examples=["Can I take low-dose naltrexone with opioid painkillers?"])
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "Can I take low-dose naltrexone with opioid painkillers?", "top_k": 5, "history": []},
+                {
+                    "question": "What about side effects?",
+                    "top_k": 5,
+                    "history": [{"role": "user", "content": "What is low-dose naltrexone used for in MS?"}],
+                },
+            ]
+        },
+    )
+    question: StrictStr = Field(
+        description="The question, 1 to RAG_MAX_QUESTION_CHARS (default 2000) characters after trimming.",
+        examples=["Can I take low-dose naltrexone with opioid painkillers?"],
+    )
     top_k: StrictInt = Field(5, ge=1, description="How many passages to return, 1 to RAG_MAX_TOP_K (default 50).")
-    history: list[Turn] = Field(default_factory=list,
-                                description="Earlier turns of the conversation, oldest first, used to resolve "
-                                            "follow-ups; at most RAG_MAX_HISTORY_TURNS (default 20).")
+    history: list[Turn] = Field(
+        default_factory=list,
+        description="Earlier turns of the conversation, oldest first, used to resolve "
+        "follow-ups; at most RAG_MAX_HISTORY_TURNS (default 20).",
+    )
 
     @field_validator("question")
     @classmethod
@@ -83,14 +97,17 @@ class Source(BaseModel):
     url: str | None = Field(None, description="Original URL when the document names one.")
     start: int = Field(description="Start offset of the passage in the document's cleaned text.")
     end: int = Field(description="End offset of the passage in the document's cleaned text.")
-    pages: list[int] | None = Field(None, description="1-based pages of a paged source (PDF) the passage lies on; "
-                                                     "null for formats without pages.")
+    pages: list[int] | None = Field(
+        None, description="1-based pages of a paged source (PDF) the passage lies on; null for formats without pages."
+    )
 
 
 class PassageOut(BaseModel):
     rank: int = Field(description="1-based rank; also the passage's citation number.")
-    score: float = Field(description="Cosine similarity between the question (the model's own vector, before the "
-                                     "ranking adapter) and the passage (0–1).")
+    score: float = Field(
+        description="Cosine similarity between the question (the model's own vector, before the "
+        "ranking adapter) and the passage (0–1)."
+    )
     text: str = Field(description="The passage: document text[start:end].")
     source: Source
     heading: str | None = Field(None, description="Nearest section heading above the passage.")
@@ -102,8 +119,9 @@ class QuoteOut(BaseModel):
     text: str = Field(description="The sentence (or a list with its lead-in, or a table row), quoted whole.")
     citation: int = Field(description="The passage it is quoted from (its rank).")
     doc_id: str
-    start: int = Field(description="Offset of the sentence in the document's cleaned text: text == "
-                                   "document.text[start:end].")
+    start: int = Field(
+        description="Offset of the sentence in the document's cleaned text: text == document.text[start:end]."
+    )
     end: int
 
 
@@ -116,11 +134,15 @@ class EvidenceOut(BaseModel):
 class AnswerOut(BaseModel):
     text: str = Field(description="Extractive answer; each sentence ends with its citation number in brackets.")
     citations: list[int] = Field(description="Passage ranks cited by the answer.")
-    sentences: list[QuoteOut] = Field(default_factory=list, description="The answer's sentences in order, each with "
-                                                                        "its document offsets.")
-    safety: list[QuoteOut] = Field(default_factory=list, description="Warnings the passages give about what was "
-                                                                     "asked, shown apart; when the question is about "
-                                                                     "safety they also lead the answer.")
+    sentences: list[QuoteOut] = Field(
+        default_factory=list, description="The answer's sentences in order, each with its document offsets."
+    )
+    safety: list[QuoteOut] = Field(
+        default_factory=list,
+        description="Warnings the passages give about what was "
+        "asked, shown apart; when the question is about "
+        "safety they also lead the answer.",
+    )
     evidence: EvidenceOut | None = Field(None, description="Evidence levels of the cited passages at a glance.")
 
 
@@ -132,8 +154,9 @@ class Timings(BaseModel):
 
 class QueryResponse(BaseModel):
     question: str = Field(description="The question as understood (trimmed).")
-    retrieval_query: str = Field(description="Text actually searched (the question plus the conversation topic for "
-                                             "follow-ups).")
+    retrieval_query: str = Field(
+        description="Text actually searched (the question plus the conversation topic for follow-ups)."
+    )
     no_answer: bool = Field(description="True when the indexed documents do not answer the question.")
     answer: AnswerOut | None = Field(description="Extractive answer; null when no_answer.")
     passages: list[PassageOut]
@@ -160,17 +183,26 @@ class DocumentSummary(BaseModel):
     caveats: list[CaveatOut] = Field(description="Document-level caveats (the source profile).")
     citations: CitationCountsOut
     format: str | None = Field(None, description="The file's type from its name: pdf, docx, md, html, htm or txt.")
-    bytes: int | None = Field(None, description="Size of the file when it was indexed; null where unknown (an index "
-                              "built before sizes were recorded, or a document that is no file).")
-    added: str | None = Field(None, description="When the file was added or last replaced (its modification time, "
-                              "ISO 8601, UTC); null where unknown.")
+    bytes: int | None = Field(
+        None,
+        description="Size of the file when it was indexed; null where unknown (an index "
+        "built before sizes were recorded, or a document that is no file).",
+    )
+    added: str | None = Field(
+        None,
+        description="When the file was added or last replaced (its modification time, "
+        "ISO 8601, UTC); null where unknown.",
+    )
 
 
 class DocumentDetail(DocumentSummary):
     text: str = Field(description="Cleaned text; every offset in the API indexes this string.")
     content_hash: str
-    page_starts: list[int] = Field(default_factory=list, description="Paged sources (PDF): the offset in `text` where "
-                                   "each page starts, page 1 first; empty for formats without pages.")
+    page_starts: list[int] = Field(
+        default_factory=list,
+        description="Paged sources (PDF): the offset in `text` where "
+        "each page starts, page 1 first; empty for formats without pages.",
+    )
 
 
 class DocumentList(BaseModel):
@@ -180,8 +212,9 @@ class DocumentList(BaseModel):
 class TopicOut(BaseModel):
     doc_id: str
     title: str
-    label: str = Field(description="How to name the document to a reader: its title, or its key terms when it has "
-                                   "none.")
+    label: str = Field(
+        description="How to name the document to a reader: its title, or its key terms when it has none."
+    )
     terms: list[str] = Field(description="Words and word pairs frequent in this document and rare in the others.")
     example: str = Field(description="A question one could ask about it.")
 
@@ -222,8 +255,10 @@ class ValidationErrorOut(BaseModel):
 
 class AnnotateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: StrictStr = Field(description="Any health text, 1 to RAG_MAX_ANNOTATE_CHARS (default 200,000) characters.",
-                            examples=["Smoking may increase the risk of dementia, a new study suggests."])
+    text: StrictStr = Field(
+        description="Any health text, 1 to RAG_MAX_ANNOTATE_CHARS (default 200,000) characters.",
+        examples=["Smoking may increase the risk of dementia, a new study suggests."],
+    )
     id: StrictStr | None = Field(None, max_length=200, description="Your name for the text, echoed back.")
 
     @field_validator("text")
@@ -267,8 +302,9 @@ class AnnotatedPassage(BaseModel):
     start: int = Field(description="Offset of the passage in `text`.")
     end: int = Field(description="End offset of the passage in `text`.")
     evidence_level: EvidenceLevel
-    caveats: list[CaveatOut] = Field(description="The caveats this passage would carry in the index, inherited ones "
-                                                 "included.")
+    caveats: list[CaveatOut] = Field(
+        description="The caveats this passage would carry in the index, inherited ones included."
+    )
 
 
 class AnnotateResponse(BaseModel):
@@ -284,32 +320,51 @@ class CodeOut(BaseModel):
     label: str
     severity: Severity
     detail: str
-    examples: list[str] = Field(default_factory=list, description="Up to three short cues the engine flags with this "
-                                "code, drawn from its rule's own patterns; empty for codes no words trigger.")
-    scope: Scope = Field(Scope.TEXT, description="Where the code is judged: words of the text, a whole document, or "
-                                                 "an answer.")
+    examples: list[str] = Field(
+        default_factory=list,
+        description="Up to three short cues the engine flags with this "
+        "code, drawn from its rule's own patterns; empty for codes no words trigger.",
+    )
+    scope: Scope = Field(
+        Scope.TEXT, description="Where the code is judged: words of the text, a whole document, or an answer."
+    )
     scope_detail: str = Field("", description="What `scope` means to a reader, in one line.")
 
 
-def limit_problems(request: "QueryRequest | AnnotateRequest", settings: Settings) -> list[tuple[str, str]]:
+def limit_problems(request: QueryRequest | AnnotateRequest, settings: Settings) -> list[tuple[str, str]]:
     """(field, reason) for each limit of the running settings the request is over; empty when it is within them."""
     problems: list[tuple[str, str]] = []
     if isinstance(request, QueryRequest):
         if len(request.question) > settings.max_question_chars:
-            problems.append(("question", f"must be at most {settings.max_question_chars} characters after trimming "
-                                         f"(got {len(request.question)}; RAG_MAX_QUESTION_CHARS)"))
+            problems.append(
+                (
+                    "question",
+                    f"must be at most {settings.max_question_chars} characters after trimming "
+                    f"(got {len(request.question)}; RAG_MAX_QUESTION_CHARS)",
+                )
+            )
         if request.top_k > settings.max_top_k:
             problems.append(("top_k", f"must be at most {settings.max_top_k} (got {request.top_k}; RAG_MAX_TOP_K)"))
         if len(request.history) > settings.max_history_turns:
-            problems.append(("history", f"must have at most {settings.max_history_turns} turns (got "
-                                        f"{len(request.history)}; RAG_MAX_HISTORY_TURNS)"))
+            problems.append(
+                (
+                    "history",
+                    f"must have at most {settings.max_history_turns} turns (got "
+                    f"{len(request.history)}; RAG_MAX_HISTORY_TURNS)",
+                )
+            )
     elif len(request.text) > settings.max_annotate_chars:
-        problems.append(("text", f"must be at most {settings.max_annotate_chars:,} characters (got "
-                                 f"{len(request.text):,}; RAG_MAX_ANNOTATE_CHARS)"))
+        problems.append(
+            (
+                "text",
+                f"must be at most {settings.max_annotate_chars:,} characters (got "
+                f"{len(request.text):,}; RAG_MAX_ANNOTATE_CHARS)",
+            )
+        )
     return problems
 
 
-def limit_message(request: "QueryRequest | AnnotateRequest", settings: Settings) -> str | None:
+def limit_message(request: QueryRequest | AnnotateRequest, settings: Settings) -> str | None:
     """`limit_problems` as one line for a CLI or a tool error; None when the request is within the limits."""
     problems = limit_problems(request, settings)
     return "; ".join(f"{field}: {reason}" for field, reason in problems) if problems else None
@@ -329,7 +384,7 @@ class Limits(BaseModel):
     max_annotate_chars: int
 
     @classmethod
-    def of(cls, settings: Settings) -> "Limits":
+    def of(cls, settings: Settings) -> Limits:
         return cls(**{name: getattr(settings, name) for name in cls.model_fields})
 
 
@@ -340,21 +395,27 @@ class Vocabulary(BaseModel):
     severities: list[Severity]
     levels: list[Level]
     level_labels: dict[str, str] = Field(default_factory=dict, description="How the page names each evidence level.")
-    modes: list[str] = Field(default_factory=list, description="Retrieval modes (rag.retrieval.Mode), the shipped one "
-                                                               "first.")
-    level_details: dict[str, str] = Field(default_factory=dict, description="What each evidence level means to a "
-                                                                            "reader.")
+    modes: list[str] = Field(
+        default_factory=list, description="Retrieval modes (rag.retrieval.Mode), the shipped one first."
+    )
+    level_details: dict[str, str] = Field(
+        default_factory=dict, description="What each evidence level means to a reader."
+    )
     severity_labels: dict[str, str] = Field(default_factory=dict, description="How the page names each severity.")
     severity_details: dict[str, str] = Field(default_factory=dict, description="What each severity asks of a reader.")
-    limits: Limits | None = Field(None, description="This server's request limits (RAG_MAX_QUESTION_CHARS, "
-                                                    "RAG_MAX_TOP_K, RAG_MAX_HISTORY_TURNS, RAG_MAX_ANNOTATE_CHARS).")
+    limits: Limits | None = Field(
+        None,
+        description="This server's request limits (RAG_MAX_QUESTION_CHARS, "
+        "RAG_MAX_TOP_K, RAG_MAX_HISTORY_TURNS, RAG_MAX_ANNOTATE_CHARS).",
+    )
 
 
 class UploadOut(BaseModel):
     doc_id: str = Field(description="The document's id: the uploaded file's name without extension, made safe.")
     status: Literal["queued", "unchanged"] = Field(
         description="queued: a rebuild is queued, GET /api/v1/index/status follows it. unchanged: the upload is "
-                    "byte for byte the file already there, so nothing was written and no rebuild follows.")
+        "byte for byte the file already there, so nothing was written and no rebuild follows."
+    )
     replaced: bool = Field(False, description="True when a file of the same name was replaced (never with unchanged).")
 
 

@@ -31,7 +31,7 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
 
-    def connection_made(self, transport) -> None:  # noqa: ANN001
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._arm()
 

@@ -10,15 +10,15 @@ import re
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below between both but by
-    can could did do does doing down during each few for from further had has have having he her here hers him his how i if in
-    into is it its itself just me more most my no nor not now of off on once only or other our out over own same she should so
-    some such than that the their them then there these they this those through to too under until up very was we were what
-    when where which while who whom why will with would you your yours also tell know much many way ways use used using
-    take taking get really thing things anything something
-    gets getting got stop stops stopping start starts worse better good bad work works working help helps helping
-    find found finds cause causes make makes feel felt see saw say says said give gives given go goes going
-    people person persons someone somebody anyone everyone""".split()
+    """a about above after again against all am an and any are as at be because been before being below between both but
+    by can could did do does doing down during each few for from further had has have having he her here hers him his
+    how i if in into is it its itself just me more most my no nor not now of off on once only or other our out over own
+    same she should so some such than that the their them then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours also tell know much many
+    way ways use used using take taking get really thing things anything something gets getting got stop stops stopping
+    start starts worse better good bad work works working help helps helping find found finds cause causes make makes
+    feel felt see saw say says said give gives given go goes going people person persons someone somebody anyone
+    everyone""".split()
 )
 
 

@@ -94,8 +94,15 @@ def test_annotate_cli_reads_standard_input():
 
     from tests.conftest import ROOT
 
-    done = subprocess.run([sys.executable, "-m", "rag.cli", "annotate"], input=json.dumps({"id": "x", "text": ARTICLE}),
-                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "rag.cli", "annotate"],
+        input=json.dumps({"id": "x", "text": ARTICLE}),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == "x"
 

@@ -39,14 +39,21 @@ def test_bone_marrow_transplant_question_is_answered_from_the_ms_article_not_lup
 
 def test_named_study_question_finds_the_table_row_and_reports_it(engine):
     result = ask(engine, SMITH)
-    assert any("Smith et al. (2021) 200 MS patients 20% reduction in relapse rates" in p.text for p in result.passages[:3])
+    assert any(
+        "Smith et al. (2021) 200 MS patients 20% reduction in relapse rates" in p.text for p in result.passages[:3]
+    )
     assert "20% reduction in relapse rates" in result.answer.text.split("[")[0]
     assert "secret sidekick" not in result.answer.text
 
 
 def test_rare_term_coverage_weights_rare_words_only():
-    texts = ["metformin helps ms patients", "metformin in ms, smith 2021 table", "metformin and ms again",
-             "ms fatigue and metformin", "gene therapy for depression"]
+    texts = [
+        "metformin helps ms patients",
+        "metformin in ms, smith 2021 table",
+        "metformin and ms again",
+        "ms fatigue and metformin",
+        "gene therapy for depression",
+    ]
     lexical = LexicalIndex.build(texts)
     cover = lexical.rare_term_coverage("smith 2021 metformin ms", max_share=0.25)
     assert cover.argmax() == 1 and cover[1] > 0.5
@@ -65,9 +72,17 @@ def test_exact_rare_terms_lift_the_passage_that_holds_them(engine, settings):
 def test_answer_prefers_a_reported_finding_to_a_promotional_or_hedged_sentence():
     from rag.settings import Settings
 
-    passages = [AnswerPassage(1, "blog", "Metformin is an astonishing secret weapon that may transform MS care "
-                                         "forever. Metformin might help people with MS feel better one day.", [], 0.8),
-                AnswerPassage(2, "paper", "In a trial of 200 MS patients, metformin reduced relapse rates by 20%.", [], 0.78)]
+    passages = [
+        AnswerPassage(
+            1,
+            "blog",
+            "Metformin is an astonishing secret weapon that may transform MS care "
+            "forever. Metformin might help people with MS feel better one day.",
+            [],
+            0.8,
+        ),
+        AnswerPassage(2, "paper", "In a trial of 200 MS patients, metformin reduced relapse rates by 20%.", [], 0.78),
+    ]
     weights = {"metf": 2.0, "ms": 1.0, "relap": 2.0}
     answer = compose_answer("Does metformin reduce MS relapses?", passages, weights, Settings())
     assert answer.text.startswith("In a trial of 200 MS patients")
@@ -77,10 +92,13 @@ def test_one_source_does_not_fill_the_answer_when_another_has_something():
     from rag.settings import Settings
 
     one = " ".join(f"Metformin lowered relapse number {i} in MS patients." for i in range(6))
-    passages = [AnswerPassage(1, "a", one, [], 0.9), AnswerPassage(2, "b", "Metformin lowered relapses in MS patients "
-                                                                           "too.", [], 0.85)]
-    answer = compose_answer("Does metformin lower MS relapses?", passages, {"metf": 1.0, "relap": 1.0},
-                            Settings(answer_max_sentences=4))
+    passages = [
+        AnswerPassage(1, "a", one, [], 0.9),
+        AnswerPassage(2, "b", "Metformin lowered relapses in MS patients too.", [], 0.85),
+    ]
+    answer = compose_answer(
+        "Does metformin lower MS relapses?", passages, {"metf": 1.0, "relap": 1.0}, Settings(answer_max_sentences=4)
+    )
     assert 2 in answer.citations
 
 
@@ -96,10 +114,12 @@ def disagreeing(settings, embedder, tmp_path_factory):
     docs = tmp_path_factory.mktemp("disagree")
     (docs / "trial_a.txt").write_text(
         "Zolmidine for migraine: the first trial\n\nIn a randomized trial of 120 adults, zolmidine reduced migraine "
-        "days by 30% compared with placebo over three months. Patients on zolmidine also reported improved sleep.\n")
+        "days by 30% compared with placebo over three months. Patients on zolmidine also reported improved sleep.\n"
+    )
     (docs / "trial_b.txt").write_text(
         "Zolmidine for migraine: a larger trial\n\nIn a larger randomized trial of 640 adults, zolmidine did not "
-        "reduce migraine days compared with placebo. The drug showed no significant difference in pain scores.\n")
+        "reduce migraine days compared with placebo. The drug showed no significant difference in pain scores.\n"
+    )
     (docs / "other.txt").write_text("Knee pain\n\nPhysiotherapy helps many people with knee pain after a sprain.\n")
     local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path_factory.mktemp("disagree-index")})
     build_index(local, embedder)
@@ -156,14 +176,14 @@ def seed_answers(engine):
 
 def test_every_quoted_sentence_is_exactly_where_it_says_in_its_cited_passage(engine, seed_answers):
     checked = 0
-    for q, result in seed_answers + [({"question": SAFE_WITH_OPIOIDS}, ask(engine, SAFE_WITH_OPIOIDS))]:
+    for q, result in [*seed_answers, ({"question": SAFE_WITH_OPIOIDS}, ask(engine, SAFE_WITH_OPIOIDS))]:
         if result.answer is None:
             continue
         passages = {p.rank: p for p in result.passages}
         for quote in result.answer.sentences + result.answer.safety:
             passage = passages[quote.citation]
             assert quote.doc_id == passage.source.doc_id
-            assert engine.index.documents[quote.doc_id].text[quote.start:quote.end] == quote.text
+            assert engine.index.documents[quote.doc_id].text[quote.start : quote.end] == quote.text
             assert passage.source.start <= quote.start and quote.end <= passage.source.end, q["question"]
             assert quote.text in passage.text
             checked += 1
@@ -180,20 +200,32 @@ def test_the_answering_sentence_leads_when_retrieval_shows_it(seed_answers):
     from benchmarks.seed_questions import answer_position, answers_it
 
     graded = [(q, r) for q, r in seed_answers if q.get("answer")]
-    reachable = [(q, r) for q, r in graded if not r.no_answer
-                 and any(answers_it(line, q["answer"]) or q["answer"] in p.text for p in r.passages for line in p.text.splitlines())]
-    leading = [q["id"] for q, r in reachable
-               if (answer_position([s.text for s in r.answer.sentences], q["answer"]) or 99) <= 2]
+    reachable = [
+        (q, r)
+        for q, r in graded
+        if not r.no_answer
+        and any(
+            answers_it(line, q["answer"]) or q["answer"] in p.text for p in r.passages for line in p.text.splitlines()
+        )
+    ]
+    leading = [
+        q["id"] for q, r in reachable if (answer_position([s.text for s in r.answer.sentences], q["answer"]) or 99) <= 2
+    ]
     missed = sorted({q["id"] for q, _ in reachable} - set(leading))
     assert len(graded) >= 40 and len(reachable) >= 0.75 * len(graded)
     assert len(leading) >= 0.8 * len(reachable), missed
 
 
-RESIDUE = re.compile(r"\b(?:you highlighted|your highlighted|as you (?:mentioned|noted)|would you like|let me know|"
-                     r"i hope this helps|feel free|gemini|chatgpt)\b", re.IGNORECASE)
+RESIDUE = re.compile(
+    r"\b(?:you highlighted|your highlighted|as you (?:mentioned|noted)|would you like|let me know|"
+    r"i hope this helps|feel free|gemini|chatgpt)\b",
+    re.IGNORECASE,
+)
 
 
-def test_no_seed_answer_holds_chatbot_residue_a_heading_a_question_or_another_treatments_table_row(engine, seed_answers):
+def test_no_seed_answer_holds_chatbot_residue_a_heading_a_question_or_another_treatments_table_row(
+    engine, seed_answers
+):
     for q, result in seed_answers:
         if result.answer is None:
             continue
@@ -204,9 +236,12 @@ def test_no_seed_answer_holds_chatbot_residue_a_heading_a_question_or_another_tr
             document = engine.index.documents[quote.doc_id].text
             line_start = document.rfind("\n", 0, quote.start) + 1
             line_end = document.find("\n", quote.end)
-            whole_line = document[line_start:line_end if line_end >= 0 else len(document)].strip() == text
+            whole_line = document[line_start : line_end if line_end >= 0 else len(document)].strip() == text
             # A heading: a short line of its own with no sentence end (a table row holds figures).
-            assert not (whole_line and len(text.split()) <= 8 and not re.search(r"[.!?]$|\d", text)), (q["question"], text)
+            assert not (whole_line and len(text.split()) <= 8 and not re.search(r"[.!?]$|\d", text)), (
+                q["question"],
+                text,
+            )
             if whole_line and not re.search(r"[.!?)\"”]$", text) and "\n" not in text:  # a table row
                 assert quote.doc_id == q["doc"], (q["question"], text)
 
@@ -214,14 +249,16 @@ def test_no_seed_answer_holds_chatbot_residue_a_heading_a_question_or_another_tr
 def test_a_list_is_quoted_whole_with_its_lead_in():
     from rag.answer.candidates import Kind, passage_units
 
-    passage = ("Metformin may help people with MS in several ways. Observations suggest it may help in the following "
-               "ways:\n• Lowering inflammation in the nervous system\n• Protecting nerve cells from damage\n• "
-               "Improving energy use in cells\n\nMore research is needed.")
+    passage = (
+        "Metformin may help people with MS in several ways. Observations suggest it may help in the following "
+        "ways:\n• Lowering inflammation in the nervous system\n• Protecting nerve cells from damage\n• "
+        "Improving energy use in cells\n\nMore research is needed."
+    )
     units = passage_units(passage)
     listed = [u for u in units if u.kind is Kind.LIST]
     assert len(listed) == 1
     assert listed[0].text.startswith("Observations suggest") and listed[0].text.endswith("energy use in cells")
-    assert passage[listed[0].start:listed[0].end] == listed[0].text
+    assert passage[listed[0].start : listed[0].end] == listed[0].text
     assert not any(u.kind is not Kind.LIST and "Protecting nerve cells" in u.text for u in units)
 
 
@@ -248,7 +285,7 @@ def test_the_low_dose_naltrexone_fatigue_question_is_answered_by_the_studies_sen
     result = ask(engine, "Can low dose naltrexone help MS fatigue?")
     first_two = " ".join(s.text for s in result.answer.sentences[:2])
     assert "LDN reduced muscle spasticity, reduced fatigue" in first_two
-    assert not any("At a 1.5 mg to 4.5 mg dose (Low Dose)" == s.text for s in result.answer.sentences)
+    assert not any(s.text == "At a 1.5 mg to 4.5 mg dose (Low Dose)" for s in result.answer.sentences)
 
 
 def test_evidence_at_a_glance_counts_the_cited_passages(engine):
@@ -280,11 +317,16 @@ def test_the_api_and_the_stream_carry_sentences_safety_and_evidence(client):
 def test_abbreviations_the_document_defines_count_as_their_long_form():
     from rag.answer.abbreviations import definitions, expand
 
-    text = ("Low-dose naltrexone (LDN) is used off label. Oligodendrocyte precursor cells (OPCs) make myelin. "
-            "Patients (n=20) took it. Systemic Lupus Erythematosus (SLE) is autoimmune.")
+    text = (
+        "Low-dose naltrexone (LDN) is used off label. Oligodendrocyte precursor cells (OPCs) make myelin. "
+        "Patients (n=20) took it. Systemic Lupus Erythematosus (SLE) is autoimmune."
+    )
     defined = dict(definitions(text))
-    assert defined == {"LDN": "Low-dose naltrexone", "OPCs": "Oligodendrocyte precursor cells",
-                       "SLE": "Systemic Lupus Erythematosus"}
+    assert defined == {
+        "LDN": "Low-dose naltrexone",
+        "OPCs": "Oligodendrocyte precursor cells",
+        "SLE": "Systemic Lupus Erythematosus",
+    }
     assert "naltrexone" in expand("In some studies, LDN reduced fatigue.", definitions(text))
     assert expand("Nothing defined here.", definitions(text)) == "Nothing defined here."
     assert coverage({"naltrexo": 1.0, "fatig": 1.0}, expand("LDN reduced fatigue.", definitions(text))) == 1.0
@@ -293,25 +335,50 @@ def test_abbreviations_the_document_defines_count_as_their_long_form():
 def test_a_warning_naming_nothing_asked_stays_out_of_safety_and_a_warning_alone_still_answers():
     from rag.settings import Settings
 
-    ldn = ("Low-dose naltrexone (LDN) is taken at night. The most common complaints with LDN are vivid dreams and "
-           "insomnia, which often resolve within a few weeks.")
+    ldn = (
+        "Low-dose naltrexone (LDN) is taken at night. The most common complaints with LDN are vivid dreams and "
+        "insomnia, which often resolve within a few weeks."
+    )
     other = "Do not take fingolimod if you are pregnant, because it can harm the baby."
     abbreviations = (("LDN", "Low-dose naltrexone"),)
     # Shown fifth and far from the question: its warning is read only if it is about what was asked.
-    passages = [AnswerPassage(1, "ldn", ldn, [], 0.8, 0, abbreviations),
-                *(AnswerPassage(i, "ldn", f"LDN note {i} is long enough to count here.", [], 0.78, 100 * i, abbreviations)
-                  for i in (2, 3, 4)),
-                AnswerPassage(5, "ldn", "Pregnancy needs care. " + other, [other], 0.2, 900, abbreviations)]
-    answer = compose_answer("What are the side effects of low dose naltrexone?", passages,
-                            {"side": 1.0, "effect": 1.0, "low": 1.0, "dose": 1.0, "naltrexo": 2.0}, Settings())
+    passages = [
+        AnswerPassage(1, "ldn", ldn, [], 0.8, 0, abbreviations),
+        *(
+            AnswerPassage(i, "ldn", f"LDN note {i} is long enough to count here.", [], 0.78, 100 * i, abbreviations)
+            for i in (2, 3, 4)
+        ),
+        AnswerPassage(5, "ldn", "Pregnancy needs care. " + other, [other], 0.2, 900, abbreviations),
+    ]
+    answer = compose_answer(
+        "What are the side effects of low dose naltrexone?",
+        passages,
+        {"side": 1.0, "effect": 1.0, "low": 1.0, "dose": 1.0, "naltrexo": 2.0},
+        Settings(),
+    )
     assert not any("fingolimod" in q.text for q in answer.safety + answer.sentences)
 
     # A long warning sentence whose caveat quotes only the clause around its cue is still a warning; when it is
     # all the passages say on the question, it is the answer as well as the callout.
-    warning = ("Do not take LDN if you take opioid painkillers, because it blocks them and can bring on sudden "
-               "withdrawal, which is dangerous and painful for many people.")
-    alone = [AnswerPassage(1, "ldn", warning, ["Do not take LDN if you take opioid painkillers"], 0.8, 0,
-                           (("LDN", "Low-dose naltrexone"),))]
-    answer = compose_answer("Does low dose naltrexone help sleep?", alone,
-                            {"low": 1.0, "dose": 1.0, "naltrexo": 2.0, "sleep": 1.0}, Settings())
+    warning = (
+        "Do not take LDN if you take opioid painkillers, because it blocks them and can bring on sudden "
+        "withdrawal, which is dangerous and painful for many people."
+    )
+    alone = [
+        AnswerPassage(
+            1,
+            "ldn",
+            warning,
+            ["Do not take LDN if you take opioid painkillers"],
+            0.8,
+            0,
+            (("LDN", "Low-dose naltrexone"),),
+        )
+    ]
+    answer = compose_answer(
+        "Does low dose naltrexone help sleep?",
+        alone,
+        {"low": 1.0, "dose": 1.0, "naltrexo": 2.0, "sleep": 1.0},
+        Settings(),
+    )
     assert [q.text for q in answer.safety] == [warning] and [q.text for q in answer.sentences] == [warning]

@@ -29,7 +29,10 @@ def test_answer_sentences_come_from_cited_passages(client):
     import re
 
     for sentence, citation in re.findall(r"(.+?) \[(\d+)\](?: |$)", body["answer"]["text"]):
-        assert sentence.strip() in passages[int(citation)].replace("\n", " ") or sentence.strip() in passages[int(citation)]
+        assert (
+            sentence.strip() in passages[int(citation)].replace("\n", " ")
+            or sentence.strip() in passages[int(citation)]
+        )
 
 
 def test_top_k_is_respected(client):

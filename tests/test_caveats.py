@@ -2,8 +2,7 @@
 
 import pytest
 
-from rag.caveats import annotate, find_cues
-from rag.caveats import classify_designs, evidence_level
+from rag.caveats import annotate, classify_designs, evidence_level, find_cues
 from rag.index import make_chunker
 from rag.ingest import ingest_folder
 from tests.conftest import SEEDS
@@ -58,9 +57,17 @@ CASES = [
     ("The off label clothing store had a sale.", set(), {"off_label"}),
     ("Read the label before each dose.", set(), {"off_label"}),
     # mixed_evidence
-    ("Other trials concluded that the differences between LDN and a placebo were negligible.", {"mixed_evidence"}, set()),
+    (
+        "Other trials concluded that the differences between LDN and a placebo were negligible.",
+        {"mixed_evidence"},
+        set(),
+    ),
     ("The clinical consensus on LDN remains mixed but cautiously optimistic.", {"mixed_evidence"}, set()),
-    ("There is no strong clinical evidence showing that LDN slows disability.", {"mixed_evidence"}, {"speculative_language"}),
+    (
+        "There is no strong clinical evidence showing that LDN slows disability.",
+        {"mixed_evidence"},
+        {"speculative_language"},
+    ),
     ("The trial found no significant difference in relapse rates.", {"mixed_evidence"}, set()),
     ("Mix the powder with water; mixed with juice it tastes better.", set(), {"mixed_evidence"}),
     ("She has mixed connective tissue disease.", set(), {"mixed_evidence"}),
@@ -97,9 +104,19 @@ CASES = [
     ("The pilot light in the hospital boiler went out.", set(), {"early_or_small_trials"}),
     ("He visits his mother in May, she said; in May 2024 he moved.", set(), {"speculative_language"}),
     # a clean, peer-reviewed style passage
-    ("In a double-blind randomized trial of 412 adults (N Engl J Med 2019; doi:10.1056/NEJMoa0000000), "
-     "the drug reduced annual relapse rate by 30% compared with placebo.", set(),
-     {"speculative_language", "unverifiable_citation", "promotional_tone", "anecdotal", "preclinical", "ai_generated"}),
+    (
+        "In a double-blind randomized trial of 412 adults (N Engl J Med 2019; doi:10.1056/NEJMoa0000000), "
+        "the drug reduced annual relapse rate by 30% compared with placebo.",
+        set(),
+        {
+            "speculative_language",
+            "unverifiable_citation",
+            "promotional_tone",
+            "anecdotal",
+            "preclinical",
+            "ai_generated",
+        },
+    ),
 ]
 
 
@@ -221,7 +238,9 @@ def test_seeds_dev_expected_caveats_on_the_passage_holding_each_phrase(client, s
 
 
 def test_opioid_passage_carries_safety_warning_with_its_quote(client):
-    body = client.post("/api/v1/query", json={"question": "Can I take LDN with opioid pain medication?", "top_k": 10}).json()
+    body = client.post(
+        "/api/v1/query", json={"question": "Can I take LDN with opioid pain medication?", "top_k": 10}
+    ).json()
     phrase = "cannot be taken if you are currently using opioid-based medications"
     holder = next(p for p in body["passages"] if phrase in p["text"])
     warning = next(c for c in holder["caveats"] if c["code"] == "safety_warning" and phrase in (c["quote"] or ""))
@@ -243,5 +262,7 @@ def test_a_citation_over_a_line_break_is_judged_on_both_lines():
     from rag.caveats.citations import find_citations
 
     text = "Brown et al. 2018 found it. Smith et al.\n2020, doi:10.1000/xyz1 reported it."
-    assert [(text[s:e], ok) for s, e, ok in find_citations(text)] == [("Brown et al. 2018", False),
-                                                                      ("Smith et al.\n2020", True)]
+    assert [(text[s:e], ok) for s, e, ok in find_citations(text)] == [
+        ("Brown et al. 2018", False),
+        ("Smith et al.\n2020", True),
+    ]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from rag.annotate import Annotator
 from rag.caveats.hedges import shipped
@@ -83,11 +84,33 @@ def _cpu_seconds(annotator: Annotator, text: str) -> float:
 def test_four_times_the_text_costs_about_four_times_the_time(annotator, name):
     small = _cpu_seconds(annotator, _text(name, SMALL))
     large = _cpu_seconds(annotator, _text(name, LARGE))
-    assert large <= MAX_RATIO * max(small, 0.01), f"{name}: {SMALL:,} chars {small:.3f} s, {LARGE:,} chars {large:.3f} s"
+    assert large <= MAX_RATIO * max(small, 0.01), (
+        f"{name}: {SMALL:,} chars {small:.3f} s, {LARGE:,} chars {large:.3f} s"
+    )
 
 
-_FRAGMENTS = st.sampled_from(["may ", "could help ", "et al. ", "Smith ", "2020 ", "(", ")", "**", "1,", "-", ". ", "\n",
-                              "no significant difference ", "mice ", "randomly selected ", "A", "side effects ", " "])
+_FRAGMENTS = st.sampled_from(
+    [
+        "may ",
+        "could help ",
+        "et al. ",
+        "Smith ",
+        "2020 ",
+        "(",
+        ")",
+        "**",
+        "1,",
+        "-",
+        ". ",
+        "\n",
+        "no significant difference ",
+        "mice ",
+        "randomly selected ",
+        "A",
+        "side effects ",
+        " ",
+    ]
+)
 
 
 @hypothesis_settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,12 +6,15 @@ import pytest
 from rag.caveats import Code, Level, analyse, find_cues, profile_document
 from rag.types import Document
 
-RELEASE = """Groundbreaking tea extract halts joint damage in rats
-
-A historic experiment at our laboratory found that ArthroCalm, a green tea extract, stopped cartilage loss in rats with arthritis.
-
-Researchers cite a 2021 Yale study that saw the same molecule calm inflamed cells. A six-week pilot in 15 adults followed; pain fell slightly, yet the change did not reach statistical significance. Anyone on warfarin should talk to a pharmacist before trying the extract, which may interact with anticoagulants. Buy now and join millions who already swear by it!
-"""
+RELEASE = (
+    "Groundbreaking tea extract halts joint damage in rats\n\n"
+    "A historic experiment at our laboratory found that ArthroCalm, a green tea extract, stopped cartilage loss in "
+    "rats with arthritis.\n\n"
+    "Researchers cite a 2021 Yale study that saw the same molecule calm inflamed cells. A six-week pilot in 15 adults "
+    "followed; pain fell slightly, yet the change did not reach statistical significance. Anyone on warfarin should "
+    "talk to a pharmacist before trying the extract, which may interact with anticoagulants. Buy now and join millions "
+    "who already swear by it!\n"
+)
 
 
 def _profile(text: str) -> Document:
@@ -21,8 +24,13 @@ def _profile(text: str) -> Document:
 def test_release_trial_flags_every_kind_of_miss():
     document = _profile(RELEASE)
     codes = {c.code for c in document.caveats}
-    assert {Code.MIXED_EVIDENCE, Code.UNVERIFIABLE_CITATION, Code.PROMOTIONAL_TONE, Code.SAFETY_WARNING,
-            Code.PRECLINICAL} <= codes
+    assert {
+        Code.MIXED_EVIDENCE,
+        Code.UNVERIFIABLE_CITATION,
+        Code.PROMOTIONAL_TONE,
+        Code.SAFETY_WARNING,
+        Code.PRECLINICAL,
+    } <= codes
     # The headline rests on rats: the document is preclinical although a small human pilot follows.
     assert document.evidence_level == Level.PRECLINICAL
     quotes = {c.code: c.quote for c in document.caveats}
@@ -36,56 +44,71 @@ def test_call_to_action_is_promotional_on_its_own():
 
 
 def test_a_human_headline_keeps_the_strongest_design():
-    text = ("Vitamin D trial in 2,400 adults finds fewer fractures\n\n"
-            "In a randomized controlled trial, 2,400 adults took vitamin D or placebo for three years. "
-            "Earlier work in mice had suggested the effect.")
+    text = (
+        "Vitamin D trial in 2,400 adults finds fewer fractures\n\n"
+        "In a randomized controlled trial, 2,400 adults took vitamin D or placebo for three years. "
+        "Earlier work in mice had suggested the effect."
+    )
     assert _profile(text).evidence_level == Level.RANDOMIZED_TRIAL
 
 
-@pytest.mark.parametrize("sentence, code", [
-    ("The difference from placebo was not statistically significant.", Code.MIXED_EVIDENCE),
-    ("The 95% confidence interval crossed 1.", Code.MIXED_EVIDENCE),
-    ("There was no indication of a rebound effect.", Code.MIXED_EVIDENCE),
-    ("The effect was no greater than placebo.", Code.MIXED_EVIDENCE),
-    ("According to a recent Stanford University trial, sleep improved.", Code.UNVERIFIABLE_CITATION),
-    ("A 2019 study from Oxford reported the same.", Code.UNVERIFIABLE_CITATION),
-    ("People taking blood thinners should consult their doctor first.", Code.SAFETY_WARNING),
-    ("High doses carry a risk of liver damage.", Code.SAFETY_WARNING),
-    ("This landmark trial is the first of its kind.", Code.PROMOTIONAL_TONE),
-    ("The makers say it could cure diabetes.", Code.PROMOTIONAL_TONE),
-])
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("The difference from placebo was not statistically significant.", Code.MIXED_EVIDENCE),
+        ("The 95% confidence interval crossed 1.", Code.MIXED_EVIDENCE),
+        ("There was no indication of a rebound effect.", Code.MIXED_EVIDENCE),
+        ("The effect was no greater than placebo.", Code.MIXED_EVIDENCE),
+        ("According to a recent Stanford University trial, sleep improved.", Code.UNVERIFIABLE_CITATION),
+        ("A 2019 study from Oxford reported the same.", Code.UNVERIFIABLE_CITATION),
+        ("People taking blood thinners should consult their doctor first.", Code.SAFETY_WARNING),
+        ("High doses carry a risk of liver damage.", Code.SAFETY_WARNING),
+        ("This landmark trial is the first of its kind.", Code.PROMOTIONAL_TONE),
+        ("The makers say it could cure diabetes.", Code.PROMOTIONAL_TONE),
+    ],
+)
 def test_new_cues_fire(sentence, code):
     assert code in {c.code for c in find_cues(sentence)}
 
 
-@pytest.mark.parametrize("sentence, code", [
-    ("This is not a significant number of patients.", Code.MIXED_EVIDENCE),
-    ("No side effects were seen in the treated group.", Code.SAFETY_WARNING),
-    ("There is no cure for multiple sclerosis.", Code.PROMOTIONAL_TONE),
-    ("Drugs cannot cure lupus, but they control it.", Code.PROMOTIONAL_TONE),
-    ("A Phase II trial is planned for next year.", Code.UNVERIFIABLE_CITATION),
-    ("The treatment reduced pain by 30% compared with placebo (p < 0.001).", Code.MIXED_EVIDENCE),
-    ("You should see a doctor if the pain persists.", Code.SAFETY_WARNING),
-])
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("This is not a significant number of patients.", Code.MIXED_EVIDENCE),
+        ("No side effects were seen in the treated group.", Code.SAFETY_WARNING),
+        ("There is no cure for multiple sclerosis.", Code.PROMOTIONAL_TONE),
+        ("Drugs cannot cure lupus, but they control it.", Code.PROMOTIONAL_TONE),
+        ("A Phase II trial is planned for next year.", Code.UNVERIFIABLE_CITATION),
+        ("The treatment reduced pain by 30% compared with placebo (p < 0.001).", Code.MIXED_EVIDENCE),
+        ("You should see a doctor if the pain persists.", Code.SAFETY_WARNING),
+    ],
+)
 def test_near_misses_stay_unflagged(sentence, code):
     assert code not in {c.code for c in find_cues(sentence)}
 
 
 def test_promotional_severity_rises_with_density():
-    one = _profile("Scientists report a landmark result.\n\nThe trial enrolled 300 adults. Blood pressure fell by 5 "
-                   "mmHg. Side effects were mild. The team will publish the full data next year.")
-    many = _profile("A revolutionary, landmark cure.\n\nThis miracle pill is a game changer. It is the holy grail of "
-                    "care. Order today and join thousands who have already transformed their lives! It is truly "
-                    "astonishing.")
+    one = _profile(
+        "Scientists report a landmark result.\n\nThe trial enrolled 300 adults. Blood pressure fell by 5 "
+        "mmHg. Side effects were mild. The team will publish the full data next year."
+    )
+    many = _profile(
+        "A revolutionary, landmark cure.\n\nThis miracle pill is a game changer. It is the holy grail of "
+        "care. Order today and join thousands who have already transformed their lives! It is truly "
+        "astonishing."
+    )
     severity = [next(c.severity for c in d.caveats if c.code == Code.PROMOTIONAL_TONE) for d in (one, many)]
     assert severity == ["low", "high"]
 
 
-@pytest.mark.parametrize("sentence, code", [
-    ("Curcumin calmed inflamed cartilage cells in a dish.", Code.PRECLINICAL),
-    ("Our readers swear by it.", Code.ANECDOTAL),
-    ("The cure doctors don't want you to know about.", Code.PROMOTIONAL_TONE),
-])
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("Curcumin calmed inflamed cartilage cells in a dish.", Code.PRECLINICAL),
+        ("Our readers swear by it.", Code.ANECDOTAL),
+        ("The cure doctors don't want you to know about.", Code.PROMOTIONAL_TONE),
+    ],
+)
 def test_lay_words_for_lab_work_anecdote_and_hype(sentence, code):
     assert code in {c.code for c in find_cues(sentence)}
 

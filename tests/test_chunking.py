@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from rag.chunking import split_sentences, split_units
@@ -44,7 +46,7 @@ def test_every_chunk_fits_token_budget_and_model_window(seed_docs, chunker, sett
 def test_consecutive_chunks_overlap_when_a_section_is_split(seed_docs, chunker):
     document = next(d for d in seed_docs if d.doc_id.startswith("000"))
     chunks = chunker.chunk_document(document)
-    assert any(b.start < a.end for a, b in zip(chunks, chunks[1:]))
+    assert any(b.start < a.end for a, b in itertools.pairwise(chunks))
 
 
 def test_table_stays_with_its_heading(seed_docs, chunker):
@@ -88,5 +90,7 @@ def test_whitespace_between_sentences_counts_toward_the_budget(chunker, gap):
     under a 200-token budget; each seam now costs up to its whitespace's bytes."""
     text = "".join(f"Sentence {i} says metformin may help.{gap}" for i in range(120))
     spans = chunker.chunk_text(text)
-    assert all(chunker.fits_text(text[s:e]) for s, e, _ in spans), max(len(cl100k().encode(text[s:e])) for s, e, _ in spans)
+    assert all(chunker.fits_text(text[s:e]) for s, e, _ in spans), max(
+        len(cl100k().encode(text[s:e])) for s, e, _ in spans
+    )
     assert all(f"Sentence {i} says" in "".join(text[s:e] for s, e, _ in spans) for i in range(120))

@@ -26,9 +26,9 @@ def served(embedder, tmp_path, docs_copy):
     settings = Settings(docs_dir=docs_copy, index_dir=tmp_path / "index", admin_token=TOKEN, watch_seconds=0,
                         max_file_bytes=200_000)
     build_index(settings, embedder)
-    with running(create_app(settings, Engine(settings, embedder)), settings) as base:
-        with httpx.Client(base_url=base, timeout=60) as client:
-            yield client, settings
+    with (running(create_app(settings, Engine(settings, embedder)), settings) as base,
+          httpx.Client(base_url=base, timeout=60) as client):
+        yield client, settings
 
 
 def built_after(client: httpx.Client, before: str) -> dict:
@@ -68,7 +68,9 @@ def test_upload_search_and_remove_a_pdf_and_a_docx(served, tmp_path):
     assert client.post("/api/v1/documents", headers={"x-admin-token": TOKEN},
                        files={"file": (docx.name, docx.read_bytes())}).status_code == 202
     status = built_after(client, status["serving"])
-    assert any(p["source"]["doc_id"] == "vitamin-d" for p in ask(client, "Does vitamin D reduce MS relapses?")["passages"][:3])
+    assert any(
+        p["source"]["doc_id"] == "vitamin-d" for p in ask(client, "Does vitamin D reduce MS relapses?")["passages"][:3]
+    )
 
     removed = client.delete("/api/v1/documents/Clemastine-leaflet", headers={"x-admin-token": TOKEN})
     assert removed.status_code == 202 and removed.json()["doc_id"] == "Clemastine-leaflet"
@@ -130,17 +132,24 @@ def test_parallel_uploads_of_one_name_give_one_202_and_409s(served):
     On 27d17eb all four passed the check before any was written, and all got 202."""
     client, settings = served
     before = client.get("/api/v1/index/status").json()["serving"]
-    bodies = {".txt": b"Metformin and MS, as plain text.", ".md": b"# Metformin\n\nMetformin and MS, in Markdown.",
-              ".html": b"<html><body><p>Metformin and MS, as a web page.</p></body></html>",
-              ".htm": b"<html><body><p>Metformin and MS, as an older web page.</p></body></html>"}
+    bodies = {
+        ".txt": b"Metformin and MS, as plain text.",
+        ".md": b"# Metformin\n\nMetformin and MS, in Markdown.",
+        ".html": b"<html><body><p>Metformin and MS, as a web page.</p></body></html>",
+        ".htm": b"<html><body><p>Metformin and MS, as an older web page.</p></body></html>",
+    }
     stems = [f"race-{n}" for n in range(8)]
     for stem in stems:
         start = Barrier(len(bodies))
 
         def upload(suffix: str, stem: str = stem, start: Barrier = start) -> httpx.Response:
             start.wait()
-            return httpx.post(str(client.base_url.join("/api/v1/documents")), headers={"x-admin-token": TOKEN},
-                              files={"file": (f"{stem}{suffix}", bodies[suffix])}, timeout=60)
+            return httpx.post(
+                str(client.base_url.join("/api/v1/documents")),
+                headers={"x-admin-token": TOKEN},
+                files={"file": (f"{stem}{suffix}", bodies[suffix])},
+                timeout=60,
+            )
 
         with ThreadPoolExecutor(len(bodies)) as pool:
             answers = list(pool.map(upload, bodies))
@@ -157,8 +166,10 @@ def test_non_ascii_file_names_stay_apart_and_work_in_urls(served):
     client, settings = served
     before = client.get("/api/v1/index/status").json()["serving"]
     admin = {"x-admin-token": TOKEN}
-    texts = {"Örzte": "Örzte is a made-up word; this file is about metformin in MS.",
-             "Ärzte": "Ärzte means doctors; this file is about vitamin D in MS."}
+    texts = {
+        "Örzte": "Örzte is a made-up word; this file is about metformin in MS.",
+        "Ärzte": "Ärzte means doctors; this file is about vitamin D in MS.",
+    }
     for doc_id, text in texts.items():
         answer = client.post("/api/v1/documents", headers=admin, files={"file": (f"{doc_id}.txt", text.encode())})
         assert answer.status_code == 202, answer.text
@@ -187,12 +198,20 @@ def test_reupload_of_the_same_bytes_is_unchanged_and_a_changed_one_serves_a_new_
     before = client.get("/api/v1/index/status").json()["serving"]
     first = b"# Okra and MS\n\nOkra was studied in a small pilot of people with multiple sclerosis.\n"
     answer = client.post("/api/v1/documents", headers=admin, files={"file": ("okra-notes.md", first)})
-    assert answer.status_code == 202 and answer.json() == {"doc_id": "okra-notes", "status": "queued", "replaced": False}
+    assert answer.status_code == 202 and answer.json() == {
+        "doc_id": "okra-notes",
+        "status": "queued",
+        "replaced": False,
+    }
     status = built_after(client, before)
     stat = (settings.docs_dir / "okra-notes.md").stat()
 
     again = client.post("/api/v1/documents", headers=admin, files={"file": ("okra-notes.md", first)})
-    assert again.status_code == 202 and again.json() == {"doc_id": "okra-notes", "status": "unchanged", "replaced": False}
+    assert again.status_code == 202 and again.json() == {
+        "doc_id": "okra-notes",
+        "status": "unchanged",
+        "replaced": False,
+    }
     now = client.get("/api/v1/index/status").json()
     assert now["state"] == "idle" and now["queued"] == 0 and now["serving"] == status["serving"]
     assert (settings.docs_dir / "okra-notes.md").stat().st_mtime_ns == stat.st_mtime_ns  # not even rewritten
@@ -200,7 +219,11 @@ def test_reupload_of_the_same_bytes_is_unchanged_and_a_changed_one_serves_a_new_
 
     second = first.replace(b"small pilot", b"randomised trial")
     changed = client.post("/api/v1/documents", headers=admin, files={"file": ("okra-notes.md", second)})
-    assert changed.status_code == 202 and changed.json() == {"doc_id": "okra-notes", "status": "queued", "replaced": True}
+    assert changed.status_code == 202 and changed.json() == {
+        "doc_id": "okra-notes",
+        "status": "queued",
+        "replaced": True,
+    }
     built_after(client, status["serving"])
     assert "randomised trial" in client.get("/api/v1/documents/okra-notes").json()["text"]
 
@@ -214,14 +237,20 @@ def test_document_list_carries_type_size_and_date_added(served, tmp_path):
     client, settings = served
     before = client.get("/api/v1/index/status").json()["serving"]
     pdf = make_pdf(tmp_path / "Clemastine leaflet.pdf")
-    assert client.post("/api/v1/documents", headers={"x-admin-token": TOKEN},
-                       files={"file": (pdf.name, pdf.read_bytes())}).status_code == 202
+    assert (
+        client.post(
+            "/api/v1/documents", headers={"x-admin-token": TOKEN}, files={"file": (pdf.name, pdf.read_bytes())}
+        ).status_code
+        == 202
+    )
     built_after(client, before)
     listed = {d["doc_id"]: d for d in client.get("/api/v1/documents").json()["documents"]}
     leaflet = listed["Clemastine-leaflet"]
     stored = settings.docs_dir / "Clemastine-leaflet.pdf"
     assert leaflet["format"] == "pdf" and leaflet["bytes"] == len(pdf.read_bytes())
-    assert dt.datetime.fromisoformat(leaflet["added"]) == dt.datetime.fromtimestamp(int(stored.stat().st_mtime), dt.timezone.utc)
+    assert dt.datetime.fromisoformat(leaflet["added"]) == dt.datetime.fromtimestamp(
+        int(stored.stat().st_mtime), dt.UTC
+    )
     assert {d["format"] for d in listed.values()} <= {"pdf", "md", "txt", "html", "htm", "docx"}
     assert all(d["bytes"] == (settings.docs_dir / d["path"].split("/")[-1]).stat().st_size for d in listed.values())
     detail = client.get("/api/v1/documents/Clemastine-leaflet").json()
@@ -235,7 +264,10 @@ def test_document_list_carries_type_size_and_date_added(served, tmp_path):
     manifest.write_text(json.dumps(raw))
     assert client.post("/api/v1/admin/reload", headers={"x-admin-token": TOKEN}).status_code == 200
     again = {d["doc_id"]: d for d in client.get("/api/v1/documents").json()["documents"]}
-    assert again["Clemastine-leaflet"]["bytes"] == leaflet["bytes"] and again["Clemastine-leaflet"]["added"] == leaflet["added"]
+    assert (
+        again["Clemastine-leaflet"]["bytes"] == leaflet["bytes"]
+        and again["Clemastine-leaflet"]["added"] == leaflet["added"]
+    )
 
 
 def test_admin_check_answers_204_only_to_the_right_token(served):

@@ -167,7 +167,7 @@ def test_an_int8_build_embeds_anew_and_an_fp32_engine_refuses_it(settings, tmp_p
     second = build_index(int8, Embedder(int8))
     assert not second.unchanged and second.embedded == first.embedded  # nothing reused across precisions
     assert build_index(int8, Embedder(int8)).unchanged
-    with pytest.raises(IndexUnavailable, match="int8 model.*RAG_ENCODER_PRECISION=int8"):
+    with pytest.raises(IndexUnavailable, match=r"int8 model.*RAG_ENCODER_PRECISION=int8"):
         load_index(fp32)
 
 
@@ -220,9 +220,8 @@ def test_rag_serve_answers_without_importing_torch(settings, built, tmp_path):
 
 def test_concurrent_http_requests_each_get_their_own_answer(settings, built):
     from rag.api import create_app
-    from tests.servers import running
-
     from rag.engine import Engine
+    from tests.servers import running
 
     questions = ["Can metformin help MS?", "Is low dose naltrexone safe with opioids?",
                  "Do umbilical cord stem cells help lupus?", "Can gene therapy treat depression?",

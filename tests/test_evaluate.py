@@ -35,7 +35,7 @@ def test_scores_match_pytrec_eval_reference():
     ours = score_run(run, qrels)
     evaluator = pytrec_eval.RelevanceEvaluator(qrels, {"ndcg_cut.10", "recip_rank", "P.10", "recall.10"})
     reference = evaluator.evaluate(run)
-    mean = lambda key: sum(q[key] for q in reference.values()) / len(reference)  # noqa: E731
+    mean = lambda key: sum(q[key] for q in reference.values()) / len(reference)
     assert ours["nDCG@10"] == pytest.approx(mean("ndcg_cut_10"), abs=1e-4)
     assert ours["MRR@10"] == pytest.approx(mean("recip_rank"), abs=1e-4)
     assert ours["P@10"] == pytest.approx(mean("P_10"), abs=1e-4)
@@ -78,7 +78,7 @@ def test_empty_and_missing_rankings_score_zero():
 
 
 def test_broken_dataset_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(EvalError, match="corpus.jsonl is missing"):
+    with pytest.raises(EvalError, match=r"corpus.jsonl is missing"):
         load_dataset(tmp_path)
     (tmp_path / "corpus.jsonl").write_text("{not json\n")
     with pytest.raises(EvalError, match="not JSON"):

@@ -5,14 +5,17 @@ import httpx
 from rag.api import create_app
 from tests.servers import running
 
-
 TOKEN = "operator-token"
 
 
 def test_feedback_row_survives_restart(settings, engine, tmp_path):
     local = settings.model_copy(update={"index_dir": settings.index_dir, "admin_token": TOKEN})
-    row = {"question": "Does metformin help MS?", "rating": 1, "passage_ids": ["001_4e6ef7f32345a2ce:0-892"], "answer": "x "
-                                                                                                                        "[1]"}
+    row = {
+        "question": "Does metformin help MS?",
+        "rating": 1,
+        "passage_ids": ["001_4e6ef7f32345a2ce:0-892"],
+        "answer": "x [1]",
+    }
     with running(create_app(local, engine)) as base:
         created = httpx.post(base + "/api/v1/feedback", json=row)
         assert created.status_code == 201
@@ -31,7 +34,9 @@ def test_bad_feedback_is_422(client):
 
 
 def test_stream_sends_passages_then_answer_then_done(client):
-    with client.stream("POST", "/api/v1/query/stream", json={"question": "What is LDN originally approved for?"}) as response:
+    with client.stream(
+        "POST", "/api/v1/query/stream", json={"question": "What is LDN originally approved for?"}
+    ) as response:
         assert response.status_code == 200
         body = "".join(response.iter_text())
     events = [line.split(":", 1)[1].strip() for line in body.splitlines() if line.startswith("event:")]
@@ -47,7 +52,9 @@ def test_post_returns_the_row_it_wrote(client):
     created = client.post("/api/v1/feedback", json={"question": "Is LDN safe?", "rating": -1, "comment": "unclear"})
     assert created.status_code == 201
     body = created.json()
-    assert body["question"] == "Is LDN safe?" and body["rating"] == -1 and body["comment"] == "unclear" and body["id"] >= 1
+    assert (
+        body["question"] == "Is LDN safe?" and body["rating"] == -1 and body["comment"] == "unclear" and body["id"] >= 1
+    )
 
 
 def test_reading_feedback_needs_the_token_and_pages(settings, engine, tmp_path):
@@ -63,7 +70,9 @@ def test_reading_feedback_needs_the_token_and_pages(settings, engine, tmp_path):
         auth = {"x-admin-token": TOKEN}
         first = client.get("/api/v1/feedback", params={"limit": 3}, headers=auth).json()
         assert [r["id"] for r in first["feedback"]] == ids[::-1][:3]
-        second = client.get("/api/v1/feedback", params={"limit": 3, "before": first["next_before"]}, headers=auth).json()
+        second = client.get(
+            "/api/v1/feedback", params={"limit": 3, "before": first["next_before"]}, headers=auth
+        ).json()
         assert [r["id"] for r in second["feedback"]] == ids[::-1][3:6]
         newer = client.get("/api/v1/feedback", params={"after": ids[4]}, headers=auth).json()
         assert [r["id"] for r in newer["feedback"]] == ids[5:]
@@ -105,8 +114,10 @@ def test_feedback_export_writes_csv_and_jsonl(settings, engine, tmp_path):
         for question in ("Does LDN help?", 'A "quoted", question'):
             client.post("/api/v1/feedback", json={"question": question, "rating": 1, "passage_ids": ["003:0-10"]})
     lines = run("feedback", "export", "--index", str(tmp_path)).stdout.splitlines()
-    assert [json.loads(l)["question"] for l in lines] == ["Does LDN help?", 'A "quoted", question']
-    table = list(csv.DictReader(io.StringIO(run("feedback", "export", "--format", "csv", "--index", str(tmp_path)).stdout)))
+    assert [json.loads(line)["question"] for line in lines] == ["Does LDN help?", 'A "quoted", question']
+    table = list(
+        csv.DictReader(io.StringIO(run("feedback", "export", "--format", "csv", "--index", str(tmp_path)).stdout))
+    )
     assert table[1]["question"] == 'A "quoted", question' and json.loads(table[0]["passage_ids"]) == ["003:0-10"]
     assert run("feedback", "export", "--format", "xml", "--index", str(tmp_path)).returncode == 2
 
@@ -117,10 +128,14 @@ def test_a_changed_mind_changes_the_row_instead_of_adding_one(settings, engine, 
     local = settings.model_copy(update={"index_dir": tmp_path, "admin_token": TOKEN, "feedback_per_minute": 1000})
     with TestClient(create_app(local, engine), base_url="http://localhost") as client:
         first = client.post("/api/v1/feedback", json={"question": "Is LDN safe?", "rating": 1}).json()
-        changed = client.post("/api/v1/feedback", json={"question": "Is LDN safe?", "rating": -1, "replaces": first["id"]})
+        changed = client.post(
+            "/api/v1/feedback", json={"question": "Is LDN safe?", "rating": -1, "replaces": first["id"]}
+        )
         assert changed.status_code == 201 and changed.json()["id"] == first["id"]
         # Another question's id is not this one's to change: a new row.
-        other = client.post("/api/v1/feedback", json={"question": "Other?", "rating": 1, "replaces": first["id"]}).json()
+        other = client.post(
+            "/api/v1/feedback", json={"question": "Other?", "rating": 1, "replaces": first["id"]}
+        ).json()
         assert other["id"] != first["id"]
         rows = client.get("/api/v1/feedback", headers={"x-admin-token": TOKEN}).json()["feedback"]
     assert [(r["question"], r["rating"]) for r in rows] == [("Other?", 1), ("Is LDN safe?", -1)]

@@ -54,10 +54,12 @@ def test_feedback_fields_are_strict(client, payload, field):
 
 
 def test_lone_surrogates_are_refused_everywhere(client):
-    for route, body, field in (("/api/v1/feedback", b'{"question": "q", "rating": 1, "passage_ids": ["\\ud800"]}', "passage_ids"),
-                               ("/api/v1/feedback", b'{"question": "bad \\ud800", "rating": 1}', "question"),
-                               ("/api/v1/query", b'{"question": "bad \\ud800"}', "surrogate"),
-                               ("/api/v1/annotate", b'{"text": "bad \\ud800"}', "surrogate")):
+    for route, body, field in (
+        ("/api/v1/feedback", b'{"question": "q", "rating": 1, "passage_ids": ["\\ud800"]}', "passage_ids"),
+        ("/api/v1/feedback", b'{"question": "bad \\ud800", "rating": 1}', "question"),
+        ("/api/v1/query", b'{"question": "bad \\ud800"}', "surrogate"),
+        ("/api/v1/annotate", b'{"text": "bad \\ud800"}', "surrogate"),
+    ):
         response = client.post(route, content=body, headers={"content-type": "application/json"})
         assert response.status_code == 422, route
         assert field in response.json()["detail"], route
@@ -100,6 +102,7 @@ def test_oversized_bodies_get_413_before_they_are_read(client):
         for _ in range(40):
             yield b"a" * 10_000
         yield b'"}'
+
     response = client.post("/api/v1/query", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert client.post("/api/v1/annotate", json={"text": "Coffee may help. " * 10_000}).status_code == 200
@@ -111,7 +114,9 @@ def test_unknown_long_doc_id_is_not_echoed_whole(client):
     assert response.status_code == 404 and len(response.json()["detail"]) < 200
 
 
-@pytest.mark.parametrize("damage", [b"\xff\xfe not utf-8", b"[]", b'{"files": 3}'], ids=["bad-utf8", "list", "bad-shape"])
+@pytest.mark.parametrize(
+    "damage", [b"\xff\xfe not utf-8", b"[]", b'{"files": 3}'], ids=["bad-utf8", "list", "bad-shape"]
+)
 def test_a_damaged_manifest_is_one_clear_line_and_rag_index_repairs_it(tmp_path, damage):
     from tests.conftest import SEEDS
     from tests.test_cli import run
@@ -146,13 +151,16 @@ def test_disk_full_build_fails_in_one_line_and_leaves_no_staging(tmp_path, setti
     if not _mount_tmpfs(small, "150k"):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     try:
-        local = settings.model_copy(update={"index_dir": small / "idx",
-                                            "embedding_cache": settings.index_dir / "embeddings.sqlite3"})
+        local = settings.model_copy(
+            update={"index_dir": small / "idx", "embedding_cache": settings.index_dir / "embeddings.sqlite3"}
+        )
         for _ in range(2):
             with pytest.raises(IndexUnavailable, match="the disk is full"):
                 build_index(local, embedder)
             assert not list((small / "idx" / "builds").glob("tmp-*"))
-        assert engine.query(__import__("rag.schema", fromlist=["QueryRequest"]).QueryRequest(question="metformin MS")).passages
+        assert engine.query(
+            __import__("rag.schema", fromlist=["QueryRequest"]).QueryRequest(question="metformin MS")
+        ).passages
     finally:
         subprocess.run(["umount", str(small)], capture_output=True)
 

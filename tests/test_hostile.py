@@ -36,7 +36,7 @@ def _raw(base: str, head: bytes, body: bytes = b"", wait: float = 20.0) -> bytes
         try:
             while chunk := sock.recv(65536):
                 received += chunk
-        except socket.timeout:
+        except TimeoutError:
             pass
     return received
 
@@ -128,8 +128,9 @@ def test_the_embedding_cache_shrinks_after_documents_are_removed(embedder, tmp_p
     docs = tmp_path / "docs"
     docs.mkdir()
     for name in ("a", "b", "c"):
-        (docs / f"{name}.txt").write_text(f"Document {name}.\n\n" + " ".join(
-            f"Sentence {i} of document {name} says metformin may help people with multiple sclerosis." for i in range(60)))
+        sentences = (f"Sentence {i} of document {name} says metformin may help people with multiple sclerosis."
+                     for i in range(60))
+        (docs / f"{name}.txt").write_text(f"Document {name}.\n\n" + " ".join(sentences))
     local = Settings(docs_dir=docs, index_dir=tmp_path / "index", embedding_cache_builds=1)
     build_index(local, embedder)
     cache = local.index_dir / "embeddings.sqlite3"
@@ -158,8 +159,11 @@ def test_a_killed_annotate_worker_gives_503_and_the_next_text_a_fresh_one(app_an
         worker, first = _annotate_in_background(base)
         pool = app.state.annotate_pool
         # the text is in the pool (a worker killed before or while it reads the text breaks the pool either way)
-        wait_for(lambda: pool._admitted == 1 and pool._executor is not None and pool._executor._processes, 30,
-                 "the text handed to a worker process")
+        wait_for(
+            lambda: pool._admitted == 1 and pool._executor is not None and pool._executor._processes,
+            30,
+            "the text handed to a worker process",
+        )
         for pid in list(pool._executor._processes):
             os.kill(pid, signal.SIGKILL)
         worker.join(120)
@@ -219,14 +223,23 @@ def test_a_cache_that_cannot_be_pruned_never_fails_a_build_already_swapped_in(em
     assert any("embedding cache not pruned (OperationalError: disk I/O error)" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize("request_line", [b"POST /api/v1/documents%0A", b"DELETE /api/v1/documents/about_ldn%0A",
-                                          b"GET /api/v1/feedback%0A", b"POST /api/v1/admin/reload%00"])
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        b"POST /api/v1/documents%0A",
+        b"DELETE /api/v1/documents/about_ldn%0A",
+        b"GET /api/v1/feedback%0A",
+        b"POST /api/v1/admin/reload%00",
+    ],
+)
 def test_a_control_character_in_the_path_never_slips_past_the_admin_gate(app_and_settings, request_line):
     """Routes end in `$`, which matches before a final newline: "/api/v1/documents%0A" reached the upload route
     while the gate's exact match saw a path that was not an admin route."""
     app, local = app_and_settings
     with running(app, local) as base:
-        reply = _raw(base, request_line + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        reply = _raw(
+            base, request_line + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
         status = reply.split(b"\r\n", 1)[0]
         assert status.startswith(b"HTTP/1.1 400"), reply[:300]
         assert b"control character" in reply

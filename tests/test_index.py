@@ -40,7 +40,7 @@ def test_index_built_with_another_model_is_refused(settings, built, tmp_path):
 
 def test_index_built_with_other_chunker_settings_is_refused(settings, built, tmp_path):
     other = _private_copy(settings, tmp_path)
-    with pytest.raises(IndexUnavailable, match="chunker settings.*run `rag index`"):
+    with pytest.raises(IndexUnavailable, match=r"chunker settings.*run `rag index`"):
         load_index(Settings(docs_dir=other.docs_dir, index_dir=other.index_dir, chunk_max_tokens=120))
 
 
@@ -48,7 +48,7 @@ def test_truncated_vector_file_is_detected_with_a_clear_message(settings, built,
     other = _private_copy(settings, tmp_path)
     vectors = current_folder(other.index_dir).resolve() / "vectors.npy"
     vectors.write_bytes(vectors.read_bytes()[:1000])
-    with pytest.raises(IndexUnavailable, match="vectors.npy.*damaged"):
+    with pytest.raises(IndexUnavailable, match=r"vectors.npy.*damaged"):
         load_index(other)
     assert any("vectors.npy" in p for p in check_index(other))
 

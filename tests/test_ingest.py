@@ -37,16 +37,21 @@ def test_docx_text_title_and_table(tmp_path):
     document = read_document(make_docx(tmp_path / "vitamin-d.docx"), Settings())
     assert document.title == "Vitamin D and multiple sclerosis" and document.title_given
     assert "SOLAR 2019 | 229 | no fewer relapses" in document.text
-    assert document.text.index("observational studies") < document.text.index("SOLAR") < document.text.index("neurologist")
+    assert (
+        document.text.index("observational studies") < document.text.index("SOLAR") < document.text.index("neurologist")
+    )
     assert document.page_starts == [] and document.pages_of(0, 5) is None
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("scanned.pdf", None, "no text layer"),
-    ("broken.pdf", b"%PDF-1.7\nthis is not a pdf", "not a readable PDF"),
-    ("broken.docx", b"PK\x03\x04 not a zip", "not a readable Word"),
-    ("renamed.docx", b"plain text saved as docx", "not a readable Word"),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("scanned.pdf", None, "no text layer"),
+        ("broken.pdf", b"%PDF-1.7\nthis is not a pdf", "not a readable PDF"),
+        ("broken.docx", b"PK\x03\x04 not a zip", "not a readable Word"),
+        ("renamed.docx", b"plain text saved as docx", "not a readable Word"),
+    ],
+)
 def test_unreadable_files_are_skipped_with_the_reason(tmp_path, name, content, reason):
     (tmp_path / "good.txt").write_text("Metformin is a diabetes drug studied in MS.")
     if content is None:
@@ -81,10 +86,13 @@ def test_pdf_and_docx_are_searchable_with_offsets_and_pages(embedder, tmp_path, 
         ("What did the Stone 2022 clemastine study find?", "clemastine", "Stone 2022 120 no change", [2]),
         ("Does vitamin D reduce MS relapses?", "vitamin-d", "SOLAR 2019", None),
     ]:
-        passage = next(p for p in engine.query(QueryRequest(question=question)).passages[:3]
-                       if p.source.doc_id == doc_id and phrase in p.text)
+        passage = next(
+            p
+            for p in engine.query(QueryRequest(question=question)).passages[:3]
+            if p.source.doc_id == doc_id and phrase in p.text
+        )
         detail = engine.document(doc_id)
-        assert detail.text[passage.source.start:passage.source.end] == passage.text
+        assert detail.text[passage.source.start : passage.source.end] == passage.text
         if pages is None:
             assert passage.source.pages is None
         else:

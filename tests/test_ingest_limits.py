@@ -12,9 +12,21 @@ import sys
 
 import httpx
 import pytest
-from hostile import (docx_billion_laughs, docx_bytes, docx_empty_paragraphs, docx_lying_bomb, docx_malformed,
-                     docx_merged_column, docx_wide_grid, docx_wide_span, docx_zip_bomb, pdf_bomb, pdf_damaged_page,
-                     pdf_dense_page, pdf_text)
+from hostile import (
+    docx_billion_laughs,
+    docx_bytes,
+    docx_empty_paragraphs,
+    docx_lying_bomb,
+    docx_malformed,
+    docx_merged_column,
+    docx_wide_grid,
+    docx_wide_span,
+    docx_zip_bomb,
+    pdf_bomb,
+    pdf_damaged_page,
+    pdf_dense_page,
+    pdf_text,
+)
 from servers import running, wait_for
 
 from rag.ingest import TooLong, Unreadable, extract, ingest_folder
@@ -163,9 +175,9 @@ def server(embedder, tmp_path_factory):
         (docs / seed.name).write_bytes(seed.read_bytes())
     settings = Settings(docs_dir=docs, index_dir=tmp_path_factory.mktemp("index"), admin_token=TOKEN, watch_seconds=0)
     build_index(settings, embedder)
-    with running(create_app(settings, Engine(settings, embedder)), settings) as base:
-        with httpx.Client(base_url=base, timeout=120) as client:
-            yield client, settings
+    with (running(create_app(settings, Engine(settings, embedder)), settings) as base,
+          httpx.Client(base_url=base, timeout=120) as client):
+        yield client, settings
 
 
 def test_hostile_uploads_get_413_or_422_and_change_nothing(server):

@@ -68,7 +68,7 @@ def test_document_bm25_ranks_whole_documents_by_title_and_text(engine):
     assert index.doc_lexical is not None and index.doc_lexical.size == len(index.documents)
     # Two words of the remyelination page that no single passage of it holds together.
     query = "clemastine BDNF"
-    holds = lambda word, text: re.search(word, text, re.IGNORECASE) is not None  # noqa: E731
+    holds = lambda word, text: re.search(word, text, re.IGNORECASE) is not None
     assert not any(holds("BDNF", c.text) and holds("clemastine", c.text) for c in index.chunks), \
         "the premise: no passage holds both words"
     scores = index.doc_lexical.scores(query)

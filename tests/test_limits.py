@@ -60,7 +60,13 @@ def test_the_cli_is_held_to_the_limits_from_the_environment(tmp_path):
                            capture_output=True, text=True, timeout=120)
     assert asked.returncode == 2
     assert "RAG_MAX_TOP_K" in asked.stderr and "RAG_MAX_QUESTION_CHARS" in asked.stderr
-    checked = subprocess.run([*rag, "annotate"], cwd=ROOT, env=env, input=json.dumps({"id": "a", "text": "It may help."}),
-                             capture_output=True, text=True, timeout=120)
+    checked = subprocess.run(
+        [*rag, "annotate"],
+        cwd=ROOT,
+        env=env,
+        input=json.dumps({"id": "a", "text": "It may help."}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert checked.returncode == 1 and "RAG_MAX_ANNOTATE_CHARS" in json.loads(checked.stdout)["error"]
-

@@ -32,8 +32,12 @@ async def _session(settings, calls):
     from mcp.client.stdio import StdioServerParameters
 
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    server = StdioServerParameters(command=sys.executable, cwd=str(ROOT), env=env,
-                                   args=["-m", "rag.cli", "mcp", "--docs", str(SEEDS), "--index", str(settings.index_dir)])
+    server = StdioServerParameters(
+        command=sys.executable,
+        cwd=str(ROOT),
+        env=env,
+        args=["-m", "rag.cli", "mcp", "--docs", str(SEEDS), "--index", str(settings.index_dir)],
+    )
     async with Client(server) as client:
         return await calls(client)
 
@@ -42,17 +46,26 @@ async def _session(settings, calls):
 def answers(settings, built):
     async def calls(client):
         tools = {t.name for t in (await client.list_tools()).tools}
-        ask = _structured(await client.call_tool("ask", {"question": "Can I take low-dose naltrexone with opioid "
-                                                                     "painkillers?"}))
+        ask = _structured(
+            await client.call_tool("ask", {"question": "Can I take low-dose naltrexone with opioid painkillers?"})
+        )
         search = _structured(await client.call_tool("search", {"question": "stem cells for lupus", "top_k": 3}))
-        check = _structured(await client.call_tool("check_text", {"text": "A landmark study in mice suggests this "
-                                                                          "pill may cure MS."}))
+        check = _structured(
+            await client.call_tool("check_text", {"text": "A landmark study in mice suggests this pill may cure MS."})
+        )
         too_many = await client.call_tool("search", {"question": "stem cells", "top_k": 500})
         listed = await client.read_resource("documents://list")
         documents = json.loads(listed.contents[0].text)
         one = json.loads((await client.read_resource(f"documents://{documents[0]['doc_id']}")).contents[0].text)
-        return {"tools": tools, "ask": ask, "search": search, "check": check, "too_many": too_many,
-                "documents": documents, "one": one}
+        return {
+            "tools": tools,
+            "ask": ask,
+            "search": search,
+            "check": check,
+            "too_many": too_many,
+            "documents": documents,
+            "one": one,
+        }
 
     return _run(_session(settings, calls))
 

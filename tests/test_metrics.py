@@ -49,7 +49,9 @@ def test_a_scrape_after_questions_shows_the_counters(base):
     before = scrape(base)
     answerable = {"question": "Can low-dose naltrexone help with fatigue in multiple sclerosis?"}
     off_topic = {"question": "How do I change the oil in a diesel lawnmower?"}
-    replies = [httpx.post(base + "/api/v1/query", json=q, timeout=60).json() for q in (answerable, answerable, off_topic)]
+    replies = [
+        httpx.post(base + "/api/v1/query", json=q, timeout=60).json() for q in (answerable, answerable, off_topic)
+    ]
     with httpx.stream("POST", base + "/api/v1/query/stream", json=answerable, timeout=60) as stream:
         assert "event: answer" in "".join(stream.iter_text())
     assert httpx.post(base + "/api/v1/query", json={"question": ""}, timeout=60).status_code == 422
@@ -88,20 +90,34 @@ def test_rebuilds_are_counted_with_their_duration(embedder, tmp_path, docs_copy)
     from rag.index import build_index
     from rag.settings import Settings
 
-    local = Settings(docs_dir=docs_copy, index_dir=tmp_path / "index", admin_token=ADMIN, metrics_token=TOKEN,
-                     watch_seconds=0)
+    local = Settings(
+        docs_dir=docs_copy, index_dir=tmp_path / "index", admin_token=ADMIN, metrics_token=TOKEN, watch_seconds=0
+    )
     build_index(local, embedder)
     with running(create_app(local, Engine(local, embedder)), local) as url:
         before = scrape(url)
         serving = httpx.get(url + "/api/v1/index/status", timeout=30).json()["serving"]
         text = "Clemastine fumarate is an antihistamine studied for remyelination in multiple sclerosis. " * 3
-        upload = httpx.post(url + "/api/v1/documents", headers={"x-admin-token": ADMIN},
-                            files={"file": ("clemastine.txt", text.encode())}, timeout=60)
+        upload = httpx.post(
+            url + "/api/v1/documents",
+            headers={"x-admin-token": ADMIN},
+            files={"file": ("clemastine.txt", text.encode())},
+            timeout=60,
+        )
         assert upload.status_code == 202, upload.text
-        wait_for(lambda: (s := httpx.get(url + "/api/v1/index/status", timeout=30).json())["state"] == "idle"
-                 and s["serving"] != serving, 300, "the rebuild to finish and serve")
+        wait_for(
+            lambda: (
+                (s := httpx.get(url + "/api/v1/index/status", timeout=30).json())["state"] == "idle"
+                and s["serving"] != serving
+            ),
+            300,
+            "the rebuild to finish and serve",
+        )
         after = scrape(url)
-    assert value(after, "rag_index_builds_total", outcome="ok") - value(before, "rag_index_builds_total", outcome="ok") == 1
+    assert (
+        value(after, "rag_index_builds_total", outcome="ok") - value(before, "rag_index_builds_total", outcome="ok")
+        == 1
+    )
     assert value(after, "rag_index_builds_total", outcome="failed") == 0
     assert value(after, "rag_index_build_duration_seconds_count") == 1
     assert value(after, "rag_index_build_duration_seconds_sum") > 0

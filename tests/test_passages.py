@@ -3,6 +3,8 @@ ties included, however the passages are cut into sets."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,7 +37,7 @@ def test_sets_merge_into_exactly_the_whole_builds_candidates(finder, lexical, ex
                          lexical_k=k, exact_max_share=0.0, exact_min_count=0, extra=extra_ids)
     whole = merge([_lists(0, *arrays, k, extra_ids)], query)
     bounds = [0, *sorted({c for c in cuts if c < n}), n]
-    parts = [_lists(a, *(x[a:b] for x in arrays), k, extra_ids) for a, b in zip(bounds, bounds[1:])]
+    parts = [_lists(a, *(x[a:b] for x in arrays), k, extra_ids) for a, b in itertools.pairwise(bounds)]
     merged = merge(parts, query)
     for name in PassageLists.__dataclass_fields__:
         assert np.array_equal(getattr(merged, name), getattr(whole, name)), name

@@ -3,6 +3,7 @@ second worker node, both on 127.0.0.2)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -81,7 +82,9 @@ def test_ray_build_of_a_thousand_pubmed_abstracts_matches(cluster, settings, emb
     documents = _pubmed_documents(1000)
     builds = {}
     for name, compute in (("local", None), ("ray", _ray_compute(cluster))):
-        local = settings.model_copy(update={"index_dir": tmp_path / name, "embedding_cache": tmp_path / f"{name}.sqlite3"})
+        local = settings.model_copy(
+            update={"index_dir": tmp_path / name, "embedding_cache": tmp_path / f"{name}.sqlite3"}
+        )
         build_index(local, embedder, documents=documents, compute=compute)
         builds[name] = load_index(local, embedder.dimensions)
     assert len(builds["ray"].documents) == 1000
@@ -98,7 +101,8 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def test_a_worker_killed_mid_build_leaves_the_old_index_serving_and_the_next_run_completes(
-        cluster, settings, embedder, tmp_path):
+    cluster, settings, embedder, tmp_path
+):
     from rag.engine import Engine
     from rag.index import IndexUnavailable, build_index, current_manifest
     from rag.schema import QueryRequest
@@ -122,8 +126,11 @@ def test_a_worker_killed_mid_build_leaves_the_old_index_serving_and_the_next_run
     builder = threading.Thread(target=run)
     builder.start()
     # Wait (with a deadline) until an embedding actor has spent a second of CPU on batches, then kill it mid-batch.
-    wait_for(lambda: not builder.is_alive() or any(_cpu_seconds(pid) >= 1.0 for pid in pids_running("EmbedTexts")),
-             timeout=180, what="an embedding worker at work")
+    wait_for(
+        lambda: not builder.is_alive() or any(_cpu_seconds(pid) >= 1.0 for pid in pids_running("EmbedTexts")),
+        timeout=180,
+        what="an embedding worker at work",
+    )
     killed = []
     for pid in pids_running("EmbedTexts"):
         os.kill(pid, signal.SIGKILL)
@@ -185,7 +192,7 @@ def _listening(pids: list[int]) -> list[tuple[int, str, int]]:
             for fd in (Path("/proc") / str(pid) / "fd").iterdir():
                 target = os.readlink(fd) if fd.is_symlink() else ""
                 if target.startswith("socket:["):
-                    owners[target[len("socket:["):-1]] = pid
+                    owners[target[len("socket:[") : -1]] = pid
         except OSError:
             continue
     out = []
@@ -196,7 +203,7 @@ def _listening(pids: list[int]) -> list[tuple[int, str, int]]:
                 continue
             host, port = fields[1].split(":")
             raw = bytes.fromhex(host)
-            raw = b"".join(raw[i:i + 4][::-1] for i in range(0, width, 4))  # /proc prints 32-bit words host-endian
+            raw = b"".join(raw[i : i + 4][::-1] for i in range(0, width, 4))  # /proc prints 32-bit words host-endian
             out.append((owners[fields[9]], str(ipaddress.ip_address(raw)), int(port, 16)))
     return out
 
@@ -218,8 +225,15 @@ def test_a_local_cluster_listens_on_loopback_only(tmp_path):
     from tests.conftest import ROOT
 
     log = (tmp_path / "driver.log").open("w")
-    driver = subprocess.Popen([sys.executable, "-c", LOCAL_CLUSTER], cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"},
-                              text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
+    driver = subprocess.Popen(
+        [sys.executable, "-c", LOCAL_CLUSTER],
+        cwd=ROOT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+    )
     started: list[int] = []
     try:
         assert driver.stdout.readline().strip() == "ready", (tmp_path / "driver.log").read_text()[-2000:]
@@ -229,15 +243,22 @@ def test_a_local_cluster_listens_on_loopback_only(tmp_path):
         assert {"gcs_server", "raylet"} <= names, sockets
         assert all(_is_loopback(host) for _, host, _ in sockets), [s for s in sockets if not _is_loopback(s[1])]
         driver.communicate("stop\n", timeout=120)
-        wait_for(lambda: not [p for p in started if (Path("/proc") / str(p)).exists()
-                              and "zombie" not in (Path("/proc") / str(p) / "status").read_text()],
-                 timeout=60, what="the cluster's processes to exit")
+        wait_for(
+            lambda: (
+                not [
+                    p
+                    for p in started
+                    if (Path("/proc") / str(p)).exists()
+                    and "zombie" not in (Path("/proc") / str(p) / "status").read_text()
+                ]
+            ),
+            timeout=60,
+            what="the cluster's processes to exit",
+        )
     finally:
         for pid in started:  # only what this test started, if anything was left behind
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if driver.poll() is None:
             driver.kill()
         log.close()

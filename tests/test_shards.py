@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import faiss
@@ -59,7 +60,7 @@ def test_sharded_bm25_scores_match_the_one_index_to_the_bit():
     texts[7], texts[8] = "", "the of and"  # an empty passage and one of stopwords only still count as passages
     whole = LexicalIndex.build(texts)
     cuts = [0, 60, 61, 250, 400]
-    parts = [texts[a:b] for a, b in zip(cuts, cuts[1:])]
+    parts = [texts[a:b] for a, b in itertools.pairwise(cuts)]
     stats = TermStats.merge(TermStats.count(terms(t) for t in part) for part in parts)  # as workers count them
     shards = ShardedLexical([LexicalIndex.build(part, stats) for part in parts], stats)
     for query in ["metformin multiple sclerosis relapse", "risk of cancer in smokers", "asthma children 2019", "zzzq"]:
@@ -75,7 +76,7 @@ def test_shards_hold_whole_documents_about_equal_in_passages():
     docs = ["a"] * 5 + ["b"] * 5 + ["c"] * 1 + ["d"] * 9 + ["e"] * 4
     ranges = plan_shards(docs, 3)
     assert ranges[0][0] == 0 and ranges[-1][1] == len(docs)
-    assert all(a == b for (_, a), (b, _) in zip(ranges, ranges[1:]))
+    assert all(a == b for (_, a), (b, _) in itertools.pairwise(ranges))
     assert all(docs[a] != docs[a - 1] for a, _ in ranges[1:])  # never inside a document
     assert max(b - a for a, b in ranges) <= 10
     assert plan_shards(["a", "a", "b"], 8) == [(0, 2), (2, 3)]  # no more shards than documents
@@ -128,7 +129,7 @@ def test_a_damaged_shard_is_refused_with_a_clear_message(sharded):
     saved = victim.read_bytes()
     try:
         victim.write_bytes(saved[: len(saved) // 2])
-        with pytest.raises(IndexUnavailable, match="shards/001/vectors.npy"):
+        with pytest.raises(IndexUnavailable, match=r"shards/001/vectors.npy"):
             load_index(sharded.settings)
     finally:
         victim.write_bytes(saved)

@@ -13,7 +13,10 @@ def doc(doc_id: str, text: str, title: str = "", given: bool = False) -> Documen
 
 FILLER = "The study looked at patients over time and reported what happened to them in the clinic. "
 DOCS = [
-    doc("a", FILLER + "Curcumin and arthritis. Curcumin eased arthritis pain; curcumin is cheap. Arthritis is common. " * 3),
+    doc(
+        "a",
+        FILLER + "Curcumin and arthritis. Curcumin eased arthritis pain; curcumin is cheap. Arthritis is common. " * 3,
+    ),
     doc("b", FILLER + "Probiotics and IBS. Probiotics helped IBS in trials; probiotics vary. " * 3),
     doc("c", FILLER * 3, title="Sleep hygiene for shift workers", given=True),
 ]

@@ -53,7 +53,7 @@ def test_source_link_opens_document_with_passage_highlighted(page):
     link.click()
     mark = page.locator("#doc-text mark.highlight")
     mark.wait_for(state="visible")
-    _, doc_id, start, end = href.split("/")
+    _, _doc_id, _start, _end = href.split("/")
     passage_text = answer.get_by_test_id("passage").first.locator(".passage-text").inner_text()
     assert mark.inner_text().split() == passage_text.split()
 
@@ -124,7 +124,10 @@ def test_api_docs_render_offline_under_the_csp(browser, site):
     page = context.new_page()
     violations, outside = [], []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(site) and not r.url.startswith("data:") else None,
+    )
     page.goto(site + "/docs")
     page.locator(".swagger-ui .opblock").first.wait_for(timeout=30_000)
     assert page.locator(".swagger-ui .opblock").count() >= 8
@@ -136,12 +139,13 @@ def test_api_docs_render_offline_under_the_csp(browser, site):
 
 # --- Answer at a glance: the sentence each citation stands for, safety apart, evidence summary (issue 24). ---
 
+
 def answer_event(stream: str) -> dict:
     """The whole response JSON that a stream's `answer` event carried."""
     for block in stream.replace("\r\n", "\n").split("\n\n"):
         lines = block.split("\n")
         if "event: answer" in lines:
-            return json.loads("\n".join(line[len("data:"):].lstrip(" ") for line in lines if line.startswith("data:")))
+            return json.loads("\n".join(line[len("data:") :].lstrip(" ") for line in lines if line.startswith("data:")))
     raise AssertionError("the stream carried no answer event")
 
 
@@ -175,7 +179,7 @@ def passage_slice(data: dict, rank: int, quote: dict) -> str:
     """The part of `quote` (document offsets) that lies in passage `rank`: what its mark must hold."""
     passage = next(p for p in data["passages"] if p["rank"] == rank)
     start, end = in_passage(data, rank, quote)
-    return passage["text"][start - passage["source"]["start"]:end - passage["source"]["start"]]
+    return passage["text"][start - passage["source"]["start"] : end - passage["source"]["start"]]
 
 
 def test_citation_marks_the_sentence_it_stands_for(sized_page):
@@ -253,7 +257,9 @@ def test_evidence_summary_and_mark_legend(sized_page):
     assert "Strongest evidence cited:" in summary.inner_text()
     assert f"from {evidence['documents']} document" in summary.inner_text()
     scale = summary.locator(".level-scale")
-    assert scale.get_attribute("role") == "img" and vocabulary["level_labels"][evidence["strongest_level"]] in scale.get_attribute("aria-label")
+    assert scale.get_attribute("role") == "img" and vocabulary["level_labels"][
+        evidence["strongest_level"]
+    ] in scale.get_attribute("aria-label")
     assert scale.locator(".segment").count() == len(vocabulary["levels"])
     assert scale.locator(".segment.strongest").get_attribute("data-level") == evidence["strongest_level"]
     codes = [c["code"] for c in data["caveats"]]
@@ -268,7 +274,8 @@ def test_evidence_summary_and_mark_legend(sized_page):
     assert cue.get_attribute("title").startswith("Caveat cue: ")
     assert cue.evaluate("m => getComputedStyle(m).backgroundColor") != page.evaluate(
         "() => { const m = document.createElement('mark'); m.className = 'cited-sentence'; document.body.append(m);"
-        " const c = getComputedStyle(m).backgroundColor; m.remove(); return c; }")
+        " const c = getComputedStyle(m).backgroundColor; m.remove(); return c; }"
+    )
 
 
 SAID = "It helps (see [3]), says one source."
@@ -276,33 +283,89 @@ ONE = f"Intro. {SAID} More."
 TWO = f"Never combine it with {XSS} opioids. Rest."
 WARNING = f"Never combine it with {XSS} opioids."
 CANNED = {
-    "question": "Can I combine it?", "retrieval_query": "Can I combine it?", "no_answer": False,
-    "answer": {"text": f"{SAID} [1]", "citations": [1],
-               "sentences": [{"text": SAID, "citation": 1, "doc_id": "d1",
-                              "start": 100 + ONE.index(SAID), "end": 100 + ONE.index(SAID) + len(SAID)}],
-               "safety": [{"text": WARNING, "citation": 2, "doc_id": "d2", "start": 0, "end": len(WARNING)}],
-               "evidence": {"strongest_level": "randomized_trial", "levels": {"randomized_trial": 1, "preclinical": 2},
-                            "documents": 2}},
+    "question": "Can I combine it?",
+    "retrieval_query": "Can I combine it?",
+    "no_answer": False,
+    "answer": {
+        "text": f"{SAID} [1]",
+        "citations": [1],
+        "sentences": [
+            {
+                "text": SAID,
+                "citation": 1,
+                "doc_id": "d1",
+                "start": 100 + ONE.index(SAID),
+                "end": 100 + ONE.index(SAID) + len(SAID),
+            }
+        ],
+        "safety": [{"text": WARNING, "citation": 2, "doc_id": "d2", "start": 0, "end": len(WARNING)}],
+        "evidence": {
+            "strongest_level": "randomized_trial",
+            "levels": {"randomized_trial": 1, "preclinical": 2},
+            "documents": 2,
+        },
+    },
     "passages": [
-        {"rank": 1, "score": 0.5, "text": ONE, "heading": None, "evidence_level": "randomized_trial", "caveats": [],
-         "source": {"doc_id": "d1", "title": "One", "path": "d1.txt", "url": None, "start": 100, "end": 100 + len(ONE)}},
-        {"rank": 2, "score": 0.4, "text": TWO, "heading": None, "evidence_level": "preclinical",
-         "source": {"doc_id": "d2", "title": "Two", "path": "d2.txt", "url": None, "start": 0, "end": len(TWO)},
-         "caveats": [{"code": "safety_warning", "label": "Safety warning", "severity": "high", "detail": "x",
-                      "quote": "Never combine it", "start": 0, "end": 16}]}],
-    "caveats": [{"code": "sources_disagree", "label": "Sources disagree", "severity": "medium",
-                 "detail": "The passages report opposite findings."}],
-    "disclaimer": "General information.", "timings_ms": {"embed": 0.0, "search": 0.0, "total": 0.0},
+        {
+            "rank": 1,
+            "score": 0.5,
+            "text": ONE,
+            "heading": None,
+            "evidence_level": "randomized_trial",
+            "caveats": [],
+            "source": {
+                "doc_id": "d1",
+                "title": "One",
+                "path": "d1.txt",
+                "url": None,
+                "start": 100,
+                "end": 100 + len(ONE),
+            },
+        },
+        {
+            "rank": 2,
+            "score": 0.4,
+            "text": TWO,
+            "heading": None,
+            "evidence_level": "preclinical",
+            "source": {"doc_id": "d2", "title": "Two", "path": "d2.txt", "url": None, "start": 0, "end": len(TWO)},
+            "caveats": [
+                {
+                    "code": "safety_warning",
+                    "label": "Safety warning",
+                    "severity": "high",
+                    "detail": "x",
+                    "quote": "Never combine it",
+                    "start": 0,
+                    "end": 16,
+                }
+            ],
+        },
+    ],
+    "caveats": [
+        {
+            "code": "sources_disagree",
+            "label": "Sources disagree",
+            "severity": "medium",
+            "detail": "The passages report opposite findings.",
+        }
+    ],
+    "disclaimer": "General information.",
+    "timings_ms": {"embed": 0.0, "search": 0.0, "total": 0.0},
 }
 
 
 def test_answer_parts_render_from_a_canned_response_as_text(page):
     """Rendering alone, from a fixed response: disagreement tag, quoted warning as text, nested marks."""
     expect = sync_api.expect
-    stream = (f"event: passages\r\ndata: {json.dumps({'passages': CANNED['passages']})}\r\n\r\n"
-              f"event: answer\r\ndata: {json.dumps(CANNED)}\r\n\r\nevent: done\r\ndata: {{}}\r\n\r\n")
-    page.route("**/api/v1/query/stream", lambda route: route.fulfill(status=200, body=stream,
-                                                                      headers={"Content-Type": "text/event-stream"}))
+    stream = (
+        f"event: passages\r\ndata: {json.dumps({'passages': CANNED['passages']})}\r\n\r\n"
+        f"event: answer\r\ndata: {json.dumps(CANNED)}\r\n\r\nevent: done\r\ndata: {{}}\r\n\r\n"
+    )
+    page.route(
+        "**/api/v1/query/stream",
+        lambda route: route.fulfill(status=200, body=stream, headers={"Content-Type": "text/event-stream"}),
+    )
     answer = ask(page, "Can I combine it?")
     summary = answer.get_by_test_id("evidence-summary")
     expect(summary.get_by_test_id("sources-disagree")).to_have_text("Sources disagree")
@@ -319,5 +382,7 @@ def test_answer_parts_render_from_a_canned_response_as_text(page):
     expect(answer.locator("[data-testid=passage][data-rank='1'] [data-testid=cited-sentence]")).to_have_text(SAID)
     expect(answer.locator("mark.cited-sentence")).to_have_count(1)
     sentence = CANNED["answer"]["sentences"][0]
-    assert answer.locator("[data-rank='1'] [data-testid=source-link]").get_attribute("href") == \
-        f"#doc/d1/100/{100 + len(ONE)}/{sentence['start']}/{sentence['end']}"
+    assert (
+        answer.locator("[data-rank='1'] [data-testid=source-link]").get_attribute("href")
+        == f"#doc/d1/100/{100 + len(ONE)}/{sentence['start']}/{sentence['end']}"
+    )

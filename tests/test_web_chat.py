@@ -7,7 +7,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.browser import DESKTOP, PHONE, WEB_TOKEN, ask, axe_violations, open_page, require_chromium, shot, wait_for_answer
+from tests.browser import (
+    DESKTOP,
+    PHONE,
+    WEB_TOKEN,
+    ask,
+    axe_violations,
+    open_page,
+    require_chromium,
+    shot,
+    wait_for_answer,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -116,7 +126,7 @@ def test_document_drawer_shows_its_title_closes_with_escape_and_returns_focus(br
         expect(page.locator("#doc-text mark.highlight")).to_be_visible()
         title = page.locator("#doc-title")
         box = title.bounding_box()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], "the drawer's title is off screen"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], "the drawer's title is off screen"
         assert drawer.evaluate("d => d.open && d.matches(':modal')")
         meta = page.locator("#doc-meta").inner_text()
         assert "null" not in meta and "characters" not in meta
@@ -210,7 +220,7 @@ def test_dark_mode_follows_the_system_and_stays_readable(browser, site):
     with open_page(browser, site, color_scheme="dark") as page:
         answer = ask(page, "Can I take low-dose naltrexone with opioid painkillers?")
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        channels = [int(c) for c in background[background.index("(") + 1:-1].split(",")[:3]]
+        channels = [int(c) for c in background[background.index("(") + 1 : -1].split(",")[:3]]
         assert max(channels) < 60, background
         answer.get_by_test_id("citation").first.click()
         shot(page, "dark-1280")
@@ -237,12 +247,14 @@ def test_keyboard_skip_links_badge_groups_and_focus_above_the_question_box(page)
     assert last.evaluate("n => n.getBoundingClientRect().bottom") <= composer_top
     # From the question box, the views are a few Tabs away (past the end of the page: the skip links, the header).
     page.get_by_test_id("chat-input").focus()
-    for presses in range(1, 8):
+    for presses in range(1, 8):  # noqa: B007 (read after the loop)
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent") == "Skip to sources":
             break
     assert presses <= 4, f"{presses} Tabs from the question box to the skip link"
-    assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0, "the focused skip link is off screen"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0, (
+        "the focused skip link is off screen"
+    )
     page.keyboard.press("Enter")
     expect(page.locator("#sources")).to_be_visible()
     assert page.evaluate("document.activeElement.id") == "sources-title"

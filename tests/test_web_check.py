@@ -86,8 +86,11 @@ def test_focus_moves_to_the_result_not_the_page_body(page):
     # A second check lands on the new result too.
     page.get_by_test_id("check-input").fill("Magnesium may help migraine, a pilot study hints.")
     page.get_by_test_id("check-send").click()
-    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'check-result-title' && "
-                           "document.querySelector('[data-testid=check-text]').textContent.includes('Magnesium')", timeout=60_000)
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'check-result-title' && "
+        "document.querySelector('[data-testid=check-text]').textContent.includes('Magnesium')",
+        timeout=60_000,
+    )
     assert page.evaluate("document.activeElement !== document.body")
 
 
@@ -95,10 +98,12 @@ def test_cue_words_are_underlined_inside_their_sentences_with_a_tooltip_and_a_de
     check_a_text(page, CHECK_TEXT)
     data = annotate(page, CHECK_TEXT)
     text = data["text"]
-    expected = sorted((text[c["start"]:c["end"]], c["code"]) for s in data["sentences"] for c in s["cues"])
+    expected = sorted((text[c["start"] : c["end"]], c["code"]) for s in data["sentences"] for c in s["cues"])
     assert expected, "the API gives the cue words of each sentence"
     cues = page.get_by_test_id("cue")
-    shown = sorted((cue.evaluate("m => m.firstChild.textContent"), cue.get_attribute("data-codes")) for cue in cues.all())
+    shown = sorted(
+        (cue.evaluate("m => m.firstChild.textContent"), cue.get_attribute("data-codes")) for cue in cues.all()
+    )
     assert shown == expected
     # Every cue lies inside the shaded sentence that carries its code, and is underlined.
     for cue in cues.all():
@@ -137,8 +142,9 @@ def test_legend_names_each_colour_with_the_marks_own_swatch(page):
     words = legend.inner_text()
     for phrase in ("Sentence with a caveat", "Null result or safety warning", "study design", "Cue word"):
         assert phrase in words
-    colour = lambda selector, prop="backgroundColor": page.locator(selector).first.evaluate(  # noqa: E731
-        f"e => getComputedStyle(e).{prop}")
+    colour = lambda selector, prop="backgroundColor": page.locator(selector).first.evaluate(
+        f"e => getComputedStyle(e).{prop}"
+    )
     plain_flag = "[data-testid=flagged-sentence]:not(.code-mixed_evidence):not(.code-safety_warning)"
     assert colour(".swatch-flagged") == colour(plain_flag)
     assert colour(".swatch-null") == colour("[data-testid=flagged-sentence].code-mixed_evidence")
@@ -158,7 +164,7 @@ def test_check_view_uses_the_full_width_and_passes_axe(browser, site):
     with open_page(browser, site, DESKTOP) as page:
         check_a_text(page, CHECK_TEXT)
         column = page.evaluate("""() => { const m = document.querySelector('main'); const s = getComputedStyle(m);
-                                          return m.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }""")
+            return m.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }""")
         for testid in ("check-text", "check-profile", "check-input"):
             width = page.get_by_test_id(testid).bounding_box()["width"]
             assert width >= 0.9 * column, (testid, width, column)
@@ -177,8 +183,9 @@ def test_check_a_text_at_phone_width(browser, site):
         for cue in page.get_by_test_id("cue").all():
             cue.focus()
             tip = page.locator(f"#{cue.get_attribute('aria-describedby')}")
-            page.wait_for_function("t => t.getBoundingClientRect().right <= document.documentElement.clientWidth",
-                                   arg=tip.element_handle())
+            page.wait_for_function(
+                "t => t.getBoundingClientRect().right <= document.documentElement.clientWidth", arg=tip.element_handle()
+            )
             box = tip.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 375
             assert page.evaluate("document.documentElement.scrollWidth") <= 375

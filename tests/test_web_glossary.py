@@ -62,10 +62,14 @@ def test_glossary_lists_every_code_severity_and_level_from_the_vocabulary(page):
             assert code["scope_detail"] in text
     assert "may help" in glossary.locator("#glossary-speculative_language").inner_text()
     # The badge looks like the one on a passage: same colours as a caveat badge of that severity.
-    colours = page.evaluate("""() => { const probe = document.createElement('span'); probe.className = 'caveat sev-high';
+    colours = page.evaluate("""() => { const probe = document.createElement('span');
+                                      probe.className = 'caveat sev-high';
                                       document.body.append(probe); const c = getComputedStyle(probe).backgroundColor;
                                       probe.remove(); return c; }""")
-    assert glossary.locator("#glossary-safety_warning .caveat").evaluate("b => getComputedStyle(b).backgroundColor") == colours
+    assert (
+        glossary.locator("#glossary-safety_warning .caveat").evaluate("b => getComputedStyle(b).backgroundColor")
+        == colours
+    )
     # Levels, strongest first, each with its label and meaning.
     levels = glossary.get_by_test_id("glossary-level")
     assert [e.get_attribute("data-level") for e in levels.all()] == words["levels"]

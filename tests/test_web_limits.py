@@ -1,7 +1,9 @@
 """The page takes its limits from the server it talks to (RAG_MAX_*), in Chromium. Apart from tests/test_limits.py:
 the browser fixture keeps Playwright's event loop running for the rest of the session, so page tests run last."""
 
-from tests.test_limits import base  # noqa: F401  (the server with low limits)
+from tests import test_limits
+
+base = test_limits.base  # the server with low limits (a module fixture)
 
 
 def test_the_page_takes_its_limits_from_the_server(browser, base):

@@ -86,7 +86,8 @@ def watch_send_disabled(page) -> None:
     """Record whether the upload button is ever disabled (read back with `window.sendWasDisabled`)."""
     page.evaluate("""() => { window.sendWasDisabled = false;
       const b = document.querySelector('[data-testid=upload-send]');
-      new MutationObserver(() => { if (b.disabled) window.sendWasDisabled = true; }).observe(b, { attributes: true }); }""")
+      new MutationObserver(() => { if (b.disabled) window.sendWasDisabled = true; })
+        .observe(b, { attributes: true }); }""")
 
 
 def test_operator_adds_and_removes_a_pdf_from_the_sources_view(operator_page, tmp_path):
@@ -134,7 +135,9 @@ def test_operator_adds_and_removes_a_pdf_from_the_sources_view(operator_page, tm
 
     page.get_by_test_id("upload-file").set_input_files(str(pdf))
     page.get_by_test_id("upload-send").click()
-    expect(status).to_have_text("Done. Added “Clemastine and remyelination in MS” · 6 documents now searchable.", timeout=BUILD)
+    expect(status).to_have_text(
+        "Done. Added “Clemastine and remyelination in MS” · 6 documents now searchable.", timeout=BUILD
+    )
     expect(page.get_by_test_id("upload-item")).to_have_text("Clemastine leaflet.pdf: added")
     assert focused(page) == "upload-send" and chosen(page) == []
     item = row(page, "Clemastine-leaflet")
@@ -145,7 +148,10 @@ def test_operator_adds_and_removes_a_pdf_from_the_sources_view(operator_page, tm
     expect(item.locator(".col-size")).to_have_text(re.compile(r"^\d+(\.\d)? KB$"))
     expect(item.locator(".col-added time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
     expect(item.locator(".col-passages")).to_have_text(re.compile(r"^(1 passage|\d+ passages)$"))
-    assert page.evaluate("() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})").count(WEB_TOKEN) == 0
+    assert (
+        page.evaluate("() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})").count(WEB_TOKEN)
+        == 0
+    )
 
     answer = ask(page, "Does clemastine repair myelin in MS?")
     link = answer.locator("[data-testid=source-link][href^='#doc/Clemastine-leaflet/']").first
@@ -176,8 +182,9 @@ def test_operator_adds_and_removes_a_pdf_from_the_sources_view(operator_page, tm
 
     remove.click()
     remove.click()
-    expect(status).to_have_text("Done. Removed “Clemastine and remyelination in MS” · 5 documents now searchable.",
-                                timeout=BUILD)
+    expect(status).to_have_text(
+        "Done. Removed “Clemastine and remyelination in MS” · 5 documents now searchable.", timeout=BUILD
+    )
     expect(row(page, "Clemastine-leaflet")).to_have_count(0)
     assert not (docs / "Clemastine-leaflet.pdf").exists()
     assert focused(page) in ("open", "sources-filter")  # the next document's title, never <body>
@@ -199,7 +206,9 @@ def test_reupload_of_the_same_file_is_unchanged_and_a_changed_one_serves_a_new_b
 
     page.get_by_test_id("upload-file").set_input_files(str(notes))
     send.click()
-    expect(status).to_have_text("Done. Added “Okra and multiple sclerosis” · 6 documents now searchable.", timeout=BUILD)
+    expect(status).to_have_text(
+        "Done. Added “Okra and multiple sclerosis” · 6 documents now searchable.", timeout=BUILD
+    )
     size_before = row(page, "okra-notes").locator(".col-size").inner_text()
 
     # The same bytes again: said at once, and nothing waits for a build that never comes.
@@ -211,11 +220,15 @@ def test_reupload_of_the_same_file_is_unchanged_and_a_changed_one_serves_a_new_b
     assert focused(page) == "upload-send"
 
     # A changed file of the same name replaces it, and the page waits for, and shows, the build that serves it.
-    notes.write_text("# Okra and multiple sclerosis\n\nOkra was studied in a randomised trial of 400 people with MS; "
-                     "the trial found no effect on relapses after two years of follow-up.\n")
+    notes.write_text(
+        "# Okra and multiple sclerosis\n\nOkra was studied in a randomised trial of 400 people with MS; "
+        "the trial found no effect on relapses after two years of follow-up.\n"
+    )
     page.get_by_test_id("upload-file").set_input_files(str(notes))
     send.click()
-    expect(status).to_have_text("Done. Replaced “Okra and multiple sclerosis” · 6 documents now searchable.", timeout=BUILD)
+    expect(status).to_have_text(
+        "Done. Replaced “Okra and multiple sclerosis” · 6 documents now searchable.", timeout=BUILD
+    )
     expect(page.get_by_test_id("upload-item")).to_have_text("okra-notes.md: replaced")
     item = row(page, "okra-notes")
     expect(item.locator(".col-size")).not_to_have_text(size_before)
@@ -228,12 +241,20 @@ def test_reupload_of_the_same_file_is_unchanged_and_a_changed_one_serves_a_new_b
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_dropped_files_upload_one_after_another_with_a_status_each(browser, operator_server, viewport):
     url, docs = operator_server
-    files = [{"name": "Okra pilot.md", "type": "text/markdown",
-              "text": "# Okra pilot in MS\n\nOkra was given to twelve people with MS in an open pilot.\n"},
-             {"name": "tool.exe", "type": "application/octet-stream", "text": "MZ"},
-             {"name": "ginger.txt", "type": "text/plain",
-              "text": "Ginger and nausea in MS\n\nGinger tea is said to ease nausea from MS treatments; no trial was "
-                      "found.\n"}]
+    files = [
+        {
+            "name": "Okra pilot.md",
+            "type": "text/markdown",
+            "text": "# Okra pilot in MS\n\nOkra was given to twelve people with MS in an open pilot.\n",
+        },
+        {"name": "tool.exe", "type": "application/octet-stream", "text": "MZ"},
+        {
+            "name": "ginger.txt",
+            "type": "text/plain",
+            "text": "Ginger and nausea in MS\n\nGinger tea is said to ease nausea from MS treatments; no trial was "
+            "found.\n",
+        },
+    ]
     with open_page(browser, url, viewport) as page:
         open_operator(page)
         drop(page, files)
@@ -245,8 +266,13 @@ def test_dropped_files_upload_one_after_another_with_a_status_each(browser, oper
         watch_send_disabled(page)
         page.get_by_test_id("upload-send").click()
         status = page.get_by_test_id("index-status")
-        expect(status).to_have_text(re.compile(r"^Done\. Added “Okra pilot in MS”, “Ginger and nausea in MS”; "
-                                               r"1 file not added · 7 documents now searchable\.$"), timeout=BUILD)
+        expect(status).to_have_text(
+            re.compile(
+                r"^Done\. Added “Okra pilot in MS”, “Ginger and nausea in MS”; "
+                r"1 file not added · 7 documents now searchable\.$"
+            ),
+            timeout=BUILD,
+        )
         assert page.evaluate("window.sendWasDisabled") is True
         expect(page.get_by_test_id("upload-send")).to_be_enabled()
         expect(items.nth(0)).to_have_attribute("data-state", "added")

@@ -3,5 +3,13 @@
 from rag.answer.extractive import ExtractiveWriter, compose_answer, coverage, question_weights
 from rag.answer.writer import Answer, AnswerPassage, AnswerWriter, Quote
 
-__all__ = ["Answer", "AnswerPassage", "AnswerWriter", "Quote", "ExtractiveWriter", "compose_answer", "coverage",
-           "question_weights"]
+__all__ = [
+           "Answer",
+           "AnswerPassage",
+           "AnswerWriter",
+           "ExtractiveWriter",
+           "Quote",
+           "compose_answer",
+           "coverage",
+           "question_weights",
+]

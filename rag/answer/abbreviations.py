@@ -65,7 +65,7 @@ def _matchers(defined: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[st
     """One alternation for the short forms and one for the long forms of a document's definitions."""
     shorts = {short: long_form for short, long_form in defined}
     longs = {long_form.lower(): short for short, long_form in defined}
-    by_length = lambda forms: sorted(forms, key=len, reverse=True)  # noqa: E731
+    by_length = lambda forms: sorted(forms, key=len, reverse=True)
     return (re.compile(r"\b(?:" + "|".join(map(re.escape, by_length(shorts))) + r")\b"), shorts,
             re.compile("|".join(map(re.escape, by_length(longs)))), longs)
 
@@ -75,5 +75,7 @@ def expand(text: str, defined: tuple[tuple[str, str], ...]) -> str:
     if not defined:
         return text
     short_forms, shorts, long_forms, longs = _matchers(defined)
-    extra = dict.fromkeys([shorts[m] for m in short_forms.findall(text)] + [longs[m] for m in long_forms.findall(text.lower())])
+    extra = dict.fromkeys(
+        [shorts[m] for m in short_forms.findall(text)] + [longs[m] for m in long_forms.findall(text.lower())]
+    )
     return f"{text} {' '.join(extra)}" if extra else text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 
 from rag.answer.cues import ADDRESSED_TO_USER, CALL_TO_ACTION, LABEL_PREFIX
@@ -25,13 +25,13 @@ _DIGIT = re.compile(r"\d")
 MAX_LIST_CHARS = 900
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     SENTENCE = "sentence"
     LIST = "list"  # a lead-in sentence ending in ":" with the items that follow it, or a run of items
     ROW = "row"  # a table row or fragment: a line with figures but no sentence of its own
 
 
-class Drop(str, Enum):
+class Drop(StrEnum):
     """Why a unit is never an answer."""
 
     HEADING = "heading"
@@ -110,10 +110,14 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
         unit = raw[i]
         line_start = passage.rfind("\n", 0, unit.start) + 1
         line_end = passage.find("\n", unit.end)
-        whole_line = passage[line_start:len(passage) if line_end == -1 else line_end].strip() == passage[unit.start:unit.end]
-        opens_list = passage[unit.start:unit.end].rstrip().endswith(":") and i + 1 < len(raw) and raw[i + 1].kind == "item"
+        whole_line = (
+            passage[line_start : len(passage) if line_end == -1 else line_end].strip() == passage[unit.start : unit.end]
+        )
+        opens_list = (
+            passage[unit.start : unit.end].rstrip().endswith(":") and i + 1 < len(raw) and raw[i + 1].kind == "item"
+        )
         if unit.kind == "heading" and not opens_list:
-            text = passage[unit.start:unit.end]
+            text = passage[unit.start : unit.end]
             if _DIGIT.search(text) and not text.rstrip().endswith(":") and _in_table(passage, unit.start, unit.end):
                 # "Smith et al. (2021) 200 MS patients 20% reduction…": a table row with figures, not a heading.
                 out.append(Unit(text, unit.start, unit.end, Kind.ROW, len(out), _judge(text, Kind.ROW)))
@@ -121,7 +125,7 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
                 out.append(Unit(text, unit.start, unit.end, Kind.SENTENCE, len(out), Drop.HEADING))
             i += 1
             continue
-        lead_in = opens_list or (unit.kind == "sentence" and passage[unit.start:unit.end].rstrip().endswith(":"))
+        lead_in = opens_list or (unit.kind == "sentence" and passage[unit.start : unit.end].rstrip().endswith(":"))
         if unit.kind == "item" or (lead_in and i + 1 < len(raw) and raw[i + 1].kind == "item"):
             j = i + 1 if lead_in else i
             while j < len(raw) and raw[j].kind == "item":
@@ -131,7 +135,9 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
             if j - i >= 2 and end - start <= MAX_LIST_CHARS:
                 text = passage[start:end]
                 first_start, first_end = _trim(passage, start, passage.find("\n", start) if "\n" in text else end)
-                out.append(Unit(text, start, end, Kind.LIST, len(out), _judge(passage[first_start:first_end], Kind.LIST)))
+                out.append(
+                    Unit(text, start, end, Kind.LIST, len(out), _judge(passage[first_start:first_end], Kind.LIST))
+                )
                 i = j
                 continue
             # One item alone, or a list too long to quote whole: the sentences of its items count on their own.
@@ -142,8 +148,9 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
                     if not text:
                         continue
                     begin = passage.index(text, begin)
-                    out.append(Unit(text, begin, begin + len(text), Kind.SENTENCE, len(out),
-                                    _judge(text, Kind.SENTENCE)))
+                    out.append(
+                        Unit(text, begin, begin + len(text), Kind.SENTENCE, len(out), _judge(text, Kind.SENTENCE))
+                    )
             i = j
             continue
         s, e = _trim(passage, unit.start, unit.end)
@@ -152,8 +159,16 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
             drop = Drop.FRAGMENT  # a lead-in whose list is not in this passage says nothing by itself
         elif whole_line and _DIGIT.search(text) and not re.search(r"[.!)”\"]$", text):
             table = _in_table(passage, unit.start, unit.end)
-            out.append(Unit(text, s, e, Kind.ROW if table else Kind.SENTENCE, len(out),
-                            _judge(text, Kind.ROW) if table else Drop.HEADING))
+            out.append(
+                Unit(
+                    text,
+                    s,
+                    e,
+                    Kind.ROW if table else Kind.SENTENCE,
+                    len(out),
+                    _judge(text, Kind.ROW) if table else Drop.HEADING,
+                )
+            )
             i += 1
             continue
         else:

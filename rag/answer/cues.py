@@ -30,48 +30,51 @@ class Need(StrEnum):
 ASKS: dict[Need, str] = {
     Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|reactions?|complications?|downsides?)\b",
     Need.DOSE: r"\b(?<!low )(?<!low-)(?<!ultra-low )(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how "
-               r"(?:often|many times)|mg|milligrams?|titrat\w*)\b",
+    r"(?:often|many times)|mg|milligrams?|titrat\w*)\b",
     Need.FIGURE: r"\b(?:how (?:many|much|common|likely|often|long)|what "
-                 r"(?:percent|percentage|share|proportion|fraction)|percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
-    Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|reduce\w*|any "
-                  r"good|good for|worth\w*|promising)\b",
-    Need.SAFETY: SAFETY_INTENT + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
+    r"(?:percent|percentage|share|proportion|fraction)|percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
+    Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|"
+                  r"outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|"
+                  r"reduce\w*|any good|good for|worth\w*|promising)\b",
+    Need.SAFETY: SAFETY_INTENT
+    + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
     Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would) (?:it|this|that|they|\w+) "
-                    r"(?:work|act|help)|mechanism\w*|why)\b",
+    r"(?:work|act|help)|mechanism\w*|why)\b",
     Need.CAUSE: r"\b(?:cause[sd]?|causing|why (?:do|does|did|am|is)|reasons?|triggers?|risk factors?|get it|develop)\b",
     Need.SYMPTOMS: r"\b(?:symptoms?|signs?|feel|feels|pain|hurt\w*|diagnos\w*)\b",
-    Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|remed\w*)\b",
+    Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|"
+                    r"remed\w*)\b",
     Need.DEFINITION: r"(?:^|\b)(?:what (?:is|are|exactly is)|what's|define|definition|meaning|information (?:on|about)|"
-                     r"tell me about|about)\b",
-    Need.LIMITS: r"\b(?:challenges?|limitations?|limits?|hard|harder|difficult\w*|drawbacks?|problems?|obstacles?|hurdles?|catch|downsides?|concerns?|why "
-                 r"(?:not|isn't|aren't|don't|doesn't))\b",
+    r"tell me about|about)\b",
+    Need.LIMITS: r"\b(?:challenges?|limitations?|limits?|hard|harder|difficult\w*|drawbacks?|problems?|obstacles?|"
+                 r"hurdles?|catch|downsides?|concerns?|why (?:not|isn't|aren't|don't|doesn't))\b",
 }
 
 # What kind of thing a sentence gives.
 GIVES: dict[Need, str] = {
     Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|complaints?|nausea|vomiting|diarrh\w*|headaches?|dizziness|"
-                       r"insomnia|rash\w*|upset|tolerated|well[- ]tolerated|deficiency|bleeding|drowsiness|fatigue)\b",
+    r"insomnia|rash\w*|upset|tolerated|well[- ]tolerated|deficiency|bleeding|drowsiness|fatigue)\b",
     Need.DOSE: r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|mL|IU|units?|milligrams?|micrograms?)\b|\b(?:daily|per day|a day|"
-               r"twice|once a|times a|every \d+|doses?|dosage)\b",
+    r"twice|once a|times a|every \d+|doses?|dosage)\b",
     Need.FIGURE: r"\d+(?:\.\d+)?\s?%|\b\d+(?:,\d{3})*(?:\.\d+)?\b|\b(?:percent|one in|half of|majority|most people|"
-                 r"rare|common)\b",
+    r"rare|common)\b",
     Need.OUTCOME: r"\b(?:reduc\w*|improv\w*|increas\w*|decreas\w*|lower\w*|effective|efficacy|benefit\w*|relie\w*|"
-                  r"showed|shown|found|significant\w*|no (?:better|difference)|placebo|outcomes?|results?)\b",
+    r"showed|shown|found|significant\w*|no (?:better|difference)|placebo|outcomes?|results?)\b",
     Need.SAFETY: r"\b(?:should not|must not|do not|don't|cannot|can't|avoid|contraindicat\w*|interact\w*|"
-                 r"warnings?|withdrawal|pregnan\w*|consult|talk (?:to|with) your|risks?|dangerous|serious|safety|"
-                 r"concerns?)\b",
+    r"warnings?|withdrawal|pregnan\w*|consult|talk (?:to|with) your|risks?|dangerous|serious|safety|"
+    r"concerns?)\b",
     Need.MECHANISM: r"\b(?:works? by|acts? (?:by|on|as)|blocks?|block(?:ing|ade)|receptors?|inhibit\w*|"
-                    r"mechanism\w*|pathways?|stimulat\w*|by (?:\w+ing)|thought to)\b",
+    r"mechanism\w*|pathways?|stimulat\w*|by (?:\w+ing)|thought to)\b",
     Need.CAUSE: r"\b(?:caused by|causes?|due to|result(?:s|ing)? (?:of|from)|triggered|risk factors?|inherit\w*|"
-                r"genetic|mutations?|infections?)\b",
+    r"genetic|mutations?|infections?)\b",
     Need.SYMPTOMS: r"\b(?:symptoms?|signs?|include|includes|including|pain|swelling|fever|feel\w*|may "
-                   r"(?:have|notice|experience))\b",
+    r"(?:have|notice|experience))\b",
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|medications?|medicines?|drugs?|surgery|transplant\w*|options?|"
-                    r"prescri\w*|manag\w*|procedures?)\b",
+    r"prescri\w*|manag\w*|procedures?)\b",
     Need.DEFINITION: r"^(?:[A-Z][\w-]*(?:\s+[\w-]+){0,5})\s+(?:is|are)\s+(?:a|an|the|one|any|when|used|caused)\b",
     Need.LIMITS: r"\b(?:challenges?|limitations?|limited|concerns?|obstacles?|hurdles?|difficult\w*|remains? "
-                 r"(?:unclear|unknown|to be)|lack\w*|rely on|animal models?|small|short-term|sparse|not yet|further "
-                 r"research)\b",
+    r"(?:unclear|unknown|to be)|lack\w*|rely on|animal models?|small|short-term|sparse|not yet|further "
+    r"research)\b",
 }
 
 # Text addressed to a chatbot's user: residue of a conversation, never an answer.

@@ -39,13 +39,17 @@ MAX_SAFETY = 3
 FIGURE_NEEDS = frozenset({Need.FIGURE, Need.DOSE})
 
 
-def question_weights(question: str, shares_of: Callable[[list[str]], list[float]], collection_size: int) -> dict[str, float]:
+def question_weights(
+    question: str, shares_of: Callable[[list[str]], list[float]], collection_size: int
+) -> dict[str, float]:
     """IDF of each content word of the question, keyed by its stem; a word the collection lacks weighs 0."""
     weights: dict[str, float] = {}
     words = list(dict.fromkeys(content_words(question)))
     for word, share in zip(words, shares_of(words)):
         if share > 0:
-            weights[stem(word)] = max(weights.get(stem(word), 0.0), math.log(1 + 1 / max(share, 1 / max(collection_size, 1))))
+            weights[stem(word)] = max(
+                weights.get(stem(word), 0.0), math.log(1 + 1 / max(share, 1 / max(collection_size, 1)))
+            )
     return weights
 
 
@@ -99,8 +103,9 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def gather(question: str, passages: list[AnswerPassage], weights: dict[str, float], settings,
-           cited: list[str] | None = None) -> tuple[list[Candidate], frozenset[Need], float]:
+def gather(
+    question: str, passages: list[AnswerPassage], weights: dict[str, float], settings, cited: list[str] | None = None
+) -> tuple[list[Candidate], frozenset[Need], float]:
     """Every on-topic unit of the passages close to the best match, with its first-stage features.
 
     Returns the candidates, what the question asks for, and the topic floor.
@@ -108,16 +113,21 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
     best_similarity = max((p.similarity for p in passages), default=0.0)
     # The top three always count (exact rare-term evidence may have put them there); the next two when close in
     # meaning: a fourth passage far from the question is where another treatment's page comes in.
-    near = [p for i, p in enumerate(passages[:READ_PASSAGES])
-            if i < 3 or p.similarity >= settings.answer_min_share * best_similarity]
+    near = [
+        p
+        for i, p in enumerate(passages[:READ_PASSAGES])
+        if i < 3 or p.similarity >= settings.answer_min_share * best_similarity
+    ]
     shown = passages[:READ_PASSAGES]
     near_citations = {p.citation for p in near}
     passage_cover = {p.citation: coverage(weights, expand(p.text, p.abbreviations)) for p in shown}
     floor = settings.answer_topic_share * max((passage_cover[p.citation] for p in near), default=0.0)
     # A document is on topic when its shown passages together hold the question's words: a passage that names the
     # treatment another way ("LDN" for "low dose naltrexone") still answers from an on-topic document.
-    doc_cover = {doc: coverage(weights, " ".join(expand(p.text, p.abbreviations) for p in near if p.doc_id == doc))
-                 for doc in {p.doc_id for p in near}}
+    doc_cover = {
+        doc: coverage(weights, " ".join(expand(p.text, p.abbreviations) for p in near if p.doc_id == doc))
+        for doc in {p.doc_id for p in near}
+    }
     on_topic_docs = {doc for doc, value in doc_cover.items() if value >= floor and value > 0}
     needs = question_needs(question)
     keys = cited or []
@@ -139,8 +149,9 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
             cover = coverage(weights, words)
             # A table row has no sentence to carry it: it answers a question for a figure, about the study it names,
             # or one it matches on more than one word ("vitamin" alone does not make a vitamin D question's answer).
-            if unit.kind is Kind.ROW and not (needs & FIGURE_NEEDS or holds_cited(unit.text, keys)
-                                              or _words_held(weights, words) >= 2):
+            if unit.kind is Kind.ROW and not (
+                needs & FIGURE_NEEDS or holds_cited(unit.text, keys) or _words_held(weights, words) >= 2
+            ):
                 continue
             topical = max(cover, passage_cover[passage.citation])
             if (topical < floor or topical == 0) and passage.doc_id not in on_topic_docs:
@@ -157,21 +168,38 @@ def gather(question: str, passages: list[AnswerPassage], weights: dict[str, floa
             covers.append(cover)
             meta.append((passage, rank, warns, not warnings_only and passage_cover[passage.citation] >= floor))
     rows = np.zeros((len(units), len(NAMES)), dtype=np.float64)
-    base_features(covers, focus_cover(weights, expanded), rows, units, [m[1] for m in meta],
-                  [passage_cover[m[0].citation] for m in meta], [m[0].similarity for m in meta],
-                  [m[0].start for m in meta], [m[2] for m in meta], needs)
-    candidates = [Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i], topical)
-                  for i, (unit, (passage, rank, warns, topical), cover) in enumerate(zip(units, meta, covers))]
+    base_features(
+        covers,
+        focus_cover(weights, expanded),
+        rows,
+        units,
+        [m[1] for m in meta],
+        [passage_cover[m[0].citation] for m in meta],
+        [m[0].similarity for m in meta],
+        [m[0].start for m in meta],
+        [m[2] for m in meta],
+        needs,
+    )
+    candidates = [
+        Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i], topical)
+        for i, (unit, (passage, rank, warns, topical), cover) in enumerate(zip(units, meta, covers))
+    ]
     return candidates, needs, floor
 
 
 def _quote(candidate: Candidate) -> Quote:
-    return Quote(candidate.text, candidate.citation, candidate.doc_id, candidate.passage_start + candidate.unit.start,
-                 candidate.passage_start + candidate.unit.end)
+    return Quote(
+        candidate.text,
+        candidate.citation,
+        candidate.doc_id,
+        candidate.passage_start + candidate.unit.start,
+        candidate.passage_start + candidate.unit.end,
+    )
 
 
-def score_candidates(candidates: list[Candidate], selector: Selector, cited: list[str] | None = None
-                     ) -> tuple[np.ndarray, set[int], set[int]]:
+def score_candidates(
+    candidates: list[Candidate], selector: Selector, cited: list[str] | None = None
+) -> tuple[np.ndarray, set[int], set[int]]:
     """Each candidate's probability of answering; the caveat engine reads only the first stage's best.
 
     Returns the probabilities and the citations whose on-topic passages report a benefit, and none or harm.
@@ -202,8 +230,9 @@ def score_candidates(candidates: list[Candidate], selector: Selector, cited: lis
     return 1.0 / (1.0 + np.exp(-logits)), benefit, against
 
 
-def choose(candidates: list[Candidate], probability: np.ndarray, needs: frozenset[Need], settings,
-           keep: float) -> tuple[list[Candidate], list[Candidate]]:
+def choose(
+    candidates: list[Candidate], probability: np.ndarray, needs: frozenset[Need], settings, keep: float
+) -> tuple[list[Candidate], list[Candidate]]:
     """(answer, safety): the answer best first, the warnings about what was asked apart.
 
     A safety question is answered by its warnings first; any other keeps them out of the answer.
@@ -217,8 +246,11 @@ def choose(candidates: list[Candidate], probability: np.ndarray, needs: frozense
         if _key(candidate.text) not in seen_safety and len(safety) < MAX_SAFETY:
             seen_safety.add(_key(candidate.text))
             safety.append(candidate)
-    pool = ([c for c in safety] + [candidates[i] for i in order if not candidates[i].warns]) if about_safety \
+    pool = (
+        ([c for c in safety] + [candidates[i] for i in order if not candidates[i].warns])
+        if about_safety
         else [candidates[i] for i in order if not candidates[i].warns]
+    )
     chance = {id(candidates[i]): probability[i] for i in order}
     limit = settings.answer_max_sentences
     cap = limit - 1 if len({c.doc_id for c in pool}) > 1 else limit
@@ -241,8 +273,14 @@ def choose(candidates: list[Candidate], probability: np.ndarray, needs: frozense
     return chosen, safety
 
 
-def compose_answer(question: str, passages: list[AnswerPassage], weights: dict[str, float], settings,
-                   cited: list[str] | None = None, selector: Selector | None = None) -> Answer:
+def compose_answer(
+    question: str,
+    passages: list[AnswerPassage],
+    weights: dict[str, float],
+    settings,
+    cited: list[str] | None = None,
+    selector: Selector | None = None,
+) -> Answer:
     """The answer to `question` from `passages` (best first); empty when nothing on topic answers it."""
     if not weights:
         return Answer("", [])
@@ -251,8 +289,14 @@ def compose_answer(question: str, passages: list[AnswerPassage], weights: dict[s
     probability, benefit, against = score_candidates(candidates, selector, cited)
     chosen, safety = choose(candidates, probability, needs, settings, selector.keep)
     text = " ".join(f"{c.text} [{c.citation}]" for c in chosen)
-    return Answer(text, sorted({c.citation for c in chosen}), sorted(benefit), sorted(against),
-                  [_quote(c) for c in chosen], [_quote(c) for c in safety])
+    return Answer(
+        text,
+        sorted({c.citation for c in chosen}),
+        sorted(benefit),
+        sorted(against),
+        [_quote(c) for c in chosen],
+        [_quote(c) for c in safety],
+    )
 
 
 class ExtractiveWriter:
@@ -262,7 +306,18 @@ class ExtractiveWriter:
         self.settings = settings
         self.selector = selector
 
-    def write(self, question: str, passages: list[AnswerPassage], shares_of: Callable[[list[str]], list[float]],
-              collection_size: int) -> Answer:
-        return compose_answer(question, passages, question_weights(question, shares_of, collection_size), self.settings,
-                              cited_keys(question), self.selector)
+    def write(
+        self,
+        question: str,
+        passages: list[AnswerPassage],
+        shares_of: Callable[[list[str]], list[float]],
+        collection_size: int,
+    ) -> Answer:
+        return compose_answer(
+            question,
+            passages,
+            question_weights(question, shares_of, collection_size),
+            self.settings,
+            cited_keys(question),
+            self.selector,
+        )

@@ -19,12 +19,30 @@ from rag.caveats.sentences import analyse_sentence
 from rag.caveats.stance import Stance, sentence_stance
 
 _ASKS = {need: re.compile(pattern, re.IGNORECASE) for need, pattern in ASKS.items()}
-_GIVES = {need: re.compile(pattern, re.IGNORECASE if need is not Need.DEFINITION else 0) for need, pattern in GIVES.items()}
+_GIVES = {
+    need: re.compile(pattern, re.IGNORECASE if need is not Need.DEFINITION else 0) for need, pattern in GIVES.items()
+}
 _DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally|Also)\b")
 
 # The first stage: cheap, read for every candidate.
-BASE = ["bias", "cover", "cover_gap", "focus", "focus_gap", "passage_cover", "passage_sim_gap", "inv_rank",
-        "first_in_passage", "inv_order", "doc_lead", "log_words", "list", "row", "dangling", "warns"]
+BASE = [
+    "bias",
+    "cover",
+    "cover_gap",
+    "focus",
+    "focus_gap",
+    "passage_cover",
+    "passage_sim_gap",
+    "inv_rank",
+    "first_in_passage",
+    "inv_order",
+    "doc_lead",
+    "log_words",
+    "list",
+    "row",
+    "dangling",
+    "warns",
+]
 NEEDS = [f"gives:{n.value}" for n in Need] + [f"match:{n.value}" for n in Need]
 # The second stage: the caveat engine's reading (0.4 ms a sentence when cold), for the best candidates only.
 EVIDENCE = ["reports", "promotional", "hedged_only"]
@@ -70,9 +88,18 @@ class Candidate:
         return self.unit.text
 
 
-def base_features(covers: list[float], focus: list[float], rows: np.ndarray,
-                  units: list[Unit], ranks: list[int], passage_covers: list[float], passage_sims: list[float],
-                  passage_starts: list[int], warns: list[bool], needs: frozenset[Need]) -> None:
+def base_features(
+    covers: list[float],
+    focus: list[float],
+    rows: np.ndarray,
+    units: list[Unit],
+    ranks: list[int],
+    passage_covers: list[float],
+    passage_sims: list[float],
+    passage_starts: list[int],
+    warns: list[bool],
+    needs: frozenset[Need],
+) -> None:
     """Fill the first-stage columns of `rows` (one row per candidate), in place.
 
     `focus` is the share of the question's *distinguishing* words a unit holds: words most candidates share

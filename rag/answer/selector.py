@@ -25,7 +25,7 @@ class Selector:
     trained_on: str = ""
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Selector":
+    def from_dict(cls, data: dict) -> Selector:
         weights = np.zeros(len(NAMES))
         for name, value in data["weights"].items():
             if name in COLUMN:  # a feature dropped since training weighs nothing
@@ -56,4 +56,4 @@ def default_selector() -> Selector:
     return Selector.from_dict({"weights": fallback, "keep": 0.3, "trained_on": "fallback"})
 
 
-__all__ = ["Selector", "default_selector", "BASE", "NEEDS", "EVIDENCE", "NAMES"]
+__all__ = ["BASE", "EVIDENCE", "NAMES", "NEEDS", "Selector", "default_selector"]

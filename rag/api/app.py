@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from rag.api import metrics
 from rag.api.annotate_pool import AnnotatePool
 from rag.api.auth import TokenGuard
 from rag.api.errors import install_handlers
 from rag.api.middleware import Service
-from rag.api import metrics
 from rag.api.routes import check, documents, feedback, query, web
 from rag.collection import Rebuilder
 from rag.engine import Engine
@@ -66,16 +66,25 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         app.state.annotate_pool.close()
 
     # No trailing-slash redirects: they would build a Location from the Host header.
-    app = Service(title="Evidence-aware health Q&A", version="1", lifespan=lifespan, redirect_slashes=False, openapi_tags=TAGS,
-                  docs_url=None, redoc_url=None,
-                  description="Ranked passages with exact sources and evidence caveats. Not medical advice.")
+    app = Service(
+        title="Evidence-aware health Q&A",
+        version="1",
+        lifespan=lifespan,
+        redirect_slashes=False,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+        description="Ranked passages with exact sources and evidence caveats. Not medical advice.",
+    )
     app.state.engine = engine
     app.state.feedback = FeedbackStore(feedback_path(settings.index_dir), settings.feedback_max_bytes)
     app.token_guard = TokenGuard(settings)
     app.body_seconds = settings.body_timeout_seconds
     app.body_limit = settings.max_body_bytes
-    app.body_limits = {"/api/v1/annotate": settings.max_annotate_body_bytes,
-                       "/api/v1/documents": settings.max_file_bytes + 65_536}  # the form's own bytes on top
+    app.body_limits = {
+        "/api/v1/annotate": settings.max_annotate_body_bytes,
+        "/api/v1/documents": settings.max_file_bytes + 65_536,
+    }  # the form's own bytes on top
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
     install_handlers(app)
 

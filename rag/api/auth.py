@@ -57,11 +57,16 @@ class TokenGuard:
             failures = self._recent(client, now)
             if len(failures) >= self.settings.admin_failures_per_minute:
                 wait = max(1, int(60 - (now - failures[0])) + 1)
-                raise AdminRefused(429, f"x-admin-token: too many wrong tokens from this client; try again in {wait} s", wait)
+                raise AdminRefused(
+                    429, f"x-admin-token: too many wrong tokens from this client; try again in {wait} s", wait
+                )
         given = (token or "").encode("utf-8", "surrogateescape")
         # Compared as bytes (compare_digest refuses non-ASCII str); an overlong token is wrong without comparing.
-        if (not given or len(given) > self.settings.admin_token_max_bytes
-                or not hmac.compare_digest(given, configured.encode("utf-8", "surrogateescape"))):
+        if (
+            not given
+            or len(given) > self.settings.admin_token_max_bytes
+            or not hmac.compare_digest(given, configured.encode("utf-8", "surrogateescape"))
+        ):
             with self._lock:
                 self._recent(client, now).append(now)
             raise AdminRefused(401, "x-admin-token: missing or wrong")

@@ -41,26 +41,43 @@ def within_limits(request, settings) -> None:
 
     problems = limit_problems(request, settings)
     if problems:
-        raise RequestValidationError([{"loc": ("body", field), "msg": message, "type": "too_long"} for field, message in problems])
+        raise RequestValidationError(
+            [{"loc": ("body", field), "msg": message, "type": "too_long"} for field, message in problems]
+        )
 
 
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = field_errors(exc)
-        return JSONResponse(status_code=422, content={"detail": "; ".join(e["message"] for e in errors), "errors": jsonable_encoder(errors)})
+        return JSONResponse(
+            status_code=422,
+            content={"detail": "; ".join(e["message"] for e in errors), "errors": jsonable_encoder(errors)},
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
             message = "body: could not be parsed as JSON (not UTF-8, malformed, nested too deeply or a number too long)"
-            return JSONResponse(status_code=422, content={"detail": message,
-                                                          "errors": [{"field": "body", "message": message, "type": "json_invalid"}]})
-        return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)}, headers=getattr(exc, "headers", None))
+            return JSONResponse(
+                status_code=422,
+                content={"detail": message, "errors": [{"field": "body", "message": message, "type": "json_invalid"}]},
+            )
+        return JSONResponse(
+            status_code=exc.status_code, content={"detail": str(exc.detail)}, headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(IndexUnavailable)
     async def index_missing(request: Request, exc: IndexUnavailable) -> JSONResponse:
         return JSONResponse(status_code=503, content={"detail": without_machine_paths(str(exc))})
 
 
-__all__ = ["ADMIN_ERRORS", "INVALID_BODY", "NOT_READY", "field_error", "field_errors", "install_handlers", "within_limits"]
+__all__ = [
+    "ADMIN_ERRORS",
+    "INVALID_BODY",
+    "NOT_READY",
+    "field_error",
+    "field_errors",
+    "install_handlers",
+    "within_limits",
+]

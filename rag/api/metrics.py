@@ -41,10 +41,15 @@ class Metrics:
                                  ["outcome"], registry=r)
         self.stages = Histogram("rag_query_stage_seconds", "Time per stage of a question: encode, search, answer.",
                                 ["stage"], buckets=STAGE_BUCKETS, registry=r)
-        self.builds = Counter("rag_index_builds", "Index rebuilds asked for through the API, by outcome.", ["outcome"], registry=r)
-        self.build_seconds = Histogram("rag_index_build_duration_seconds", "Time per index rebuild, failed ones "
-                                                                           "included.",
-                                       buckets=BUILD_BUCKETS, registry=r)
+        self.builds = Counter(
+            "rag_index_builds", "Index rebuilds asked for through the API, by outcome.", ["outcome"], registry=r
+        )
+        self.build_seconds = Histogram(
+            "rag_index_build_duration_seconds",
+            "Time per index rebuild, failed ones included.",
+            buckets=BUILD_BUCKETS,
+            registry=r,
+        )
         for outcome in ("answered", "refused"):
             self.questions.labels(outcome)  # present at 0, so a rate can be taken from the first scrape
         for outcome in ("ok", "failed"):
@@ -55,16 +60,23 @@ class Metrics:
                 engine = engine_()
                 index = engine.loaded_index if engine is not None else None
                 return float(count(index)) if index is not None else 0.0
+
             return read
 
         Gauge("rag_documents", "Documents in the index being served.", registry=r).set_function(
-            loaded(lambda index: len(index.documents)))
+            loaded(lambda index: len(index.documents))
+        )
         Gauge("rag_passages", "Passages in the index being served.", registry=r).set_function(
-            loaded(lambda index: len(index.chunks)))
-        Gauge("rag_annotate_in_hand", "Texts being checked or waiting for an annotate worker.", registry=r).set_function(
-            lambda: float(pool.in_hand))
-        Gauge("rag_annotate_capacity", "Texts the annotate workers and their queue hold before refusing (429).",
-              registry=r).set_function(lambda: float(pool.capacity))
+            loaded(lambda index: len(index.chunks))
+        )
+        Gauge(
+            "rag_annotate_in_hand", "Texts being checked or waiting for an annotate worker.", registry=r
+        ).set_function(lambda: float(pool.in_hand))
+        Gauge(
+            "rag_annotate_capacity",
+            "Texts the annotate workers and their queue hold before refusing (429).",
+            registry=r,
+        ).set_function(lambda: float(pool.capacity))
 
     def request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -92,8 +104,9 @@ def routes(settings: Settings, metrics: Metrics) -> APIRouter:
             raise HTTPException(404, "Not Found")
         expected = f"Bearer {settings.metrics_token}".encode()
         if authorization is None or not hmac.compare_digest(authorization.encode("utf-8", "replace"), expected):
-            raise HTTPException(401, "authorization: send `Bearer <RAG_METRICS_TOKEN>`",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "authorization: send `Bearer <RAG_METRICS_TOKEN>`", headers={"WWW-Authenticate": "Bearer"}
+            )
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

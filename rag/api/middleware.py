@@ -9,10 +9,10 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 from fastapi import FastAPI
-
 from starlette.routing import Match
 
 from rag.api.auth import AdminRefused, TokenGuard, client_of, is_admin_route
@@ -126,7 +126,7 @@ class BodyLimit:
     body in byte by byte is cut off at the deadline instead of holding a connection and its buffer.
     """
 
-    def __init__(self, app, limit: int, limits: dict[str, int], seconds: float) -> None:
+    def __init__(self, app, limit: int, limits: Mapping[str, int], seconds: float) -> None:
         self.app, self.limit, self.limits, self.seconds = app, limit, limits, seconds
 
     async def __call__(self, scope, receive, send) -> None:
@@ -144,7 +144,7 @@ class BodyLimit:
         while True:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await _refuse(send, 408, f"body: not received within {self.seconds:g} s", kind="timeout")
                 return
             if message["type"] == "http.disconnect":
@@ -174,12 +174,13 @@ class BodyLimit:
 
 
 class Service(FastAPI):
-    """Outermost, each request gets its id, its access line and its metrics (Observe); security headers wrap the rest (so a 500 from Starlette's error middleware carries them too);
-    inside them, paths with control characters are refused, HEAD is served as GET, admin routes are checked from their headers, and bodies are capped in
-    size and time before anything reads them."""
+    """Outermost, each request gets its id, its access line and its metrics (Observe); security headers wrap the rest
+    (so a 500 from Starlette's error middleware carries them too); inside them, paths with control characters are
+    refused, HEAD is served as GET, admin routes are checked from their headers, and bodies are capped in size and
+    time before anything reads them."""
 
     body_limit: int = 262_144
-    body_limits: dict[str, int] = {}
+    body_limits: Mapping[str, int] = MappingProxyType({})
     body_seconds: float = 30.0
     token_guard: TokenGuard | None = None
     metrics: Metrics | None = None
@@ -229,7 +230,8 @@ class Observe:
             if self.metrics is not None:
                 self.metrics.request(scope["method"], route, status, seconds)
             access_log.info("request", extra={**fields, "method": scope["method"], "route": route,
-                                              "path": scope["path"], "status": status, "ms": round(seconds * 1000, 1)})
+                                              "path": scope["path"], "status": status,
+                                              "ms": round(seconds * 1000, 1)})
             request_fields.reset(token)
 
     def _route(self, scope) -> str:

@@ -80,7 +80,9 @@ class RemotePassages:
         try:
             return self._result(self.groups[number].search.remote(query))
         except (RayActorError, TimeoutError) as exc:
-            raise IndexUnavailable(f"shard group {number} did not answer ({type(exc).__name__}); try again shortly") from None
+            raise IndexUnavailable(
+                f"shard group {number} did not answer ({type(exc).__name__}); try again shortly"
+            ) from None
 
     def _result(self, response) -> PassageLists:
         try:
@@ -102,8 +104,9 @@ class Front:
         # Pinned to the build the shards hold: no watching, and no uploads (a rebuild here would not reach them).
         self.settings = Settings(**settings).model_copy(update={"watch_seconds": 0.0, "admin_token": None})
         remote = RemotePassages(list(groups), self.settings.shard_timeout_seconds)
-        self.engine = Engine(self.settings, loader=lambda s, dims: load_index(s, dims, folder=Path(folder),
-                                                                              remote=lambda _f, _m: remote))
+        self.engine = Engine(
+            self.settings, loader=lambda s, dims: load_index(s, dims, folder=Path(folder), remote=lambda _f, _m: remote)
+        )
 
     def __serve_build_asgi_app__(self):
         from rag.api.app import create_app
@@ -129,8 +132,10 @@ def require_sharded(folder: Path):
 
     manifest = read_manifest(folder)
     if not manifest.shards:
-        raise IndexUnavailable(f"the build in {folder} is one file; `rag serve --ray` serves a sharded build — "
-                               "run `rag index --shards N` first")
+        raise IndexUnavailable(
+            f"the build in {folder} is one file; `rag serve --ray` serves a sharded build — "
+            "run `rag index --shards N` first"
+        )
     return manifest
 
 
@@ -143,14 +148,18 @@ def deploy(settings: Settings, folder: Path, groups: int, replicas: int, cpus: f
     groups_of = shard_groups([e.name for e in manifest.shards], groups or len(manifest.shards))
     needed, held = cpus * (replicas * len(groups_of) + 1), ray.cluster_resources().get("CPU", 0.0)
     if needed > held:  # Serve would wait for ever on replicas that can never be placed
-        raise ValueError(f"{len(groups_of)} shard groups × {replicas} replicas + 1 front at {cpus:g} CPU each need "
-                         f"{needed:g} CPUs; the cluster has {held:g} — lower --replicas, --shard-groups or "
-                         "--replica-cpus, or add nodes")
+        raise ValueError(
+            f"{len(groups_of)} shard groups × {replicas} replicas + 1 front at {cpus:g} CPU each need "
+            f"{needed:g} CPUs; the cluster has {held:g} — lower --replicas, --shard-groups or "
+            "--replica-cpus, or add nodes"
+        )
     raw = settings.model_dump(mode="json")
     serve.start(http_options={"host": host, "port": port}, proxy_location="HeadOnly")
     options = {"num_replicas": replicas, "ray_actor_options": {"num_cpus": cpus}}
-    bound = [serve.deployment(ShardGroup).options(name=f"shards-{k}", **options).bind(raw, str(folder), names)
-             for k, names in enumerate(groups_of)]
+    bound = [
+        serve.deployment(ShardGroup).options(name=f"shards-{k}", **options).bind(raw, str(folder), names)
+        for k, names in enumerate(groups_of)
+    ]
     front = serve.deployment(Front).options(name="front", num_replicas=1, ray_actor_options={"num_cpus": cpus})
     serve.run(front.bind(raw, str(folder), *bound), name=APP_NAME, route_prefix="/")
     return f"http://{host}:{port}/"

@@ -13,85 +13,145 @@ import re
 from rag.caveats.codes import Level
 from rag.caveats.spans import SpanSet
 
-_ANIMAL_WORDS = (
-    "mice mouse murine rat rats rodent rodents rabbit rabbits hamster hamsters guinea-pig guinea-pigs pig pigs piglet "
-    "piglets swine porcine sow sows dog dogs canine puppies cats feline sheep ewe ewes lamb lambs ovine goat goats "
-    "caprine cow cows calves cattle bovine horse horses equine monkey monkeys macaque macaques primate primates baboon "
-    "baboons chicken chickens chick chicks zebrafish drosophila xenopus frog frogs"
-).split()
+_ANIMAL_WORDS = """mice mouse murine rat rats rodent rodents rabbit rabbits hamster hamsters guinea-pig guinea-pigs pig
+    pigs piglet piglets swine porcine sow sows dog dogs canine puppies cats feline sheep ewe ewes lamb
+    lambs ovine goat goats caprine cow cows calves cattle bovine horse horses equine monkey monkeys
+    macaque macaques primate primates baboon baboons chicken chickens chick chicks zebrafish drosophila
+    xenopus frog frogs""".split()
 # Lower case or capitalised only: "GOAT" and "RAT" are acronyms of tests and scales.
 ANIMALS = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}".replace("-", "[- ]") for w in _ANIMAL_WORDS) + ")"
 # The people an observational study describes itself as following or reviewing.
-_PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|infants|neonates|newborns|subjects|participants|individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users)")
+_PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|infants|neonates|newborns|subjects|"
+           r"participants|individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users)")
 DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
-    "systematic_review": (Level.SYSTEMATIC_REVIEW, (
-        r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b",
-    )),
-    "randomized_trial": (Level.RANDOMIZED_TRIAL, (
-        r"(?<!non-)(?<!non )(?<!quasi-)(?<!pseudo-)\brandomi[sz](?:ed|ation|ing)\b",
-        r"\brandomly (?:assigned|allocated|divided|distributed|split)\b", r"\b(?:assigned|allocated) (?:at "
-                                                                          r"random|randomly)\b",
-        r"\brandom (?:allocation|assignment)\b", r"\bRCTs?\b", r"\bdouble-?blind\w*", r"\bplacebo-controlled\b",
-    )),
-    "cohort": (Level.OBSERVATIONAL, (
-        r"\bcohorts?\b", r"\bprospective(?:ly)? (?:\w+ "
-                         r")?(?:study|studies|followed|collected|enrolled|evaluated|recorded|registered|database|data|analysis)\b",
-        r"\blongitudinal (?:study|analysis|data)\b", r"\bfollow-up study\b",
-    )),
+    "systematic_review": (
+        Level.SYSTEMATIC_REVIEW,
+        (r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b"),
+    ),
+    "randomized_trial": (
+        Level.RANDOMIZED_TRIAL,
+        (
+            r"(?<!non-)(?<!non )(?<!quasi-)(?<!pseudo-)\brandomi[sz](?:ed|ation|ing)\b",
+            r"\brandomly (?:assigned|allocated|divided|distributed|split)\b",
+            r"\b(?:assigned|allocated) (?:at "
+            r"random|randomly)\b",
+            r"\brandom (?:allocation|assignment)\b",
+            r"\bRCTs?\b",
+            r"\bdouble-?blind\w*",
+            r"\bplacebo-controlled\b",
+        ),
+    ),
+    "cohort": (
+        Level.OBSERVATIONAL,
+        (
+            r"\bcohorts?\b",
+            r"\bprospective(?:ly)? (?:\w+ "
+            r")?(?:study|studies|followed|collected|enrolled|evaluated|recorded|registered|database|data|analysis)\b",
+            r"\blongitudinal (?:study|analysis|data)\b",
+            r"\bfollow-up study\b",
+        ),
+    ),
     "case_control": (Level.OBSERVATIONAL, (r"\bcase-?control\b", r"\bcase[- ]referent\b", r"\bmatched controls\b")),
     "cross_sectional": (Level.OBSERVATIONAL, (r"\bcross-?sectional\b",)),
-    "retrospective": (Level.OBSERVATIONAL, (
-        r"\bretrospective(?:ly)?\b", r"\bchart review\b", r"\b(?:medical|hospital|clinical) (?:records?|charts?) "
-                                                          r"(?:of|review|were)\b",
-        r"\bwe (?:reviewed|analy[sz]ed|examined|searched|linked) (?:the )?(?:\w+ )?(?:records|charts|registry "
-        r"data|claims data)\b",
-        # Described rather than named: people seen over a stated span of years, consecutive patients, records or
-        # a database searched. A trial says so too ("randomized"), and the stronger design wins.
-        rf"\b{_PEOPLE}\b[^.;]{{0,120}}?\b(?:between|from|during|in the period|over the period) (?:\w+ "
-        rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ "
-        rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b",
-        r"\b(?:between|from|during|in the period|over the period) (?:\w+ "
-        rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ "
-        rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b[^.;]{{0,120}}?\b{_PEOPLE}\b",
-        rf"\b{_PEOPLE}\b[^.;]{{0,80}}?\bover an? "
-        r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)[- ](?:year|month)s? period\b",
-        r"\bconsecutive (?:\w+ "
-        r"){0,2}(?:patients|cases|admissions|subjects|women|men|children|infants|procedures|operations|surgeries)\b",
-        r"\b(?:records|charts|databases?|registr(?:y|ies)|files)\b (?:\w+ ){0,4}(?:were|was) (?:\w+ "
-        r")?(?:reviewed|analy[sz]ed|searched|queried|examined|evaluated)\b",
-        rf"\b{_PEOPLE}\b[^.;]{{0,100}}?\b(?:were|was) (?:\w+ )?reviewed\b",
-        r"\b(?:prospectively|retrospectively) "
-        r"(?:assessed|collected|enrolled|recruited|studied|reviewed|analy[sz]ed|identified|included|followed)\b",
-    )),
-    "observational": (Level.OBSERVATIONAL, (r"\bobservational\b", r"\bpopulation-based\b", r"\bnationwide "
-                                                                                           r"(?:study|data|cohort|database)\b", r"\bregistry-based\b")),
-    "early_trial": (Level.SMALL_OR_EARLY_TRIAL, (
-        r"\bpilot\b", r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- "
-                      r"]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results)\b", r"\bearly[- ](?:stage|phase) "
-                                                                                      r"(?:clinical "
-                                                                                      r")?(?:trials?|studies)\b",
-        r"\bopen-label\b", r"\b(?:trials?|studies) (?:on \w+ )?(?:have been|were|was) small\b", r"\bsmall "
-                                                                                                r"(?:trials?|studies)\b",
-        r"\bearly results\b", r"\bclinical trials? testing\b",
-    )),
-    "case_report": (Level.ANECDOTE_OR_OPINION, (r"\bcase (?:report|series)\b", r"\bwe (?:report|describe|present) "
-                                                                               r"(?:a|an|the) (?:case|patient)\b")),
+    "retrospective": (
+        Level.OBSERVATIONAL,
+        (
+            r"\bretrospective(?:ly)?\b",
+            r"\bchart review\b",
+            r"\b(?:medical|hospital|clinical) (?:records?|charts?) "
+            r"(?:of|review|were)\b",
+            r"\bwe (?:reviewed|analy[sz]ed|examined|searched|linked) (?:the )?(?:\w+ )?(?:records|charts|registry "
+            r"data|claims data)\b",
+            # Described rather than named: people seen over a stated span of years, consecutive patients, records or
+            # a database searched. A trial says so too ("randomized"), and the stronger design wins.
+            rf"\b{_PEOPLE}\b[^.;]{{0,120}}?\b(?:between|from|during|in the period|over the period) (?:\w+ "
+            rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ "
+            rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b",
+            r"\b(?:between|from|during|in the period|over the period) (?:\w+ "
+            rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ "
+            rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b[^.;]{{0,120}}?\b{_PEOPLE}\b",
+            rf"\b{_PEOPLE}\b[^.;]{{0,80}}?\bover an? "
+            r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)[- ](?:year|month)s? period\b",
+            r"\bconsecutive (?:\w+ ){0,2}(?:patients|cases|admissions|subjects|women|men|children|infants|procedures|"
+            r"operations|surgeries)\b",
+            r"\b(?:records|charts|databases?|registr(?:y|ies)|files)\b (?:\w+ ){0,4}(?:were|was) (?:\w+ "
+            r")?(?:reviewed|analy[sz]ed|searched|queried|examined|evaluated)\b",
+            rf"\b{_PEOPLE}\b[^.;]{{0,100}}?\b(?:were|was) (?:\w+ )?reviewed\b",
+            r"\b(?:prospectively|retrospectively) "
+            r"(?:assessed|collected|enrolled|recruited|studied|reviewed|analy[sz]ed|identified|included|followed)\b",
+        ),
+    ),
+    "observational": (
+        Level.OBSERVATIONAL,
+        (
+            r"\bobservational\b",
+            r"\bpopulation-based\b",
+            r"\bnationwide "
+            r"(?:study|data|cohort|database)\b",
+            r"\bregistry-based\b",
+        ),
+    ),
+    "early_trial": (
+        Level.SMALL_OR_EARLY_TRIAL,
+        (
+            r"\bpilot\b",
+            r"\bphase (?:I|1|II|2|I/II|1/2|1b|2a|Ib|IIa)\b (?:\w+[- "
+            r"]){0,2}(?:trials?|stud(?:y|ies)|clinical|testing|results)\b",
+            r"\bearly[- ](?:stage|phase) "
+            r"(?:clinical "
+            r")?(?:trials?|studies)\b",
+            r"\bopen-label\b",
+            r"\b(?:trials?|studies) (?:on \w+ )?(?:have been|were|was) small\b",
+            r"\bsmall "
+            r"(?:trials?|studies)\b",
+            r"\bearly results\b",
+            r"\bclinical trials? testing\b",
+        ),
+    ),
+    "case_report": (
+        Level.ANECDOTE_OR_OPINION,
+        (
+            r"\bcase (?:report|series)\b",
+            r"\bwe (?:report|describe|present) "
+            r"(?:a|an|the) (?:case|patient)\b",
+        ),
+    ),
     "survey": (Level.ANECDOTE_OR_OPINION, (r"\bsurvey(?:ed|s)?\b", r"\bquestionnaires?\b", r"\brespondents\b")),
-    "anecdote": (Level.ANECDOTE_OR_OPINION, (r"\banecdot\w*", r"\btestimonials?\b", r"\bpatient registr(?:y|ies)\b", r"\breal-life "
-                                                                                                                     r"experiences?\b")),
-    "animal_or_in_vitro": (Level.PRECLINICAL, (
-        rf"\b(?:{ANIMALS})\b", r"\bin[- ]vitro\b", r"\bin (?:a|the) (?:petri |lab )?dish(?:es)?\b", r"\banimal "
-                                                                                                    r"(?:models?|studies|study|experiments?)\b", r"\bcell[- "
-                                                                                                                                                 r"]cultures?\b",
-        r"\bcell lines?\b(?!-)", r"\bcultured (?:\w+ )?cells\b", r"\b(?:laboratory|lab) "
-                                                                 r"(?:studies|study|experiments?)\b",
-        r"\bpre-?clinical\b", r"\btissue cultures?\b", r"\bex vivo\b", r"\b(?:the|these|all) animals\b",
-    )),
+    "anecdote": (
+        Level.ANECDOTE_OR_OPINION,
+        (
+            r"\banecdot\w*",
+            r"\btestimonials?\b",
+            r"\bpatient registr(?:y|ies)\b",
+            r"\breal-life "
+            r"experiences?\b",
+        ),
+    ),
+    "animal_or_in_vitro": (
+        Level.PRECLINICAL,
+        (
+            rf"\b(?:{ANIMALS})\b",
+            r"\bin[- ]vitro\b",
+            r"\bin (?:a|the) (?:petri |lab )?dish(?:es)?\b",
+            r"\banimal "
+            r"(?:models?|studies|study|experiments?)\b",
+            r"\bcell[- "
+            r"]cultures?\b",
+            r"\bcell lines?\b(?!-)",
+            r"\bcultured (?:\w+ )?cells\b",
+            r"\b(?:laboratory|lab) "
+            r"(?:studies|study|experiments?)\b",
+            r"\bpre-?clinical\b",
+            r"\btissue cultures?\b",
+            r"\bex vivo\b",
+            r"\b(?:the|these|all) animals\b",
+        ),
+    ),
 }
 # Mentions that report no design at all: a study called for, or one said to be missing.
 _NOT_REPORTED = re.compile(
-    r"\b(?:further|future|more|larger|well-designed|additional)\b[^.]{0,40}\b(?:are|is|will be)? "
-    r"?(?:needed|essential|required|warranted|necessary)\b|\b(?:further|future|more|larger|additional|well-designed|prospective,?) "
+    r"\b(?:further|future|more|larger|well-designed|additional)\b[^.]{0,40}\b(?:are|is|will be)? ?(?:needed|essential|"
+    r"required|warranted|necessary)\b|\b(?:further|future|more|larger|additional|well-designed|prospective,?) "
     r"(?:randomi[sz]ed|controlled|clinical|large)\b[^.]{0,60}\b(?:needed|required|warranted|should|would|will|are "
     r"necessary)\b|\black of\b|\bsparse\b|\bno (?:randomi[sz]ed|controlled|prospective)\b",
     re.IGNORECASE,
@@ -104,9 +164,14 @@ BACKGROUND = re.compile(
     re.IGNORECASE,
 )
 _EXCLUDE = {
-    "randomized_trial": re.compile(r"\brandomly (?:selected|chosen|sampled|drawn)\b|\brandom(?:ly)? sampl\w*", re.IGNORECASE),
-    "cross_sectional": re.compile(r"\bcross-?sectional "
-                                  r"(?:areas?|diameters?|images?|imaging|views?|slices?|dimensions?|shape)\b", re.IGNORECASE),
+    "randomized_trial": re.compile(
+        r"\brandomly (?:selected|chosen|sampled|drawn)\b|\brandom(?:ly)? sampl\w*", re.IGNORECASE
+    ),
+    "cross_sectional": re.compile(
+        r"\bcross-?sectional "
+        r"(?:areas?|diameters?|images?|imaging|views?|slices?|dimensions?|shape)\b",
+        re.IGNORECASE,
+    ),
     "animal_or_in_vitro": re.compile(
         r"\bin[- ]vitro fertili[sz]ation\b|\bIVF\b|\bMickey Mouse\b|\bcomputer mouse\b|\banimal[- "
         r"]assisted\b|\banimal bites?\b|\bpets?\b",
@@ -116,10 +181,11 @@ _EXCLUDE = {
 # The text's own human participants ("87 patients", "participants were randomized"). A number starts at the
 # start of its digits ("1,234", not "234"): trying every digit of "1,1,1,…" made one search quadratic.
 OWN_PARTICIPANTS = re.compile(
-    r"\b(?<!\d,)\d[\d,]*+\s+(?:\w+[- "
-    r"]){0,3}?(?:patients|participants|subjects|volunteers|women|men|children|adults|infants|neonates|newborns|individuals|persons|people|cases|mothers|pregnancies|students|physicians|nurses|residents|veterans|twins|boys|girls)\b|\b(?:patients|participants|subjects|volunteers|respondents) "
-    r"(?:were|was) (?:\w+ "
-    r")?(?:enrolled|recruited|included|randomi[sz]ed|assigned|allocated|treated|followed|studied|evaluated|examined|divided|selected|asked|interviewed|identified|reviewed|operated|screened|admitted)\b",
+    r"\b(?<!\d,)\d[\d,]*+\s+(?:\w+[- ]){0,3}?(?:patients|participants|subjects|volunteers|women|men|children|adults|"
+    r"infants|neonates|newborns|individuals|persons|people|cases|mothers|pregnancies|students|physicians|nurses|"
+    r"residents|veterans|twins|boys|girls)\b|\b(?:patients|participants|subjects|volunteers|respondents) (?:were|was) "
+    r"(?:\w+ )?(?:enrolled|recruited|included|randomi[sz]ed|assigned|allocated|treated|followed|studied|evaluated|"
+    r"examined|divided|selected|asked|interviewed|identified|reviewed|operated|screened|admitted)\b",
     re.IGNORECASE,
 )
 # Any human evidence named: own participants, or clinical studies in people.
@@ -162,8 +228,9 @@ def is_background(sentence: str) -> bool:
     return bool(BACKGROUND.search(sentence))
 
 
-def text_level(levels: list[Level], text: str, default: Level = Level.NONE_STATED,
-               background: list[Level] | None = None) -> Level:
+def text_level(
+    levels: list[Level], text: str, default: Level = Level.NONE_STATED, background: list[Level] | None = None
+) -> Level:
     """The evidence level of a passage or document from its sentences' levels.
 
     `background` are the levels of sentences about other people's studies: they count only when the

@@ -15,14 +15,40 @@ from enum import StrEnum
 try:  # Python 3.11+
     import re._parser as sre_parse  # type: ignore[import-not-found]
     from re._constants import (  # type: ignore[import-not-found]
-        ASSERT, ASSERT_NOT, AT, BRANCH, CATEGORY, CATEGORY_DIGIT, CATEGORY_SPACE, CATEGORY_WORD, IN, LITERAL,
-        MAX_REPEAT, MIN_REPEAT, NEGATE, RANGE, SUBPATTERN,
+        ASSERT,
+        ASSERT_NOT,
+        AT,
+        BRANCH,
+        CATEGORY,
+        CATEGORY_DIGIT,
+        CATEGORY_SPACE,
+        CATEGORY_WORD,
+        IN,
+        LITERAL,
+        MAX_REPEAT,
+        MIN_REPEAT,
+        NEGATE,
+        RANGE,
+        SUBPATTERN,
     )
 except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
     from sre_constants import (  # type: ignore[no-redef]
-        ASSERT, ASSERT_NOT, AT, BRANCH, CATEGORY, CATEGORY_DIGIT, CATEGORY_SPACE, CATEGORY_WORD, IN, LITERAL,
-        MAX_REPEAT, MIN_REPEAT, NEGATE, RANGE, SUBPATTERN,
+        ASSERT,
+        ASSERT_NOT,
+        AT,
+        BRANCH,
+        CATEGORY,
+        CATEGORY_DIGIT,
+        CATEGORY_SPACE,
+        CATEGORY_WORD,
+        IN,
+        LITERAL,
+        MAX_REPEAT,
+        MIN_REPEAT,
+        NEGATE,
+        RANGE,
+        SUBPATTERN,
     )
 
 from rag.caveats.codes import Code

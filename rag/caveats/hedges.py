@@ -86,9 +86,13 @@ class HedgeLexicon:
 
     def to_json(self) -> dict:
         return {
-            "threshold": self.threshold, "min_context": self.min_context,
+            "threshold": self.threshold,
+            "min_context": self.min_context,
             "cues": sorted(" ".join(k) for k in self.cues),
-            "counts": [[list(f[0:1]) + [" ".join(f[1])] + list(f[2:]), self.marked.get(f, 0), n] for f, n in sorted(self.seen.items(), key=str)],
+            "counts": [
+                [[*list(f[0:1]), " ".join(f[1]), *list(f[2:])], self.marked.get(f, 0), n]
+                for f, n in sorted(self.seen.items(), key=str)
+            ],
         }
 
     @classmethod
@@ -98,7 +102,9 @@ class HedgeLexicon:
         for feature, pos, total in data["counts"]:
             key = (feature[0], tuple(feature[1].split()), *feature[2:])
             marked[key], seen[key] = pos, total
-        return cls(frozenset(tuple(c.split()) for c in data["cues"]), marked, seen, data["threshold"], data["min_context"])
+        return cls(
+            frozenset(tuple(c.split()) for c in data["cues"]), marked, seen, data["threshold"], data["min_context"]
+        )
 
 
 def learn(sentences: Iterable[tuple[str, list[str]]], threshold: float = 0.5, min_context: int = 5) -> HedgeLexicon:

@@ -7,8 +7,8 @@ caveats are computed per query (`answer.py`).
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left, bisect_right
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from pathlib import Path
 
@@ -188,8 +188,11 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     promotional = sum(1 for f in findings if f.has(Code.PROMOTIONAL_TONE))
     claims = sum(1 for f in findings if _is_claim(text, f))
     in_headline = any(f.has(Code.PROMOTIONAL_TONE) for f in _headline(findings))
-    if promotional >= PROMOTIONAL_SENTENCES or in_headline or (promotional and promotional >= PROMOTIONAL_SHARE * claims):
-        caveats.append(_by_density(_quoted(Code.PROMOTIONAL_TONE, text, first[Code.PROMOTIONAL_TONE], 0, len(text)), findings))
+    dense = promotional and promotional >= PROMOTIONAL_SHARE * claims
+    if promotional >= PROMOTIONAL_SENTENCES or in_headline or dense:
+        caveats.append(
+            _by_density(_quoted(Code.PROMOTIONAL_TONE, text, first[Code.PROMOTIONAL_TONE], 0, len(text)), findings)
+        )
     if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
     ai = Code.AI_GENERATED in first
@@ -223,7 +226,9 @@ def annotate_chunks(document: Document, chunks: list[Chunk], findings: list[Sent
             caveats.append(truncated)
         if Code.NO_REFERENCES in doc_codes and _RESEARCH.search(chunk.text):
             caveats.append(doc_codes[Code.NO_REFERENCES])
-        annotated.append(replace(chunk, caveats=sort_caveats(caveats), evidence_level=_level(chunk.text, inside, default)))
+        annotated.append(
+            replace(chunk, caveats=sort_caveats(caveats), evidence_level=_level(chunk.text, inside, default))
+        )
     return annotated
 
 

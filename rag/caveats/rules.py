@@ -26,7 +26,8 @@ class CueRule:
     case_sensitive: bool = False
 
 
-_NEGATED = r"(?:(?:did|does|do|was|were|is|are|has|have|had|could|would|can|will|may|might|should)(?:\s+not|n't)|cannot|failed to|unable to)"
+_NEGATED = (r"(?:(?:did|does|do|was|were|is|are|has|have|had|could|would|can|will|may|might|should)(?:\s+not|n't)|"
+            r"cannot|failed to|unable to)")
 _EFFECT_VERBS = (
     r"(?:affect|alter|change|improve|reduce|decrease|increase|lower|raise|differ|influence|predict|correlate|"
     r"prevent|prolong|shorten|enhance|benefit|help|justify|support|confirm|prove|show|demonstrate|find|detect|"
@@ -45,7 +46,9 @@ _NULL_ADJECTIVES = (
 
 RULES: tuple[CueRule, ...] = (
     CueRule(
-        Code.SAFETY_WARNING, "Safety warning", Severity.HIGH,
+        Code.SAFETY_WARNING,
+        "Safety warning",
+        Severity.HIGH,
         "Mentions a contraindication, interaction or side effect: check it with a doctor or pharmacist.",
         patterns=(
             r"\bcannot be (?:taken|used|combined)\b",
@@ -77,13 +80,17 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:can|may|could|might) (?:also )?cause (?:serious |severe |permanent )?(?:liver|kidney|heart|nerve) "
             r"(?:damage|failure|problems)\b",
         ),
-        exclude=(r"\bside[- ]effects? of (?:the|this) (?:new )?(?:policy|plan|law|change)\b",
-                 # "No side effects were seen" reports the absence of harm; it warns of nothing.
-                 r"\b(?:no|without|free of|free from) (?:\w+ )?(?:side[- ]effects?|adverse "
-                 r"(?:effects?|events?|reactions?))\b"),
+        exclude=(
+            r"\bside[- ]effects? of (?:the|this) (?:new )?(?:policy|plan|law|change)\b",
+            # "No side effects were seen" reports the absence of harm; it warns of nothing.
+            r"\b(?:no|without|free of|free from) (?:\w+ )?(?:side[- ]effects?|adverse "
+            r"(?:effects?|events?|reactions?))\b",
+        ),
     ),
     CueRule(
-        Code.AI_GENERATED, "Written by an AI chatbot", Severity.HIGH,
+        Code.AI_GENERATED,
+        "Written by an AI chatbot",
+        Severity.HIGH,
         "This text was produced by an AI assistant, which can state errors fluently; check it against a primary "
         "source.",
         patterns=(
@@ -95,7 +102,9 @@ RULES: tuple[CueRule, ...] = (
         exclude=(r"\bborn under\b", r"\bzodiac\b", r"\bGemini (?:spacecraft|program|mission)\b"),
     ),
     CueRule(
-        Code.PRECLINICAL, "Lab or animal evidence only", Severity.MEDIUM,
+        Code.PRECLINICAL,
+        "Lab or animal evidence only",
+        Severity.MEDIUM,
         "Rests on laboratory, cell or animal studies, which often do not carry over to people.",
         patterns=(
             r"\b(?:laboratory|lab|in vitro|cell[- ]culture|bench) "
@@ -112,7 +121,9 @@ RULES: tuple[CueRule, ...] = (
         exclude=(r"\bMickey Mouse\b", r"\bcomputer mouse\b", r"\bin[- ]vitro fertili[sz]ation\b", r"\bIVF\b"),
     ),
     CueRule(
-        Code.EARLY_OR_SMALL_TRIALS, "Early or small studies", Severity.MEDIUM,
+        Code.EARLY_OR_SMALL_TRIALS,
+        "Early or small studies",
+        Severity.MEDIUM,
         "Comes from early-phase, pilot, small or short human studies, whose results often change in larger trials.",
         patterns=(
             r"\bearly[- ](?:stage|phase) (?:clinical )?(?:trials?|studies|research)\b",
@@ -130,7 +141,9 @@ RULES: tuple[CueRule, ...] = (
         exclude=(r"\bsmall (?:intestine|molecule|bowel|cell lung)\b",),
     ),
     CueRule(
-        Code.ANECDOTAL, "Anecdotes or surveys", Severity.MEDIUM,
+        Code.ANECDOTAL,
+        "Anecdotes or surveys",
+        Severity.MEDIUM,
         "Based on personal reports, testimonials or surveys of users, which cannot show that the treatment caused the "
         "change.",
         patterns=(
@@ -138,8 +151,8 @@ RULES: tuple[CueRule, ...] = (
             r"\btestimonials?\b",
             r"\bpatient (?:reports|stories|experiences|registr(?:y|ies))\b",
             r"\bregistr(?:y|ies)\b",
-            r"\bsurvey(?:ed|s)? (?:of|among) (?:\d[\d,]* "
-            r"|those\b|patients|people|users|participants|members|adults|women|men|parents|caregivers|respondents|individuals|readers)",
+            r"\bsurvey(?:ed|s)? (?:of|among) (?:\d[\d,]* |those\b|patients|people|users|participants|members|adults|"
+            r"women|men|parents|caregivers|respondents|individuals|readers)",
             r"\b(?:surveyed|polled) (?:\d[\d,]* )?(?:patients|people|users|participants|members|adults)\b",
             r"\brespondents\b",
             r"\breal-life experiences?\b",
@@ -150,7 +163,9 @@ RULES: tuple[CueRule, ...] = (
         exclude=(r"\badverse event reporting\b",),
     ),
     CueRule(
-        Code.OFF_LABEL, "Off-label use", Severity.MEDIUM,
+        Code.OFF_LABEL,
+        "Off-label use",
+        Severity.MEDIUM,
         "Describes a use the medicine is not approved for; dosing and safety for this use are less established.",
         patterns=(
             r"\boff[- ]label\b",
@@ -161,17 +176,20 @@ RULES: tuple[CueRule, ...] = (
         exclude=(r"\boff[- ]label (?:clothing|brand|fashion|store|jeans)\b",),
     ),
     CueRule(
-        Code.MIXED_EVIDENCE, "Mixed or null results", Severity.MEDIUM,
+        Code.MIXED_EVIDENCE,
+        "Mixed or null results",
+        Severity.MEDIUM,
         "Reports results that disagree, are inconclusive, or show no effect or no difference.",
         patterns=(
-            r"\b(?:results|evidence|findings|consensus|data)\b[^.\n]{0,40}\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal)\b",
+            r"\b(?:results|evidence|findings|consensus|data)\b[^.\n]{0,40}\b(?:mixed|conflicting|inconsistent|"
+            r"inconclusive|equivocal)\b",
             r"\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal|contradictory) "
             r"(?:results|evidence|findings|data)\b",
             r"\bno (?:strong |good |convincing |clear |conclusive |sufficient )?(?:clinical )?evidence "
             r"(?:that|showing|of|for|to)\b",
-            r"\b(?:no|without|lack of|absence of|neither)(?: an?)?(?: "
-            r"(?:statistically|clinically|significant|substantial|measurable|meaningful|obvious|clear|major|additional|further|added|independent|important|apparent|relevant|detectable|overall)\b)*,? "
-            rf"{_NULL_NOUNS}\b",
+            r"\b(?:no|without|lack of|absence of|neither)(?: an?)?(?: (?:statistically|clinically|significant|"
+            r"substantial|measurable|meaningful|obvious|clear|major|additional|further|added|independent|important|"
+            rf"apparent|relevant|detectable|overall)\b)*,? {_NULL_NOUNS}\b",
             rf"\b{_NEGATED}(?: (?:\w+ly|be|been|have|seem to|appear "
             rf"to|significantly|statistically|show|demonstrate|find))* {_EFFECT_VERBS}\b",
             r"\b(?:is|are|was|were|be|been|seems?|appears?)(?: to be)? (?:not|no longer)(?: "
@@ -205,62 +223,106 @@ RULES: tuple[CueRule, ...] = (
             r"\bno (?:greater|better|more effective) than (?:a |the )?(?:placebo|control|usual care|standard care)\b",
         ),
         exclude=(
-            r"\bmixed (?:connective|with)\b", r"\bnot only\b", r"\bno (?:conflicts?|competing) of interest\b",
-            r"\bwhether or not\b", r"\b(?:further|future|larger|more) "
-                                   r"(?:studies|research|trials)\b[^.]{0,40}\b(?:needed|required|warranted)\b",
+            r"\bmixed (?:connective|with)\b",
+            r"\bnot only\b",
+            r"\bno (?:conflicts?|competing) of interest\b",
+            r"\bwhether or not\b",
+            r"\b(?:further|future|larger|more) "
+            r"(?:studies|research|trials)\b[^.]{0,40}\b(?:needed|required|warranted)\b",
         ),
     ),
     CueRule(
-        Code.PROMOTIONAL_TONE, "Promotional tone", Severity.MEDIUM,
+        Code.PROMOTIONAL_TONE,
+        "Promotional tone",
+        Severity.MEDIUM,
         "Uses marketing or sensational language, a sign the text sells more than it informs; graver the more of the "
         "text uses it.",
         patterns=(
-            r"\bastonishing\b", r"\bsecret (?:sidekick|weapon|cure)\b", r"\brevolutioni[sz]\w*", r"\brevolutionary\b", r"\bmiracle\w*",
-            r"\bbreakthroughs?\b", r"\bgame[- ]chang\w*", r"\bbuckle up\b", r"\bsuperhero\b", r"\bunexpected ally\b",
-            r"\bcure-all\b", r"\bamazing\b", r"\bincredibl[ey]\b", r"\btransformative\b",
+            r"\bastonishing\b",
+            r"\bsecret (?:sidekick|weapon|cure)\b",
+            r"\brevolutioni[sz]\w*",
+            r"\brevolutionary\b",
+            r"\bmiracle\w*",
+            r"\bbreakthroughs?\b",
+            r"\bgame[- ]chang\w*",
+            r"\bbuckle up\b",
+            r"\bsuperhero\b",
+            r"\bunexpected ally\b",
+            r"\bcure-all\b",
+            r"\bamazing\b",
+            r"\bincredibl[ey]\b",
+            r"\btransformative\b",
             r"\bexciting (?:frontiers?|avenues?|advancement|development|news|results?|new)\b",
-            r"\bunexpected benefits\b", r"\byou read that correctly\b", r"\b(?:providing|bringing|brings|provides|offers?|offering) "
-                                                                        r"(?:new )?hope\b",
-            r"\bunprecedented\b", r"\bnew paradigm\b", r"\bparadigm shift\b", r"\bstunning\b", r"\bground-?breaking\b", r"\bwonder "
-                                                                                                                        r"(?:drug|pill)\b", r"\bmagic "
-                                                                                                                                            r"bullet\b",
-            r"\bholy grail\b", r"\bproves? (?:it is )?(?:safe|effective)\b", r"\b(?:a|the) cure for\b", r"\bcures? "
-                                                                                                        r"(?:cancer|diabetes|ms|depression|alzheimer)\w*",
-            r"\blife-?changing\b", r"\bspectacular\b", r"\bextraordinary\b",
+            r"\bunexpected benefits\b",
+            r"\byou read that correctly\b",
+            r"\b(?:providing|bringing|brings|provides|offers?|offering) "
+            r"(?:new )?hope\b",
+            r"\bunprecedented\b",
+            r"\bnew paradigm\b",
+            r"\bparadigm shift\b",
+            r"\bstunning\b",
+            r"\bground-?breaking\b",
+            r"\bwonder "
+            r"(?:drug|pill)\b",
+            r"\bmagic "
+            r"bullet\b",
+            r"\bholy grail\b",
+            r"\bproves? (?:it is )?(?:safe|effective)\b",
+            r"\b(?:a|the) cure for\b",
+            r"\bcures? "
+            r"(?:cancer|diabetes|ms|depression|alzheimer)\w*",
+            r"\blife-?changing\b",
+            r"\bspectacular\b",
+            r"\bextraordinary\b",
             # Novelty and superlatives.
-            r"\blandmark (?:study|trial|discovery|finding|research|results?|achievement)\b", r"\bhistoric\b",
-            r"\b(?:world'?s|first-ever|first of its kind)\b(?: first)?", r"\bunparalleled\b", r"\bremarkabl[ey]\b",
+            r"\blandmark (?:study|trial|discovery|finding|research|results?|achievement)\b",
+            r"\bhistoric\b",
+            r"\b(?:world'?s|first-ever|first of its kind)\b(?: first)?",
+            r"\bunparalleled\b",
+            r"\bremarkabl[ey]\b",
             r"\b(?:the )?(?:greatest|biggest) (?:\w+ )?(?:discover\w*|advance\w*|breakthrough\w*|step)\b",
             r"\bmost (?:important|significant|exciting|promising) (?:\w+ "
             r")?(?:discover\w*|advance\w*|development|finding)s?\b",
             # Miracle and cure language.
-            r"\b(?:could|can|will|may|might|to) (?:\w+ )?cure\b", r"\bcured\b", r"\bmiraculous\w*",
+            r"\b(?:could|can|will|may|might|to) (?:\w+ )?cure\b",
+            r"\bcured\b",
+            r"\bmiraculous\w*",
             # Calls to action and testimonials.
-            r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b", r"\bdon'?t "
-                                                                                                 r"(?:miss|wait)\b",
-            r"\bjoin (?:the )?(?:thousands|millions|hundreds)\b", r"\b(?:thousands|millions) (?:of \w+ )?(?:who "
-                                                                  r")?have already\b",
+            r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b",
+            r"\bdon'?t "
+            r"(?:miss|wait)\b",
+            r"\bjoin (?:the )?(?:thousands|millions|hundreds)\b",
+            r"\b(?:thousands|millions) (?:of \w+ )?(?:who "
+            r")?have already\b",
             r"\btransformed (?:their|my|your) lives?\b",
-            r"\b(?:doctors|big pharma|they|the industry) (?:don't|do not|doesn't|does not) want you to know\b", r"\blimited[- "
-                                                                                                                r"]time "
-                                                                                                                r"offer\b", r"\bmoney-back "
-                                                                                                                            r"guarantee\b",
+            r"\b(?:doctors|big pharma|they|the industry) (?:don't|do not|doesn't|does not) want you to know\b",
+            r"\blimited[- "
+            r"]time "
+            r"offer\b",
+            r"\bmoney-back "
+            r"guarantee\b",
         ),
         exclude=(
-            r"\bbreakthrough (?:therapy|device) designation\b", r"\bbreakthrough "
-                                                                r"(?:pain|bleeding|infection|seizures?|cancer)\b",
-            r"\bno cure\b", r"\bnot (?:a )?cure\b", r"\b(?:cannot|can't|can not|will not|won't|does not|do not|did "
-                                                    r"not) (?:\w+ )?cure\b",
+            r"\bbreakthrough (?:therapy|device) designation\b",
+            r"\bbreakthrough "
+            r"(?:pain|bleeding|infection|seizures?|cancer)\b",
+            r"\bno cure\b",
+            r"\bnot (?:a )?cure\b",
+            r"\b(?:cannot|can't|can not|will not|won't|does not|do not|did "
+            r"not) (?:\w+ )?cure\b",
             r"\bfirst-ever (?:case|patient|time)\b",
         ),
     ),
     CueRule(
-        Code.SPECULATIVE_LANGUAGE, "Hedged claims", Severity.LOW,
+        Code.SPECULATIVE_LANGUAGE,
+        "Hedged claims",
+        Severity.LOW,
         "The claim is carried by words like 'may' or 'could', not by a reported result.",
         patterns=(
-            r"\b(?:may|might|could)(?: also| potentially| possibly| even| one day)? "
-            r"(?:help|reduce|improve|lessen|offer|provide|protect|boost|assist|aid|benefit|lower|enhance|slow|contribute|play|serve|be "
-            r"able|bring|address|influence|hold|pave|yield|increase|raise|cause|lead|prevent|trigger|worsen|affect|explain|become|change|save|extend|delay|treat|cure|protect)\b",
+            r"\b(?:may|might|could)(?: also| potentially| possibly| even| one day)? (?:help|reduce|improve|lessen|"
+            r"offer|provide|protect|boost|assist|aid|benefit|lower|enhance|slow|contribute|play|serve|be able|bring|"
+            r"address|influence|hold|pave|yield|increase|raise|cause|lead|prevent|trigger|worsen|affect|explain|"
+            r"become|change|save|extend|delay|treat|cure|protect)\b",
             r"\bpotentially\b",
             r"\b(?<!not )(?<!not as )(?<!less )promising\b",
             r"\bholds? (?:promise|potential)\b",
@@ -274,7 +336,8 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:may|might|can) (?:also )?(?:be (?:used|given|prescribed|recommended|needed|required|done|performed|"
             r"offered|considered|necessary|advised)|include|vary|differ|range)\b",
             # Advice, not a hedge: "patients should consult", "you must not stop", "should talk to".
-            r"\b(?:patients|you|people|doctors|clinicians|physicians|researchers|research|studies|trials|we|they|women|men|parents|users|caregivers|readers|anyone|everyone|individuals)\s+(?:\w+\s+)?(?:should|must)\b",
+            r"\b(?:patients|you|people|doctors|clinicians|physicians|researchers|research|studies|trials|we|they|"
+            r"women|men|parents|users|caregivers|readers|anyone|everyone|individuals)\s+(?:\w+\s+)?(?:should|must)\b",
             r"\b(?:should|must) (?:not )?(?:consult|talk|discuss|ask|seek|tell|avoid|consider|check|speak|follow|be "
             r"aware|be advised|be considered|take|use|stop|start|inform|receive|be given|be used|be taken|be "
             r"combined|combine|get)\b",
@@ -283,35 +346,59 @@ RULES: tuple[CueRule, ...] = (
 )
 
 UNVERIFIABLE_CITATION = CueRule(
-    Code.UNVERIFIABLE_CITATION, "Citation cannot be traced", Severity.MEDIUM,
+    Code.UNVERIFIABLE_CITATION,
+    "Citation cannot be traced",
+    Severity.MEDIUM,
     "Cites a study without a journal, DOI, PMID, trial number or link, so a reader cannot look it up.",
 )
 NO_REFERENCES = CueRule(
-    Code.NO_REFERENCES, "No references", Severity.LOW,
+    Code.NO_REFERENCES,
+    "No references",
+    Severity.LOW,
     "The source names no journal, DOI, PMID, trial number or link for its claims.",
 )
 INCOMPLETE_SOURCE = CueRule(
-    Code.INCOMPLETE_SOURCE, "Source text is cut off", Severity.MEDIUM,
+    Code.INCOMPLETE_SOURCE,
+    "Source text is cut off",
+    Severity.MEDIUM,
     "The source document ends mid-sentence, so part of it is missing.",
 )
 SINGLE_SOURCE = CueRule(
-    Code.SINGLE_SOURCE, "One source only", Severity.MEDIUM,
+    Code.SINGLE_SOURCE,
+    "One source only",
+    Severity.MEDIUM,
     "Every passage of this answer comes from a single document; nothing independent confirms it.",
 )
 WEAK_MATCH = CueRule(
-    Code.WEAK_MATCH, "Weak match", Severity.HIGH,
+    Code.WEAK_MATCH,
+    "Weak match",
+    Severity.HIGH,
     "The indexed documents do not clearly answer this question; the passages shown are only loosely related.",
 )
 ANSWER_MIXED = CueRule(
-    Code.MIXED_EVIDENCE, "Mixed or null results", Severity.MEDIUM,
+    Code.MIXED_EVIDENCE,
+    "Mixed or null results",
+    Severity.MEDIUM,
     "The passages behind this answer include results that disagree or show no effect.",
 )
 SOURCES_DISAGREE = CueRule(
-    Code.SOURCES_DISAGREE, "Sources disagree", Severity.MEDIUM,
+    Code.SOURCES_DISAGREE,
+    "Sources disagree",
+    Severity.MEDIUM,
     "The passages behind this answer report opposite findings.",
 )
-RULE_BY_CODE = {rule.code: rule for rule in (*RULES, UNVERIFIABLE_CITATION, NO_REFERENCES, INCOMPLETE_SOURCE,
-                                             SINGLE_SOURCE, WEAK_MATCH, SOURCES_DISAGREE)}
+RULE_BY_CODE = {
+    rule.code: rule
+    for rule in (
+        *RULES,
+        UNVERIFIABLE_CITATION,
+        NO_REFERENCES,
+        INCOMPLETE_SOURCE,
+        SINGLE_SOURCE,
+        WEAK_MATCH,
+        SOURCES_DISAGREE,
+    )
+}
 
 # Passage rules (README, "Caveats"): a passage is speculative when its claims rest on hedges:
 # at least this share of its claim sentences hedge, or at least HEDGED_SENTENCES_ALWAYS of them do.
@@ -339,11 +426,11 @@ CITATION_PATTERNS = (
     r"\bStudy [A-Z]\b(?![a-z])",
     # A study named only by its year and/or institution ("a 2023 Harvard study", "a recent Stanford University
     # trial", "a 2019 study from Oxford"): nothing a reader could look it up by.
-    r"\b(?:[Aa]n?|[Oo]ne|[Tt]his|[Tt]hat|[Nn]ew|[Rr]ecent) (?:(?:new|recent|landmark|major|large|small) "
-    r")?(?:(?:19|20)\d{2} "
-    r")?(?!(?:Phase|Randomi[sz]ed|Controlled|Clinical|Pilot|Double|Single|Open|Systematic|Meta|Cohort|Observational|Preliminary|First|Second|Third|Follow|Small|Large|Major|New|Recent|Landmark|National)\b)(?:[A-Z][A-Za-z]+ "
-    r"){1,3}(?:[Uu]niversity |[Ii]nstitute |[Hh]ospital |[Cc]linic |[Mm]edical |[Ss]chool "
-    r")?(?:study|trial|survey|report|paper|research)\b",
+    r"\b(?:[Aa]n?|[Oo]ne|[Tt]his|[Tt]hat|[Nn]ew|[Rr]ecent) (?:(?:new|recent|landmark|major|large|small) )?(?:(?:19|"
+    r"20)\d{2} )?(?!(?:Phase|Randomi[sz]ed|Controlled|Clinical|Pilot|Double|Single|Open|Systematic|Meta|Cohort|"
+    r"Observational|Preliminary|First|Second|Third|Follow|Small|Large|Major|New|Recent|Landmark|"
+    r"National)\b)(?:[A-Z][A-Za-z]+ ){1,3}(?:[Uu]niversity |[Ii]nstitute |[Hh]ospital |[Cc]linic |[Mm]edical |"
+    r"[Ss]chool )?(?:study|trial|survey|report|paper|research)\b",
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:(?:19|20)\d{2} "
     r")(?:study|trial|survey|report|paper)\b",
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:study|trial|survey|report|paper) "

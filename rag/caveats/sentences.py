@@ -101,7 +101,9 @@ def _anything() -> re.Pattern:
     tests/test_caveats_linear.py checks that it never changes a finding on the seeds and the caveat sets.
     """
     hedge_words = sorted({key[0] for key in shipped().cues}, key=len, reverse=True)
-    hedges = r"(?i:(?<![A-Za-z])(?:" + "|".join(re.escape(w).replace("'", "['’]") for w in hedge_words) + r")(?![A-Za-z]))"
+    hedges = (
+        r"(?i:(?<![A-Za-z])(?:" + "|".join(re.escape(w).replace("'", "['’]") for w in hedge_words) + r")(?![A-Za-z]))"
+    )
     parts = [_scoped(pattern) for _, pattern, _ in _COMPILED if pattern is not None]
     parts += [_scoped(pattern) for pattern in COMPILED_DESIGNS.values()]
     parts += [_scoped(BACKGROUND), hedges]
@@ -131,13 +133,21 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
     hedges = (lexicon or shipped()).find(sentence)
     if hedges:
         spans = excluded.get(Code.SPECULATIVE_LANGUAGE) or SpanSet(_HEDGE_EXCLUDE, sentence)
-        cues.extend(Cue(Code.SPECULATIVE_LANGUAGE, offset + start, offset + end)
-                    for start, end in hedges if not spans.near(start, end, EXCLUDE_WINDOW))
+        cues.extend(
+            Cue(Code.SPECULATIVE_LANGUAGE, offset + start, offset + end)
+            for start, end in hedges
+            if not spans.near(start, end, EXCLUDE_WINDOW)
+        )
     cues = _merge(cues)
     found = sentence_designs(sentence)
     designs = tuple(name for name, *_ in found)
     return SentenceFinding(
-        offset, offset + len(sentence), tuple(cues), designs, sentence_level(list(designs), sentence), is_background(sentence),
+        offset,
+        offset + len(sentence),
+        tuple(cues),
+        designs,
+        sentence_level(list(designs), sentence),
+        is_background(sentence),
         tuple((offset + s, offset + e) for _, s, e in found),
     )
 

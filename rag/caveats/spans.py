@@ -13,7 +13,7 @@ from bisect import bisect_left
 class SpanSet:
     """The non-overlapping matches of one pattern in one text, in order (as `finditer` yields them)."""
 
-    __slots__ = ("starts", "ends")
+    __slots__ = ("ends", "starts")
 
     def __init__(self, pattern: re.Pattern | None, text: str) -> None:
         matches = list(pattern.finditer(text)) if pattern is not None else []

@@ -14,7 +14,9 @@ from rag.caveats.codes import Code
 from rag.caveats.sentences import SentenceFinding
 
 BENEFIT = re.compile(
-    r"\b(?:reduced|improved|increased|lowered|decreased|relieved|slowed|enhanced|protected|prevented|halted|stabili[sz]ed|restored|alleviated|eased)\b|\b(?:significant|marked|substantial|\d+(?:\.\d+)?\s?%)\s+(?:\w+\s+)?(?:reduction|improvement|decrease|increase|benefit|relief)s?\b|\bimprovements? "
+    r"\b(?:reduced|improved|increased|lowered|decreased|relieved|slowed|enhanced|protected|prevented|halted|"
+    r"stabili[sz]ed|restored|alleviated|eased)\b|\b(?:significant|marked|substantial|"
+    r"\d+(?:\.\d+)?\s?%)\s+(?:\w+\s+)?(?:reduction|improvement|decrease|increase|benefit|relief)s?\b|\bimprovements? "
     r"in\b|\breduction in\b|\bwas effective\b|\bwere effective\b",
     re.IGNORECASE,
 )

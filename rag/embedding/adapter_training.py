@@ -58,8 +58,16 @@ def query_pairs(index: LoadedIndex, question_vectors: np.ndarray, relevant: list
     return TrainingSet(np.asarray(question_vectors)[keep], passages, {f"{source}_pairs": len(keep)})
 
 
-def train(data: TrainingSet | list[tuple[TrainingSet, np.ndarray]], vectors: np.ndarray | None, pull: float, epochs: int,
-          temperature: float, batch: int = 256, learning_rate: float = 1e-3, seed: int = 0) -> np.ndarray:
+def train(
+    data: TrainingSet | list[tuple[TrainingSet, np.ndarray]],
+    vectors: np.ndarray | None,
+    pull: float,
+    epochs: int,
+    temperature: float,
+    batch: int = 256,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+) -> np.ndarray:
     """M = I + D fitted so each question scores one of its own passages above the other answers in its batch.
 
     `data` is one training set over `vectors`, or several (set, its collection's passage vectors): each batch then
@@ -80,14 +88,14 @@ def train(data: TrainingSet | list[tuple[TrainingSet, np.ndarray]], vectors: np.
         batches = []
         for k, x in enumerate(xs):
             order = torch.randperm(len(x))
-            batches += [(k, order[start:start + batch]) for start in range(0, len(x), batch)]
+            batches += [(k, order[start : start + batch]) for start in range(0, len(x), batch)]
         pick.shuffle(batches)
         for k, rows in batches:
             passages = sources[k][0].passages
             positive = torch.tensor([pick.choice(passages[i].tolist()) for i in rows.tolist()])
             q = torch.nn.functional.normalize(xs[k][rows] @ (eye + change), dim=1)
             logits = q @ vs[k][positive].T / temperature
-            loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(rows))) + pull * (change ** 2).sum()
+            loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(rows))) + pull * (change**2).sum()
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

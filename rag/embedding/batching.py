@@ -15,7 +15,7 @@ import numpy as np
 
 
 class _Pending:
-    __slots__ = ("text", "done", "vector", "error")
+    __slots__ = ("done", "error", "text", "vector")
 
     def __init__(self, text: str) -> None:
         self.text = text

@@ -49,7 +49,10 @@ def export_key(model_name: str) -> str:
 
 
 def export_folder(settings: Settings) -> Path:
-    base = settings.model_cache_dir or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "evidence-rag" / "onnx"
+    base = (
+        settings.model_cache_dir
+        or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "evidence-rag" / "onnx"
+    )
     return base / f"{settings.model_name}-{export_key(settings.model_name)}"
 
 
@@ -65,11 +68,17 @@ def ensure_exported(settings: Settings) -> Path:
             if (folder / "export.json").exists():
                 return folder
             print(f"exporting the model to ONNX once (~15 s) into {folder}", file=sys.stderr, flush=True)
-            done = subprocess.run([sys.executable, "-m", "rag.embedding.export", str(folder)],
-                                  capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+            done = subprocess.run(
+                [sys.executable, "-m", "rag.embedding.export", str(folder)],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            )
     except OSError as exc:
-        raise EncoderUnavailable(f"cannot write the ONNX model cache {folder.parent} ({exc.strerror}); "
-                                 "set RAG_MODEL_CACHE_DIR or RAG_ENCODER_BACKEND=torch") from None
+        raise EncoderUnavailable(
+            f"cannot write the ONNX model cache {folder.parent} ({exc.strerror}); "
+            "set RAG_MODEL_CACHE_DIR or RAG_ENCODER_BACKEND=torch"
+        ) from None
     if done.returncode != 0 or not (folder / "export.json").exists():
         last = (done.stderr.strip().splitlines() or ["no output"])[-1][:300]
         raise EncoderUnavailable(f"ONNX export failed ({last}); set RAG_ENCODER_BACKEND=torch to serve without it")
@@ -92,25 +101,32 @@ def _export_fp32(target: Path) -> None:
             self.bert = bert
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                             token_type_ids=token_type_ids).last_hidden_state
+            return self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     sample = torch.ones(2, 16, dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
     with torch.no_grad():
-        torch.onnx.export(LastHiddenState(bert).eval(), (sample, sample, torch.zeros_like(sample)), str(target),
-                          input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["last_hidden_state"], opset_version=OPSET, dynamo=False,
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                                        "last_hidden_state": axes})
+        torch.onnx.export(
+            LastHiddenState(bert).eval(),
+            (sample, sample, torch.zeros_like(sample)),
+            str(target),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            opset_version=OPSET,
+            dynamo=False,
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
+        )
 
 
 def optimize(raw: Path, target: Path) -> None:
     """ONNX Runtime's BERT fusions: one Attention, SkipLayerNorm and BiasGelu kernel per layer."""
     from onnxruntime.transformers import optimizer
 
-    model = optimizer.optimize_model(str(raw), model_type="bert", num_heads=HEADS, hidden_size=HIDDEN,
-                                     opt_level=1, use_gpu=False)
+    model = optimizer.optimize_model(
+        str(raw), model_type="bert", num_heads=HEADS, hidden_size=HIDDEN, opt_level=1, use_gpu=False
+    )
     model.save_model_to_file(str(target))
 
 
@@ -121,8 +137,14 @@ def quantize(fp32: Path, target: Path, keep_fp32: list[str]) -> list[str]:
 
     names = [n.name for n in onnx.load(str(fp32), load_external_data=False).graph.node]
     excluded = [n for n in names if any(n.endswith(suffix) for suffix in keep_fp32)]
-    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True,
-                     nodes_to_exclude=excluded, extra_options={"DefaultTensorType": 1})  # 1 = float
+    quantize_dynamic(
+        str(fp32),
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        nodes_to_exclude=excluded,
+        extra_options={"DefaultTensorType": 1},
+    )  # 1 = float
     return excluded
 
 
@@ -137,9 +159,17 @@ def main(folder: Path) -> None:
     optimize(raw, staging / FILES["fp32"])
     raw.unlink()
     excluded = quantize(staging / FILES["fp32"], staging / FILES["int8"], quantization_plan()["keep_fp32"])
-    (staging / "export.json").write_text(json.dumps({
-        "key": folder.name.rsplit("-", 1)[1], "seconds": round(time.perf_counter() - started, 1),
-        "opset": OPSET, "int8_kept_fp32": excluded}, indent=2))
+    (staging / "export.json").write_text(
+        json.dumps(
+            {
+                "key": folder.name.rsplit("-", 1)[1],
+                "seconds": round(time.perf_counter() - started, 1),
+                "opset": OPSET,
+                "int8_kept_fp32": excluded,
+            },
+            indent=2,
+        )
+    )
     shutil.rmtree(folder, ignore_errors=True)
     os.rename(staging, folder)
 

@@ -6,8 +6,15 @@ from rag.index.dense import candidate_finder, make_faiss, tune_search
 from rag.index.errors import IndexUnavailable
 from rag.index.lexical import LexicalIndex
 from rag.index.loaded import LoadedIndex, load_index
-from rag.index.manifest import (FORMAT_VERSION, DocumentEntry, Manifest, check_compatible, read_manifest, staleness,
-                                verify_files)
+from rag.index.manifest import (
+                                FORMAT_VERSION,
+                                DocumentEntry,
+                                Manifest,
+                                check_compatible,
+                                read_manifest,
+                                staleness,
+                                verify_files,
+)
 from rag.index.store import current_folder, current_manifest, swap_current
 
 __all__ = ["FORMAT_VERSION", "BuildResult", "DocumentEntry", "IndexUnavailable", "LexicalIndex", "LoadedIndex",

@@ -12,9 +12,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import faiss
 import numpy as np
@@ -26,12 +26,29 @@ from rag.embedding.cache import EmbeddingCache
 from rag.index.dense import make_faiss
 from rag.index.errors import IndexUnavailable
 from rag.index.lexical import DOC_LEXICAL, LexicalIndex, document_texts
-from rag.index.term_stats import TermStats
-from rag.index.manifest import (FORMAT_VERSION, MANIFEST, DocumentEntry, Manifest, ShardEntry, build_files,
-                                chunker_settings, sha256, staleness)
+from rag.index.manifest import (
+    FORMAT_VERSION,
+    MANIFEST,
+    DocumentEntry,
+    Manifest,
+    ShardEntry,
+    build_files,
+    chunker_settings,
+    sha256,
+    staleness,
+)
 from rag.index.shards import TERM_STATS, shard_checksum, write_shards
-from rag.index.store import (build_lock, current_folder, current_manifest, finish, new_staging, prune, remove_stale,
-                             swap_current)
+from rag.index.store import (
+    build_lock,
+    current_folder,
+    current_manifest,
+    finish,
+    new_staging,
+    prune,
+    remove_stale,
+    swap_current,
+)
+from rag.index.term_stats import TermStats
 from rag.ingest import ingest_folder
 from rag.offline import cl100k
 from rag.settings import Settings
@@ -85,7 +102,7 @@ def file_facts(folder: Path | None, path: str) -> tuple[int | None, str | None]:
         stat = (folder / Path(path).name).stat()
     except OSError:
         return None, None
-    return stat.st_size, datetime.fromtimestamp(stat.st_mtime, timezone.utc).isoformat(timespec="seconds")
+    return stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
 
 
 def document_entries(documents: list[Document], folder: Path | None = None) -> dict[str, DocumentEntry]:
@@ -110,8 +127,15 @@ class Computed:
 class Compute(Protocol):
     """chunk → caveats → embed over documents: here in one process (`compute_local`) or on Ray (rag/index/ray_build)."""
 
-    def __call__(self, documents: list[Document], settings: Settings, embedder, caveats: bool,
-                 on_embed_start: Callable[[int], None] | None, on_embedded: Callable[[int], None] | None) -> Computed: ...
+    def __call__(
+        self,
+        documents: list[Document],
+        settings: Settings,
+        embedder,
+        caveats: bool,
+        on_embed_start: Callable[[int], None] | None,
+        on_embedded: Callable[[int], None] | None,
+    ) -> Computed: ...
 
 
 def title_rows(documents: list[Document], dimensions: int, title_vectors: np.ndarray) -> np.ndarray:
@@ -122,8 +146,9 @@ def title_rows(documents: list[Document], dimensions: int, title_vectors: np.nda
     return out
 
 
-def compute_local(documents: list[Document], settings: Settings, embedder, caveats: bool,
-                  on_embed_start=None, on_embedded=None) -> Computed:
+def compute_local(
+    documents: list[Document], settings: Settings, embedder, caveats: bool, on_embed_start=None, on_embedded=None
+) -> Computed:
     documents, chunks = prepare(documents, settings, embedder.count_tokens, caveats)
     cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), embedder.dimensions)
     try:
@@ -131,9 +156,14 @@ def compute_local(documents: list[Document], settings: Settings, embedder, cavea
         all_vectors, embedded = cache.encode(texts, embedder.encode, on_start=on_embed_start, on_done=on_embedded)
     finally:
         cache.close()
-    return Computed(documents, chunks, all_vectors[: len(chunks)],
-                    title_rows(documents, embedder.dimensions, all_vectors[len(chunks):]), embedded,
-                    len(texts) - embedded)
+    return Computed(
+        documents,
+        chunks,
+        all_vectors[: len(chunks)],
+        title_rows(documents, embedder.dimensions, all_vectors[len(chunks) :]),
+        embedded,
+        len(texts) - embedded,
+    )
 
 
 def embedding_cache_path(settings: Settings) -> Path:
@@ -141,7 +171,8 @@ def embedding_cache_path(settings: Settings) -> Path:
 
 
 def prune_cache(settings: Settings, dimensions: int) -> int:
-    """After a collection build: vectors of removed or edited passages leave the cache once no recent build used them."""
+    """After a collection build: vectors of removed or edited passages leave the cache once no recent build used
+    them."""
     cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), dimensions)
     try:
         return cache.prune(settings.embedding_cache_builds)
@@ -175,8 +206,16 @@ def build_index(
         old = current_manifest(settings.index_dir)
         if old and not staleness(old, settings, current_folder(settings.index_dir).resolve(), entries, caveats):
             chunks_count = old.counts.get("chunks", 0)
-            return BuildResult(current_folder(settings.index_dir).resolve(), len(documents), chunks_count, 0,
-                               chunks_count, time.perf_counter() - started, warnings, unchanged=True)
+            return BuildResult(
+                current_folder(settings.index_dir).resolve(),
+                len(documents),
+                chunks_count,
+                0,
+                chunks_count,
+                time.perf_counter() - started,
+                warnings,
+                unchanged=True,
+            )
 
         computed = (compute or compute_local)(documents, settings, embedder, caveats, on_embed_start, on_embedded)
         builds = settings.index_dir / "builds"
@@ -186,10 +225,19 @@ def build_index(
             final = finish(staging, builds)
         except (OSError, RuntimeError) as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            full = (getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in str(exc)
-                    or shutil.disk_usage(builds).free < 1_048_576)  # numpy and faiss report short writes without errno
-            reason = "the disk is full" if full else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-            raise IndexUnavailable(f"build failed ({reason}); nothing was swapped in, the old index keeps serving") from None
+            full = (
+                getattr(exc, "errno", None) == errno.ENOSPC
+                or "No space left" in str(exc)
+                or shutil.disk_usage(builds).free < 1_048_576
+            )  # numpy and faiss report short writes without errno
+            reason = (
+                "the disk is full"
+                if full
+                else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            )
+            raise IndexUnavailable(
+                f"build failed ({reason}); nothing was swapped in, the old index keeps serving"
+            ) from None
         swap_current(settings.index_dir, final)
         prune(builds, keep=final)
         if collection:
@@ -197,12 +245,26 @@ def build_index(
                 prune_cache(settings, embedder.dimensions)
             except (sqlite3.Error, OSError) as exc:
                 warnings.append(f"embedding cache not pruned ({type(exc).__name__}: {exc}); the index is built")
-        return BuildResult(final, len(computed.documents), len(computed.chunks), computed.embedded, computed.reused,
-                           time.perf_counter() - started, warnings)
+        return BuildResult(
+            final,
+            len(computed.documents),
+            len(computed.chunks),
+            computed.embedded,
+            computed.reused,
+            time.perf_counter() - started,
+            warnings,
+        )
 
 
-def write_build(staging: Path, settings: Settings, dimensions: int, computed: Computed,
-                entries: dict[str, DocumentEntry], caveats: bool, started: float) -> None:
+def write_build(
+    staging: Path,
+    settings: Settings,
+    dimensions: int,
+    computed: Computed,
+    entries: dict[str, DocumentEntry],
+    caveats: bool,
+    started: float,
+) -> None:
     """Every file of a build, and last its manifest with their checksums, into `staging`."""
     documents, chunks, vectors = computed.documents, computed.chunks, computed.vectors
     staging.mkdir()
@@ -230,16 +292,23 @@ def write_build(staging: Path, settings: Settings, dimensions: int, computed: Co
         chunker=chunker_settings(settings),
         caveats_version=CAVEATS_VERSION if caveats else None,
         faiss=kind,
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 3),
         docs_dir=str(settings.docs_dir),
-        counts={"documents": len(documents), "chunks": len(chunks), "embedded": computed.embedded,
-                **({"shards_requested": settings.index_shards} if settings.index_shards > 1 else {})},
+        counts={
+            "documents": len(documents),
+            "chunks": len(chunks),
+            "embedded": computed.embedded,
+            **({"shards_requested": settings.index_shards} if settings.index_shards > 1 else {}),
+        },
         documents=entries,
         files=files,
-        shards=[ShardEntry(name, first, count, docs, finder, shard_checksum(files, name))
-                for name, first, count, docs, finder in shards],
-        term_stats=({"num_docs": stats.num_docs, "avg_doc_len": float(stats.avg_doc_len), "file": TERM_STATS}
-                    if stats else {}),
+        shards=[
+            ShardEntry(name, first, count, docs, finder, shard_checksum(files, name))
+            for name, first, count, docs, finder in shards
+        ],
+        term_stats=(
+            {"num_docs": stats.num_docs, "avg_doc_len": float(stats.avg_doc_len), "file": TERM_STATS} if stats else {}
+        ),
     )
     (staging / MANIFEST).write_text(manifest.to_json())

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
-from bm25s.scoring import (_build_idf_array, _build_scores_and_indices_for_matrix, _calculate_doc_freqs,
-                           _select_idf_scorer)
+from bm25s.scoring import (
+    _build_idf_array,
+    _build_scores_and_indices_for_matrix,
+    _calculate_doc_freqs,
+    _select_idf_scorer,
+)
 from bm25s.stopwords import STOPWORDS_EN
 
 from rag.index.term_stats import TermStats
@@ -90,10 +93,7 @@ class LexicalIndex:
         tokens = tokenize(texts or [""])
         if not tokens.vocab:
             return cls(None, len(texts), stats)
-        if stats is None:
-            retriever = bm25s.BM25()
-        else:
-            retriever = _CollectionBM25(stats, {i: t for t, i in tokens.vocab.items()})
+        retriever = bm25s.BM25() if stats is None else _CollectionBM25(stats, {i: t for t, i in tokens.vocab.items()})
         retriever.index(tokens, show_progress=False)
         return cls(retriever, len(texts), stats)
 
@@ -164,7 +164,7 @@ class LexicalIndex:
         """
         out = np.zeros(self.size, dtype=np.float32)
         size = self.collection_size
-        if self.retriever is None and self.stats is None or size == 0:
+        if (self.retriever is None and self.stats is None) or size == 0:
             return out
         total = 0.0
         for term in dict.fromkeys(terms(query)):

@@ -13,11 +13,11 @@ import numpy as np
 from rag.index.dense import candidate_finder, tune_search
 from rag.index.errors import IndexUnavailable
 from rag.index.lexical import DOC_LEXICAL, LexicalIndex, ShardedLexical
+from rag.index.manifest import Manifest, check_compatible, read_manifest, verify_files
 from rag.index.passages import LocalPassages, PassageSearch, PassageSets
 from rag.index.shards import TERM_STATS, ShardedVectors, load_shards
-from rag.index.term_stats import TermStats
-from rag.index.manifest import Manifest, check_compatible, read_manifest, verify_files
 from rag.index.store import current_folder
+from rag.index.term_stats import TermStats
 from rag.settings import Settings
 from rag.types import Chunk, Document, chunk_from_dict, document_from_dict
 
@@ -120,6 +120,17 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
         raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
     if len(title_vectors) != len(documents):
         raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
-    return LoadedIndex(folder, manifest, {d.doc_id: d for d in documents}, chunks, vectors, faiss_index, lexical,
-                       title_vectors, title_lexical, doc_lexical, passage_finder=shard_set.finder if shard_set else None,
-                       passages=PassageSets(shard_set.parts) if shard_set else passages)
+    return LoadedIndex(
+        folder,
+        manifest,
+        {d.doc_id: d for d in documents},
+        chunks,
+        vectors,
+        faiss_index,
+        lexical,
+        title_vectors,
+        title_lexical,
+        doc_lexical,
+        passage_finder=shard_set.finder if shard_set else None,
+        passages=PassageSets(shard_set.parts) if shard_set else passages,
+    )

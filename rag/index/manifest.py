@@ -115,7 +115,9 @@ def read_manifest(folder: Path) -> Manifest:
     try:
         raw = json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise IndexUnavailable(f"index manifest is damaged ({type(exc).__name__}) — run `rag index` to rebuild") from None
+        raise IndexUnavailable(
+            f"index manifest is damaged ({type(exc).__name__}) — run `rag index` to rebuild"
+        ) from None
     return Manifest.from_dict(raw)
 
 
@@ -134,8 +136,11 @@ def build_files(folder: Path) -> list[Path]:
 
 def verify_files(folder: Path, manifest: Manifest) -> list[str]:
     """Names of files whose checksum no longer matches the manifest (missing counts too)."""
-    return [name for name, digest in manifest.files.items()
-            if not (folder / name).exists() or sha256(folder / name) != digest]
+    return [
+        name
+        for name, digest in manifest.files.items()
+        if not (folder / name).exists() or sha256(folder / name) != digest
+    ]
 
 
 def incompatibility(manifest: Manifest, settings: Settings, dimensions: int | None = None) -> str | None:
@@ -143,17 +148,23 @@ def incompatibility(manifest: Manifest, settings: Settings, dimensions: int | No
     if manifest.format_version != FORMAT_VERSION:
         return "index format is from another version — run `rag index` to rebuild it"
     if manifest.model != settings.model_name:
-        return (f"index was built with model {manifest.model!r}, this engine uses {settings.model_name!r} "
-                "— run `rag index` to rebuild it")
+        return (
+            f"index was built with model {manifest.model!r}, this engine uses {settings.model_name!r} "
+            "— run `rag index` to rebuild it"
+        )
     if manifest.precision != encoder_precision(settings):
-        return (f"index vectors come from the {manifest.precision} model, this engine encodes questions with the "
-                f"{encoder_precision(settings)} one — run `rag index` to rebuild it, or set "
-                f"RAG_ENCODER_PRECISION={manifest.precision}")
+        return (
+            f"index vectors come from the {manifest.precision} model, this engine encodes questions with the "
+            f"{encoder_precision(settings)} one — run `rag index` to rebuild it, or set "
+            f"RAG_ENCODER_PRECISION={manifest.precision}"
+        )
     if dimensions is not None and manifest.dimensions != dimensions:
         return "index vectors have other dimensions than the model — run `rag index` to rebuild it"
     if manifest.chunker != chunker_settings(settings):
-        return (f"index was built with chunker settings {manifest.chunker}, these are {chunker_settings(settings)} "
-                "— run `rag index` to rebuild it")
+        return (
+            f"index was built with chunker settings {manifest.chunker}, these are {chunker_settings(settings)} "
+            "— run `rag index` to rebuild it"
+        )
     return None
 
 
@@ -164,8 +175,14 @@ def check_compatible(manifest: Manifest, settings: Settings, dimensions: int | N
         raise IndexUnavailable(reason)
 
 
-def staleness(manifest: Manifest, settings: Settings, folder: Path, documents: dict[str, DocumentEntry],
-              caveats: bool = True, hashes_only: bool = False) -> list[str]:
+def staleness(
+    manifest: Manifest,
+    settings: Settings,
+    folder: Path,
+    documents: dict[str, DocumentEntry],
+    caveats: bool = True,
+    hashes_only: bool = False,
+) -> list[str]:
     """Every reason the build in `folder` is not the index these settings would build from `documents`.
 
     Empty means current: `rag index` skips the build and `rag index --check` reports nothing. With
@@ -189,6 +206,8 @@ def staleness(manifest: Manifest, settings: Settings, folder: Path, documents: d
         elif not hashes_only and now != then:
             reasons.append(f"{doc_id} moved or was retitled since it was indexed — run `rag index`")
     if not hashes_only and manifest.counts.get("shards_requested", 1) != settings.index_shards:
-        reasons.append(f"index was written as {manifest.counts.get('shards_requested', 1)} shard(s), settings ask for "
-                       f"{settings.index_shards} — run `rag index`")
+        reasons.append(
+            f"index was written as {manifest.counts.get('shards_requested', 1)} shard(s), settings ask for "
+            f"{settings.index_shards} — run `rag index`"
+        )
     return reasons

@@ -83,11 +83,15 @@ def merge(parts: list[PassageLists], query: PassageQuery) -> PassageLists:
         return PassageLists.empty()
     if len(parts) == 1:  # a set names at most k a signal, in id order: its lists are already merged
         return parts[0]
-    every = PassageLists(*(np.concatenate([getattr(p, name) for p in parts]) for name in PassageLists.__dataclass_fields__))
+    every = PassageLists(
+        *(np.concatenate([getattr(p, name) for p in parts]) for name in PassageLists.__dataclass_fields__)
+    )
     chosen = []
-    for scores, member, k in ((every.finder, every.in_dense, query.dense_k),
-                              (every.lexical, every.in_lexical, query.lexical_k),
-                              (every.exact, every.in_exact, query.lexical_k)):
+    for scores, member, k in (
+        (every.finder, every.in_dense, query.dense_k),
+        (every.lexical, every.in_lexical, query.lexical_k),
+        (every.exact, every.in_exact, query.lexical_k),
+    ):
         flags = np.zeros(len(every.ids), dtype=bool)
         flags[_select(every.ids, scores, member, k)] = True
         chosen.append(flags)
@@ -136,8 +140,9 @@ class LocalPassages:
         lexical_all = self.lexical.scores(query.text)
         lexical_top = top_k(lexical_all, query.lexical_k)
         lexical_top = lexical_top[lexical_all[lexical_top] > 0]
-        exact_all = self.lexical.rare_term_coverage(" ".join(content_words(query.text)), query.exact_max_share,
-                                                    query.exact_min_count)
+        exact_all = self.lexical.rare_term_coverage(
+            " ".join(content_words(query.text)), query.exact_max_share, query.exact_min_count
+        )
         exact_top = top_k(exact_all, query.lexical_k)
         exact_top = exact_top[exact_all[exact_top] > 0]
         extra = query.extra[(query.extra >= self.first) & (query.extra < self.first + self.size)] - self.first

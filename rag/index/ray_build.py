@@ -160,11 +160,19 @@ class RayCompute:
         ray.data.DataContext.get_current().enable_progress_bars = False
 
         raw_settings = {**settings.model_dump(mode="json"), "index_threads": self.threads_per_worker}
-        rows = [{"position": i, "document": json.dumps(to_dict(d), ensure_ascii=False)} for i, d in enumerate(documents)]
-        prepared = (ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 4 * self.workers)))
-                    .map_batches(PrepareDocuments, fn_constructor_args=(raw_settings, caveats), batch_size=8,
-                                 compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=1)
-                    .take_all())
+        rows = [{"position": i, "document": json.dumps(to_dict(d), ensure_ascii=False)}
+                for i, d in enumerate(documents)]
+        prepared = (
+            ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 4 * self.workers)))
+            .map_batches(
+                PrepareDocuments,
+                fn_constructor_args=(raw_settings, caveats),
+                batch_size=8,
+                compute=ray.data.ActorPoolStrategy(size=self.workers),
+                num_cpus=1,
+            )
+            .take_all()
+        )
         prepared.sort(key=lambda row: row["position"])
         documents = [document_from_dict(json.loads(row["document"])) for row in prepared]
         chunks = [chunk_from_dict(c) for row in prepared for c in json.loads(row["chunks"])]
@@ -177,9 +185,13 @@ class RayCompute:
             if not items:
                 return vectors
             blocks = max(1, min(-(-len(items) // self.batch_size), 8 * self.workers))
-            dataset = (ray.data.from_items(items, override_num_blocks=blocks)
-                       .map_batches(EmbedTexts, fn_constructor_args=(raw_settings,), batch_size=self.batch_size,
-                                    compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=1))
+            dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
+                EmbedTexts,
+                fn_constructor_args=(raw_settings,),
+                batch_size=self.batch_size,
+                compute=ray.data.ActorPoolStrategy(size=self.workers),
+                num_cpus=1,
+            )
             for batch in dataset.iter_batches(batch_format="numpy", batch_size=None):
                 vectors[batch["position"]] = batch["vector"]
             return vectors
@@ -188,10 +200,17 @@ class RayCompute:
         try:
             texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]
             # One Ray job for every miss (batch = all): each job would start its actor pool and load the model anew.
-            all_vectors, embedded = cache.encode(texts, encode_on_ray, batch=max(1, len(texts)),
-                                                 on_start=on_embed_start, on_done=on_embedded)
+            all_vectors, embedded = cache.encode(
+                texts, encode_on_ray, batch=max(1, len(texts)), on_start=on_embed_start, on_done=on_embedded
+            )
         finally:
             cache.close()
-        return Computed(documents, chunks, all_vectors[: len(chunks)],
-                        title_rows(documents, embedder.dimensions, all_vectors[len(chunks):]), embedded,
-                        len(texts) - embedded, stats)
+        return Computed(
+            documents,
+            chunks,
+            all_vectors[: len(chunks)],
+            title_rows(documents, embedder.dimensions, all_vectors[len(chunks) :]),
+            embedded,
+            len(texts) - embedded,
+            stats,
+        )

@@ -11,6 +11,7 @@ Document-level parts (documents.json, title vectors and title BM25) stay whole a
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,7 @@ def plan_shards(chunk_docs: list[str], count: int) -> list[tuple[int, int]]:
             break
         cuts.append(best)
     cuts.append(len(chunk_docs))
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def shard_checksum(files: dict[str, str], name: str) -> str:

@@ -12,7 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rag.index.errors import IndexUnavailable
@@ -52,10 +52,10 @@ def new_staging(builds: Path) -> Path:
 
 def finish(staging: Path, builds: Path) -> Path:
     """fsync every file of a written build and rename it to its final, sortable name."""
-    for path in build_files(staging) + [staging / MANIFEST]:
+    for path in [*build_files(staging), staging / MANIFEST]:
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
-    final = builds / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
+    final = builds / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
     os.rename(staging, final)
     return final
 

@@ -73,8 +73,9 @@ def derive_title(text: str, fallback: str) -> tuple[str, bool]:
 
 
 class _TextExtractor(HTMLParser):
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "ul", "ol"}
-    SKIP = {"script", "style", "noscript", "nav", "footer", "head"}
+    BLOCK = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
+                       "ul", "ol"})
+    SKIP = frozenset({"script", "style", "noscript", "nav", "footer", "head"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -83,7 +84,7 @@ class _TextExtractor(HTMLParser):
         self.title = ""
         self._in_title = False
 
-    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+    def handle_starttag(self, tag: str, attrs) -> None:
         if tag == "title":
             self._in_title = True
         if tag in self.SKIP:

@@ -11,6 +11,7 @@ Replies are JSON, never pickle: a child that a hostile file took over must not r
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import resource
@@ -101,10 +102,8 @@ class _Worker:
             self.process.kill()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:

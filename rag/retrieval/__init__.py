@@ -12,5 +12,21 @@ from rag.retrieval.no_answer import known_share, match_strength, not_covered, te
 from rag.retrieval.safety import asks_about_safety
 from rag.retrieval.search import rank_documents, ranked_hits, search
 
-__all__ = ["Hit", "Mode", "Signals", "asks_about_safety", "diversify", "fuse", "gather", "known_share", "match_strength", "nearest",
-           "not_covered", "rank", "rank_documents", "ranked_hits", "search", "term_coverage"]
+__all__ = [
+    "Hit",
+    "Mode",
+    "Signals",
+    "asks_about_safety",
+    "diversify",
+    "fuse",
+    "gather",
+    "known_share",
+    "match_strength",
+    "nearest",
+    "not_covered",
+    "rank",
+    "rank_documents",
+    "ranked_hits",
+    "search",
+    "term_coverage",
+]

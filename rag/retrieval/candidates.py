@@ -27,8 +27,8 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     `vector` ranks (the question through the adapter); `plain`, the model's own question vector, gives the
     closeness that the no-answer thresholds were calibrated on. Without it the two are the same.
     `documents` asks for whole-document BM25 (by default only when its fusion weight is set; BM25-only ranking and
-    the evaluation ask for it). The title signals are searched here (documents stay whole); the passages they bring in are scored, with
-    each passage signal's own top lists, by the index's passage sets (`rag/index/passages.py`), in this
+    the evaluation ask for it). The title signals are searched here (documents stay whole); the passages they bring in
+    are scored, with each passage signal's own top lists, by the index's passage sets (`rag/index/passages.py`), in this
     process or on shard replicas."""
     brought: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     if documents is None:  # whole-document BM25 costs a pass over every document: only where it counts
@@ -38,14 +38,24 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
         brought.extend(index.doc_chunks[doc] for doc in top_k(doc_lexical_all, settings.title_candidates))
     if index.titles_searchable:  # otherwise the title signals are zero and cost nothing
         title_lexical_all = index.title_lexical.scores(query)
-        for docs in (nearest(index.title_finder, vector, settings.title_candidates),
-                     top_k(title_lexical_all, settings.title_candidates)):
+        for docs in (
+            nearest(index.title_finder, vector, settings.title_candidates),
+            top_k(title_lexical_all, settings.title_candidates),
+        ):
             brought.extend(index.doc_chunks[doc] for doc in docs)
-    found = index.passages.search(PassageQuery(
-        vector=vector, plain=vector if plain is None else plain, text=query, dense_k=settings.dense_candidates,
-        lexical_k=settings.lexical_candidates, exact_max_share=settings.exact_max_share,
-        exact_min_count=settings.exact_min_count, extra=np.unique(np.concatenate(brought)).astype(np.int64),
-        build=index.folder.name))
+    found = index.passages.search(
+        PassageQuery(
+            vector=vector,
+            plain=vector if plain is None else plain,
+            text=query,
+            dense_k=settings.dense_candidates,
+            lexical_k=settings.lexical_candidates,
+            exact_max_share=settings.exact_max_share,
+            exact_min_count=settings.exact_min_count,
+            extra=np.unique(np.concatenate(brought)).astype(np.int64),
+            build=index.folder.name,
+        )
+    )
     chunk_ids = found.ids
     docs = index.chunk_doc[chunk_ids]
     none = np.zeros(len(chunk_ids), dtype=np.float32)
@@ -65,5 +75,7 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
 def citation_lift(index: LoadedIndex, chunk_ids: np.ndarray, query: str) -> np.ndarray:
     """1 for candidates that hold a study the question cites by name ("Smith et al. 2021", "Study B")."""
     keys = cited_keys(query)
-    return np.array([holds_cited(index.chunks[c].text, keys) for c in chunk_ids] if keys else np.zeros(len(chunk_ids)),
-                    dtype=np.float32)
+    return np.array(
+        [holds_cited(index.chunks[c].text, keys) for c in chunk_ids] if keys else np.zeros(len(chunk_ids)),
+        dtype=np.float32,
+    )

@@ -6,7 +6,9 @@ from rag.index import LoadedIndex
 from rag.retrieval.hits import Hit
 
 
-def diversify(index: LoadedIndex, hits: list[Hit], top_k: int, per_doc_cap: int, relevant_share: float = 0.6) -> list[Hit]:
+def diversify(
+    index: LoadedIndex, hits: list[Hit], top_k: int, per_doc_cap: int, relevant_share: float = 0.6
+) -> list[Hit]:
     """Drop chunks mostly inside a better chunk of the same document, and cap each document.
 
     Hits over the cap are deferred, not dropped: they come back after the other documents'
@@ -19,8 +21,10 @@ def diversify(index: LoadedIndex, hits: list[Hit], top_k: int, per_doc_cap: int,
     best = max((h.dense for h in hits), default=0.0)
     for hit in hits:
         chunk = index.chunks[hit.chunk_id]
-        if any(index.chunks[c.chunk_id].doc_id == chunk.doc_id and _overlap_share(index, c.chunk_id, hit.chunk_id) > 0.8
-               for c in chosen + deferred):
+        if any(
+            index.chunks[c.chunk_id].doc_id == chunk.doc_id and _overlap_share(index, c.chunk_id, hit.chunk_id) > 0.8
+            for c in chosen + deferred
+        ):
             continue
         if per_doc.get(chunk.doc_id, 0) >= per_doc_cap:
             deferred.append(hit)

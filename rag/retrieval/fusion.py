@@ -12,7 +12,6 @@ from rag.retrieval.phrases import phrase_lift
 from rag.retrieval.safety import safety_boosts
 from rag.settings import Settings
 
-
 LEXICAL_TIE = 1e-3  # in BM25-only mode, how much a passage's own BM25 adds to its document's
 
 
@@ -33,7 +32,8 @@ def _ranks(values: np.ndarray) -> np.ndarray:
 
 
 def fuse(signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID) -> np.ndarray:
-    """One score per candidate. 'hybrid' mixes calibrated scores; 'rrf' fuses ranks; 'dense'/'lexical' keep one signal."""
+    """One score per candidate. 'hybrid' mixes calibrated scores; 'rrf' fuses ranks; 'dense'/'lexical' keep one
+    signal."""
     if mode == Mode.DENSE:
         return signals.dense.astype(np.float64)
     document = signals.doc_lexical if signals.doc_lexical is not None else np.zeros(len(signals.chunk_ids))
@@ -42,9 +42,14 @@ def fuse(signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID) -> np.n
         # chooses among a document's passages.
         return document.astype(np.float64) + LEXICAL_TIE * signals.lexical.astype(np.float64)
     titles = signals.titles_searchable
-    weights = (settings.dense_weight, settings.lexical_weight,
-               settings.title_weight if titles else 0.0, settings.title_lexical_weight if titles else 0.0,
-               settings.exact_weight, settings.doc_lexical_weight)
+    weights = (
+        settings.dense_weight,
+        settings.lexical_weight,
+        settings.title_weight if titles else 0.0,
+        settings.title_lexical_weight if titles else 0.0,
+        settings.exact_weight,
+        settings.doc_lexical_weight,
+    )
     columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical, signals.exact, document)
     if mode == Mode.RRF:
         k = settings.rrf_k
@@ -60,16 +65,18 @@ def fuse(signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID) -> np.n
     return score
 
 
-def rank(index: LoadedIndex, signals: Signals, query: str, settings: Settings, mode: Mode = Mode.HYBRID,
-         safety: bool = False) -> list[Hit]:
+def rank(
+    index: LoadedIndex, signals: Signals, query: str, settings: Settings, mode: Mode = Mode.HYBRID, safety: bool = False
+) -> list[Hit]:
     """Candidates best first: the fused score, the safety lift (for a safety question), then phrase evidence
     on the best of them (the score mix only)."""
     scores = fuse(signals, settings, mode)
     if safety and len(scores):
         scores = scores + safety_boosts(index, signals.chunk_ids, query, settings.safety_boost)
     if mode == Mode.HYBRID:
-        scores = scores + phrase_lift(index, signals.chunk_ids, scores, query, settings.phrase_weight,
-                                      settings.phrase_depth)
+        scores = scores + phrase_lift(
+            index, signals.chunk_ids, scores, query, settings.phrase_weight, settings.phrase_depth
+        )
     order = np.lexsort((signals.chunk_ids, -scores))
     return [
         Hit(int(signals.chunk_ids[i]), float(scores[i]), float(signals.dense[i]), float(signals.closeness[i]))

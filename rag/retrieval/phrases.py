@@ -3,8 +3,8 @@
 BM25 and the rare-term signal count words one by one, so "Is LDN a disease modifying drug?" scores the passage
 that says "LDN is not a Disease-Modifying Therapy" no higher than any passage naming a disease and LDN
 somewhere. A pair of words that stand together in the question and in the passage ("disease modifying",
-"blood sugar", "stem cell transplantation") is evidence that the passage speaks about the same thing, the proximity idea of
-sequential-dependence retrieval models. Pairs are taken over bm25s' tokens (stopwords out, Snowball stems),
+"blood sugar", "stem cell transplantation") is evidence that the passage speaks about the same thing, the proximity idea
+of sequential-dependence retrieval models. Pairs are taken over bm25s' tokens (stopwords out, Snowball stems),
 so "disease-modifying therapy" meets "disease modifying drugs", and each pair weighs the IDF of its two words.
 Pair keys are Python string hashes: they are compared only within one process, where they are stable.
 
@@ -14,6 +14,7 @@ every candidate would cost more than the model's encode on this machine.
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ from rag.index.lexical import terms
 def word_pairs(text: str) -> list[tuple[str, str]]:
     """Adjacent (stemmed, stopword-free) token pairs of a text, in order, without repeats."""
     tokens = terms(text)
-    return list(dict.fromkeys(zip(tokens, tokens[1:])))
+    return list(dict.fromkeys(itertools.pairwise(tokens)))
 
 
 @lru_cache(maxsize=32768)
@@ -53,8 +54,9 @@ def phrase_evidence(index: LoadedIndex, chunk_ids: np.ndarray, query: str) -> np
     return out / weights.sum()
 
 
-def phrase_lift(index: LoadedIndex, chunk_ids: np.ndarray, scores: np.ndarray, query: str, weight: float,
-                depth: int) -> np.ndarray:
+def phrase_lift(
+    index: LoadedIndex, chunk_ids: np.ndarray, scores: np.ndarray, query: str, weight: float, depth: int
+) -> np.ndarray:
     """`weight` × phrase evidence for the `depth` best-scored candidates, zero for the rest."""
     out = np.zeros(len(chunk_ids))
     if not weight or not len(chunk_ids):

@@ -22,15 +22,24 @@ def ranked_hits(index: LoadedIndex, vector: np.ndarray, query: str, settings: Se
     """
     safety = asks_about_safety(query)
     documents = mode == Mode.LEXICAL or settings.doc_lexical_weight > 0
-    hits = rank(index, signals or gather(index, vector, query, settings, plain, documents), query, settings, mode, safety)
+    hits = rank(
+        index, signals or gather(index, vector, query, settings, plain, documents), query, settings, mode, safety
+    )
     if settings.prf_weight and mode != Mode.LEXICAL:
         vector = feedback_vector(index, vector, hits, settings)
         hits = rank(index, gather(index, vector, query, settings, plain), query, settings, mode, safety)
     return hits
 
 
-def search(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,
-           mode: Mode = Mode.HYBRID, plain: np.ndarray | None = None) -> list[Hit]:
+def search(
+    index: LoadedIndex,
+    vector: np.ndarray,
+    query: str,
+    settings: Settings,
+    top_k: int,
+    mode: Mode = Mode.HYBRID,
+    plain: np.ndarray | None = None,
+) -> list[Hit]:
     hits = ranked_hits(index, vector, query, settings, mode, plain=plain)
     return diversify(index, hits, top_k, settings.per_doc_cap)
 

@@ -40,7 +40,7 @@ def routes(pool: AnnotatePool) -> APIRouter:
         from rag.caveats.rules import RULE_BY_CODE
         from rag.retrieval import Mode
 
-        named = lambda table: {str(k): v for k, v in table.items()}  # noqa: E731
+        named = lambda table: {str(k): v for k, v in table.items()}
         return Vocabulary(codes=[{"code": r.code, "label": r.label, "severity": r.severity, "detail": r.detail,
                                   "examples": list(examples(r.code)), "scope": scope(r.code),
                                   "scope_detail": SCOPE_DETAILS[scope(r.code)]}

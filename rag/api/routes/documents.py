@@ -56,12 +56,13 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         """Is this admin token right? The web page asks before it offers an operator's buttons."""
         return Response(status_code=204)
 
+    accepted = "One document: " + ", ".join(settings.extensions)
+
     @router.post("/api/v1/documents", tags=["Operators"], response_model=UploadOut, status_code=202,
                  responses={**ADMIN_ERRORS, **INVALID_BODY, 409: {"model": ErrorOut, "description": "doc_id taken by "
                                                                                                     "another file"},
                             415: {"model": ErrorOut, "description": "File type not accepted"}})
-    async def upload(file: UploadFile = File(description="One document: " + ", ".join(settings.extensions)),
-                     _: None = admin) -> UploadOut:
+    async def upload(file: UploadFile = File(description=accepted), _: None = admin) -> UploadOut:
         """Add (or replace) a document; an incremental rebuild follows in the background."""
         data = await file.read(settings.max_file_bytes + 1)
         try:

@@ -29,16 +29,21 @@ def routes(settings: Settings, store: FeedbackStore, guard: TokenGuard) -> APIRo
         try:
             row = store.add(item.question, item.rating, item.passage_ids, item.answer, item.comment, item.replaces)
         except FeedbackFull as exc:
-            raise HTTPException(status_code=507, detail=f"feedback: {exc}; the operator must export and clear it") from None
+            raise HTTPException(
+                status_code=507, detail=f"feedback: {exc}; the operator must export and clear it"
+            ) from None
         return FeedbackRow(**row)
 
-    @router.get("/api/v1/feedback", tags=["Feedback"], response_model=FeedbackList, responses={**ADMIN_ERRORS, **INVALID_BODY})
-    def list_feedback(response: Response, _: None = admin,
-                      limit: int = Query(100, ge=1, le=500, description="Rows per page (1–500)."),
-                      before: int | None = Query(None, ge=1, description="Only rows with a smaller id (older)."),
-                      after: int | None = Query(None, ge=0, description="Only rows with a larger id (newer), oldest "
-                                                                        "first.")
-                      ) -> FeedbackList:
+    @router.get(
+        "/api/v1/feedback", tags=["Feedback"], response_model=FeedbackList, responses={**ADMIN_ERRORS, **INVALID_BODY}
+    )
+    def list_feedback(
+        response: Response,
+        _: None = admin,
+        limit: int = Query(100, ge=1, le=500, description="Rows per page (1–500)."),
+        before: int | None = Query(None, ge=1, description="Only rows with a smaller id (older)."),
+        after: int | None = Query(None, ge=0, description="Only rows with a larger id (newer), oldest first."),
+    ) -> FeedbackList:
         """People's questions and ratings, for the operator only: newest first, `limit` at a time."""
         response.headers["Cache-Control"] = "no-store"  # people's health questions: never kept by a cache
         rows = store.page(limit, before=before, after=after)

@@ -45,7 +45,11 @@ def routes(engine_: Callable[[], Engine], settings: Settings, metrics: Metrics |
         observe(request, response)
         return Response(response.model_dump_json(), media_type="application/json")
 
-    @router.post("/api/v1/query/stream", tags=["Ask"], responses={200: {"content": {"text/event-stream": {}}}, **INVALID_BODY, **NOT_READY})
+    @router.post(
+        "/api/v1/query/stream",
+        tags=["Ask"],
+        responses={200: {"content": {"text/event-stream": {}}}, **INVALID_BODY, **NOT_READY},
+    )
     async def query_stream(request: QueryRequest):
         """Server-Sent Events: `passages` as soon as they are found, then `answer`, then `done`."""
         within_limits(request, settings)
@@ -56,8 +60,16 @@ def routes(engine_: Callable[[], Engine], settings: Settings, metrics: Metrics |
             try:
                 retrieval = await run_in_threadpool(engine.retrieve, request)
                 passages = engine.passages(retrieval.index, retrieval.hits)
-                yield {"event": "passages", "data": json.dumps({"retrieval_query": retrieval.query, "no_answer": retrieval.weak,
-                                                                 "passages": [p.model_dump() for p in passages]})}
+                yield {
+                    "event": "passages",
+                    "data": json.dumps(
+                        {
+                            "retrieval_query": retrieval.query,
+                            "no_answer": retrieval.weak,
+                            "passages": [p.model_dump() for p in passages],
+                        }
+                    ),
+                }
                 await asyncio.sleep(0)
                 result = await run_in_threadpool(engine.finish, request, retrieval, passages)
                 observe(request, result)
@@ -67,7 +79,10 @@ def routes(engine_: Callable[[], Engine], settings: Settings, metrics: Metrics |
                 yield {"event": "error", "data": json.dumps({"detail": without_machine_paths(str(exc)), "status": 503})}
             except Exception:
                 log.exception("query stream failed")
-                yield {"event": "error", "data": json.dumps({"detail": "internal error while answering", "status": 500})}
+                yield {
+                    "event": "error",
+                    "data": json.dumps({"detail": "internal error while answering", "status": 500}),
+                }
 
         return EventSourceResponse(events())
 
