@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test venv dev browser axe index bench clean
+.PHONY: run test lint venv dev browser axe index bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,11 +49,16 @@ run: venv
 index: venv
 	$(BIN)/rag index
 
-test: dev browser axe
+# Lint and types first: a finding fails the run before the tests start.
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint browser axe
 	$(BIN)/python -m pytest
 
 bench: dev
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) index/current index/builds

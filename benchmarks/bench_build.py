@@ -1,6 +1,6 @@
 """Index build throughput (texts/s, from scratch, no cache) against a bare torch encode of the same texts, in one run.
 
-Usage: .venv/bin/python benchmarks/bench_build.py [pubmedqa-l]
+Usage: .venv/bin/python -m benchmarks.bench_build [pubmedqa-l]
 Bare encodes: sentence-transformers on torch (the floor), and our encoder on ONNX fp32 and int8; the build uses the
 default settings (backend and precision) and every core. Also times a rebuild with nothing changed.
 """
@@ -13,8 +13,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, save
 from rag.embedding import Embedder
@@ -76,7 +74,7 @@ def main(name: str) -> None:
         "unchanged_rebuild_s": round(unchanged, 3),
         "unchanged_detected": again.unchanged,
     }
-    save(f"build-{name}", f".venv/bin/python benchmarks/bench_build.py {name}", data)
+    save(f"build-{name}", f".venv/bin/python -m benchmarks.bench_build {name}", data)
     print(json.dumps(data, indent=2))
 
 

@@ -1,6 +1,6 @@
 """How search time and memory grow from 10^4 to 10^6 vectors: exact inner product vs HNSW and IVF.
 
-Usage: .venv/bin/python benchmarks/bench_faiss.py [max_exponent=6]
+Usage: .venv/bin/python -m benchmarks.bench_faiss [max_exponent=6]
 Random unit vectors (384 dims) show growth; they have no cluster structure, so they are the worst case for
 approximate search. Recall@10 is therefore also measured on real vectors: the liveqa-med passages with its
 real questions (run `rag eval ../shared/benchmarks/liveqa-med` first). HNSW is built only up to 10^5
@@ -13,12 +13,9 @@ import json
 import resource
 import sys
 import time
-from pathlib import Path
 
 import faiss
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, percentiles, save
 
@@ -129,7 +126,7 @@ def main(max_exponent: int) -> None:
         print(json.dumps(real), flush=True)
     save(
         "faiss-scaling",
-        f".venv/bin/python benchmarks/bench_faiss.py {max_exponent}",
+        f".venv/bin/python -m benchmarks.bench_faiss {max_exponent}",
         {"dims": DIMS, "rows": rows, "real": real},
     )
 

@@ -1,7 +1,7 @@
 """Hostile texts through POST /api/v1/annotate (issue 23, H1): each worst input at the 200,000-character limit, one at
 a time, then `GET /api/v1/health` latency while 8 of them are in flight at once.
 
-Usage: .venv/bin/python benchmarks/bench_hostile.py [chars=200000] [parallel=8]
+Usage: .venv/bin/python -m benchmarks.bench_hostile [chars=200000] [parallel=8]
 Serves the seeds from a temporary folder through `rag serve` in a child process (loopback only). The annotate
 seconds are wall-clock per request, as a client sees them; the worker processes are started (and warmed) by one
 small text first, as a running server's would be.
@@ -20,8 +20,6 @@ import time
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, percentiles, save, start_server, stop_server, wait_until
 
@@ -117,7 +115,7 @@ def main(size: int, parallel: int) -> None:
                 "health_failures": health_failures,
             }
         result = {"chars": size, "single": single, "under_load": under_load}
-        save("hostile-input", f".venv/bin/python benchmarks/bench_hostile.py {size} {parallel}", result)
+        save("hostile-input", f".venv/bin/python -m benchmarks.bench_hostile {size} {parallel}", result)
         print(json.dumps(under_load, indent=2))
     finally:
         stop_server(server, work)

@@ -2,9 +2,9 @@
 cold start.
 
 Usage:
-  .venv/bin/python benchmarks/bench_query.py seeds        # the seed index (built if missing)
-  .venv/bin/python benchmarks/bench_query.py liveqa       # liveqa-med eval indexes (`rag eval` first, per precision)
-  .venv/bin/python benchmarks/bench_query.py answer-step [--before REV]
+  .venv/bin/python -m benchmarks.bench_query seeds        # the seed index (built if missing)
+  .venv/bin/python -m benchmarks.bench_query liveqa       # liveqa-med eval indexes (`rag eval` first, per precision)
+  .venv/bin/python -m benchmarks.bench_query answer-step [--before REV]
                                                           # the answer step alone (vs REV), seeds and liveqa-med
 
 - floor: a bare sentence-transformers (torch fp32) encode of the question plus one FAISS search (on one OpenMP
@@ -26,8 +26,6 @@ import time
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, Clients, percentiles, save, start_server, stop_server, timed, wait_until
 from rag.embedding.export import FILES, ensure_exported
@@ -185,6 +183,7 @@ def before_and_after(rev: str, turns: int = 2) -> dict:
             for _ in range(turns):
                 for label, code in ((rev, checkout), ("this checkout", ROOT)):
                     done = subprocess.run(
+                        # a script, not -m: it imports `rag` from the checkout it is given, not this one
                         [sys.executable, str(ROOT / "benchmarks" / "finish_times.py"), str(code)],
                         cwd=folder,
                         check=True,
@@ -219,7 +218,7 @@ def answer_steps(before: str | None) -> None:
         result["collections"]["seeds-dev" if corpus == "seeds" else "liveqa-med"] = answer_step(
             engine, questions, rounds
         )
-    command = ".venv/bin/python benchmarks/bench_query.py answer-step"
+    command = ".venv/bin/python -m benchmarks.bench_query answer-step"
     if before:
         result["before"] = {"rev": before, **before_and_after(before)}
         command += f" --before {before}"
@@ -268,7 +267,7 @@ def main(corpus: str) -> None:
             result["http"]["concurrent"]["requests_per_s"] / before["concurrent"]["requests_per_s"], 2
         ),
     }
-    save(f"query-{corpus}", f".venv/bin/python benchmarks/bench_query.py {corpus}", result)
+    save(f"query-{corpus}", f".venv/bin/python -m benchmarks.bench_query {corpus}", result)
     print(json.dumps(result, indent=2))
 
 

@@ -1,6 +1,6 @@
 """Build throughput: today's single process vs the Ray build with 1 and 2 workers, same documents, one run each.
 
-Usage: .venv/bin/python benchmarks/bench_ray_build.py [COUNT]   (default 2,000 liveqa-med documents)
+Usage: .venv/bin/python -m benchmarks.bench_ray_build [COUNT]   (default 2,000 liveqa-med documents)
 Every build starts from an empty embedding cache and writes a one-file index (the write is the same code for
 all three). Ray runs on a local cluster of two one-CPU nodes on 127.0.0.2 started here; each Ray actor
 encodes on one thread, the single process on every core.
@@ -12,8 +12,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, save
 from rag.embedding import Embedder
@@ -53,7 +51,7 @@ def main(count: int) -> None:
     finally:
         ray.shutdown()
         cluster.shutdown()
-    save("ray-build", f".venv/bin/python benchmarks/bench_ray_build.py {count}",
+    save("ray-build", f".venv/bin/python -m benchmarks.bench_ray_build {count}",
          {"documents": count, "corpus": "liveqa-med", "rows": rows})
 
 

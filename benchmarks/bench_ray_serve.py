@@ -1,6 +1,6 @@
 """Serving a sharded build: one process (`rag serve`) vs Ray Serve (`rag serve --ray`), and a shard replica killed.
 
-Usage: .venv/bin/python benchmarks/bench_ray_serve.py [COUNT]   (default 2,000 liveqa-med documents, 4 shards)
+Usage: .venv/bin/python -m benchmarks.bench_ray_serve [COUNT]   (default 2,000 liveqa-med documents, 4 shards)
 
 One sharded build of the first COUNT liveqa-med documents (vectors from the eval embedding cache when present),
 served twice on this machine: by `rag serve` in a child process, and on a local Ray cluster of two one-CPU nodes
@@ -19,8 +19,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, percentiles, save, start_server, timed, wait_until
 from rag.embedding import Embedder
@@ -139,7 +137,7 @@ def main(count: int) -> None:
         serve.shutdown()
         ray.shutdown()
         cluster.shutdown()
-    save("ray-serve", f".venv/bin/python benchmarks/bench_ray_serve.py {count}",
+    save("ray-serve", f".venv/bin/python -m benchmarks.bench_ray_serve {count}",
          {"documents": result.documents, "chunks": result.chunks, "shards": 4, "shard_groups": 2, "replicas": 2,
           "questions": len(questions), "one_process": one_process, "ray_serve": on_ray,
           "ratio_p50": round(on_ray["p50"] / one_process["p50"], 2), "deploy_s": round(deploy_s, 1),

@@ -16,8 +16,8 @@ one-thread scan of the mapped file, and only IVF-PQ is built (IVF-Flat's lists w
 all the vectors: that is the point past which flat vectors no longer fit). nlist is 4,096, not 4·√n ≈ 12,649,
 to keep the assignment of 10^7 vectors within ~10 minutes on two cores; the rows say so.
 
-Usage: .venv/bin/python benchmarks/bench_shards.py [max_exponent=6]   (needs the eval indexes: `rag eval`)
-       .venv/bin/python benchmarks/bench_shards.py --large            (10^7; ~15 GB of scratch disk in /tmp)
+Usage: .venv/bin/python -m benchmarks.bench_shards [max_exponent=6]   (needs the eval indexes: `rag eval`)
+       .venv/bin/python -m benchmarks.bench_shards --large            (10^7; ~15 GB of scratch disk in /tmp)
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ from pathlib import Path
 
 import faiss
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_faiss import search_ms
 from benchmarks.common import ROOT, save
@@ -172,7 +170,7 @@ def main(max_exponent: int) -> None:
         del vectors
     save(
         "shard-index-types",
-        f".venv/bin/python benchmarks/bench_shards.py {max_exponent}",
+        f".venv/bin/python -m benchmarks.bench_shards {max_exponent}",
         {
             "dims": DIMS,
             "noise_sigma": NOISE,
@@ -271,7 +269,7 @@ def large(exponent: int = 7, nlist: int = 4096) -> None:
         del index, vectors
     save(
         "shard-index-types-large",
-        ".venv/bin/python benchmarks/bench_shards.py --large",
+        ".venv/bin/python -m benchmarks.bench_shards --large",
         {
             "dims": DIMS,
             "noise_sigma": NOISE,

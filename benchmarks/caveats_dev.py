@@ -1,6 +1,6 @@
 """Score the caveat detectors on caveats-dev (human-labelled sentences and abstracts).
 
-Usage: .venv/bin/python benchmarks/caveats_dev.py [../shared/benchmarks/caveats-dev]
+Usage: .venv/bin/python -m benchmarks.caveats_dev [../shared/benchmarks/caveats-dev]
 
 - Hedges (BioScope): sentence-level P/R/F1, 5-fold cross-validation split by abstract; the lexicon is
   learned on four folds and scored on the fifth. Also the hand-written everyday hedges alone.
@@ -19,8 +19,6 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import RESULTS, ROOT, save
 from rag.caveats import Code, Level, analyse, evidence_level
@@ -184,7 +182,7 @@ def main(folder: Path = DEFAULT, name: str = "caveats-dev") -> None:
     (RESULTS / "caveats-dev-design-disagreements.jsonl").write_text(
         "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in disagreements), encoding="utf-8"
     )
-    save(name, ".venv/bin/python benchmarks/caveats_dev.py", result)
+    save(name, ".venv/bin/python -m benchmarks.caveats_dev", result)
     print(json.dumps(result, indent=1))
 
 

@@ -2,11 +2,9 @@
 question) added to the hybrid score, with the centroid's top documents as extra candidates. Weight swept; read half A
 to choose, half B to report. Not kept: see benchmarks/NOTES.md.
 
-Usage: .venv/bin/python benchmarks/doc_centroid.py   (needs the int8 eval indexes `rag eval` builds)
+Usage: .venv/bin/python -m benchmarks.doc_centroid   (needs the int8 eval indexes `rag eval` builds)
 """
-import sys
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 from pathlib import Path
 
 import numpy as np

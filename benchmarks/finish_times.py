@@ -3,7 +3,7 @@ CODE_DIR (a checkout of any commit), against the indexes `bench_query.py answer-
 answer-step --before REV`, in a child process per checkout, so that two versions of `rag` are timed in one run on the
 same indexes.
 
-Usage: .venv/bin/python benchmarks/finish_times.py CODE_DIR   # prints {"seeds": p50 ms, "seeds, whole question": …}
+Usage: .venv/bin/python -m benchmarks.finish_times CODE_DIR   # prints {"seeds": p50 ms, "seeds, whole question": …}
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How far int8 vectors move between the CPU code paths ONNX Runtime picks, and whether retrieval notices (issue 23).
 
-Usage: .venv/bin/python benchmarks/int8_cpu_paths.py [--pubmed] [--out FILE.md]
+Usage: .venv/bin/python -m benchmarks.int8_cpu_paths [--pubmed] [--out FILE.md]
 
 ONNX Runtime's MLAS picks its kernels from CPUID once, when the library loads (core/mlas/lib/platform.cpp);
 no environment variable or session option overrides it. The int8 model (dynamic quantisation, u8 activations ×
@@ -31,8 +31,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
@@ -225,7 +223,8 @@ def run_child(run: Run, shim: Path, folder: Path, pubmed: bool) -> dict:
     if run.path.masks:
         env["LD_PRELOAD"] = str(shim)
     folder.mkdir(parents=True)
-    command = [sys.executable, __file__, "--child", run.precision, str(folder)] + (["--pubmed"] if pubmed else [])
+    command = [sys.executable, "-m", "benchmarks.int8_cpu_paths", "--child", run.precision, str(folder),
+               *(["--pubmed"] if pubmed else [])]
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode == NO_CPUID_FAULTING:
         raise SystemExit("this kernel or CPU has no CPUID faulting (lscpu flag cpuid_fault): paths cannot be forced")
@@ -302,7 +301,7 @@ def main() -> None:
         f for f in Path("/proc/cpuinfo").read_text().split() if f.startswith(("avx512_vnni", "avx_vnni", "amx"))
     )
     heading = (
-        f"- command: `.venv/bin/python benchmarks/int8_cpu_paths.py{' --pubmed' if args.pubmed else ''}`\n- "
+        f"- command: `.venv/bin/python -m benchmarks.int8_cpu_paths{' --pubmed' if args.pubmed else ''}`\n- "
         f"date: {datetime.now(UTC).isoformat(timespec='seconds')}; machine: {facts['cpu']}, "
         f"{facts['cores']} cores, onnxruntime {facts['onnxruntime']}; int8 flags: "
         f"{' '.join(sorted(set(flags)))}\n"
@@ -312,7 +311,7 @@ def main() -> None:
         args.out.write_text(heading + "\n" + markdown + "\n")
     save(
         "int8-cpu-paths",
-        f"python benchmarks/int8_cpu_paths.py{' --pubmed' if args.pubmed else ''}",
+        f"python -m benchmarks.int8_cpu_paths{' --pubmed' if args.pubmed else ''}",
         {"int8_flags": sorted(set(flags)), "table": markdown, "runs": {label: result for label, _, result, _ in done}},
     )
 

@@ -1,6 +1,6 @@
 """Load run: 16 concurrent clients for 30 s, with a rebuild + hot swap in the middle; zero failures expected.
 
-Usage: .venv/bin/python benchmarks/load_swap.py [clients=16] [seconds=30]
+Usage: .venv/bin/python -m benchmarks.load_swap [clients=16] [seconds=30]
 Serves a copy of the seeds from a temporary folder (loopback only), adds a document half-way, runs
 `rag index` in a second process, and lets the server's index watcher swap the new build in. Samples
 the server's resident memory once a second.
@@ -18,8 +18,6 @@ import time
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, Clients, percentiles, save, start_server, stop_server, wait_until
 
@@ -80,7 +78,7 @@ def main(clients: int, seconds: float) -> None:
             "rss_mb_first_last_max": [memory[0][1], memory[-1][1], max(m for _, m in memory)],
             "rss_mb_timeline": memory,
         }
-        save("load-swap", f".venv/bin/python benchmarks/load_swap.py {clients} {int(seconds)}", result)
+        save("load-swap", f".venv/bin/python -m benchmarks.load_swap {clients} {int(seconds)}", result)
         print(json.dumps({k: v for k, v in result.items() if k != "rss_mb_timeline"}, indent=2))
     finally:
         stop_server(server, work)

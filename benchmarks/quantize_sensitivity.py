@@ -1,6 +1,6 @@
 """Which weights to keep fp32 under int8: measured per layer, chosen against a loss budget, written as data.
 
-Usage: .venv/bin/python benchmarks/quantize_sensitivity.py [--budget 0.002]
+Usage: .venv/bin/python -m benchmarks.quantize_sensitivity [--budget 0.002]
 
 Calibration texts are the product's own: the seed passages and benchmarks/data/seed-questions.jsonl. The
 retrieval benchmarks (liveqa-med, pubmedqa-l) are never read here; they judge the result afterwards
@@ -18,8 +18,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, save
 from rag.embedding.export import FILES, PLAN_FILE, ensure_exported, quantize

@@ -1,15 +1,12 @@
 """Render docs/benchmarks.md from benchmarks/results/*.json (each result keeps its own command, machine and date).
 
-Usage: .venv/bin/python benchmarks/report.py
+Usage: .venv/bin/python -m benchmarks.report
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import RESULTS, ROOT
 

@@ -1,9 +1,9 @@
 """Run `rag eval --json` on a dataset and keep the report as a benchmark result.
 
-Usage: .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med [name [rag eval options...]]
-e.g.   .venv/bin/python benchmarks/run_eval.py ../shared/benchmarks/liveqa-med liveqa-med-poolneutral \
+Usage: .venv/bin/python -m benchmarks.run_eval ../shared/benchmarks/liveqa-med [name [rag eval options...]]
+e.g.   .venv/bin/python -m benchmarks.run_eval ../shared/benchmarks/liveqa-med liveqa-med-poolneutral \
            --exclude-source ADAM --exclude-source MPlusDrugs --exclude-source MPlusHerbsSupplements
-       RAG_ENCODER_PRECISION=int8 .venv/bin/python benchmarks/run_eval.py \
+       RAG_ENCODER_PRECISION=int8 .venv/bin/python -m benchmarks.run_eval \
            ../shared/benchmarks/pubmedqa-l pubmedqa-l-int8
 """
 
@@ -14,8 +14,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, save
 

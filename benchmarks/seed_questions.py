@@ -6,17 +6,13 @@ marrow transplant", "blood sugar pill", "poop transplant"; table rows; named stu
 document and an exact phrase that answers it, before looking at what retrieval returned. They are a
 development set: numbers on them are not held-out figures.
 
-Usage: .venv/bin/python benchmarks/seed_questions.py
+Usage: .venv/bin/python -m benchmarks.seed_questions
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, save
 
@@ -94,7 +90,7 @@ def main() -> None:
     build_index(settings, engine.embedder)
     engine.reload()
     result = score(engine)
-    save("seed-questions", ".venv/bin/python benchmarks/seed_questions.py", result)
+    save("seed-questions", ".venv/bin/python -m benchmarks.seed_questions", result)
     for row in result["rows"]:
         if not (row["top1"] and row["phrase_top3"] and row["lead_from_doc"]):
             print(f"  {row['id']} top1={row['top1']} phrase_rank={row['phrase_rank']} lead={row['lead_from_doc']}  "

@@ -1,15 +1,11 @@
 """seeds-dev: top-1 document, no-answer flags and expected caveats for every question over the seeds.
 
-Usage: .venv/bin/python benchmarks/seeds_dev.py
+Usage: .venv/bin/python -m benchmarks.seeds_dev
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, save
 from rag.engine import Engine
@@ -58,7 +54,7 @@ def main() -> None:
         "no_answer_flagged": sum(r["no_answer"] for r in results if r["expected_no_answer"]),
         "caveats_ok": sum(r["caveats_ok"] for r in results),
     }
-    save("seeds-dev", ".venv/bin/python benchmarks/seeds_dev.py", {"summary": summary, "questions": results})
+    save("seeds-dev", ".venv/bin/python -m benchmarks.seeds_dev", {"summary": summary, "questions": results})
     print(json.dumps(summary, indent=2))
 
 

@@ -25,8 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from benchmarks.common import save
 from benchmarks.tune_split import DEFAULT, PHRASE_OFF, Bench, CachedEncoder, subset
 from rag.embedding import Embedder

@@ -1,6 +1,6 @@
 """Learn the shipped hedge-cue lexicon from BioScope's marked cues and write rag/caveats/data/hedge_cues.json.
 
-Usage: .venv/bin/python benchmarks/train_hedges.py [../shared/benchmarks/caveats-dev/bioscope-abstracts.jsonl]
+Usage: .venv/bin/python -m benchmarks.train_hedges [../shared/benchmarks/caveats-dev/bioscope-abstracts.jsonl]
 Cross-validated figures for the same learner come from benchmarks/caveats_dev.py.
 """
 
@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT
 from rag.caveats.hedges import LEXICON_PATH, learn

@@ -14,7 +14,7 @@ Options compared (each with its own weights chosen on half A by nDCG@10, MRR@10 
   adapter (retuned)  the adapter with every weight re-tuned on half A
 Needs the eval indexes (`rag eval` builds them once). Writes benchmarks/results/retrieval-options.json.
 
-Usage: .venv/bin/python benchmarks/tune_split.py [../shared/benchmarks]
+Usage: .venv/bin/python -m benchmarks.tune_split [../shared/benchmarks]
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, save
 from rag.embedding import Embedder
@@ -192,7 +190,7 @@ def main(folder: Path = DEFAULT) -> None:
         }
         print(name, json.dumps(results[name]), flush=True)
     split = {"A": len(half_a.qrels), "B": len(half_b.qrels)}
-    save("retrieval-options", ".venv/bin/python benchmarks/tune_split.py", {"split": split, "options": results})
+    save("retrieval-options", ".venv/bin/python -m benchmarks.tune_split", {"split": split, "options": results})
 
 
 if __name__ == "__main__":

@@ -131,7 +131,8 @@ class FeedbackStore:
                     "?, ?, ?, ?)",
                     (created, question, rating, json.dumps(passage_ids), answer, comment),
                 )
-                row_id = int(cursor.lastrowid)
+                row_id = cursor.lastrowid
+                assert row_id is not None  # an INSERT always sets it
         return {
             "id": row_id,
             "created_at": created,
@@ -145,6 +146,7 @@ class FeedbackStore:
     def page(self, limit: int, before: int | None = None, after: int | None = None) -> list[dict]:
         """Newest first; `before` pages back from an id, `after` returns the rows newer than an id (oldest first)."""
         if after is not None:
+            args: tuple[int, ...]
             sql, args = "SELECT * FROM feedback WHERE id > ? ORDER BY id ASC LIMIT ?", (after, limit)
         elif before is not None:
             sql, args = "SELECT * FROM feedback WHERE id < ? ORDER BY id DESC LIMIT ?", (before, limit)

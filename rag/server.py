@@ -53,5 +53,5 @@ def server_config(app, settings: Settings, host: str | None = None, port: int | 
     protocol = type("Protocol", (HeaderDeadlineProtocol,), {"header_timeout": settings.header_timeout_seconds})
     # log_config=None: logging is rag.logs' (one JSON line per request from the app, so no uvicorn access line)
     return uvicorn.Config(app, host=host or settings.host, port=port or settings.port, log_level=log_level,
-                          http=protocol, timeout_keep_alive=settings.keep_alive_seconds, log_config=None,
+                          http=protocol, timeout_keep_alive=max(1, round(settings.keep_alive_seconds)), log_config=None,
                           access_log=False)

@@ -156,7 +156,7 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
         s, e = _trim(passage, unit.start, unit.end)
         text = passage[s:e]
         if lead_in:
-            drop = Drop.FRAGMENT  # a lead-in whose list is not in this passage says nothing by itself
+            drop: Drop | None = Drop.FRAGMENT  # a lead-in whose list is not in this passage says nothing by itself
         elif whole_line and _DIGIT.search(text) and not re.search(r"[.!)”\"]$", text):
             table = _in_table(passage, unit.start, unit.end)
             out.append(

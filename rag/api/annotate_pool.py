@@ -75,6 +75,7 @@ def _annotate_json(text: str, text_id: str) -> bytes:
     global _checking
     from rag.annotate import annotation_response
 
+    assert _annotator is not None, "the worker's initializer makes it"
     _checking = True
     signal.setitimer(signal.ITIMER_PROF, _cpu_budget)
     try:

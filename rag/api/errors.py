@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -12,13 +14,18 @@ from rag.index import IndexUnavailable
 from rag.redaction import without_machine_paths
 from rag.schema import ErrorOut, ValidationErrorOut
 
-INVALID_BODY = {422: {"model": ValidationErrorOut, "description": "A field is missing or wrong; the message names it."},
-                413: {"model": ValidationErrorOut, "description": "The body is over the route's size limit."}}
-BAD_PATH = {400: {"model": ValidationErrorOut, "description": "The path holds a control character (%0A, %00…)."}}
-NOT_READY = {503: {"model": ErrorOut, "description": "No usable index; the message says what to run."}}
-ADMIN_ERRORS = {401: {"model": ErrorOut, "description": "Wrong or missing token"},
-                429: {"model": ErrorOut, "description": "Too many wrong tokens from this client; see Retry-After"},
-                403: {"model": ErrorOut, "description": "Admin routes disabled (no RAG_ADMIN_TOKEN)"}}
+# FastAPI's `responses=`: status → OpenAPI description of that response.
+Responses = dict[int | str, dict[str, Any]]
+INVALID_BODY: Responses = {
+    422: {"model": ValidationErrorOut, "description": "A field is missing or wrong; the message names it."},
+    413: {"model": ValidationErrorOut, "description": "The body is over the route's size limit."}}
+BAD_PATH: Responses = {
+    400: {"model": ValidationErrorOut, "description": "The path holds a control character (%0A, %00…)."}}
+NOT_READY: Responses = {503: {"model": ErrorOut, "description": "No usable index; the message says what to run."}}
+ADMIN_ERRORS: Responses = {
+    401: {"model": ErrorOut, "description": "Wrong or missing token"},
+    429: {"model": ErrorOut, "description": "Too many wrong tokens from this client; see Retry-After"},
+    403: {"model": ErrorOut, "description": "Admin routes disabled (no RAG_ADMIN_TOKEN)"}}
 
 
 def field_errors(exc: RequestValidationError) -> list[dict]:

@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 
 from rag.api.annotate_pool import AnnotatePool
 from rag.engine import Engine
+from rag.index import LoadedIndex
 from rag.schema import QueryResponse
 from rag.settings import Settings
 
@@ -55,20 +56,17 @@ class Metrics:
         for outcome in ("ok", "failed"):
             self.builds.labels(outcome)
 
-        def loaded(count: Callable[[object], int]) -> Callable[[], float]:
+        def loaded(count: Callable[[LoadedIndex], int]) -> Callable[[], float]:
             def read() -> float:
                 engine = engine_()
                 index = engine.loaded_index if engine is not None else None
                 return float(count(index)) if index is not None else 0.0
-
             return read
 
         Gauge("rag_documents", "Documents in the index being served.", registry=r).set_function(
-            loaded(lambda index: len(index.documents))
-        )
+            loaded(lambda index: len(index.documents)))
         Gauge("rag_passages", "Passages in the index being served.", registry=r).set_function(
-            loaded(lambda index: len(index.chunks))
-        )
+            loaded(lambda index: len(index.chunks)))
         Gauge(
             "rag_annotate_in_hand", "Texts being checked or waiting for an annotate worker.", registry=r
         ).set_function(lambda: float(pool.in_hand))

@@ -9,7 +9,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from fastapi import FastAPI
@@ -89,7 +89,7 @@ class HeadAsGet:
 
 
 async def _refuse(send, status: int, message: str, field: str = "body", kind: str = "refused",
-                  headers: list[tuple[bytes, bytes]] = ()) -> None:
+                  headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     """An error in the API's one shape, with the connection closed: the rest of the body is never read."""
     body = json.dumps({"detail": message, "errors": [{"field": field, "message": message, "type": kind}]}).encode()
     await send({"type": "http.response.start", "status": status,

@@ -155,11 +155,11 @@ def deploy(settings: Settings, folder: Path, groups: int, replicas: int, cpus: f
         )
     raw = settings.model_dump(mode="json")
     serve.start(http_options={"host": host, "port": port}, proxy_location="HeadOnly")
-    options = {"num_replicas": replicas, "ray_actor_options": {"num_cpus": cpus}}
     bound = [
-        serve.deployment(ShardGroup).options(name=f"shards-{k}", **options).bind(raw, str(folder), names)
+        serve.deployment(name=f"shards-{k}", num_replicas=replicas, ray_actor_options={"num_cpus": cpus})(ShardGroup)
+        .bind(raw, str(folder), names)
         for k, names in enumerate(groups_of)
     ]
-    front = serve.deployment(Front).options(name="front", num_replicas=1, ray_actor_options={"num_cpus": cpus})
+    front = serve.deployment(name="front", num_replicas=1, ray_actor_options={"num_cpus": cpus})(Front)
     serve.run(front.bind(raw, str(folder), *bound), name=APP_NAME, route_prefix="/")
     return f"http://{host}:{port}/"

@@ -13,8 +13,8 @@ import functools
 from enum import StrEnum
 
 try:  # Python 3.11+
-    import re._parser as sre_parse  # type: ignore[import-not-found]
-    from re._constants import (  # type: ignore[import-not-found]
+    import re._parser as sre_parse
+    from re._constants import (
         ASSERT,
         ASSERT_NOT,
         AT,
@@ -32,8 +32,8 @@ try:  # Python 3.11+
         SUBPATTERN,
     )
 except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
-    from sre_constants import (  # type: ignore[no-redef]
+    import sre_parse
+    from sre_constants import (
         ASSERT,
         ASSERT_NOT,
         AT,

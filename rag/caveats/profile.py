@@ -144,7 +144,8 @@ def span_caveats(text: str, findings: list[SentenceFinding], lo: int = 0, hi: in
 def find_cues(text: str, offset: int = 0) -> list[Caveat]:
     """Caveats a text earns by its own words (offsets shifted by `offset`)."""
     caveats = span_caveats(text, analyse(text))
-    return [replace(c, start=c.start + offset, end=c.end + offset) if c.start is not None else c for c in caveats]
+    return [replace(c, start=c.start + offset, end=c.end + offset)
+            if c.start is not None and c.end is not None else c for c in caveats]
 
 
 def _is_truncated(text: str) -> tuple[int, int] | None:

@@ -126,6 +126,8 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
     cues: list[Cue] = []
     excluded: dict[Code, SpanSet] = {}  # each rule's exclusions, found once and only where a cue needs them
     for code, pattern, exclude in _COMPILED:
+        if pattern is None:
+            continue
         for match in pattern.finditer(sentence):
             spans = excluded.get(code) or excluded.setdefault(code, SpanSet(exclude, sentence))
             if not spans.near(match.start(), match.end(), EXCLUDE_WINDOW):

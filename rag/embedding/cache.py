@@ -90,7 +90,7 @@ class EmbeddingCache:
         found = self._lookup(sorted(set(keys)))
         self._mark(sorted(found), generation)
         missing_keys = list(dict.fromkeys(k for k in keys if k not in found))
-        first_text = {}
+        first_text: dict[str, str] = {}
         for key, text in zip(keys, texts):
             first_text.setdefault(key, text)
         # Length order: batches of similar length waste no work on padding (as one big encode would).

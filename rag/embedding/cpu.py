@@ -20,7 +20,7 @@ def int8_dot_product() -> bool:
     try:
         from numpy._core._multiarray_umath import __cpu_features__
     except ImportError:  # numpy < 2
-        from numpy.core._multiarray_umath import __cpu_features__
+        from numpy.core._multiarray_umath import __cpu_features__  # type: ignore[no-redef]
     if __cpu_features__.get("AVX512VNNI"):
         return True
     try:

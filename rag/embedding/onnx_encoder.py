@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,10 +39,10 @@ class OnnxEncoder:
         self.bulk_threads = bulk_threads
         self.exact_int8 = exact_int8
         self._query = self._session(query_threads)
-        self._bulk = None
+        self._bulk: Any = None  # the bulk session, made on the first bulk encode
         self._inputs = {i.name for i in self._query.get_inputs()}
 
-    def _session(self, threads: int):
+    def _session(self, threads: int) -> Any:
         ort = self._ort
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)

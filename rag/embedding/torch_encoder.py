@@ -19,7 +19,7 @@ class TorchEncoder:
         torch.set_num_threads(max(1, query_threads))
         self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         self.model.eval()
-        self.window = int(self.model.max_seq_length)
+        self.window = int(self.model.max_seq_length or 256)
         self._bulk = threading.Lock()
 
     def encode(self, texts: Sequence[str], bulk: bool = False) -> np.ndarray:

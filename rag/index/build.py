@@ -202,6 +202,7 @@ def build_index(
         if collection:
             report = ingest_folder(settings.docs_dir, settings)
             documents, warnings = report.documents, report.warnings
+        assert documents is not None
         entries = document_entries(documents, settings.docs_dir if collection else None)
         old = current_manifest(settings.index_dir)
         if old and not staleness(old, settings, current_folder(settings.index_dir).resolve(), entries, caveats):

@@ -23,12 +23,12 @@ def make_faiss(vectors: np.ndarray, settings: Settings) -> faiss.Index:
         return index
     nlist = max(1, int(4 * np.sqrt(len(vectors))))
     quantizer = faiss.IndexFlatIP(dims)
-    index = faiss.IndexIVFFlat(quantizer, dims, nlist, faiss.METRIC_INNER_PRODUCT)
+    ivf = faiss.IndexIVFFlat(quantizer, dims, nlist, faiss.METRIC_INNER_PRODUCT)
     sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 40 * nlist), replace=False)
-    index.train(vectors[np.sort(sample)])
-    index.add(vectors)
-    tune_search(index)
-    return index
+    ivf.train(vectors[np.sort(sample)])
+    ivf.add(vectors)
+    tune_search(ivf)
+    return ivf
 
 
 def tune_search(index: faiss.Index) -> None:

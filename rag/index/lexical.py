@@ -118,14 +118,14 @@ class LexicalIndex:
         """How many entries of the collection hold `term` (a stemmed token)."""
         if self.stats is not None:
             return self.stats.df.get(term, 0)
-        token = self.retriever.vocab_dict.get(term) if self.retriever is not None else None
-        indptr = self.retriever.scores["indptr"] if token is not None else None
-        return 0 if token is None else int(indptr[token + 1] - indptr[token])
+        if self.retriever is None or (token := self.retriever.vocab_dict.get(term)) is None:
+            return 0
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[token + 1] - indptr[token])
 
     def _postings(self, term: str) -> np.ndarray:
         """This index's entries that hold `term`."""
-        token = self.retriever.vocab_dict.get(term) if self.retriever is not None else None
-        if token is None:
+        if self.retriever is None or (token := self.retriever.vocab_dict.get(term)) is None:
             return np.zeros(0, dtype=np.int64)
         indptr = self.retriever.scores["indptr"]
         return self.retriever.scores["indices"][indptr[token] : indptr[token + 1]]
@@ -184,6 +184,7 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         # bm25s' eager scores summed per entry; np.bincount does in one pass what bm25s' numpy path
         # (np.add.at, without numba) takes ~10× longer for.
+        assert self.retriever is not None  # query_terms found a known term
         matrix, vocab = self.retriever.scores, self.retriever.vocab_dict
         indptr = matrix["indptr"]
         spans = [(indptr[vocab[t]], indptr[vocab[t] + 1]) for t in known]

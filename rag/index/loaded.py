@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -46,7 +47,7 @@ class LoadedIndex:
     passages: PassageSearch | None = None  # names and scores a question's passage candidates
     # What later stages derive once per index (e.g. retrieval's safety-warning mask), kept with the index so a
     # swap drops it with the index it describes.
-    derived: dict[str, object] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict)  # per-index caches of any kind, dropped with it
 
     def __post_init__(self) -> None:
         # The title field votes only where every document has a real title: a collection with some
@@ -58,10 +59,11 @@ class LoadedIndex:
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk_id)
         self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
         self.doc_chunks = [np.asarray(self.chunks_by_doc.get(doc_id, []), dtype=np.int64) for doc_id in self.doc_order]
-        if self.passage_finder is None and self.vectors is not None:  # a sharded build brings its own
+        if self.passage_finder is None and isinstance(self.vectors, np.ndarray):  # a sharded build brings its own
             self.passage_finder = (self.faiss_index if isinstance(self.faiss_index, faiss.IndexIVF)
                                    else candidate_finder(self.vectors))
         if self.passages is None:
+            assert self.passage_finder is not None  # only a remote build has no finder, and it brings its passages
             self.passages = PassageSets([LocalPassages(self.passage_finder, self.lexical, self.vectors)])
         self.title_finder = candidate_finder(self.title_vectors) if self.titles_searchable else None
 
@@ -90,6 +92,8 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
         raise IndexUnavailable(f"the build in {folder} is one file; serving it from shard replicas needs a sharded "
                                "build — run `rag index --shards N`")
     shard_set = passages = None
+    lexical: LexicalIndex | ShardedLexical
+    vectors: np.ndarray | ShardedVectors | None
     try:
         documents = [document_from_dict(d) for d in json.loads((folder / "documents.json").read_text())]
         if remote is not None:
@@ -116,7 +120,8 @@ def load_index(settings: Settings, dimensions: int | None = None, verify: bool =
         raise
     except Exception as exc:  # any damage reads as one clear message
         raise IndexUnavailable(f"index in {folder} could not be read ({exc}) — run `rag index` to rebuild") from None
-    if remote is None and (len(vectors) != len(chunks) or faiss_index.ntotal != len(chunks)):
+    if remote is None and (vectors is None or faiss_index is None or len(vectors) != len(chunks)
+                           or faiss_index.ntotal != len(chunks)):
         raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")
     if len(title_vectors) != len(documents):
         raise IndexUnavailable(f"index in {folder} is inconsistent — run `rag index` to rebuild")

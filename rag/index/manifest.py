@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rag.caveats import CAVEATS_VERSION
 from rag.embedding import encoder_precision
@@ -61,7 +62,7 @@ class Manifest:
     encoder: dict[str, str]  # backend, precision
     dimensions: int
     chunker: dict[str, int]
-    caveats_version: int | None
+    caveats_version: str | None  # the rules' version and fingerprint (caveats.profile.CAVEATS_VERSION)
     faiss: str
     built_at: str = ""
     build_seconds: float = 0.0
@@ -92,7 +93,7 @@ class Manifest:
             raise damaged
         try:
             encoder = raw.get("encoder")
-            return cls(
+            fields: dict[str, Any] = dict(
                 format_version=raw.get("format_version"), model=raw.get("model"),
                 encoder=dict(encoder) if isinstance(encoder, dict) else {},
                 dimensions=raw.get("dimensions"), chunker=raw.get("chunker"),
@@ -104,6 +105,7 @@ class Manifest:
                 shards=[ShardEntry(**e) for e in raw.get("shards") or []],
                 term_stats=dict(raw.get("term_stats") or {}),
             )
+            return cls(**fields)
         except (TypeError, ValueError, AttributeError):
             raise damaged from None
 

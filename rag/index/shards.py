@@ -125,7 +125,7 @@ def load_shards(folder: Path, entries: list[ShardEntry], dims: int, rerank: int 
     stats = TermStats.load(folder / TERM_STATS)
     chunks: list[Chunk] = []
     parts, lexicals = [], []
-    merged = faiss.IndexShards(dims, False, True)  # successive ids: shard k's passages follow shard k-1's
+    merged = faiss.IndexShards(dims, False, True)  # type: ignore[call-arg]  # (faiss' stubs lack it) successive ids: shard k's passages follow shard k-1's
     searchable = []
     for entry in entries:
         shard_chunks = [chunk_from_dict(c) for c in json.loads((folder / entry.name / "chunks.json").read_text())]

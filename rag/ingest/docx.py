@@ -113,6 +113,7 @@ def _inflated_size(data: bytes, member: zipfile.ZipInfo) -> int:
     start = member.header_offset + _LOCAL_HEADER.size + name_length + extra_length
     compressed = memoryview(data)[start:start + member.compress_size]
     inflater, total, position = zlib.decompressobj(-15), 0, 0
+    chunk: bytes | memoryview
     try:
         while not inflater.eof and total <= member.file_size:
             if inflater.unconsumed_tail:

@@ -80,6 +80,7 @@ class _Worker:
             if code in _OUT_OF_MEMORY:
                 raise _memory_refusal(limits)
             raise Unreadable(f"stopped its reader (exit status {code}): a damaged file?")
+        assert body is not None  # read whole, since the reader wrote its tail
         return json.loads(body)
 
     def _exactly(self, size: int, deadline: float) -> bytes | None:

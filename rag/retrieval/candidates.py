@@ -43,6 +43,7 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
             top_k(title_lexical_all, settings.title_candidates),
         ):
             brought.extend(index.doc_chunks[doc] for doc in docs)
+    assert index.passages is not None  # set when the index is loaded
     found = index.passages.search(
         PassageQuery(
             vector=vector,

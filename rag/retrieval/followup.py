@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rag.answer.cues import ASKS
 from rag.terms import content_words
@@ -39,7 +39,7 @@ def topic_words(text: str, is_specific: Callable[[str], bool] | None = None) -> 
     return specific or words
 
 
-def resolve_followup(question: str, history: list[tuple[str, str]],
+def resolve_followup(question: str, history: Sequence[tuple[str, str]],
                      is_specific: Callable[[str], bool] | None = None,
                      names_topic: Callable[[str], bool] | None = None) -> str:
     """The text to retrieve with: the question, plus the topic of the latest user turn that has one.

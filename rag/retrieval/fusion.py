@@ -53,7 +53,11 @@ def fuse(signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID) -> np.n
     columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical, signals.exact, document)
     if mode == Mode.RRF:
         k = settings.rrf_k
-        return sum(w / (k + _ranks(c)) * (c > 0) for w, c in zip(weights, columns) if w)
+        fused = np.zeros(len(signals.chunk_ids))
+        for w, c in zip(weights, columns):
+            if w:
+                fused += w / (k + _ranks(c)) * (c > 0)
+        return fused
     score = np.zeros(len(signals.chunk_ids))
     for weight, column, lexical in zip(weights, columns, (False, True, False, True, False, True)):
         if not weight or not len(column):

@@ -16,7 +16,7 @@ def feedback_vector(index: LoadedIndex, vector: np.ndarray, hits: list[Hit], set
     "hematopoietic") without another model; off when `prf_weight` is 0.
     """
     top = [h.chunk_id for h in hits[: settings.prf_depth]]
-    if not top:
+    if not top or index.vectors is None:  # no vectors here when shard replicas hold them
         return vector
     moved = vector + settings.prf_weight * index.vectors[top].mean(axis=0)
     return (moved / np.linalg.norm(moved)).astype(np.float32)
