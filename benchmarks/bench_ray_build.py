@@ -21,22 +21,15 @@ from rag.settings import Settings
 
 
 def main(count: int) -> None:
-    import ray
-    from ray.cluster_utils import Cluster
 
-    from rag.index.ray_build import OFFLINE_ENV, RayCompute
+    from rag.index.ray_build import RayCompute, two_node_cluster
 
     documents = corpus_documents(load_dataset(ROOT.parent / "shared" / "benchmarks" / "liveqa-med"))[:count]
     work = Path(tempfile.mkdtemp(prefix="rag-bench-ray-"))
     embedder = Embedder(Settings(index_dir=work / "warm"))
     embedder.encode(["warm up"] * 4)
-    cluster = Cluster(initialize_head=True,
-                      head_node_args={"num_cpus": 1, "node_ip_address": "127.0.0.2", "include_dashboard": False})
     rows = []
-    try:
-        cluster.add_node(num_cpus=1, node_ip_address="127.0.0.2")
-        cluster.wait_for_nodes()
-        ray.init(address=cluster.address, runtime_env={"env_vars": OFFLINE_ENV}, log_to_driver=False)
+    with two_node_cluster() as cluster:
         runs = [("single process (2 threads)", None), ("Ray, 1 worker", RayCompute(cluster.address, workers=1)),
                 ("Ray, 2 workers", RayCompute(cluster.address, workers=2))]
         for name, compute in runs:
@@ -48,9 +41,6 @@ def main(count: int) -> None:
                          "embedded": result.embedded, "seconds": round(seconds, 1),
                          "chunks_per_s": round(result.chunks / seconds, 1)})
             print(rows[-1], flush=True)
-    finally:
-        ray.shutdown()
-        cluster.shutdown()
     save("ray-build", f".venv/bin/python -m benchmarks.bench_ray_build {count}",
          {"documents": count, "corpus": "liveqa-med", "rows": rows})
 

@@ -91,12 +91,10 @@ def kill_a_replica(base: str, questions: list[str]) -> dict:
 
 
 def main(count: int) -> None:
-    import ray
     from ray import serve
-    from ray.cluster_utils import Cluster
 
     from rag.api.ray_serve import deploy
-    from rag.index.ray_build import OFFLINE_ENV
+    from rag.index.ray_build import two_node_cluster
 
     dataset = load_dataset(LIVEQA)
     documents = corpus_documents(dataset)[:count]
@@ -119,24 +117,19 @@ def main(count: int) -> None:
         process.wait(timeout=60)
     print({"one process": one_process}, flush=True)
 
-    cluster = Cluster(initialize_head=True,
-                      head_node_args={"num_cpus": 1, "node_ip_address": "127.0.0.2", "include_dashboard": False})
-    try:
-        cluster.add_node(num_cpus=1, node_ip_address="127.0.0.2")
-        cluster.wait_for_nodes()
-        ray.init(address=cluster.address, runtime_env={"env_vars": OFFLINE_ENV}, log_to_driver=False)
-        started = time.perf_counter()
-        url = deploy(settings.model_copy(update={"host": "127.0.0.2"}), current_folder(settings.index_dir).resolve(),
-                     groups=2, replicas=2, cpus=0, host="127.0.0.2", port=free_port("127.0.0.2")).rstrip("/")
-        deploy_s = time.perf_counter() - started
-        on_ray = sequential(url, questions)
-        print({"ray serve": on_ray}, flush=True)
-        failure = kill_a_replica(url, questions)
-        print(failure, flush=True)
-    finally:
-        serve.shutdown()
-        ray.shutdown()
-        cluster.shutdown()
+    with two_node_cluster():
+        try:
+            started = time.perf_counter()
+            folder = current_folder(settings.index_dir).resolve()
+            url = deploy(settings.model_copy(update={"host": "127.0.0.2"}), folder, groups=2, replicas=2, cpus=0,
+                         host="127.0.0.2", port=free_port("127.0.0.2")).rstrip("/")
+            deploy_s = time.perf_counter() - started
+            on_ray = sequential(url, questions)
+            print({"ray serve": on_ray}, flush=True)
+            failure = kill_a_replica(url, questions)
+            print(failure, flush=True)
+        finally:
+            serve.shutdown()
     save("ray-serve", f".venv/bin/python -m benchmarks.bench_ray_serve {count}",
          {"documents": result.documents, "chunks": result.chunks, "shards": 4, "shard_groups": 2, "replicas": 2,
           "questions": len(questions), "one_process": one_process, "ray_serve": on_ray,

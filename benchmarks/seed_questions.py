@@ -82,13 +82,9 @@ def score(engine, questions: list[dict] | None = None) -> dict:
 
 def main() -> None:
     from rag.engine import Engine
-    from rag.index import build_index
     from rag.settings import Settings
 
-    settings = Settings()
-    engine = Engine(settings)
-    build_index(settings, engine.embedder)
-    engine.reload()
+    engine = Engine.over_current_build(Settings())
     result = score(engine)
     save("seed-questions", ".venv/bin/python -m benchmarks.seed_questions", result)
     for row in result["rows"]:

@@ -9,7 +9,6 @@ import json
 
 from benchmarks.common import ROOT, save
 from rag.engine import Engine
-from rag.index import build_index
 from rag.schema import QueryRequest
 from rag.settings import Settings
 
@@ -20,10 +19,7 @@ def main() -> None:
         for line in (ROOT.parent / "shared/benchmarks/seeds-dev/questions.jsonl").read_text().splitlines()
         if line.strip()
     ]
-    settings = Settings()
-    engine = Engine(settings)
-    build_index(settings, engine.embedder)
-    engine.reload()
+    engine = Engine.over_current_build(Settings())
     results = []
     for row in rows:
         response = engine.query(QueryRequest(question=row["question"], top_k=10))

@@ -45,7 +45,6 @@ from rag.answer.selector import WEIGHTS, Selector
 from rag.caveats.citations import cited_keys
 from rag.chunking import split_units
 from rag.engine import Engine, answer_passages
-from rag.index import build_index
 from rag.schema import QueryRequest
 from rag.settings import Settings
 
@@ -196,9 +195,7 @@ def by_cosine(asked: Asked, settings) -> list[str]:
 def ask_seeds(base: Settings) -> list[Asked]:
     settings = base.model_copy(update={"docs_dir": ROOT / "seeds",
                                        "index_dir": ROOT / "index" / "eval" / "seeds-answers"})
-    engine = Engine(settings)
-    build_index(settings, engine.embedder)
-    engine.reload()
+    engine = Engine.over_current_build(settings)
     questions = answerable()
     items = [A.Item(q["id"], q["question"], [q["doc"]], [q["answer"]]) for q in questions]
     return ask_all(engine, items, seed=True, groups={q["id"]: q["doc"] for q in questions})
@@ -206,9 +203,7 @@ def ask_seeds(base: Settings) -> list[Asked]:
 
 def main(write: bool) -> None:
     settings = A.settings()
-    engine = Engine(settings)
-    build_index(settings, engine.embedder, documents=A.documents())
-    engine.reload()
+    engine = Engine.over_current_build(settings, documents=A.documents())
     dev = ask_all(engine, A.items(), seed=False)
     seeds = ask_seeds(settings)
     rows: dict[str, dict] = {}

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.ingest import READERS, TooLong, Unreadable, extract
+from rag.ingest import TooLong, Unreadable, accepted, extract
 from rag.redaction import without_machine_paths
 from rag.settings import Settings
 
@@ -90,7 +90,7 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 def _files_of(folder: Path, doc_id: str, settings: Settings) -> list[Path]:
     doc_id = unicodedata.normalize("NFC", doc_id)
     return [p for p in folder.iterdir() if p.is_file() and unicodedata.normalize("NFC", p.stem) == doc_id
-            and p.suffix.lower() in settings.extensions]
+            and p.suffix.lower() in accepted(settings)]
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -105,8 +105,8 @@ def add_document(settings: Settings, filename: str, data: bytes) -> tuple[str, s
     folder: "added", "replaced", or "unchanged" when the bytes are those of the file already there (nothing is
     written then, and nothing needs rebuilding: an unchanged file would give no new build to serve)."""
     doc_id, suffix = doc_id_for(filename)
-    if suffix not in settings.extensions or suffix not in READERS:
-        allowed = ", ".join(settings.extensions)
+    if suffix not in accepted(settings):
+        allowed = ", ".join(accepted(settings))
         raise Refused(415, f"file: type {suffix or '(none)'} is not accepted; send one of {allowed}")
     if len(data) > settings.max_file_bytes:
         raise Refused(413, f"file: {len(data):,} bytes is over the {settings.max_file_bytes:,}-byte limit")

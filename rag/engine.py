@@ -149,6 +149,15 @@ class Engine:
             build_index(self.settings, self.embedder)
             return self.reload()
 
+    @classmethod
+    def over_current_build(cls, settings: Settings, documents: list[Document] | None = None) -> Engine:
+        """An engine over an up-to-date build of `settings` (the documents folder, or `documents` for an evaluation
+        corpus): built or brought up to date first, then loaded. What benchmarks and training scripts start from."""
+        engine = cls(settings)
+        build_index(settings, engine.embedder, documents=documents)
+        engine.reload()
+        return engine
+
     # -- queries -----------------------------------------------------------------
     def retrieve(self, request: QueryRequest) -> Retrieval:
         started = time.perf_counter()

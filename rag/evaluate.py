@@ -14,6 +14,7 @@ from ir_measures import AP, RR, Judged, P, R, nDCG
 from rag.ingest import content_hash
 from rag.ingest.cleaning import clean_text, derive_title
 from rag.retrieval.fusion import Mode
+from rag.retrieval.signals import weights as signal_weights
 from rag.settings import Settings
 from rag.types import Document
 
@@ -189,12 +190,7 @@ def evaluate_dataset(folder: Path, settings: Settings, limit: int | None = None,
         "embedded": built.embedded,
         "query_seconds": round(query_seconds, 2),
         "weights": {
-            "dense": local.dense_weight,
-            "bm25": local.lexical_weight,
-            "title": local.title_weight,
-            "title_bm25": local.title_lexical_weight,
-            "doc_bm25": local.doc_lexical_weight,
-            "exact": local.exact_weight,
+            **signal_weights(local),
             "exact_max_share": local.exact_max_share,
             "prf": local.prf_weight,
         },

@@ -391,6 +391,8 @@ class Limits(BaseModel):
 class Vocabulary(BaseModel):
     """Codes, severities and levels as the engine defines them, so the web page never re-types them."""
 
+    formats: list[str] = Field(default_factory=list, description="File types the documents folder and uploads "
+                               "accept (RAG_EXTENSIONS with a reader), e.g. \".pdf\".")
     codes: list[CodeOut]
     severities: list[Severity]
     levels: list[Level]

@@ -78,18 +78,8 @@ def ray_cluster():
     """A real local Ray cluster: a head and a second worker node, both on 127.0.0.2 (Ray swaps 127.0.0.1 for this
     machine's outward address), one CPU each; only this cluster is stopped afterwards, never a bare `ray stop`."""
     ray = pytest.importorskip("ray")
-    from ray.cluster_utils import Cluster
+    from rag.index.ray_build import two_node_cluster
 
-    from rag.index.ray_build import OFFLINE_ENV
-
-    head = {"num_cpus": 1, "node_ip_address": "127.0.0.2", "include_dashboard": False}
-    local = Cluster(initialize_head=True, head_node_args=head)
-    try:
-        local.add_node(num_cpus=1, node_ip_address="127.0.0.2")
-        local.wait_for_nodes()
-        ray.init(address=local.address, runtime_env={"env_vars": OFFLINE_ENV}, log_to_driver=False)
+    with two_node_cluster() as local:
         assert len([n for n in ray.nodes() if n["Alive"]]) == 2
         yield local
-    finally:
-        ray.shutdown()
-        local.shutdown()

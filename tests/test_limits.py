@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.servers import running
 
+FORMATS = (".txt", ".md", ".pdf")  # what this server reads (RAG_EXTENSIONS): the page offers just these
 LOW = {"max_question_chars": 40, "max_top_k": 3, "max_history_turns": 2, "max_annotate_chars": 60}
 
 
@@ -19,7 +20,8 @@ LOW = {"max_question_chars": 40, "max_top_k": 3, "max_history_turns": 2, "max_an
 def base(settings, engine):
     from rag.api import create_app
 
-    local = settings.model_copy(update={**LOW, "watch_seconds": 0, "annotate_workers": 1})
+    local = settings.model_copy(update={**LOW, "watch_seconds": 0, "annotate_workers": 1,
+                                        "extensions": FORMATS})
     with running(create_app(local, engine), local) as url:
         yield url
 
@@ -50,6 +52,15 @@ def test_annotate_is_held_to_the_running_limit(base):
 
 def test_the_vocabulary_serves_the_running_limits(base):
     assert httpx.get(base + "/api/v1/vocabulary", timeout=30).json()["limits"] == LOW
+
+
+def test_the_vocabulary_serves_the_accepted_formats(client, settings):
+    """One list of file types (RAG_EXTENSIONS, where a reader exists) for ingestion, uploads and the page."""
+    from rag.ingest import READERS, accepted
+
+    assert client.get("/api/v1/vocabulary").json()["formats"] == list(settings.extensions) == list(accepted(settings))
+    assert set(accepted(settings)) <= set(READERS)
+    assert accepted(settings.model_copy(update={"extensions": (".pdf", ".odt")})) == (".pdf",)
 
 
 def test_the_cli_is_held_to_the_limits_from_the_environment(tmp_path):

@@ -7,9 +7,12 @@ base = test_limits.base  # the server with low limits (a module fixture)
 
 
 def test_the_page_takes_its_limits_from_the_server(browser, base):
-    """The question and text boxes hold what this server accepts."""
+    """The question and text boxes hold what this server accepts, and the file picker offers what it reads."""
     from tests.browser import open_page
 
     with open_page(browser, base + "/") as page:
         page.wait_for_function("document.getElementById('chat-input').maxLength === 40")
         assert page.evaluate("document.getElementById('check-input').maxLength") == 60
+        # the file picker offers, and its hint names, the file types this server reads (RAG_EXTENSIONS)
+        assert page.evaluate("document.getElementById('upload-file').accept") == ",".join(test_limits.FORMATS)
+        assert page.evaluate("document.getElementById('upload-formats').textContent") == ", ".join(test_limits.FORMATS)

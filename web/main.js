@@ -7,13 +7,16 @@ import { setupCheck } from "./check.js";
 import { openGlossary } from "./glossary.js";
 import { showDocument } from "./document.js";
 import { renderSources, setupOperator } from "./sources.js";
-import { limits } from "./vocabulary.js";
+import { formats, limits } from "./vocabulary.js";
 
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["chat", "sources", "check"];
 // The boxes hold what this server accepts (RAG_MAX_QUESTION_CHARS, RAG_MAX_ANNOTATE_CHARS), not a typed-in copy.
 $("chat-input").maxLength = limits.max_question_chars;
 $("check-input").maxLength = limits.max_annotate_chars;
+// The file picker offers, and the hint names, what this server reads (RAG_EXTENSIONS).
+$("upload-file").accept = formats.join(",");
+$("upload-formats").textContent = formats.join(", ");
 
 const chat = new Chat({
   form: $("composer"), input: $("chat-input"), send: $("chat-send"), spinner: $("spinner"),

@@ -26,5 +26,8 @@ export const severityDetail = (severity) => (vocabulary.severity_details || {})[
 // Every caveat code in the engine's order, each with its label, severity, meaning, example cues and scope.
 export const codeList = vocabulary.codes;
 // The running server's request limits (RAG_MAX_*); the defaults only stand in when the vocabulary could not load.
+// The file types this server reads (RAG_EXTENSIONS); the defaults only stand in when the vocabulary could not load.
+export const formats = vocabulary.formats && vocabulary.formats.length ? vocabulary.formats
+  : [".txt", ".md", ".html", ".htm", ".pdf", ".docx"];
 export const limits = { max_question_chars: 2000, max_top_k: 50, max_history_turns: 20, max_annotate_chars: 200000,
                         ...(vocabulary.limits || {}) };

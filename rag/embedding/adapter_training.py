@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.index import LoadedIndex
+if TYPE_CHECKING:  # a type only: rag.index imports rag.embedding, and embedding must not import index back
+    from rag.index import LoadedIndex
 
 
 @dataclass(frozen=True)

@@ -146,24 +146,28 @@ def title_rows(documents: list[Document], dimensions: int, title_vectors: np.nda
     return out
 
 
+def embed_cached(settings: Settings, dimensions: int, documents: list[Document], chunks: list[Chunk],
+                 encode: Callable[[list[str]], np.ndarray], batch: int = 256, on_start=None, on_done=None,
+                 term_stats: TermStats | None = None) -> Computed:
+    """Passages, then the titles documents give, through the content-hash cache (`encode` gets the misses only);
+    the same for every Compute, whichever way it encodes."""
+    cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), dimensions)
+    try:
+        texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]
+        all_vectors, embedded = cache.encode(texts, encode, batch=batch, on_start=on_start, on_done=on_done)
+    finally:
+        cache.close()
+    return Computed(documents, chunks, all_vectors[: len(chunks)],
+                    title_rows(documents, dimensions, all_vectors[len(chunks):]), embedded, len(texts) - embedded,
+                    term_stats)
+
+
 def compute_local(
     documents: list[Document], settings: Settings, embedder, caveats: bool, on_embed_start=None, on_embedded=None
 ) -> Computed:
     documents, chunks = prepare(documents, settings, embedder.count_tokens, caveats)
-    cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), embedder.dimensions)
-    try:
-        texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]
-        all_vectors, embedded = cache.encode(texts, embedder.encode, on_start=on_embed_start, on_done=on_embedded)
-    finally:
-        cache.close()
-    return Computed(
-        documents,
-        chunks,
-        all_vectors[: len(chunks)],
-        title_rows(documents, embedder.dimensions, all_vectors[len(chunks) :]),
-        embedded,
-        len(texts) - embedded,
-    )
+    return embed_cached(settings, embedder.dimensions, documents, chunks, embedder.encode,
+                        on_start=on_embed_start, on_done=on_embedded)
 
 
 def embedding_cache_path(settings: Settings) -> Path:

@@ -11,7 +11,7 @@ in other processes (Ray Serve replicas) with one round trip and answers identica
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Protocol
 
 import faiss
@@ -62,11 +62,17 @@ class PassageLists:
 
     @classmethod
     def empty(cls) -> PassageLists:
-        f, b = np.zeros(0, np.float32), np.zeros(0, bool)
-        return cls(np.zeros(0, np.int64), f, b, b, b, f, f, f, f)
+        return cls(**{f.name: np.zeros(0, np.int64 if f.name == "ids" else bool if f.name.startswith("in_")
+                                       else np.float32) for f in fields(cls)})
 
     def take(self, rows: np.ndarray) -> PassageLists:
         return PassageLists(*(getattr(self, name)[rows] for name in self.__dataclass_fields__))
+
+
+# Each passage signal's top list, as data: (the score that orders it, its membership flags, the PassageQuery field
+# giving its length). A set names its own top k of each; `merge` keeps the whole build's top k of each.
+TOP_LISTS = (("finder", "in_dense", "dense_k"), ("lexical", "in_lexical", "lexical_k"),
+             ("exact", "in_exact", "lexical_k"))
 
 
 def _select(ids: np.ndarray, scores: np.ndarray, member: np.ndarray, k: int) -> np.ndarray:
@@ -86,17 +92,12 @@ def merge(parts: list[PassageLists], query: PassageQuery) -> PassageLists:
     every = PassageLists(
         *(np.concatenate([getattr(p, name) for p in parts]) for name in PassageLists.__dataclass_fields__)
     )
-    chosen = []
-    for scores, member, k in (
-        (every.finder, every.in_dense, query.dense_k),
-        (every.lexical, every.in_lexical, query.lexical_k),
-        (every.exact, every.in_exact, query.lexical_k),
-    ):
+    keep = np.isin(every.ids, query.extra)
+    for scores, member, size in TOP_LISTS:
         flags = np.zeros(len(every.ids), dtype=bool)
-        flags[_select(every.ids, scores, member, k)] = True
-        chosen.append(flags)
-    every.in_dense, every.in_lexical, every.in_exact = chosen
-    keep = every.in_dense | every.in_lexical | every.in_exact | np.isin(every.ids, query.extra)
+        flags[_select(every.ids, getattr(every, scores), getattr(every, member), getattr(query, size))] = True
+        setattr(every, member, flags)
+        keep |= flags
     rows = np.flatnonzero(keep)
     return every.take(rows[np.argsort(every.ids[rows], kind="stable")])
 

@@ -14,12 +14,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from rag.embedding import vector_space
-from rag.embedding.cache import EmbeddingCache
-from rag.index.build import Computed, embedding_cache_path, prepare, title_rows
+from rag.index.build import Computed, embed_cached, prepare
 from rag.index.errors import IndexUnavailable
 from rag.index.shards import shard_term_stats
 from rag.index.term_stats import TermStats
@@ -48,6 +47,26 @@ def connect(address: str, workers: int, bind: str = LOOPBACK) -> bool:
     else:
         ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
     return True
+
+
+@contextmanager
+def two_node_cluster(address: str = "127.0.0.2") -> Iterator[Any]:
+    """A real two-node local cluster (one CPU each) on a loopback `address`, joined by this process, for tests and
+    benchmarks. Ray swaps 127.0.0.1 for the machine's outward address, hence another loopback address; only this
+    cluster is stopped afterwards (never a bare `ray stop`)."""
+    import ray
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True,
+                      head_node_args={"num_cpus": 1, "node_ip_address": address, "include_dashboard": False})
+    try:
+        cluster.add_node(num_cpus=1, node_ip_address=address)
+        cluster.wait_for_nodes()
+        ray.init(address=cluster.address, runtime_env={"env_vars": OFFLINE_ENV}, log_to_driver=False)
+        yield cluster
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
 
 
 def is_loopback(host: str) -> bool:
@@ -196,21 +215,7 @@ class RayCompute:
                 vectors[batch["position"]] = batch["vector"]
             return vectors
 
-        cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), embedder.dimensions)
-        try:
-            texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]
-            # One Ray job for every miss (batch = all): each job would start its actor pool and load the model anew.
-            all_vectors, embedded = cache.encode(
-                texts, encode_on_ray, batch=max(1, len(texts)), on_start=on_embed_start, on_done=on_embedded
-            )
-        finally:
-            cache.close()
-        return Computed(
-            documents,
-            chunks,
-            all_vectors[: len(chunks)],
-            title_rows(documents, embedder.dimensions, all_vectors[len(chunks) :]),
-            embedded,
-            len(texts) - embedded,
-            stats,
-        )
+        # One Ray job for every miss (batch = all): each job would start its actor pool and load the model anew.
+        return embed_cached(settings, embedder.dimensions, documents, chunks, encode_on_ray,
+                            batch=max(1, len(chunks) + len(documents)), on_start=on_embed_start,
+                            on_done=on_embedded, term_stats=stats)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.ingest.cleaning import clean_text, derive_title, find_urls
-from rag.ingest.readers import READERS, Extracted, ReadLimits, TooLong, Unreadable, failure
+from rag.ingest.readers import READERS, Extracted, ReadLimits, TooLong, Unreadable, accepted, failure
 from rag.settings import Settings
 from rag.types import Document
 
@@ -116,7 +116,7 @@ def ingest_folder(folder: Path, settings: Settings) -> IngestReport:
             continue
         if not path.is_file():
             continue
-        if path.suffix.lower() not in settings.extensions:
+        if path.suffix.lower() not in accepted(settings):
             report.warnings.append(f"skipped {path.name}: file type {path.suffix or '(none)'} is not indexed")
             continue
         if path.stem in seen:

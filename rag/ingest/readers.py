@@ -109,3 +109,9 @@ READERS: dict[str, Reader] = {
     ".pdf": _read_pdf,
     ".docx": _read_docx,
 }
+
+
+def accepted(settings: Settings) -> tuple[str, ...]:
+    """The file types read, uploaded and offered by the page: RAG_EXTENSIONS, where a reader exists for them. The
+    one list every check and the page's file picker use (GET /api/v1/vocabulary serves it)."""
+    return tuple(e for e in settings.extensions if e in READERS)

@@ -1,7 +1,7 @@
-"""Hybrid retrieval over four signals: passage meaning (FAISS), passage words (BM25),
-and the same two for the document's title (a question-like title is a strong match for
-a user's question, the question-entailment lesson). Fused by a weighted score mix or
-weighted reciprocal ranks, then de-duplicated and capped per document.
+"""Hybrid retrieval over the signals in `signals.SIGNALS`: passage meaning (FAISS), passage words (BM25), the
+same two for the document's title (a question-like title is a strong match for a user's question, the
+question-entailment lesson), the question's rare terms in the passage, and whole-document BM25. Fused by a weighted
+score mix or weighted reciprocal ranks, then de-duplicated and capped per document.
 """
 
 from rag.retrieval.candidates import gather, nearest

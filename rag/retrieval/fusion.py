@@ -10,8 +10,10 @@ from rag.index import LoadedIndex
 from rag.retrieval.hits import Hit, Signals
 from rag.retrieval.phrases import phrase_lift
 from rag.retrieval.safety import safety_boosts
+from rag.retrieval.signals import SIGNALS, column, weight
 from rag.settings import Settings
 
+SIGNAL = {s.name: s for s in SIGNALS}
 LEXICAL_TIE = 1e-3  # in BM25-only mode, how much a passage's own BM25 adds to its document's
 
 
@@ -32,40 +34,29 @@ def _ranks(values: np.ndarray) -> np.ndarray:
 
 
 def fuse(signals: Signals, settings: Settings, mode: Mode = Mode.HYBRID) -> np.ndarray:
-    """One score per candidate. 'hybrid' mixes calibrated scores; 'rrf' fuses ranks; 'dense'/'lexical' keep one
-    signal."""
+    """One score per candidate. 'hybrid' mixes the signals' scores (signals.SIGNALS: each weighted, BM25-like ones
+    scaled to the best candidate); 'rrf' fuses their ranks; 'dense'/'lexical' keep one signal."""
     if mode == Mode.DENSE:
         return signals.dense.astype(np.float64)
-    document = signals.doc_lexical if signals.doc_lexical is not None else np.zeros(len(signals.chunk_ids))
     if mode == Mode.LEXICAL:
+        document = column(signals, SIGNAL["doc_lexical"])
         # BM25 as Lucene's BEIR runs rank: the whole document (title and text); the passage's own BM25 only
         # chooses among a document's passages.
         return document.astype(np.float64) + LEXICAL_TIE * signals.lexical.astype(np.float64)
-    titles = signals.titles_searchable
-    weights = (
-        settings.dense_weight,
-        settings.lexical_weight,
-        settings.title_weight if titles else 0.0,
-        settings.title_lexical_weight if titles else 0.0,
-        settings.exact_weight,
-        settings.doc_lexical_weight,
-    )
-    columns = (signals.dense, signals.lexical, signals.title, signals.title_lexical, signals.exact, document)
-    if mode == Mode.RRF:
-        k = settings.rrf_k
-        fused = np.zeros(len(signals.chunk_ids))
-        for w, c in zip(weights, columns):
-            if w:
-                fused += w / (k + _ranks(c)) * (c > 0)
-        return fused
+    mixed = [(w, column(signals, s), s.normalised) for s in SIGNALS
+             if (w := weight(s, settings, signals.titles_searchable))]
     score = np.zeros(len(signals.chunk_ids))
-    for weight, column, lexical in zip(weights, columns, (False, True, False, True, False, True)):
-        if not weight or not len(column):
+    if mode == Mode.RRF:
+        for w, values, _ in mixed:
+            score += w / (settings.rrf_k + _ranks(values)) * (values > 0)
+        return score
+    for w, values, normalised in mixed:
+        if not len(values):
             continue
-        if lexical:
-            top = float(column.max())
-            column = column / top if top > 0 else column
-        score = score + weight * column
+        if normalised:
+            top = float(values.max())
+            values = values / top if top > 0 else values
+        score = score + w * values
     return score
 
 

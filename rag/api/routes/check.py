@@ -38,6 +38,7 @@ def routes(pool: AnnotatePool) -> APIRouter:
         from rag.caveats.codes import LEVEL_DETAILS, LEVEL_LABELS, SEVERITY_DETAILS, SEVERITY_LABELS, Level, Severity
         from rag.caveats.glossary import SCOPE_DETAILS, examples, scope
         from rag.caveats.rules import RULE_BY_CODE
+        from rag.ingest import accepted
         from rag.retrieval import Mode
 
         named = lambda table: {str(k): v for k, v in table.items()}
@@ -48,6 +49,6 @@ def routes(pool: AnnotatePool) -> APIRouter:
                           severities=list(Severity), levels=list(Level), modes=list(Mode),
                           level_labels=named(LEVEL_LABELS), level_details=named(LEVEL_DETAILS),
                           severity_labels=named(SEVERITY_LABELS), severity_details=named(SEVERITY_DETAILS),
-                          limits=Limits.of(pool.settings))
+                          limits=Limits.of(pool.settings), formats=list(accepted(pool.settings)))
 
     return router

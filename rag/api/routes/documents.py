@@ -12,6 +12,7 @@ from rag.api.errors import ADMIN_ERRORS, BAD_PATH, INVALID_BODY, NOT_READY
 from rag.api.models import ReloadOut
 from rag.collection import Rebuilder, Refused, add_document, remove_document
 from rag.engine import Engine
+from rag.ingest import accepted
 from rag.schema import CollectionOut, DocumentDetail, DocumentList, ErrorOut, Health, IndexStatus, UploadOut
 from rag.settings import Settings
 
@@ -56,13 +57,13 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         """Is this admin token right? The web page asks before it offers an operator's buttons."""
         return Response(status_code=204)
 
-    accepted = "One document: " + ", ".join(settings.extensions)
+    formats = "One document: " + ", ".join(accepted(settings))
 
     @router.post("/api/v1/documents", tags=["Operators"], response_model=UploadOut, status_code=202,
                  responses={**ADMIN_ERRORS, **INVALID_BODY, 409: {"model": ErrorOut, "description": "doc_id taken by "
                                                                                                     "another file"},
                             415: {"model": ErrorOut, "description": "File type not accepted"}})
-    async def upload(file: UploadFile = File(description=accepted), _: None = admin) -> UploadOut:
+    async def upload(file: UploadFile = File(description=formats), _: None = admin) -> UploadOut:
         """Add (or replace) a document; an incremental rebuild follows in the background."""
         data = await file.read(settings.max_file_bytes + 1)
         try:
