@@ -43,8 +43,8 @@ from rag.answer.extractive import choose, gather, question_weights
 from rag.answer.features import COLUMN, NAMES, add_evidence
 from rag.answer.selector import WEIGHTS, Selector
 from rag.caveats.citations import cited_keys
-from rag.chunking import split_units
 from rag.engine import Engine, answer_passages
+from rag.ingest.chunking import split_units
 from rag.schema import QueryRequest
 from rag.settings import Settings
 

@@ -146,7 +146,7 @@ def index(
     if shards is not None:
         settings = settings.model_copy(update={"index_shards": shards})
     if check:
-        from rag.verify import check_index
+        from rag.index.verify import check_index
 
         problems = check_index(settings)
         for problem in problems:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rag.annotate import Annotator
 from rag.caveats.hedges import shipped
 from rag.caveats.sentences import SentenceFinding, _anything, analyse_sentence, sentence_spans
-from rag.chunking import MAX_SENTENCE_CHARS, split_sentences
+from rag.ingest.chunking import MAX_SENTENCE_CHARS, split_sentences
 from rag.ingest.cleaning import clean_text
 from tests.conftest import SEEDS, SHARED
 

@@ -2,9 +2,9 @@ import itertools
 
 import pytest
 
-from rag.chunking import split_sentences, split_units
 from rag.index import make_chunker
 from rag.ingest import ingest_folder
+from rag.ingest.chunking import split_sentences, split_units
 from rag.offline import cl100k
 from tests.conftest import SEEDS
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from rag.index import IndexUnavailable, build_index, current_folder, load_index, read_manifest
+from rag.index.verify import check_index
 from rag.settings import Settings
-from rag.verify import check_index
 
 
 def test_manifest_records_model_chunker_hashes_and_counts(settings, built):

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from rag.chunking import Chunker
+from rag.ingest.chunking import Chunker
 from rag.ingest.cleaning import _CONTROL, clean_text
 from rag.offline import cl100k
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from rag.answer.cues import ADDRESSED_TO_USER, CALL_TO_ACTION, LABEL_PREFIX
-from rag.chunking import split_sentences, split_units
+from rag.ingest.chunking import split_sentences, split_units
 
 _ADDRESSED = re.compile(ADDRESSED_TO_USER, re.IGNORECASE)
 _ACTION = re.compile(CALL_TO_ACTION, re.IGNORECASE)

@@ -15,7 +15,7 @@ from rag.caveats.design import BACKGROUND, COMPILED_DESIGNS, is_background, sent
 from rag.caveats.hedges import HedgeLexicon, shipped
 from rag.caveats.rules import RULES
 from rag.caveats.spans import SpanSet
-from rag.chunking import split_sentences
+from rag.ingest.chunking import split_sentences
 
 # An exclusion cancels a cue it overlaps or that lies this close to it in the same sentence.
 EXCLUDE_WINDOW = 30

@@ -20,7 +20,6 @@ import faiss
 import numpy as np
 
 from rag.caveats import CAVEATS_VERSION, annotate
-from rag.chunking import Chunker
 from rag.embedding import encoder_precision, vector_space
 from rag.embedding.cache import EmbeddingCache
 from rag.index.dense import make_faiss
@@ -50,6 +49,7 @@ from rag.index.store import (
 )
 from rag.index.term_stats import TermStats
 from rag.ingest import ingest_folder
+from rag.ingest.chunking import Chunker
 from rag.offline import cl100k
 from rag.settings import Settings
 from rag.types import Chunk, Document, to_dict
