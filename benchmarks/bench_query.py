@@ -34,7 +34,7 @@ from rag.engine import Engine
 from rag.evaluate import corpus_documents, eval_settings, load_dataset
 from rag.index import build_index
 from rag.offline import model_path
-from rag.schema import QueryRequest
+from rag.results import Question
 from rag.settings import Settings
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
@@ -95,7 +95,7 @@ def in_process(engine: Engine, questions: list[str], rounds: int) -> dict:
     samples = []
     for _ in range(rounds):
         for question in questions:
-            samples.append(timed(engine.query, QueryRequest(question=question))[0])
+            samples.append(timed(engine.query, Question(question))[0])
     return percentiles(samples)
 
 
@@ -149,7 +149,7 @@ def answer_step(engine: Engine, questions: list[str], rounds: int) -> dict:
     query, finish, writer = [], [], []
     for _ in range(rounds):
         for question in questions:
-            request = QueryRequest(question=question)
+            request = Question(question)
             started = time.perf_counter()
             retrieval = engine.retrieve(request)
             passages = engine.passages(retrieval.index, retrieval.hits)
@@ -214,7 +214,7 @@ def answer_steps(before: str | None) -> None:
             )
         engine.reload()
         for question in questions[:5]:  # warm: the caveat engine's caches and the model
-            engine.query(QueryRequest(question=question))
+            engine.query(Question(question))
         result["collections"]["seeds-dev" if corpus == "seeds" else "liveqa-med"] = answer_step(
             engine, questions, rounds
         )
@@ -232,7 +232,7 @@ def main(corpus: str) -> None:
     if corpus == "seeds":
         build_index(settings, engine.embedder)
     engine.reload()
-    engine.query(QueryRequest(question="warm up"))
+    engine.query(Question("warm up"))
     result = {
         "corpus": corpus,
         "encoder": engine.embedder.vector_space,

@@ -33,8 +33,8 @@ from benchmarks.tune_split import half
 from rag.engine import Engine
 from rag.evaluate import corpus_documents, eval_settings, load_dataset
 from rag.index import build_index
+from rag.results import Question
 from rag.retrieval import known_share, match_strength, not_covered
-from rag.schema import QueryRequest
 from rag.settings import Settings
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
@@ -68,7 +68,7 @@ def dataset_engine(folder: Path, root: Path) -> tuple[Engine, object]:
 
 
 def features(engine: Engine, question: str) -> tuple[float, float, bool, float]:
-    found = engine.retrieve(QueryRequest(question=question[:2000]))
+    found = engine.retrieve(Question(question[:2000]))
     return (*match_strength(found.index, found.query, found.hits), known_share(found.index, found.query))
 
 

@@ -21,9 +21,10 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.common import RESULTS, ROOT, save
-from rag.caveats import Code, Level, analyse, evidence_level
+from rag.caveats.codes import Code, Level
 from rag.caveats.hedges import learn
-from rag.caveats.sentences import analyse_sentence
+from rag.caveats.profile import evidence_level
+from rag.caveats.sentences import analyse, analyse_sentence
 
 DEFAULT = ROOT.parent / "shared/benchmarks/caveats-dev"
 FOLDS = 5
@@ -149,7 +150,7 @@ def null_results(rows: list[dict]) -> dict:
 
 def release_flagged(text: str) -> bool:
     """A press release is flagged sensational when its document profile carries `promotional_tone`."""
-    from rag.caveats import profile_document
+    from rag.caveats.profile import profile_document
     from rag.types import Document
 
     document = Document(doc_id="r", path="r", title="", text=text, content_hash="r")

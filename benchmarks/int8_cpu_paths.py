@@ -166,7 +166,7 @@ def child(precision: str, folder: Path, pubmed: bool) -> None:
 
     from rag.engine import Engine
     from rag.index import build_index, load_index
-    from rag.schema import QueryRequest
+    from rag.results import Question
     from rag.settings import Settings
 
     settings = Settings(docs_dir=ROOT / "seeds", index_dir=folder / "index", encoder_precision=precision,
@@ -184,7 +184,7 @@ def child(precision: str, folder: Path, pubmed: bool) -> None:
     for row in rows:
         if not row["doc"]:
             continue
-        passages = engine.query(QueryRequest(question=row["question"], top_k=TOP_K)).passages
+        passages = engine.query(Question(row["question"], top_k=TOP_K)).passages
         ranked = list(dict.fromkeys(p.source.doc_id for p in passages))
         gains.append(_ndcg_one(ranked, row["doc"]))
         top1 += bool(ranked) and ranked[0] == row["doc"]

@@ -53,12 +53,12 @@ def answer_position(sentences: list[str], expected: str) -> int | None:
 
 
 def score(engine, questions: list[dict] | None = None) -> dict:
-    from rag.schema import QueryRequest
+    from rag.results import Question
 
     questions = questions or [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
     rows = []
     for q in questions:
-        response = engine.query(QueryRequest(question=q["question"], top_k=10))
+        response = engine.query(Question(q["question"], top_k=10))
         passages = response.passages
         lead = None
         if response.answer and response.answer.citations:

@@ -9,7 +9,7 @@ import json
 
 from benchmarks.common import ROOT, save
 from rag.engine import Engine
-from rag.schema import QueryRequest
+from rag.results import Question
 from rag.settings import Settings
 
 
@@ -22,7 +22,7 @@ def main() -> None:
     engine = Engine.over_current_build(Settings())
     results = []
     for row in rows:
-        response = engine.query(QueryRequest(question=row["question"], top_k=10))
+        response = engine.query(Question(row["question"], top_k=10))
         top = response.passages[0].source.doc_id if response.passages else None
         holder = next((p for p in response.passages if row.get("phrase") and row["phrase"] in p.text), None)
         codes = sorted({c.code for c in (holder.caveats if holder else response.caveats)})

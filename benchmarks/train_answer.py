@@ -45,7 +45,7 @@ from rag.answer.selector import WEIGHTS, Selector
 from rag.caveats.citations import cited_keys
 from rag.engine import Engine, answer_passages
 from rag.ingest.chunking import split_units
-from rag.schema import QueryRequest
+from rag.results import Question
 from rag.settings import Settings
 
 KEEPS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
@@ -79,7 +79,7 @@ def ask_all(engine: Engine, items: list[A.Item], seed: bool, groups: dict[str, s
     index = engine.index
     out = []
     for item in items:
-        request = QueryRequest(question=item.question[:2000].strip(), top_k=5)
+        request = Question(item.question[:2000].strip(), top_k=5)
         retrieval = engine.retrieve(request)
         passages = engine.passages(retrieval.index, retrieval.hits)
         weights = question_weights(retrieval.query, index.lexical.document_shares, len(index.chunks))

@@ -1,20 +1,19 @@
 """Check any text: the analysis indexing runs (clean → chunk → caveats), with no embedding.
 
-`rag annotate` and `POST /api/v1/annotate` both call `Annotator.annotate`, so a pasted article gets
-exactly the profile, passages and sentence flags it would get as an indexed document.
+`rag annotate`, `POST /api/v1/annotate` and the MCP tool `check_text` all call `Annotator.annotate`, so a pasted
+article gets exactly the profile, passages and sentence flags it would get as an indexed document; each edge turns the
+`Annotation` into its shape (rag/api/schema.AnnotateResponse.of).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from rag.caveats import analyse
 from rag.caveats.profile import annotate_chunks, profile_document
-from rag.caveats.sentences import SentenceFinding
+from rag.caveats.sentences import SentenceFinding, analyse
 from rag.ingest import content_hash
 from rag.ingest.cleaning import clean_text, derive_title, find_urls
-from rag.schema import AnnotatedPassage, AnnotateResponse, CitationCountsOut, CueOut, ProfileOut, SentenceOut
 from rag.settings import Settings
 from rag.types import Chunk, Document
 
@@ -58,38 +57,3 @@ class Annotator:
         document = profile_document(document, findings)
         chunks = annotate_chunks(document, self.chunker.chunk_document(document), findings)
         return Annotation(text_id, document, chunks, findings)
-
-
-def annotation_response(annotation: Annotation) -> AnnotateResponse:
-    """The API/CLI shape (SPEC.md, "Checking any text")."""
-    from rag.engine import caveat_out
-
-    document = annotation.document
-    return AnnotateResponse(
-        id=annotation.id,
-        text=document.text,
-        document=ProfileOut(
-            title=document.title,
-            evidence_level=document.evidence_level,
-            caveats=[caveat_out(c) for c in document.caveats],
-            citations=CitationCountsOut(**asdict(document.citations)),
-        ),
-        passages=[
-            AnnotatedPassage(
-                start=c.start, end=c.end, evidence_level=c.evidence_level, caveats=[caveat_out(x) for x in c.caveats]
-            )
-            for c in annotation.passages
-        ],
-        sentences=[
-            SentenceOut(
-                start=f.start,
-                end=f.end,
-                codes=f.codes,
-                evidence_level=f.level,
-                designs=list(f.designs),
-                background=f.background,
-                cues=[CueOut(code=c.code, start=c.start, end=c.end) for c in f.cues],
-            )
-            for f in annotation.sentences
-        ],
-    )

@@ -227,8 +227,8 @@ def annotate(
     """
     from pydantic import ValidationError
 
-    from rag.annotate import Annotator, annotation_response
-    from rag.schema import AnnotateRequest, limit_message, validation_message
+    from rag.annotate import Annotator
+    from rag.api.schema import AnnotateRequest, AnnotateResponse, limit_message, validation_message
 
     settings = _settings(None, None)
     if file is not None and not file.is_file():
@@ -255,7 +255,7 @@ def annotate(
             over = limit_message(request, settings)
             if over:
                 raise ValueError(over)
-            result = annotation_response(annotator.annotate(request.text, request.id or f"line-{number}"))
+            result = AnnotateResponse.of(annotator.annotate(request.text, request.id or f"line-{number}"))
             print(json_line(result.model_dump_json()))
         except (ValueError, ValidationError) as exc:
             failed += 1
@@ -284,10 +284,10 @@ def ask(
     """
     from pydantic import ValidationError
 
+    from rag.api.schema import QueryRequest, QueryResponse, limit_message, validation_message
     from rag.embedding.export import EncoderUnavailable
     from rag.engine import Engine
     from rag.index import IndexUnavailable
-    from rag.schema import QueryRequest, limit_message, validation_message
 
     settings = _settings(docs, index)
     try:
@@ -301,11 +301,11 @@ def ask(
         _fail(over, code=2)
     engine = Engine(settings)
     try:
-        result = engine.query(request)
+        result = engine.query(request.asked())
     except (IndexUnavailable, EncoderUnavailable) as exc:
         _fail(str(exc))
     if as_json:
-        print(result.model_dump_json(indent=2))
+        print(QueryResponse.of(result).model_dump_json(indent=2))
         return
     from rag.render import print_result
 

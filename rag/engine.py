@@ -6,36 +6,32 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
 from rag.answer.abbreviations import definitions
-from rag.caveats import answer_caveats
+from rag.caveats.answer import answer_caveats
 from rag.caveats.codes import Code, Level, strongest
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
-from rag.retrieval import Hit, known_share, match_strength, not_covered, search
-from rag.retrieval.followup import resolve_followup
-from rag.schema import (
-    AnswerOut,
-    CaveatOut,
-    CitationCountsOut,
-    CollectionOut,
-    DocumentDetail,
-    DocumentSummary,
-    EvidenceOut,
-    Health,
-    PassageOut,
-    QueryRequest,
-    QueryResponse,
-    QuoteOut,
+from rag.results import (
+    CitedAnswer,
+    Collection,
+    DocumentFacts,
+    Evidence,
+    Passage,
+    QueryResult,
+    Question,
+    Served,
     Source,
     Timings,
 )
+from rag.retrieval import Hit, known_share, match_strength, not_covered, search
+from rag.retrieval.followup import resolve_followup
 from rag.settings import Settings
-from rag.types import Caveat, Document
+from rag.types import Document
 
 
 @dataclass(frozen=True)
@@ -52,11 +48,7 @@ class Retrieval:
     started: float  # time.perf_counter() when the request began, for the total
 
 
-def caveat_out(caveat: Caveat) -> CaveatOut:
-    return CaveatOut(**asdict(caveat))
-
-
-def answer_passages(passages: list[PassageOut], index: LoadedIndex) -> list[AnswerPassage]:
+def answer_passages(passages: list[Passage], index: LoadedIndex) -> list[AnswerPassage]:
     """What the writer reads of each shown passage: its text and place, its safety warnings' quotes, and the
     abbreviations its document defines."""
     return [AnswerPassage(p.rank, p.source.doc_id, p.text,
@@ -74,11 +66,11 @@ def document_definitions(index: LoadedIndex, doc_id: str) -> tuple[tuple[str, st
     return found
 
 
-def evidence_summary(cited: list[PassageOut]) -> EvidenceOut:
+def evidence_summary(cited: list[Passage]) -> Evidence:
     """The strongest evidence level among the cited passages, and how many report each level."""
     levels = Counter(str(p.evidence_level) for p in cited)
-    return EvidenceOut(strongest_level=strongest(list(levels)), levels={level.value: levels[level.value]
-                       for level in Level if levels[level.value]}, documents=len({p.source.doc_id for p in cited}))
+    return Evidence(strongest_level=strongest(list(levels)), levels={level.value: levels[level.value]
+                    for level in Level if levels[level.value]}, documents=len({p.source.doc_id for p in cited}))
 
 
 class Engine:
@@ -100,7 +92,6 @@ class Engine:
         self._index: LoadedIndex | None = None
         self._swap = threading.Lock()
         self._failed: Path | None = None
-        self._caveats_out: tuple[LoadedIndex | None, dict[int, list[CaveatOut]]] = (None, {})
 
     @property
     def index(self) -> LoadedIndex:
@@ -159,17 +150,17 @@ class Engine:
         return engine
 
     # -- queries -----------------------------------------------------------------
-    def retrieve(self, request: QueryRequest) -> Retrieval:
+    def retrieve(self, question: Question) -> Retrieval:
         started = time.perf_counter()
         index = self.index
-        history = [(turn.role, turn.content) for turn in request.history]
         share = index.lexical.document_share
-        query = resolve_followup(request.question, history, lambda word: share(word) < self.settings.topic_max_share,
+        query = resolve_followup(question.text, list(question.history),
+                                 lambda word: share(word) < self.settings.topic_max_share,
                                  lambda word: share(word) < self.settings.own_topic_max_share)
         plain = self.embedder.encode_query(query)
         vector = self.embedder.ranking_vector(plain)
         embedded = time.perf_counter()
-        hits = search(index, vector, query, self.settings, request.top_k, plain=plain)
+        hits = search(index, vector, query, self.settings, question.top_k, plain=plain)
         searched = time.perf_counter()
         return Retrieval(index, query, hits, self._is_weak(index, query, hits), (embedded - started) * 1000,
                          (searched - embedded) * 1000, started)
@@ -186,42 +177,22 @@ class Engine:
                                         s.no_answer_far_share, cited, known_share(index, query),
                                         s.no_answer_known_threshold))
 
-    def _chunk_caveats(self, index: LoadedIndex, chunk_id: int) -> list[CaveatOut]:
-        """A passage's caveats as response models, made once per index (they are fixed at build time)."""
-        held, cache = self._caveats_out
-        if held is not index:
-            cache = {}
-            self._caveats_out = (index, cache)
-        found = cache.get(chunk_id)
-        if found is None:
-            found = cache[chunk_id] = [caveat_out(c) for c in index.chunks[chunk_id].caveats]
-        return found
-
-    def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[PassageOut]:
+    def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[Passage]:
         out = []
         for rank, hit in enumerate(hits, start=1):
             chunk = index.chunks[hit.chunk_id]
             document = index.documents[chunk.doc_id]
-            out.append(
-                PassageOut(
-                    rank=rank,
-                    score=round(max(0.0, hit.closeness), 4),
-                    text=chunk.text,
-                    source=Source(doc_id=document.doc_id, title=document.title, path=document.path,
-                                  url=document.url, start=chunk.start, end=chunk.end,
-                                  pages=document.pages_of(chunk.start, chunk.end)),
-                    heading=chunk.heading,
-                    evidence_level=chunk.evidence_level,
-                    caveats=self._chunk_caveats(index, hit.chunk_id),
-                )
-            )
+            source = Source(document.doc_id, document.title, document.path, document.url, chunk.start, chunk.end,
+                            document.pages_of(chunk.start, chunk.end))
+            out.append(Passage(rank, round(max(0.0, hit.closeness), 4), chunk.text, source, chunk.heading,
+                               chunk.evidence_level, chunk.caveats))
         return out
 
-    def query(self, request: QueryRequest) -> QueryResponse:
-        retrieval = self.retrieve(request)
-        return self.finish(request, retrieval, self.passages(retrieval.index, retrieval.hits))
+    def query(self, question: Question) -> QueryResult:
+        retrieval = self.retrieve(question)
+        return self.finish(question, retrieval, self.passages(retrieval.index, retrieval.hits))
 
-    def finish(self, request: QueryRequest, retrieval: Retrieval, passages: list[PassageOut]) -> QueryResponse:
+    def finish(self, question: Question, retrieval: Retrieval, passages: list[Passage]) -> QueryResult:
         index, query, weak = retrieval.index, retrieval.query, retrieval.weak
         answer = None
         disagreement = None
@@ -230,39 +201,27 @@ class Engine:
                 query, answer_passages(passages, index), index.lexical.document_shares, len(index.chunks),
             )
             if composed.text:
-                answer = AnswerOut(text=composed.text, citations=composed.citations,
-                                   sentences=[QuoteOut(**asdict(q)) for q in composed.sentences],
-                                   safety=[QuoteOut(**asdict(q)) for q in composed.safety],
-                                   evidence=evidence_summary([p for p in passages if p.rank in composed.citations]))
+                answer = CitedAnswer(composed.text, composed.citations, composed.sentences, composed.safety,
+                                     evidence_summary([p for p in passages if p.rank in composed.citations]))
                 if composed.sources_disagree:
                     disagreement = (composed.benefit, composed.against)
             else:
                 weak = True
         cited = [p for p in passages if answer and p.rank in answer.citations] or passages
         caveats = answer_caveats(
-            [[Caveat(**c.model_dump()) for c in p.caveats] for p in cited],
+            [p.caveats for p in cited],
             [p.source.doc_id for p in cited],
             weak,
             disagreement,
         )
         total = (time.perf_counter() - retrieval.started) * 1000
-        return QueryResponse(
-            question=request.question,
-            retrieval_query=query,
-            no_answer=weak,
-            answer=answer,
-            passages=passages,
-            caveats=[caveat_out(c) for c in caveats],
-            disclaimer=self.settings.disclaimer,
-            timings_ms=Timings(
-                embed=round(retrieval.embed_ms, 3), search=round(retrieval.search_ms, 3), total=round(total, 3)
-            ),
-        )
+        return QueryResult(question.text, query, weak, answer, passages, caveats, self.settings.disclaimer,
+                           Timings(round(retrieval.embed_ms, 3), round(retrieval.search_ms, 3), round(total, 3)))
 
     # -- documents -----------------------------------------------------------------
-    def _file_facts(self, document: Document, index: LoadedIndex) -> dict:
-        """The file's type, size and date: size and date as the manifest recorded them at the build; an index built
-        before it recorded them asks the documents folder."""
+    def _facts(self, document: Document, index: LoadedIndex) -> DocumentFacts:
+        """The document with its passage count and its file's type, size and date: size and date as the manifest
+        recorded them at the build; an index built before it recorded them asks the documents folder."""
         from rag.index.build import file_facts
 
         suffix = Path(document.path).suffix.lower().lstrip(".")
@@ -270,38 +229,18 @@ class Engine:
         size, added = (entry.bytes, entry.added) if entry else (None, None)
         if size is None and added is None:
             size, added = file_facts(self.settings.docs_dir, document.path)
-        return {"format": suffix or None, "bytes": size, "added": added}
+        return DocumentFacts(document, len(index.chunks_by_doc.get(document.doc_id, [])), suffix or None, size, added)
 
-    def _summary(self, document: Document, index: LoadedIndex, detail: bool = False):
-        fields = dict(
-            doc_id=document.doc_id,
-            title=document.title,
-            path=document.path,
-            url=document.url,
-            urls=document.urls,
-            chars=len(document.text),
-            chunks=len(index.chunks_by_doc.get(document.doc_id, [])),
-            evidence_level=document.evidence_level,
-            caveats=[caveat_out(c) for c in document.caveats],
-            citations=CitationCountsOut(**asdict(document.citations)),
-            **self._file_facts(document, index),
-        )
-        if detail:
-            return DocumentDetail(
-                **fields, text=document.text, content_hash=document.content_hash, page_starts=document.page_starts
-            )
-        return DocumentSummary(**fields)
-
-    def documents(self) -> list[DocumentSummary]:
+    def documents(self) -> list[DocumentFacts]:
         index = self.index
-        return [self._summary(d, index) for d in index.documents.values()]
+        return [self._facts(d, index) for d in index.documents.values()]
 
-    def document(self, doc_id: str) -> DocumentDetail | None:
+    def document(self, doc_id: str) -> DocumentFacts | None:
         index = self.index
         document = index.documents.get(doc_id)
-        return self._summary(document, index, detail=True) if document else None
+        return self._facts(document, index) if document else None
 
-    def collection(self) -> CollectionOut:
+    def collection(self) -> Collection:
         """Topics and example questions, worked out once per loaded index (a swap brings fresh ones)."""
         from rag.topics import MAX_BACKGROUND, MAX_TOPICS, examples, topics
 
@@ -310,24 +249,10 @@ class Engine:
         if found is None:  # the first few documents, against a bounded sample: 17,858 documents took 2.7 s in all
             documents = list(index.documents.values())
             found = index.derived["topics"] = topics(documents[:MAX_TOPICS], documents[:MAX_BACKGROUND])
-        return CollectionOut(
-            documents=len(index.documents),
-            passages=len(index.chunks),
-            topics=[
-                {"doc_id": t.doc_id, "title": t.title, "label": t.label, "terms": list(t.terms), "example": t.example}
-                for t in found
-            ],
-            examples=examples(found, self.settings.example_questions),
-        )
+        return Collection(len(index.documents), len(index.chunks), list(found),
+                          examples(found, self.settings.example_questions))
 
-    def health(self) -> Health:
+    def health(self) -> Served:
         index = self.index
-        return Health(
-            status="ok",
-            model=self.settings.model_name,
-            dimensions=self.embedder.dimensions,
-            documents=len(index.documents),
-            chunks=len(index.chunks),
-            built_at=index.manifest.built_at,
-            index_folder=f"builds/{index.folder.name}",
-        )
+        return Served(self.settings.model_name, self.embedder.dimensions, len(index.documents), len(index.chunks),
+                      index.manifest.built_at, f"builds/{index.folder.name}")

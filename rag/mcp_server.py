@@ -33,11 +33,22 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
     it)."""
     from pydantic import ValidationError
 
-    from rag.annotate import Annotator, annotation_response
+    from rag.annotate import Annotator
+    from rag.api.schema import (
+        AnnotateRequest,
+        AnnotateResponse,
+        DocumentDetail,
+        DocumentSummary,
+        PassageOut,
+        QueryRequest,
+        QueryResponse,
+        limit_message,
+        validation_message,
+    )
     from rag.engine import Engine
     from rag.index import IndexUnavailable
     from rag.redaction import without_machine_paths
-    from rag.schema import AnnotateRequest, QueryRequest, limit_message, validation_message
+    from rag.results import Question
 
     server = MCPServer("evidence-rag", instructions=INSTRUCTIONS)
     state: dict[str, Any] = {"engine": engine_} if engine_ is not None else {}
@@ -59,8 +70,9 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
             raise ToolError(over)
         return made
 
-    def request(question: str, top_k: int) -> QueryRequest:
-        return checked(lambda: QueryRequest(question=question, top_k=top_k))
+    def request(question: str, top_k: int) -> Question:
+        made: QueryRequest = checked(lambda: QueryRequest(question=question, top_k=top_k))
+        return made.asked()
 
     def answering(work: Callable[[], Any]) -> Any:
         try:
@@ -79,7 +91,7 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
             retrieval = engine().retrieve(made)
             passages = engine().passages(retrieval.index, retrieval.hits)
             return {"retrieval_query": retrieval.query, "no_answer": retrieval.weak,
-                    "passages": [p.model_dump(mode="json") for p in passages]}
+                    "passages": [PassageOut.of(p).model_dump(mode="json") for p in passages]}
 
         return answering(found)
 
@@ -89,7 +101,7 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
         the safety warnings about what was asked (quote them first), the strongest evidence behind it, the passages
         with their caveats, and the answer's own caveats. Information, not medical advice."""
         made = request(question, top_k)
-        return answering(lambda: engine().query(made).model_dump(mode="json"))
+        return answering(lambda: QueryResponse.of(engine().query(made)).model_dump(mode="json"))
 
     @server.tool(structured_output=True)
     def check_text(text: str) -> dict[str, Any]:
@@ -97,12 +109,12 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
         its caveats with the words that triggered each, and every flagged sentence."""
         made = checked(lambda: AnnotateRequest(text=text))
         annotator = state.get("annotator") or state.setdefault("annotator", Annotator(settings))  # built once
-        return annotation_response(annotator.annotate(made.text, "text")).model_dump(mode="json")
+        return AnnotateResponse.of(annotator.annotate(made.text, "text")).model_dump(mode="json")
 
     @server.resource("documents://list", name="documents", mime_type="application/json",
                      description="Every indexed document: id, title, format, evidence level and caveats.")
     def documents() -> str:
-        return json.dumps([d.model_dump(mode="json") for d in engine().documents()])
+        return json.dumps([DocumentSummary.of(d).model_dump(mode="json") for d in engine().documents()])
 
     @server.resource("documents://{doc_id}", name="document", mime_type="application/json",
                      description="One document's text with its profile (evidence level, caveats, citations).")
@@ -110,7 +122,7 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
         found = engine().document(doc_id)
         if found is None:
             raise ResourceNotFoundError(f"no document {doc_id!r}; documents://list names them")
-        return found.model_dump_json()
+        return DocumentDetail.of(found).model_dump_json()
 
     return server
 

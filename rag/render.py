@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from rag.schema import AnswerOut, QueryResponse
+from rag.results import CitedAnswer, QueryResult
 
 _COLOURS = {"high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -21,7 +21,7 @@ def _pages(pages: list[int] | None) -> str:
     return f"page {pages[0]}, " if len(pages) == 1 else f"pages {pages[0]}–{pages[-1]}, "
 
 
-def print_safety(console: Console, answer: AnswerOut) -> None:
+def print_safety(console: Console, answer: CitedAnswer) -> None:
     """The warnings about what was asked, first and set apart: a framed callout, before the answer."""
     if not answer.safety:
         return
@@ -37,7 +37,7 @@ def print_safety(console: Console, answer: AnswerOut) -> None:
     )
 
 
-def print_answer(console: Console, answer: AnswerOut) -> None:
+def print_answer(console: Console, answer: CitedAnswer) -> None:
     print_safety(console, answer)
     if answer.evidence is not None and answer.evidence.strongest_level is not None:
         counts = ", ".join(f"{n} {level.replace('_', ' ')}" for level, n in answer.evidence.levels.items())
@@ -48,7 +48,7 @@ def print_answer(console: Console, answer: AnswerOut) -> None:
     console.print(f"[bold]Answer:[/] {escape(answer.text)}")
 
 
-def print_result(console: Console, result: QueryResponse) -> None:
+def print_result(console: Console, result: QueryResult) -> None:
     console.print(f"[bold]Q:[/] {escape(result.question)}")
     if result.no_answer:
         console.print("[bold red]The indexed documents don't cover this.[/] Closest passages, loosely related:")

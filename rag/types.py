@@ -6,14 +6,16 @@ import bisect
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rag.caveats.codes import Code, Level, Severity
+
 
 @dataclass(frozen=True)
 class Caveat:
     """One reason to be careful, with the exact text that triggered it when it comes from text."""
 
-    code: str
+    code: Code
     label: str
-    severity: str
+    severity: Severity
     detail: str
     quote: str | None = None
     start: int | None = None
@@ -40,7 +42,7 @@ class Document:
     url: str | None = None
     urls: list[str] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)
-    evidence_level: str = "none_stated"
+    evidence_level: Level = Level.NONE_STATED
     citations: CitationCounts = field(default_factory=CitationCounts)
     page_starts: list[int] = field(default_factory=list)  # paged formats (PDF): where page n+1 starts in `text`
 
@@ -63,7 +65,7 @@ class Chunk:
     text: str
     heading: str | None = None
     caveats: list[Caveat] = field(default_factory=list)
-    evidence_level: str = "none_stated"
+    evidence_level: Level = Level.NONE_STATED
 
 
 def to_dict(record: Any) -> dict[str, Any]:
@@ -71,17 +73,19 @@ def to_dict(record: Any) -> dict[str, Any]:
 
 
 def caveat_from_dict(data: dict[str, Any]) -> Caveat:
-    return Caveat(**data)
+    return Caveat(**{**data, "code": Code(data["code"]), "severity": Severity(data["severity"])})
 
 
 def document_from_dict(data: dict[str, Any]) -> Document:
     data = dict(data)
     data["caveats"] = [caveat_from_dict(c) for c in data.get("caveats", [])]
     data["citations"] = CitationCounts(**data.get("citations", {}))
+    data["evidence_level"] = Level(data.get("evidence_level", Level.NONE_STATED))
     return Document(**data)
 
 
 def chunk_from_dict(data: dict[str, Any]) -> Chunk:
     data = dict(data)
     data["caveats"] = [caveat_from_dict(c) for c in data.get("caveats", [])]
+    data["evidence_level"] = Level(data.get("evidence_level", Level.NONE_STATED))
     return Chunk(**data)

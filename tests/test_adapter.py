@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rag.embedding.adapter import QueryAdapter, load_adapter, provenance
-from rag.schema import QueryRequest
+from rag.results import Question
 from tests.conftest import ROOT
 
 
@@ -35,14 +35,14 @@ def test_adapted_vectors_are_unit_length_one_or_many(embedder):
 
 def test_shown_score_is_the_plain_cosine_and_the_adapter_only_ranks(engine, embedder):
     question = "Is the blood sugar pill metformin any good for multiple sclerosis?"
-    response = engine.query(QueryRequest(question=question, top_k=5))
+    response = engine.query(Question(question, top_k=5))
     plain = embedder.encode([question])[0]
     index = engine.index
     for passage in response.passages:
         chunk_id = next(i for i, c in enumerate(index.chunks)
                         if c.doc_id == passage.source.doc_id and c.start == passage.source.start)
         assert passage.score == pytest.approx(float(index.vectors[chunk_id] @ plain), abs=2e-3)
-    retrieval = engine.retrieve(QueryRequest(question=question, top_k=5))
+    retrieval = engine.retrieve(Question(question, top_k=5))
     assert any(abs(h.dense - h.closeness) > 1e-3 for h in retrieval.hits), "the adapter changed nothing"
 
 
@@ -50,9 +50,9 @@ def test_switching_the_adapter_off_needs_no_rebuild(settings, built):
     from rag.engine import Engine
 
     plain = Engine(settings.model_copy(update={"query_adapter": False}))
-    response = plain.query(QueryRequest(question="What side effects does low dose naltrexone have?"))
+    response = plain.query(Question("What side effects does low dose naltrexone have?"))
     assert response.passages and not response.no_answer
-    assert all(h.dense == h.closeness for h in plain.retrieve(QueryRequest(question="Is LDN safe?")).hits)
+    assert all(h.dense == h.closeness for h in plain.retrieve(Question("Is LDN safe?")).hits)
 
 
 @pytest.fixture

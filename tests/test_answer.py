@@ -11,14 +11,14 @@ from rag.answer import AnswerPassage, compose_answer, coverage, question_weights
 from rag.engine import Engine
 from rag.index import build_index
 from rag.index.lexical import LexicalIndex
-from rag.schema import QueryRequest
+from rag.results import Question
 
 BONE_MARROW = "Can a bone marrow stem cell transplant help MS?"
 SMITH = "What did Smith et al. 2021 find about metformin in MS?"
 
 
 def ask(engine, question, top_k=5):
-    return engine.query(QueryRequest(question=question, top_k=top_k))
+    return engine.query(Question(question, top_k=top_k))
 
 
 def answer_docs(result):

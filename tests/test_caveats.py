@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.caveats import annotate, classify_designs, evidence_level, find_cues
+from rag.caveats.profile import annotate, classify_designs, evidence_level, find_cues
 from rag.index import make_chunker
 from rag.ingest import ingest_folder
 from tests.conftest import SEEDS

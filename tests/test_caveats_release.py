@@ -3,7 +3,9 @@ kinds of miss is flagged, and the near misses that are not caveats stay unflagge
 
 import pytest
 
-from rag.caveats import Code, Level, analyse, find_cues, profile_document
+from rag.caveats.codes import Code, Level
+from rag.caveats.profile import find_cues, profile_document
+from rag.caveats.sentences import analyse
 from rag.types import Document
 
 RELEASE = (

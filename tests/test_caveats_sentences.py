@@ -2,9 +2,10 @@
 
 import pytest
 
-from rag.caveats import Code, Level, analyse, evidence_level, find_cues
+from rag.caveats.codes import Code, Level
 from rag.caveats.hedges import HedgeLexicon, learn, shipped
-from rag.caveats.sentences import analyse_sentence
+from rag.caveats.profile import evidence_level, find_cues
+from rag.caveats.sentences import analyse, analyse_sentence
 
 
 def codes(sentence: str) -> set[str]:

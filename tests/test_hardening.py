@@ -159,7 +159,7 @@ def test_disk_full_build_fails_in_one_line_and_leaves_no_staging(tmp_path, setti
                 build_index(local, embedder)
             assert not list((small / "idx" / "builds").glob("tmp-*"))
         assert engine.query(
-            __import__("rag.schema", fromlist=["QueryRequest"]).QueryRequest(question="metformin MS")
+            __import__("rag.results", fromlist=["Question"]).Question("metformin MS")
         ).passages
     finally:
         subprocess.run(["umount", str(small)], capture_output=True)

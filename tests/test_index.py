@@ -97,15 +97,15 @@ def test_large_collections_switch_to_an_approximate_index_with_the_same_answers(
     import faiss
 
     from rag.engine import Engine
-    from rag.schema import QueryRequest
+    from rag.results import Question
 
     small = Settings(docs_dir=settings.docs_dir, index_dir=tmp_path / "ivf", approximate_above=10)
     build_index(small, embedder)
     index = load_index(small)
     assert isinstance(index.faiss_index, faiss.IndexIVF) and index.faiss_index.nprobe == index.faiss_index.nlist
     assert read_manifest(current_folder(small.index_dir).resolve()).faiss == "ivf_flat"
-    exact = Engine(settings, embedder).query(QueryRequest(question="Can I take LDN with opioids?"))
-    approximate = Engine(small, embedder).query(QueryRequest(question="Can I take LDN with opioids?"))
+    exact = Engine(settings, embedder).query(Question("Can I take LDN with opioids?"))
+    approximate = Engine(small, embedder).query(Question("Can I take LDN with opioids?"))
     assert [p.source.start for p in approximate.passages] == [p.source.start for p in exact.passages]
 
 

@@ -72,7 +72,7 @@ def test_file_size_limit(tmp_path):
 def test_pdf_and_docx_are_searchable_with_offsets_and_pages(embedder, tmp_path, docs_copy):
     from rag.engine import Engine
     from rag.index import build_index
-    from rag.schema import QueryRequest
+    from rag.results import Question
 
     make_pdf(docs_copy / "clemastine.pdf")
     make_docx(docs_copy / "vitamin-d.docx")
@@ -88,7 +88,7 @@ def test_pdf_and_docx_are_searchable_with_offsets_and_pages(embedder, tmp_path, 
     ]:
         passage = next(
             p
-            for p in engine.query(QueryRequest(question=question)).passages[:3]
+            for p in engine.query(Question(question)).passages[:3]
             if p.source.doc_id == doc_id and phrase in p.text
         )
         detail = engine.document(doc_id)

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from rag.engine import Engine
+from rag.results import Question
 from rag.retrieval import ranked_hits
 from rag.retrieval.phrases import phrase_evidence, phrase_lift, word_pairs
-from rag.schema import QueryRequest
 
 DMT = "Is LDN a disease modifying drug?"
 NOT_A_DMT = "LDN is not a Disease-Modifying Therapy"
@@ -60,7 +60,7 @@ def test_phrase_evidence_lifts_the_passage_that_answers(engine):
     assert lifted[answer] - plain[answer] >= weight / 2  # it holds most of the question's pair weight
     ahead = [i for i in plain if plain[i] > plain[answer]]
     assert ahead and all(lifted[i] == pytest.approx(plain[i]) for i in ahead)  # it closes on each by the full lift
-    passages = engine.query(QueryRequest(question=DMT, top_k=10)).passages
+    passages = engine.query(Question(DMT, top_k=10)).passages
     assert next(p.rank for p in passages if NOT_A_DMT in p.text) <= 3
 
 

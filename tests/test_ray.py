@@ -58,7 +58,7 @@ def test_ray_build_of_the_seeds_matches_the_single_process_build(cluster, settin
                                                                    tmp_path):
     from rag.engine import Engine
     from rag.index import build_index
-    from rag.schema import QueryRequest
+    from rag.results import Question
 
     ray_settings = settings.model_copy(update={"index_dir": tmp_path / "index", "index_shards": 2,
                                                "embedding_cache": tmp_path / "cache.sqlite3"})
@@ -68,7 +68,7 @@ def test_ray_build_of_the_seeds_matches_the_single_process_build(cluster, settin
     _assert_same_build(ray_engine.index, engine.index)
     assert len(ray_engine.index.manifest.shards) == 2
     for question in [q["question"] for q in seeds_dev]:
-        ask = QueryRequest(question=question, top_k=5)
+        ask = Question(question, top_k=5)
         top = [[(p.source.doc_id, p.source.start) for p in e.query(ask).passages] for e in (ray_engine, engine)]
         assert top[0] == top[1], question
     # The driver wrote the workers' vectors to the cache: a second build embeds nothing.
@@ -105,13 +105,13 @@ def test_a_worker_killed_mid_build_leaves_the_old_index_serving_and_the_next_run
 ):
     from rag.engine import Engine
     from rag.index import IndexUnavailable, build_index, current_manifest
-    from rag.schema import QueryRequest
+    from rag.results import Question
 
     local = settings.model_copy(update={"index_dir": tmp_path / "index", "embedding_cache": tmp_path / "cache.sqlite3"})
     build_index(local.model_copy(update={"embedding_cache": settings.index_dir / "embeddings.sqlite3"}), embedder)
     old = current_manifest(local.index_dir)
     serving = Engine(local, embedder)
-    question = QueryRequest(question="Does metformin help multiple sclerosis?", top_k=3)
+    question = Question("Does metformin help multiple sclerosis?", top_k=3)
     assert serving.query(question).passages
 
     documents = _pubmed_documents(300)

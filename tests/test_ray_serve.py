@@ -45,7 +45,8 @@ def _without_timings(answer: dict) -> dict:
 
 
 def test_the_json_api_on_ray_serve_answers_exactly_as_one_process(served, engine, seeds_dev):
-    from rag.schema import QueryRequest
+    from rag.api.schema import QueryResponse
+    from rag.results import Question
 
     health = httpx.get(served + "/api/v1/health", timeout=30).json()
     assert (health["documents"], health["chunks"]) == (len(engine.index.documents), len(engine.index.chunks))
@@ -54,7 +55,7 @@ def test_the_json_api_on_ray_serve_answers_exactly_as_one_process(served, engine
             body = {"question": question, "top_k": 5}
             response = client.post(served + "/api/v1/query", json=body)
             assert response.status_code == 200, response.text
-            expected = engine.query(QueryRequest(**body)).model_dump(mode="json")
+            expected = QueryResponse.of(engine.query(Question(question, top_k=5))).model_dump(mode="json")
             assert _without_timings(response.json()) == _without_timings(expected), question
         events = []
         with client.stream("POST", served + "/api/v1/query/stream", json={"question": ISSUE_QUESTIONS[1]}) as stream:

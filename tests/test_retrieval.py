@@ -4,13 +4,12 @@ import re
 
 import numpy as np
 
+from rag.results import Question
 from rag.retrieval.followup import is_elliptical, resolve_followup
-from rag.schema import QueryRequest
 
 
 def ask(engine, question, history=(), top_k=5):
-    return engine.query(QueryRequest(question=question, top_k=top_k,
-                                     history=[{"role": r, "content": c} for r, c in history]))
+    return engine.query(Question(question, top_k=top_k, history=tuple(history)))
 
 
 def test_followup_resolves_to_the_conversation_topic(engine):

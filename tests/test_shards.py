@@ -17,9 +17,10 @@ ISSUE_QUESTIONS = ["What did Smith et al. 2021 find about metformin in MS?",
 
 
 def _answers(engine, question: str) -> dict:
-    from rag.schema import QueryRequest
+    from rag.api.schema import QueryResponse
+    from rag.results import Question
 
-    response = engine.query(QueryRequest(question=question, top_k=5)).model_dump()
+    response = QueryResponse.of(engine.query(Question(question, top_k=5))).model_dump()
     response.pop("timings_ms")
     return response
 

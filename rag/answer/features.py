@@ -14,7 +14,7 @@ import numpy as np
 
 from rag.answer.candidates import Kind, Unit
 from rag.answer.cues import ASKS, GIVES, Need
-from rag.caveats import Code
+from rag.caveats.codes import Code
 from rag.caveats.sentences import analyse_sentence
 from rag.caveats.stance import Stance, sentence_stance
 

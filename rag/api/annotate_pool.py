@@ -73,13 +73,13 @@ def _exit_with_parent(parent: int) -> None:
 def _annotate_json(text: str, text_id: str) -> bytes:
     """The API's JSON for one text; a ValueError ("is empty after cleaning", TextTooCostly) crosses back as itself."""
     global _checking
-    from rag.annotate import annotation_response
+    from rag.api.schema import AnnotateResponse
 
     assert _annotator is not None, "the worker's initializer makes it"
     _checking = True
     signal.setitimer(signal.ITIMER_PROF, _cpu_budget)
     try:
-        return annotation_response(_annotator.annotate(text, text_id)).model_dump_json().encode()
+        return AnnotateResponse.of(_annotator.annotate(text, text_id)).model_dump_json().encode()
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         _checking = False

@@ -10,9 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rag.api.schema import ErrorOut, ValidationErrorOut
 from rag.index import IndexUnavailable
 from rag.redaction import without_machine_paths
-from rag.schema import ErrorOut, ValidationErrorOut
 
 # FastAPI's `responses=`: status → OpenAPI description of that response.
 Responses = dict[int | str, dict[str, Any]]
@@ -44,7 +44,7 @@ def field_error(field: str, message: str) -> RequestValidationError:
 
 def within_limits(request, settings) -> None:
     """422 naming every field over the running settings' limits (schema.limit_problems)."""
-    from rag.schema import limit_problems
+    from rag.api.schema import limit_problems
 
     problems = limit_problems(request, settings)
     if problems:

@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from rag.api.annotate_pool import AnnotatePool
 from rag.engine import Engine
 from rag.index import LoadedIndex
-from rag.schema import QueryResponse
+from rag.results import QueryResult
 from rag.settings import Settings
 
 # Seconds: a question takes tens of milliseconds here, a document upload or a rebuild seconds to minutes.
@@ -80,7 +80,7 @@ class Metrics:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
 
-    def answer(self, response: QueryResponse) -> None:
+    def answer(self, response: QueryResult) -> None:
         """One question's outcome and stage times, from the response's own timings (milliseconds)."""
         self.questions.labels("refused" if response.no_answer else "answered").inc()
         t = response.timings_ms

@@ -1,4 +1,4 @@
-"""Request and response models that only the HTTP layer uses (the engine's are in rag/schema.py)."""
+"""Request and response models that only the HTTP layer uses (the shared wire format is rag/api/schema.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
-from rag.schema import reject_surrogates
+from rag.api.schema import reject_surrogates
 
 
 class FeedbackIn(BaseModel):

@@ -19,7 +19,7 @@ from typing import Protocol
 import faiss
 import numpy as np
 
-from rag.caveats import CAVEATS_VERSION, annotate
+from rag.caveats.profile import CAVEATS_VERSION, annotate
 from rag.embedding import encoder_precision, vector_space
 from rag.embedding.cache import EmbeddingCache
 from rag.index.dense import make_faiss

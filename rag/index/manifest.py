@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.caveats import CAVEATS_VERSION
+from rag.caveats.profile import CAVEATS_VERSION
 from rag.embedding import encoder_precision
 from rag.index.errors import IndexUnavailable
 from rag.settings import Settings

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Response
 
 from rag.api.annotate_pool import AnnotatePool, PoolFull, WorkerLost
 from rag.api.errors import INVALID_BODY, field_error, within_limits
-from rag.schema import AnnotateRequest, AnnotateResponse, ErrorOut, Limits, Vocabulary
+from rag.api.schema import AnnotateRequest, AnnotateResponse, ErrorOut, Limits, Vocabulary
 
 
 def routes(pool: AnnotatePool) -> APIRouter:

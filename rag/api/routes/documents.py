@@ -10,10 +10,19 @@ from starlette.concurrency import run_in_threadpool
 from rag.api.auth import TokenGuard, admin_only
 from rag.api.errors import ADMIN_ERRORS, BAD_PATH, INVALID_BODY, NOT_READY
 from rag.api.models import ReloadOut
+from rag.api.schema import (
+    CollectionOut,
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+    ErrorOut,
+    Health,
+    IndexStatus,
+    UploadOut,
+)
 from rag.collection import Rebuilder, Refused, add_document, remove_document
 from rag.engine import Engine
 from rag.ingest import accepted
-from rag.schema import CollectionOut, DocumentDetail, DocumentList, ErrorOut, Health, IndexStatus, UploadOut
 from rag.settings import Settings
 
 
@@ -23,16 +32,16 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
 
     @router.get("/api/v1/health", tags=["Collection"], response_model=Health, responses=NOT_READY)
     def health() -> Health:
-        return engine_().health()
+        return Health.of(engine_().health())
 
     @router.get("/api/v1/collection", tags=["Collection"], response_model=CollectionOut, responses=NOT_READY)
     def collection() -> CollectionOut:
         """What the collection covers: one topic per document (its title, or its key terms) and example questions."""
-        return engine_().collection()
+        return CollectionOut.of(engine_().collection())
 
     @router.get("/api/v1/documents", tags=["Collection"], response_model=DocumentList, responses=NOT_READY)
     def documents() -> DocumentList:
-        return DocumentList(documents=engine_().documents())
+        return DocumentList(documents=[DocumentSummary.of(f) for f in engine_().documents()])
 
     @router.get("/api/v1/documents/{doc_id}", tags=["Collection"], response_model=DocumentDetail,
                 responses={404: {"model": ErrorOut, "description": "Unknown doc_id"}, **NOT_READY, **BAD_PATH})
@@ -41,7 +50,7 @@ def routes(settings: Settings, engine_: Callable[[], Engine], rebuilder: Rebuild
         if found is None:
             shown = doc_id if len(doc_id) <= 80 else doc_id[:80] + "…"
             raise HTTPException(status_code=404, detail=f"doc_id: no document {shown!r} in the index")
-        return found
+        return DocumentDetail.of(found)
 
     @router.post("/api/v1/admin/reload", tags=["Operators"], response_model=ReloadOut,
                  responses={401: {"model": ErrorOut, "description": "Wrong or missing token"},

@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from rag.api.auth import TokenGuard, admin_only
 from rag.api.errors import ADMIN_ERRORS, INVALID_BODY
 from rag.api.models import FeedbackIn, FeedbackList, FeedbackRow
+from rag.api.schema import ErrorOut
 from rag.feedback import FeedbackFull, FeedbackStore, RateLimiter
-from rag.schema import ErrorOut
 from rag.settings import Settings
 
 

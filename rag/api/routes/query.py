@@ -14,11 +14,12 @@ from starlette.concurrency import run_in_threadpool
 
 from rag.api.errors import INVALID_BODY, NOT_READY, within_limits
 from rag.api.metrics import Metrics
+from rag.api.schema import PassageOut, QueryRequest, QueryResponse
 from rag.engine import Engine
 from rag.index import IndexUnavailable
 from rag.logs import note
 from rag.redaction import without_machine_paths
-from rag.schema import QueryRequest, QueryResponse
+from rag.results import QueryResult
 from rag.settings import Settings
 
 log = logging.getLogger("rag.api")
@@ -29,7 +30,7 @@ def routes(engine_: Callable[[], Engine], settings: Settings, metrics: Metrics |
     counted in `metrics`, and its outcome noted in the request's log line (its text only with RAG_LOG_QUESTIONS)."""
     router = APIRouter()
 
-    def observe(request: QueryRequest, response: QueryResponse) -> None:
+    def observe(request: QueryRequest, response: QueryResult) -> None:
         if metrics is not None:
             metrics.answer(response)
         note(no_answer=response.no_answer, passages=len(response.passages))
@@ -40,10 +41,10 @@ def routes(engine_: Callable[[], Engine], settings: Settings, metrics: Metrics |
     def query(request: QueryRequest) -> Response:
         within_limits(request, settings)
         engine = engine_()
+        result = engine.query(request.asked())
+        observe(request, result)
         # Serialised once by pydantic's Rust core; returning the model would be validated and encoded again.
-        response = engine.query(request)
-        observe(request, response)
-        return Response(response.model_dump_json(), media_type="application/json")
+        return Response(QueryResponse.of(result).model_dump_json(), media_type="application/json")
 
     @router.post(
         "/api/v1/query/stream",
@@ -54,11 +55,12 @@ def routes(engine_: Callable[[], Engine], settings: Settings, metrics: Metrics |
         """Server-Sent Events: `passages` as soon as they are found, then `answer`, then `done`."""
         within_limits(request, settings)
         engine = engine_()
+        question = request.asked()
 
         async def events():
             # Once the 200 is sent, a failure can only be told in the stream: as an `error` event, never a cut.
             try:
-                retrieval = await run_in_threadpool(engine.retrieve, request)
+                retrieval = await run_in_threadpool(engine.retrieve, question)
                 passages = engine.passages(retrieval.index, retrieval.hits)
                 yield {
                     "event": "passages",
@@ -66,14 +68,14 @@ def routes(engine_: Callable[[], Engine], settings: Settings, metrics: Metrics |
                         {
                             "retrieval_query": retrieval.query,
                             "no_answer": retrieval.weak,
-                            "passages": [p.model_dump() for p in passages],
+                            "passages": [PassageOut.of(p).model_dump(mode="json") for p in passages],
                         }
                     ),
                 }
                 await asyncio.sleep(0)
-                result = await run_in_threadpool(engine.finish, request, retrieval, passages)
+                result = await run_in_threadpool(engine.finish, question, retrieval, passages)
                 observe(request, result)
-                yield {"event": "answer", "data": result.model_dump_json()}
+                yield {"event": "answer", "data": QueryResponse.of(result).model_dump_json()}
                 yield {"event": "done", "data": "{}"}
             except IndexUnavailable as exc:
                 yield {"event": "error", "data": json.dumps({"detail": without_machine_paths(str(exc)), "status": 503})}

@@ -1,4 +1,6 @@
-"""Request and response models shared by the API and `rag ask --json`, so /openapi.json describes every field."""
+"""The wire format: request models, checked at every edge (HTTP, CLI, MCP), and response models, each made once
+from the engine's records (rag/results.py) by its `of`, so /openapi.json, `rag ask --json` and the MCP tools give the
+same fields."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
+from rag.annotate import Annotation
 from rag.caveats.codes import Code, Level, Severity
 from rag.caveats.glossary import Scope
+from rag.results import Collection, DocumentFacts, Passage, QueryResult, Question, Served
 from rag.settings import Settings
 
 # API limits are part of the contract (SPEC.md); they live with the other numbers in Settings and are checked against
@@ -79,8 +83,17 @@ class QueryRequest(BaseModel):
             raise ValueError("must not be empty or only whitespace")
         return _reject_control(value)
 
+    def asked(self) -> Question:
+        """The engine's question (checked against the running limits first: `limit_problems`)."""
+        return Question(self.question, self.top_k, tuple((turn.role, turn.content) for turn in self.history))
+
+
+# Response models read the engine's records by attribute (dataclasses in rag/results.py and rag/types.py).
+OUT = ConfigDict(from_attributes=True)
+
 
 class CaveatOut(BaseModel):
+    model_config = OUT
     code: Code = Field(description="Stable caveat code, e.g. safety_warning.")
     label: str = Field(description="Short human label.")
     severity: Severity = Field(description="high, medium, low or info.")
@@ -91,6 +104,7 @@ class CaveatOut(BaseModel):
 
 
 class Source(BaseModel):
+    model_config = OUT
     doc_id: str = Field(description="The document's file name without extension.")
     title: str = Field(description="Title derived from the document.")
     path: str = Field(description="Path of the document file.")
@@ -103,6 +117,7 @@ class Source(BaseModel):
 
 
 class PassageOut(BaseModel):
+    model_config = OUT
     rank: int = Field(description="1-based rank; also the passage's citation number.")
     score: float = Field(
         description="Cosine similarity between the question (the model's own vector, before the "
@@ -114,8 +129,13 @@ class PassageOut(BaseModel):
     evidence_level: EvidenceLevel = Field(description="Strongest kind of evidence the passage reports.")
     caveats: list[CaveatOut] = Field(description="Passage caveats, gravest first.")
 
+    @classmethod
+    def of(cls, passage: Passage) -> PassageOut:
+        return cls.model_validate(passage, from_attributes=True)
+
 
 class QuoteOut(BaseModel):
+    model_config = OUT
     text: str = Field(description="The sentence (or a list with its lead-in, or a table row), quoted whole.")
     citation: int = Field(description="The passage it is quoted from (its rank).")
     doc_id: str
@@ -126,12 +146,14 @@ class QuoteOut(BaseModel):
 
 
 class EvidenceOut(BaseModel):
+    model_config = OUT
     strongest_level: EvidenceLevel = Field(description="The strongest evidence level among the cited passages.")
     levels: dict[str, int] = Field(description="How many cited passages report each evidence level.")
     documents: int = Field(description="How many documents the answer cites.")
 
 
 class AnswerOut(BaseModel):
+    model_config = OUT
     text: str = Field(description="Extractive answer; each sentence ends with its citation number in brackets.")
     citations: list[int] = Field(description="Passage ranks cited by the answer.")
     sentences: list[QuoteOut] = Field(
@@ -147,12 +169,14 @@ class AnswerOut(BaseModel):
 
 
 class Timings(BaseModel):
+    model_config = OUT
     embed: float = Field(description="Milliseconds spent embedding the question.")
     search: float = Field(description="Milliseconds spent in dense + lexical search and fusion.")
     total: float = Field(description="Milliseconds for the whole query.")
 
 
 class QueryResponse(BaseModel):
+    model_config = OUT
     question: str = Field(description="The question as understood (trimmed).")
     retrieval_query: str = Field(
         description="Text actually searched (the question plus the conversation topic for follow-ups)."
@@ -164,8 +188,13 @@ class QueryResponse(BaseModel):
     disclaimer: str
     timings_ms: Timings
 
+    @classmethod
+    def of(cls, result: QueryResult) -> QueryResponse:
+        return cls.model_validate(result, from_attributes=True)
+
 
 class CitationCountsOut(BaseModel):
+    model_config = OUT
     traceable: int = Field(description="Citations with a journal, DOI, PMID, trial id or URL.")
     untraceable: int = Field(description="Citations a reader cannot look up.")
     untraceable_examples: list[str] = Field(description="Up to ten untraceable citations as written.")
@@ -194,6 +223,20 @@ class DocumentSummary(BaseModel):
         "ISO 8601, UTC); null where unknown.",
     )
 
+    @classmethod
+    def fields_of(cls, facts: DocumentFacts) -> dict:
+        document = facts.document
+        return dict(doc_id=document.doc_id, title=document.title, path=document.path, url=document.url,
+                    urls=document.urls, chars=len(document.text), chunks=facts.chunks,
+                    evidence_level=document.evidence_level,
+                    caveats=[CaveatOut.model_validate(c) for c in document.caveats],
+                    citations=CitationCountsOut.model_validate(document.citations), format=facts.format,
+                    bytes=facts.bytes, added=facts.added)
+
+    @classmethod
+    def of(cls, facts: DocumentFacts) -> DocumentSummary:
+        return cls(**cls.fields_of(facts))
+
 
 class DocumentDetail(DocumentSummary):
     text: str = Field(description="Cleaned text; every offset in the API indexes this string.")
@@ -204,12 +247,19 @@ class DocumentDetail(DocumentSummary):
         "each page starts, page 1 first; empty for formats without pages.",
     )
 
+    @classmethod
+    def of(cls, facts: DocumentFacts) -> DocumentDetail:
+        document = facts.document
+        return cls(**cls.fields_of(facts), text=document.text, content_hash=document.content_hash,
+                   page_starts=document.page_starts)
+
 
 class DocumentList(BaseModel):
     documents: list[DocumentSummary]
 
 
 class TopicOut(BaseModel):
+    model_config = OUT
     doc_id: str
     title: str
     label: str = Field(
@@ -222,10 +272,16 @@ class TopicOut(BaseModel):
 class CollectionOut(BaseModel):
     """What the collection covers, for a first visit and for the redirect after an off-topic question."""
 
+    model_config = OUT
+
     documents: int
     passages: int
     topics: list[TopicOut] = Field(description="The first few documents' topics (at most 12); Sources lists them all.")
     examples: list[str] = Field(description="A few example questions (RAG_EXAMPLE_QUESTIONS, or one per document).")
+
+    @classmethod
+    def of(cls, collection: Collection) -> CollectionOut:
+        return cls.model_validate(collection, from_attributes=True)
 
 
 class Health(BaseModel):
@@ -236,6 +292,11 @@ class Health(BaseModel):
     chunks: int
     built_at: str
     index_folder: str = Field(description="The build being served, relative to the index folder.")
+
+    @classmethod
+    def of(cls, served: Served) -> Health:
+        return cls(status="ok", model=served.model, dimensions=served.dimensions, documents=served.documents,
+                   chunks=served.chunks, built_at=served.built_at, index_folder=served.index_folder)
 
 
 class ErrorOut(BaseModel):
@@ -276,6 +337,7 @@ class AnnotateRequest(BaseModel):
 
 
 class CueOut(BaseModel):
+    model_config = OUT
     code: Code = Field(description="The code this cue triggers.")
     start: int = Field(description="Offset of the cue in `text`.")
     end: int = Field(description="End offset of the cue in `text`.")
@@ -313,6 +375,25 @@ class AnnotateResponse(BaseModel):
     document: ProfileOut
     passages: list[AnnotatedPassage]
     sentences: list[SentenceOut]
+
+    @classmethod
+    def of(cls, annotation: Annotation) -> AnnotateResponse:
+        """SPEC.md, "Checking any text"."""
+        document = annotation.document
+        return cls(
+            id=annotation.id,
+            text=document.text,
+            document=ProfileOut(title=document.title, evidence_level=document.evidence_level,
+                                caveats=[CaveatOut.model_validate(c) for c in document.caveats],
+                                citations=CitationCountsOut.model_validate(document.citations)),
+            passages=[AnnotatedPassage(start=c.start, end=c.end, evidence_level=c.evidence_level,
+                                       caveats=[CaveatOut.model_validate(x) for x in c.caveats])
+                      for c in annotation.passages],
+            sentences=[SentenceOut(start=f.start, end=f.end, codes=f.codes, evidence_level=f.level,
+                                   designs=list(f.designs), background=f.background,
+                                   cues=[CueOut.model_validate(c) for c in f.cues])
+                       for f in annotation.sentences],
+        )
 
 
 class CodeOut(BaseModel):
