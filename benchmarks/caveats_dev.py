@@ -74,7 +74,8 @@ def hedges(rows: list[dict]) -> dict:
 
 
 def _everyday(text: str) -> bool:
-    from rag.caveats.sentences import _COMPILED, EXCLUDE_WINDOW
+    from rag.caveats.rules import EXCLUDE_WINDOW
+    from rag.caveats.sentences import _COMPILED
     from rag.caveats.spans import SpanSet
 
     _, pattern, exclude = next(item for item in _COMPILED if item[0] == Code.SPECULATIVE_LANGUAGE)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rag.logs import configure as configure_logs
@@ -399,6 +400,30 @@ def mcp(docs: DocsOpt = None, index: IndexOpt = None) -> None:
     except (IndexUnavailable, EncoderUnavailable) as exc:
         _fail(str(exc))
     serve_mcp(settings, engine)
+
+
+@app.command(name="settings")
+def show_settings(
+    as_json: Annotated[bool, typer.Option("--json", help="Print {section: {name: value}} as JSON.")] = False,
+) -> None:
+    """The settings in force, by section, with the RAG_* variable that sets each (tokens shown only as set/unset).
+
+    Example: RAG_MAX_TOP_K=20 rag settings
+    """
+    from rag.settings import SECTIONS
+
+    settings = _settings(None, None)
+    secret = {"admin_token", "metrics_token"}
+    values = {name: {field: ("set" if getattr(settings, field) else None) if field in secret
+                     else getattr(settings, field) for field in section.model_fields}
+              for name, section in SECTIONS.items()}
+    if as_json:
+        print(json.dumps(values, indent=2, default=str))
+        return
+    for name, fields in values.items():
+        console.print(f"[bold]{name}[/]")
+        for field, value in fields.items():
+            console.print(f"  RAG_{field.upper():<32} {escape(str(value))}")
 
 
 def serve_on_ray(settings, address: str, groups: int, replicas: int, cpus: float, host: str, port: int) -> None:

@@ -30,12 +30,11 @@ from rag.answer.selector import Selector, default_selector
 from rag.answer.writer import Answer, AnswerPassage, Quote
 from rag.caveats.citations import cited_keys, holds_cited
 from rag.caveats.stance import Stance
+from rag.settings import AnswerSettings
 from rag.terms import content_words, stem
 
-READ_PASSAGES = 5
 READ_BEST = 5  # candidates read by the caveat engine (0.35 ms each, cold): the best overall…
 READ_PER_PASSAGE = 1  # …and the best of each passage (for sources_disagree)
-MAX_SAFETY = 3
 FIGURE_NEEDS = frozenset({Need.FIGURE, Need.DOSE})
 
 
@@ -104,7 +103,8 @@ def _key(text: str) -> str:
 
 
 def gather(
-    question: str, passages: list[AnswerPassage], weights: dict[str, float], settings, cited: list[str] | None = None
+    question: str, passages: list[AnswerPassage], weights: dict[str, float], settings: AnswerSettings,
+    cited: list[str] | None = None,
 ) -> tuple[list[Candidate], frozenset[Need], float]:
     """Every on-topic unit of the passages close to the best match, with its first-stage features.
 
@@ -115,10 +115,10 @@ def gather(
     # meaning: a fourth passage far from the question is where another treatment's page comes in.
     near = [
         p
-        for i, p in enumerate(passages[:READ_PASSAGES])
+        for i, p in enumerate(passages[:settings.answer_read_passages])
         if i < 3 or p.similarity >= settings.answer_min_share * best_similarity
     ]
-    shown = passages[:READ_PASSAGES]
+    shown = passages[:settings.answer_read_passages]
     near_citations = {p.citation for p in near}
     passage_cover = {p.citation: coverage(weights, expand(p.text, p.abbreviations)) for p in shown}
     floor = settings.answer_topic_share * max((passage_cover[p.citation] for p in near), default=0.0)
@@ -231,7 +231,8 @@ def score_candidates(
 
 
 def choose(
-    candidates: list[Candidate], probability: np.ndarray, needs: frozenset[Need], settings, keep: float
+    candidates: list[Candidate], probability: np.ndarray, needs: frozenset[Need], settings: AnswerSettings,
+    keep: float,
 ) -> tuple[list[Candidate], list[Candidate]]:
     """(answer, safety): the answer best first, the warnings about what was asked apart.
 
@@ -243,7 +244,7 @@ def choose(
     safety: list[Candidate] = []
     seen_safety: set[str] = set()
     for candidate in warnings:
-        if _key(candidate.text) not in seen_safety and len(safety) < MAX_SAFETY:
+        if _key(candidate.text) not in seen_safety and len(safety) < settings.answer_max_safety:
             seen_safety.add(_key(candidate.text))
             safety.append(candidate)
     pool = (
@@ -277,7 +278,7 @@ def compose_answer(
     question: str,
     passages: list[AnswerPassage],
     weights: dict[str, float],
-    settings,
+    settings: AnswerSettings,
     cited: list[str] | None = None,
     selector: Selector | None = None,
 ) -> Answer:
@@ -302,7 +303,7 @@ def compose_answer(
 class ExtractiveWriter:
     """The `AnswerWriter` we ship: whole sentences of the passages, never a word of its own."""
 
-    def __init__(self, settings, selector: Selector | None = None) -> None:
+    def __init__(self, settings: AnswerSettings, selector: Selector | None = None) -> None:
         self.settings = settings
         self.selector = selector
 

@@ -13,7 +13,7 @@ from rag.annotate import Annotation
 from rag.caveats.codes import Code, Level, Severity
 from rag.caveats.glossary import Scope
 from rag.results import Collection, DocumentFacts, Passage, QueryResult, Question, Served
-from rag.settings import Settings
+from rag.settings import LimitSettings
 
 # API limits are part of the contract (SPEC.md); they live with the other numbers in Settings and are checked against
 # the *running* settings (`limit_problems`), after the body is parsed (its size is bounded by the body limit first).
@@ -412,7 +412,7 @@ class CodeOut(BaseModel):
     scope_detail: str = Field("", description="What `scope` means to a reader, in one line.")
 
 
-def limit_problems(request: QueryRequest | AnnotateRequest, settings: Settings) -> list[tuple[str, str]]:
+def limit_problems(request: QueryRequest | AnnotateRequest, settings: LimitSettings) -> list[tuple[str, str]]:
     """(field, reason) for each limit of the running settings the request is over; empty when it is within them."""
     problems: list[tuple[str, str]] = []
     if isinstance(request, QueryRequest):
@@ -445,7 +445,7 @@ def limit_problems(request: QueryRequest | AnnotateRequest, settings: Settings) 
     return problems
 
 
-def limit_message(request: QueryRequest | AnnotateRequest, settings: Settings) -> str | None:
+def limit_message(request: QueryRequest | AnnotateRequest, settings: LimitSettings) -> str | None:
     """`limit_problems` as one line for a CLI or a tool error; None when the request is within the limits."""
     problems = limit_problems(request, settings)
     return "; ".join(f"{field}: {reason}" for field, reason in problems) if problems else None
@@ -465,7 +465,7 @@ class Limits(BaseModel):
     max_annotate_chars: int
 
     @classmethod
-    def of(cls, settings: Settings) -> Limits:
+    def of(cls, settings: LimitSettings) -> Limits:
         return cls(**{name: getattr(settings, name) for name in cls.model_fields})
 
 

@@ -16,6 +16,7 @@ from rag.caveats.citations import count_citations, unverifiable
 from rag.caveats.codes import Code, Level, Severity
 from rag.caveats.design import DESIGNS, text_level
 from rag.caveats.rules import (
+    CLAIM_WORDS,
     HEADLINE_SENTENCES,
     HEDGED_SENTENCES_ALWAYS,
     HEDGED_SHARE,
@@ -49,8 +50,6 @@ LEVEL_CODES = {
     Level.SMALL_OR_EARLY_TRIAL: Code.EARLY_OR_SMALL_TRIALS,
     Level.ANECDOTE_OR_OPINION: Code.ANECDOTAL,
 }
-# A sentence of fewer words is a heading or label, not a claim.
-CLAIM_WORDS = 5
 
 _RESEARCH = re.compile(RESEARCH_CLAIM, re.IGNORECASE)
 _QUOTE_END = re.compile(r"[.!?;,\n]")

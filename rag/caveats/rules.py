@@ -400,6 +400,11 @@ RULE_BY_CODE = {
     )
 }
 
+# A sentence of fewer words is a heading or label, not a claim.
+CLAIM_WORDS = 5
+# An exclusion cancels a cue it overlaps or that lies this close to it in the same sentence.
+EXCLUDE_WINDOW = 30
+
 # Passage rules (README, "Caveats"): a passage is speculative when its claims rest on hedges:
 # at least this share of its claim sentences hedge, or at least HEDGED_SENTENCES_ALWAYS of them do.
 HEDGED_SHARE = 0.34

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from rag.caveats.codes import Code, Level
 from rag.caveats.design import BACKGROUND, COMPILED_DESIGNS, is_background, sentence_designs, sentence_level
 from rag.caveats.hedges import HedgeLexicon, shipped
-from rag.caveats.rules import RULES
+from rag.caveats.rules import EXCLUDE_WINDOW, RULES
 from rag.caveats.spans import SpanSet
 from rag.ingest.chunking import split_sentences
 
-# An exclusion cancels a cue it overlaps or that lies this close to it in the same sentence.
-EXCLUDE_WINDOW = 30
 # Sentences up to this long are first asked whether anything could match at all: for short ones the thirty
 # searches' own overhead dominates; for long ones the one big pattern costs as much as the searches it saves.
 PREFILTER_MAX_CHARS = 300
