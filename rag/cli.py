@@ -147,9 +147,9 @@ def index(
     if shards is not None:
         settings = settings.model_copy(update={"index_shards": shards})
     if check:
-        from rag.index.verify import check_index
+        from rag.index.verify import verify_index
 
-        problems = check_index(settings)
+        problems = verify_index(settings)
         for problem in problems:
             err.print(f"[red]problem:[/red] {problem}")
         if problems:
@@ -228,8 +228,8 @@ def annotate(
     """
     from pydantic import ValidationError
 
-    from rag.annotate import Annotator
     from rag.api.schema import AnnotateRequest, AnnotateResponse, limit_message, validation_message
+    from rag.check_text import TextChecker
 
     settings = _settings(None, None)
     if file is not None and not file.is_file():
@@ -238,7 +238,7 @@ def annotate(
         lines = json_lines((file.read_bytes() if file else sys.stdin.buffer.read()).decode("utf-8"))
     except UnicodeDecodeError as exc:
         _fail(f"input is not UTF-8 (byte {exc.start})", code=2)
-    annotator = Annotator(settings)
+    checker = TextChecker(settings)
     failed = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -256,7 +256,7 @@ def annotate(
             over = limit_message(request, settings)
             if over:
                 raise ValueError(over)
-            result = AnnotateResponse.of(annotator.annotate(request.text, request.id or f"line-{number}"))
+            result = AnnotateResponse.of(checker.check(request.text, request.id or f"line-{number}"))
             print(json_line(result.model_dump_json()))
         except (ValueError, ValidationError) as exc:
             failed += 1

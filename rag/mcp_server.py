@@ -33,7 +33,6 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
     it)."""
     from pydantic import ValidationError
 
-    from rag.annotate import Annotator
     from rag.api.schema import (
         AnnotateRequest,
         AnnotateResponse,
@@ -45,6 +44,7 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
         limit_message,
         validation_message,
     )
+    from rag.check_text import TextChecker
     from rag.engine import Engine
     from rag.index import IndexUnavailable
     from rag.redaction import without_machine_paths
@@ -108,8 +108,8 @@ def build_server(settings: Settings, engine_: Any = None) -> MCPServer:
         """How far to trust any health text (an article, a press release, a chatbot's answer): its evidence level,
         its caveats with the words that triggered each, and every flagged sentence."""
         made = checked(lambda: AnnotateRequest(text=text))
-        annotator = state.get("annotator") or state.setdefault("annotator", Annotator(settings))  # built once
-        return AnnotateResponse.of(annotator.annotate(made.text, "text")).model_dump(mode="json")
+        checker = state.get("checker") or state.setdefault("checker", TextChecker(settings))  # built once
+        return AnnotateResponse.of(checker.check(made.text, "text")).model_dump(mode="json")
 
     @server.resource("documents://list", name="documents", mime_type="application/json",
                      description="Every indexed document: id, title, format, evidence level and caveats.")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.caveats.profile import annotate, classify_designs, evidence_level, find_cues
+from rag.caveats.profile import add_caveats, classify_designs, evidence_level, find_cues
 from rag.index import make_chunker
 from rag.ingest import ingest_folder
 from tests.conftest import SEEDS
@@ -167,7 +167,7 @@ def profiles(settings):
     chunker = make_chunker(settings, None)
     out = {}
     for document in ingest_folder(SEEDS, settings).documents:
-        out[document.doc_id[:3]] = annotate(document, chunker.chunk_document(document))
+        out[document.doc_id[:3]] = add_caveats(document, chunker.chunk_document(document))
     return out
 
 

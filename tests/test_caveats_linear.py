@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from rag.annotate import Annotator
 from rag.caveats.hedges import shipped
 from rag.caveats.sentences import SentenceFinding, _anything, analyse_sentence, sentence_spans
+from rag.check_text import TextChecker
 from rag.ingest.chunking import MAX_SENTENCE_CHARS, split_sentences
 from rag.ingest.cleaning import clean_text
 from tests.conftest import SEEDS, SHARED
@@ -67,23 +67,23 @@ def _text(name: str, size: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def annotator(settings):
-    return Annotator(settings)
+def checker(settings):
+    return TextChecker(settings)
 
 
-def _cpu_seconds(annotator: Annotator, text: str) -> float:
+def _cpu_seconds(checker: TextChecker, text: str) -> float:
     best = float("inf")
     for _ in range(2):
         started = time.process_time()
-        annotator.annotate(text)
+        checker.check(text)
         best = min(best, time.process_time() - started)
     return best
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_four_times_the_text_costs_about_four_times_the_time(annotator, name):
-    small = _cpu_seconds(annotator, _text(name, SMALL))
-    large = _cpu_seconds(annotator, _text(name, LARGE))
+def test_four_times_the_text_costs_about_four_times_the_time(checker, name):
+    small = _cpu_seconds(checker, _text(name, SMALL))
+    large = _cpu_seconds(checker, _text(name, LARGE))
     assert large <= MAX_RATIO * max(small, 0.01), (
         f"{name}: {SMALL:,} chars {small:.3f} s, {LARGE:,} chars {large:.3f} s"
     )
@@ -115,13 +115,13 @@ _FRAGMENTS = st.sampled_from(
 
 @hypothesis_settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_FRAGMENTS, min_size=1, max_size=6))
-def test_any_repeated_mix_of_cues_and_punctuation_stays_linear(annotator, unit):
+def test_any_repeated_mix_of_cues_and_punctuation_stays_linear(checker, unit):
     """Hypothesis builds the repeated unit from cue words and the characters that made passes backtrack."""
     unit = "".join(unit)
     if not unit.strip():
         return
-    small = _cpu_seconds(annotator, _fill(unit, SMALL))
-    large = _cpu_seconds(annotator, _fill(unit, LARGE))
+    small = _cpu_seconds(checker, _fill(unit, SMALL))
+    large = _cpu_seconds(checker, _fill(unit, LARGE))
     assert large <= MAX_RATIO * max(small, 0.01), f"{unit!r}: {small:.3f} s, then {large:.3f} s"
 
 

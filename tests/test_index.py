@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from rag.index import IndexUnavailable, build_index, current_folder, load_index, read_manifest
-from rag.index.verify import check_index
+from rag.index.verify import verify_index
 from rag.settings import Settings
 
 
@@ -50,7 +50,7 @@ def test_truncated_vector_file_is_detected_with_a_clear_message(settings, built,
     vectors.write_bytes(vectors.read_bytes()[:1000])
     with pytest.raises(IndexUnavailable, match=r"vectors.npy.*damaged"):
         load_index(other)
-    assert any("vectors.npy" in p for p in check_index(other))
+    assert any("vectors.npy" in p for p in verify_index(other))
 
 
 def test_missing_index_says_what_to_run(tmp_path):
@@ -71,7 +71,7 @@ def test_rebuild_embeds_only_changed_documents(settings, built, embedder, tmp_pa
     assert 0 < result.embedded <= 2 and result.reused > 30
     index = load_index(other)
     assert "005_new" in index.documents and "002_a39833e4f4ed0ed9" not in index.documents
-    assert check_index(other) == []
+    assert verify_index(other) == []
 
 
 def test_bad_documents_are_skipped_with_a_named_warning(settings, embedder, tmp_path, docs_copy):

@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from rag.api import metrics
-from rag.api.annotate_pool import AnnotatePool
 from rag.api.auth import TokenGuard
+from rag.api.check_pool import CheckPool
 from rag.api.errors import install_handlers
 from rag.api.middleware import Service
 from rag.api.routes import check, documents, feedback, query, web
@@ -91,7 +91,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def engine_() -> Engine:
         return app.state.engine
 
-    app.state.annotate_pool = AnnotatePool(settings)
+    app.state.annotate_pool = CheckPool(settings)
     app.metrics = metrics.Metrics(lambda: app.state.engine, app.state.annotate_pool)
     app.state.rebuilder = Rebuilder(settings, engine_, app.metrics.build)
     app.include_router(query.routes(engine_, settings, app.metrics))

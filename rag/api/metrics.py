@@ -14,7 +14,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, Header, HTTPException, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from rag.api.annotate_pool import AnnotatePool
+from rag.api.check_pool import CheckPool
 from rag.engine import Engine
 from rag.index import LoadedIndex
 from rag.results import QueryResult
@@ -30,7 +30,7 @@ UNMATCHED = "unmatched"  # the route label of a path no route serves: one label,
 class Metrics:
     """The app's counters, histograms and gauges; the gauges are read when scraped, never kept up to date."""
 
-    def __init__(self, engine_: Callable[[], Engine | None], pool: AnnotatePool) -> None:
+    def __init__(self, engine_: Callable[[], Engine | None], pool: CheckPool) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter("rag_http_requests", "HTTP requests served, by route template and status.",

@@ -9,9 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
-from rag.annotate import Annotation
 from rag.caveats.codes import Code, Level, Severity
 from rag.caveats.glossary import Scope
+from rag.check_text import CheckedText
 from rag.results import Collection, DocumentFacts, Passage, QueryResult, Question, Served
 from rag.settings import LimitSettings
 
@@ -377,7 +377,7 @@ class AnnotateResponse(BaseModel):
     sentences: list[SentenceOut]
 
     @classmethod
-    def of(cls, annotation: Annotation) -> AnnotateResponse:
+    def of(cls, annotation: CheckedText) -> AnnotateResponse:
         """SPEC.md, "Checking any text"."""
         document = annotation.document
         return cls(

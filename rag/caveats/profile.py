@@ -211,7 +211,7 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     return replace(document, caveats=sort_caveats(caveats), citations=counts, evidence_level=level)
 
 
-def annotate_chunks(document: Document, chunks: list[Chunk], findings: list[SentenceFinding]) -> list[Chunk]:
+def caveat_chunks(document: Document, chunks: list[Chunk], findings: list[SentenceFinding]) -> list[Chunk]:
     """Each chunk's caveats from its own sentences, plus what it inherits from its (profiled) document."""
     doc_codes = {c.code: c for c in document.caveats}
     default = Level.ANECDOTE_OR_OPINION if Code.AI_GENERATED in doc_codes else Level.NONE_STATED
@@ -232,11 +232,11 @@ def annotate_chunks(document: Document, chunks: list[Chunk], findings: list[Sent
     return annotated
 
 
-def annotate(document: Document, chunks: list[Chunk]) -> tuple[Document, list[Chunk]]:
+def add_caveats(document: Document, chunks: list[Chunk]) -> tuple[Document, list[Chunk]]:
     """Profile a document and its chunks from one pass over its sentences."""
     findings = analyse(document.text)
     document = profile_document(document, findings)
-    return document, annotate_chunks(document, chunks, findings)
+    return document, caveat_chunks(document, chunks, findings)
 
 
 def sort_caveats(caveats: list[Caveat]) -> list[Caveat]:

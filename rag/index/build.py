@@ -19,7 +19,7 @@ from typing import Protocol
 import faiss
 import numpy as np
 
-from rag.caveats.profile import CAVEATS_VERSION, annotate
+from rag.caveats.profile import CAVEATS_VERSION, add_caveats
 from rag.embedding import encoder_precision, vector_space
 from rag.embedding.cache import EmbeddingCache
 from rag.index.dense import make_faiss
@@ -88,7 +88,7 @@ def prepare(documents: list[Document], settings: Settings, count_model_tokens, c
     for document in documents:
         doc_chunks = chunker.chunk_document(document)
         if caveats:
-            document, doc_chunks = annotate(document, doc_chunks)
+            document, doc_chunks = add_caveats(document, doc_chunks)
         out_docs.append(document)
         chunks.extend(doc_chunks)
     return out_docs, chunks

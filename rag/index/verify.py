@@ -7,7 +7,7 @@ from rag.ingest import ingest_folder
 from rag.settings import Settings
 
 
-def check_index(settings: Settings) -> list[str]:
+def verify_index(settings: Settings) -> list[str]:
     """Problems found, empty when the index is intact and current."""
     folder = current_folder(settings.index_dir)
     if not folder.exists():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response
 
-from rag.api.annotate_pool import AnnotatePool, PoolFull, WorkerLost
+from rag.api.check_pool import CheckPool, PoolFull, WorkerLost
 from rag.api.errors import INVALID_BODY, field_error, within_limits
 from rag.api.schema import AnnotateRequest, AnnotateResponse, ErrorOut, Limits, Vocabulary
 
 
-def routes(pool: AnnotatePool) -> APIRouter:
+def routes(pool: CheckPool) -> APIRouter:
     router = APIRouter()
 
     @router.post("/api/v1/annotate", tags=["Check a text"], response_model=AnnotateResponse,
@@ -22,7 +22,7 @@ def routes(pool: AnnotatePool) -> APIRouter:
         Runs in a worker process; when every worker is busy and the queue is full, 429 with Retry-After."""
         within_limits(request, pool.settings)
         try:
-            body = await pool.annotate_json(request.text, request.id or "text")
+            body = await pool.check_json(request.text, request.id or "text")
         except (PoolFull, WorkerLost) as exc:
             raise HTTPException(status_code=429 if isinstance(exc, PoolFull) else 503, detail=str(exc),
                                 headers={"Retry-After": str(pool.settings.annotate_retry_after_seconds)}) from None

@@ -1,8 +1,8 @@
 """Check any text: the analysis indexing runs (clean → chunk → caveats), with no embedding.
 
-`rag annotate`, `POST /api/v1/annotate` and the MCP tool `check_text` all call `Annotator.annotate`, so a pasted
+`rag annotate`, `POST /api/v1/annotate` and the MCP tool `check_text` all call `TextChecker.check`, so a pasted
 article gets exactly the profile, passages and sentence flags it would get as an indexed document; each edge turns the
-`Annotation` into its shape (rag/api/schema.AnnotateResponse.of).
+`CheckedText` into its shape (rag/api/schema.AnnotateResponse.of).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.caveats.profile import annotate_chunks, profile_document
+from rag.caveats.profile import caveat_chunks, profile_document
 from rag.caveats.sentences import SentenceFinding, analyse
 from rag.ingest import content_hash
 from rag.ingest.cleaning import clean_text, derive_title, find_urls
@@ -19,14 +19,14 @@ from rag.types import Chunk, Document
 
 
 @dataclass
-class Annotation:
+class CheckedText:
     id: str
     document: Document
     passages: list[Chunk]
     sentences: list[SentenceFinding]
 
 
-class Annotator:
+class TextChecker:
     """Holds the chunker (cl100k and the model's word-piece counter), built once per process."""
 
     def __init__(self, settings: Settings, count_model_tokens: Callable[[str], int] | None = None) -> None:
@@ -44,7 +44,7 @@ class Annotator:
             count_model_tokens = lambda text: len(tokenizer.encode(text).ids)
         self.chunker = make_chunker(settings, count_model_tokens)
 
-    def annotate(self, text: str, text_id: str = "text") -> Annotation:
+    def check(self, text: str, text_id: str = "text") -> CheckedText:
         """Raises ValueError when there is nothing to check."""
         cleaned = clean_text(text)
         if not cleaned.strip():
@@ -55,5 +55,5 @@ class Annotator:
                             content_hash=content_hash(cleaned), url=urls[0] if urls else None, urls=urls)
         findings = analyse(cleaned)
         document = profile_document(document, findings)
-        chunks = annotate_chunks(document, self.chunker.chunk_document(document), findings)
-        return Annotation(text_id, document, chunks, findings)
+        chunks = caveat_chunks(document, self.chunker.chunk_document(document), findings)
+        return CheckedText(text_id, document, chunks, findings)

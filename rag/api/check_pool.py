@@ -34,8 +34,8 @@ class TextTooCostly(ValueError):
     """The text used up its CPU budget; a ValueError, so the route answers 422 for the field `text`."""
 
 
-# In each worker process: one Annotator, built once by the initializer, and whether a text is being checked.
-_annotator = None
+# In each worker process: one TextChecker, built once by the initializer, and whether a text is being checked.
+_checker = None
 _cpu_budget: float = 0.0
 _checking = False
 PARENT_POLL_SECONDS = 1.0
@@ -48,18 +48,18 @@ def _over_budget(*_: object) -> None:
 
 
 def _start_worker(settings: dict, niceness: int) -> None:
-    global _annotator, _cpu_budget
-    from rag.annotate import Annotator
+    global _checker, _cpu_budget
+    from rag.check_text import TextChecker
 
     if niceness:
         os.nice(niceness)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     signal.signal(signal.SIGPROF, _over_budget)
     loaded = Settings(**settings)
-    _annotator, _cpu_budget = Annotator(loaded), loaded.annotate_cpu_seconds
+    _checker, _cpu_budget = TextChecker(loaded), loaded.annotate_cpu_seconds
     # Compile every rule's patterns now (0.07 s of CPU on first use): a one-time cost of the worker, not of the first
     # text, which would otherwise be refused for a budget it never used (and again, if compiling was interrupted).
-    _annotator.annotate("It may help. No side effects were seen in 12 patients (Smith et al., 2020).", "warm-up")
+    _checker.check("It may help. No side effects were seen in 12 patients (Smith et al., 2020).", "warm-up")
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -70,22 +70,22 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _annotate_json(text: str, text_id: str) -> bytes:
+def _check_json(text: str, text_id: str) -> bytes:
     """The API's JSON for one text; a ValueError ("is empty after cleaning", TextTooCostly) crosses back as itself."""
     global _checking
     from rag.api.schema import AnnotateResponse
 
-    assert _annotator is not None, "the worker's initializer makes it"
+    assert _checker is not None, "the worker's initializer makes it"
     _checking = True
     signal.setitimer(signal.ITIMER_PROF, _cpu_budget)
     try:
-        return AnnotateResponse.of(_annotator.annotate(text, text_id)).model_dump_json().encode()
+        return AnnotateResponse.of(_checker.check(text, text_id)).model_dump_json().encode()
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         _checking = False
 
 
-class AnnotatePool:
+class CheckPool:
     """Admission (workers + queue at most) in front of a process pool created on the first text."""
 
     def __init__(self, settings: Settings) -> None:
@@ -121,7 +121,7 @@ class AnnotatePool:
         with self._lock:
             self._admitted -= 1
 
-    async def annotate_json(self, text: str, text_id: str) -> bytes:
+    async def check_json(self, text: str, text_id: str) -> bytes:
         """The response body for one text; raises PoolFull at once when the server has its fill of texts.
 
         The slot frees when the worker finishes, not when the request ends: a client that hangs up does not
@@ -145,10 +145,10 @@ class AnnotatePool:
         """Submit to the pool; a pool broken while idle (a worker killed between texts) is replaced once."""
         executor = self._pool()
         try:
-            return executor.submit(_annotate_json, text, text_id)
+            return executor.submit(_check_json, text, text_id)
         except BrokenProcessPool:
             self._discard(executor)
-            return self._pool().submit(_annotate_json, text, text_id)
+            return self._pool().submit(_check_json, text, text_id)
 
     def _discard(self, executor: ProcessPoolExecutor | None) -> None:
         """Forget a broken pool, unless another request has already replaced it."""
