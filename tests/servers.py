@@ -1,5 +1,5 @@
 """Real HTTP servers for tests: uvicorn on a free loopback port, in a background thread, served exactly as
-`rag serve` serves (`rag.server.server_config`); and one way to wait for a condition with a deadline."""
+`rag serve` serves (`rag.api.server.server_config`); and one way to wait for a condition with a deadline."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def pids_running(marker: str) -> list[int]:
 @contextmanager
 def running(app, settings=None):
     """Serve `app` until the block ends; yields its base URL."""
-    from rag.server import server_config
+    from rag.api.server import server_config
     from rag.settings import Settings
 
     port = free_port()

@@ -308,7 +308,7 @@ def ask(
     if as_json:
         print(QueryResponse.of(result).model_dump_json(indent=2))
         return
-    from rag.render import print_result
+    from rag.cli.render import print_result
 
     print_result(console, result)
 
@@ -375,7 +375,7 @@ def serve(
         engine.warm_up()  # the model loads (and is exported, the first time) before the port opens
     except (IndexUnavailable, EncoderUnavailable) as exc:
         _fail(str(exc))
-    from rag.server import server_config
+    from rag.api.server import server_config
 
     uvicorn.Server(server_config(create_app(settings, engine), settings, host, port)).run()
 
@@ -497,6 +497,3 @@ def evaluate(
     else:
         print_table(console, report)
 
-
-if __name__ == "__main__":
-    app()
