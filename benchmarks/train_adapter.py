@@ -62,6 +62,12 @@ def paired(before: dict[str, float], after: dict[str, float]) -> dict:
             "worse": int((diffs < 0).sum()), "p_value": round(p, 4)}
 
 
+def paired_sets(sets: dict[str, tuple[Bench, object]], before: tuple, after: tuple) -> dict:
+    """`paired` on each (bench, dataset) of `sets`, before vs after, each given as per_query's (weights, adapter)."""
+    return {name: paired(bench.per_query(data, *before), bench.per_query(data, *after))
+            for name, (bench, data) in sets.items()}
+
+
 def main(folder: Path = DEFAULT) -> None:
     from rag.embedding.adapter import load_adapter
 
@@ -112,18 +118,10 @@ def main(folder: Path = DEFAULT) -> None:
         "without": reported(None),
         "before": reported(previous),
         "with": reported(adapter),
-        "paired_vs_before": {
-            "liveqa_B": paired(live.per_query(half_b, WEIGHTS, previous), live.per_query(half_b, WEIGHTS, adapter)),
-            "pubmedqa": paired(
-                pubmed.per_query(pubmed.dataset, WEIGHTS, previous), pubmed.per_query(pubmed.dataset, WEIGHTS, adapter)
-            ),
-            **{
-                f"{name}_dev": paired(
-                    bench.per_query(bench.dataset, WEIGHTS, previous), bench.per_query(bench.dataset, WEIGHTS, adapter)
-                )
-                for name, bench in splits.items()
-            },
-        },
+        "paired_vs_before": paired_sets(
+            {"liveqa_B": (live, half_b), "pubmedqa": (pubmed, pubmed.dataset),
+             **{f"{name}_dev": (bench, bench.dataset) for name, bench in splits.items()}},
+            (WEIGHTS, previous), (WEIGHTS, adapter)),
         "previous_digest": previous.digest if previous else None,
         "grid": grid,
     }

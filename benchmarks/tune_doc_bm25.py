@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import save
-from benchmarks.train_adapter import paired
+from benchmarks.train_adapter import paired_sets
 from benchmarks.tune_split import DEFAULT, SHIPPED, Bench, CachedEncoder, subset
 from rag.embedding import Embedder
 from rag.embedding.adapter import load_adapter
@@ -57,16 +57,10 @@ def main(folder: Path = DEFAULT) -> None:
         "chosen": {k: chosen[k] for k in GRID},
         "before": report(base),
         "after": report(chosen),
-        "paired": {
-            "liveqa_B": paired(live.per_query(half_b, base, adapter), live.per_query(half_b, chosen, adapter)),
-            "pubmedqa": paired(
-                pubmed.per_query(pubmed.dataset, base, adapter), pubmed.per_query(pubmed.dataset, chosen, adapter)
-            ),
-            **{
-                f"{n}_dev": paired(b.per_query(b.dataset, base, adapter), b.per_query(b.dataset, chosen, adapter))
-                for n, b in dev.items()
-            },
-        },
+        "paired": paired_sets(
+            {"liveqa_B": (live, half_b), "pubmedqa": (pubmed, pubmed.dataset),
+             **{f"{n}_dev": (b, b.dataset) for n, b in dev.items()}},
+            (base, adapter), (chosen, adapter)),
         "grid": grid,
     }
     print(json.dumps({k: result[k] for k in ("chosen", "before", "after", "paired")}, indent=1), flush=True)

@@ -106,6 +106,8 @@ class FeedbackStore:
         and the same question gets the new rating instead (one choice per answer, changeable); when none matches,
         a new row is written."""
         created = datetime.now(UTC).isoformat(timespec="seconds")
+        written = dict(created_at=created, question=question, rating=rating, passage_ids=passage_ids, answer=answer,
+                       comment=comment)
         if replaces is not None:
             with self._lock, self._connect() as connection:
                 changed = connection.execute(
@@ -113,15 +115,7 @@ class FeedbackStore:
                     (rating, created, replaces, question),
                 ).rowcount
             if changed:
-                return {
-                    "id": replaces,
-                    "created_at": created,
-                    "question": question,
-                    "rating": rating,
-                    "passage_ids": passage_ids,
-                    "answer": answer,
-                    "comment": comment,
-                }
+                return {"id": replaces, **written}
         with self._lock:
             if self.max_bytes is not None and self.size_bytes() >= self.max_bytes:
                 raise FeedbackFull(f"feedback store is full ({self.max_bytes:,} bytes)")
@@ -133,15 +127,7 @@ class FeedbackStore:
                 )
                 row_id = cursor.lastrowid
                 assert row_id is not None  # an INSERT always sets it
-        return {
-            "id": row_id,
-            "created_at": created,
-            "question": question,
-            "rating": rating,
-            "passage_ids": passage_ids,
-            "answer": answer,
-            "comment": comment,
-        }
+        return {"id": row_id, **written}
 
     def page(self, limit: int, before: int | None = None, after: int | None = None) -> list[dict]:
         """Newest first; `before` pages back from an id, `after` returns the rows newer than an id (oldest first)."""

@@ -5,14 +5,14 @@ same fields."""
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
 from rag.caveats.codes import Code, Level, Severity
 from rag.caveats.glossary import Scope
 from rag.check_text import CheckedText
-from rag.results import Collection, DocumentFacts, Passage, QueryResult, Question, Served
+from rag.results import DocumentFacts, Question, Served
 from rag.settings import LimitSettings
 
 # API limits are part of the contract (SPEC.md); they live with the other numbers in Settings and are checked against
@@ -88,12 +88,18 @@ class QueryRequest(BaseModel):
         return Question(self.question, self.top_k, tuple((turn.role, turn.content) for turn in self.history))
 
 
-# Response models read the engine's records by attribute (dataclasses in rag/results.py and rag/types.py).
-OUT = ConfigDict(from_attributes=True)
+class Out(BaseModel):
+    """A response model read from one of the engine's records by attribute (dataclasses in rag/results.py and
+    rag/types.py): `Model.of(record)`. Models whose shape differs from their record define their own `of`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, record: object) -> Self:
+        return cls.model_validate(record, from_attributes=True)
 
 
-class CaveatOut(BaseModel):
-    model_config = OUT
+class CaveatOut(Out):
     code: Code = Field(description="Stable caveat code, e.g. safety_warning.")
     label: str = Field(description="Short human label.")
     severity: Severity = Field(description="high, medium, low or info.")
@@ -103,8 +109,7 @@ class CaveatOut(BaseModel):
     end: int | None = Field(None, description="End offset of the quote in the document's cleaned text.")
 
 
-class Source(BaseModel):
-    model_config = OUT
+class Source(Out):
     doc_id: str = Field(description="The document's file name without extension.")
     title: str = Field(description="Title derived from the document.")
     path: str = Field(description="Path of the document file.")
@@ -116,8 +121,7 @@ class Source(BaseModel):
     )
 
 
-class PassageOut(BaseModel):
-    model_config = OUT
+class PassageOut(Out):
     rank: int = Field(description="1-based rank; also the passage's citation number.")
     score: float = Field(
         description="Cosine similarity between the question (the model's own vector, before the "
@@ -129,13 +133,8 @@ class PassageOut(BaseModel):
     evidence_level: EvidenceLevel = Field(description="Strongest kind of evidence the passage reports.")
     caveats: list[CaveatOut] = Field(description="Passage caveats, gravest first.")
 
-    @classmethod
-    def of(cls, passage: Passage) -> PassageOut:
-        return cls.model_validate(passage, from_attributes=True)
 
-
-class QuoteOut(BaseModel):
-    model_config = OUT
+class QuoteOut(Out):
     text: str = Field(description="The sentence (or a list with its lead-in, or a table row), quoted whole.")
     citation: int = Field(description="The passage it is quoted from (its rank).")
     doc_id: str
@@ -145,15 +144,13 @@ class QuoteOut(BaseModel):
     end: int
 
 
-class EvidenceOut(BaseModel):
-    model_config = OUT
+class EvidenceOut(Out):
     strongest_level: EvidenceLevel = Field(description="The strongest evidence level among the cited passages.")
     levels: dict[str, int] = Field(description="How many cited passages report each evidence level.")
     documents: int = Field(description="How many documents the answer cites.")
 
 
-class AnswerOut(BaseModel):
-    model_config = OUT
+class AnswerOut(Out):
     text: str = Field(description="Extractive answer; each sentence ends with its citation number in brackets.")
     citations: list[int] = Field(description="Passage ranks cited by the answer.")
     sentences: list[QuoteOut] = Field(
@@ -168,15 +165,13 @@ class AnswerOut(BaseModel):
     evidence: EvidenceOut | None = Field(None, description="Evidence levels of the cited passages at a glance.")
 
 
-class Timings(BaseModel):
-    model_config = OUT
+class Timings(Out):
     embed: float = Field(description="Milliseconds spent embedding the question.")
     search: float = Field(description="Milliseconds spent in dense + lexical search and fusion.")
     total: float = Field(description="Milliseconds for the whole query.")
 
 
-class QueryResponse(BaseModel):
-    model_config = OUT
+class QueryResponse(Out):
     question: str = Field(description="The question as understood (trimmed).")
     retrieval_query: str = Field(
         description="Text actually searched (the question plus the conversation topic for follow-ups)."
@@ -188,13 +183,8 @@ class QueryResponse(BaseModel):
     disclaimer: str
     timings_ms: Timings
 
-    @classmethod
-    def of(cls, result: QueryResult) -> QueryResponse:
-        return cls.model_validate(result, from_attributes=True)
 
-
-class CitationCountsOut(BaseModel):
-    model_config = OUT
+class CitationCountsOut(Out):
     traceable: int = Field(description="Citations with a journal, DOI, PMID, trial id or URL.")
     untraceable: int = Field(description="Citations a reader cannot look up.")
     untraceable_examples: list[str] = Field(description="Up to ten untraceable citations as written.")
@@ -229,8 +219,8 @@ class DocumentSummary(BaseModel):
         return dict(doc_id=document.doc_id, title=document.title, path=document.path, url=document.url,
                     urls=document.urls, chars=len(document.text), chunks=facts.chunks,
                     evidence_level=document.evidence_level,
-                    caveats=[CaveatOut.model_validate(c) for c in document.caveats],
-                    citations=CitationCountsOut.model_validate(document.citations), format=facts.format,
+                    caveats=[CaveatOut.of(c) for c in document.caveats],
+                    citations=CitationCountsOut.of(document.citations), format=facts.format,
                     bytes=facts.bytes, added=facts.added)
 
     @classmethod
@@ -258,8 +248,7 @@ class DocumentList(BaseModel):
     documents: list[DocumentSummary]
 
 
-class TopicOut(BaseModel):
-    model_config = OUT
+class TopicOut(Out):
     doc_id: str
     title: str
     label: str = Field(
@@ -269,19 +258,14 @@ class TopicOut(BaseModel):
     example: str = Field(description="A question one could ask about it.")
 
 
-class CollectionOut(BaseModel):
+class CollectionOut(Out):
     """What the collection covers, for a first visit and for the redirect after an off-topic question."""
 
-    model_config = OUT
 
     documents: int
     passages: int
     topics: list[TopicOut] = Field(description="The first few documents' topics (at most 12); Sources lists them all.")
     examples: list[str] = Field(description="A few example questions (RAG_EXAMPLE_QUESTIONS, or one per document).")
-
-    @classmethod
-    def of(cls, collection: Collection) -> CollectionOut:
-        return cls.model_validate(collection, from_attributes=True)
 
 
 class Health(BaseModel):
@@ -336,8 +320,7 @@ class AnnotateRequest(BaseModel):
         return reject_surrogates(value) if value is not None else None
 
 
-class CueOut(BaseModel):
-    model_config = OUT
+class CueOut(Out):
     code: Code = Field(description="The code this cue triggers.")
     start: int = Field(description="Offset of the cue in `text`.")
     end: int = Field(description="End offset of the cue in `text`.")
@@ -384,14 +367,14 @@ class AnnotateResponse(BaseModel):
             id=annotation.id,
             text=document.text,
             document=ProfileOut(title=document.title, evidence_level=document.evidence_level,
-                                caveats=[CaveatOut.model_validate(c) for c in document.caveats],
-                                citations=CitationCountsOut.model_validate(document.citations)),
+                                caveats=[CaveatOut.of(c) for c in document.caveats],
+                                citations=CitationCountsOut.of(document.citations)),
             passages=[AnnotatedPassage(start=c.start, end=c.end, evidence_level=c.evidence_level,
-                                       caveats=[CaveatOut.model_validate(x) for x in c.caveats])
+                                       caveats=[CaveatOut.of(x) for x in c.caveats])
                       for c in annotation.passages],
             sentences=[SentenceOut(start=f.start, end=f.end, codes=f.codes, evidence_level=f.level,
                                    designs=list(f.designs), background=f.background,
-                                   cues=[CueOut.model_validate(c) for c in f.cues])
+                                   cues=[CueOut.of(c) for c in f.cues])
                        for f in annotation.sentences],
         )
 

@@ -10,46 +10,25 @@ pattern changes its examples and an example can never drift from what the engine
 from __future__ import annotations
 
 import functools
+import re._parser as sre_parse
 from enum import StrEnum
-
-try:  # Python 3.11+
-    import re._parser as sre_parse
-    from re._constants import (
-        ASSERT,
-        ASSERT_NOT,
-        AT,
-        BRANCH,
-        CATEGORY,
-        CATEGORY_DIGIT,
-        CATEGORY_SPACE,
-        CATEGORY_WORD,
-        IN,
-        LITERAL,
-        MAX_REPEAT,
-        MIN_REPEAT,
-        NEGATE,
-        RANGE,
-        SUBPATTERN,
-    )
-except ImportError:  # pragma: no cover
-    import sre_parse
-    from sre_constants import (
-        ASSERT,
-        ASSERT_NOT,
-        AT,
-        BRANCH,
-        CATEGORY,
-        CATEGORY_DIGIT,
-        CATEGORY_SPACE,
-        CATEGORY_WORD,
-        IN,
-        LITERAL,
-        MAX_REPEAT,
-        MIN_REPEAT,
-        NEGATE,
-        RANGE,
-        SUBPATTERN,
-    )
+from re._constants import (
+    ASSERT,
+    ASSERT_NOT,
+    AT,
+    BRANCH,
+    CATEGORY,
+    CATEGORY_DIGIT,
+    CATEGORY_SPACE,
+    CATEGORY_WORD,
+    IN,
+    LITERAL,
+    MAX_REPEAT,
+    MIN_REPEAT,
+    NEGATE,
+    RANGE,
+    SUBPATTERN,
+)
 
 from rag.caveats.codes import Code
 
