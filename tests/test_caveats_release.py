@@ -108,11 +108,19 @@ def test_promotional_severity_rises_with_density():
     [
         ("Curcumin calmed inflamed cartilage cells in a dish.", Code.PRECLINICAL),
         ("Our readers swear by it.", Code.ANECDOTAL),
+        ("My sister swears by it for her migraines.", Code.ANECDOTAL),
+        ("One forum member insists it ended her relapses.", Code.ANECDOTAL),
+        ("Users in a Facebook group claimed their fatigue lifted.", Code.ANECDOTAL),
         ("The cure doctors don't want you to know about.", Code.PROMOTIONAL_TONE),
     ],
 )
 def test_lay_words_for_lab_work_anecdote_and_hype(sentence, code):
     assert code in {c.code for c in find_cues(sentence)}
+
+
+def test_a_trial_arm_reporting_an_outcome_is_no_testimony():
+    codes = {c.code for c in find_cues("In the trial, 40% of patients in the active arm reported less fatigue.")}
+    assert Code.ANECDOTAL not in codes
 
 
 def test_records_of_adolescents_over_years_are_observational():

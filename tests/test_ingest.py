@@ -91,10 +91,11 @@ def test_pdf_and_docx_are_searchable_with_offsets_and_pages(embedder, tmp_path, 
             for p in engine.query(Question(question)).passages[:3]
             if p.source.doc_id == doc_id and phrase in p.text
         )
-        detail = engine.document(doc_id)
+        detail = engine.document(doc_id).document
         assert detail.text[passage.source.start : passage.source.end] == passage.text
         if pages is None:
             assert passage.source.pages is None
         else:
             assert set(pages) <= set(passage.source.pages), question
-    assert engine.document("clemastine").page_starts[0] == 0 and len(engine.document("clemastine").page_starts) == 2
+    pages = engine.document("clemastine").document.page_starts
+    assert pages[0] == 0 and len(pages) == 2

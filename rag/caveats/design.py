@@ -153,7 +153,10 @@ _NOT_REPORTED = re.compile(
     r"\b(?:further|future|more|larger|well-designed|additional)\b[^.]{0,40}\b(?:are|is|will be)? ?(?:needed|essential|"
     r"required|warranted|necessary)\b|\b(?:further|future|more|larger|additional|well-designed|prospective,?) "
     r"(?:randomi[sz]ed|controlled|clinical|large)\b[^.]{0,60}\b(?:needed|required|warranted|should|would|will|are "
-    r"necessary)\b|\black of\b|\bsparse\b|\bno (?:randomi[sz]ed|controlled|prospective)\b",
+    r"necessary)\b|\black of\b|\bsparse\b|\bno (?:randomi[sz]ed|controlled|prospective)\b"
+    # A design named only as what is still needed: "randomized trials are needed", "RCTs should be conducted".
+    r"|\b(?:trials?|studies|RCTs|research)\b (?:(?:are|is) (?:\w+ly |still |now )?(?:needed|required|warranted|"
+    r"necessary|called for)|(?:should|must|need to) be (?:conducted|performed|done|undertaken|carried out))\b",
     re.IGNORECASE,
 )
 # Mentions of other people's studies: background in an abstract, the only evidence in many a web page.

@@ -157,8 +157,12 @@ RULES: tuple[CueRule, ...] = (
             r"\brespondents\b",
             r"\breal-life experiences?\b",
             r"\bexperiences shared by patients\b",
-            r"\b(?:users|patients|people|readers|customers|fans|members) (?:report|reported|say|swear)\b(?! to)",
-            r"\bswear by\b",
+            # Testimony: one user or many, here or on a forum, telling what it did for them.
+            r"\b(?:users?|patients?|people|readers?|customers?|fans?|members?|posters?|commenters?)"
+            r"(?: (?:on|in|of|from) (?:the |a |an |our |online )?(?:\w+ )?(?:forums?|Reddit|Facebook|Twitter|YouTube|"
+            r"TikTok|social media|message boards?|(?:support )?groups?|communit(?:y|ies)|comments|reviews|internet|"
+            r"web))? (?:report|reports|reported|say|says|said|swears?|swore|claims?|claimed|insists?)\b(?! to)",
+            r"\bsw(?:ear|ears|ore|earing) by\b",
         ),
         exclude=(r"\badverse event reporting\b",),
     ),
