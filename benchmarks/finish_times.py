@@ -3,7 +3,12 @@ CODE_DIR (a checkout of any commit), against the indexes `bench_query.py answer-
 answer-step --before REV`, in a child process per checkout, so that two versions of `rag` are timed in one run on the
 same indexes.
 
-Usage: .venv/bin/python -m benchmarks.finish_times CODE_DIR   # prints {"seeds": p50 ms, "seeds, whole question": …}
+Usage: .venv/bin/python -m benchmarks.finish_times CODE_DIR [COLLECTION …]
+# prints {"seeds": p50 ms, "seeds, to JSON": …, "seeds, whole question": …}; COLLECTION is seeds or liveqa-med.
+
+"to JSON" adds what the HTTP route does with the result: since the engine returns records, the route converts them
+(`QueryResponse.of`) before serialising; before, `finish` built the response models itself. Compare that line across
+that change.
 """
 
 from __future__ import annotations
@@ -21,13 +26,20 @@ from rag.engine import Engine  # noqa: E402
 from rag.evaluate import eval_settings, load_dataset  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
-try:  # the engine's own question record
+try:  # the engine's own question record, and the route's conversion of its result
+    from rag.api.schema import QueryResponse
     from rag.results import Question as asking
-except ImportError:  # a checkout from before the engine took records: it took the wire model
+
+    def wire(result) -> str:
+        return QueryResponse.of(result).model_dump_json()
+except ImportError:  # a checkout from before the engine took records: it took and gave the wire models
     from rag.schema import QueryRequest  # type: ignore[no-redef]
 
     def asking(text: str):  # type: ignore[misc]
         return QueryRequest(question=text)
+
+    def wire(result) -> str:  # type: ignore[misc]
+        return result.model_dump_json()
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
 
@@ -51,11 +63,14 @@ def collections() -> dict[str, tuple[Settings, list[str], int]]:
 
 def main() -> None:
     out = {}
+    wanted = sys.argv[2:]
     for name, (settings, questions, rounds) in collections().items():
+        if wanted and name not in wanted:
+            continue
         engine = Engine(settings)
         for question in questions[:5]:
             engine.query(asking(question))
-        samples, whole = [], []
+        samples, to_json, whole = [], [], []
         for _ in range(rounds):
             for question in questions:
                 request = asking(question)
@@ -63,10 +78,13 @@ def main() -> None:
                 retrieval = engine.retrieve(request)
                 passages = engine.passages(retrieval.index, retrieval.hits)
                 started = time.perf_counter()
-                engine.finish(request, retrieval, passages)
+                result = engine.finish(request, retrieval, passages)
                 samples.append((time.perf_counter() - started) * 1000)
+                wire(result)
+                to_json.append((time.perf_counter() - started) * 1000)
                 whole.append((time.perf_counter() - began) * 1000)
         out[name] = round(statistics.median(samples), 3)
+        out[f"{name}, to JSON"] = round(statistics.median(to_json), 3)
         out[f"{name}, whole question"] = round(statistics.median(whole), 3)
     print(json.dumps(out))
 
