@@ -556,8 +556,10 @@ def answers_section(result: dict) -> list[str]:
         f"questions, one fold per seed document ({result['seed_folds']}). ROUGE F1 without stemming; a sentence "
         "matches an expert's at token Jaccard >= 0.6. `seeds_first_two`: share of seed questions whose answering "
         "sentence is among the answer's first two (refused questions count as misses). Chosen by both CV "
-        f"figures: L2 C {result['C']}, seed weight {result['seed_weight']}; {result['unanswered']} of "
-        f"{result['questions']} answers-dev questions are refused by the no-answer rule and score 0.",
+        f"figures: L2 C {result['C']}, seed weight {result['seed_weight']}, passage ranker C "
+        f"{result.get('passage_C', '-')}. Refused by the no-answer rule (and scored 0): {result['unanswered']} of "
+        f"{result['questions']} answers-dev questions. The writer opens with its best units by the unit selector, "
+        "then reads on through the passages the passage ranker puts first, each in its own order.",
         "",
         *provenance(result),
         "| system | " + " | ".join(keys) + " |",

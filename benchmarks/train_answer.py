@@ -13,15 +13,20 @@ consider is a training row:
 The two teach different things: answers-dev's answers mostly open their section, the seeds' answers sit
 anywhere in a long page, so only the question decides which sentence it is.
 
+Two models: the unit selector (which units answer best: they open the answer) and the passage ranker (which
+passage holds the expert's block: the answer reads on through it). The ranker learns from answers-dev only, whose
+labels are blocks; a seed question's label is one sentence.
+
 Held out, both ways: answers-dev figures are 5-fold by question (the folds' model also sees every seed
 question); seed figures leave one seed *document* out (the model sees answers-dev and the other four
-documents' questions). The L2 strength and the seeds' weight are chosen on those two CV figures together; the
-keep threshold on the training folds only. The shipped weights are then fitted on everything.
+documents' questions). The L2 strengths and the seeds' weight are chosen on those two CV figures together.
+The shipped weights are then fitted on everything.
 
 Systems in the table: today's writer (before this selector; measured at commit ab71cc7 and kept in
 benchmarks/results/answers_dev_before.json), LEAD-3 of the top passage's document, the top passage alone,
-the writer's candidates ranked by plain question cosine (each unit encoded here by the model we serve), and the
-learned selector at 8, 6 and 4 units. The selector has no sentence-cosine column: with per-sentence vectors
+the writer's candidates ranked by plain question cosine (each unit encoded here by the model we serve), the
+unit selector alone (units best first, before the passage ranker), and the shipped writer at 8, 6 and 4
+units. The selector has no sentence-cosine column: with per-sentence vectors
 kept at build time it scored the same within noise (ROUGE-2 +0.001 to -0.004, seeds first-two -0.02 to +0.02
 over three trainings), for three to five times the build's encoding and a vector per sentence on disk.
 """
@@ -39,6 +44,7 @@ from sklearn.linear_model import LogisticRegression
 from benchmarks import answers_data as A
 from benchmarks.common import RESULTS, ROOT, save
 from benchmarks.seed_questions import answer_position, answerable, answers_it
+from rag.answer import blocks
 from rag.answer.extractive import choose, gather, question_weights
 from rag.answer.features import COLUMN, NAMES, add_evidence
 from rag.answer.selector import WEIGHTS, Selector
@@ -48,8 +54,8 @@ from rag.ingest.chunking import split_units
 from rag.results import Question
 from rag.settings import Settings
 
-KEEPS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
 CS = [0.1, 1.0, 10.0]  # L2 strength (inverse), on standardised features
+PASSAGE_CS = [0.3, 1.0, 10.0]  # the same for the passage ranker
 SEED_WEIGHTS = [1.0, 3.0]  # how much a seed question's rows count against an answers-dev one's
 
 
@@ -97,24 +103,22 @@ def ask_all(engine: Engine, items: list[A.Item], seed: bool, groups: dict[str, s
     return out
 
 
-def fit(asked: list[Asked], c: float, seed_weight: float, drop: tuple[str, ...] = ()) -> Selector:
-    """Listwise: per question, a softmax over its candidates that puts the answering units first (L2 on
-    standardised columns); then one logistic calibration of that score into a probability, for `keep`.
+def listwise(groups: list[tuple[np.ndarray, np.ndarray, float]], c: float) -> tuple[np.ndarray, np.ndarray,
+                                                                                     np.ndarray]:
+    """Per question, a softmax over its rows that puts the labelled ones first (targets sum to 1; L2 on
+    standardised columns). Returns the weights on standardised columns, and the columns' mean and scale.
 
-    Listwise, because what matters is which of *this question's* units answers it; a pointwise fit pooled over
+    Listwise, because what matters is which of *this question's* rows answers it; a pointwise fit pooled over
     questions learns mostly which corpora put answers first."""
-    groups_asked = [a for a in asked if a.candidates and a.labels.any()]
-    used = [i for i, name in enumerate(NAMES) if name != "bias" and name not in drop]
-    pooled = np.concatenate([np.stack([x.row for x in a.candidates]) for a in groups_asked])[:, used]
+    pooled = np.concatenate([x for x, _, _ in groups])
     mean, scale = pooled.mean(axis=0), pooled.std(axis=0)
     scale[scale == 0] = 1.0
-    groups = [((np.stack([x.row for x in a.candidates])[:, used] - mean) / scale, a.labels / a.labels.sum(),
-               seed_weight if a.seed else 1.0) for a in groups_asked]
-    total = sum(g[2] for g in groups)
+    standard = [((x - mean) / scale, target, weight) for x, target, weight in groups]
+    total = sum(weight for _, _, weight in groups)
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         value, grad = 0.5 * (w @ w) / (c * total), w / (c * total)
-        for x, target, weight in groups:
+        for x, target, weight in standard:
             scores = x @ w
             top = scores.max()
             p = np.exp(scores - top)
@@ -123,24 +127,56 @@ def fit(asked: list[Asked], c: float, seed_weight: float, drop: tuple[str, ...] 
             grad += weight * (x.T @ (p / z - target)) / total
         return value, grad
 
-    w = minimize(loss, np.zeros(len(used)), jac=True, method="L-BFGS-B").x
-    scores = np.concatenate([x @ w for x, _, _ in groups])
+    return minimize(loss, np.zeros(pooled.shape[1]), jac=True, method="L-BFGS-B").x, mean, scale
+
+
+def fit(asked: list[Asked], c: float, seed_weight: float, passage_c: float, drop: tuple[str, ...] = ()) -> Selector:
+    """The unit selector (listwise over each question's units, then one logistic calibration of that score into a
+    probability), and the passage ranker over the units' passages (answers-dev only: its labels are blocks; a
+    passage's target is its share of the question's expert-matched units)."""
+    groups_asked = [a for a in asked if a.candidates and a.labels.any()]
+    used = [i for i, name in enumerate(NAMES) if name != "bias" and name not in drop]
+    groups = [(np.stack([x.row for x in a.candidates])[:, used], a.labels / a.labels.sum(),
+               seed_weight if a.seed else 1.0) for a in groups_asked]
+    w, mean, scale = listwise(groups, c)
+    scores = np.concatenate([((x - mean) / scale) @ w for x, _, _ in groups])
     labels = np.concatenate([(t > 0).astype(int) for _, t, _ in groups])
     calibration = LogisticRegression(C=100.0).fit(scores[:, None], labels)
     a, b = float(calibration.coef_[0][0]), float(calibration.intercept_[0])
     weights = np.zeros(len(NAMES))
     weights[used] = a * w / scale
     weights[COLUMN["bias"]] = b - a * float((w * mean / scale).sum())
-    return Selector(weights, 0.3, "answers-dev + seeds")
+    passage_groups = []
+    for item in groups_asked:
+        if item.seed:
+            continue
+        logits = np.stack([x.row for x in item.candidates]) @ weights
+        citations, members, rows = blocks.passage_rows(item.candidates, logits)
+        shares = np.array([item.labels[members[k]].mean() for k in citations])
+        if len(citations) > 1 and shares.any():
+            passage_groups.append((rows, shares / shares.sum(), 1.0))
+    # The ranker's scores only order one question's passages: the mean (a constant per question) drops out.
+    pw, _, pscale = listwise(passage_groups, passage_c)
+    return Selector(weights, pw / pscale, "answers-dev + seeds")
 
 
-def answer(asked: Asked, selector: Selector, settings, keep: float) -> list[str]:
+def answer(asked: Asked, selector: Selector, settings) -> list[str]:
+    """The shipped writer's choice, from the cached candidates."""
     if asked.weak or not asked.candidates:
         return []
-    rows = np.stack([c.row for c in asked.candidates])
-    probability = 1 / (1 + np.exp(-(rows @ selector.weights)))
-    chosen, _ = choose(asked.candidates, probability, asked.needs, settings, keep)
+    logits = np.stack([c.row for c in asked.candidates]) @ selector.weights
+    chosen, _ = choose(asked.candidates, logits, asked.needs, settings, selector.passage_weights)
     return [c.text for c in chosen]
+
+
+def units_alone(asked: Asked, selector: Selector, settings) -> list[str]:
+    """The unit selector alone: the best units first, no passage ranker (each passage's units in probability
+    order is what the writer did before it)."""
+    if asked.weak or not asked.candidates:
+        return []
+    logits = np.stack([c.row for c in asked.candidates]) @ selector.weights
+    order = [i for i in np.argsort(-logits, kind="stable") if not asked.candidates[i].warns]
+    return [asked.candidates[i].text for i in order[: settings.answer_max_sentences]]
 
 
 def evaluate(asked: list[Asked], answers: dict[str, list[str]]) -> dict:
@@ -153,26 +189,17 @@ def first_two(asked: list[Asked], answers: dict[str, list[str]]) -> float:
     return round(sum(hits) / max(len(hits), 1), 4)
 
 
-def choose_keep(train: list[Asked], selector: Selector, settings) -> float:
-    dev = [a for a in train if not a.seed]
-    return max(KEEPS, key=lambda k: evaluate(dev, {a.item.id: answer(a, selector, settings, k) for a in dev})["rouge2"])
-
-
-def cross_validated(dev: list[Asked], seeds: list[Asked], settings, c: float, seed_weight: float,
-                    drop: tuple[str, ...] = ()) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def cross_validated(dev: list[Asked], seeds: list[Asked], settings, c: float, seed_weight: float, passage_c: float,
+                    write=answer) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Every question answered by weights fitted without it: answers-dev by question folds, seeds by document."""
     dev_answers: dict[str, list[str]] = {}
     for fold in A.folds([a.item.id for a in dev]):
-        train = [a for a in dev if a.item.id not in fold] + seeds
-        selector = fit(train, c, seed_weight, drop)
-        keep = choose_keep(train, selector, settings)
-        dev_answers.update({a.item.id: answer(a, selector, settings, keep) for a in dev if a.item.id in fold})
+        selector = fit([a for a in dev if a.item.id not in fold] + seeds, c, seed_weight, passage_c)
+        dev_answers.update({a.item.id: write(a, selector, settings) for a in dev if a.item.id in fold})
     seed_answers: dict[str, list[str]] = {}
     for group in sorted({a.group for a in seeds}):
-        train = dev + [a for a in seeds if a.group != group]
-        selector = fit(train, c, seed_weight, drop)
-        keep = choose_keep(train, selector, settings)
-        seed_answers.update({a.item.id: answer(a, selector, settings, keep) for a in seeds if a.group == group})
+        selector = fit(dev + [a for a in seeds if a.group != group], c, seed_weight, passage_c)
+        seed_answers.update({a.item.id: write(a, selector, settings) for a in seeds if a.group == group})
     return dev_answers, seed_answers
 
 
@@ -220,38 +247,45 @@ def main(write: bool) -> None:
     grid = {}
     for c in CS:
         for seed_weight in SEED_WEIGHTS:
-            dev_answers, seed_answers = cross_validated(dev, seeds, settings, c, seed_weight)
-            grid[(c, seed_weight)] = {**evaluate(dev, dev_answers), "seeds_first_two": first_two(seeds, seed_answers)}
-            print(
-                f"C {c} seed weight {seed_weight}: "
-                + "  ".join(f"{k} {v:.3f}" for k, v in grid[(c, seed_weight)].items())
-            )
+            for passage_c in PASSAGE_CS:
+                dev_answers, seed_answers = cross_validated(dev, seeds, settings, c, seed_weight, passage_c)
+                key = (c, seed_weight, passage_c)
+                grid[key] = {**evaluate(dev, dev_answers), "seeds_first_two": first_two(seeds, seed_answers)}
+                print(f"C {c} seed weight {seed_weight} passage C {passage_c}: "
+                      + "  ".join(f"{k} {v:.3f}" for k, v in grid[key].items()), flush=True)
     # Both held-out figures count: ROUGE-2 on answers-dev and the seeds' first-two rate, each against its best.
     best_r2 = max(g["rouge2"] for g in grid.values())
     best_ft = max(g["seeds_first_two"] for g in grid.values())
-    c, seed_weight = max(grid, key=lambda k: grid[k]["rouge2"] / best_r2 + grid[k]["seeds_first_two"] / best_ft)
-    rows["learned selector (CV)"] = grid[(c, seed_weight)]
-    chosen_dev, chosen_seeds = cross_validated(dev, seeds, settings, c, seed_weight)
+    c, seed_weight, passage_c = max(grid, key=lambda k: grid[k]["rouge2"] / best_r2
+                                    + grid[k]["seeds_first_two"] / best_ft)
+    previous = RESULTS / "answers_dev_selector_before.json"
+    if previous.exists():
+        rows["unit selector before the passage ranker (d3d1a98, CV)"] = json.loads(previous.read_text())["mean"]
+    alone_dev, alone_seeds = cross_validated(dev, seeds, settings, c, seed_weight, passage_c, units_alone)
+    rows["unit selector alone, best units first (CV)"] = {**evaluate(dev, alone_dev),
+                                                         "seeds_first_two": first_two(seeds, alone_seeds)}
+    rows["the writer: best units, then the best passages (CV)"] = grid[(c, seed_weight, passage_c)]
+    chosen_dev, chosen_seeds = cross_validated(dev, seeds, settings, c, seed_weight, passage_c)
     answered = [a for a in dev if not a.weak]
     answered_rows = {
         "the top passage alone": evaluate(answered, {a.item.id: whole_passage(a.top_passage) for a in answered}),
-        "learned selector (CV)": evaluate(answered, chosen_dev),
+        "the writer (CV)": evaluate(answered, chosen_dev),
     }
     for limit in (4, 6):
         shorter = settings.model_copy(update={"answer_max_sentences": limit})
-        dev_answers, seed_answers = cross_validated(dev, seeds, shorter, c, seed_weight)
-        rows[f"learned selector, at most {limit} units (CV)"] = {
+        dev_answers, seed_answers = cross_validated(dev, seeds, shorter, c, seed_weight, passage_c)
+        rows[f"the writer, at most {limit} units (CV)"] = {
             **evaluate(dev, dev_answers),
             "seeds_first_two": first_two(seeds, seed_answers),
         }
     for name, row in rows.items():
-        print(f"{name:45s} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()))
+        print(f"{name:55s} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()))
     unanswered = sum(a.weak for a in dev)
-    print(f"chosen C {c}, seed weight {seed_weight}; answers-dev unanswered {unanswered}/{len(dev)}")
+    print(f"chosen C {c}, seed weight {seed_weight}, passage C {passage_c}; "
+          f"answers-dev unanswered {unanswered}/{len(dev)}")
     everything = dev + seeds
-    final = fit(everything, c, seed_weight)
-    keep = choose_keep(everything, final, settings)
-    shipped = {a.item.id: answer(a, final, settings, keep) for a in seeds}
+    final = fit(everything, c, seed_weight, passage_c)
+    shipped = {a.item.id: answer(a, final, settings) for a in seeds}
     seed_rows = [
         {
             "id": a.item.id,
@@ -265,9 +299,10 @@ def main(write: bool) -> None:
     ]
     final = Selector(
         final.weights,
-        keep,
+        final.passage_weights,
         f"answers-dev ({len(dev)} questions) + seeds ({len(seeds)} questions), "
-        f"{sum(len(a.candidates) for a in everything)} units; C {c}, seed weight {seed_weight}",
+        f"{sum(len(a.candidates) for a in everything)} units; C {c}, seed weight {seed_weight}, "
+        f"passage C {passage_c}",
     )
     if write:
         WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
@@ -284,7 +319,8 @@ def main(write: bool) -> None:
             "seed_folds": len({a.group for a in seeds}),
             "C": c,
             "seed_weight": seed_weight,
-            "grid": {f"C {k[0]}, seed weight {k[1]}": v for k, v in grid.items()},
+            "passage_C": passage_c,
+            "grid": {f"C {k[0]}, seed weight {k[1]}, passage C {k[2]}": v for k, v in grid.items()},
             "rows": rows,
             "answered_rows": answered_rows,
             "answered": len(answered),
@@ -292,7 +328,7 @@ def main(write: bool) -> None:
             "positives": int(sum(a.labels.sum() for a in everything)),
             "units": int(sum(len(a.candidates) for a in everything)),
             "weights": final.to_dict()["weights"],
-            "keep": keep,
+            "passage_weights": final.to_dict()["passage_weights"],
         },
     )
 

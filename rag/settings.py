@@ -150,6 +150,8 @@ class AnswerSettings(BaseModel):
     answer_max_sentences: int = Field(8, description="Longest extractive answer in units (sentences, or a list with "
                                                      "its lead-in); the learned selector stops earlier when the next "
                                                      "unit is unlikely to answer (benchmarks/train_answer.py).")
+    answer_lead: int = Field(2, ge=0, description="Units an answer opens with, each chosen for how well it answers; "
+                             "the rest reads on through the passages most likely to hold the answer, in their order.")
     answer_read_passages: int = Field(5, ge=1, description="Passages, best first, whose sentences may answer (the top "
                                       "three always; the rest when close to the best, answer_min_share).")
     answer_max_safety: int = Field(3, ge=0, description="Most warnings about what was asked shown apart from the "

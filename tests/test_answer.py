@@ -3,6 +3,7 @@ exact rare-term evidence; sources that disagree — on real indexes."""
 
 import json
 import re
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -266,6 +267,57 @@ def test_no_seed_answer_cuts_a_list_after_its_lead_in(engine, seed_answers):
     for q, result in seed_answers:
         for quote in result.answer.sentences if result.answer else []:
             assert not quote.text.rstrip().endswith(":"), (q["question"], quote.text)
+
+
+def test_after_its_lead_the_answer_reads_each_passage_in_its_own_order(engine, seed_answers):
+    """Experts quote answers as blocks: past the best units, the answer goes on through a passage in the order the
+    passage has it, one passage after another (a passage is never left and come back to)."""
+    lead = engine.settings.answer_lead
+    read = 0
+    for q, result in seed_answers:
+        rest = result.answer.sentences[lead:] if result.answer else []
+        runs = [rest[0].citation] if rest else []
+        for before, after in pairwise(rest):
+            if after.citation == before.citation:
+                assert after.start > before.start, (q["question"], before.text, after.text)
+            else:
+                assert after.citation not in runs, q["question"]
+                runs.append(after.citation)
+        read += len(rest)
+    assert read > 100
+
+
+def test_the_passage_ranker_orders_passages_and_without_weights_keeps_retrieval_order():
+    from rag.answer.blocks import NAMES, reading_order
+    from rag.answer.extractive import gather
+    from rag.settings import Settings
+
+    passages = [
+        AnswerPassage(1, "a", "Metformin is a diabetes drug now studied for relapses. It is taken by mouth.", [], 0.8),
+        AnswerPassage(2, "b", "In MS trials metformin lowered relapses. Relapses fell by a third on metformin.", [],
+                      0.79),
+    ]
+    weights = {"metf": 1.0, "relap": 2.0}
+    candidates, _, _ = gather("Does metformin lower MS relapses?", passages, weights, Settings())
+    logits = np.zeros(len(candidates))
+    unweighted = [candidates[i].citation for i in reading_order(candidates, logits, np.zeros(len(NAMES)))]
+    assert unweighted == sorted(unweighted) and set(unweighted) == {1, 2}
+    by_cover = np.zeros(len(NAMES))
+    by_cover[NAMES.index("cover_mean")] = 1.0  # every sentence of the second passage holds the question's words
+    ranked = [candidates[i] for i in reading_order(candidates, logits, by_cover)]
+    assert [c.citation for c in ranked][:2] == [2, 2] and ranked[0].unit.order < ranked[1].unit.order
+
+
+def test_selector_weights_round_trip_and_an_old_file_without_a_passage_ranker_still_loads():
+    from rag.answer.selector import Selector, default_selector
+
+    shipped = default_selector()
+    assert shipped.passage_weights.any(), "the shipped weights file holds the passage ranker"
+    again = Selector.from_dict(shipped.to_dict())
+    assert np.allclose(again.weights, shipped.weights, atol=1e-4)
+    assert np.allclose(again.passage_weights, shipped.passage_weights, atol=1e-4)
+    old = Selector.from_dict({"weights": {"bias": -1.0, "focus": 2.0, "gone": 5.0}, "keep": 0.1})
+    assert not old.passage_weights.any() and old.weights.sum() == 1.0
 
 
 def test_warnings_about_what_was_asked_go_apart_and_lead_only_a_safety_question(engine):

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.answer.abbreviations import expand
+from rag.answer.blocks import reading_order
 from rag.answer.candidates import Kind, Unit, passage_units
 from rag.answer.cues import Need
 from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs
@@ -200,9 +201,9 @@ def _quote(candidate: Candidate) -> Quote:
 def score_candidates(
     candidates: list[Candidate], selector: Selector, cited: list[str] | None = None
 ) -> tuple[np.ndarray, set[int], set[int]]:
-    """Each candidate's probability of answering; the caveat engine reads only the first stage's best.
+    """Each candidate's logit of answering; the caveat engine reads only the first stage's best.
 
-    Returns the probabilities and the citations whose on-topic passages report a benefit, and none or harm.
+    Returns the logits and the citations whose on-topic passages report a benefit, and none or harm.
     """
     if not candidates:
         return np.zeros(0), set(), set()
@@ -227,48 +228,46 @@ def score_candidates(
     for i, candidate in enumerate(candidates):
         if keys and holds_cited(candidate.text, keys):
             logits[i] += 2.0  # a unit naming the study the question cites is what was asked about
-    return 1.0 / (1.0 + np.exp(-logits)), benefit, against
+    return logits, benefit, against
 
 
 def choose(
-    candidates: list[Candidate], probability: np.ndarray, needs: frozenset[Need], settings: AnswerSettings,
-    keep: float,
+    candidates: list[Candidate], logits: np.ndarray, needs: frozenset[Need], settings: AnswerSettings,
+    passage_weights: np.ndarray,
 ) -> tuple[list[Candidate], list[Candidate]]:
-    """(answer, safety): the answer best first, the warnings about what was asked apart.
+    """(answer, safety): the warnings about what was asked apart, and the answer: its best units one by one
+    (`answer_lead` of them), then on through the passages most likely to hold the answer, each in its own order.
 
     A safety question is answered by its warnings first; any other keeps them out of the answer.
     """
-    order = sorted(range(len(candidates)), key=lambda i: -probability[i])
+    order = sorted(range(len(candidates)), key=lambda i: -logits[i])
     about_safety = Need.SAFETY in needs
-    warnings = [candidates[i] for i in order if candidates[i].warns]
     safety: list[Candidate] = []
     seen_safety: set[str] = set()
-    for candidate in warnings:
+    for candidate in (candidates[i] for i in order if candidates[i].warns):
         if _key(candidate.text) not in seen_safety and len(safety) < settings.answer_max_safety:
             seen_safety.add(_key(candidate.text))
             safety.append(candidate)
-    pool = (
-        ([c for c in safety] + [candidates[i] for i in order if not candidates[i].warns])
-        if about_safety
-        else [candidates[i] for i in order if not candidates[i].warns]
-    )
-    chance = {id(candidates[i]): probability[i] for i in order}
+    answers = [candidates[i] for i in order if not candidates[i].warns]
+    # A safety question's warnings lead; any other question's best units do.
+    lead = safety if about_safety and safety else answers[: settings.answer_lead]
     limit = settings.answer_max_sentences
-    cap = limit - 1 if len({c.doc_id for c in pool}) > 1 else limit
+    cap = limit - 1 if len({c.doc_id for c in answers + (safety if about_safety else [])}) > 1 else limit
     chosen: list[Candidate] = []
     seen: set[str] = set()
     per_doc: dict[str, int] = {}
-    for candidate in pool:
+
+    def take(candidate: Candidate) -> None:
         key = _key(candidate.text)
-        if key in seen or per_doc.get(candidate.doc_id, 0) >= cap:
-            continue
-        if chosen and chance[id(candidate)] < keep and not (about_safety and candidate.warns):
-            break
-        seen.add(key)
-        per_doc[candidate.doc_id] = per_doc.get(candidate.doc_id, 0) + 1
-        chosen.append(candidate)
-        if len(chosen) >= limit:
-            break
+        if len(chosen) < limit and key not in seen and per_doc.get(candidate.doc_id, 0) < cap:
+            seen.add(key)
+            per_doc[candidate.doc_id] = per_doc.get(candidate.doc_id, 0) + 1
+            chosen.append(candidate)
+
+    for candidate in lead:
+        take(candidate)
+    for i in reading_order(candidates, logits, passage_weights):
+        take(candidates[i])
     if not chosen and safety:
         chosen = safety[:limit]  # the warnings are all the passages say on this: they are the answer
     return chosen, safety
@@ -287,8 +286,8 @@ def compose_answer(
         return Answer("", [])
     selector = selector or default_selector()
     candidates, needs, _ = gather(question, passages, weights, settings, cited)
-    probability, benefit, against = score_candidates(candidates, selector, cited)
-    chosen, safety = choose(candidates, probability, needs, settings, selector.keep)
+    logits, benefit, against = score_candidates(candidates, selector, cited)
+    chosen, safety = choose(candidates, logits, needs, settings, selector.passage_weights)
     text = " ".join(f"{c.text} [{c.citation}]" for c in chosen)
     return Answer(
         text,
