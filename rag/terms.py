@@ -25,10 +25,11 @@ STOPWORDS = frozenset(
 def content_words(text: str) -> list[str]:
     """Lower-cased words that carry meaning; hyphenated words also count by their parts."""
     words: list[str] = []
-    for word in _WORD.findall(text):
-        word = word.lower()
-        parts = [word] + (word.split("-") if "-" in word else [])
-        words.extend(p for p in parts if len(p) > 1 and p not in STOPWORDS)
+    for word in _WORD.findall(text.lower()):
+        if "-" in word:
+            words.extend(p for p in [word, *word.split("-")] if len(p) > 1 and p not in STOPWORDS)
+        elif word not in STOPWORDS:  # the pattern matches two characters at least
+            words.append(word)
     return words
 
 

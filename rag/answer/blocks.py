@@ -45,27 +45,32 @@ def passage_rows(
             members.setdefault(candidate.citation, []).append(i)
     citations = sorted(members)
     rows = np.zeros((len(citations), len(NAMES)))
+    if not citations:
+        return citations, members, rows
+    matrix = np.stack([c.row for c in candidates])
     for k, citation in enumerate(citations):
         index = sorted(members[citation], key=lambda i: candidates[i].unit.order)
         members[citation] = index
-        unit_rows = np.stack([candidates[i].row for i in index])
+        unit_rows = matrix[index]
         unit_logits = logits[index]
+        focus, cover = unit_rows[:, COLUMN["focus"]], unit_rows[:, COLUMN["cover"]]
+        matches = unit_rows[:, _MATCH]
         first = unit_rows[0]
-        rows[k] = [
+        rows[k] = (
             first[COLUMN["inv_rank"]],
             first[COLUMN["passage_sim_gap"]],
             first[COLUMN["passage_cover"]],
-            unit_rows[:, COLUMN["focus"]].max(),
-            unit_rows[:, COLUMN["focus"]].mean(),
-            unit_rows[:, COLUMN["cover"]].max(),
-            unit_rows[:, COLUMN["cover"]].mean(),
-            unit_rows[:, _MATCH].max(),
-            unit_rows[:, _MATCH].sum(axis=1).mean(),
+            focus.max(),
+            focus.mean(),
+            cover.max(),
+            cover.mean(),
+            matches.max(),
+            matches.sum() / len(index),
             unit_rows[:, COLUMN["doc_lead"]].max(),
             unit_logits.max(),
             unit_logits.mean(),
             math.log(len(index)),
-        ]
+        )
     return citations, members, rows
 
 

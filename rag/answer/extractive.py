@@ -267,6 +267,8 @@ def choose(
     for candidate in lead:
         take(candidate)
     for i in reading_order(candidates, logits, passage_weights):
+        if len(chosen) >= limit:
+            break
         take(candidates[i])
     if not chosen and safety:
         chosen = safety[:limit]  # the warnings are all the passages say on this: they are the answer
