@@ -93,6 +93,12 @@ DESIGNS = [
     ("Thirty-four mice were assigned at random to two groups.", Level.PRECLINICAL),
     ("We compared outcomes of in vitro fertilization in 224 women.", Level.NONE_STATED),
     ("The GOAT score was recorded in a retrospective review.", Level.OBSERVATIONAL),
+    # Designs written the other common way: no hyphen, a registry, dates with a day, people insurers count.
+    ("A cross sectional survey of 310 nurses in four hospitals.", Level.OBSERVATIONAL),
+    ("This follow up study traced 5,000 factory workers for 30 years.", Level.OBSERVATIONAL),
+    ("Children entered in a prospective registry of burns were analysed.", Level.OBSERVATIONAL),
+    ("We included 12 400 Medicaid enrollees treated between March 3, 2004, and May 9, 2008.", Level.OBSERVATIONAL),
+    ("The cross sectional area of the tendon grew in 20 rats.", Level.PRECLINICAL),
 ]
 
 

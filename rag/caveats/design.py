@@ -22,7 +22,11 @@ _ANIMAL_WORDS = """mice mouse murine rat rats rodent rodents rabbit rabbits hams
 ANIMALS = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}".replace("-", "[- ]") for w in _ANIMAL_WORDS) + ")"
 # The people an observational study describes itself as following or reviewing.
 _PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|infants|neonates|newborns|subjects|"
-           r"participants|individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users)")
+           r"participants|individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users|"
+           r"beneficiaries|enrollees|members)")
+# A span of years: "1995 and 2005", "March 2001 to June 2004", "January 1, 2005, and June 30, 2009", "1/97-12/99".
+_DATE = r"(?:\w+ (?:\d{1,2},? )?)?(?:\d{1,2}/)*(?:19|20)\d{2}"
+_SPAN = rf"{_DATE},?\s*(?:and|to|until|through|-|–)\s*{_DATE}"
 DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "systematic_review": (
         Level.SYSTEMATIC_REVIEW,
@@ -46,13 +50,14 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
         (
             r"\bcohorts?\b",
             r"\bprospective(?:ly)? (?:\w+ "
-            r")?(?:study|studies|followed|collected|enrolled|evaluated|recorded|registered|database|data|analysis)\b",
+            r")?(?:study|studies|followed|collected|enrolled|evaluated|recorded|registered|database|data|analysis|"
+            r"registry|registries)\b",
             r"\blongitudinal (?:study|analysis|data)\b",
-            r"\bfollow-up study\b",
+            r"\bfollow[- ]?up stud(?:y|ies)\b",
         ),
     ),
     "case_control": (Level.OBSERVATIONAL, (r"\bcase-?control\b", r"\bcase[- ]referent\b", r"\bmatched controls\b")),
-    "cross_sectional": (Level.OBSERVATIONAL, (r"\bcross-?sectional\b",)),
+    "cross_sectional": (Level.OBSERVATIONAL, (r"\bcross[- ]?sectional\b",)),
     "retrospective": (
         Level.OBSERVATIONAL,
         (
@@ -64,12 +69,8 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
             r"data|claims data)\b",
             # Described rather than named: people seen over a stated span of years, consecutive patients, records or
             # a database searched. A trial says so too ("randomized"), and the stronger design wins.
-            rf"\b{_PEOPLE}\b[^.;]{{0,120}}?\b(?:between|from|during|in the period|over the period) (?:\w+ "
-            rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ "
-            rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b",
-            r"\b(?:between|from|during|in the period|over the period) (?:\w+ "
-            rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}},?\s*(?:and|to|until|through|-|–)\s*(?:\w+ "
-            rf")?(?:\d{{1,2}}/)*(?:19|20)\d{{2}}\b[^.;]{{0,120}}?\b{_PEOPLE}\b",
+            rf"\b{_PEOPLE}\b[^.;]{{0,120}}?\b(?:between|from|during|in the period|over the period) {_SPAN}\b",
+            rf"\b(?:between|from|during|in the period|over the period) {_SPAN}\b[^.;]{{0,120}}?\b{_PEOPLE}\b",
             rf"\b{_PEOPLE}\b[^.;]{{0,80}}?\bover an? "
             r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)[- ](?:year|month)s? period\b",
             r"\bconsecutive (?:\w+ ){0,2}(?:patients|cases|admissions|subjects|women|men|children|infants|procedures|"
@@ -171,7 +172,7 @@ _EXCLUDE = {
         r"\brandomly (?:selected|chosen|sampled|drawn)\b|\brandom(?:ly)? sampl\w*", re.IGNORECASE
     ),
     "cross_sectional": re.compile(
-        r"\bcross-?sectional "
+        r"\bcross[- ]?sectional "
         r"(?:areas?|diameters?|images?|imaging|views?|slices?|dimensions?|shape)\b",
         re.IGNORECASE,
     ),
