@@ -25,7 +25,7 @@ STOPWORDS = frozenset(
 def content_words(text: str) -> list[str]:
     """Lower-cased words that carry meaning; hyphenated words also count by their parts."""
     words: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    for word in map(str.lower, _WORD.findall(text)):  # lower each match: lower-casing the text first turns "İ" into two
         if "-" in word:
             words.extend(p for p in [word, *word.split("-")] if len(p) > 1 and p not in STOPWORDS)
         elif word not in STOPWORDS:  # the pattern matches two characters at least

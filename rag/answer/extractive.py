@@ -208,14 +208,7 @@ def score_candidates(
     if not candidates:
         return np.zeros(0), set(), set()
     rows = np.stack([c.row for c in candidates])
-    cheap = rows @ selector.first_stage
-    order = np.argsort(-cheap, kind="stable")
-    read = set(order[:READ_BEST].tolist())
-    per_passage: dict[int, int] = {}
-    for i in order.tolist():
-        per_passage[candidates[i].citation] = per_passage.get(candidates[i].citation, 0) + 1
-        if per_passage[candidates[i].citation] <= READ_PER_PASSAGE:
-            read.add(i)
+    read = read_by_caveats(candidates, rows @ selector.first_stage)
     benefit: set[int] = set()
     against: set[int] = set()
     for i in read:
@@ -223,12 +216,25 @@ def score_candidates(
         rows[i] = candidates[i].row
         if stance is not None and candidates[i].topical:  # a far or off-topic passage takes no side
             (benefit if stance == Stance.BENEFIT else against).add(candidates[i].citation)
-    logits = selector.logits(rows)
+    return selector.logits(rows) + cited_lift(candidates, cited), benefit, against
+
+
+def read_by_caveats(candidates: list[Candidate], cheap: np.ndarray) -> set[int]:
+    """The candidates the caveat engine reads: the first stage's best overall, and the best of each passage."""
+    order = np.argsort(-cheap, kind="stable")
+    read = set(order[:READ_BEST].tolist())
+    per_passage: dict[int, int] = {}
+    for i in order.tolist():
+        per_passage[candidates[i].citation] = per_passage.get(candidates[i].citation, 0) + 1
+        if per_passage[candidates[i].citation] <= READ_PER_PASSAGE:
+            read.add(i)
+    return read
+
+
+def cited_lift(candidates: list[Candidate], cited: list[str] | None) -> np.ndarray:
+    """+2 to the logit of a unit naming the study the question cites: it is what was asked about."""
     keys = cited or []
-    for i, candidate in enumerate(candidates):
-        if keys and holds_cited(candidate.text, keys):
-            logits[i] += 2.0  # a unit naming the study the question cites is what was asked about
-    return logits, benefit, against
+    return np.array([2.0 if keys and holds_cited(c.text, keys) else 0.0 for c in candidates])
 
 
 def choose(
@@ -252,7 +258,7 @@ def choose(
     # A safety question's warnings lead; any other question's best units do.
     lead = safety if about_safety and safety else answers[: settings.answer_lead]
     limit = settings.answer_max_sentences
-    cap = limit - 1 if len({c.doc_id for c in answers + (safety if about_safety else [])}) > 1 else limit
+    cap = max(1, limit - 1) if len({c.doc_id for c in answers + (safety if about_safety else [])}) > 1 else limit
     chosen: list[Candidate] = []
     seen: set[str] = set()
     per_doc: dict[str, int] = {}

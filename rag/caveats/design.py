@@ -23,9 +23,10 @@ ANIMALS = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}".replace("-", "[- ]
 # The people an observational study describes itself as following or reviewing.
 _PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|infants|neonates|newborns|subjects|"
            r"participants|individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users|"
-           r"beneficiaries|enrollees|members)")
-# A span of years: "1995 and 2005", "March 2001 to June 2004", "January 1, 2005, and June 30, 2009", "1/97-12/99".
-_DATE = r"(?:\w+ (?:\d{1,2},? )?)?(?:\d{1,2}/)*(?:19|20)\d{2}"
+           r"beneficiaries|enrollees)")
+# A span of years: "1995 and 2005", "March 2001 to June 2004", "January 1, 2005, and June 30, 2009", "3 March 2004
+# and 9 May 2008", "1/1997-12/1999" (two-digit years are left out: "1/97" is as often a ratio or a dose).
+_DATE = r"(?:\d{1,2} )?(?:\w+ (?:\d{1,2},? )?)?(?:\d{1,2}/)*(?:19|20)\d{2}"
 _SPAN = rf"{_DATE},?\s*(?:and|to|until|through|-|–)\s*{_DATE}"
 DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "systematic_review": (
