@@ -1,5 +1,5 @@
 """`python -m rag.cli …` runs the `rag` command."""
 
-from rag.cli.commands import app
+from rag.cli import app
 
 app()
