@@ -1,7 +1,7 @@
 """What the engine takes and gives: plain records, the same for the API, the CLI, Ray Serve and the MCP server.
 
 Each edge checks its input into a `Question` and converts a result once into its own shape (the HTTP models are in
-rag/api/schema.py), so the engine never speaks the wire format and a new edge adds no engine code.
+rag/api/schema/), so the engine never speaks the wire format and a new edge adds no engine code.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Request and response models that only the HTTP layer uses (the shared wire format is rag/api/schema.py)."""
+"""Request and response models that only the HTTP layer uses (the shared wire format is rag/api/schema/)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,82 @@
+"""The wire format: request models, checked at every edge (HTTP, CLI, MCP), and response models, each made once
+from the engine's records (rag/results.py) by its `of`, so /openapi.json, `rag ask --json` and the MCP tools give the
+same fields. One module per feature (`query`, `documents`, `check`, `limits`), the shared parts in `base`."""
+
+from rag.api.schema.base import (
+    ErrorOut,
+    EvidenceLevel,
+    FieldError,
+    Out,
+    ValidationErrorOut,
+    _reject_control,
+    reject_surrogates,
+    validation_message,
+)
+from rag.api.schema.check import AnnotatedPassage, AnnotateRequest, AnnotateResponse, CueOut, ProfileOut, SentenceOut
+from rag.api.schema.documents import (
+    BuildOut,
+    CitationCountsOut,
+    CollectionOut,
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+    Health,
+    IndexStatus,
+    TopicOut,
+    UploadOut,
+)
+from rag.api.schema.limits import CodeOut, Limits, Vocabulary, limit_message, limit_problems
+from rag.api.schema.query import (
+    AnswerOut,
+    CaveatOut,
+    EvidenceOut,
+    PassageOut,
+    QueryRequest,
+    QueryResponse,
+    QuoteOut,
+    Source,
+    Timings,
+    Turn,
+)
+
+__all__ = [
+    "AnnotateRequest",
+    "AnnotateResponse",
+    "AnnotatedPassage",
+    "AnswerOut",
+    "BuildOut",
+    "CaveatOut",
+    "CitationCountsOut",
+    "CodeOut",
+    "CollectionOut",
+    "CueOut",
+    "DocumentDetail",
+    "DocumentList",
+    "DocumentSummary",
+    "ErrorOut",
+    "EvidenceLevel",
+    "EvidenceOut",
+    "FieldError",
+    "Health",
+    "IndexStatus",
+    "Limits",
+    "Out",
+    "PassageOut",
+    "ProfileOut",
+    "QueryRequest",
+    "QueryResponse",
+    "QuoteOut",
+    "SentenceOut",
+    "Source",
+    "Timings",
+    "TopicOut",
+    "Turn",
+    "UploadOut",
+    "ValidationErrorOut",
+    "Vocabulary",
+    "_reject_control",
+    "limit_message",
+    "limit_problems",
+    "reject_surrogates",
+    "validation_message",
+]
