@@ -46,7 +46,7 @@ from benchmarks.common import RESULTS, ROOT, save
 from benchmarks.seed_questions import answer_position, answerable, answers_it
 from rag.answer import blocks
 from rag.answer.extractive import choose, cited_lift, gather, question_weights, read_by_caveats
-from rag.answer.features import COLUMN, EVIDENCE, NAMES, add_evidence
+from rag.answer.features import COLUMN, EVIDENCE_COLUMNS, NAMES, add_evidence
 from rag.answer.selector import WEIGHTS, Selector
 from rag.caveats.citations import cited_keys
 from rag.engine import Engine, answer_passages
@@ -54,7 +54,6 @@ from rag.ingest.chunking import split_units
 from rag.results import Question
 from rag.settings import Settings
 
-EVIDENCE_COLUMNS = [COLUMN[name] for name in EVIDENCE]
 CS = [0.1, 1.0, 10.0]  # L2 strength (inverse), on standardised features
 PASSAGE_CS = [0.3, 1.0, 10.0]  # the same for the passage ranker
 SEED_WEIGHTS = [1.0, 3.0]  # how much a seed question's rows count against an answers-dev one's
@@ -131,16 +130,14 @@ def listwise(groups: list[tuple[np.ndarray, np.ndarray, float]], c: float) -> tu
     return minimize(loss, np.zeros(pooled.shape[1]), jac=True, method="L-BFGS-B").x, mean, scale
 
 
-def served_logits(asked: Asked, weights: np.ndarray) -> np.ndarray:
+def served_logits(asked: Asked, selector: Selector) -> np.ndarray:
     """The logits the writer serves: the caveat engine's columns only for the units it reads (`ask_all` read them
     all), and the lift of a unit naming a cited study."""
     rows = np.stack([c.row for c in asked.candidates])
-    cheap_weights = weights.copy()
-    cheap_weights[EVIDENCE_COLUMNS] = 0.0
     unread = np.ones(len(rows), dtype=bool)
-    unread[list(read_by_caveats(asked.candidates, rows @ cheap_weights))] = False
+    unread[list(read_by_caveats(asked.candidates, rows @ selector.first_stage))] = False
     rows[np.ix_(unread, EVIDENCE_COLUMNS)] = 0.0
-    return rows @ weights + cited_lift(asked.candidates, cited_keys(asked.item.question))
+    return selector.logits(rows) + cited_lift(asked.candidates, cited_keys(asked.item.question))
 
 
 def fit(asked: list[Asked], c: float, seed_weight: float, passage_c: float, drop: tuple[str, ...] = ()) -> Selector:
@@ -160,11 +157,12 @@ def fit(asked: list[Asked], c: float, seed_weight: float, passage_c: float, drop
     weights = np.zeros(len(NAMES))
     weights[used] = a * w / scale
     weights[COLUMN["bias"]] = b - a * float((w * mean / scale).sum())
+    units = Selector(weights, np.zeros(len(blocks.NAMES)))  # the unit selector alone: what the ranker reads
     passage_groups = []
     for item in groups_asked:
         if item.seed:
             continue
-        citations, members, rows = blocks.passage_rows(item.candidates, served_logits(item, weights))
+        citations, members, rows = blocks.passage_rows(item.candidates, served_logits(item, units))
         shares = np.array([item.labels[members[k]].mean() for k in citations])
         if len(citations) > 1 and shares.any():
             passage_groups.append((rows, shares / shares.sum(), 1.0))
@@ -177,7 +175,7 @@ def answer(asked: Asked, selector: Selector, settings) -> list[str]:
     """The shipped writer's choice, from the cached candidates."""
     if asked.weak or not asked.candidates:
         return []
-    chosen, _ = choose(asked.candidates, served_logits(asked, selector.weights), asked.needs, settings,
+    chosen, _ = choose(asked.candidates, served_logits(asked, selector), asked.needs, settings,
                        selector.passage_weights)
     return [c.text for c in chosen]
 
@@ -187,7 +185,7 @@ def units_alone(asked: Asked, selector: Selector, settings) -> list[str]:
     order is what the writer did before it)."""
     if asked.weak or not asked.candidates:
         return []
-    logits = served_logits(asked, selector.weights)
+    logits = served_logits(asked, selector)
     order = [i for i in np.argsort(-logits, kind="stable") if not asked.candidates[i].warns]
     return [asked.candidates[i].text for i in order[: settings.answer_max_sentences]]
 

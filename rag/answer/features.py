@@ -48,6 +48,7 @@ NEEDS = [f"gives:{n.value}" for n in Need] + [f"match:{n.value}" for n in Need]
 EVIDENCE = ["reports", "promotional", "hedged_only"]
 NAMES = BASE + NEEDS + EVIDENCE
 COLUMN = {name: i for i, name in enumerate(NAMES)}
+EVIDENCE_COLUMNS = [COLUMN[name] for name in EVIDENCE]
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\b\d+\s+(?:patients|participants|people|adults|children|women|men)\b")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer import blocks
-from rag.answer.features import BASE, COLUMN, EVIDENCE, NAMES, NEEDS
+from rag.answer.features import BASE, EVIDENCE, EVIDENCE_COLUMNS, NAMES, NEEDS
 
 WEIGHTS = Path(__file__).parent / "data" / "selector.json"
 
@@ -40,7 +40,7 @@ class Selector:
     def first_stage(self) -> np.ndarray:
         """The weights of the cheap columns only (the caveat engine's columns zeroed)."""
         out = self.weights.copy()
-        out[[COLUMN[n] for n in EVIDENCE]] = 0.0
+        out[EVIDENCE_COLUMNS] = 0.0
         return out
 
     def logits(self, rows: np.ndarray) -> np.ndarray:
