@@ -38,16 +38,16 @@ ASKS: dict[Need, str] = {
                   r"reduce\w*|any good|good for|worth\w*|promising)\b",
     Need.SAFETY: SAFETY_INTENT
     + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
-    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would) (?:it|this|that|they|\w+) "
-    r"(?:work|act|help)|mechanism\w*|why)\b",
-    Need.CAUSE: r"\b(?:cause[sd]?|causing|why (?:do|does|did|am|is)|reasons?|triggers?|risk factors?|get it|develop)\b",
+    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would|could|might|can) [^?.;,]{1,40}?\b(?:work|act|help)s?|"
+    r"mechanism\w*|in the (?:body|brain)|what does (?:it|\w+) do)\b",
+    Need.CAUSE: r"\b(?:cause[sd]?|causing|why|reasons?|triggers?|risk factors?|get it|develop)\b",
     Need.SYMPTOMS: r"\b(?:symptoms?|signs?|feel|feels|pain|hurt\w*|diagnos\w*)\b",
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|"
                     r"remed\w*)\b",
     Need.DEFINITION: r"(?:^|\b)(?:what (?:is|are|exactly is)|what's|define|definition|meaning|information (?:on|about)|"
     r"tell me about|about)\b",
     Need.LIMITS: r"\b(?:challenges?|limitations?|limits?|hard|harder|difficult\w*|drawbacks?|problems?|obstacles?|"
-                 r"hurdles?|catch|downsides?|concerns?|why (?:not|isn't|aren't|don't|doesn't))\b",
+                 r"hurdles?|catch|downsides?|concerns?|why\b[^?.;]{0,30}\b(?:not|no|isn't|aren't|don't|doesn't))\b",
 }
 
 # What kind of thing a sentence gives.
