@@ -588,7 +588,9 @@ def answers_section(result: dict) -> list[str]:
     lines += [
         "",
         f"Seed questions, answering sentence among the first two: all {lead(seeds, 'position_cv')} held out "
-        f"by document, {lead(seeds, 'position_shipped')} with the shipped weights (which saw them); of the "
+        f"by document, {lead(seeds, 'position_by_answer')} held out by answering sentence (the weights saw the "
+        f"document, not the answer: another person's question about a seed), {lead(seeds, 'position_shipped')} "
+        f"with the shipped weights (which saw them); of the "
         f"{len(shown)} that are answered and whose sentence is among the writer's candidates, "
         f"{lead(shown, 'position_cv')} held out and {lead(shown, 'position_shipped')} shipped. Refused by "
         f"the no-answer rule: {', '.join(r['id'] for r in seeds if r['refused']) or 'none'}; sentence not "
