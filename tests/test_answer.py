@@ -263,6 +263,34 @@ def test_a_list_is_quoted_whole_with_its_lead_in():
     assert not any(u.kind is not Kind.LIST and "Protecting nerve cells" in u.text for u in units)
 
 
+def test_lines_under_a_column_header_are_table_rows_about_their_label():
+    from rag.answer.candidates import Drop, Kind, passage_units, row_label
+
+    passage = (
+        "Patients should weigh the following:\nAspect Importance\nDosage Adjustments Ensures effectiveness while "
+        "minimizing side effects.\nMonitoring Regular follow-ups to assess benefits and side effects.\n\n"
+        "Q: Can anyone take it?\n\nA: Not necessarily.\n"
+    )
+    units = passage_units(passage)
+    rows = [u for u in units if u.kind is Kind.ROW]
+    assert [row_label(u.text) for u in rows] == ["Dosage Adjustments", "Monitoring"]
+    assert all(passage[u.start : u.end] == u.text for u in units)
+    assert next(u for u in units if u.text == "Aspect Importance").drop is Drop.HEADING
+    assert next(u for u in units if "Not necessarily" in u.text).drop is Drop.FRAGMENT
+    assert row_label("Side Effects GI disturbances, vitamin B12 deficiency") == "Side Effects"
+    assert row_label("Reduced Fatigue 78%") == "Reduced Fatigue"
+
+
+def test_a_side_effects_question_is_not_answered_by_a_row_that_mentions_side_effects_in_passing(engine):
+    """The metformin page's "Aspect / Importance" table names side effects in its Dosage and Monitoring rows;
+    its "Side Effects" row is the one about them."""
+    result = ask(engine, "What are the side effects of metformin for MS?")
+    quoted = [q.text for q in result.answer.sentences + result.answer.safety]
+    assert any(text.startswith("Side Effects GI disturbances") for text in quoted), quoted
+    assert not any(text.startswith(("Dosage Adjustments", "Monitoring Regular")) for text in quoted), quoted
+    assert not any(re.fullmatch(r"(?:A:\s*)?Not necessarily\W*", text) for text in quoted), quoted
+
+
 def test_no_seed_answer_cuts_a_list_after_its_lead_in(engine, seed_answers):
     for q, result in seed_answers:
         for quote in result.answer.sentences if result.answer else []:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from rag.answer.cues import ADDRESSED_TO_USER, CALL_TO_ACTION, LABEL_PREFIX
+from rag.answer.cues import ADDRESSED_TO_USER, CALL_TO_ACTION, LABEL_PREFIX, REPLY_ONLY
 from rag.ingest.chunking import split_sentences, split_units
 
 _ADDRESSED = re.compile(ADDRESSED_TO_USER, re.IGNORECASE)
 _ACTION = re.compile(CALL_TO_ACTION, re.IGNORECASE)
 _LABEL = re.compile(LABEL_PREFIX)
+_REPLY = re.compile(REPLY_ONLY, re.IGNORECASE)
 # Matched at a unit's start with .match(text, pos): no "^", which would only match at the string's start.
 _BULLET = re.compile(r"(?:[•·▪◦\-*–]|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
@@ -69,6 +70,8 @@ def _judge(text: str, kind: Kind) -> Drop | None:
         return Drop.ACTION
     if text.rstrip().endswith("?"):
         return Drop.QUESTION
+    if _REPLY.fullmatch(text.strip()):
+        return Drop.FRAGMENT
     if kind is not Kind.SENTENCE:
         return None
     words = len(text.split())
@@ -79,6 +82,32 @@ def _judge(text: str, kind: Kind) -> Drop | None:
     if words <= 8 and not ends:
         return Drop.HEADING  # "Decrease in the Use of Immunosuppressive Drugs": a title set as a list item
     return None
+
+
+# A table's header row, flattened to a line of column names: "Aspect Importance", "Outcome Percentage of Patients".
+_HEADER = re.compile(r"(?:[A-Z][\w'-]*\s+){1,5}[A-Z][\w'-]*")
+_CELL_START = re.compile(r"[A-Z][\w'-]*")
+
+
+def _is_header(text: str) -> bool:
+    """A short line of capitalised words and no sentence of its own heads the lines below it as a table (a line
+    in capitals is a section's title)."""
+    return bool(_HEADER.fullmatch(text.strip())) and not text.isupper()
+
+
+def row_label(text: str) -> str:
+    """A flattened table row's first cell: its leading capitalised words, less the one that opens the next cell
+    ("Dosage Adjustments Ensures effectiveness…" → "Dosage Adjustments"; "Reduced Fatigue 78%" → "Reduced
+    Fatigue"). A row is about its label: the rest of it may name anything in passing."""
+    words: list[str] = []
+    for match in re.finditer(r"\S+", text):
+        word = match.group(0)
+        if not _CELL_START.fullmatch(word.strip(",;:()")):
+            if words and word[:1].islower() and len(words) > 1:
+                words.pop()  # the capitalised word before a lower-case one opens the next cell's sentence
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 def _line_around(passage: str, start: int, end: int, step: int) -> str:
@@ -116,6 +145,21 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
         opens_list = (
             passage[unit.start : unit.end].rstrip().endswith(":") and i + 1 < len(raw) and raw[i + 1].kind == "item"
         )
+        if unit.kind == "heading" and not opens_list and _is_header(passage[unit.start : unit.end]):
+            following = i + 1
+            while following < len(raw) and raw[following].kind == "item":
+                following += 1
+            if following - i > 2 and not any(_BULLET.match(passage, item.start, item.end)
+                                             for item in raw[i + 1 : following]):
+                # A header over two or more unbulleted lines: a table flattened to text; each line is a row, the header
+                # a heading.
+                out.append(Unit(passage[unit.start : unit.end], unit.start, unit.end, Kind.SENTENCE, len(out),
+                                Drop.HEADING))
+                for item in raw[i + 1 : following]:
+                    s, e = _trim(passage, item.start, item.end)
+                    out.append(Unit(passage[s:e], s, e, Kind.ROW, len(out), _judge(passage[s:e], Kind.ROW)))
+                i = following
+                continue
         if unit.kind == "heading" and not opens_list:
             text = passage[unit.start : unit.end]
             if _DIGIT.search(text) and not text.rstrip().endswith(":") and _in_table(passage, unit.start, unit.end):

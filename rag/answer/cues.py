@@ -96,3 +96,9 @@ CALL_TO_ACTION = (
 # A leading label on a line ("Side Effects: LDN is…", "The goal: When…"): a capitalised word and up to four more,
 # then a colon. The sentence after it is what an answer quotes.
 LABEL_PREFIX = r"(?:[A-Z][\w'’-]*(?:\s+[\w'’.-]+){0,4}):\s+(?=[A-Z0-9\"“])"
+
+# A bare reply ("A: Not necessarily.", "Yes."): it answers a question the passage asked, which the quote leaves out.
+REPLY_ONLY = (
+    r"(?:(?:A|Answer):\s*)?(?:yes|no|not necessarily|not really|not quite|not exactly|absolutely|definitely|"
+    r"certainly|maybe|perhaps|possibly|it depends|sometimes|not always|not yet)\W*"
+)

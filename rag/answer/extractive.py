@@ -24,7 +24,7 @@ import numpy as np
 
 from rag.answer.abbreviations import expand
 from rag.answer.blocks import reading_order
-from rag.answer.candidates import Kind, Unit, passage_units
+from rag.answer.candidates import Kind, Unit, passage_units, row_label
 from rag.answer.cues import Need
 from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs
 from rag.answer.selector import Selector, default_selector
@@ -37,6 +37,7 @@ from rag.terms import content_words, stem
 READ_BEST = 5  # candidates read by the caveat engine (0.35 ms each, cold): the best overall…
 READ_PER_PASSAGE = 1  # …and the best of each passage (for sources_disagree)
 FIGURE_NEEDS = frozenset({Need.FIGURE, Need.DOSE})
+_DIGIT = re.compile(r"\d")
 
 
 def question_weights(
@@ -150,8 +151,15 @@ def gather(
             cover = coverage(weights, words)
             # A table row has no sentence to carry it: it answers a question for a figure, about the study it names,
             # or one it matches on more than one word ("vitamin" alone does not make a vitamin D question's answer).
+            # A row of words alone (a label and its gloss) must also hold one of them in its label: a "Monitoring"
+            # row that mentions side effects is not about them. Rows with figures keep the older rule: applied to
+            # them too, it cost answers-dev recall 0.017 through lines that hold a sentence and its list.
             if unit.kind is Kind.ROW and not (
-                needs & FIGURE_NEEDS or holds_cited(unit.text, keys) or _words_held(weights, words) >= 2
+                needs & FIGURE_NEEDS
+                or holds_cited(unit.text, keys)
+                or (_words_held(weights, words) >= 2
+                    and (_DIGIT.search(unit.text) or _words_held(weights, expand(row_label(unit.text),
+                                                                                 passage.abbreviations)) >= 1))
             ):
                 continue
             topical = max(cover, passage_cover[passage.citation])
