@@ -67,6 +67,11 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("High doses carry a risk of liver damage.", Code.SAFETY_WARNING),
         ("This landmark trial is the first of its kind.", Code.PROMOTIONAL_TONE),
         ("The makers say it could cure diabetes.", Code.PROMOTIONAL_TONE),
+        ("Confidence intervals for heart failure admissions included 1.", Code.MIXED_EVIDENCE),
+        ("A new study from a leading Boston hospital shows it works.", Code.UNVERIFIABLE_CITATION),
+        ("Sign up for our winter swim club today.", Code.PROMOTIONAL_TONE),
+        ("The drink could transform how we treat arthritis.", Code.PROMOTIONAL_TONE),
+        ("Genital infections were more common with the drug (6% vs 2%).", Code.SAFETY_WARNING),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -83,6 +88,8 @@ def test_new_cues_fire(sentence, code):
         ("A Phase II trial is planned for next year.", Code.UNVERIFIABLE_CITATION),
         ("The treatment reduced pain by 30% compared with placebo (p < 0.001).", Code.MIXED_EVIDENCE),
         ("You should see a doctor if the pain persists.", Code.SAFETY_WARNING),
+        ("Deaths were more common in the control group.", Code.SAFETY_WARNING),
+        ("Call your doctor today if the rash spreads.", Code.PROMOTIONAL_TONE),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):

@@ -79,6 +79,13 @@ RULES: tuple[CueRule, ...] = (
             r"defects?|miscarriage|death)\b",
             r"\b(?:can|may|could|might) (?:also )?cause (?:serious |severe |permanent )?(?:liver|kidney|heart|nerve) "
             r"(?:damage|failure|problems)\b",
+            # A harm reported more often on the treatment: "genital infections were more common with the drug".
+            r"\b(?:infections?|bleeding|bleeds|nausea|vomiting|diarrh\w*|headaches?|dizziness|rash\w*|fractures?|"
+            r"falls|hypoglyc\w*|complications?|deaths|hospitali[sz]ations?) (?:were|was|occurred) (?:\w+ )?more "
+            r"(?:common|frequent|often|likely) (?:with|on|among|in (?:the )?(?:treated|treatment|drug|active|"
+            r"intervention))\b",
+            r"\b(?:can|may|could|might|will) (?:also )?increase (?:the risk of )?(?:bleeding|bruising|blood sugar|"
+            r"blood pressure)\b",
         ),
         exclude=(
             r"\bside[- ]effects? of (?:the|this) (?:new )?(?:policy|plan|law|change)\b",
@@ -218,7 +225,7 @@ RULES: tuple[CueRule, ...] = (
             r"\bnot (?:\w+ )?(?:statistically |clinically )?significant\b(?! "
             r"(?:number|proportion|amount|portion|minority|majority|share))",
             r"\b(?:did not|failed to|does not|do not) (?:reach|achieve|attain) (?:\w+ )?significance\b",
-            r"\bconfidence intervals? (?:\w+ ){0,3}(?:crossed|crosses|cross|included|includes|include|spanned|spans) "
+            r"\bconfidence intervals? (?:\w+ ){0,5}(?:crossed|crosses|cross|included|includes|include|spanned|spans) "
             r"(?:1|one|zero|0|unity|the null)\b",
             r"\bno (?:\w+ ){0,2}(?:indication|sign|signs) (?:of|that)\b",
             r"\bno (?!(?:serious |major |severe |significant )?(?:side|adverse|toxic|harmful|ill)\b)(?:\w+ "
@@ -293,6 +300,11 @@ RULES: tuple[CueRule, ...] = (
             r"\bmiraculous\w*",
             # Calls to action and testimonials.
             r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b",
+            # "sign up for our winter swim club today": the offer between the verb and the urgency.
+            r"\b(?:order|buy|shop|subscribe|sign up|register|enrol+)(?: [\w'’-]+){1,5} (?:now|today)\b",
+            # What the product will do to a whole field: "could transform how we treat arthritis".
+            r"\b(?:could|can|will|may|might|set to|poised to|promises to) (?:\w+ )?(?:transform|revolutioni[sz]e|"
+            r"reinvent) (?:how|the way|the face|the future)\b",
             r"\bdon'?t "
             r"(?:miss|wait)\b",
             r"\bjoin (?:the )?(?:thousands|millions|hundreds)\b",
@@ -443,7 +455,8 @@ CITATION_PATTERNS = (
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:(?:19|20)\d{2} "
     r")(?:study|trial|survey|report|paper)\b",
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:study|trial|survey|report|paper) "
-    r"(?:by|from|at) (?:the )?[A-Z][A-Za-z]+",
+    r"(?:by|from|at) (?:the |an? (?:(?:leading|major|top|prestigious|renowned|well-known|large|big|famous) )?)?"
+    r"[A-Z][A-Za-z]+",
 )
 TRACEABLE_PATTERNS = (
     r"\b10\.\d{4,9}/\S+",
