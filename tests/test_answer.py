@@ -279,6 +279,29 @@ def test_lines_under_a_column_header_are_table_rows_about_their_label():
     assert next(u for u in units if "Not necessarily" in u.text).drop is Drop.FRAGMENT
     assert row_label("Side Effects GI disturbances, vitamin B12 deficiency") == "Side Effects"
     assert row_label("Reduced Fatigue 78%") == "Reduced Fatigue"
+    assert row_label("Side Effects: nausea and vivid dreams") == "Side Effects"
+    assert row_label("Crohn’s Disease Often mild") == "Crohn’s Disease"
+    assert row_label("") == "" and row_label("often mild") == ""
+
+
+def test_a_paragraph_wrapped_under_a_heading_is_not_a_table():
+    from rag.answer.candidates import Kind, passage_units
+
+    passage = (
+        "Intro sentence here.\n\nSide Effects\nLow dose naltrexone blocks opioid receptors briefly,\nwhich leads "
+        "to a rebound in endorphins.\nMost people notice nothing at all.\n"
+    )
+    assert not any(u.kind is Kind.ROW for u in passage_units(passage))
+
+
+def test_a_row_labelled_only_by_its_study_still_answers_by_its_words():
+    from rag.answer.extractive import _row_answers
+
+    weights = {"fatig": 1.0, "metf": 1.0}
+    row = "Study A Patients on Metformin reported reduced fatigue levels. Improved quality of life."
+    assert _row_answers(row, weights, row, ())
+    gloss = "Monitoring Regular follow-ups to assess fatigue and metformin levels."
+    assert not _row_answers(gloss, weights, gloss, ())
 
 
 def test_a_side_effects_question_is_not_answered_by_a_row_that_mentions_side_effects_in_passing(engine):

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from rag.answer.cues import ADDRESSED_TO_USER, CALL_TO_ACTION, LABEL_PREFIX, REPLY_ONLY
+from rag.answer.cues import ADDRESSED_TO_USER, CALL_TO_ACTION, CELL_START, LABEL_PREFIX, REPLY_ONLY, TABLE_HEADER
 from rag.ingest.chunking import split_sentences, split_units
 
 _ADDRESSED = re.compile(ADDRESSED_TO_USER, re.IGNORECASE)
 _ACTION = re.compile(CALL_TO_ACTION, re.IGNORECASE)
 _LABEL = re.compile(LABEL_PREFIX)
 _REPLY = re.compile(REPLY_ONLY, re.IGNORECASE)
+_HEADER = re.compile(TABLE_HEADER)
+_CELL_START = re.compile(CELL_START)
 # Matched at a unit's start with .match(text, pos): no "^", which would only match at the string's start.
 _BULLET = re.compile(r"(?:[•·▪◦\-*–]|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
@@ -70,7 +72,7 @@ def _judge(text: str, kind: Kind) -> Drop | None:
         return Drop.ACTION
     if text.rstrip().endswith("?"):
         return Drop.QUESTION
-    if _REPLY.fullmatch(text.strip()):
+    if kind is not Kind.LIST and _REPLY.fullmatch(text.strip()):
         return Drop.FRAGMENT
     if kind is not Kind.SENTENCE:
         return None
@@ -84,26 +86,42 @@ def _judge(text: str, kind: Kind) -> Drop | None:
     return None
 
 
-# A table's header row, flattened to a line of column names: "Aspect Importance", "Outcome Percentage of Patients".
-_HEADER = re.compile(r"(?:[A-Z][\w'-]*\s+){1,5}[A-Z][\w'-]*")
-_CELL_START = re.compile(r"[A-Z][\w'-]*")
-
-
 def _is_header(text: str) -> bool:
     """A short line of capitalised words and no sentence of its own heads the lines below it as a table (a line
     in capitals is a section's title)."""
     return bool(_HEADER.fullmatch(text.strip())) and not text.isupper()
 
 
+def _table_rows(passage: str, raw: list, first: int) -> int:
+    """How many of the raw units from `first` on are the rows of a table whose header is the unit before: lines
+    in a block (no blank line between), unbulleted, each opening with a capitalised word and none ending in a comma
+    (a paragraph wrapped under a heading is not a table). Only tables whose rows are lines of their own are seen;
+    a row with no end of its own stays what `split_units` made it."""
+    count = 0
+    previous_end = raw[first - 1].end
+    for unit in raw[first:]:
+        text = passage[unit.start : unit.end]
+        if (unit.kind != "item" or "\n\n" in passage[previous_end : unit.start] or _BULLET.match(text)
+                or not text[:1].isupper() or text.rstrip().endswith(",") or "\n" in text.strip()):
+            break
+        count += 1
+        previous_end = unit.end
+    return count
+
+
 def row_label(text: str) -> str:
     """A flattened table row's first cell: its leading capitalised words, less the one that opens the next cell
     ("Dosage Adjustments Ensures effectiveness…" → "Dosage Adjustments"; "Reduced Fatigue 78%" → "Reduced
-    Fatigue"). A row is about its label: the rest of it may name anything in passing."""
+    Fatigue"; "Side Effects: nausea…" → "Side Effects"). A row is about its label: the rest of it may name
+    anything in passing. A row that opens in lower case has no label ("")."""
     words: list[str] = []
     for match in re.finditer(r"\S+", text):
         word = match.group(0)
-        if not _CELL_START.fullmatch(word.strip(",;:()")):
-            if words and word[:1].islower() and len(words) > 1:
+        if word.endswith(":") and _CELL_START.fullmatch(word[:-1]):
+            words.append(word[:-1])  # "Side Effects: …": the colon closes the label
+            break
+        if not _CELL_START.fullmatch(word.strip(",;()")):
+            if word[:1].islower() and len(words) > 1:
                 words.pop()  # the capitalised word before a lower-case one opens the next cell's sentence
             break
         words.append(word)
@@ -146,19 +164,18 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
             passage[unit.start : unit.end].rstrip().endswith(":") and i + 1 < len(raw) and raw[i + 1].kind == "item"
         )
         if unit.kind == "heading" and not opens_list and _is_header(passage[unit.start : unit.end]):
-            following = i + 1
-            while following < len(raw) and raw[following].kind == "item":
-                following += 1
-            if following - i > 2 and not any(_BULLET.match(passage, item.start, item.end)
-                                             for item in raw[i + 1 : following]):
-                # A header over two or more unbulleted lines: a table flattened to text; each line is a row, the header
-                # a heading.
+            rows = _table_rows(passage, raw, i + 1)
+            if rows >= 2:
+                # A header over two or more lines: a table flattened to text. Each line is a row, quoted whole (its
+                # label is its first cell, not a prefix to trim); the header is a heading.
                 out.append(Unit(passage[unit.start : unit.end], unit.start, unit.end, Kind.SENTENCE, len(out),
                                 Drop.HEADING))
-                for item in raw[i + 1 : following]:
-                    s, e = _trim(passage, item.start, item.end)
+                for item in raw[i + 1 : i + 1 + rows]:
+                    s, e = item.start, item.end
+                    while e > s and passage[e - 1].isspace():
+                        e -= 1
                     out.append(Unit(passage[s:e], s, e, Kind.ROW, len(out), _judge(passage[s:e], Kind.ROW)))
-                i = following
+                i += 1 + rows
                 continue
         if unit.kind == "heading" and not opens_list:
             text = passage[unit.start : unit.end]

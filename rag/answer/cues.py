@@ -38,8 +38,10 @@ ASKS: dict[Need, str] = {
                   r"reduce\w*|any good|good for|worth\w*|promising)\b",
     Need.SAFETY: SAFETY_INTENT
     + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
-    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would|could|might|can) [^?.;,]{1,40}?\b(?:work|act|help)s?|"
-    r"mechanism\w*|in the (?:body|brain)|what does (?:it|\w+) do)\b",
+    # "How does naltrexone at tiny doses work?" (not "How can I get help…", "How can my family help?").
+    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would|could|might|can) (?!(?:i|we|you|my|our|one)\b)[^?.;]{1,40}?"
+    r"\b(?:work|act|help)s?|mechanism\w*|in the (?:body|brain)|the body (?:process|handle|metaboli[sz]e|absorb)\w*|"
+    r"what does (?:it|\w+) do)\b",
     Need.CAUSE: r"\b(?:cause[sd]?|causing|why|reasons?|triggers?|risk factors?|get it|develop)\b",
     Need.SYMPTOMS: r"\b(?:symptoms?|signs?|feel|feels|pain|hurt\w*|diagnos\w*)\b",
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|"
@@ -47,7 +49,10 @@ ASKS: dict[Need, str] = {
     Need.DEFINITION: r"(?:^|\b)(?:what (?:is|are|exactly is)|what's|define|definition|meaning|information (?:on|about)|"
     r"tell me about|about)\b",
     Need.LIMITS: r"\b(?:challenges?|limitations?|limits?|hard|harder|difficult\w*|drawbacks?|problems?|obstacles?|"
-                 r"hurdles?|catch|downsides?|concerns?|why\b[^?.;]{0,30}\b(?:not|no|isn't|aren't|don't|doesn't))\b",
+                 r"hurdles?|catch|downsides?|concerns?|"
+                 # "why … not / can't / no (big) trials": asks what stands in the way ("why" alone asks a cause)
+                 r"why\b[^?.;]{0,30}\b(?:not|cannot|\w+n't|no (?:\w+ ){0,2}(?:trials?|studies|evidence|cure|data|"
+                 r"approval|research)))\b",
 }
 
 # What kind of thing a sentence gives.
@@ -96,6 +101,13 @@ CALL_TO_ACTION = (
 # A leading label on a line ("Side Effects: LDN is…", "The goal: When…"): a capitalised word and up to four more,
 # then a colon. The sentence after it is what an answer quotes.
 LABEL_PREFIX = r"(?:[A-Z][\w'’-]*(?:\s+[\w'’.-]+){0,4}):\s+(?=[A-Z0-9\"“])"
+
+# A table's header row, flattened to a line of column names ("Aspect Importance", "Study Findings Potential
+# Implications"), and the capitalised word a row's first cell is made of.
+TABLE_HEADER = r"(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*"
+CELL_START = r"[A-Z][\w'’-]*"
+# A row label that only names its study or arm ("Study A", "Group 2"): it says nothing of what the row is about.
+STUDY_LABEL = r"(?:Study|Trial|Group|Arm|Cohort|Patient|Case|Participant)s? [A-Z0-9]{1,3}"
 
 # A bare reply ("A: Not necessarily.", "Yes."): it answers a question the passage asked, which the quote leaves out.
 REPLY_ONLY = (

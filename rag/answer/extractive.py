@@ -25,7 +25,7 @@ import numpy as np
 from rag.answer.abbreviations import expand
 from rag.answer.blocks import reading_order
 from rag.answer.candidates import Kind, Unit, passage_units, row_label
-from rag.answer.cues import Need
+from rag.answer.cues import STUDY_LABEL, Need
 from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs
 from rag.answer.selector import Selector, default_selector
 from rag.answer.writer import Answer, AnswerPassage, Quote
@@ -37,7 +37,8 @@ from rag.terms import content_words, stem
 READ_BEST = 5  # candidates read by the caveat engine (0.35 ms each, cold): the best overall…
 READ_PER_PASSAGE = 1  # …and the best of each passage (for sources_disagree)
 FIGURE_NEEDS = frozenset({Need.FIGURE, Need.DOSE})
-_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\b\d")  # a figure ("78%", "2021", "12 mg"), not a name with a digit in it ("B12")
+_STUDY_LABEL = re.compile(STUDY_LABEL)
 
 
 def question_weights(
@@ -67,6 +68,17 @@ def _has_prefix(words: tuple[str, ...], prefix: str) -> bool:
 def _words_held(weights: dict[str, float], text: str) -> int:
     words = _sorted_words(text)
     return sum(1 for s, w in weights.items() if w > 0 and _has_prefix(words, s))
+
+
+def _row_answers(text: str, weights: dict[str, float], words: str,
+                 abbreviations: tuple[tuple[str, str], ...]) -> bool:
+    """A row that holds two of the question's words, and (unless it holds figures or is labelled only by its study)
+    one of them in its label."""
+    if _words_held(weights, words) < 2:
+        return False
+    label = row_label(text)
+    return bool(_NUMBER.search(text) or _STUDY_LABEL.fullmatch(label)
+                or _words_held(weights, expand(label, abbreviations)) >= 1)
 
 
 def coverage(weights: dict[str, float], text: str) -> float:
@@ -152,14 +164,12 @@ def gather(
             # A table row has no sentence to carry it: it answers a question for a figure, about the study it names,
             # or one it matches on more than one word ("vitamin" alone does not make a vitamin D question's answer).
             # A row of words alone (a label and its gloss) must also hold one of them in its label: a "Monitoring"
-            # row that mentions side effects is not about them. Rows with figures keep the older rule: applied to
-            # them too, it cost answers-dev recall 0.017 through lines that hold a sentence and its list.
+            # row that mentions side effects is not about them. Rows with figures, and rows labelled only by their
+            # study ("Study A"), keep the older rule: applied to figures too, it cost answers-dev recall 0.017
+            # through lines that hold a sentence and its list.
             if unit.kind is Kind.ROW and not (
-                needs & FIGURE_NEEDS
-                or holds_cited(unit.text, keys)
-                or (_words_held(weights, words) >= 2
-                    and (_DIGIT.search(unit.text) or _words_held(weights, expand(row_label(unit.text),
-                                                                                 passage.abbreviations)) >= 1))
+                needs & FIGURE_NEEDS or holds_cited(unit.text, keys) or _row_answers(unit.text, weights, words,
+                                                                                     passage.abbreviations)
             ):
                 continue
             topical = max(cover, passage_cover[passage.citation])
