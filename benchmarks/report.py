@@ -625,7 +625,7 @@ def answer_step_section(result: dict) -> list[str]:
         rev = before["rev"]
         lines += [
             f"Answer step p50 (and the whole question's, where measured), before (commit {rev}) and now, timed "
-            "in turns in one run (`benchmarks/finish_times.py`, best of two turns each):",
+            "in turns in one run (`benchmarks/finish_times.py`, best of five turns each):",
             "",
             "| collection | before ms | now ms | added ms |",
             "|---|---:|---:|---:|",

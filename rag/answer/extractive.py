@@ -34,7 +34,9 @@ from rag.caveats.stance import Stance
 from rag.settings import AnswerSettings
 from rag.terms import content_words, stem
 
-READ_BEST = 5  # candidates read by the caveat engine (0.35 ms each, cold): the best overall…
+# Candidates read by the caveat engine (0.6 ms each, cold): the best overall… (5 before; 3 gives the same
+# cross-validated answers-dev and seed figures, benchmarks/train_answer.py, for 0.8 ms less a liveqa-med question)
+READ_BEST = 3
 READ_PER_PASSAGE = 1  # …and the best of each passage (for sources_disagree)
 FIGURE_NEEDS = frozenset({Need.FIGURE, Need.DOSE})
 _NUMBER = re.compile(r"\b\d")  # a figure ("78%", "2021", "12 mg"), not a name with a digit in it ("B12")
