@@ -304,6 +304,19 @@ def test_a_row_labelled_only_by_its_study_still_answers_by_its_words():
     assert not _row_answers(gloss, weights, gloss, ())
 
 
+def test_a_row_whose_label_names_the_kind_of_thing_asked_answers():
+    """"Can metformin cause a vitamin deficiency?" asks for a side effect: the "Side Effects" row answers it, while
+    a vitamin D question (one word held) and a dose question (label of another kind) do not get it."""
+    from rag.answer.extractive import _row_answers
+    from rag.answer.features import question_needs
+
+    row = "Side Effects GI disturbances, vitamin B12 deficiency Varied, often more severe"
+    needs = question_needs("Can metformin cause a vitamin deficiency?")
+    assert _row_answers(row, {"vitam": 1.0, "defici": 1.0}, row, (), needs)
+    assert not _row_answers(row, {"vitam": 1.0, "defici": 1.0}, row, (), question_needs("What dose is used?"))
+    assert not _row_answers(row, {"vitam": 1.0, "ms": 1.0}, row, (), question_needs("Can vitamin D help MS?"))
+
+
 def test_a_side_effects_question_is_not_answered_by_a_row_that_mentions_side_effects_in_passing(engine):
     """The metformin page's "Aspect / Importance" table names side effects in its Dosage and Monitoring rows;
     its "Side Effects" row is the one about them."""

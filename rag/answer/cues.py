@@ -28,7 +28,9 @@ class Need(StrEnum):
 
 # What the question asks (regular expressions, matched case-insensitively against the question).
 ASKS: dict[Need, str] = {
-    Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|reactions?|complications?|downsides?)\b",
+    # "Can metformin cause a vitamin deficiency?" asks for a side effect (and a cause).
+    Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|reactions?|complications?|downsides?|can (?:\w+ ){1,3}"
+                       r"cause)\b",
     Need.DOSE: r"\b(?<!low )(?<!low-)(?<!ultra-low )(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how "
     r"(?:often|many times)|mg|milligrams?|titrat\w*)\b",
     Need.FIGURE: r"\b(?:how (?:many|much|common|likely|often|long)|what "

@@ -26,7 +26,7 @@ from rag.answer.abbreviations import expand
 from rag.answer.blocks import reading_order
 from rag.answer.candidates import Kind, Unit, passage_units, row_label
 from rag.answer.cues import STUDY_LABEL, Need
-from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs
+from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs, unit_gives
 from rag.answer.selector import Selector, default_selector
 from rag.answer.writer import Answer, AnswerPassage, Quote
 from rag.caveats.citations import cited_keys, holds_cited
@@ -73,14 +73,15 @@ def _words_held(weights: dict[str, float], text: str) -> int:
 
 
 def _row_answers(text: str, weights: dict[str, float], words: str,
-                 abbreviations: tuple[tuple[str, str], ...]) -> bool:
+                 abbreviations: tuple[tuple[str, str], ...], needs: frozenset[Need] = frozenset()) -> bool:
     """A row that holds two of the question's words, and (unless it holds figures or is labelled only by its study)
-    one of them in its label."""
+    whose label names what was asked: one of those words, or the kind of thing the question asks for (a "Side
+    Effects" row answers "Can metformin cause a vitamin deficiency?")."""
     if _words_held(weights, words) < 2:
         return False
     label = row_label(text)
     return bool(_NUMBER.search(text) or _STUDY_LABEL.fullmatch(label)
-                or _words_held(weights, expand(label, abbreviations)) >= 1)
+                or _words_held(weights, expand(label, abbreviations)) >= 1 or unit_gives(label) & needs)
 
 
 def coverage(weights: dict[str, float], text: str) -> float:
@@ -171,7 +172,7 @@ def gather(
             # through lines that hold a sentence and its list.
             if unit.kind is Kind.ROW and not (
                 needs & FIGURE_NEEDS or holds_cited(unit.text, keys) or _row_answers(unit.text, weights, words,
-                                                                                     passage.abbreviations)
+                                                                                     passage.abbreviations, needs)
             ):
                 continue
             topical = max(cover, passage_cover[passage.citation])
