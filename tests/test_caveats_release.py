@@ -72,6 +72,8 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Sign up for our winter swim club today.", Code.PROMOTIONAL_TONE),
         ("The drink could transform how we treat arthritis.", Code.PROMOTIONAL_TONE),
         ("Genital infections were more common with the drug (6% vs 2%).", Code.SAFETY_WARNING),
+        ("Women lost weight, according to researchers at a university in Texas.", Code.UNVERIFIABLE_CITATION),
+        ("High doses of the extract have been linked to liver damage.", Code.SAFETY_WARNING),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -90,6 +92,7 @@ def test_new_cues_fire(sentence, code):
         ("You should see a doctor if the pain persists.", Code.SAFETY_WARNING),
         ("Deaths were more common in the control group.", Code.SAFETY_WARNING),
         ("Call your doctor today if the rash spreads.", Code.PROMOTIONAL_TONE),
+        ("Obesity is linked to heart disease.", Code.SAFETY_WARNING),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):
@@ -138,3 +141,11 @@ def test_records_of_adolescents_over_years_are_observational():
 def test_advice_not_to_give_a_drug_is_a_warning_not_a_hedge():
     codes = {c.code for c in find_cues("Patients with a history of kidney stones should not receive high doses.")}
     assert Code.SPECULATIVE_LANGUAGE not in codes and Code.SAFETY_WARNING in codes
+
+
+def test_people_followed_for_years_are_a_cohort_and_a_trial_that_says_so_stays_randomized():
+    from rag.caveats.profile import classify_designs
+
+    assert "cohort" in classify_designs("The team followed 1,200 women for ten years.")
+    text = "We randomly assigned 300 adults to the drug or placebo and followed the participants for two years."
+    assert _profile(text).evidence_level == Level.RANDOMIZED_TRIAL

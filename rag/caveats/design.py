@@ -55,6 +55,9 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
             r"registry|registries)\b",
             r"\blongitudinal (?:study|analysis|data)\b",
             r"\bfollow[- ]?up stud(?:y|ies)\b",
+            # Described, not named: "followed 1,200 women for ten years" (a trial that says so too is randomized).
+            rf"\bfollowed (?:up )?(?:(?:more than|over|nearly|about|almost) )?(?:\d[\d,]* )?(?:\w+ ){{0,2}}{_PEOPLE} "
+            r"(?:for|over) (?:\w+ ){0,2}(?:years?|months|decades?)\b",
         ),
     ),
     "case_control": (Level.OBSERVATIONAL, (r"\bcase-?control\b", r"\bcase[- ]referent\b", r"\bmatched controls\b")),

@@ -79,6 +79,8 @@ RULES: tuple[CueRule, ...] = (
             r"defects?|miscarriage|death)\b",
             r"\b(?:can|may|could|might) (?:also )?cause (?:serious |severe |permanent )?(?:liver|kidney|heart|nerve) "
             r"(?:damage|failure|problems)\b",
+            r"\b(?:linked|tied|associated) (?:with|to) (?:rare |serious |severe )?(?:cases of )?(?:liver|kidney|heart) "
+            r"(?:damage|failure|injury|injuries|problems)\b",
             # A harm reported more often on the treatment: "genital infections were more common with the drug".
             r"\b(?:infections?|bleeding|bleeds|nausea|vomiting|diarrh\w*|headaches?|dizziness|rash\w*|fractures?|"
             r"falls|hypoglyc\w*|complications?|deaths|hospitali[sz]ations?) (?:were|was|occurred) (?:\w+ )?more "
@@ -454,6 +456,10 @@ CITATION_PATTERNS = (
     r"[Ss]chool )?(?:study|trial|survey|report|paper|research)\b",
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:(?:19|20)\d{2} "
     r")(?:study|trial|survey|report|paper)\b",
+    # Researchers named only by a place: "researchers at a university in Texas", "scientists from a leading hospital".
+    r"\b(?:[Rr]esearchers|[Ss]cientists|[Ii]nvestigators|[Dd]octors|[Ee]xperts|[Aa] team) (?:at|from) (?:a|an|one) "
+    r"(?:(?:leading|major|top|prestigious|renowned|large|US|UK|British|American|European) )?(?:university|hospital|"
+    r"institute|clinic|medical (?:school|center|centre)|research (?:center|centre|institute))\b",
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:study|trial|survey|report|paper) "
     r"(?:by|from|at) (?:the |an? (?:(?:leading|major|top|prestigious|renowned|well-known|large|big|famous) )?)?"
     r"[A-Z][A-Za-z]+",
