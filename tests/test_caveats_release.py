@@ -74,6 +74,9 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Genital infections were more common with the drug (6% vs 2%).", Code.SAFETY_WARNING),
         ("Women lost weight, according to researchers at a university in Texas.", Code.UNVERIFIABLE_CITATION),
         ("High doses of the extract have been linked to liver damage.", Code.SAFETY_WARNING),
+        ("Thousands of readers have written to tell me the same thing.", Code.ANECDOTAL),
+        ("I quit cold turkey and feel twenty years younger!", Code.ANECDOTAL),
+        ("My neighbour, a retired nurse, told me it works.", Code.ANECDOTAL),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -93,6 +96,9 @@ def test_new_cues_fire(sentence, code):
         ("Deaths were more common in the control group.", Code.SAFETY_WARNING),
         ("Call your doctor today if the rash spreads.", Code.PROMOTIONAL_TONE),
         ("Obesity is linked to heart disease.", Code.SAFETY_WARNING),
+        ("I took the train and was late.", Code.ANECDOTAL),
+        ("Patients have written consent forms.", Code.ANECDOTAL),
+        ("My doctor told me to stop.", Code.ANECDOTAL),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):
@@ -149,3 +155,13 @@ def test_people_followed_for_years_are_a_cohort_and_a_trial_that_says_so_stays_r
     assert "cohort" in classify_designs("The team followed 1,200 women for ten years.")
     text = "We randomly assigned 300 adults to the drug or placebo and followed the participants for two years."
     assert _profile(text).evidence_level == Level.RANDOMIZED_TRIAL
+
+
+def test_a_text_that_rests_on_first_hand_testimony_is_anecdote():
+    text = (
+        "Why I stopped my supplement\n\nI quit it last spring and feel better than in years. Thousands of readers "
+        "have written to tell me the same thing."
+    )
+    profile = _profile(text)
+    assert profile.evidence_level == Level.ANECDOTE_OR_OPINION
+    assert Code.ANECDOTAL in {c.code for c in profile.caveats}

@@ -24,6 +24,17 @@ ANIMALS = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}".replace("-", "[- ]
 _PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|infants|neonates|newborns|subjects|"
            r"participants|individuals|girls|boys|admissions|residents|veterans|students|mothers|pregnancies|smokers|users|"
            r"beneficiaries|enrollees)")
+# One person's or many readers' testimony, told first-hand: the text rests on anecdote (rules.ANECDOTAL quotes the
+# same cues).
+TESTIMONY = (
+    r"\b(?:readers|listeners|viewers|followers|customers|patients) (?:have |had )?(?:written|wrote|emailed|"
+    r"messaged) (?:in )?to (?:tell|thank|say)\b",
+    r"\bI (?:quit|stopped|started|tried|took|switched|began|gave up)\b[^.!?\n]{0,60}?\b(?:and|now) (?:I )?"
+    r"(?:feel|felt|(?:have|had) (?:no|more|less|fewer) (?:pain|energy|symptoms|attacks|migraines|flares))\b",
+    r"\b[Mm]y (?:neighbou?r|friend|aunt|uncle|mother|mum|mom|father|dad|sister|brother|wife|husband|cousin|"
+    r"colleague|grandmother|grandfather)\b[^.!?\n]{0,40}?\b(?:swears|says|said|told me|takes|took|tried|"
+    r"uses|used)\b",
+)
 # A span of years: "1995 and 2005", "March 2001 to June 2004", "January 1, 2005, and June 30, 2009", "3 March 2004
 # and 9 May 2008", "1/1997-12/1999" (two-digit years are left out: "1/97" is as often a ratio or a dose).
 _DATE = r"(?:\d{1,2} )?(?:\w+ (?:\d{1,2},? )?)?(?:\d{1,2}/)*(?:19|20)\d{2}"
@@ -130,6 +141,7 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
             r"\bpatient registr(?:y|ies)\b",
             r"\breal-life "
             r"experiences?\b",
+            *TESTIMONY,
         ),
     ),
     "animal_or_in_vitro": (

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.caveats.codes import Code, Severity
+from rag.caveats.design import TESTIMONY
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,9 @@ RULES: tuple[CueRule, ...] = (
             r"TikTok|social media|message boards?|(?:support )?groups?|communit(?:y|ies)|comments|reviews|internet|"
             r"web))? (?:report|reports|reported|say|says|said|swears?|swore|claims?|claimed|insists?)\b(?! to)",
             r"\bsw(?:ear|ears|ore|earing) by\b",
+            # Readers or listeners writing in, and first-person testimony: "thousands of readers have written to tell
+            # me", "I quit cold turkey and feel twenty years younger", "my neighbour told me" (design.TESTIMONY).
+            *TESTIMONY,
         ),
         exclude=(r"\badverse event reporting\b",),
     ),
