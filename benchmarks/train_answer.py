@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -209,25 +210,23 @@ def cross_validated(dev: list[Asked], seeds: list[Asked], settings, c: float, se
     for fold in A.folds([a.item.id for a in dev]):
         selector = fit([a for a in dev if a.item.id not in fold] + seeds, c, seed_weight, passage_c)
         dev_answers.update({a.item.id: write(a, selector, settings) for a in dev if a.item.id in fold})
-    seed_answers: dict[str, list[str]] = {}
-    for group in sorted({a.group for a in seeds}):
-        selector = fit(dev + [a for a in seeds if a.group != group], c, seed_weight, passage_c)
-        seed_answers.update({a.item.id: write(a, selector, settings) for a in seeds if a.group == group})
-    return dev_answers, seed_answers
+    return dev_answers, seeds_held_out(dev, seeds, settings, c, seed_weight, passage_c, lambda a: a.group, write)
 
 
-def seeds_by_answer(dev: list[Asked], seeds: list[Asked], settings, c: float, seed_weight: float,
-                    passage_c: float) -> dict[str, list[str]]:
-    """Each seed question answered by weights fitted without every question that has the same answering sentence:
-    the case of another person's question about a seed document the shipped weights learned from."""
-    def key(asked: Asked) -> str:
-        return " ".join(sorted(A.tokens(asked.item.gold[0])))
-
+def seeds_held_out(dev: list[Asked], seeds: list[Asked], settings, c: float, seed_weight: float, passage_c: float,
+                   group: Callable[[Asked], str], write=answer) -> dict[str, list[str]]:
+    """Each seed question answered by weights fitted on answers-dev and the seed questions of every other group."""
     answers: dict[str, list[str]] = {}
-    for gold in sorted({key(a) for a in seeds}):
-        selector = fit(dev + [a for a in seeds if key(a) != gold], c, seed_weight, passage_c)
-        answers.update({a.item.id: answer(a, selector, settings) for a in seeds if key(a) == gold})
+    for held in sorted({group(a) for a in seeds}):
+        selector = fit(dev + [a for a in seeds if group(a) != held], c, seed_weight, passage_c)
+        answers.update({a.item.id: write(a, selector, settings) for a in seeds if group(a) == held})
     return answers
+
+
+def answer_key(asked: Asked) -> str:
+    """The seed question's answering sentence, as a group: leaving it out is the case of another person's question
+    about a seed document the shipped weights learned from."""
+    return " ".join(sorted(A.tokens(asked.item.gold[0])))
 
 
 def lead3(text: str) -> list[str]:
@@ -313,7 +312,7 @@ def main(write: bool) -> None:
     everything = dev + seeds
     final = fit(everything, c, seed_weight, passage_c)
     shipped = {a.item.id: answer(a, final, settings) for a in seeds}
-    by_answer = seeds_by_answer(dev, seeds, settings, c, seed_weight, passage_c)
+    by_answer = seeds_held_out(dev, seeds, settings, c, seed_weight, passage_c, answer_key)
     seed_rows = [
         {
             "id": a.item.id,

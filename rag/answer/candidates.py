@@ -171,10 +171,9 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
                 out.append(Unit(passage[unit.start : unit.end], unit.start, unit.end, Kind.SENTENCE, len(out),
                                 Drop.HEADING))
                 for item in raw[i + 1 : i + 1 + rows]:
-                    s, e = item.start, item.end
-                    while e > s and passage[e - 1].isspace():
-                        e -= 1
-                    out.append(Unit(passage[s:e], s, e, Kind.ROW, len(out), _judge(passage[s:e], Kind.ROW)))
+                    text = passage[item.start : item.end].rstrip()
+                    end = item.start + len(text)
+                    out.append(Unit(text, item.start, end, Kind.ROW, len(out), _judge(text, Kind.ROW)))
                 i += 1 + rows
                 continue
         if unit.kind == "heading" and not opens_list:
