@@ -446,6 +446,8 @@ PROMOTIONAL_SEVERITY = ((4, Severity.HIGH), (2, Severity.MEDIUM), (1, Severity.L
 
 # Citations: an author-year or a placeholder study name is a citation; it is traceable
 # when the same line gives a journal, DOI, PMID, trial registry id or a URL.
+# How a text praises an institution it does not name ("a leading hospital"): no help in finding the study.
+_ACCLAIM = r"(?:leading|major|top|prestigious|renowned|well-known|large|big|famous)"
 CITATION_PATTERNS = (
     # A name is at most 40 letters: an unbounded one made every start in "A-A-A-…" scan to its end; the
     # whitespace around the comma is possessive, so a run of spaces after "et al." is not split every way.
@@ -462,11 +464,10 @@ CITATION_PATTERNS = (
     r")(?:study|trial|survey|report|paper)\b",
     # Researchers named only by a place: "researchers at a university in Texas", "scientists from a leading hospital".
     r"\b(?:[Rr]esearchers|[Ss]cientists|[Ii]nvestigators|[Dd]octors|[Ee]xperts|[Aa] team) (?:at|from) (?:a|an|one) "
-    r"(?:(?:leading|major|top|prestigious|renowned|large|US|UK|British|American|European) )?(?:university|hospital|"
+    rf"(?:(?:{_ACCLAIM}|US|UK|British|American|European) )?(?:university|hospital|"
     r"institute|clinic|medical (?:school|center|centre)|research (?:center|centre|institute))\b",
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:study|trial|survey|report|paper) "
-    r"(?:by|from|at) (?:the |an? (?:(?:leading|major|top|prestigious|renowned|well-known|large|big|famous) )?)?"
-    r"[A-Z][A-Za-z]+",
+    rf"(?:by|from|at) (?:the |an? (?:{_ACCLAIM} )?)?[A-Z][A-Za-z]+",
 )
 TRACEABLE_PATTERNS = (
     r"\b10\.\d{4,9}/\S+",
