@@ -682,16 +682,7 @@ def doc_bm25_section(result: dict) -> list[str]:
 
 
 def no_answer_section(result: dict) -> list[str]:
-    chosen, before = result["chosen"], result["before"]
-
-    def fmt(t: dict) -> str:
-        known = t.get("no_answer_known_threshold", 2.0)
-        return (
-            f"cosine < {t['no_answer_dense_threshold']} and coverage < {t['no_answer_lexical_threshold']}, "
-            f"or cosine < {t['no_answer_far_share']} × {t['no_answer_dense_threshold']}"
-            + (f", unless {known:.0%} of its words are words the collection uses" if known <= 1 else "")
-        )
-
+    model = result["model"]
     roles = {
         "train+": "answerable, tuned on",
         "train-": "off-topic, tuned on",
@@ -699,20 +690,34 @@ def no_answer_section(result: dict) -> list[str]:
         "held+": "answerable, held out",
         "held-": "off-topic, held out",
     }
+    terms = " ".join(f"{w:+.2f} × {name}" for name, w in model["weights"].items())
+    rules = list(result["rules"].items())
+
+    def fmt(rule: dict) -> str:
+        return (f"cosine < {rule['dense']} and coverage < {rule['cover']}, or cosine < {rule['far_share']} × "
+                f"{rule['dense']}" + (f", unless {rule['known']:.0%} of its words are the collection's"
+                                       if rule["known"] <= 1 else ""))
+
     lines = [
-        f"The no-answer rule refuses a question when {fmt(chosen)} (before: {fmt(before)}). Chosen as the rule "
-        f"that keeps at least {result['keep_refused']:.0%} of every off-topic set refused and wrongly refuses the "
-        "fewest answerable questions of the worst set; each style of question is asked of a collection that "
-        "answers it and of the seeds, which do not. Held-out sets were not used to choose.",
+        f"The no-answer rule is a logistic score: {model['bias']:+.2f} {terms}; a question is refused when it is "
+        "below 0, never when a top passage holds the study it cites. `dense` is the best cosine, `cover` the best "
+        "share of the question's words in a top-five passage, `known` the share of its words the collection uses, "
+        "`log_words` log(1 + its content words), `collection` its cosine with the collection's mean passage vector. "
+        f"Weights: logistic regression (C {result['C']}) over the tuning sets, each set weighing the same; the "
+        f"threshold keeps at least {result['keep_refused']:.0%} of every off-topic tuning set refused and wrongly "
+        "refuses the fewest answerable questions of the worst tuning set. Each style of question is asked of a "
+        "collection that answers it and of the seeds, which do not. Held-out sets were not used to choose.",
+        "",
+        f"Before: the {rules[1][0]}: {fmt(rules[1][1])}; at the {rules[0][0]}: {fmt(rules[0][1])}.",
         "",
         *provenance(result),
-        "| set | kind | questions | refused before | refused now |",
-        "|---|---|---:|---:|---:|",
+        f"| set | kind | questions | refused, {rules[0][0]} | refused, {rules[1][0]} | refused now |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     for row in result["sets"]:
         lines.append(
-            f"| {row['set']} | {roles[row['role']]} | {row['questions']} | {row['refused_before']:.1%} | "
-            f"{row['refused_after']:.1%} |"
+            f"| {row['set']} | {roles[row['role']]} | {row['questions']} | {row['refused_start']:.1%} | "
+            f"{row['refused_rule']:.1%} | {row['refused_after']:.1%} |"
         )
     return [*lines, ""]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
+import numpy as np
 
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
 from rag.answer.abbreviations import definitions
@@ -28,8 +29,9 @@ from rag.results import (
     Source,
     Timings,
 )
-from rag.retrieval import Hit, known_share, match_strength, not_covered, search
+from rag.retrieval import Hit, search
 from rag.retrieval.followup import resolve_followup
+from rag.retrieval.no_answer import default_model, question_features, refused
 from rag.settings import Settings
 from rag.types import Document
 
@@ -162,20 +164,14 @@ class Engine:
         embedded = time.perf_counter()
         hits = search(index, vector, query, self.settings, question.top_k, plain=plain)
         searched = time.perf_counter()
-        return Retrieval(index, query, hits, self._is_weak(index, query, hits), (embedded - started) * 1000,
+        return Retrieval(index, query, hits, self._is_weak(index, query, hits, plain), (embedded - started) * 1000,
                          (searched - embedded) * 1000, started)
 
-    def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit]) -> bool:
+    def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray) -> bool:
         if not hits:
             return True
-        dense, cover, cited = match_strength(index, query, hits)
-        s = self.settings
-        far = bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
-                               s.no_answer_far_share, cited))
-        # The collection's words are looked up only for a question the distance rule would refuse.
-        return far and bool(not_covered(dense, cover, s.no_answer_dense_threshold, s.no_answer_lexical_threshold,
-                                        s.no_answer_far_share, cited, known_share(index, query),
-                                        s.no_answer_known_threshold))
+        features, cited = question_features(index, query, hits, plain)
+        return bool(refused(default_model().score(features), cited, self.settings.no_answer_strictness))
 
     def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[Passage]:
         out = []

@@ -126,20 +126,11 @@ class RetrievalSettings(BaseModel):
     safety_boost: float = Field(0.2, description="Added to a passage whose safety warning names what a safety "
                                                  "question asks about.")
     per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
-    no_answer_dense_threshold: float = Field(0.45, description="Below this best cosine (and the coverage threshold) a "
-                                                               "question is not covered; calibrated by "
-                                                               "benchmarks/calibrate_no_answer.py on topic titles, "
-                                                               "claims and consumer messages, each asked of a "
-                                                               "collection that answers it and of one that does not "
-                                                               "(docs/benchmarks.md).")
-    no_answer_known_threshold: float = Field(0.9, description="A question at least this share of whose content words "
-                                                              "the collection uses is never refused (above 1: off); "
-                                                              "calibrated likewise.")
-    no_answer_far_share: float = Field(0.7, description="Below this share of the cosine threshold a question is not "
-                                                        "covered whatever its words.")
-    no_answer_lexical_threshold: float = Field(0.48, description="Share of the question's content words found in a "
-                                                                 "top passage that still counts as covered; "
-                                                                 "calibrated likewise.")
+    no_answer_strictness: float = Field(0.0, description="Shifts the no-answer rule: 0 refuses as calibrated "
+                                                         "(benchmarks/calibrate_no_answer.py, on topic titles, "
+                                                         "claims and consumer messages, each asked of a collection "
+                                                         "that answers it and of one that does not; "
+                                                         "docs/benchmarks.md); higher refuses more, lower fewer.")
     search_threads: int = Field(1, description="OpenMP threads for one FAISS search while serving: one question's scan "
                                               "took 2.5 ms on one and 3.2 ms on two (benchmarks/NOTES.md).")
 

@@ -49,6 +49,21 @@ def test_a_sharded_build_answers_exactly_as_the_one_file_build(engine, sharded, 
         assert _answers(sharded, question) == _answers(engine, question), question
 
 
+def test_the_collection_centroid_is_the_same_from_shards_and_from_their_files(engine, sharded):
+    """The no-answer rule reads the collection's mean vector: from one file, from the shards' memory maps, and
+    (where passages are searched elsewhere) from the shard files on disk, it is one vector."""
+    import copy
+
+    from rag.retrieval.no_answer import collection_centroid
+
+    one = collection_centroid(engine.index)
+    assert abs(float(np.linalg.norm(one)) - 1.0) < 1e-5
+    assert np.allclose(collection_centroid(sharded.index), one, atol=1e-6)
+    remote = copy.copy(sharded.index)
+    remote.vectors, remote.derived = None, {}
+    assert np.allclose(collection_centroid(remote), one, atol=1e-6)
+
+
 def test_sharded_bm25_scores_match_the_one_index_to_the_bit():
     """Each shard is scored with the collection's term statistics, so no score moves by even one float32 step."""
     from rag.index.lexical import LexicalIndex, ShardedLexical, terms

@@ -8,7 +8,7 @@ from rag.retrieval.candidates import gather, nearest
 from rag.retrieval.diversify import diversify
 from rag.retrieval.fusion import Mode, fuse, rank
 from rag.retrieval.hits import Hit, Signals
-from rag.retrieval.no_answer import known_share, match_strength, not_covered, term_coverage
+from rag.retrieval.no_answer import known_share, match_strength, refused, term_coverage
 from rag.retrieval.safety import asks_about_safety
 from rag.retrieval.search import rank_documents, ranked_hits, search
 
@@ -23,10 +23,10 @@ __all__ = [
     "known_share",
     "match_strength",
     "nearest",
-    "not_covered",
     "rank",
     "rank_documents",
     "ranked_hits",
+    "refused",
     "search",
     "term_coverage",
 ]

@@ -1,7 +1,29 @@
-"""Is the question covered at all? Far in meaning and few shared words means no answer, unless a top passage
-holds the very study the question cites, or the collection knows (nearly) every word the question uses."""
+"""Is the question covered at all? A learned score over what a match looks like, calibrated across question
+styles (short topic titles, claims, long consumer messages), each asked of a collection that answers it and of
+one that does not (benchmarks/calibrate_no_answer.py writes data/no_answer.json).
+
+One fixed cosine threshold cannot serve every style: "okra" asked of a nutrition collection has a best cosine
+far below a consumer's three-paragraph message about a page it matches, and both are answerable. What the model
+reads instead (`FEATURES`):
+- `dense`: the best cosine between the question and a hit;
+- `cover`: the best share of the question's content words found in one of the top five hits;
+- `known`: the share of its content words that some passage of the collection uses ("okra" is a word a
+  nutrition collection knows and the MS pages never use);
+- `log_words`: how many content words it has (a title is short, a message long);
+- `collection`: its cosine with the collection's mean passage vector. A best match counts for more when it stands
+  out from what the whole collection looks like to this question: a general health question is "close" to
+  every health page without any of them answering it.
+A question is never refused when a top passage holds the study it cites by name ("What did Study B find?" is far
+in meaning from the table row that answers it, yet the row is what was asked for).
+"""
 
 from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -9,6 +31,40 @@ from rag.index import LoadedIndex
 from rag.retrieval.candidates import citation_lift
 from rag.retrieval.hits import Hit
 from rag.terms import content_words, stem
+
+FEATURES = ("dense", "cover", "known", "log_words", "collection")
+MODEL = Path(__file__).parent / "data" / "no_answer.json"
+
+
+@dataclass(frozen=True)
+class NoAnswerModel:
+    """A linear score over `FEATURES` (on their raw scale, the threshold folded into `bias`): below 0, refused."""
+
+    weights: tuple[float, ...]
+    bias: float
+    trained_on: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict) -> NoAnswerModel:
+        weights = data["weights"]
+        missing = [name for name in FEATURES if name not in weights]
+        if missing:
+            raise ValueError(f"no-answer model lacks weights for {', '.join(missing)}")
+        return cls(tuple(float(weights[name]) for name in FEATURES), float(data["bias"]), str(data.get("trained_on",
+                                                                                                        "")))
+
+    def to_dict(self) -> dict:
+        return {"trained_on": self.trained_on, "bias": round(self.bias, 5),
+                "weights": {name: round(w, 5) for name, w in zip(FEATURES, self.weights)}}
+
+    def score(self, features: np.ndarray) -> np.ndarray | float:
+        """Above 0: covered. Works on one row of `FEATURES` or on a matrix of them."""
+        return np.asarray(features, dtype=np.float64) @ np.array(self.weights) + self.bias
+
+
+@lru_cache(maxsize=1)
+def default_model() -> NoAnswerModel:
+    return NoAnswerModel.from_dict(json.loads(MODEL.read_text()))
 
 
 def term_coverage(question: str, text: str) -> float:
@@ -22,24 +78,39 @@ def term_coverage(question: str, text: str) -> float:
 
 
 def known_share(index: LoadedIndex, question: str) -> float:
-    """Share of the question's content words that some passage of the collection holds.
-
-    "okra and blood sugar" asked of a nutrition collection uses words it knows, though its best passage may be
-    far in meaning; asked of the MS pages, "okra" is a word they never use. Calibrated with the other features
-    (benchmarks/calibrate_no_answer.py)."""
+    """Share of the question's content words that some passage of the collection holds."""
     words = list(dict.fromkeys(content_words(question)))
     if not words:
         return 0.0
     return sum(1 for word in words if index.lexical.document_share(word) > 0) / len(words)
 
 
+def collection_centroid(index: LoadedIndex) -> np.ndarray:
+    """The collection's mean passage vector, unit length; derived once per loaded index.
+
+    Read from whatever holds the vectors: the loaded array, the shards' memory maps, or (where the passages are
+    searched elsewhere) the shard files on disk."""
+    centroid = index.derived.get("centroid")
+    if centroid is None:
+        total = np.zeros(index.manifest.dimensions, dtype=np.float64)
+        if isinstance(index.vectors, np.ndarray):
+            parts = [index.vectors]
+        elif index.vectors is not None:
+            parts = list(index.vectors.parts)
+        else:
+            parts = [np.load(index.folder / entry.name / "vectors.npy", mmap_mode="r", allow_pickle=False)
+                     for entry in index.manifest.shards]
+        for part in parts:
+            for start in range(0, len(part), 65536):  # bounded memory on a large memory-mapped shard
+                total += np.asarray(part[start:start + 65536], dtype=np.float64).sum(axis=0)
+        norm = float(np.linalg.norm(total))
+        centroid = index.derived["centroid"] = (total / norm if norm else total).astype(np.float32)
+    return centroid
+
+
 def match_strength(index: LoadedIndex, query: str, hits: list[Hit]) -> tuple[float, float, bool]:
     """Best cosine among the hits, the best word coverage among the top five, and whether one of those five
-    holds a study the question cites by name.
-
-    The last is what a short question about a named study needs: "What did Study B find?" is far in meaning
-    from the table row that answers it (cosine 0.21 on the seeds), yet the row is exactly what was asked for.
-    """
+    holds a study the question cites by name."""
     dense = max((h.closeness for h in hits), default=0.0)
     top = hits[:5]
     cover = max((term_coverage(query, index.chunks[h.chunk_id].text) for h in top), default=0.0)
@@ -47,13 +118,15 @@ def match_strength(index: LoadedIndex, query: str, hits: list[Hit]) -> tuple[flo
     return dense, cover, cited
 
 
-def not_covered(dense, cover, dense_threshold: float, cover_threshold: float, far_share: float, cited=False,
-                known=0.0, known_threshold: float = 2.0):
-    """The no-answer rule: far in meaning and few shared words, or very far in meaning; never when a top
-    passage holds the study the question cites, nor when at least `known_threshold` of the question's words are
-    words the collection uses (`known`; the default threshold above 1 leaves this out).
+def question_features(index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The question's row of `FEATURES`, and whether a top passage holds the study it cites."""
+    dense, cover, cited = match_strength(index, query, hits)
+    words = len(set(content_words(query)))
+    collection = float(np.asarray(plain, dtype=np.float32) @ collection_centroid(index))
+    return np.array([dense, cover, known_share(index, query), math.log1p(words), collection]), cited
 
-    Works on floats and on numpy arrays alike (benchmarks/calibrate_no_answer.py sweeps it).
-    """
-    far = ((dense < dense_threshold) & (cover < cover_threshold)) | (dense < far_share * dense_threshold)
-    return far & ~np.asarray(cited, dtype=bool) & (np.asarray(known) < known_threshold)
+
+def refused(score: np.ndarray | float, cited: np.ndarray | bool = False, strictness: float = 0.0) -> np.ndarray:
+    """The rule: a score below `strictness` (0 as calibrated; higher refuses more), unless the question's cited
+    study is in a top passage. Works on one question or on arrays (the calibration sweeps it)."""
+    return (np.asarray(score) < strictness) & ~np.asarray(cited, dtype=bool)
