@@ -4,8 +4,9 @@ cold start.
 Usage:
   .venv/bin/python -m benchmarks.bench_query seeds        # the seed index (built if missing)
   .venv/bin/python -m benchmarks.bench_query liveqa       # liveqa-med eval indexes (`rag eval` first, per precision)
-  .venv/bin/python -m benchmarks.bench_query answer-step [--before REV]
-                                                          # the answer step alone (vs REV), seeds and liveqa-med
+  .venv/bin/python -m benchmarks.bench_query answer-step [--before REV] [--as NAME]
+                                                          # the answer step alone (vs REV), seeds and liveqa-med;
+                                                          # saved as NAME (default answer-step)
 
 - floor: a bare sentence-transformers (torch fp32) encode of the question plus one FAISS search (on one OpenMP
   thread, its faster setting here), with the encoder at 1 and 2 threads;
@@ -198,7 +199,7 @@ def before_and_after(rev: str, turns: int = 5) -> dict:
     return {label: {name: round(min(r[name] for r in rows), 3) for name in rows[0]} for label, rows in runs.items()}
 
 
-def answer_steps(before: str | None) -> None:
+def answer_steps(before: str | None, name: str = "answer-step") -> None:
     """`bench_query.py answer-step [--before REV]`: the answer step on the seeds (seeds-dev questions, 5 rounds)
     and liveqa-med; with --before, its p50 at REV and here, timed in turns in the same run."""
     result: dict = {"collections": {}}
@@ -224,7 +225,9 @@ def answer_steps(before: str | None) -> None:
     if before:
         result["before"] = {"rev": before, **before_and_after(before)}
         command += f" --before {before}"
-    save("answer-step", command, result)
+    if name != "answer-step":
+        command += f" --as {name}"
+    save(name, command, result)
     print(json.dumps(result, indent=2))
 
 
@@ -275,6 +278,7 @@ def main(corpus: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["answer-step"]:
-        answer_steps(sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else None)
+        answer_steps(sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else None,
+                     sys.argv[sys.argv.index("--as") + 1] if "--as" in sys.argv else "answer-step")
     else:
         main(sys.argv[1] if len(sys.argv) > 1 else "seeds")
