@@ -35,17 +35,39 @@ def _normalised(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+# A question may name a study by its first author and year alone ("the Johnson 2022 study"), a form too loose to
+# count as a citation in a text ("March 2022"), but enough to find the study a passage cites in full.
+_AUTHOR_YEAR = re.compile(r"\b([A-Z][A-Za-z'\-]{1,40})(?:'s)? \(?((?:19|20)\d{2})\)?")
+_REDUCED = re.compile(r"^([a-z'\-]+)\b.*?\b((?:19|20)\d{2})\b")
+
+
+def _reduced(citation: str) -> str:
+    """A citation as its first author and year ("smith 2021" for "Smith et al. (2021)"); other forms ("study b")
+    normalised whole."""
+    normalised = _normalised(citation)
+    match = _REDUCED.match(normalised)
+    return f"{match.group(1)} {match.group(2)}" if match else normalised
+
+
 def cited_keys(question: str) -> list[str]:
-    """The studies a question cites by name, as keys that ignore case and punctuation ("smith et al 2021")."""
-    return [_normalised(question[s:e]) for s, e, _ in find_citations(question)]
+    """The studies a question cites by name, as keys that ignore case, punctuation and co-authors ("smith 2021",
+    "study b")."""
+    keys = [_reduced(question[s:e]) for s, e, _ in find_citations(question)]
+    keys += [f"{m.group(1).lower()} {m.group(2)}" for m in _AUTHOR_YEAR.finditer(question)]
+    return list(dict.fromkeys(keys))
 
 
 def holds_cited(text: str, keys: list[str]) -> bool:
-    """Whether a text names one of the cited studies ("Smith et al. (2021)" holds "smith et al 2021")."""
+    """Whether a text names one of the cited studies: "Smith et al. (2021)" holds "smith 2021"."""
     if not keys:
         return False
     padded = f" {_normalised(text)} "
-    return any(f" {key} " in padded for key in keys)
+    # Each key's words must all be there before the text's citations are read.
+    present = [key for key in keys if all(f" {word} " in padded for word in key.split())]
+    if not present:
+        return False
+    found = {_reduced(text[s:e]) for s, e, _ in find_citations(text)}
+    return any(key in found or (not key[-4:].isdigit() and f" {key} " in padded) for key in present)
 
 
 def unverifiable(text: str, offset: int = 0) -> list[Caveat]:
