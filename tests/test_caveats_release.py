@@ -77,6 +77,12 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Thousands of readers have written to tell me the same thing.", Code.ANECDOTAL),
         ("I quit cold turkey and feel twenty years younger!", Code.ANECDOTAL),
         ("My neighbour, a retired nurse, told me it works.", Code.ANECDOTAL),
+        ("We saw the absence of a regional effect on mortality.", Code.MIXED_EVIDENCE),
+        ("Relief was a robust finding not dependent on the dose.", Code.MIXED_EVIDENCE),
+        ("Misclassified dates are an unlikely explanation for the gap.", Code.MIXED_EVIDENCE),
+        ("Parental smoking does not make an important contribution to it.", Code.MIXED_EVIDENCE),
+        ("Its frequency matched the controls', ruling out a causal role.", Code.MIXED_EVIDENCE),
+        ("These infants are generally not at risk for low platelet counts.", Code.MIXED_EVIDENCE),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -99,6 +105,9 @@ def test_new_cues_fire(sentence, code):
         ("I took the train and was late.", Code.ANECDOTAL),
         ("Patients have written consent forms.", Code.ANECDOTAL),
         ("My doctor told me to stop.", Code.ANECDOTAL),
+        ("In the absence of symptoms, no test is needed.", Code.MIXED_EVIDENCE),
+        ("Type 1 diabetes makes patients dependent on insulin.", Code.MIXED_EVIDENCE),
+        ("Smoking plays a major role in lung cancer.", Code.MIXED_EVIDENCE),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):

@@ -224,8 +224,18 @@ RULES: tuple[CueRule, ...] = (
             r")?(?:outcomes?|results?|rates?|survival|efficacy|effectiveness|mortality|response)\b",
             r"\b(?:did|does|do|was|were|is|are) not (?:\w+ )?(?:differ|compromised?|accompanied by an? "
             r"(?:increase|decrease|change|rise|reduction)|dependent on)\w*",
-            r"\bnone of the\b[^.]{0,80}\b(?:were|was|have been|had been) (?:\w+ "
+            r"\bnone of the\b[^.]{0,120}\b(?:were|was|have been|had been) (?:\w+ "
             r")?(?:validated|confirmed|effective|associated|significant)\b",
+            # The absence of an effect, stated as a noun: "the absence of a contextualized effect of region".
+            rf"\b(?:absence|lack) of (?:an? |any )?(?:\w+ )?{_NULL_NOUNS}\b",
+            r"\bnot (?:\w+ )?dependent on\b",
+            # A cause weighed and found wanting: "an unlikely explanation", "do not make an important contribution",
+            # "ruling out an aetiologic role", "not at risk for".
+            r"\bunlikely (?:explanation|cause|contributor|mechanism)\b",
+            r"\bunlikely to (?:explain|account for|contribute|cause|affect|influence|matter)\b",
+            r"\b(?:do|does|did) not (?:make|play|have) an? (?:\w+ )?(?:contribution|role|difference)\b",
+            r"\brul(?:e|es|ed|ing) out (?:an? |any )?(?:\w+ )?(?:role|effect|association|link|benefit)\b",
+            r"\bnot at (?:an? )?(?:increased |higher |greater |substantial |any )?risk (?:for|of)\b",
             r"\bnot (?:support|confirm) the (?:hypothesis|use|notion|idea|view)\b",
             # Significance stated in words: "not statistically significant", "did not reach significance".
             r"\bnot (?:\w+ )?(?:statistically |clinically )?significant\b(?! "
