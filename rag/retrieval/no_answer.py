@@ -106,7 +106,7 @@ def collection_centroid(index: LoadedIndex) -> np.ndarray:
                      for entry in index.manifest.shards]
         for part in parts:
             for start in range(0, len(part), 65536):  # bounded memory on a large memory-mapped shard
-                total += np.asarray(part[start:start + 65536], dtype=np.float64).sum(axis=0)
+                total += np.asarray(part[start:start + 65536]).sum(axis=0, dtype=np.float64)
         norm = float(np.linalg.norm(total))
         centroid = index.derived["centroid"] = (total / norm if norm else total).astype(np.float32)
     return centroid
