@@ -278,7 +278,9 @@ def main(corpus: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["answer-step"]:
-        answer_steps(sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else None,
-                     sys.argv[sys.argv.index("--as") + 1] if "--as" in sys.argv else "answer-step")
+        options = dict(zip(sys.argv[2::2], sys.argv[3::2]))
+        if len(sys.argv[2:]) % 2 or set(options) - {"--before", "--as"}:
+            raise SystemExit("usage: bench_query answer-step [--before REV] [--as NAME]")
+        answer_steps(options.get("--before"), options.get("--as", "answer-step"))
     else:
         main(sys.argv[1] if len(sys.argv) > 1 else "seeds")

@@ -33,6 +33,7 @@ from sklearn.linear_model import LogisticRegression
 
 from benchmarks.common import ROOT, save
 from benchmarks.tune_split import half
+from rag.embedding.embedder import vector_space
 from rag.engine import Engine
 from rag.evaluate import corpus_documents, eval_settings, load_dataset
 from rag.index import build_index
@@ -157,7 +158,7 @@ def fit(sets: dict[str, np.ndarray], roles: dict[str, str]) -> NoAnswerModel:
     w = logistic.coef_[0] / scale
     b = float(logistic.intercept_[0] - (logistic.coef_[0] * mean / scale).sum())
     best = None
-    for t in np.arange(-6.0, 6.0, 0.01):
+    for t in np.arange(-20.0, 20.0, 0.01):
         candidate = NoAnswerModel(tuple(w.tolist()), b - float(t))
         if min(model_refuses(s, candidate).mean() for s in negatives) < KEEP_REFUSED:
             continue
@@ -168,7 +169,7 @@ def fit(sets: dict[str, np.ndarray], roles: dict[str, str]) -> NoAnswerModel:
         if best is None or (-worst, caught) > best[0]:
             best = ((-worst, caught), candidate)
     if best is None:
-        raise SystemExit(f"no threshold keeps {KEEP_REFUSED:.0%} of every off-topic set refused")
+        raise SystemExit(f"no threshold in [-20, 20) keeps {KEEP_REFUSED:.0%} of every off-topic set refused")
     return best[1]
 
 
@@ -187,7 +188,7 @@ def main() -> None:
     model = NoAnswerModel(model.weights, model.bias,
                           "NFCorpus and SciFact train samples, liveqa-med half A and the seeds' questions, each asked "
                           f"of its collection and of the seeds; C {C}, at least {KEEP_REFUSED:.0%} of every off-topic "
-                          "set refused")
+                          "set refused", vector_space(Settings()))
     rows = [
         {
             "set": name,

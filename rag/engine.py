@@ -31,7 +31,7 @@ from rag.results import (
 )
 from rag.retrieval import Hit, search
 from rag.retrieval.followup import resolve_followup
-from rag.retrieval.no_answer import default_model, question_features, refused
+from rag.retrieval.no_answer import collection_centroid, default_model, question_features, refused
 from rag.settings import Settings
 from rag.types import Document
 
@@ -86,7 +86,8 @@ class Engine:
 
         self.settings = settings
         self.embedder = embedder or Embedder(settings)
-        self._load = loader or load_index
+        self._loader = loader or load_index
+        self.no_answer = default_model()  # read now: a damaged model file stops start-up, not every question
         self.writer: AnswerWriter = ExtractiveWriter(settings)
         # Process-wide: questions are searched one at a time per request thread, where OpenMP's hand-off costs
         # more than a second thread saves.
@@ -94,6 +95,13 @@ class Engine:
         self._index: LoadedIndex | None = None
         self._swap = threading.Lock()
         self._failed: Path | None = None
+
+    def _load(self, settings: Settings, dimensions: int) -> LoadedIndex:
+        """Load a build with what the no-answer rule derives from it (the collection's mean vector), so no question
+        waits for that."""
+        index = self._loader(settings, dimensions)
+        collection_centroid(index)
+        return index
 
     @property
     def index(self) -> LoadedIndex:
@@ -171,7 +179,7 @@ class Engine:
         if not hits:
             return True
         features, cited = question_features(index, query, hits, plain)
-        return bool(refused(default_model().score(features), cited, self.settings.no_answer_strictness))
+        return bool(refused(self.no_answer.score(features), cited, self.settings.no_answer_strictness))
 
     def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[Passage]:
         out = []

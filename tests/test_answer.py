@@ -171,6 +171,14 @@ def test_a_study_named_by_author_and_year_alone_is_found_in_full():
     assert not holds_cited("Johnson et al. (2021) 150 patients", keys)
     assert not holds_cited("In March 2022 the trial enrolled 150 patients", cited_keys("What happened in March 2022?"))
     assert holds_cited("as Study B showed", cited_keys("What did Study B find?"))
+    # Only an author-year citation is cut to its first author: other forms, and other authors, stay apart.
+    assert not holds_cited("a 2023 Oxford study found this", cited_keys("What did a 2023 Harvard study find?"))
+    assert holds_cited("a 2023 Harvard study found this", cited_keys("What did a 2023 Harvard study find?"))
+    assert not holds_cited("O'Neil et al. (2020) saw it", cited_keys("What did O'Brien et al. 2020 see?"))
+    assert holds_cited("O'Brien and Lee (2020) saw it", cited_keys("What did O'Brien et al. 2020 see?"))
+    assert not holds_cited("Smith et al. (2020) saw it", cited_keys("What did Smith-Jones et al. 2020 see?"))
+    assert not holds_cited("Jones et al. (2021) saw it", cited_keys("What did Smith and Jones (2021) see?"))
+    assert holds_cited("Johnson et al. (2022) 150 patients", cited_keys("What did Johnson's 2022 study find?"))
 
 
 def test_the_johnson_2022_question_is_answered_from_its_row(engine):

@@ -82,7 +82,6 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Misclassified dates are an unlikely explanation for the gap.", Code.MIXED_EVIDENCE),
         ("Parental smoking does not make an important contribution to it.", Code.MIXED_EVIDENCE),
         ("Its frequency matched the controls', ruling out a causal role.", Code.MIXED_EVIDENCE),
-        ("These infants are generally not at risk for low platelet counts.", Code.MIXED_EVIDENCE),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -108,6 +107,10 @@ def test_new_cues_fire(sentence, code):
         ("In the absence of symptoms, no test is needed.", Code.MIXED_EVIDENCE),
         ("Type 1 diabetes makes patients dependent on insulin.", Code.MIXED_EVIDENCE),
         ("Smoking plays a major role in lung cancer.", Code.MIXED_EVIDENCE),
+        ("This medicine is unlikely to cause side effects.", Code.MIXED_EVIDENCE),
+        ("It is unlikely to affect breastfeeding.", Code.MIXED_EVIDENCE),
+        ("If you have had chickenpox you are not at risk of catching it again.", Code.MIXED_EVIDENCE),
+        ("People who are fully vaccinated are not at increased risk of severe illness.", Code.MIXED_EVIDENCE),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):

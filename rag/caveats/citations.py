@@ -35,25 +35,29 @@ def _normalised(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-# A question may name a study by its first author and year alone ("the Johnson 2022 study"), a form too loose to
-# count as a citation in a text ("March 2022"), but enough to find the study a passage cites in full.
-_AUTHOR_YEAR = re.compile(r"\b([A-Z][A-Za-z'\-]{1,40})(?:'s)? \(?((?:19|20)\d{2})\)?")
-_REDUCED = re.compile(r"^([a-z'\-]+)\b.*?\b((?:19|20)\d{2})\b")
+# A question may name a study by its first author and year alone ("the Johnson 2022 study", "O'Brien's 2020
+# trial"), a form too loose to count as a citation in a text ("March 2022"), but enough to find the study a passage
+# cites in full.
+_AUTHOR_YEAR = re.compile(r"\b([A-Z][A-Za-z'\-]{0,40}?)(?:'s)? \(?((?:19|20)\d{2})\)?")
+# An author-year citation, normalised: its first author's words (all of them: "o brien", "smith jones") and year.
+_FIRST_AUTHOR = re.compile(r"^([a-z][a-z ]*?)(?: et al| and [a-z]+(?: [a-z]+)?)? ((?:19|20)\d{2})[a-z]?$")
 
 
-def _reduced(citation: str) -> str:
-    """A citation as its first author and year ("smith 2021" for "Smith et al. (2021)"); other forms ("study b")
-    normalised whole."""
+def _key(citation: str) -> str:
+    """An author-year citation as its first author and year ("smith 2021" for "Smith et al. (2021)"); any other
+    form ("study b", "a 2023 harvard study") normalised whole."""
     normalised = _normalised(citation)
-    match = _REDUCED.match(normalised)
+    match = _FIRST_AUTHOR.match(normalised)
     return f"{match.group(1)} {match.group(2)}" if match else normalised
 
 
 def cited_keys(question: str) -> list[str]:
     """The studies a question cites by name, as keys that ignore case, punctuation and co-authors ("smith 2021",
     "study b")."""
-    keys = [_reduced(question[s:e]) for s, e, _ in find_citations(question)]
-    keys += [f"{m.group(1).lower()} {m.group(2)}" for m in _AUTHOR_YEAR.finditer(question)]
+    spans = find_citations(question)
+    keys = [_key(question[s:e]) for s, e, _ in spans]
+    keys += [f"{_normalised(m.group(1))} {m.group(2)}" for m in _AUTHOR_YEAR.finditer(question)
+             if not any(s <= m.start() < e for s, e, _ in spans)]
     return list(dict.fromkeys(keys))
 
 
@@ -63,10 +67,11 @@ def holds_cited(text: str, keys: list[str]) -> bool:
         return False
     padded = f" {_normalised(text)} "
     # Each key's words must all be there before the text's citations are read.
-    present = [key for key in keys if all(f" {word} " in padded for word in key.split())]
+    present = [key for key in keys if all(f" {w} " in padded for w in key.split())]
     if not present:
         return False
-    found = {_reduced(text[s:e]) for s, e, _ in find_citations(text)}
+    # An author and year must be a citation in the text too ("In March 2022" is not one); other keys are phrases.
+    found = {_key(text[s:e]) for s, e, _ in find_citations(text)}
     return any(key in found or (not key[-4:].isdigit() and f" {key} " in padded) for key in present)
 
 

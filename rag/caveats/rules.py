@@ -230,12 +230,11 @@ RULES: tuple[CueRule, ...] = (
             rf"\b(?:absence|lack) of (?:an? |any )?(?:\w+ )?{_NULL_NOUNS}\b",
             r"\bnot (?:\w+ )?dependent on\b",
             # A cause weighed and found wanting: "an unlikely explanation", "do not make an important contribution",
-            # "ruling out an aetiologic role", "not at risk for".
-            r"\bunlikely (?:explanation|cause|contributor|mechanism)\b",
-            r"\bunlikely to (?:explain|account for|contribute|cause|affect|influence|matter)\b",
+            # "ruling out an aetiologic role" (not a leaflet's reassurance: "unlikely to cause side effects").
+            r"\bunlikely (?:explanation|contributor|mechanism)\b",
+            r"\bunlikely to (?:explain|account for|contribute|matter)\b",
             r"\b(?:do|does|did) not (?:make|play|have) an? (?:\w+ )?(?:contribution|role|difference)\b",
             r"\brul(?:e|es|ed|ing) out (?:an? |any )?(?:\w+ )?(?:role|effect|association|link|benefit)\b",
-            r"\bnot at (?:an? )?(?:increased |higher |greater |substantial |any )?risk (?:for|of)\b",
             r"\bnot (?:support|confirm) the (?:hypothesis|use|notion|idea|view)\b",
             # Significance stated in words: "not statistically significant", "did not reach significance".
             r"\bnot (?:\w+ )?(?:statistically |clinically )?significant\b(?! "

@@ -25,7 +25,7 @@ def gather(index: LoadedIndex, vector: np.ndarray, query: str, settings: Setting
     """Candidates from each signal's top list; every candidate is scored on every signal.
 
     `vector` ranks (the question through the adapter); `plain`, the model's own question vector, gives the
-    closeness that the no-answer thresholds were calibrated on. Without it the two are the same.
+    closeness that the no-answer model was calibrated on. Without it the two are the same.
     `documents` asks for whole-document BM25 (by default only when its fusion weight is set; BM25-only ranking and
     the evaluation ask for it). The title signals are searched here (documents stay whole); the passages they bring in
     are scored, with each passage signal's own top lists, by the index's passage sets (`rag/index/passages.py`), in this

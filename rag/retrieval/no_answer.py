@@ -47,22 +47,24 @@ class NoAnswerModel:
     weights: tuple[float, ...]
     bias: float
     trained_on: str = ""
+    encoder: str = ""  # the vector space whose cosines it was fitted on ("all-MiniLM-L6-v2/onnx-int8")
 
     @classmethod
     def from_dict(cls, data: dict) -> NoAnswerModel:
         weights = data["weights"]
-        missing = [name for name in FEATURES if name not in weights]
-        if missing:
-            raise ValueError(f"no-answer model lacks weights for {', '.join(missing)}")
-        return cls(tuple(float(weights[name]) for name in FEATURES), float(data["bias"]), str(data.get("trained_on",
-                                                                                                        "")))
+        if set(weights) != set(FEATURES):
+            raise ValueError(f"no-answer model has weights for {sorted(weights)}, not for {list(FEATURES)}: "
+                             "refit it (python -m benchmarks.calibrate_no_answer)")
+        return cls(tuple(float(weights[name]) for name in FEATURES), float(data["bias"]),
+                   str(data.get("trained_on", "")), str(data.get("encoder", "")))
 
     def to_dict(self) -> dict:
-        return {"trained_on": self.trained_on, "bias": round(self.bias, 5),
+        return {"trained_on": self.trained_on, "encoder": self.encoder, "bias": round(self.bias, 5),
                 "weights": {name: round(w, 5) for name, w in zip(FEATURES, self.weights)}}
 
     def score(self, features: np.ndarray) -> np.ndarray | float:
-        """Above 0: covered. Works on one row of `FEATURES` or on a matrix of them."""
+        """Above 0: covered as calibrated (`refused` shifts the line by the strictness setting). Works on one row of
+        `FEATURES` or on a matrix of them."""
         return np.asarray(features, dtype=np.float64) @ np.array(self.weights) + self.bias
 
 
