@@ -434,6 +434,13 @@ def test_warnings_about_what_was_asked_go_apart_and_lead_only_a_safety_question(
     assert not any("LDN" in s.text or "opioid" in s.text for s in other.answer.safety)
 
 
+def test_a_question_about_a_harm_is_answered_by_the_warning_that_names_it(engine):
+    """"Can metformin cause a vitamin deficiency?" asks about a side effect: the row that names it is a warning, and
+    for a side-effects question the warnings are the answer, so it leads."""
+    result = ask(engine, "Can metformin cause a vitamin deficiency?")
+    assert "vitamin B12 deficiency" in result.answer.sentences[0].text
+
+
 def test_the_low_dose_naltrexone_fatigue_question_is_answered_by_the_studies_sentence(engine):
     result = ask(engine, "Can low dose naltrexone help MS fatigue?")
     first_two = " ".join(s.text for s in result.answer.sentences[:2])

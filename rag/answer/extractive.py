@@ -265,10 +265,11 @@ def choose(
     """(answer, safety): the warnings about what was asked apart, and the answer: its best units one by one
     (`answer_lead` of them), then on through the passages most likely to hold the answer, each in its own order.
 
-    A safety question is answered by its warnings first; any other keeps them out of the answer.
+    A question about safety or side effects is answered by its warnings first ("Can metformin cause a vitamin
+    deficiency?" by the row that names it); any other keeps them out of the answer.
     """
     order = sorted(range(len(candidates)), key=lambda i: -logits[i])
-    about_safety = Need.SAFETY in needs
+    about_safety = bool({Need.SAFETY, Need.SIDE_EFFECTS} & needs)
     safety: list[Candidate] = []
     seen_safety: set[str] = set()
     for candidate in (candidates[i] for i in order if candidates[i].warns):
