@@ -317,6 +317,21 @@ def test_lines_under_a_column_header_are_table_rows_about_their_label():
     assert row_label("") == "" and row_label("often mild") == ""
 
 
+def test_an_exclamation_is_no_answer_unless_it_warns():
+    from rag.answer.candidates import Drop, passage_units
+    from rag.answer.extractive import gather
+    from rag.answer.writer import AnswerPassage
+    from rag.settings import Settings
+
+    text = ("Metformin may lower relapse rates in MS. Yes, you read that correctly! Never take metformin with "
+            "heavy drinking!")
+    assert [u.drop for u in passage_units(text)] == [None, Drop.EXCLAMATION, Drop.EXCLAMATION]
+    passage = AnswerPassage(1, "d", text, ["Never take metformin with heavy drinking!"], 0.8)
+    candidates, _, _ = gather("Does metformin lower relapses?", [passage], {"metf": 1.0, "relap": 1.0}, Settings())
+    assert [(c.text, c.warns) for c in candidates] == [("Metformin may lower relapse rates in MS.", False),
+                                                       ("Never take metformin with heavy drinking!", True)]
+
+
 def test_a_paragraph_wrapped_under_a_heading_is_not_a_table():
     from rag.answer.candidates import Kind, passage_units
 

@@ -42,6 +42,7 @@ class Drop(StrEnum):
     ADDRESSED = "addressed_to_user"
     ACTION = "call_to_action"
     FRAGMENT = "fragment"
+    EXCLAMATION = "exclamation"  # "Yes, you read that correctly!": it speaks to the reader (kept if a warning)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def _judge(text: str, kind: Kind) -> Drop | None:
         return Drop.ACTION
     if text.rstrip().endswith("?"):
         return Drop.QUESTION
+    if kind is Kind.SENTENCE and text.rstrip().endswith("!"):
+        return Drop.EXCLAMATION  # none of 8 in the seeds' candidates was an answer, and answers-dev has none
     if kind is not Kind.LIST and _REPLY.fullmatch(text.strip()):
         return Drop.FRAGMENT
     if kind is not Kind.SENTENCE:

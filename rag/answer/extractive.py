@@ -24,7 +24,7 @@ import numpy as np
 
 from rag.answer.abbreviations import expand
 from rag.answer.blocks import reading_order
-from rag.answer.candidates import Kind, Unit, passage_units, row_label
+from rag.answer.candidates import Drop, Kind, Unit, passage_units, row_label
 from rag.answer.cues import STUDY_LABEL, Need
 from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs, unit_gives
 from rag.answer.selector import Selector, default_selector
@@ -160,8 +160,8 @@ def gather(
             continue
         all_units = passage_units(passage.text)
         for unit in all_units:
-            if unit.drop is not None:
-                continue
+            if unit.drop is not None and not (unit.drop is Drop.EXCLAMATION and _warns(unit, passage.warnings)):
+                continue  # (an exclaimed warning, "Never take it with opioids!", still goes to the safety callout)
             words = expand(unit.text, passage.abbreviations)  # "LDN" holds "low dose naltrexone" where its page says so
             cover = coverage(weights, words)
             # A table row has no sentence to carry it: it answers a question for a figure, about the study it names,
