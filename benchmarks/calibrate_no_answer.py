@@ -157,17 +157,22 @@ def fit(sets: dict[str, np.ndarray], roles: dict[str, str]) -> NoAnswerModel:
     logistic = LogisticRegression(C=C, max_iter=5000).fit((x - mean) / scale, y, sample_weight=weight * len(weight))
     w = logistic.coef_[0] / scale
     b = float(logistic.intercept_[0] - (logistic.coef_[0] * mean / scale).sum())
+    unshifted = NoAnswerModel(tuple(w.tolist()), b)
+
+    def share_refused(group: list[tuple], t: float) -> list[float]:
+        """Each set's share refused once the line moves up by t (scores computed once, below)."""
+        return [float(refused(score - t, cited).mean()) for score, cited in group]
+
+    scored = {name: [(unshifted.score(s[:, :CITED]), s[:, CITED] > 0) for s in group]
+              for name, group in (("positives", positives), ("negatives", negatives), ("must", must))}
     best = None
     for t in np.arange(-20.0, 20.0, 0.01):
-        candidate = NoAnswerModel(tuple(w.tolist()), b - float(t))
-        if min(model_refuses(s, candidate).mean() for s in negatives) < KEEP_REFUSED:
+        caught = share_refused(scored["negatives"], t)
+        if min(caught) < KEEP_REFUSED or min(share_refused(scored["must"], t)) < 1.0:
             continue
-        if not all(model_refuses(s, candidate).all() for s in must):
-            continue
-        worst = max(model_refuses(s, candidate).mean() for s in positives)
-        caught = sum(model_refuses(s, candidate).mean() for s in negatives)
-        if best is None or (-worst, caught) > best[0]:
-            best = ((-worst, caught), candidate)
+        key = (-max(share_refused(scored["positives"], t)), sum(caught))
+        if best is None or key > best[0]:
+            best = (key, NoAnswerModel(unshifted.weights, b - float(t)))
     if best is None:
         raise SystemExit(f"no threshold in [-20, 20) keeps {KEEP_REFUSED:.0%} of every off-topic set refused")
     return best[1]
