@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -121,7 +121,7 @@ def _key(text: str) -> str:
 
 def gather(
     question: str, passages: list[AnswerPassage], weights: dict[str, float], settings: AnswerSettings,
-    cited: list[str] | None = None,
+    cited: Sequence[str] | None = None,
 ) -> tuple[list[Candidate], frozenset[Need], float]:
     """Every on-topic unit of the passages close to the best match, with its first-stage features.
 
@@ -220,7 +220,7 @@ def _quote(candidate: Candidate) -> Quote:
 
 
 def score_candidates(
-    candidates: list[Candidate], selector: Selector, cited: list[str] | None = None
+    candidates: list[Candidate], selector: Selector, cited: Sequence[str] | None = None
 ) -> tuple[np.ndarray, set[int], set[int]]:
     """Each candidate's logit of answering; the caveat engine reads only the first stage's best.
 
@@ -252,7 +252,7 @@ def read_by_caveats(candidates: list[Candidate], cheap: np.ndarray) -> set[int]:
     return read
 
 
-def cited_lift(candidates: list[Candidate], cited: list[str] | None) -> np.ndarray:
+def cited_lift(candidates: list[Candidate], cited: Sequence[str] | None) -> np.ndarray:
     """+2 to the logit of a unit naming the study the question cites: it is what was asked about."""
     keys = cited or []
     return np.array([2.0 if keys and holds_cited(c.text, keys) else 0.0 for c in candidates])
@@ -308,7 +308,7 @@ def compose_answer(
     passages: list[AnswerPassage],
     weights: dict[str, float],
     settings: AnswerSettings,
-    cited: list[str] | None = None,
+    cited: Sequence[str] | None = None,
     selector: Selector | None = None,
 ) -> Answer:
     """The answer to `question` from `passages` (best first); empty when nothing on topic answers it."""

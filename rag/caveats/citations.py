@@ -4,6 +4,8 @@ when its line also gives a journal, DOI, PMID, trial number or link."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from rag.caveats.rules import CITATION_PATTERNS, TRACEABLE_PATTERNS, UNVERIFIABLE_CITATION
 from rag.types import Caveat, CitationCounts
@@ -51,17 +53,18 @@ def _key(citation: str) -> str:
     return f"{match.group(1)} {match.group(2)}" if match else normalised
 
 
-def cited_keys(question: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def cited_keys(question: str) -> tuple[str, ...]:
     """The studies a question cites by name, as keys that ignore case, punctuation and co-authors ("smith 2021",
-    "study b")."""
+    "study b"). Cached: retrieval, the no-answer rule and the writer each ask it of the same question."""
     spans = find_citations(question)
     keys = [_key(question[s:e]) for s, e, _ in spans]
     keys += [f"{_normalised(m.group(1))} {m.group(2)}" for m in _AUTHOR_YEAR.finditer(question)
              if not any(s <= m.start() < e for s, e, _ in spans)]
-    return list(dict.fromkeys(keys))
+    return tuple(dict.fromkeys(keys))
 
 
-def holds_cited(text: str, keys: list[str]) -> bool:
+def holds_cited(text: str, keys: Sequence[str]) -> bool:
     """Whether a text names one of the cited studies: "Smith et al. (2021)" holds "smith 2021"."""
     if not keys:
         return False

@@ -12,7 +12,9 @@ reads instead (`FEATURES`):
 - `log_words`: how many content words it has (a title is short, a message long);
 - `collection`: its cosine with the collection's mean passage vector. A best match counts for more when it stands
   out from what the whole collection looks like to this question: a general health question is "close" to
-  every health page without any of them answering it.
+  every health page without any of them answering it;
+- `unnamed`: 1 when none of the top passages names what the question asks about ("vitamin D" in "Can vitamin D
+  help MS?", read by `subject.py`), else 0.
 The fitted weight of `cover` is negative. It moves with `known` (a top passage holds only words the collection
 uses), and the pair reads: words the collection knows count towards covered, the more so when the top passages
 lack some of them, as a short title on a large collection matches on meaning more than on words. Forcing it to be
@@ -34,9 +36,11 @@ import numpy as np
 from rag.index import LoadedIndex
 from rag.retrieval.candidates import citation_lift
 from rag.retrieval.hits import Hit
+from rag.retrieval.subject import unnamed_subject
 from rag.terms import content_words, stem
 
-FEATURES = ("dense", "cover", "known", "log_words", "collection")
+FEATURES = ("dense", "cover", "known", "log_words", "collection", "unnamed")
+NAMING_DEPTH = 10  # the passages read for the question's subject (`unnamed`)
 MODEL = Path(__file__).parent / "data" / "no_answer.json"
 
 
@@ -129,7 +133,9 @@ def question_features(index: LoadedIndex, query: str, hits: list[Hit], plain: np
     dense, cover, cited = match_strength(index, query, hits)
     words = len(set(content_words(query)))
     collection = float(np.asarray(plain, dtype=np.float32) @ collection_centroid(index))
-    return np.array([dense, cover, known_share(index, query), math.log1p(words), collection]), cited
+    texts = [index.chunks[h.chunk_id].text for h in hits[:NAMING_DEPTH]]
+    unnamed = float(unnamed_subject(query, texts) is not None)
+    return np.array([dense, cover, known_share(index, query), math.log1p(words), collection, unnamed]), cited
 
 
 def refused(score: np.ndarray | float, cited: np.ndarray | bool = False, strictness: float = 0.0) -> np.ndarray:

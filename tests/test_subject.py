@@ -1,0 +1,29 @@
+"""The question's subject (rag/retrieval/subject.py): read from the question's grammar, named or not by passages."""
+
+from rag.retrieval.subject import asked_subjects, unnamed_subject
+
+PASSAGES = ["Metformin lowers blood sugar; long use can cause vitamin B12 deficiency.",
+            "Low-dose naltrexone (LDN) is taken at night; omega-6 fats are not discussed here."]
+
+
+def test_the_subject_is_the_slot_the_question_asks_about():
+    assert asked_subjects("Can vitamin D help MS?") == ["vitamin d"]
+    assert asked_subjects("Is LDN really safe?") == ["ldn"]
+    assert asked_subjects("Should I take turmeric for lupus?") == ["turmeric"]
+    assert asked_subjects("What about gurmar, jamun and bitter melon?") == ["gurmar, jamun and bitter melon"]
+    assert asked_subjects("Does metformin make you poop more?") == []  # no verdict verb: nothing is read
+
+
+def test_a_subject_no_passage_names_is_unnamed_and_a_qualifier_must_match():
+    assert unnamed_subject("Can vitamin D help MS?", PASSAGES) == "vitamin d"  # "vitamin B12" is not vitamin D
+    assert unnamed_subject("Does omega 3 help fatigue?", PASSAGES) == "omega 3"  # nor is "omega-6"
+    assert unnamed_subject("Can vitamin B12 help MS?", PASSAGES) is None
+    assert unnamed_subject("Does low dose naltrexone work?", PASSAGES) is None
+    assert unnamed_subject("Can metformins help?", PASSAGES) is None  # a word's other forms name it too
+
+
+def test_general_words_name_nothing_and_a_list_is_named_by_any_of_its_items():
+    assert unnamed_subject("Is the drug safe?", PASSAGES) is None
+    assert unnamed_subject("Can it help?", PASSAGES) is None
+    assert unnamed_subject("What about kale, metformin or quinoa?", PASSAGES) is None
+    assert unnamed_subject("What about kale or quinoa?", PASSAGES) == "kale or quinoa"
