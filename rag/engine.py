@@ -178,8 +178,8 @@ class Engine:
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray) -> bool:
         if not hits:
             return True
-        features, cited = question_features(index, query, hits, plain)
-        return bool(refused(self.no_answer.score(features), cited, self.settings.no_answer_strictness))
+        features, cited, unnamed = question_features(index, query, hits, plain)
+        return bool(refused(self.no_answer.score(features), cited, self.settings.no_answer_strictness, unnamed))
 
     def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[Passage]:
         out = []

@@ -39,6 +39,18 @@ def test_offtopic_question_is_flagged_no_answer(engine):
         assert "weak_match" in {c.code for c in result.caveats}
 
 
+def test_a_treatment_no_top_passage_names_is_not_answered_from_pages_about_another(engine):
+    """The seeds cover MS and lupus, never vitamin D, omega 3 or acupuncture: no answer from the metformin page."""
+    for question in ("Can vitamin D help MS?", "Does omega 3 help multiple sclerosis?",
+                     "Should I try acupuncture for lupus?"):
+        result = ask(engine, question)
+        assert result.no_answer and result.answer is None, question
+        assert "weak_match" in {c.code for c in result.caveats}
+    # A lay name is still named by a word the passages use ("transplant"); "vitamin B12" is in the metformin page.
+    for question in ("Can a poop transplant help MS?", "Does metformin lower vitamin B12?"):
+        assert not ask(engine, question).no_answer, question
+
+
 def test_exact_name_questions_are_answered(engine):
     result = ask(engine, "clemastine fumarate remyelination")
     assert not result.no_answer and result.passages[0].source.doc_id.startswith("000")
@@ -122,6 +134,8 @@ def test_no_answer_rule_never_flags_a_question_whose_cited_study_is_found():
     assert bool(refused(-3.0)) and not bool(refused(-3.0, True))
     # Strictness shifts the line: higher refuses more.
     assert bool(refused(0.5, False, 1.0)) and not bool(refused(-0.5, False, -1.0))
+    # No top passage naming what was asked about refuses whatever the score, unless the cited study is found.
+    assert bool(refused(5.0, False, 0.0, True)) and not bool(refused(5.0, True, 0.0, True))
 
 
 def test_a_short_question_with_its_own_topic_is_not_a_followup(engine):
@@ -168,7 +182,8 @@ def test_no_answer_scores_keep_a_margin_on_both_sides(engine):
 
     def score(question):
         found = engine.retrieve(Question(question))
-        row, _ = question_features(found.index, found.query, found.hits, engine.embedder.encode_query(found.query))
+        row, _, _ = question_features(found.index, found.query, found.hits,
+                                      engine.embedder.encode_query(found.query))
         return float(default_model().score(row))
 
     for question in ("How is a sprained ankle treated?", "How is a broken wrist treated?", "okra"):
