@@ -153,7 +153,7 @@ def test_cited_study_keys_ignore_case_and_punctuation():
     from rag.caveats.citations import cited_keys, holds_cited
 
     keys = cited_keys("What did Smith et al. 2021 find?")
-    assert keys == ["smith 2021"]
+    assert keys == ("smith 2021",)
     assert holds_cited("Smith et al. (2021) 200 MS patients", keys)
     assert not holds_cited("Smithson et al. (2021) 80 patients", keys) and not holds_cited("anything", [])
     assert not holds_cited("Smith et al. (2020) reported this in 2021", keys)

@@ -20,6 +20,16 @@ def test_followup_resolves_to_the_conversation_topic(engine):
     assert any("vivid dreams" in p.text for p in result.passages[:3])
 
 
+def test_followup_asks_about_the_earlier_turns_subject_not_its_outcome(engine):
+    """"Is it safe?" after "Can low dose naltrexone help MS fatigue?" asks whether naltrexone is safe: fatigue,
+    the outcome asked about before, is not added to the search."""
+    result = ask(engine, "Is it safe?", [("user", "Can low dose naltrexone help MS fatigue?")])
+    assert "naltrexone" in result.retrieval_query and "fatigue" not in result.retrieval_query
+    assert result.passages[0].source.doc_id.startswith("003")
+    # With no subject in the earlier turn, its topic words are added as before.
+    assert "fatigue" in ask(engine, "Is it safe?", [("user", "MS fatigue treatments")]).retrieval_query
+
+
 def test_followup_after_metformin_stays_on_metformin(engine):
     result = ask(engine, "and its side effects?", [("user", "Does metformin help people with MS?")])
     assert result.passages[0].source.doc_id.startswith("001")

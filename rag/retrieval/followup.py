@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.answer.cues import ASKS
+from rag.retrieval.subject import asked_subjects
 from rag.terms import content_words
 
 _ANAPHORA = re.compile(
@@ -53,7 +54,14 @@ def resolve_followup(question: str, history: Sequence[tuple[str, str]],
     for role, content in reversed(history):
         if role != "user" or not content.strip():
             continue
-        topic = [w for w in topic_words(content, is_specific) if w not in own]
+        topic = [w for w in subject_words(content, is_specific) or topic_words(content, is_specific) if w not in own]
         if topic:
             return f"{question} {' '.join(topic)}"
     return question
+
+
+def subject_words(text: str, is_specific: Callable[[str], bool] | None = None) -> list[str]:
+    """The specific words of what a turn asks about, where its grammar says ("naltrexone" in "Can low dose
+    naltrexone help MS fatigue?"): "Is it safe?" after it asks about naltrexone, not about fatigue."""
+    words = [w for subject in asked_subjects(text) for w in content_words(subject)]
+    return [w for w in dict.fromkeys(words) if is_specific is None or is_specific(w)]
