@@ -13,7 +13,7 @@ import faiss
 import numpy as np
 
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
-from rag.answer.abbreviations import definitions
+from rag.answer.abbreviations import document_definitions
 from rag.caveats.answer import answer_caveats
 from rag.caveats.codes import Code, Level, strongest
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
@@ -57,15 +57,6 @@ def answer_passages(passages: list[Passage], index: LoadedIndex) -> list[AnswerP
                           [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
                           p.source.start, document_definitions(index, p.source.doc_id))
             for p in passages]
-
-
-def document_definitions(index: LoadedIndex, doc_id: str) -> tuple[tuple[str, str], ...]:
-    """The abbreviations a document defines, read once per loaded index (dropped with it on a swap)."""
-    cache = index.derived.setdefault("abbreviations", {})
-    found = cache.get(doc_id)
-    if found is None:
-        found = cache[doc_id] = definitions(index.documents[doc_id].text)
-    return found
 
 
 def evidence_summary(cited: list[Passage]) -> Evidence:
@@ -172,13 +163,13 @@ class Engine:
         embedded = time.perf_counter()
         hits = search(index, vector, query, self.settings, question.top_k, plain=plain)
         searched = time.perf_counter()
-        return Retrieval(index, query, hits, self._is_weak(index, query, hits, plain), (embedded - started) * 1000,
-                         (searched - embedded) * 1000, started)
+        weak = self._is_weak(index, query, hits, plain, question.text)
+        return Retrieval(index, query, hits, weak, (embedded - started) * 1000, (searched - embedded) * 1000, started)
 
-    def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray) -> bool:
+    def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray, asked: str) -> bool:
         if not hits:
             return True
-        features, cited, unnamed = question_features(index, query, hits, plain)
+        features, cited, unnamed = question_features(index, query, hits, plain, asked)
         return bool(refused(self.no_answer.score(features), cited, self.settings.no_answer_strictness, unnamed))
 
     def passages(self, index: LoadedIndex, hits: list[Hit]) -> list[Passage]:

@@ -557,3 +557,13 @@ def test_a_warning_naming_nothing_asked_stays_out_of_safety_and_a_warning_alone_
         Settings(),
     )
     assert [q.text for q in answer.safety] == [warning] and [q.text for q in answer.sentences] == [warning]
+
+
+def test_how_much_one_takes_asks_for_a_dose_and_a_price_does_not():
+    from rag.answer.cues import Need
+    from rag.answer.features import question_needs
+
+    for question in ("How much LDN do people take?", "How much of it should I use?"):
+        assert Need.DOSE in question_needs(question), question
+    for question in ("How much does it cost to take LDN?", "How much does taking metformin lower blood sugar?"):
+        assert Need.DOSE not in question_needs(question), question

@@ -25,7 +25,7 @@ def test_followup_asks_about_the_earlier_turns_subject_not_its_outcome(engine):
     the outcome asked about before, is not added to the search."""
     result = ask(engine, "Is it safe?", [("user", "Can low dose naltrexone help MS fatigue?")])
     assert "naltrexone" in result.retrieval_query and "fatigue" not in result.retrieval_query
-    assert result.passages[0].source.doc_id.startswith("003")
+    assert result.answer is not None and "opioid" in result.answer.text.split(". ")[0]
     # With no subject in the earlier turn, its topic words are added as before.
     assert "fatigue" in ask(engine, "Is it safe?", [("user", "MS fatigue treatments")]).retrieval_query
 
@@ -41,24 +41,37 @@ def test_self_contained_question_ignores_history(engine):
     assert is_elliptical("what about its side effects?")
 
 
-def test_offtopic_question_is_flagged_no_answer(engine):
-    for question in ("How is a sprained ankle treated?", "What is the best way to train for a marathon?",
-                     "What's the capital of France?"):
+def assert_refused(engine, questions: tuple[str, ...]) -> None:
+    for question in questions:
         result = ask(engine, question)
         assert result.no_answer and result.answer is None, question
         assert "weak_match" in {c.code for c in result.caveats}
+
+
+def test_offtopic_question_is_flagged_no_answer(engine):
+    assert_refused(engine, ("How is a sprained ankle treated?", "What is the best way to train for a marathon?",
+                            "What's the capital of France?"))
 
 
 def test_a_treatment_no_top_passage_names_is_not_answered_from_pages_about_another(engine):
     """The seeds cover MS and lupus, never vitamin D, omega 3 or acupuncture: no answer from the metformin page."""
-    for question in ("Can vitamin D help MS?", "Does omega 3 help multiple sclerosis?",
-                     "Should I try acupuncture for lupus?"):
-        result = ask(engine, question)
-        assert result.no_answer and result.answer is None, question
-        assert "weak_match" in {c.code for c in result.caveats}
+    assert_refused(engine, ("Can vitamin D help MS?", "Does omega 3 help multiple sclerosis?",
+                            "Should I try acupuncture for lupus?"))
+    # A follow-up is read in its own words, with or without its question mark.
+    for text in ("What about vitamin D?", "What about vitamin D"):
+        assert ask(engine, text, [("user", "Can LDN help MS?")]).no_answer, text
     # A lay name is still named by a word the passages use ("transplant"); "vitamin B12" is in the metformin page.
     for question in ("Can a poop transplant help MS?", "Does metformin lower vitamin B12?"):
         assert not ask(engine, question).no_answer, question
+
+
+def test_a_safety_question_in_the_long_form_finds_the_warning_given_in_the_short(engine):
+    """The LDN page defines "low-dose naltrexone (LDN)" and warns "LDN cannot be taken…": asked either way, the
+    warning is the answer's first sentence."""
+    for question in ("Is LDN safe?", "Is low dose naltrexone safe?"):
+        result = ask(engine, question)
+        assert result.answer is not None and result.answer.safety, question
+        assert "opioid" in result.answer.text.split(". ")[0], question
 
 
 def test_exact_name_questions_are_answered(engine):

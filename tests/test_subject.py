@@ -42,3 +42,23 @@ def test_a_word_is_named_by_its_other_forms():
     assert unnamed_subject("What about dosing?", ["The usual doses are 1.5 to 4.5 mg."]) is None
     assert unnamed_subject("Can stem cells help?", ["Stem cell transplantation was tried."]) is None
     assert unnamed_subject("What about the cost?", ["The usual doses are 1.5 to 4.5 mg."]) == "cost"
+
+
+def test_qualified_names_in_the_forms_passages_write_them():
+    passages = ["Vitamin D3 supplements were given.", "omega-3s are fats", "vitamin B-12 levels fell"]
+    for question in ("Can vitamin D help MS?", "Does omega-3 help?", "Can vitamin B12 help?", "Can vitamin B-12 help?"):
+        assert unnamed_subject(question, passages) is None, question
+    assert unnamed_subject("Does omega 6 help?", passages) == "omega 6"
+    assert unnamed_subject("Can vitamin B12 help?", ["Vitamin D helps."]) == "vitamin b12"
+
+
+def test_a_message_is_unnamed_only_when_everything_it_asks_about_is():
+    question = "Is coffee safe with metformin? Can metformin help MS?"
+    assert unnamed_subject(question, PASSAGES) is None
+    assert unnamed_subject(question, ["Nothing here."]) == "metformin"
+    assert unnamed_subject("Will the new drug help?", ["Nothing here."]) is None  # "new drug" names nothing
+
+
+def test_blank_lines_and_long_messages_are_read_as_clauses():
+    assert asked_subjects("Hi.\n\n\n   \nCan vitamin D help MS?") == ["vitamin d"]
+    assert asked_subjects("\n" * 5000) == [] and asked_subjects(" " * 30000 + "x") == []

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rag.index import LoadedIndex
 
 # Found by its brackets first (one cheap scan); the words before it are read only where an abbreviation is.
 _BRACKETED = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9})\)")
@@ -58,6 +62,15 @@ def definitions(text: str) -> tuple[tuple[str, str], ...]:
         if long_form:
             found[short] = long_form
     return tuple(found.items())
+
+
+def document_definitions(index: LoadedIndex, doc_id: str) -> tuple[tuple[str, str], ...]:
+    """The abbreviations a document defines, read once per loaded index (dropped with it on a swap)."""
+    cache = index.derived.setdefault("abbreviations", {})
+    found = cache.get(doc_id)
+    if found is None:
+        found = cache[doc_id] = definitions(index.documents[doc_id].text)
+    return found
 
 
 @lru_cache(maxsize=1024)

@@ -31,9 +31,10 @@ ASKS: dict[Need, str] = {
     # "Can metformin cause a vitamin deficiency?" asks for a side effect (and a cause).
     Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|reactions?|complications?|downsides?|can (?:\w+ ){1,3}"
                        r"cause)\b",
-    # "How much LDN do people take?": how much, then taking or using within the clause.
+    # "How much LDN do people take?", "How much of it should I use?" (not "How much does it cost to take?").
     Need.DOSE: r"\b(?<!low )(?<!low-)(?<!ultra-low )(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how "
-    r"(?:often|many times)|how much\b[^?.!]{0,40}\b(?:take|taking|use|using)|mg|milligrams?|titrat\w*)\b",
+    r"(?:often|many times)|how much\b(?![^?.!]{0,40}\bcost)[^?.!]{0,40}?\b(?:do|does|did|should|can|to|would)\s+"
+    r"(?:\w+\s+){0,2}?(?:take|use)|mg|milligrams?|titrat\w*)\b",
     Need.FIGURE: r"\b(?:how (?:many|much|common|likely|often|long)|what "
     r"(?:percent|percentage|share|proportion|fraction)|percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
     Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|"

@@ -130,15 +130,16 @@ def match_strength(index: LoadedIndex, query: str, hits: list[Hit]) -> tuple[flo
     return dense, cover, cited
 
 
-def question_features(index: LoadedIndex, query: str, hits: list[Hit],
-                      plain: np.ndarray) -> tuple[np.ndarray, bool, bool]:
+def question_features(index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray,
+                      asked: str | None = None) -> tuple[np.ndarray, bool, bool]:
     """The question's row of `FEATURES`, whether a top passage holds the study it cites, and whether no top passage
-    names what it asks about."""
+    names what it asks about. `asked` is the person's own words where `query` is a resolved follow-up: "What about
+    vitamin D" asks about vitamin D, not about "vitamin D ldn"."""
     dense, cover, cited = match_strength(index, query, hits)
     words = len(set(content_words(query)))
     collection = float(np.asarray(plain, dtype=np.float32) @ collection_centroid(index))
     texts = [index.chunks[h.chunk_id].text for h in hits[:TOP]]
-    unnamed = unnamed_subject(query, texts) is not None
+    unnamed = unnamed_subject(query if asked is None else asked, texts) is not None
     return np.array([dense, cover, known_share(index, query), math.log1p(words), collection]), cited, unnamed
 
 

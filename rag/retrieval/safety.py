@@ -1,4 +1,5 @@
-"""A safety question lifts passages whose safety warning names what was asked."""
+"""A safety question lifts passages whose safety warning names what was asked, in either form of an abbreviation
+its document defines: "Is low dose naltrexone safe?" is asked about the warning "LDN cannot be taken…"."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 
 import numpy as np
 
+from rag.answer.abbreviations import document_definitions, expand
 from rag.caveats.codes import Code
 from rag.caveats.rules import SAFETY_INTENT
 from rag.index import LoadedIndex
@@ -34,7 +36,8 @@ def safety_boosts(index: LoadedIndex, chunk_ids: np.ndarray, query: str, boost: 
     asked = stems(query)
     for i, chunk_id in enumerate(chunk_ids):
         if flagged[chunk_id]:
-            quotes = " ".join(c.quote or "" for c in index.chunks[chunk_id].caveats if c.code == "safety_warning")
-            if asked & stems(quotes):
+            chunk = index.chunks[chunk_id]
+            quotes = " ".join(c.quote or "" for c in chunk.caveats if c.code == "safety_warning")
+            if asked & stems(expand(quotes, document_definitions(index, chunk.doc_id))):
                 out[i] = boost
     return out

@@ -41,12 +41,14 @@ PATTERNS = (
 _LEADING = frozenset("a an the my your his her their our this these those some any".split())
 _JOINING = frozenset("of and or from at with in".split())
 MAX_SUBJECT_WORDS = 6
-_QUALIFIER = re.compile(r"[a-z]|\d{1,3}[a-z]?")  # the "D" of "vitamin D", the "3" of "omega 3"
+# A name's short qualifier: the "D" of "vitamin D", the "B12" of "vitamin B12" (or "B-12"), the "3" of "omega 3".
+_QUALIFIER = re.compile(r"(?P<letter>[a-z]?)(?P<digits>\d{0,3})")
+MAX_CHARS = 2000  # a question is read up to here (a history turn may be ten times longer)
 # Words that name who or what in general, never a treatment: "Can my doctor help?", "Is the drug safe?"
 _GENERIC = frozenset(
     """my your our their his her the this that these those it they he she we you i one medication medications drug
     drugs medicine medicines treatment treatments therapy therapies pill pills supplement supplements doctor doctors
-    pharmacist anyone anything""".split()
+    pharmacist anyone anything new other natural alternative best same different""".split()
 )
 
 
@@ -62,15 +64,32 @@ def _noun_phrase(slot: str) -> str | None:
     return " ".join(words)
 
 
+def _clauses(text: str) -> str:
+    """The text's first MAX_CHARS characters, one line per line and one space per run of spaces: the patterns'
+    clause openings then read at most one whitespace character, so a run of blank lines costs linear time."""
+    lines = (" ".join(line.split()) for line in text[:MAX_CHARS].splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def asked_subjects(question: str) -> list[str]:
     """The noun phrases in the question's subject slots, in order ("vitamin d" in "Can vitamin D help MS?")."""
     found = []
+    text = _clauses(question)
     for pattern in PATTERNS:
-        for match in pattern.finditer(question):
+        for match in pattern.finditer(text):
             subject = _noun_phrase(match.group("subject"))
             if subject and subject not in found:
                 found.append(subject)
     return found
+
+
+def _qualified(word: str, qualifier: str) -> re.Pattern:
+    """A word with its qualifier, in the forms passages write it: "vitamin D" meets "vitamin D3" and "Vitamin-D"
+    but not "vitamin B12"; "omega 3" meets "omega-3s"; "vitamin B12" meets "vitamin B-12"."""
+    parts = _QUALIFIER.fullmatch(qualifier)
+    letter, digits = (parts.group("letter"), parts.group("digits")) if parts else ("", "")
+    tail = rf"-?{digits}" if digits else r"(?:-?\d{1,2})?"
+    return re.compile(rf"\b{re.escape(word)}[\s\-]?{letter}{tail}s?\b")
 
 
 def _names(subject: str) -> list[str | re.Pattern]:
@@ -82,24 +101,27 @@ def _names(subject: str) -> list[str | re.Pattern]:
         if len(word) < 3 or word in _GENERIC or word not in content_words(word):
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if _QUALIFIER.fullmatch(after):
-            names.append(re.compile(rf"\b{word}[\s\-]?{after}\b"))
+        if len(after) == 1 and after.isalpha() and i + 2 < len(tokens) and tokens[i + 2].isdigit():
+            after += tokens[i + 2]  # "B-12" is read as "b", "12"
+        if after and len(after) <= 4 and _QUALIFIER.fullmatch(after):
+            names.append(_qualified(word, after))
         else:
             names += terms(word)[:1] or [word]
     return names
 
 
 def unnamed_subject(question: str, texts: list[str]) -> str | None:
-    """The first subject that none of `texts` (the passages that would answer) names by any of its words, or None.
+    """The question's subject when none of `texts` (the passages that would answer) names any of its words, or None.
 
-    A subject made only of general words ("the drug", "it") names nothing to look for and is never unnamed."""
-    subjects = asked_subjects(question)
-    if not subjects:
+    A message that asks about several things is unnamed only when every one of them is ("Is coffee safe with
+    metformin? Can metformin help MS?" is still about metformin). A subject made only of general words ("the
+    drug", "it") names nothing to look for and never counts."""
+    named = [(subject, names) for subject in asked_subjects(question) if (names := _names(subject))]
+    if not named:
         return None
     lowered = [t.lower() for t in texts]
     stems = {term for t in texts for term in terms(t)}
-    for subject in subjects:
-        names = _names(subject)
-        if names and not any(n in stems if isinstance(n, str) else any(n.search(t) for t in lowered) for n in names):
-            return subject
-    return None
+    for _, names in named:
+        if any(n in stems if isinstance(n, str) else any(n.search(t) for t in lowered) for n in names):
+            return None
+    return named[0][0]
