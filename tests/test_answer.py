@@ -317,6 +317,38 @@ def test_lines_under_a_column_header_are_table_rows_about_their_label():
     assert row_label("") == "" and row_label("often mild") == ""
 
 
+def test_a_table_of_cells_is_rows_each_read_with_the_tables_caption_and_header():
+    from rag.answer.candidates import Drop, Kind, passage_units
+    from rag.answer.extractive import gather
+    from rag.answer.writer import AnswerPassage
+    from rag.settings import Settings
+
+    # Rows with no figures and no sentence end ("Cost Cheap generic …") were taken for headings and dropped; a
+    # header with a joining word ("Share of Respondents") was not seen as one.
+    passage = (
+        "Readers taking vitamin K2 answered a short poll, with these results:\n\nChange Share of Respondents\n"
+        "Less Joint Pain 41%\nBetter Sleep 33%\n\nA side-by-side look at the two blood thinners:\n\n"
+        "Aspect Warfarin Apixaban\nCost Cheap generic Expensive brand\nLong-Term Use Regular blood tests "
+        "needed No routine monitoring\n\nTreatment Options\nDoctors choose between them case by case.\n"
+    )
+    units = passage_units(passage)
+    rows = {u.text: u for u in units if u.kind is Kind.ROW}
+    assert list(rows) == ["Less Joint Pain 41%", "Better Sleep 33%", "Cost Cheap generic Expensive brand",
+                          "Long-Term Use Regular blood tests needed No routine monitoring"]
+    assert all(passage[u.start : u.end] == u.text for u in units)
+    assert rows["Better Sleep 33%"].context.startswith("Readers taking vitamin K2")
+    assert rows["Better Sleep 33%"].context.endswith("Change Share of Respondents")
+    assert rows["Cost Cheap generic Expensive brand"].context.endswith("Aspect Warfarin Apixaban")
+    assert next(u for u in units if u.text == "Treatment Options").drop is Drop.HEADING  # a heading over its text
+    # The row names what was asked only through its caption ("vitamin K2" is not in "Better Sleep 33%").
+    answer = AnswerPassage(1, "d", passage, [], 0.8)
+    candidates, _, _ = gather("Did vitamin K2 help people sleep better?", [answer],
+                              {"vitamin": 1.0, "k2": 1.0, "sleep": 1.0}, Settings())
+    texts = [c.text for c in candidates]
+    assert "Better Sleep 33%" in texts
+    assert not any(t.startswith(("Cost", "Long-Term")) for t in texts)  # the other table is not about vitamin K2
+
+
 def test_an_exclamation_is_no_answer_unless_it_warns():
     from rag.answer.candidates import Drop, passage_units
     from rag.answer.extractive import gather
@@ -503,6 +535,12 @@ def test_abbreviations_the_document_defines_count_as_their_long_form():
         "SLE": "Systemic Lupus Erythematosus",
     }
     assert "naltrexone" in expand("In some studies, LDN reduced fatigue.", definitions(text))
+    # Schwartz & Hearst: a letter may sit inside a word ("-derived" adds none), and a short form is found in
+    # either number; a long form does not open with a function word.
+    stem_cells = dict(definitions("It uses umbilical cord-derived mesenchymal stem cells (UC-MSCs) from donors. "
+                                  "They raise the growth of regulatory T cells (Tregs) in the blood."))
+    assert stem_cells == {"UC-MSCs": "umbilical cord-derived mesenchymal stem cells"}
+    assert expand("UC-MSC therapy", tuple(stem_cells.items())).endswith("umbilical cord-derived mesenchymal stem cells")
     assert expand("Nothing defined here.", definitions(text)) == "Nothing defined here."
     assert coverage({"naltrexo": 1.0, "fatig": 1.0}, expand("LDN reduced fatigue.", definitions(text))) == 1.0
 

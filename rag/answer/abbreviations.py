@@ -22,23 +22,36 @@ _SKIP = frozenset({"of", "the", "and", "for", "in", "on", "to", "with", "a", "an
 
 
 def _long_form(before: str, abbreviation: str) -> str | None:
-    letters = re.sub(r"[^A-Za-z]", "", abbreviation)
-    if abbreviation.endswith("s") and abbreviation[:-1].isupper():
-        letters = letters[:-1]  # "OPCs": oligodendrocyte precursor cells
-    letters = letters.lower()
-    if len(letters) < 2:
+    """Schwartz & Hearst's best long form: each letter or digit of the abbreviation, read right to left, is found
+    in the words before it, and its first letter starts a word. "umbilical cord-derived mesenchymal stem cells
+    (UC-MSCs)" and "Low-dose naltrexone (LDN)" are found; "Patients (n=20)" is not (no letters to match).
+    At most min(|A| + 5, 2|A|) words are read, as in the paper."""
+    short = abbreviation[:-1] if abbreviation.endswith("s") and abbreviation[:-1].isupper() else abbreviation
+    chars = [c.lower() for c in short if c.isalnum()]
+    if len(chars) < 2 or not short[0].isalpha():
         return None
     words = before.split()
-    for take in range(1, len(words) + 1):
-        chosen = words[-take:]
-        parts = [p for p in _PARTS.split(" ".join(chosen).lower()) if p and p not in _SKIP]
-        if len(parts) < len(letters):
-            continue
-        if "".join(p[0] for p in parts[-len(letters):]) == letters and len(parts) == len(letters):
-            return " ".join(chosen)
-        if len(parts) > len(letters):
+    window = " ".join(words[-min(len(chars) + 5, 2 * len(chars)):])
+    text = window.lower()
+    s, position = len(chars) - 1, len(text) - 1
+    while s >= 0:
+        c = chars[s]
+        # The abbreviation's first character must open a word; the others may sit anywhere in one.
+        while position >= 0 and (text[position] != c or (s == 0 and position > 0 and text[position - 1].isalnum())):
+            position -= 1
+        if position < 0:
             return None
-    return None
+        position -= 1
+        s -= 1
+    start = text.rfind(" ", 0, position + 1) + 1
+    long_form = window[start:]
+    parts = [p for p in _PARTS.split(long_form.lower()) if p and p not in _SKIP]
+    # A long form is words, more of them than the abbreviation's letters would need for one each at most twice.
+    # ("the growth of regulatory T cells (Tregs)": a long form does not open with a function word.)
+    if (len(parts) < 2 or len(parts) > 2 * len(chars) or len(long_form) <= len(abbreviation)
+            or long_form.split()[0].lower() in _SKIP):
+        return None
+    return long_form
 
 
 # Bounds for a hostile document: where definitions are looked for, and how many are kept.
@@ -76,7 +89,11 @@ def document_definitions(index: LoadedIndex, doc_id: str) -> tuple[tuple[str, st
 @lru_cache(maxsize=1024)
 def _matchers(defined: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[str, str], re.Pattern, dict[str, str]]:
     """One alternation for the short forms and one for the long forms of a document's definitions."""
-    shorts = {short: long_form for short, long_form in defined}
+    # "UC-MSC" and "UC-MSCs", "OPC" and "OPCs": a short form is found in either number.
+    shorts = {}
+    for short, long_form in defined:
+        singular = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+        shorts.update({singular: long_form, singular + "s": long_form})
     longs = {long_form.lower(): short for short, long_form in defined}
     by_length = lambda forms: sorted(forms, key=len, reverse=True)
     return (re.compile(r"\b(?:" + "|".join(map(re.escape, by_length(shorts))) + r")\b"), shorts,

@@ -53,6 +53,9 @@ class Unit:
     kind: Kind
     order: int  # position among the passage's units
     drop: Drop | None = None
+    # A table row's table: the sentence that introduces it ("a recent survey of those using metformin found the
+    # following:") and its header. A row is read with them ("Improved Mood 65%" is about metformin); "" otherwise.
+    context: str = ""
 
 
 def _trim(passage: str, start: int, end: int) -> tuple[int, int]:
@@ -98,14 +101,16 @@ def _is_header(text: str) -> bool:
 def _table_rows(passage: str, raw: list, first: int) -> int:
     """How many of the raw units from `first` on are the rows of a table whose header is the unit before: lines
     in a block (no blank line between), unbulleted, each opening with a capitalised word and none ending in a comma
-    (a paragraph wrapped under a heading is not a table). Only tables whose rows are lines of their own are seen;
-    a row with no end of its own stays what `split_units` made it."""
+    or a colon (a paragraph wrapped under a heading is not a table). A row is an item (it ends as a sentence does)
+    or a line `split_units` took for a heading ("Long-Term Use Generally well-tolerated…": cells, no sentence end):
+    a heading is followed by a blank line or its text, not by another line under a header."""
     count = 0
     previous_end = raw[first - 1].end
     for unit in raw[first:]:
         text = passage[unit.start : unit.end]
-        if (unit.kind != "item" or "\n\n" in passage[previous_end : unit.start] or _BULLET.match(text)
-                or not text[:1].isupper() or text.rstrip().endswith(",") or "\n" in text.strip()):
+        if (unit.kind not in ("item", "heading") or "\n\n" in passage[previous_end : unit.start]
+                or "\n" not in passage[previous_end : unit.start] or _BULLET.match(text)
+                or not text[:1].isupper() or text.rstrip().endswith((",", ":")) or "\n" in text.strip()):
             break
         count += 1
         previous_end = unit.end
@@ -170,13 +175,15 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
             rows = _table_rows(passage, raw, i + 1)
             if rows >= 2:
                 # A header over two or more lines: a table flattened to text. Each line is a row, quoted whole (its
-                # label is its first cell, not a prefix to trim); the header is a heading.
-                out.append(Unit(passage[unit.start : unit.end], unit.start, unit.end, Kind.SENTENCE, len(out),
-                                Drop.HEADING))
+                # label is its first cell, not a prefix to trim), and read with the table's caption and header.
+                header = passage[unit.start : unit.end]
+                caption = out[-1].text if out and out[-1].text.rstrip().endswith(":") else ""
+                out.append(Unit(header, unit.start, unit.end, Kind.SENTENCE, len(out), Drop.HEADING))
                 for item in raw[i + 1 : i + 1 + rows]:
                     text = passage[item.start : item.end].rstrip()
                     end = item.start + len(text)
-                    out.append(Unit(text, item.start, end, Kind.ROW, len(out), _judge(text, Kind.ROW)))
+                    out.append(Unit(text, item.start, end, Kind.ROW, len(out), _judge(text, Kind.ROW),
+                                    f"{caption} {header}".strip()))
                 i += 1 + rows
                 continue
         if unit.kind == "heading" and not opens_list:

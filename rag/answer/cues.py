@@ -107,8 +107,8 @@ CALL_TO_ACTION = (
 LABEL_PREFIX = r"(?:[A-Z][\w'’-]*(?:\s+[\w'’.-]+){0,4}):\s+(?=[A-Z0-9\"“])"
 
 # A table's header row, flattened to a line of column names ("Aspect Importance", "Study Findings Potential
-# Implications"), and the capitalised word a row's first cell is made of.
-TABLE_HEADER = r"(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*"
+# Implications", "Percentage of Respondents"), and the capitalised word a row's first cell is made of.
+TABLE_HEADER = r"(?:[A-Z][\w'’-]*\s+(?:(?:of|and|or|in|per|for|to|the|vs\.?)\s+)?){1,5}[A-Z][\w'’-]*"
 CELL_START = r"[A-Z][\w'’-]*"
 # A row label that only names its study or arm ("Study A", "Group 2"): it says nothing of what the row is about.
 STUDY_LABEL = r"(?:Study|Trial|Group|Arm|Cohort|Patient|Case|Participant)s? [A-Z0-9]{1,3}"

@@ -162,7 +162,8 @@ def gather(
         for unit in all_units:
             if unit.drop is not None and not (unit.drop is Drop.EXCLAMATION and _warns(unit, passage.warnings)):
                 continue  # (an exclaimed warning, "Never take it with opioids!", still goes to the safety callout)
-            words = expand(unit.text, passage.abbreviations)  # "LDN" holds "low dose naltrexone" where its page says so
+            # "LDN" holds "low dose naltrexone" where its page says so; a row holds its table's caption and header
+            words = expand(f"{unit.text} {unit.context}" if unit.context else unit.text, passage.abbreviations)
             cover = coverage(weights, words)
             # A table row has no sentence to carry it: it answers a question for a figure, about the study it names,
             # or one it matches on more than one word ("vitamin" alone does not make a vitamin D question's answer).
