@@ -13,7 +13,7 @@ import faiss
 import numpy as np
 
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
-from rag.answer.abbreviations import document_definitions
+from rag.answer.abbreviations import document_definitions, expand
 from rag.caveats.answer import answer_caveats
 from rag.caveats.codes import Code, Level, strongest
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
@@ -32,6 +32,7 @@ from rag.results import (
 from rag.retrieval import Hit, search
 from rag.retrieval.followup import resolve_followup
 from rag.retrieval.no_answer import collection_centroid, default_model, question_features, refused
+from rag.retrieval.subject import naming_documents, passages_apart
 from rag.settings import Settings
 from rag.types import Document
 
@@ -50,13 +51,21 @@ class Retrieval:
     started: float  # time.perf_counter() when the request began, for the total
 
 
-def answer_passages(passages: list[Passage], index: LoadedIndex) -> list[AnswerPassage]:
+def answer_passages(passages: list[Passage], index: LoadedIndex, question: str | None = None) -> list[AnswerPassage]:
     """What the writer reads of each shown passage: its text and place, its safety warnings' quotes, and the
-    abbreviations its document defines."""
-    return [AnswerPassage(p.rank, p.source.doc_id, p.text,
-                          [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
-                          p.source.start, document_definitions(index, p.source.doc_id))
-            for p in passages]
+    abbreviations its document defines. When `question` asks about a treatment that some of the passages' documents
+    name (in either form of an abbreviation they define), only those documents' passages are read."""
+    readable = [AnswerPassage(p.rank, p.source.doc_id, p.text,
+                              [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
+                              p.source.start, document_definitions(index, p.source.doc_id))
+                for p in passages]
+    if question is None:
+        return readable
+    texts: dict[str, list[str]] = {}
+    for p in readable:
+        texts.setdefault(p.doc_id, []).append(expand(p.text, p.abbreviations))
+    naming = naming_documents(question, texts)
+    return [p for p in readable if p.doc_id in naming] if naming else readable
 
 
 def evidence_summary(cited: list[Passage]) -> Evidence:
@@ -157,7 +166,8 @@ class Engine:
         share = index.lexical.document_share
         query = resolve_followup(question.text, list(question.history),
                                  lambda word: share(word) < self.settings.topic_max_share,
-                                 lambda word: share(word) < self.settings.own_topic_max_share)
+                                 lambda word: share(word) < self.settings.own_topic_max_share,
+                                 lambda subject, words: passages_apart(index, subject, words))
         plain = self.embedder.encode_query(query)
         vector = self.embedder.ranking_vector(plain)
         embedded = time.perf_counter()
@@ -193,7 +203,7 @@ class Engine:
         disagreement = None
         if not weak:
             composed = self.writer.write(
-                query, answer_passages(passages, index), index.lexical.document_shares, len(index.chunks),
+                query, answer_passages(passages, index, query), index.lexical.document_shares, len(index.chunks),
             )
             if composed.text:
                 answer = CitedAnswer(composed.text, composed.citations, composed.sentences, composed.safety,

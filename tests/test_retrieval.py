@@ -30,6 +30,30 @@ def test_followup_asks_about_the_earlier_turns_subject_not_its_outcome(engine):
     assert "fatigue" in ask(engine, "Is it safe?", [("user", "MS fatigue treatments")]).retrieval_query
 
 
+def test_a_followup_naming_another_treatment_asks_the_earlier_question_of_it(engine):
+    """"What about metformin?" after an LDN question asks whether metformin helps MS fatigue, and is answered from
+    the metformin page only; "What about the cost?" names something the LDN page also speaks of, so it stays on LDN."""
+    earlier = [("user", "Can low dose naltrexone help MS fatigue?"), ("assistant", "In some studies, LDN …")]
+    result = ask(engine, "What about metformin?", earlier)
+    assert result.retrieval_query == "Can metformin help MS fatigue?"
+    assert result.answer is not None
+    assert {q.doc_id[:3] for q in result.answer.sentences} == {"001"}
+    cost = ask(engine, "What about the cost?", earlier)
+    assert "naltrexone" in cost.retrieval_query
+    assert cost.answer is not None and "low-cost" in cost.answer.text
+
+
+def test_a_followup_subject_replaces_the_earlier_one_only_when_its_passages_are_apart():
+    earlier = [("user", "Can low dose naltrexone help MS fatigue?")]
+    apart = lambda subject, words: subject == "stem cells"
+    assert resolve_followup("What about stem cells?", earlier, apart=apart) == "Can stem cells help MS fatigue?"
+    assert resolve_followup("What about the cost?", earlier, apart=apart) == \
+        "What about the cost? low dose naltrexone"
+    # No earlier subject to replace: the earlier turn's topic words are added, as before.
+    assert resolve_followup("What about stem cells?", [("user", "Tell me about MS fatigue")], apart=apart) == \
+        "What about stem cells? ms fatigue"
+
+
 def test_followup_after_metformin_stays_on_metformin(engine):
     result = ask(engine, "and its side effects?", [("user", "Does metformin help people with MS?")])
     assert result.passages[0].source.doc_id.startswith("001")

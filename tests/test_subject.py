@@ -62,3 +62,15 @@ def test_a_message_is_unnamed_only_when_everything_it_asks_about_is():
 def test_blank_lines_and_long_messages_are_read_as_clauses():
     assert asked_subjects("Hi.\n\n\n   \nCan vitamin D help MS?") == ["vitamin d"]
     assert asked_subjects("\n" * 5000) == [] and asked_subjects(" " * 30000 + "x") == []
+
+
+def test_a_document_names_a_subject_by_all_of_its_words():
+    from rag.retrieval.subject import naming_documents
+
+    texts = {
+        "lupus": ["Umbilical cord mesenchymal stem cells lessen autoimmunity."],
+        "metformin": ["Metformin protects nerve cells and reduced fatigue in MS."],  # "cells", but no "stem"
+    }
+    assert naming_documents("Can stem cells help MS fatigue?", texts) == {"lupus"}
+    assert naming_documents("Can vitamin D help MS fatigue?", texts) == set()
+    assert naming_documents("Is it safe?", texts) is None  # no subject to name: every document may answer

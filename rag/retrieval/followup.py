@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from rag.answer.cues import ASKS
 from rag.retrieval.subject import asked_subjects
-from rag.terms import content_words
+from rag.terms import STOPWORDS, content_words
 
 _ANAPHORA = re.compile(
     r"^\s*(?:and|also|but|so|what about|how about|and what about|same "
@@ -42,11 +42,15 @@ def topic_words(text: str, is_specific: Callable[[str], bool] | None = None) -> 
 
 def resolve_followup(question: str, history: Sequence[tuple[str, str]],
                      is_specific: Callable[[str], bool] | None = None,
-                     names_topic: Callable[[str], bool] | None = None) -> str:
+                     names_topic: Callable[[str], bool] | None = None,
+                     apart: Callable[[str, list[str]], bool] | None = None) -> str:
     """The text to retrieve with: the question, plus the topic of the latest user turn that has one.
 
     `is_specific` tells a topical word ("naltrexone") from one the whole collection shares ("MS");
-    `names_topic`, looser, tells whether a short question's own word makes it a new question.
+    `names_topic`, looser, tells whether a short question's own word makes it a new question. `apart(subject,
+    words)` says whether the passages that name `subject` leave all of `words` unnamed: "What about stem cells?"
+    after a naltrexone question then asks the earlier question of stem cells, while "What about the cost?" (its
+    passages name naltrexone) still asks about naltrexone.
     """
     if not history or not is_elliptical(question, names_topic or is_specific):
         return question
@@ -54,9 +58,28 @@ def resolve_followup(question: str, history: Sequence[tuple[str, str]],
     for role, content in reversed(history):
         if role != "user" or not content.strip():
             continue
-        topic = [w for w in subject_words(content, is_specific) or topic_words(content, is_specific) if w not in own]
+        earlier = subject_words(content, is_specific)
+        swapped = _swap_subject(question, content, earlier, apart) if earlier and apart else None
+        if swapped:
+            return swapped
+        topic = [w for w in earlier or topic_words(content, is_specific) if w not in own]
         if topic:
             return f"{question} {' '.join(topic)}"
+    return question
+
+
+def _swap_subject(question: str, earlier_turn: str, earlier_words: list[str],
+                  apart: Callable[[str, list[str]], bool]) -> str | None:
+    """The earlier question asked of the follow-up's own subject, when that subject is a topic of its own (its
+    passages never name the earlier one); None when the follow-up has no subject or shares the earlier topic."""
+    subjects = [s for s in asked_subjects(question) if s.split()[0] not in STOPWORDS]
+    if not subjects or not apart(" ".join(subjects), earlier_words):
+        return None
+    new = " and ".join(subjects)
+    for old in asked_subjects(earlier_turn):
+        found = re.search(rf"\b{re.escape(old)}\b", earlier_turn, re.IGNORECASE)
+        if found:
+            return earlier_turn[: found.start()] + new + earlier_turn[found.end():]
     return question
 
 

@@ -12,9 +12,16 @@ qualifier must appear with that qualifier: "vitamin B12" does not name "vitamin 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from rag.answer.abbreviations import document_definitions, expand
 from rag.index.lexical import terms
 from rag.terms import STOPWORDS, content_words
+
+if TYPE_CHECKING:
+    from rag.index import LoadedIndex
 
 _AUX = r"(?:can|could|does|do|did|will|would|might|may|should|is|are)"
 # A yes-no question opens its clause: "Are the doctors not clear about this…" mid-sentence is not one.
@@ -110,18 +117,60 @@ def _names(subject: str) -> list[str | re.Pattern]:
     return names
 
 
+def _named_subjects(question: str) -> list[tuple[str, list[str | re.Pattern]]]:
+    """The question's subjects with what names each; a subject of general words only ("the drug") is left out."""
+    return [(subject, names) for subject in asked_subjects(question) if (names := _names(subject))]
+
+
+def _named_in(named: list[tuple[str, list[str | re.Pattern]]], texts: list[str], whole: bool = False) -> bool:
+    """Whether `texts` name any word of any of the subjects (`whole`: every word of one of them)."""
+    lowered = [t.lower() for t in texts]
+    stems = {term for t in texts for term in terms(t)}
+    holds = lambda n: n in stems if isinstance(n, str) else any(n.search(t) for t in lowered)
+    return any((all if whole else any)(holds(n) for n in names) for _, names in named)
+
+
 def unnamed_subject(question: str, texts: list[str]) -> str | None:
     """The question's subject when none of `texts` (the passages that would answer) names any of its words, or None.
 
     A message that asks about several things is unnamed only when every one of them is ("Is coffee safe with
     metformin? Can metformin help MS?" is still about metformin). A subject made only of general words ("the
     drug", "it") names nothing to look for and never counts."""
-    named = [(subject, names) for subject in asked_subjects(question) if (names := _names(subject))]
+    named = _named_subjects(question)
+    if not named or _named_in(named, texts):
+        return None
+    return named[0][0]
+
+
+def naming_documents(question: str, texts_by_document: dict[str, list[str]]) -> set[str] | None:
+    """The documents whose texts name what the question asks about; None when it asks about nothing nameable.
+
+    An answer to "Can stem cells help MS fatigue?" quotes the pages that name stem cells, not a metformin page's
+    fatigue figures, however well those match "MS fatigue". A document names a subject by all of its words
+    ("cells" alone does not name stem cells)."""
+    named = _named_subjects(question)
     if not named:
         return None
-    lowered = [t.lower() for t in texts]
-    stems = {term for t in texts for term in terms(t)}
-    for _, names in named:
-        if any(n in stems if isinstance(n, str) else any(n.search(t) for t in lowered) for n in names):
-            return None
-    return named[0][0]
+    return {doc for doc, texts in texts_by_document.items() if _named_in(named, texts, whole=True)}
+
+
+APART_READ = 5  # passages read for whether a follow-up's subject shares the earlier turn's topic
+
+
+def passages_apart(index: LoadedIndex, subject: str, words: list[str]) -> bool:
+    """Whether the passages that name `subject` best (BM25, top APART_READ) leave the earlier subject unnamed: its
+    rarest word of `words` ("naltrexone" of "low dose naltrexone"), in either form of an abbreviation their document
+    defines. Stem cells are a topic apart from naltrexone; the cost of naltrexone is not. False when no passage
+    names the subject at all (a front without passage BM25 included): a subject the collection lacks is refused on
+    its own words, whatever the earlier turn."""
+    rarest = min(words, key=index.lexical.document_share, default=None)
+    scores = index.lexical.scores(subject)
+    if rarest is None or not len(scores) or float(scores.max()) <= 0:
+        return False
+    top = [int(i) for i in np.argsort(-scores, kind="stable")[:APART_READ] if scores[i] > 0]
+    earlier = set(terms(rarest))
+    for i in top:
+        chunk = index.chunks[i]
+        if earlier & set(terms(expand(chunk.text, document_definitions(index, chunk.doc_id)))):
+            return False
+    return True
