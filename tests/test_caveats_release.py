@@ -82,6 +82,12 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Misclassified dates are an unlikely explanation for the gap.", Code.MIXED_EVIDENCE),
         ("Parental smoking does not make an important contribution to it.", Code.MIXED_EVIDENCE),
         ("Its frequency matched the controls', ruling out a causal role.", Code.MIXED_EVIDENCE),
+        # Equivalence and no change, in the forms trial reports use.
+        ("Relapse rates were similar in both arms.", Code.MIXED_EVIDENCE),
+        ("Twice-daily and once-daily dosing were equally effective.", Code.MIXED_EVIDENCE),
+        ("Neither the low nor the high dose improved memory scores.", Code.MIXED_EVIDENCE),
+        ("Blood pressure remained unchanged at twelve weeks.", Code.MIXED_EVIDENCE),
+        ("The link with dementia disappeared after adjustment for age.", Code.MIXED_EVIDENCE),
     ],
 )
 def test_new_cues_fire(sentence, code):

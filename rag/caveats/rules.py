@@ -247,6 +247,16 @@ RULES: tuple[CueRule, ...] = (
             rf"){{1,3}}{_NULL_NOUNS}\b",
             r"\b(?:seems?|appears?) not to (?:be|have|affect|influence|differ|improve|reduce|matter)\b",
             r"\bno (?:greater|better|more effective) than (?:a |the )?(?:placebo|control|usual care|standard care)\b",
+            # Equivalence and no change: "similar in both arms", "equally effective", "neither dose improved",
+            # "mortality was unchanged", "the association disappeared after adjustment".
+            r"\b(?:similar|comparable|equivalent|identical) (?:in|between|across|among) (?:both|the two|all|each|the "
+            r"(?:\w+ )?(?:groups?|arms?))\b",
+            r"\b(?:equally|similarly) (?:effective|efficacious|beneficial)\b",
+            r"\bneither (?:\w+ ){1,6}(?:improved|reduced|changed|affected|altered|prevented|lowered|increased|"
+            r"decreased)\b",
+            r"\b(?:was|were|remained|remains|stayed) (?:\w+ )?unchanged\b",
+            r"\b(?:disappeared|vanished|was no longer significant|were no longer significant|lost (?:its |their )?"
+            r"significance) (?:\w+ ){0,3}after (?:adjust|controll|account)\w*",
         ),
         exclude=(
             r"\bmixed (?:connective|with)\b",
