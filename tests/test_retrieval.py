@@ -49,6 +49,9 @@ def test_a_followup_subject_replaces_the_earlier_one_only_when_its_passages_are_
     assert resolve_followup("What about stem cells?", earlier, apart=apart) == "Can stem cells help MS fatigue?"
     assert resolve_followup("What about the cost?", earlier, apart=apart) == \
         "What about the cost? low dose naltrexone"
+    # A follow-up that asks something of its own about the new subject is asked as it stands.
+    assert resolve_followup("What about stem cells for lupus?", earlier, apart=apart) == \
+        "What about stem cells for lupus?"
     # No earlier subject to replace: the earlier turn's topic words are added, as before.
     assert resolve_followup("What about stem cells?", [("user", "Tell me about MS fatigue")], apart=apart) == \
         "What about stem cells? ms fatigue"

@@ -75,6 +75,8 @@ def _swap_subject(question: str, earlier_turn: str, earlier_words: list[str],
     subjects = [s for s in asked_subjects(question) if s.split()[0] not in STOPWORDS]
     if not subjects or not apart(" ".join(subjects), earlier_words):
         return None
+    if set(content_words(question)) - {w for s in subjects for w in content_words(s)}:
+        return question  # "What about metformin for weight loss?" asks its own question of the new subject
     new = " and ".join(subjects)
     for old in asked_subjects(earlier_turn):
         found = re.search(rf"\b{re.escape(old)}\b", earlier_turn, re.IGNORECASE)
