@@ -32,7 +32,7 @@ from rag.results import (
 from rag.retrieval import Hit, search
 from rag.retrieval.followup import resolve_followup
 from rag.retrieval.no_answer import collection_centroid, default_model, question_features, refused
-from rag.retrieval.subject import naming_documents, passages_apart
+from rag.retrieval.subject import another_treatment, naming_documents
 from rag.settings import Settings
 from rag.types import Document
 
@@ -54,7 +54,8 @@ class Retrieval:
 def answer_passages(passages: list[Passage], index: LoadedIndex, question: str | None = None) -> list[AnswerPassage]:
     """What the writer reads of each shown passage: its text and place, its safety warnings' quotes, and the
     abbreviations its document defines. When `question` asks about a treatment that some of the passages' documents
-    name (in either form of an abbreviation they define), only those documents' passages are read."""
+    name (in their title or shown passages, in either form of an abbreviation they define), only those documents'
+    passages are read."""
     readable = [AnswerPassage(p.rank, p.source.doc_id, p.text,
                               [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
                               p.source.start, document_definitions(index, p.source.doc_id))
@@ -62,9 +63,9 @@ def answer_passages(passages: list[Passage], index: LoadedIndex, question: str |
     if question is None:
         return readable
     texts: dict[str, list[str]] = {}
-    for p in readable:
-        texts.setdefault(p.doc_id, []).append(expand(p.text, p.abbreviations))
-    naming = naming_documents(question, texts)
+    for shown, p in zip(passages, readable):
+        texts.setdefault(p.doc_id, [shown.source.title]).append(expand(p.text, p.abbreviations))
+    naming = naming_documents(question, texts, index.lexical.document_share)
     return [p for p in readable if p.doc_id in naming] if naming else readable
 
 
@@ -167,7 +168,7 @@ class Engine:
         query = resolve_followup(question.text, list(question.history),
                                  lambda word: share(word) < self.settings.topic_max_share,
                                  lambda word: share(word) < self.settings.own_topic_max_share,
-                                 lambda subject, words: passages_apart(index, subject, words))
+                                 lambda subject, words: another_treatment(index, subject, words))
         plain = self.embedder.encode_query(query)
         vector = self.embedder.ranking_vector(plain)
         embedded = time.perf_counter()
@@ -202,9 +203,8 @@ class Engine:
         answer = None
         disagreement = None
         if not weak:
-            composed = self.writer.write(
-                query, answer_passages(passages, index, query), index.lexical.document_shares, len(index.chunks),
-            )
+            shown = answer_passages(passages, index, question.text)  # the treatment asked about, in the person's words
+            composed = self.writer.write(query, shown, index.lexical.document_shares, len(index.chunks))
             if composed.text:
                 answer = CitedAnswer(composed.text, composed.citations, composed.sentences, composed.safety,
                                      evidence_summary([p for p in passages if p.rank in composed.citations]))

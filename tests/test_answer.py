@@ -328,17 +328,19 @@ def test_a_table_of_cells_is_rows_each_read_with_the_tables_caption_and_header()
     passage = (
         "Readers taking vitamin K2 answered a short poll, with these results:\n\nChange Share of Respondents\n"
         "Less Joint Pain 41%\nBetter Sleep 33%\n\nA side-by-side look at the two blood thinners:\n\n"
-        "Aspect Warfarin Apixaban\nCost Cheap generic Expensive brand\nLong-Term Use Regular blood tests "
-        "needed No routine monitoring\n\nTreatment Options\nDoctors choose between them case by case.\n"
+        "Aspect Warfarin Apixaban\nCost Cheap and sold as a generic Costly brand\nLong-Term Use Regular blood "
+        "tests needed No routine monitoring\n\nOverview of Treatment\nWarfarin Use in Practice\nPossible Risks for "
+        "Patients\n\nTreatment Options\nDoctors choose between them case by case.\n"
     )
     units = passage_units(passage)
     rows = {u.text: u for u in units if u.kind is Kind.ROW}
-    assert list(rows) == ["Less Joint Pain 41%", "Better Sleep 33%", "Cost Cheap generic Expensive brand",
+    # (A run of titles under a title, "Overview of Treatment" / "Warfarin Use in Practice", is no table.)
+    assert list(rows) == ["Less Joint Pain 41%", "Better Sleep 33%", "Cost Cheap and sold as a generic Costly brand",
                           "Long-Term Use Regular blood tests needed No routine monitoring"]
     assert all(passage[u.start : u.end] == u.text for u in units)
     assert rows["Better Sleep 33%"].context.startswith("Readers taking vitamin K2")
     assert rows["Better Sleep 33%"].context.endswith("Change Share of Respondents")
-    assert rows["Cost Cheap generic Expensive brand"].context.endswith("Aspect Warfarin Apixaban")
+    assert rows["Cost Cheap and sold as a generic Costly brand"].context.endswith("Aspect Warfarin Apixaban")
     assert next(u for u in units if u.text == "Treatment Options").drop is Drop.HEADING  # a heading over its text
     # The row names what was asked only through its caption ("vitamin K2" is not in "Better Sleep 33%").
     answer = AnswerPassage(1, "d", passage, [], 0.8)

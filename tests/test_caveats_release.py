@@ -95,6 +95,19 @@ def test_new_cues_fire(sentence, code):
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "Baseline characteristics were similar between the two groups.",  # in almost every trial report
+        "Demographics were comparable between the groups.",
+        "The dose was unchanged throughout the study.",
+        "Other medications were kept unchanged.",
+    ],
+)
+def test_a_trials_routine_wording_is_no_null_result(sentence):
+    assert Code.MIXED_EVIDENCE not in {c.code for c in find_cues(sentence)}
+
+
+@pytest.mark.parametrize(
     "sentence, code",
     [
         ("This is not a significant number of patients.", Code.MIXED_EVIDENCE),

@@ -64,13 +64,21 @@ def test_blank_lines_and_long_messages_are_read_as_clauses():
     assert asked_subjects("\n" * 5000) == [] and asked_subjects(" " * 30000 + "x") == []
 
 
-def test_a_document_names_a_subject_by_all_of_its_words():
+def test_a_document_names_a_subject_by_its_rarest_word():
     from rag.retrieval.subject import naming_documents
 
+    shares = {"stem": 0.01, "cells": 0.2, "low": 0.3, "dose": 0.2, "naltrexone": 0.01, "vitamin": 0.05}
+    share = lambda word: shares.get(word, 0.0)  # the share of passages holding a word
     texts = {
         "lupus": ["Umbilical cord mesenchymal stem cells lessen autoimmunity."],
         "metformin": ["Metformin protects nerve cells and reduced fatigue in MS."],  # "cells", but no "stem"
+        "ldn": ["Naltrexone at 4.5 mg reduced fatigue in MS."],
+        "aspirin": ["A low dose of aspirin is not the same thing."],
     }
-    assert naming_documents("Can stem cells help MS fatigue?", texts) == {"lupus"}
-    assert naming_documents("Can vitamin D help MS fatigue?", texts) == set()
-    assert naming_documents("Is it safe?", texts) is None  # no subject to name: every document may answer
+    assert naming_documents("Can stem cells help MS fatigue?", texts, share) == {"lupus"}
+    assert naming_documents("Can low dose naltrexone help MS fatigue?", texts, share) == {"ldn"}
+    assert naming_documents("Can vitamin D help MS fatigue?", texts, share) == set()
+    # No subject, an aspect, or a subject the collection never names: every document may answer.
+    assert naming_documents("Is it safe?", texts, share) is None
+    assert naming_documents("What about side effects?", texts, share) is None
+    assert naming_documents("Can acupuncture help MS?", texts, share) is None

@@ -1,8 +1,9 @@
 """Abbreviations a document defines ("low-dose naltrexone (LDN)"), so that a sentence saying "LDN" holds the
 words of a question asking about "low dose naltrexone", and the other way round.
 
-A light form of Schwartz & Hearst (2003): an abbreviation in brackets whose letters are the initials of the
-words just before it. Only what the document itself defines counts; nothing is guessed from a list.
+Schwartz & Hearst (2003): an abbreviation in brackets whose letters, read right to left, are found in order in the
+words just before it, its first letter opening a word ("umbilical cord-derived mesenchymal stem cells (UC-MSCs)").
+Only what the document itself defines counts; nothing is guessed from a list.
 """
 
 from __future__ import annotations

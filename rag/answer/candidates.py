@@ -26,6 +26,7 @@ _BULLET = re.compile(r"(?:[•·▪◦\-*–]|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
 # Longest list quoted whole; a longer one is a page's index or a pasted table, not an answer.
 MAX_LIST_CHARS = 900
+MIN_CELL_WORDS = 3  # lower-case words that make a line with no figure a table row, not a title
 
 
 class Kind(StrEnum):
@@ -98,6 +99,13 @@ def _is_header(text: str) -> bool:
     return bool(_HEADER.fullmatch(text.strip())) and not text.isupper()
 
 
+def _cells(line: str) -> bool:
+    """A line of cells rather than a title: it holds a figure ("Reduced Fatigue 78%"), or a cell's plain words
+    ("Long-Term Use Generally well-tolerated in the long term…"); a run of titles ("Metformin Use in MS") has
+    neither."""
+    return bool(_DIGIT.search(line)) or sum(1 for word in line.split() if word[:1].islower()) >= MIN_CELL_WORDS
+
+
 def _table_rows(passage: str, raw: list, first: int) -> int:
     """How many of the raw units from `first` on are the rows of a table whose header is the unit before: lines
     in a block (no blank line between), unbulleted, each opening with a capitalised word and none ending in a comma
@@ -110,7 +118,8 @@ def _table_rows(passage: str, raw: list, first: int) -> int:
         text = passage[unit.start : unit.end]
         if (unit.kind not in ("item", "heading") or "\n\n" in passage[previous_end : unit.start]
                 or "\n" not in passage[previous_end : unit.start] or _BULLET.match(text)
-                or not text[:1].isupper() or text.rstrip().endswith((",", ":")) or "\n" in text.strip()):
+                or not text[:1].isupper() or text.rstrip().endswith((",", ":")) or "\n" in text.strip()
+                or (unit.kind == "heading" and not _cells(text))):
             break
         count += 1
         previous_end = unit.end

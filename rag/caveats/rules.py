@@ -39,6 +39,11 @@ _NULL_NOUNS = (
     r"(?:differences?|effects?|associations?|correlations?|relationships?|relation|link|benefits?|improvements?|"
     r"advantages?|impact|influence|changes?|reductions?|increases?|role|value|survival benefit|protective effect)"
 )
+# What a trial measures, as the subject of "similar in both arms" or "remained unchanged".
+_OUTCOME_NOUNS = (
+    r"(?:outcomes?|rates?|results?|scores?|risks?|survival|mortality|efficacy|effects?|responses?|incidence|"
+    r"levels?|pressure|weight|function|symptoms?|pain|density|counts?|relapses?|recovery|quality of life)"
+)
 _NULL_ADJECTIVES = (
     r"(?:associated|related|correlated|linked|different|superior|better|effective|efficacious|useful|beneficial|"
     r"predictive|reliable|necessary|required|helpful|sufficient|accurate|valid|justified|indicated|warranted|"
@@ -247,14 +252,16 @@ RULES: tuple[CueRule, ...] = (
             rf"){{1,3}}{_NULL_NOUNS}\b",
             r"\b(?:seems?|appears?) not to (?:be|have|affect|influence|differ|improve|reduce|matter)\b",
             r"\bno (?:greater|better|more effective) than (?:a |the )?(?:placebo|control|usual care|standard care)\b",
-            # Equivalence and no change: "similar in both arms", "equally effective", "neither dose improved",
-            # "mortality was unchanged", "the association disappeared after adjustment".
-            r"\b(?:similar|comparable|equivalent|identical) (?:in|between|across|among) (?:both|the two|all|each|the "
-            r"(?:\w+ )?(?:groups?|arms?))\b",
+            # Equivalence and no change in an outcome: "relapse rates were similar in both arms", "equally effective",
+            # "neither dose improved", "blood pressure remained unchanged", "the link disappeared after adjustment"
+            # (not "baseline characteristics were similar between the groups", nor "the dose was unchanged").
+            rf"\b{_OUTCOME_NOUNS}\b[^.;\n]{{0,40}}\b(?:was|were|remained|remains|stayed) (?:\w+ )?(?:similar|"
+            r"comparable|equivalent|identical) (?:in|between|across|among) (?:both|the two|the (?:\w+ )?(?:groups?|"
+            r"arms?))\b",
             r"\b(?:equally|similarly) (?:effective|efficacious|beneficial)\b",
             r"\bneither (?:\w+ ){1,6}(?:improved|reduced|changed|affected|altered|prevented|lowered|increased|"
             r"decreased)\b",
-            r"\b(?:was|were|remained|remains|stayed) (?:\w+ )?unchanged\b",
+            rf"\b{_OUTCOME_NOUNS}\b[^.;\n]{{0,30}}\b(?:was|were|remained|remains|stayed) (?:\w+ )?unchanged\b",
             r"\b(?:disappeared|vanished|was no longer significant|were no longer significant|lost (?:its |their )?"
             r"significance) (?:\w+ ){0,3}after (?:adjust|controll|account)\w*",
         ),

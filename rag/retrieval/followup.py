@@ -6,18 +6,17 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.answer.cues import ASKS
-from rag.retrieval.subject import asked_subjects
-from rag.terms import STOPWORDS, content_words
+from rag.retrieval.subject import ASPECT, about_subjects, asked_subjects
+from rag.terms import content_words
 
 _ANAPHORA = re.compile(
     r"^\s*(?:and|also|but|so|what about|how about|and what about|same "
     r"for)\b|\b(?:it|its|it's|they|them|their|this|that|these|those|the drug|the treatment|the therapy)\b",
     re.IGNORECASE,
 )
+# What a short question asks about a topic ("side effects?", "dose?", "treatment?"), as opposed to a topic of its own.
+_ASKS_ONLY = re.compile("|".join(f"(?:{pattern})" for pattern in ASKS.values()), re.IGNORECASE)
 
-
-# What a question asks about a topic ("side effects", "dose", "safe", "help"), as opposed to the topic itself.
-_ASPECT = re.compile("|".join(f"(?:{pattern})" for pattern in ASKS.values()), re.IGNORECASE)
 
 
 def is_elliptical(question: str, is_specific: Callable[[str], bool] | None = None) -> bool:
@@ -29,7 +28,7 @@ def is_elliptical(question: str, is_specific: Callable[[str], bool] | None = Non
         return True
     if len(content_words(question)) > 3:
         return False
-    own = content_words(_ASPECT.sub(" ", question))
+    own = content_words(_ASKS_ONLY.sub(" ", question))
     return not any(is_specific is None or is_specific(word) for word in own)
 
 
@@ -43,14 +42,15 @@ def topic_words(text: str, is_specific: Callable[[str], bool] | None = None) -> 
 def resolve_followup(question: str, history: Sequence[tuple[str, str]],
                      is_specific: Callable[[str], bool] | None = None,
                      names_topic: Callable[[str], bool] | None = None,
-                     apart: Callable[[str, list[str]], bool] | None = None) -> str:
+                     another: Callable[[str, list[str]], bool] | None = None) -> str:
     """The text to retrieve with: the question, plus the topic of the latest user turn that has one.
 
     `is_specific` tells a topical word ("naltrexone") from one the whole collection shares ("MS");
-    `names_topic`, looser, tells whether a short question's own word makes it a new question. `apart(subject,
-    words)` says whether the passages that name `subject` leave all of `words` unnamed: "What about stem cells?"
-    after a naltrexone question then asks the earlier question of stem cells, while "What about the cost?" (its
-    passages name naltrexone) still asks about naltrexone.
+    `names_topic`, looser, tells whether a short question's own word makes it a new question. `another(subject,
+    words)` says whether the collection speaks of `subject` as a treatment apart from the one `words` name: "What
+    about stem cells?" after "Can LDN help MS fatigue?" then searches stem cells with fatigue and without LDN, while
+    "What about the cost?" (the LDN page speaks of its cost) and "What about depression?" (a condition) still
+    search LDN.
     """
     if not history or not is_elliptical(question, names_topic or is_specific):
         return question
@@ -59,30 +59,29 @@ def resolve_followup(question: str, history: Sequence[tuple[str, str]],
         if role != "user" or not content.strip():
             continue
         earlier = subject_words(content, is_specific)
-        swapped = _swap_subject(question, content, earlier, apart) if earlier and apart else None
-        if swapped:
-            return swapped
+        if earlier and another and _names_another_topic(question, content, earlier, another):
+            rest = [w for w in topic_words(content, is_specific) if w not in own and w not in earlier]
+            return f"{question} {' '.join(rest)}" if rest else question
         topic = [w for w in earlier or topic_words(content, is_specific) if w not in own]
         if topic:
             return f"{question} {' '.join(topic)}"
     return question
 
 
-def _swap_subject(question: str, earlier_turn: str, earlier_words: list[str],
-                  apart: Callable[[str, list[str]], bool]) -> str | None:
-    """The earlier question asked of the follow-up's own subject, when that subject is a topic of its own (its
-    passages never name the earlier one); None when the follow-up has no subject or shares the earlier topic."""
-    subjects = [s for s in asked_subjects(question) if s.split()[0] not in STOPWORDS]
-    if not subjects or not apart(" ".join(subjects), earlier_words):
-        return None
-    if set(content_words(question)) - {w for s in subjects for w in content_words(s)}:
-        return question  # "What about metformin for weight loss?" asks its own question of the new subject
-    new = " and ".join(subjects)
-    for old in asked_subjects(earlier_turn):
-        found = re.search(rf"\b{re.escape(old)}\b", earlier_turn, re.IGNORECASE)
-        if found:
-            return earlier_turn[: found.start()] + new + earlier_turn[found.end():]
-    return question
+def _names_another_topic(question: str, earlier_turn: str, earlier_words: list[str],
+                         another: Callable[[str, list[str]], bool]) -> bool:
+    """A bare "What about X?" whose X is another treatment than the earlier turn's subject: not an aspect ("side
+    effects", "the dose"), not a general word, not a word of the earlier turn, and one the collection speaks of as a
+    treatment apart from the earlier one (`another`)."""
+    subjects = about_subjects(question)
+    if not subjects:
+        return False
+    words = [w for subject in subjects for w in content_words(subject)]
+    earlier_own = set(content_words(earlier_turn))
+    if (not words or any(ASPECT.search(subject) for subject in subjects) or set(words) & earlier_own
+            or set(content_words(question)) - set(words)):
+        return False  # "What about metformin for weight loss?" asks its own question: it is no bare "what about"
+    return another(" ".join(subjects), earlier_words)
 
 
 def subject_words(text: str, is_specific: Callable[[str], bool] | None = None) -> list[str]:

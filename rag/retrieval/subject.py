@@ -12,11 +12,13 @@ qualifier must appear with that qualifier: "vitamin B12" does not name "vitamin 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.answer.abbreviations import document_definitions, expand
+from rag.answer.cues import ASKS, Need
 from rag.index.lexical import terms
 from rag.terms import STOPWORDS, content_words
 
@@ -39,8 +41,8 @@ PATTERNS = (
     re.compile(rf"{_OPENS}(?:is|are)\s+{_SLOT}\s+{_ADVERB}{_VERDICT}\b", re.IGNORECASE),
     re.compile(rf"\b(?:should|can|could|do|must)\s+(?:i|we|you|people|patients)\s+(?:take|try|use|start|add)\s+"
                rf"{_SLOT}(?=\s+(?:for|to|with|if|when|instead|while|alongside)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
-    # "What about gurmar, jamun and bitter melon?": the whole list is the subject.
-    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?what about\s+(?P<subject>[A-Za-z0-9][\w\-', ]{0,80}?)"
+    # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
+    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how) about\s+(?P<subject>[A-Za-z0-9][\w\-', ]{0,80}?)"
                r"(?=\s+(?:for|to|with|in)\b|\s*[?.!]|\s*$)", re.IGNORECASE),
 )
 # A subject is a short noun phrase: its determiners go, joining words may stay, any other function word means
@@ -50,6 +52,10 @@ _JOINING = frozenset("of and or from at with in".split())
 MAX_SUBJECT_WORDS = 6
 # A name's short qualifier: the "D" of "vitamin D", the "B12" of "vitamin B12" (or "B-12"), the "3" of "omega 3".
 _QUALIFIER = re.compile(r"(?P<letter>[a-z]?)(?P<digits>\d{0,3})")
+# What a question asks about a treatment ("side effects", "the dose", "risks"), as opposed to a treatment: every kind of
+# question but "which treatment" and "what is", whose words ("gene therapy") name treatments.
+ASPECT = re.compile("|".join(f"(?:{pattern})" for need, pattern in ASKS.items()
+                             if need not in (Need.TREATMENT, Need.DEFINITION)), re.IGNORECASE)
 MAX_CHARS = 2000  # a question is read up to here (a history turn may be ten times longer)
 # Words that name who or what in general, never a treatment: "Can my doctor help?", "Is the drug safe?"
 _GENERIC = frozenset(
@@ -90,6 +96,16 @@ def asked_subjects(question: str) -> list[str]:
     return found
 
 
+def about_subjects(question: str) -> list[str]:
+    """What a bare "What about X?" or "How about X?" names, if X is more than general words ("it", "the drug") and
+    does not open with a function word ("in pregnancy")."""
+    match = PATTERNS[-1].search(_clauses(question))
+    subject = _noun_phrase(match.group("subject")) if match else None
+    if not subject or subject.split()[0] in STOPWORDS or not _names(subject):
+        return []
+    return [subject]
+
+
 def _qualified(word: str, qualifier: str) -> re.Pattern:
     """A word with its qualifier, in the forms passages write it: "vitamin D" meets "vitamin D3" and "Vitamin-D"
     but not "vitamin B12"; "omega 3" meets "omega-3s"; "vitamin B12" meets "vitamin B-12"."""
@@ -99,11 +115,11 @@ def _qualified(word: str, qualifier: str) -> re.Pattern:
     return re.compile(rf"\b{re.escape(word)}[\s\-]?{letter}{tail}s?\b")
 
 
-def _names(subject: str) -> list[str | re.Pattern]:
-    """What names the subject, one entry per word: the word's BM25 stem ("dosing" meets "doses"), or the word with
-    its short qualifier when it has one ("vitamin D" is not "vitamin B12", "omega 3" not "omega-6")."""
+def _word_names(subject: str) -> list[tuple[str, str | re.Pattern]]:
+    """What names the subject, one entry per word with the word: the word's BM25 stem ("dosing" meets "doses"), or
+    the word with its short qualifier when it has one ("vitamin D" is not "vitamin B12", "omega 3" not "omega-6")."""
     tokens = re.findall(r"[a-z0-9]+", subject.lower())
-    names: list[str | re.Pattern] = []
+    names: list[tuple[str, str | re.Pattern]] = []
     for i, word in enumerate(tokens):
         if len(word) < 3 or word in _GENERIC or word not in content_words(word):
             continue
@@ -111,10 +127,14 @@ def _names(subject: str) -> list[str | re.Pattern]:
         if len(after) == 1 and after.isalpha() and i + 2 < len(tokens) and tokens[i + 2].isdigit():
             after += tokens[i + 2]  # "B-12" is read as "b", "12"
         if after and len(after) <= 4 and _QUALIFIER.fullmatch(after):
-            names.append(_qualified(word, after))
+            names.append((word, _qualified(word, after)))
         else:
-            names += terms(word)[:1] or [word]
+            names.append((word, (terms(word)[:1] or [word])[0]))
     return names
+
+
+def _names(subject: str) -> list[str | re.Pattern]:
+    return [name for _, name in _word_names(subject)]
 
 
 def _named_subjects(question: str) -> list[tuple[str, list[str | re.Pattern]]]:
@@ -142,35 +162,79 @@ def unnamed_subject(question: str, texts: list[str]) -> str | None:
     return named[0][0]
 
 
-def naming_documents(question: str, texts_by_document: dict[str, list[str]]) -> set[str] | None:
+def naming_documents(question: str, texts_by_document: dict[str, list[str]],
+                     share: Callable[[str], float]) -> set[str] | None:
     """The documents whose texts name what the question asks about; None when it asks about nothing nameable.
 
     An answer to "Can stem cells help MS fatigue?" quotes the pages that name stem cells, not a metformin page's
-    fatigue figures, however well those match "MS fatigue". A document names a subject by all of its words
-    ("cells" alone does not name stem cells)."""
-    named = _named_subjects(question)
-    if not named:
+    fatigue figures, however well those match "MS fatigue". A subject is named by its rarest word in the collection
+    (`share`: "naltrexone" of "low dose naltrexone", "stem" of "stem cells"); an aspect asked about ("side effects")
+    is no subject here, and a subject the collection never names filters nothing."""
+    rarest: list[str | re.Pattern] = []
+    for subject in asked_subjects(question):
+        if ASPECT.search(subject):
+            continue
+        known = [(word, name) for word, name in _word_names(subject) if share(word) > 0]
+        if known:
+            rarest.append(min(known, key=lambda pair: share(pair[0]))[1])
+    if not rarest:
         return None
-    return {doc for doc, texts in texts_by_document.items() if _named_in(named, texts, whole=True)}
+    return {doc for doc, texts in texts_by_document.items() if _named_in([("", rarest)], texts)}
 
 
-APART_READ = 5  # passages read for whether a follow-up's subject shares the earlier turn's topic
+APART_READ = 5  # passages read for whether a follow-up's subject is a topic of its own
+# How a page speaks of a treatment: it acts ("metformin may help", "UC-MSCs reduce"), it is taken or given
+# ("treated with rituximab"), or it names a form of treatment ("stem cell therapies", "vitamin D supplements").
+# A condition or an outcome ("depression", "relapses") is spoken of otherwise.
+_ACTS = (r"(?:\s+\([^()\n]{1,20}\))?\s+(?:(?:may|can|could|might|will|would|also|does|do|did|appears? to|"
+         r"seems? to)\s+)?(?:help|helps|helped|reduce|reduces|reduced|improve|improves|improved|treat|treats|treated|"
+         r"lower|lowers|lowered|protect|protects|prevent|prevents|relieve|relieves|ease|eases|slow|slows|work|works|"
+         r"benefit|benefits)\b")
+_TAKEN = r"\b(?:taking|take|takes|took|treated with|treatment with|therapy with|given|receiving|received|prescribed)\s+"
+_FORMS = (r"\s+(?:therapy|therapies|transplant\w*|supplement\w*|injections?|infusions?|pills?|tablets?|capsules?|"
+          r"doses?|dosing|regimens?)\b")
 
 
-def passages_apart(index: LoadedIndex, subject: str, words: list[str]) -> bool:
-    """Whether the passages that name `subject` best (BM25, top APART_READ) leave the earlier subject unnamed: its
-    rarest word of `words` ("naltrexone" of "low dose naltrexone"), in either form of an abbreviation their document
-    defines. Stem cells are a topic apart from naltrexone; the cost of naltrexone is not. False when no passage
-    names the subject at all (a front without passage BM25 included): a subject the collection lacks is refused on
-    its own words, whatever the earlier turn."""
-    rarest = min(words, key=index.lexical.document_share, default=None)
-    scores = index.lexical.scores(subject)
-    if rarest is None or not len(scores) or float(scores.max()) <= 0:
+def _treatment_pattern(subject: str) -> re.Pattern:
+    """The subject's words in a treatment's place; its last word in either number ("stem cell therapies")."""
+    tokens = re.findall(r"[a-z0-9]+", subject.lower())
+    if tokens and len(tokens[-1]) > 3 and tokens[-1].endswith("s"):
+        tokens[-1] = tokens[-1][:-1]
+    name = r"\b" + r"[\s-]+".join(re.escape(w) for w in tokens) + r"s?\b"
+    return re.compile(rf"{name}{_ACTS}|{_TAKEN}(?:\w+\s+)?{name}|{name}{_FORMS}", re.IGNORECASE)
+
+
+def _best_passages(index: LoadedIndex, text: str) -> list[int]:
+    """The passages BM25 ranks first for `text` (none where this index holds no passage BM25, as on a Ray front)."""
+    scores = index.lexical.scores(text)
+    if not len(scores) or float(scores.max()) <= 0:
+        return []
+    return [int(i) for i in np.argsort(-scores, kind="stable")[:APART_READ] if scores[i] > 0]
+
+
+def _rarest_named(index: LoadedIndex, passages: list[int], words: list[str]) -> bool | None:
+    """Whether any of `passages` names the rarest of `words` the collection knows, in either form of an abbreviation
+    its document defines; None when the collection knows none of them."""
+    share = index.lexical.document_share
+    rarest = min((w for w in words if share(w) > 0), key=share, default=None)
+    if rarest is None:
+        return None
+    wanted = set(terms(rarest))
+    return any(wanted & set(terms(expand(index.chunks[i].text, document_definitions(index, index.chunks[i].doc_id))))
+               for i in passages)
+
+
+def another_treatment(index: LoadedIndex, subject: str, earlier: list[str]) -> bool:
+    """Whether `subject` ("stem cells", asked in a follow-up) is a treatment apart from the earlier one (`earlier`,
+    the words of "low dose naltrexone"): its best passages speak of it as a treatment, never name the earlier one,
+    and the earlier one's best passages never name it. The cost of naltrexone, sleep on the LDN page, or depression
+    (a condition) are not; where passages cannot be read here (a Ray front), nothing is."""
+    mine = _best_passages(index, subject)
+    theirs = _best_passages(index, " ".join(earlier))
+    if not mine or not theirs:
         return False
-    top = [int(i) for i in np.argsort(-scores, kind="stable")[:APART_READ] if scores[i] > 0]
-    earlier = set(terms(rarest))
-    for i in top:
-        chunk = index.chunks[i]
-        if earlier & set(terms(expand(chunk.text, document_definitions(index, chunk.doc_id)))):
-            return False
-    return True
+    pattern = _treatment_pattern(subject)
+    if not any(pattern.search(index.chunks[i].text) for i in mine):
+        return False
+    return (_rarest_named(index, mine, earlier) is False
+            and _rarest_named(index, theirs, content_words(subject)) is False)
