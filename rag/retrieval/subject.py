@@ -209,7 +209,8 @@ def _best_passages(index: LoadedIndex, text: str) -> list[int]:
     scores = index.lexical.scores(text)
     if not len(scores) or float(scores.max()) <= 0:
         return []
-    return [int(i) for i in np.argsort(-scores, kind="stable")[:APART_READ] if scores[i] > 0]
+    top = np.argpartition(-scores, APART_READ)[:APART_READ] if len(scores) > APART_READ else np.arange(len(scores))
+    return [int(i) for i in sorted(top, key=lambda i: (-scores[i], i)) if scores[i] > 0]
 
 
 def _rarest_named(index: LoadedIndex, passages: list[int], words: list[str]) -> bool | None:
