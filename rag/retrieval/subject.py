@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -142,10 +143,16 @@ def _named_subjects(question: str) -> list[tuple[str, list[str | re.Pattern]]]:
     return [(subject, names) for subject in asked_subjects(question) if (names := _names(subject))]
 
 
+@lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    """A passage's BM25 stems, once per passage text (every question reads its top passages again)."""
+    return frozenset(terms(text))
+
+
 def _named_in(named: list[tuple[str, list[str | re.Pattern]]], texts: list[str], whole: bool = False) -> bool:
     """Whether `texts` name any word of any of the subjects (`whole`: every word of one of them)."""
     lowered = [t.lower() for t in texts]
-    stems = {term for t in texts for term in terms(t)}
+    stems = frozenset().union(*(_stems(t) for t in texts))
     holds = lambda n: n in stems if isinstance(n, str) else any(n.search(t) for t in lowered)
     return any((all if whole else any)(holds(n) for n in names) for _, names in named)
 
