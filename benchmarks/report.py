@@ -776,6 +776,11 @@ def main() -> None:
             [r for r in (load("answer-step-subject"),) if r],
             answer_step_section,
         ),
+        (
+            "## Question latency with table rows in context, document-named answers and treatment follow-ups",
+            [r for r in (load("answer-step-tables"),) if r],
+            answer_step_section,
+        ),
         ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
         ("## Answers (issue 24)", [r for r in (load("answers_dev"),) if r and "answered_rows" in r], answers_section),
         ("## Answer step latency (issue 24)", [r for r in (load("answer-step"),) if r], answer_step_section),
