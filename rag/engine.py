@@ -6,7 +6,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
@@ -29,9 +29,10 @@ from rag.results import (
     Source,
     Timings,
 )
-from rag.retrieval import Hit, search
+from rag.retrieval import Hit
 from rag.retrieval.followup import resolve_followup
 from rag.retrieval.no_answer import collection_centroid, default_model, question_features, refused
+from rag.retrieval.search import search_about
 from rag.retrieval.subject import another_treatment, naming_documents
 from rag.settings import Settings
 from rag.types import Document
@@ -44,11 +45,12 @@ class Retrieval:
 
     index: LoadedIndex
     query: str
-    hits: list[Hit]
+    hits: list[Hit]  # the shown list: the documents naming the treatment asked about first
     weak: bool
     embed_ms: float
     search_ms: float
     started: float  # time.perf_counter() when the request began, for the total
+    judged: list[Hit] = field(default_factory=list)  # what the no-answer rule read: the list in plain rank order
 
 
 def answer_passages(passages: list[Passage], index: LoadedIndex, question: str | None = None) -> list[AnswerPassage]:
@@ -172,10 +174,12 @@ class Engine:
         plain = self.embedder.encode_query(query)
         vector = self.embedder.ranking_vector(plain)
         embedded = time.perf_counter()
-        hits = search(index, vector, query, self.settings, question.top_k, plain=plain)
+        found = search_about(index, vector, query, self.settings, question.top_k, plain, question.text)
+        hits = found.shown
         searched = time.perf_counter()
-        weak = self._is_weak(index, query, hits, plain, question.text)
-        return Retrieval(index, query, hits, weak, (embedded - started) * 1000, (searched - embedded) * 1000, started)
+        weak = self._is_weak(index, query, found.unordered, plain, question.text)
+        return Retrieval(index, query, hits, weak, (embedded - started) * 1000, (searched - embedded) * 1000, started,
+                         found.unordered)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray, asked: str) -> bool:
         if not hits:

@@ -118,6 +118,17 @@ def test_per_document_cap_keeps_other_sources_in_view(engine):
     assert len({p.source.doc_id for p in result.passages}) >= 2
 
 
+def test_pages_naming_the_treatment_asked_about_come_first(engine):
+    """"Does LDN stop MS from getting worse?": the metformin page matches "MS … getting worse" well but never names
+    LDN, so the LDN page's fourth and fifth passages come before it (the one that answers is among them)."""
+    result = ask(engine, "Does LDN stop MS from getting worse?", top_k=5)
+    assert {p.source.doc_id[:3] for p in result.passages} == {"003"}
+    assert any("no strong clinical evidence" in p.text for p in result.passages)
+    # The no-answer rule still reads the list in plain rank order (what it was calibrated on).
+    found = engine.retrieve(Question("Does LDN stop MS from getting worse?", top_k=5))
+    assert {engine.index.chunks[h.chunk_id].doc_id[:3] for h in found.judged} != {"003"}
+
+
 def test_passages_do_not_repeat_overlapping_text(engine):
     result = ask(engine, "What do oligodendrocyte precursor cells do?", top_k=10)
     spans = [(p.source.doc_id, p.source.start, p.source.end) for p in result.passages]
@@ -239,7 +250,7 @@ def test_no_answer_scores_keep_a_margin_on_both_sides(engine):
 
     def score(question):
         found = engine.retrieve(Question(question))
-        row, _, _ = question_features(found.index, found.query, found.hits,
+        row, _, _ = question_features(found.index, found.query, found.judged,
                                       engine.embedder.encode_query(found.query))
         return float(default_model().score(row))
 
