@@ -101,8 +101,10 @@ def _matchers(defined: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[st
             re.compile("|".join(map(re.escape, by_length(longs)))), longs)
 
 
+@lru_cache(maxsize=4096)
 def expand(text: str, defined: tuple[tuple[str, str], ...]) -> str:
-    """`text` with the other form of each defined abbreviation it uses appended (for word matching only)."""
+    """`text` with the other form of each defined abbreviation it uses appended (for word matching only); cached, as
+    the same passages are read again by every question that finds them."""
     if not defined:
         return text
     short_forms, shorts, long_forms, longs = _matchers(defined)

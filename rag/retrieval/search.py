@@ -14,7 +14,7 @@ from rag.retrieval.fusion import Mode, rank
 from rag.retrieval.hits import Hit, Signals
 from rag.retrieval.prf import feedback_vector
 from rag.retrieval.safety import asks_about_safety
-from rag.retrieval.subject import naming_documents
+from rag.retrieval.subject import documents_naming, subject_names
 from rag.settings import Settings
 
 
@@ -76,17 +76,20 @@ SUBJECT_DEPTH = 50  # ranked passages read for which documents name the treatmen
 
 
 def subject_documents(index: LoadedIndex, hits: list[Hit], asked: str) -> set[str] | None:
-    """The documents that name the treatment the question asks about (`subject.naming_documents`, over the
-    documents' titles and their passages among the first SUBJECT_DEPTH hits), whose hits the shown list takes first
-    and whose passages over the per-document cap come back before other documents': "Does LDN stop MS from getting
-    worse?" then reads a fourth LDN passage before a metformin one, since a page that never names LDN cannot answer
-    it. None when the question names no treatment, or when no document, or every one, names it."""
+    """The documents that name the treatment the question asks about (`subject.subject_names`, over the documents'
+    titles and their passages among the first SUBJECT_DEPTH hits), whose hits the shown list takes first and whose
+    passages over the per-document cap come back before other documents': "Does LDN stop MS from getting worse?"
+    then reads a fourth LDN passage before a metformin one, since a page that never names LDN cannot answer it.
+    None when the question names no treatment, or when no document, or every one, names it."""
+    names = subject_names(asked, index.lexical.document_share)
+    if names is None:
+        return None
     texts: dict[str, list[str]] = {}
     for hit in hits[:SUBJECT_DEPTH]:
         chunk = index.chunks[hit.chunk_id]
         defined = document_definitions(index, chunk.doc_id)
         texts.setdefault(chunk.doc_id, [index.documents[chunk.doc_id].title]).append(expand(chunk.text, defined))
-    naming = naming_documents(asked, texts, index.lexical.document_share)
+    naming = documents_naming(names, texts)
     return naming if naming and len(naming) < len(texts) else None
 
 

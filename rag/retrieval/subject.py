@@ -143,7 +143,7 @@ def _named_subjects(question: str) -> list[tuple[str, list[str | re.Pattern]]]:
     return [(subject, names) for subject in asked_subjects(question) if (names := _names(subject))]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)  # a few MB at most: a passage's stems are a few hundred short strings
 def _stems(text: str) -> frozenset[str]:
     """A passage's BM25 stems, once per passage text (every question reads its top passages again)."""
     return frozenset(terms(text))
@@ -169,14 +169,10 @@ def unnamed_subject(question: str, texts: list[str]) -> str | None:
     return named[0][0]
 
 
-def naming_documents(question: str, texts_by_document: dict[str, list[str]],
-                     share: Callable[[str], float]) -> set[str] | None:
-    """The documents whose texts name what the question asks about; None when it asks about nothing nameable.
-
-    An answer to "Can stem cells help MS fatigue?" quotes the pages that name stem cells, not a metformin page's
-    fatigue figures, however well those match "MS fatigue". A subject is named by its rarest word in the collection
-    (`share`: "naltrexone" of "low dose naltrexone", "stem" of "stem cells"); an aspect asked about ("side effects")
-    is no subject here, and a subject the collection never names filters nothing."""
+def subject_names(question: str, share: Callable[[str], float]) -> list[str | re.Pattern] | None:
+    """What names each treatment the question asks about: its rarest word in the collection (`share`: "naltrexone"
+    of "low dose naltrexone", "stem" of "stem cells"). None when it asks about none the collection knows; an aspect
+    asked about ("side effects") is no treatment."""
     rarest: list[str | re.Pattern] = []
     for subject in asked_subjects(question):
         if ASPECT.search(subject):
@@ -184,9 +180,24 @@ def naming_documents(question: str, texts_by_document: dict[str, list[str]],
         known = [(word, name) for word, name in _word_names(subject) if share(word) > 0]
         if known:
             rarest.append(min(known, key=lambda pair: share(pair[0]))[1])
-    if not rarest:
+    return rarest or None
+
+
+def naming_documents(question: str, texts_by_document: dict[str, list[str]],
+                     share: Callable[[str], float]) -> set[str] | None:
+    """The documents whose texts name what the question asks about (`subject_names`); None when it asks about
+    nothing the collection names.
+
+    An answer to "Can stem cells help MS fatigue?" quotes the pages that name stem cells, not a metformin page's
+    fatigue figures, however well those match "MS fatigue"."""
+    names = subject_names(question, share)
+    if names is None:
         return None
-    return {doc for doc, texts in texts_by_document.items() if _named_in([("", rarest)], texts)}
+    return documents_naming(names, texts_by_document)
+
+
+def documents_naming(names: list[str | re.Pattern], texts_by_document: dict[str, list[str]]) -> set[str]:
+    return {doc for doc, texts in texts_by_document.items() if _named_in([("", names)], texts)}
 
 
 APART_READ = 5  # passages read for whether a follow-up's subject is a topic of its own
