@@ -45,7 +45,7 @@ class Retrieval:
 
     index: LoadedIndex
     query: str
-    hits: list[Hit]  # the shown list: the documents naming the treatment asked about first
+    hits: list[Hit]  # the shown list: passages naming the treatment asked about first
     weak: bool
     embed_ms: float
     search_ms: float
@@ -177,9 +177,9 @@ class Engine:
         found = search_about(index, vector, query, self.settings, question.top_k, plain, question.text)
         hits = found.shown
         searched = time.perf_counter()
-        weak = self._is_weak(index, query, found.unordered, plain, question.text)
+        weak = self._is_weak(index, query, found.plain, plain, question.text)
         return Retrieval(index, query, hits, weak, (embedded - started) * 1000, (searched - embedded) * 1000, started,
-                         found.unordered)
+                         found.plain)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray, asked: str) -> bool:
         if not hits:

@@ -125,7 +125,8 @@ class RetrievalSettings(BaseModel):
                                                         "most of the collection shares.")
     safety_boost: float = Field(0.2, description="Added to a passage whose safety warning names what a safety "
                                                  "question asks about.")
-    per_doc_cap: int = Field(3, description="Most passages one document may fill in a result.")
+    per_doc_cap: int = Field(3, description="Most passages one document may fill in a result before other relevant "
+                             "documents get theirs (passages naming the treatment the question asks about excepted).")
     no_answer_strictness: float = Field(0.0, description="Shifts the no-answer rule: 0 refuses as calibrated "
                                                          "(benchmarks/calibrate_no_answer.py, on topic titles, "
                                                          "claims and consumer messages, each asked of a collection "

@@ -129,6 +129,14 @@ def test_pages_naming_the_treatment_asked_about_come_first(engine):
     assert {engine.index.chunks[h.chunk_id].doc_id[:3] for h in found.judged} != {"003"}
 
 
+def test_a_page_naming_the_treatment_in_passing_does_not_push_out_the_page_asked_about(engine):
+    """The MS page names a stem cell transplant, far from a lupus question; the lupus page speaks of stem cells
+    (as UC-MSCs): it stays first, and the answer comes from it."""
+    result = ask(engine, "Can stem cell transplant help lupus?")
+    assert result.passages[0].source.doc_id.startswith("002")
+    assert result.answer is not None and result.answer.sentences[0].doc_id.startswith("002")
+
+
 def test_passages_do_not_repeat_overlapping_text(engine):
     result = ask(engine, "What do oligodendrocyte precursor cells do?", top_k=10)
     spans = [(p.source.doc_id, p.source.start, p.source.end) for p in result.passages]

@@ -1,4 +1,5 @@
-"""The shown list: no near-duplicate passages, and no document filling every slot."""
+"""The shown list: no near-duplicate passages, and no document filling every slot (unless its passages are the
+only ones naming the treatment asked about)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from rag.retrieval.hits import Hit
 
 def diversify(
     index: LoadedIndex, hits: list[Hit], top_k: int, per_doc_cap: int, relevant_share: float = 0.6,
-    about: set[str] | None = None,
+    prefer: set[int] | None = None,
 ) -> list[Hit]:
     """Drop chunks mostly inside a better chunk of the same document, and cap each document.
 
     Hits over the cap are deferred, not dropped: they come back after the other documents'
-    relevant hits (dense score within `relevant_share` of the best, and from a document in `about`
-    when given: those that name the treatment asked about), so a cap never replaces a relevant
-    passage with an unrelated one.
+    relevant hits (dense score within `relevant_share` of the best), so a cap never
+    replaces a relevant passage with an unrelated one. Passages in `prefer` (chunk ids: those that
+    name the treatment asked about, which the caller puts first) come back before any passage
+    outside it: there the cap gives way.
     """
     chosen: list[Hit] = []
     deferred: list[Hit] = []
@@ -31,7 +33,7 @@ def diversify(
         if per_doc.get(chunk.doc_id, 0) >= per_doc_cap:
             deferred.append(hit)
             continue
-        if deferred and (hit.dense < relevant_share * best or (about is not None and chunk.doc_id not in about)):
+        if deferred and (hit.dense < relevant_share * best or (prefer is not None and hit.chunk_id not in prefer)):
             chosen.extend(deferred[: top_k - len(chosen)])
             deferred = []
             if len(chosen) >= top_k:

@@ -14,7 +14,7 @@ from rag.retrieval.fusion import Mode, rank
 from rag.retrieval.hits import Hit, Signals
 from rag.retrieval.prf import feedback_vector
 from rag.retrieval.safety import asks_about_safety
-from rag.retrieval.subject import documents_naming, subject_names
+from rag.retrieval.subject import keys_naming, subject_names
 from rag.settings import Settings
 
 
@@ -37,11 +37,11 @@ def ranked_hits(index: LoadedIndex, vector: np.ndarray, query: str, settings: Se
 
 @dataclass(frozen=True)
 class Searched:
-    """The shown list, and the list ranked without regard to the treatment asked about: what the no-answer score
-    was calibrated on (its best cosine is the collection's, not only the pages naming the treatment's)."""
+    """The shown list, and the list in plain rank order: what the no-answer score was calibrated on (its best
+    cosine is the collection's, not only that of the passages naming the treatment)."""
 
     shown: list[Hit]
-    unordered: list[Hit]
+    plain: list[Hit]
 
 
 def search(
@@ -60,37 +60,45 @@ def search(
 
 def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,
                  plain: np.ndarray | None, asked: str) -> Searched:
-    """`search`, with the documents that name the treatment asked about (`asked`, the person's own words) taken
-    first and their passages over the cap brought back before other documents' (`subject_documents`)."""
+    """`search`, with the passages that name the treatment asked about (`asked`, the person's own words) and are
+    close to the question taken first, those over the per-document cap included (`naming_passages`)."""
     hits = ranked_hits(index, vector, query, settings, Mode.HYBRID, plain=plain)
-    unordered = diversify(index, hits, top_k, settings.per_doc_cap)
-    naming = subject_documents(index, hits, asked)
+    in_order = diversify(index, hits, top_k, settings.per_doc_cap)
+    naming = naming_passages(index, hits, asked)
     if not naming:
-        return Searched(unordered, unordered)
-    doc_of = lambda hit: index.chunks[hit.chunk_id].doc_id
-    first = [h for h in hits if doc_of(h) in naming] + [h for h in hits if doc_of(h) not in naming]
-    return Searched(diversify(index, first, top_k, settings.per_doc_cap, about=naming), unordered)
+        return Searched(in_order, in_order)
+    first = [h for h in hits if h.chunk_id in naming] + [h for h in hits if h.chunk_id not in naming]
+    return Searched(diversify(index, first, top_k, settings.per_doc_cap, prefer=naming), in_order)
 
 
-SUBJECT_DEPTH = 50  # ranked passages read for which documents name the treatment asked about
+SUBJECT_DEPTH = 50  # ranked passages read for which of them name the treatment asked about
+RELEVANT_SHARE = 0.6  # …and count only at this share of the best cosine or more (as `diversify` reads relevance)
 
 
-def subject_documents(index: LoadedIndex, hits: list[Hit], asked: str) -> set[str] | None:
-    """The documents that name the treatment the question asks about (`subject.subject_names`, over the documents'
-    titles and their passages among the first SUBJECT_DEPTH hits), whose hits the shown list takes first and whose
-    passages over the per-document cap come back before other documents': "Does LDN stop MS from getting worse?"
-    then reads a fourth LDN passage before a metformin one, since a page that never names LDN cannot answer it.
-    None when the question names no treatment, or when no document, or every one, names it."""
+def naming_passages(index: LoadedIndex, hits: list[Hit], asked: str) -> set[int] | None:
+    """The passages among the first SUBJECT_DEPTH hits that are close to the question (RELEVANT_SHARE of the best
+    cosine) and whose document names the treatment it asks about (`subject.subject_names`, in the document's title
+    or any of those passages, abbreviations expanded). The shown list takes them first, over the per-document cap
+    too: "Does LDN stop MS from getting worse?" reads a fourth and fifth LDN passage before a metformin one, since
+    a page that never names LDN cannot answer it; a page that names a stem cell transplant in passing, far from a
+    question about lupus, is not brought in. None when the question names no treatment, or when none or all of
+    those passages' documents name it."""
     names = subject_names(asked, index.lexical.document_share)
-    if names is None:
+    top = hits[:SUBJECT_DEPTH]
+    if names is None or not top:
         return None
     texts: dict[str, list[str]] = {}
-    for hit in hits[:SUBJECT_DEPTH]:
+    for hit in top:
         chunk = index.chunks[hit.chunk_id]
         defined = document_definitions(index, chunk.doc_id)
         texts.setdefault(chunk.doc_id, [index.documents[chunk.doc_id].title]).append(expand(chunk.text, defined))
-    naming = documents_naming(names, texts)
-    return naming if naming and len(naming) < len(texts) else None
+    documents = keys_naming(names, texts)
+    if not documents or len(documents) == len(texts):
+        return None
+    best = max(h.dense for h in top)
+    naming = {h.chunk_id for h in top
+              if h.dense >= RELEVANT_SHARE * best and index.chunks[h.chunk_id].doc_id in documents}
+    return naming or None
 
 
 def rank_documents(index: LoadedIndex, hits: list[Hit], k: int) -> list[tuple[str, float]]:

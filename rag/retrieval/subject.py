@@ -11,6 +11,7 @@ qualifier must appear with that qualifier: "vitamin B12" does not name "vitamin 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -143,7 +144,7 @@ def _named_subjects(question: str) -> list[tuple[str, list[str | re.Pattern]]]:
     return [(subject, names) for subject in asked_subjects(question) if (names := _names(subject))]
 
 
-@lru_cache(maxsize=2048)  # a few MB at most: a passage's stems are a few hundred short strings
+@lru_cache(maxsize=2048)  # ~13 MB at most: ~6.5 KB of stems a passage
 def _stems(text: str) -> frozenset[str]:
     """A passage's BM25 stems, once per passage text (every question reads its top passages again)."""
     return frozenset(terms(text))
@@ -169,18 +170,25 @@ def unnamed_subject(question: str, texts: list[str]) -> str | None:
     return named[0][0]
 
 
-def subject_names(question: str, share: Callable[[str], float]) -> list[str | re.Pattern] | None:
-    """What names each treatment the question asks about: its rarest word in the collection (`share`: "naltrexone"
-    of "low dose naltrexone", "stem" of "stem cells"). None when it asks about none the collection knows; an aspect
-    asked about ("side effects") is no treatment."""
-    rarest: list[str | re.Pattern] = []
+# A treatment's words, each with its weight (how rare it is in the collection): a text names the treatment when it
+# holds at least NAMED_SHARE of that weight. A third: "stem cells" names a stem cell transplant, "cells" alone does
+# not name stem cells; erring low leaves a document in rather than out.
+Named = list[tuple[str | re.Pattern, float]]
+NAMED_SHARE = 1 / 3
+
+
+def subject_names(question: str, share: Callable[[str], float]) -> list[Named] | None:
+    """What names each treatment the question asks about: its words the collection knows, each weighted by its
+    rarity (log 1/share). None when it asks about none the collection knows; an aspect asked about ("side
+    effects") is no treatment."""
+    found: list[Named] = []
     for subject in asked_subjects(question):
         if ASPECT.search(subject):
             continue
-        known = [(word, name) for word, name in _word_names(subject) if share(word) > 0]
+        known = [(name, math.log(1 / share(word))) for word, name in _word_names(subject) if share(word) > 0]
         if known:
-            rarest.append(min(known, key=lambda pair: share(pair[0]))[1])
-    return rarest or None
+            found.append(known)
+    return found or None
 
 
 def naming_documents(question: str, texts_by_document: dict[str, list[str]],
@@ -193,11 +201,24 @@ def naming_documents(question: str, texts_by_document: dict[str, list[str]],
     names = subject_names(question, share)
     if names is None:
         return None
-    return documents_naming(names, texts_by_document)
+    return keys_naming(names, texts_by_document)
 
 
-def documents_naming(names: list[str | re.Pattern], texts_by_document: dict[str, list[str]]) -> set[str]:
-    return {doc for doc, texts in texts_by_document.items() if _named_in([("", names)], texts)}
+def keys_naming(subjects: list[Named], texts_by_key: dict[str, list[str]]) -> set[str]:
+    """The keys (documents, passages) whose texts hold at least NAMED_SHARE of the weight of one of the treatments'
+    words: "naltrexone" names low dose naltrexone; a lupus page's "stem cells" names a stem cell transplant, as the
+    MS page's "transplantation" does; a metformin page's "nerve cells" does not name stem cells."""
+    out = set()
+    for key, texts in texts_by_key.items():
+        lowered = [t.lower() for t in texts]
+        stems = frozenset().union(*(_stems(t) for t in texts))
+        for named in subjects:
+            held = sum(weight for name, weight in named
+                       if (name in stems if isinstance(name, str) else any(name.search(t) for t in lowered)))
+            if held >= NAMED_SHARE * sum(weight for _, weight in named) and held > 0:
+                out.add(key)
+                break
+    return out
 
 
 APART_READ = 5  # passages read for whether a follow-up's subject is a topic of its own
@@ -227,8 +248,11 @@ def _best_passages(index: LoadedIndex, text: str) -> list[int]:
     scores = index.lexical.scores(text)
     if not len(scores) or float(scores.max()) <= 0:
         return []
-    top = np.argpartition(-scores, APART_READ)[:APART_READ] if len(scores) > APART_READ else np.arange(len(scores))
-    return [int(i) for i in sorted(top, key=lambda i: (-scores[i], i)) if scores[i] > 0]
+    # Every passage scoring at least the APART_READ-th best, then the first APART_READ by score and position: ties
+    # resolved as a stable sort would, without sorting every passage.
+    floor = np.partition(scores, len(scores) - APART_READ)[len(scores) - APART_READ] if len(scores) > APART_READ else 0
+    top = np.flatnonzero(scores >= floor)
+    return [int(i) for i in sorted(top, key=lambda i: (-scores[i], i))[:APART_READ] if scores[i] > 0]
 
 
 def _rarest_named(index: LoadedIndex, passages: list[int], words: list[str]) -> bool | None:
