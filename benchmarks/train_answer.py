@@ -92,7 +92,7 @@ def ask_all(engine: Engine, items: list[A.Item], seed: bool, groups: dict[str, s
         retrieval = engine.retrieve(request)
         passages = engine.passages(retrieval.index, retrieval.hits)
         weights = question_weights(retrieval.query, index.lexical.document_shares, len(index.chunks))
-        shown = answer_passages(passages, index, retrieval.query)
+        shown = answer_passages(passages, index, retrieval.about)
         candidates, needs, _ = gather(retrieval.query, shown, weights, engine.settings, cited_keys(retrieval.query))
         for candidate in candidates:
             add_evidence(candidate.row, candidate.text)

@@ -13,7 +13,7 @@ import faiss
 import numpy as np
 
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
-from rag.answer.abbreviations import document_definitions, expand
+from rag.answer.abbreviations import document_definitions
 from rag.caveats.answer import answer_caveats
 from rag.caveats.codes import Code, Level, strongest
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
@@ -33,7 +33,7 @@ from rag.retrieval import Hit
 from rag.retrieval.followup import resolve_followup
 from rag.retrieval.no_answer import collection_centroid, default_model, question_features, refused
 from rag.retrieval.search import search_about
-from rag.retrieval.subject import another_treatment, naming_documents
+from rag.retrieval.subject import another_treatment
 from rag.settings import Settings
 from rag.types import Document
 
@@ -51,24 +51,20 @@ class Retrieval:
     search_ms: float
     started: float  # time.perf_counter() when the request began, for the total
     judged: list[Hit] = field(default_factory=list)  # what the no-answer rule read: the list in plain rank order
+    about: set[str] | None = None  # the documents naming the treatment asked about, where some do and others not
 
 
-def answer_passages(passages: list[Passage], index: LoadedIndex, question: str | None = None) -> list[AnswerPassage]:
+def answer_passages(passages: list[Passage], index: LoadedIndex, about: set[str] | None = None
+                    ) -> list[AnswerPassage]:
     """What the writer reads of each shown passage: its text and place, its safety warnings' quotes, and the
-    abbreviations its document defines. When `question` asks about a treatment that some of the passages' documents
-    name (in their title or shown passages, in either form of an abbreviation they define), only those documents'
-    passages are read."""
+    abbreviations its document defines. `about`: the documents retrieval found naming the treatment asked about
+    (`Retrieval.about`); where any shown passage is theirs, only their passages are read."""
     readable = [AnswerPassage(p.rank, p.source.doc_id, p.text,
                               [c.quote for c in p.caveats if c.code == Code.SAFETY_WARNING and c.quote], p.score,
                               p.source.start, document_definitions(index, p.source.doc_id))
                 for p in passages]
-    if question is None:
-        return readable
-    texts: dict[str, list[str]] = {}
-    for shown, p in zip(passages, readable):
-        texts.setdefault(p.doc_id, [shown.source.title]).append(expand(p.text, p.abbreviations))
-    naming = naming_documents(question, texts, index.lexical.document_share)
-    return [p for p in readable if p.doc_id in naming] if naming else readable
+    naming = [p for p in readable if p.doc_id in (about or ())]
+    return naming or readable
 
 
 def evidence_summary(cited: list[Passage]) -> Evidence:
@@ -179,7 +175,7 @@ class Engine:
         searched = time.perf_counter()
         weak = self._is_weak(index, query, found.plain, plain, question.text)
         return Retrieval(index, query, hits, weak, (embedded - started) * 1000, (searched - embedded) * 1000, started,
-                         found.plain)
+                         found.plain, found.about)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray, asked: str) -> bool:
         if not hits:
@@ -207,7 +203,7 @@ class Engine:
         answer = None
         disagreement = None
         if not weak:
-            shown = answer_passages(passages, index, question.text)  # the treatment asked about, in the person's words
+            shown = answer_passages(passages, index, retrieval.about)
             composed = self.writer.write(query, shown, index.lexical.document_shares, len(index.chunks))
             if composed.text:
                 answer = CitedAnswer(composed.text, composed.citations, composed.sentences, composed.safety,

@@ -64,8 +64,15 @@ def test_blank_lines_and_long_messages_are_read_as_clauses():
     assert asked_subjects("\n" * 5000) == [] and asked_subjects(" " * 30000 + "x") == []
 
 
+def naming_documents(question, texts, share):
+    """The documents naming what `question` asks about, as retrieval reads them (None: it names nothing known)."""
+    from rag.retrieval.subject import keys_naming, subject_names
+
+    names = subject_names(question, share)
+    return None if names is None else keys_naming(names, texts)
+
+
 def test_a_document_names_a_subject_by_most_of_its_words_weight():
-    from rag.retrieval.subject import naming_documents
 
     shares = {"stem": 0.01, "cells": 0.2, "low": 0.3, "dose": 0.2, "naltrexone": 0.01, "vitamin": 0.05}
     share = lambda word: shares.get(word, 0.0)  # the share of passages holding a word

@@ -37,11 +37,13 @@ def ranked_hits(index: LoadedIndex, vector: np.ndarray, query: str, settings: Se
 
 @dataclass(frozen=True)
 class Searched:
-    """The shown list, and the list in plain rank order: what the no-answer score was calibrated on (its best
-    cosine is the collection's, not only that of the passages naming the treatment)."""
+    """The shown list; the list in plain rank order, what the no-answer score was calibrated on (its best cosine is
+    the collection's, not only that of the passages naming the treatment); and the documents that name the treatment
+    asked about when some do and others do not (None otherwise), which the answer quotes alone."""
 
     shown: list[Hit]
     plain: list[Hit]
+    about: set[str] | None = None
 
 
 def search(
@@ -61,28 +63,33 @@ def search(
 def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,
                  plain: np.ndarray | None, asked: str) -> Searched:
     """`search`, with the passages that name the treatment asked about (`asked`, the person's own words) and are
-    close to the question taken first, those over the per-document cap included (`naming_passages`)."""
+    close to the question taken first, those over the per-document cap included (`subject_documents`)."""
     hits = ranked_hits(index, vector, query, settings, Mode.HYBRID, plain=plain)
     in_order = diversify(index, hits, top_k, settings.per_doc_cap)
-    naming = naming_passages(index, hits, asked)
-    if not naming:
+    documents = subject_documents(index, hits, asked)
+    if not documents:
         return Searched(in_order, in_order)
+    top = hits[:SUBJECT_DEPTH]
+    best = max(h.dense for h in top)
+    naming = {h.chunk_id for h in top
+              if h.dense >= RELEVANT_SHARE * best and index.chunks[h.chunk_id].doc_id in documents}
+    if not naming:
+        return Searched(in_order, in_order, documents)
     first = [h for h in hits if h.chunk_id in naming] + [h for h in hits if h.chunk_id not in naming]
-    return Searched(diversify(index, first, top_k, settings.per_doc_cap, prefer=naming), in_order)
+    return Searched(diversify(index, first, top_k, settings.per_doc_cap, prefer=naming), in_order, documents)
 
 
-SUBJECT_DEPTH = 50  # ranked passages read for which of them name the treatment asked about
-RELEVANT_SHARE = 0.6  # …and count only at this share of the best cosine or more (as `diversify` reads relevance)
+SUBJECT_DEPTH = 50  # ranked passages read for which documents name the treatment asked about
+RELEVANT_SHARE = 0.6  # …and the passages taken first: this share of the best cosine or more (as `diversify` reads it)
 
 
-def naming_passages(index: LoadedIndex, hits: list[Hit], asked: str) -> set[int] | None:
-    """The passages among the first SUBJECT_DEPTH hits that are close to the question (RELEVANT_SHARE of the best
-    cosine) and whose document names the treatment it asks about (`subject.subject_names`, in the document's title
-    or any of those passages, abbreviations expanded). The shown list takes them first, over the per-document cap
-    too: "Does LDN stop MS from getting worse?" reads a fourth and fifth LDN passage before a metformin one, since
-    a page that never names LDN cannot answer it; a page that names a stem cell transplant in passing, far from a
-    question about lupus, is not brought in. None when the question names no treatment, or when none or all of
-    those passages' documents name it."""
+def subject_documents(index: LoadedIndex, hits: list[Hit], asked: str) -> set[str] | None:
+    """The documents among the first SUBJECT_DEPTH hits that name the treatment the question asks about
+    (`subject.subject_names`, in the document's title or any of those passages, abbreviations expanded). The shown
+    list takes their passages close to the question first, over the per-document cap too: "Does LDN stop MS from
+    getting worse?" reads a fourth and fifth LDN passage before a metformin one, since a page that never names LDN
+    cannot answer it; a page that names a stem cell transplant in passing, far from a question about lupus, is not
+    brought in. None when the question names no treatment, or when none or all of those documents name it."""
     names = subject_names(asked, index.lexical.document_share)
     top = hits[:SUBJECT_DEPTH]
     if names is None or not top:
@@ -93,12 +100,7 @@ def naming_passages(index: LoadedIndex, hits: list[Hit], asked: str) -> set[int]
         defined = document_definitions(index, chunk.doc_id)
         texts.setdefault(chunk.doc_id, [index.documents[chunk.doc_id].title]).append(expand(chunk.text, defined))
     documents = keys_naming(names, texts)
-    if not documents or len(documents) == len(texts):
-        return None
-    best = max(h.dense for h in top)
-    naming = {h.chunk_id for h in top
-              if h.dense >= RELEVANT_SHARE * best and index.chunks[h.chunk_id].doc_id in documents}
-    return naming or None
+    return documents if documents and len(documents) < len(texts) else None
 
 
 def rank_documents(index: LoadedIndex, hits: list[Hit], k: int) -> list[tuple[str, float]]:

@@ -88,14 +88,20 @@ def _clauses(text: str) -> str:
 
 def asked_subjects(question: str) -> list[str]:
     """The noun phrases in the question's subject slots, in order ("vitamin d" in "Can vitamin D help MS?")."""
-    found = []
+    return list(_subjects(question))
+
+
+@lru_cache(maxsize=1024)
+def _subjects(question: str) -> tuple[str, ...]:
+    """Read once per question: follow-ups, retrieval's order and the no-answer rule all ask."""
+    found: list[str] = []
     text = _clauses(question)
     for pattern in PATTERNS:
         for match in pattern.finditer(text):
             subject = _noun_phrase(match.group("subject"))
             if subject and subject not in found:
                 found.append(subject)
-    return found
+    return tuple(found)
 
 
 def about_subjects(question: str) -> list[str]:
@@ -150,12 +156,17 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(terms(text))
 
 
-def _named_in(named: list[tuple[str, list[str | re.Pattern]]], texts: list[str], whole: bool = False) -> bool:
-    """Whether `texts` name any word of any of the subjects (`whole`: every word of one of them)."""
+def _holder(texts: list[str]) -> Callable[[str | re.Pattern], bool]:
+    """Whether `texts` hold a name: a BM25 stem among theirs, or a word with its qualifier (a pattern)."""
     lowered = [t.lower() for t in texts]
     stems = frozenset().union(*(_stems(t) for t in texts))
-    holds = lambda n: n in stems if isinstance(n, str) else any(n.search(t) for t in lowered)
-    return any((all if whole else any)(holds(n) for n in names) for _, names in named)
+    return lambda name: name in stems if isinstance(name, str) else any(name.search(t) for t in lowered)
+
+
+def _named_in(named: list[tuple[str, list[str | re.Pattern]]], texts: list[str]) -> bool:
+    """Whether `texts` name any word of any of the subjects."""
+    holds = _holder(texts)
+    return any(holds(n) for _, names in named for n in names)
 
 
 def unnamed_subject(question: str, texts: list[str]) -> str | None:
@@ -191,31 +202,16 @@ def subject_names(question: str, share: Callable[[str], float]) -> list[Named] |
     return found or None
 
 
-def naming_documents(question: str, texts_by_document: dict[str, list[str]],
-                     share: Callable[[str], float]) -> set[str] | None:
-    """The documents whose texts name what the question asks about (`subject_names`); None when it asks about
-    nothing the collection names.
-
-    An answer to "Can stem cells help MS fatigue?" quotes the pages that name stem cells, not a metformin page's
-    fatigue figures, however well those match "MS fatigue"."""
-    names = subject_names(question, share)
-    if names is None:
-        return None
-    return keys_naming(names, texts_by_document)
-
-
 def keys_naming(subjects: list[Named], texts_by_key: dict[str, list[str]]) -> set[str]:
     """The keys (documents, passages) whose texts hold at least NAMED_SHARE of the weight of one of the treatments'
     words: "naltrexone" names low dose naltrexone; a lupus page's "stem cells" names a stem cell transplant, as the
     MS page's "transplantation" does; a metformin page's "nerve cells" does not name stem cells."""
     out = set()
     for key, texts in texts_by_key.items():
-        lowered = [t.lower() for t in texts]
-        stems = frozenset().union(*(_stems(t) for t in texts))
+        holds = _holder(texts)
         for named in subjects:
-            held = sum(weight for name, weight in named
-                       if (name in stems if isinstance(name, str) else any(name.search(t) for t in lowered)))
-            if held >= NAMED_SHARE * sum(weight for _, weight in named) and held > 0:
+            held = sum(weight for name, weight in named if holds(name))
+            if held > 0 and held >= NAMED_SHARE * sum(weight for _, weight in named):
                 out.add(key)
                 break
     return out
@@ -263,7 +259,7 @@ def _rarest_named(index: LoadedIndex, passages: list[int], words: list[str]) -> 
     if rarest is None:
         return None
     wanted = set(terms(rarest))
-    return any(wanted & set(terms(expand(index.chunks[i].text, document_definitions(index, index.chunks[i].doc_id))))
+    return any(wanted & _stems(expand(index.chunks[i].text, document_definitions(index, index.chunks[i].doc_id)))
                for i in passages)
 
 
