@@ -88,7 +88,7 @@ def _clauses(text: str) -> str:
 
 def asked_subjects(question: str) -> list[str]:
     """The noun phrases in the question's subject slots, in order ("vitamin d" in "Can vitamin D help MS?")."""
-    return list(_subjects(question))
+    return list(_subjects(question[:MAX_CHARS]))  # only this much is read: the cache's keys stay small
 
 
 @lru_cache(maxsize=1024)
