@@ -11,7 +11,7 @@ def test_the_page_takes_its_limits_from_the_server(browser, base):
     from tests.browser import open_page
 
     with open_page(browser, base + "/") as page:
-        page.wait_for_function("document.getElementById('chat-input').maxLength === 40")
+        page.wait_for_function("() => document.getElementById('chat-input').maxLength === 40")
         assert page.evaluate("document.getElementById('check-input').maxLength") == 60
         # the file picker offers, and its hint names, the file types this server reads (RAG_EXTENSIONS)
         assert page.evaluate("document.getElementById('upload-file').accept") == ",".join(test_limits.FORMATS)
