@@ -483,6 +483,21 @@ def test_warnings_about_what_was_asked_go_apart_and_lead_only_a_safety_question(
     assert not any("LDN" in s.text or "opioid" in s.text for s in other.answer.safety)
 
 
+def test_a_person_on_another_drug_asking_to_add_one_asks_about_safety(engine):
+    """"I take tramadol…, can I also start LDN?" names no risk word, yet asks whether two drugs go together: the
+    warning leads, though the seeds never say that tramadol is an opioid."""
+    result = ask(engine, "I take tramadol for back pain, can I also start LDN?")
+    assert OPIOID_WARNING in result.answer.sentences[0].text
+
+
+def test_a_compound_named_on_one_page_is_answered_from_that_page(engine):
+    """"Has clemastine shown any results in MS?": only the remyelination page names clemastine, so the answer quotes
+    that page, not the metformin page's results that sit closer to "shown any results in MS" in meaning."""
+    result = ask(engine, "Has clemastine shown any results in MS?")
+    assert "clemastine fumarate" in result.answer.sentences[0].text
+    assert all(engine.index.documents[s.doc_id].text.count("clemastine") for s in result.answer.sentences)
+
+
 def test_a_question_about_a_harm_is_answered_by_the_warning_that_names_it(engine):
     """"Can metformin cause a vitamin deficiency?" asks about a side effect: the row that names it is a warning, and
     for a side-effects question the warnings are the answer, so it leads."""

@@ -12,7 +12,11 @@ def test_the_subject_is_the_slot_the_question_asks_about():
     assert asked_subjects("Should I take turmeric for lupus?") == ["turmeric"]
     assert asked_subjects("What about gurmar, jamun and bitter melon?") == ["gurmar jamun and bitter melon"]
     assert asked_subjects("Is the blood sugar pill metformin any good for MS?") == ["blood sugar pill metformin"]
-    assert asked_subjects("Does metformin make you poop more?") == []  # no verdict verb: nothing is read
+    # the subject, not the lay word of the outcome ("poop"), which the no-answer rule must not miss as a subject
+    assert asked_subjects("Does metformin make you poop more?") == ["metformin"]
+    assert asked_subjects("Has clemastine shown any results in MS?") == ["clemastine"]
+    assert asked_subjects("How would gene therapy treat depression?") == ["gene therapy"]
+    assert asked_subjects("Has anyone tried LDN?") == []  # "anyone" is nobody's treatment
 
 
 def test_a_slot_that_runs_over_a_clause_is_not_a_subject():

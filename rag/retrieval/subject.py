@@ -27,19 +27,21 @@ from rag.terms import STOPWORDS, content_words
 if TYPE_CHECKING:
     from rag.index import LoadedIndex
 
-_AUX = r"(?:can|could|does|do|did|will|would|might|may|should|is|are)"
+_AUX = r"(?:can|could|does|do|did|will|would|might|may|should|is|are|has|have|had)"
 # A yes-no question opens its clause: "Are the doctors not clear about this…" mid-sentence is not one.
 _OPENS = r"(?:^|[.?!;:\n]\s*)(?:(?:and|but|so|also|ok|okay|well|hi|hello|please)[,\s]+)?"
 _EFFECT = (r"(?:help|helps|work|works|treat|treats|cure|cures|improve|improves|reduce|reduces|prevent|prevents|slow|"
            r"slows|stop|stops|reverse|reverses|ease|eases|relieve|relieves|benefit|benefits|fight|fights|lower|"
-           r"lowers|boost|boosts|heal|heals|manage|replace|be used|be taken|be a (?:treatment|cure|option))")
+           r"lowers|boost|boosts|heal|heals|manage|replace|be used|be taken|be a (?:treatment|cure|option)|"
+           # "Has clemastine shown any results?", "Does LDN make you feel better?", "How does metformin affect…?"
+           r"show|shows|shown|showed|make|makes|affect|affects|protect|protects|repair|repairs)")
 _VERDICT = (r"(?:good|safe|effective|helpful|useful|worth|beneficial|dangerous|risky|"
             r"a (?:good |safe )?(?:treatment|cure|option))")
 _ADVERB = r"(?:(?:really|actually|also|still|even|ever|any|truly|generally)\s+)?"
 _SLOT = r"(?P<subject>[A-Za-z0-9][\w\-' ]{0,48}?)"
 # Where a question's grammar puts what it is about (matched case-insensitively).
 PATTERNS = (
-    re.compile(rf"{_OPENS}{_AUX}\s+{_SLOT}\s+{_ADVERB}{_EFFECT}\b", re.IGNORECASE),
+    re.compile(rf"{_OPENS}(?:(?:how|why|when)\s+)?{_AUX}\s+{_SLOT}\s+{_ADVERB}{_EFFECT}\b", re.IGNORECASE),
     re.compile(rf"{_OPENS}(?:is|are)\s+{_SLOT}\s+{_ADVERB}{_VERDICT}\b", re.IGNORECASE),
     re.compile(rf"\b(?:should|can|could|do|must)\s+(?:i|we|you|people|patients)\s+(?:take|try|use|start|add)\s+"
                rf"{_SLOT}(?=\s+(?:for|to|with|if|when|instead|while|alongside)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
