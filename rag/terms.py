@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
     way ways use used using take taking get really thing things anything something gets getting got stop stops stopping
     start starts worse better good bad work works working help helps helping find found finds cause causes make makes
     feel felt see saw say says said give gives given go goes going people person persons someone somebody anyone
-    everyone""".split()
+    everyone still yet already ever even almost quite rather actually simply usually currently""".split()
 )
 
 
