@@ -12,8 +12,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from rag.abbreviations import document_definitions
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
-from rag.answer.abbreviations import document_definitions
 from rag.caveats.answer import answer_caveats
 from rag.caveats.codes import Code, Level, strongest
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index

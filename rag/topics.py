@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
 
-from rag.answer.abbreviations import definitions
+from rag.abbreviations import definitions
 from rag.types import Document
 
 MAX_TEXT_CHARS = 100_000  # key terms come from the start of each document: bounded work per document

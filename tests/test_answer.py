@@ -539,7 +539,7 @@ def test_the_api_and_the_stream_carry_sentences_safety_and_evidence(client):
 
 
 def test_abbreviations_the_document_defines_count_as_their_long_form():
-    from rag.answer.abbreviations import definitions, expand
+    from rag.abbreviations import definitions, expand
 
     text = (
         "Low-dose naltrexone (LDN) is used off label. Oligodendrocyte precursor cells (OPCs) make myelin. "
@@ -560,6 +560,29 @@ def test_abbreviations_the_document_defines_count_as_their_long_form():
     assert expand("UC-MSC therapy", tuple(stem_cells.items())).endswith("umbilical cord-derived mesenchymal stem cells")
     assert expand("Nothing defined here.", definitions(text)) == "Nothing defined here."
     assert coverage({"naltrexo": 1.0, "fatig": 1.0}, expand("LDN reduced fatigue.", definitions(text))) == 1.0
+
+
+def test_a_passage_is_encoded_with_its_abbreviations_spelled_out():
+    """The encoder reads "UC-MSC therapy in SLE" with the long forms its page defines, once each, and a passage that
+    spells them out already is read as it is."""
+    from rag.abbreviations import definitions, spelled_out
+
+    defined = definitions("Umbilical cord-derived mesenchymal stem cells (UC-MSCs) may help Systemic Lupus "
+                          "Erythematosus (SLE).")
+    assert spelled_out("UC-MSC therapy in SLE; UC-MSCs again.", defined) == (
+        "UC-MSC therapy in SLE; UC-MSCs again. (Umbilical cord-derived mesenchymal stem cells; Systemic Lupus "
+        "Erythematosus)")
+    assert spelled_out("Systemic Lupus Erythematosus (SLE) is autoimmune.", defined) == (
+        "Systemic Lupus Erythematosus (SLE) is autoimmune.")
+    assert spelled_out("No abbreviation here.", ()) == "No abbreviation here."
+
+
+def test_a_passage_written_in_abbreviations_is_found_by_the_words_they_stand_for(engine):
+    """The lupus page's trial passage says only "UC-MSC therapy in SLE": encoded with the long forms, it is among
+    the five passages shown for "Can stem cells from umbilical cord treat lupus?" (its cosine with the question
+    went from 0.28, 14th, to 0.56, 4th; the 6th is 0.49)."""
+    result = ask(engine, "Can stem cells from umbilical cord treat lupus?")
+    assert any("Promising outcomes for UC-MSC therapy in SLE" in p.text for p in result.passages[:5])
 
 
 def test_a_warning_naming_nothing_asked_stays_out_of_safety_and_a_warning_alone_still_answers():

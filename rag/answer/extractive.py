@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.answer.abbreviations import expand
+from rag.abbreviations import expand
 from rag.answer.blocks import reading_order
 from rag.answer.candidates import Drop, Kind, Unit, passage_units, row_label
 from rag.answer.cues import STUDY_LABEL, Need

@@ -19,6 +19,7 @@ from typing import Protocol
 import faiss
 import numpy as np
 
+from rag.abbreviations import definitions, spelled_out
 from rag.caveats.profile import CAVEATS_VERSION, add_caveats
 from rag.embedding import encoder_precision, vector_space
 from rag.embedding.cache import EmbeddingCache
@@ -153,7 +154,10 @@ def embed_cached(settings: Settings, dimensions: int, documents: list[Document],
     the same for every Compute, whichever way it encodes."""
     cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), dimensions)
     try:
-        texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]
+        # A passage is encoded with the long forms of the abbreviations its document defines (`spelled_out`).
+        defined = {d.doc_id: definitions(d.text) for d in documents}
+        texts = [spelled_out(c.text, defined.get(c.doc_id, ())) for c in chunks] + [d.title for d in documents
+                                                                                   if d.title_given]
         all_vectors, embedded = cache.encode(texts, encode, batch=batch, on_start=on_start, on_done=on_done)
     finally:
         cache.close()

@@ -17,7 +17,7 @@ from rag.embedding import encoder_precision
 from rag.index.errors import IndexUnavailable
 from rag.settings import Settings
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: passages are encoded with their abbreviations spelled out
 CHUNKER_VERSION = 2  # 2: sentences with no end are cut at MAX_SENTENCE_CHARS
 MANIFEST = "manifest.json"
 

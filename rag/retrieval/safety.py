@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from rag.answer.abbreviations import document_definitions, expand
+from rag.abbreviations import document_definitions, expand
 from rag.caveats.codes import Code
 from rag.caveats.rules import SAFETY_INTENT
 from rag.index import LoadedIndex

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.abbreviations import document_definitions, expand
+from rag.abbreviations import document_definitions, expand
 from rag.index import LoadedIndex
 from rag.retrieval.candidates import gather
 from rag.retrieval.diversify import diversify
@@ -14,7 +14,7 @@ from rag.retrieval.fusion import Mode, rank
 from rag.retrieval.hits import Hit, Signals
 from rag.retrieval.prf import feedback_vector
 from rag.retrieval.safety import asks_about_safety
-from rag.retrieval.subject import keys_naming, subject_names
+from rag.retrieval.subject import Named, keys_naming, subject_names
 from rag.settings import Settings
 
 
@@ -62,17 +62,22 @@ def search(
 
 def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: Settings, top_k: int,
                  plain: np.ndarray | None, asked: str) -> Searched:
-    """`search`, with the passages that name the treatment asked about (`asked`, the person's own words) and are
-    close to the question taken first, those over the per-document cap included (`subject_documents`)."""
+    """`search`, with the passages that name the treatment asked about (`asked`, the person's own words) taken
+    first, those over the per-document cap included: of the documents that name it (`subject_documents`), each
+    passage close to the question, and each passage that names it itself however far ("Has clemastine shown any
+    results in MS?": the one passage naming clemastine sits far from "shown any results in MS" in meaning)."""
     hits = ranked_hits(index, vector, query, settings, Mode.HYBRID, plain=plain)
     in_order = diversify(index, hits, top_k, settings.per_doc_cap)
-    documents = subject_documents(index, hits, asked)
-    if not documents:
+    names = subject_names(asked, index.lexical.document_share)
+    documents = subject_documents(index, hits, names)
+    if not documents or names is None:
         return Searched(in_order, in_order)
     top = hits[:SUBJECT_DEPTH]
     best = max(h.dense for h in top)
-    naming = {h.chunk_id for h in top
-              if h.dense >= RELEVANT_SHARE * best and index.chunks[h.chunk_id].doc_id in documents}
+    theirs = [h for h in top if index.chunks[h.chunk_id].doc_id in documents]
+    naming = {h.chunk_id for h in theirs if h.dense >= RELEVANT_SHARE * best}
+    naming |= keys_naming(names, {h.chunk_id: [_expanded(index, h.chunk_id)] for h in theirs
+                                  if h.chunk_id not in naming})
     if not naming:
         return Searched(in_order, in_order, documents)
     first = [h for h in hits if h.chunk_id in naming] + [h for h in hits if h.chunk_id not in naming]
@@ -83,22 +88,25 @@ SUBJECT_DEPTH = 50  # ranked passages read for which documents name the treatmen
 RELEVANT_SHARE = 0.6  # …and the passages taken first: this share of the best cosine or more (as `diversify` reads it)
 
 
-def subject_documents(index: LoadedIndex, hits: list[Hit], asked: str) -> set[str] | None:
-    """The documents among the first SUBJECT_DEPTH hits that name the treatment the question asks about
-    (`subject.subject_names`, in the document's title or any of those passages, abbreviations expanded). The shown
-    list takes their passages close to the question first, over the per-document cap too: "Does LDN stop MS from
-    getting worse?" reads a fourth and fifth LDN passage before a metformin one, since a page that never names LDN
-    cannot answer it; a page that names a stem cell transplant in passing, far from a question about lupus, is not
-    brought in. None when the question names no treatment, or when none or all of those documents name it."""
-    names = subject_names(asked, index.lexical.document_share)
+def _expanded(index: LoadedIndex, chunk_id: int) -> str:
+    chunk = index.chunks[chunk_id]
+    return expand(chunk.text, document_definitions(index, chunk.doc_id))
+
+
+def subject_documents(index: LoadedIndex, hits: list[Hit], names: list[Named] | None) -> set[str] | None:
+    """The documents among the first SUBJECT_DEPTH hits that name the treatment the question asks about (`names`,
+    from `subject.subject_names`), in the document's title or any of those passages, abbreviations expanded. The
+    shown list takes their passages close to the question first, over the per-document cap too: "Does LDN stop MS
+    from getting worse?" reads a fourth and fifth LDN passage before a metformin one, since a page that never names
+    LDN cannot answer it; a page that names a stem cell transplant in passing, far from a question about lupus, is
+    not brought in. None when the question names no treatment, or when none or all of those documents name it."""
     top = hits[:SUBJECT_DEPTH]
     if names is None or not top:
         return None
     texts: dict[str, list[str]] = {}
     for hit in top:
         chunk = index.chunks[hit.chunk_id]
-        defined = document_definitions(index, chunk.doc_id)
-        texts.setdefault(chunk.doc_id, [index.documents[chunk.doc_id].title]).append(expand(chunk.text, defined))
+        texts.setdefault(chunk.doc_id, [index.documents[chunk.doc_id].title]).append(_expanded(index, hit.chunk_id))
     documents = keys_naming(names, texts)
     return documents if documents and len(documents) < len(texts) else None
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from rag.answer.abbreviations import document_definitions, expand
+from rag.abbreviations import document_definitions, expand
 from rag.answer.cues import ASKS, Need
 from rag.index.lexical import terms
 from rag.terms import STOPWORDS, content_words
@@ -187,6 +187,7 @@ def unnamed_subject(question: str, texts: list[str]) -> str | None:
 # holds at least NAMED_SHARE of that weight. A third: "stem cells" names a stem cell transplant, "cells" alone does
 # not name stem cells; erring low leaves a document in rather than out.
 Named = list[tuple[str | re.Pattern, float]]
+K = TypeVar("K")  # what a text belongs to: a document's id, a passage's number
 NAMED_SHARE = 1 / 3
 
 
@@ -204,7 +205,7 @@ def subject_names(question: str, share: Callable[[str], float]) -> list[Named] |
     return found or None
 
 
-def keys_naming(subjects: list[Named], texts_by_key: dict[str, list[str]]) -> set[str]:
+def keys_naming(subjects: list[Named], texts_by_key: Mapping[K, list[str]]) -> set[K]:
     """The keys (documents, passages) whose texts hold at least NAMED_SHARE of the weight of one of the treatments'
     words: "naltrexone" names low dose naltrexone; a lupus page's "stem cells" names a stem cell transplant, as the
     MS page's "transplantation" does; a metformin page's "nerve cells" does not name stem cells."""

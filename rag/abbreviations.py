@@ -101,6 +101,18 @@ def _matchers(defined: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[st
             re.compile("|".join(map(re.escape, by_length(longs)))), longs)
 
 
+def spelled_out(text: str, defined: tuple[tuple[str, str], ...]) -> str:
+    """`text` with the long form of each defined abbreviation it uses appended, once: what the encoder reads of a
+    passage. A model that never met "UC-MSC" cannot know it is umbilical cord stem cells, and the passage that only
+    says "UC-MSC therapy in SLE" would stay far from "Can stem cells from umbilical cord treat lupus?"."""
+    if not defined:
+        return text
+    short_forms, shorts, _, _ = _matchers(defined)
+    extra = [long_form for long_form in dict.fromkeys(shorts[m] for m in short_forms.findall(text))
+             if long_form.lower() not in text.lower()]
+    return f"{text} ({'; '.join(extra)})" if extra else text
+
+
 @lru_cache(maxsize=4096)
 def expand(text: str, defined: tuple[tuple[str, str], ...]) -> str:
     """`text` with the other form of each defined abbreviation it uses appended (for word matching only); cached, as
