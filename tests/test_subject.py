@@ -33,6 +33,9 @@ def test_a_subject_no_passage_names_is_unnamed_and_a_qualifier_must_match():
     assert unnamed_subject("Can vitamin B12 help MS?", PASSAGES) is None
     assert unnamed_subject("Does low dose naltrexone work?", PASSAGES) is None
     assert unnamed_subject("Can metformins help?", PASSAGES) is None  # a word's other forms name it too
+    # a dose said of a treatment names none: the LDN passage's "low-dose" does not name high-dose biotin
+    assert unnamed_subject("Does high dose biotin help progressive MS?", PASSAGES) == "high dose biotin"
+    assert unnamed_subject("Can stem cells from umbilical cord help?", ["Stem cells were given."]) is None
 
 
 def test_general_words_name_nothing_and_a_list_is_named_by_any_of_its_items():

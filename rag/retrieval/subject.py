@@ -147,9 +147,27 @@ def _names(subject: str) -> list[str | re.Pattern]:
     return [name for _, name in _word_names(subject)]
 
 
+def _head_names(subject: str) -> list[str | re.Pattern]:
+    """What names the subject's head, for each item of a list: the last word that names anything before a joining
+    word ("high dose biotin" → "biotin", "stem cells from umbilical cord" → "cells"). A dose or a form said of a
+    treatment ("high dose", "low-dose") names no treatment: a page on low-dose naltrexone does not name high-dose
+    biotin. An item whose words are all general names nothing."""
+    heads: list[str | re.Pattern] = []
+    for item in re.split(r",|\b(?:and|or)\b", subject):
+        words = item.split()
+        cut = next((i for i, word in enumerate(words) if i and word in _JOINING), len(words))
+        names = _word_names(" ".join(words[:cut])) or _word_names(item)
+        if len(names) > 1 and not isinstance(names[-2][1], str) and _QUALIFIER.fullmatch(names[-1][0]):
+            names.pop()  # "vitamin b12": the qualifier is read with its word, "vitamin B12" is the head
+        if names:
+            heads.append(names[-1][1])
+    return heads
+
+
 def _named_subjects(question: str) -> list[tuple[str, list[str | re.Pattern]]]:
-    """The question's subjects with what names each; a subject of general words only ("the drug") is left out."""
-    return [(subject, names) for subject in asked_subjects(question) if (names := _names(subject))]
+    """The question's subjects with what names each (their heads); a subject of general words only ("the drug") is
+    left out."""
+    return [(subject, names) for subject in asked_subjects(question) if (names := _head_names(subject))]
 
 
 @lru_cache(maxsize=2048)  # ~13 MB at most: ~6.5 KB of stems a passage
