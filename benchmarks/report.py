@@ -312,6 +312,22 @@ def seed_questions_section(result: dict) -> list[str]:
     return lines
 
 
+def other_questions_section(result: dict) -> list[str]:
+    lines = [
+        "### Other people's questions (benchmarks/data/other-questions.jsonl, never trained on)",
+        "",
+        *provenance(result),
+        "| set | answerable | answer in the first two sentences | anywhere in the answer | top document right "
+        "| wrongly refused | unanswerable refused |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for by, s in result["summary"].items():
+        lines.append(f"| {by} | {s['answerable']} | {s['first_two']} | {s['anywhere']} | {s['top_document']} | "
+                     f"{s['wrongly_refused']} | {s['refused']} of {s['unanswerable']} |")
+    lines.append("")
+    return lines
+
+
 def query_section(result: dict) -> list[str]:
     floors, floor = result["floors"], result["torch_floor_p50"]
     e, http, ratios = result["engine"], result["http"], result["ratios"]
@@ -782,6 +798,8 @@ def main() -> None:
             answer_step_section,
         ),
         ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
+        ("## Other people's questions about the seeds", [r for r in (load("other-questions"),) if r],
+         other_questions_section),
         ("## Answers (issue 24)", [r for r in (load("answers_dev"),) if r and "answered_rows" in r], answers_section),
         ("## Answer step latency (issue 24)", [r for r in (load("answer-step"),) if r], answer_step_section),
         ("## Caveat detectors", [r for r in (load("caveats-dev"),) if r], caveats_section),

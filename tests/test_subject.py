@@ -36,6 +36,7 @@ def test_a_subject_no_passage_names_is_unnamed_and_a_qualifier_must_match():
     # a dose said of a treatment names none: the LDN passage's "low-dose" does not name high-dose biotin
     assert unnamed_subject("Does high dose biotin help progressive MS?", PASSAGES) == "high dose biotin"
     assert unnamed_subject("Can stem cells from umbilical cord help?", ["Stem cells were given."]) is None
+    assert unnamed_subject("How could a diabetes tablet help rebuild myelin?", ["A drug for diabetes."]) is None
 
 
 def test_general_words_name_nothing_and_a_list_is_named_by_any_of_its_items():
@@ -90,9 +91,9 @@ def test_a_document_names_a_subject_by_most_of_its_words_weight():
         "aspirin": ["A low dose of aspirin is not the same thing."],
     }
     assert naming_documents("Can stem cells help MS fatigue?", texts, share) == {"lupus"}
-    # "naltrexone" names it; "a low dose of aspirin" holds a third of its weight, and is left in (the filter errs
-    # toward keeping a document); the metformin page holds none of it.
-    assert naming_documents("Can low dose naltrexone help MS fatigue?", texts, share) == {"ldn", "aspirin"}
+    # "naltrexone" names it; "a low dose of aspirin" holds only "low" (a dose names no treatment: "dose" is a
+    # general word), a fifth of the weight; the metformin page holds none of it.
+    assert naming_documents("Can low dose naltrexone help MS fatigue?", texts, share) == {"ldn"}
     # "stem cells" is most of "stem cell transplant" (the rarer words weigh more): the lupus page names it too.
     shares["transplant"] = 0.01
     texts["ms"] = ["Autologous stem cell transplantation reset the immune system in MS."]

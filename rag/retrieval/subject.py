@@ -61,11 +61,14 @@ _QUALIFIER = re.compile(r"(?P<letter>[a-z]?)(?P<digits>\d{0,3})")
 ASPECT = re.compile("|".join(f"(?:{pattern})" for need, pattern in ASKS.items()
                              if need not in (Need.TREATMENT, Need.DEFINITION)), re.IGNORECASE)
 MAX_CHARS = 2000  # a question is read up to here (a history turn may be ten times longer)
-# Words that name who or what in general, never a treatment: "Can my doctor help?", "Is the drug safe?"
+# Words that name who or what in general, never a treatment: "Can my doctor help?", "Is the drug safe?"; and the
+# forms a treatment comes in ("a diabetes tablet", "stem cell injections"), which say how, not which.
 _GENERIC = frozenset(
     """my your our their his her the this that these those it they he she we you i one medication medications drug
     drugs medicine medicines treatment treatments therapy therapies pill pills supplement supplements doctor doctors
-    pharmacist anyone anything new other natural alternative best same different""".split()
+    pharmacist anyone anything new other natural alternative best same different tablet tablets capsule capsules
+    injection injections infusion infusions shot shots jab jabs cream creams spray sprays drops dose doses dosage
+    remedy remedies product products""".split()
 )
 
 
