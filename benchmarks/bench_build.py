@@ -19,6 +19,7 @@ from rag.embedding import Embedder
 from rag.embedding.torch_encoder import TorchEncoder
 from rag.evaluate import corpus_documents, load_dataset
 from rag.index import build_index, prepare
+from rag.index.build import embedded_texts
 from rag.offline import model_path
 from rag.settings import Settings
 
@@ -31,7 +32,7 @@ def main(name: str) -> None:
     embedder = Embedder(settings)
     embedder.encode(["warm up"] * 4)
     _, chunks = prepare(documents, settings, embedder.count_tokens, caveats=True)
-    texts = [c.text for c in chunks] + [d.title for d in documents if d.title_given]  # what the build embeds
+    texts = embedded_texts(documents, chunks)
 
     torch_encoder = TorchEncoder(
         model_path(), settings.query_threads, settings.index_threads, settings.embed_batch_size

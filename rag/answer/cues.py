@@ -44,8 +44,9 @@ ASKS: dict[Need, str] = {
     + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
     # "How does naltrexone at tiny doses work?", "How would gene therapy treat depression?", "how does such a tiny
     # dose actually do anything" (not "How can I get help…", "How can my family help?").
-    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would|could|might|can) (?!(?:i|we|you|my|our|one)\b)[^?.;]{1,40}?"
-    r"\b(?:work|act|help|treat|affect|calm|fight|repair|protect|change|do)s?|mechanism\w*|in the (?:body|brain)|"
+    Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would|could|might|can) (?!(?:i|we|you|my|our|one|they|doctors|"
+    r"people|patients|physicians)\b)[^?.;]{1,40}?"
+    r"\b(?:(?:work|act|help|treat|affect|calm|fight|repair|protect)s?|do anything)|mechanism\w*|in the (?:body|brain)|"
     r"the body (?:process|handle|metaboli[sz]e|absorb)\w*|"
     r"what does (?:it|\w+) do)\b",
     Need.CAUSE: r"\b(?:cause[sd]?|causing|why|reasons?|triggers?|risk factors?|get it|develop)\b",

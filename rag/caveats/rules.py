@@ -512,9 +512,8 @@ SAFETY_INTENT = (
     r"contraindicat\w*|warnings?|pregnan\w*|breastfeed\w*|overdose|withdrawal|allerg\w*)\b"
     r"|\b(?:take|taking|use|using)\b.{0,60}\b(?:with|while|alongside|and)\b"
     # "I take tramadol for back pain, can I also start LDN?": already on one thing, asking to add another.
-    r"|\b(?:i|i'm|i am)\s+(?:take|taking|use|using|on)\b.{0,80}\b(?:can|could|should|may)\s+i\s+(?:also\s+|still\s+)?"
-    r"(?:take|start|try|use|add)\b"
-    r"|\b(?:can|could|should|may)\s+i\s+(?:also|still)\s+(?:take|start|try|use|add)\b"
+    r"|\b(?:i|i'm|i am)\s+(?:take|taking|on)\b.{0,80}\b(?:can|could|should|may)\s+i\s+(?:also\s+|still\s+)?"
+    r"(?:take|start|add)\b"
 )
 
 # A mention of research in a passage of a document with no references: where no_references matters.

@@ -147,6 +147,15 @@ def title_rows(documents: list[Document], dimensions: int, title_vectors: np.nda
     return out
 
 
+def embedded_texts(documents: list[Document], chunks: list[Chunk]) -> list[str]:
+    """What the build encodes: each passage with the long forms of the abbreviations its document defines appended
+    (`spelled_out`), then the titles documents give. The chunker fits a passage alone to the model's window, so on a
+    passage at the limit the encoder cuts what is appended (the passage itself is whole)."""
+    defined = {d.doc_id: definitions(d.text) for d in documents}
+    return [spelled_out(c.text, defined.get(c.doc_id, ())) for c in chunks] + [d.title for d in documents
+                                                                               if d.title_given]
+
+
 def embed_cached(settings: Settings, dimensions: int, documents: list[Document], chunks: list[Chunk],
                  encode: Callable[[list[str]], np.ndarray], batch: int = 256, on_start=None, on_done=None,
                  term_stats: TermStats | None = None) -> Computed:
@@ -154,10 +163,7 @@ def embed_cached(settings: Settings, dimensions: int, documents: list[Document],
     the same for every Compute, whichever way it encodes."""
     cache = EmbeddingCache(embedding_cache_path(settings), vector_space(settings), dimensions)
     try:
-        # A passage is encoded with the long forms of the abbreviations its document defines (`spelled_out`).
-        defined = {d.doc_id: definitions(d.text) for d in documents}
-        texts = [spelled_out(c.text, defined.get(c.doc_id, ())) for c in chunks] + [d.title for d in documents
-                                                                                   if d.title_given]
+        texts = embedded_texts(documents, chunks)
         all_vectors, embedded = cache.encode(texts, encode, batch=batch, on_start=on_start, on_done=on_done)
     finally:
         cache.close()

@@ -1,6 +1,6 @@
 """The manifest: one typed record of how a build was made, and the one answer to "is this index current?".
 
-It is written as JSON beside the build's files (format 3; nothing is pickled). Every question about whether an
+It is written as JSON beside the build's files (format 4; nothing is pickled). Every question about whether an
 index may be served, must be rebuilt or is unchanged goes through `check_compatible` and `staleness`.
 """
 

@@ -70,7 +70,7 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     in_order = diversify(index, hits, top_k, settings.per_doc_cap)
     names = subject_names(asked, index.lexical.document_share)
     documents = subject_documents(index, hits, names)
-    if not documents or names is None:
+    if not documents or names is None:  # (no documents without names; said for the type checker)
         return Searched(in_order, in_order)
     top = hits[:SUBJECT_DEPTH]
     best = max(h.dense for h in top)

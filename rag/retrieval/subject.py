@@ -61,14 +61,17 @@ _QUALIFIER = re.compile(r"(?P<letter>[a-z]?)(?P<digits>\d{0,3})")
 ASPECT = re.compile("|".join(f"(?:{pattern})" for need, pattern in ASKS.items()
                              if need not in (Need.TREATMENT, Need.DEFINITION)), re.IGNORECASE)
 MAX_CHARS = 2000  # a question is read up to here (a history turn may be ten times longer)
-# Words that name who or what in general, never a treatment: "Can my doctor help?", "Is the drug safe?"; and the
-# forms a treatment comes in ("a diabetes tablet", "stem cell injections"), which say how, not which.
+# Words that name who or what in general, never a treatment: "Can my doctor help?", "Is the drug safe?", "Have
+# scientists shown…?"; the forms a treatment comes in ("a diabetes tablet", "stem cell injections") and its
+# strength ("high dose biotin"), which say how, not which: a page on low-dose naltrexone does not name high-dose
+# biotin, nor a page on tablets every tablet.
 _GENERIC = frozenset(
     """my your our their his her the this that these those it they he she we you i one medication medications drug
     drugs medicine medicines treatment treatments therapy therapies pill pills supplement supplements doctor doctors
     pharmacist anyone anything new other natural alternative best same different tablet tablets capsule capsules
     injection injections infusion infusions shot shots jab jabs cream creams spray sprays drops dose doses dosage
-    remedy remedies product products""".split()
+    remedy remedies product products high low ultra strength mg study studies research trial trials scientist
+    scientists researcher researchers expert experts evidence data""".split()
 )
 
 
@@ -150,27 +153,9 @@ def _names(subject: str) -> list[str | re.Pattern]:
     return [name for _, name in _word_names(subject)]
 
 
-def _head_names(subject: str) -> list[str | re.Pattern]:
-    """What names the subject's head, for each item of a list: the last word that names anything before a joining
-    word ("high dose biotin" → "biotin", "stem cells from umbilical cord" → "cells"). A dose or a form said of a
-    treatment ("high dose", "low-dose") names no treatment: a page on low-dose naltrexone does not name high-dose
-    biotin. An item whose words are all general names nothing."""
-    heads: list[str | re.Pattern] = []
-    for item in re.split(r",|\b(?:and|or)\b", subject):
-        words = item.split()
-        cut = next((i for i, word in enumerate(words) if i and word in _JOINING), len(words))
-        names = _word_names(" ".join(words[:cut])) or _word_names(item)
-        if len(names) > 1 and not isinstance(names[-2][1], str) and _QUALIFIER.fullmatch(names[-1][0]):
-            names.pop()  # "vitamin b12": the qualifier is read with its word, "vitamin B12" is the head
-        if names:
-            heads.append(names[-1][1])
-    return heads
-
-
 def _named_subjects(question: str) -> list[tuple[str, list[str | re.Pattern]]]:
-    """The question's subjects with what names each (their heads); a subject of general words only ("the drug") is
-    left out."""
-    return [(subject, names) for subject in asked_subjects(question) if (names := _head_names(subject))]
+    """The question's subjects with what names each; a subject of general words only ("the drug") is left out."""
+    return [(subject, names) for subject in asked_subjects(question) if (names := _names(subject))]
 
 
 @lru_cache(maxsize=2048)  # ~13 MB at most: ~6.5 KB of stems a passage
