@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -33,7 +34,7 @@ from rag.embedding.export import FILES, ensure_exported
 from rag.embedding.onnx_encoder import OnnxEncoder
 from rag.engine import Engine
 from rag.evaluate import corpus_documents, eval_settings, load_dataset
-from rag.index import build_index
+from rag.index import FORMAT_VERSION, build_index
 from rag.offline import model_path
 from rag.results import Question
 from rag.settings import Settings
@@ -182,6 +183,10 @@ def before_and_after(rev: str, turns: int = 5) -> dict:
         subprocess.run(
             ["git", "worktree", "add", "--detach", str(checkout), rev], cwd=ROOT, check=True, capture_output=True
         )
+        # An older checkout reads this one's index format: format 4 changed what is encoded, not how the files are
+        # laid out, so both versions are timed on the same indexes.
+        manifest = checkout / "rag" / "index" / "manifest.py"
+        manifest.write_text(re.sub(r"FORMAT_VERSION = \d+", f"FORMAT_VERSION = {FORMAT_VERSION}", manifest.read_text()))
         try:
             for _ in range(turns):
                 for label, code in ((rev, checkout), ("this checkout", ROOT)):

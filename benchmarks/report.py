@@ -797,6 +797,11 @@ def main() -> None:
             [r for r in (load("answer-step-tables"),) if r],
             answer_step_section,
         ),
+        (
+            "## Question latency with abbreviations spelled out and subjects read from more phrasings",
+            [r for r in (load("answer-step-other"),) if r],
+            answer_step_section,
+        ),
         ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
         ("## Other people's questions about the seeds", [r for r in (load("other-questions"),) if r],
          other_questions_section),
