@@ -645,3 +645,34 @@ def test_how_much_one_takes_asks_for_a_dose_and_a_price_does_not():
         assert Need.DOSE in question_needs(question), question
     for question in ("How much does it cost to take LDN?", "How much does taking metformin lower blood sugar?"):
         assert Need.DOSE not in question_needs(question), question
+
+
+def test_a_side_effects_question_leads_with_side_effects_and_keeps_a_contraindication_apart(engine):
+    """The issue's "What about side effects?": the common complaints answer it; the opioid contraindication is a
+    warning, shown in the callout, not the answer's first sentence."""
+    result = ask(engine, "What side effects does low dose naltrexone have?")
+    first_two = " ".join(s.text for s in result.answer.sentences[:2])
+    assert "vivid dreams, insomnia, and mild stomach upset" in first_two
+    assert OPIOID_WARNING not in result.answer.sentences[0].text
+    assert any(OPIOID_WARNING in s.text for s in result.answer.safety)
+
+
+def test_what_a_question_asks_is_read_from_its_wording_not_its_topic_words():
+    from rag.answer.cues import Need
+    from rag.answer.features import question_needs, unit_gives
+    from rag.retrieval.safety import asks_about_safety
+
+    # "How does it work?" asks how, not whether; "does it raise …" asks whether, wherever it happens.
+    assert Need.OUTCOME not in question_needs("How does naltrexone at tiny doses work in the body?")
+    assert Need.MECHANISM in question_needs("How does naltrexone at tiny doses work in the body?")
+    assert question_needs("does fingolimod raise bdnf in the brain") & {Need.OUTCOME, Need.MECHANISM} == {Need.OUTCOME}
+    assert {Need.MECHANISM, Need.OUTCOME} <= question_needs("How does LDN work and does it help fatigue?")
+    assert Need.OUTCOME in question_needs("Does LDN stop MS from getting worse?")
+    # An allergy drug is a kind of drug; being allergic to one is a safety question.
+    assert not asks_about_safety("Is an allergy drug being tested to repair nerve coating in MS?")
+    assert asks_about_safety("I am allergic to penicillin, can I take cephalexin?")
+    assert asks_about_safety("Any allergy to watch for with LDN? Is it safe?")
+    # "Low-dose naltrexone" is a name; "ultra-low doses" and "4.5 mg daily" state a dose.
+    assert Need.DOSE not in unit_gives("Low-dose naltrexone (LDN) generates significant interest.")
+    assert Need.DOSE in unit_gives("At these ultra-low doses, naltrexone causes a brief blockade.")
+    assert Need.DOSE in unit_gives("It is prescribed at a fraction of that amount, typically 1.5 mg to 4.5 mg daily.")

@@ -39,14 +39,18 @@ ASKS: dict[Need, str] = {
     r"(?:percent|percentage|share|proportion|fraction)|percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
     Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|"
                   r"outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|"
-                  r"reduce\w*|any good|good for|worth\w*|promising)\b",
+                  r"reduce\w*|any good|good for|worth\w*|promising|"
+                  # "Does LDN stop MS from getting worse?": does it change the course
+                  r"stops?|slows?|prevents?|delays?|halts?|"
+                  # "Does fingolimod raise BDNF in the brain?": does it change a measure
+                  r"raises?|lowers?|increases?|decreases?|boosts?)\b",
     Need.SAFETY: SAFETY_INTENT
     + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
     # "How does naltrexone at tiny doses work?", "How would gene therapy treat depression?", "how does such a tiny
     # dose actually do anything" (not "How can I get help…", "How can my family help?").
     Need.MECHANISM: r"\b(?:how (?:does|do|did|is|would|could|might|can) (?!(?:i|we|you|my|our|one|they|doctors|"
     r"people|patients|physicians)\b)[^?.;]{1,40}?"
-    r"\b(?:(?:work|act|help|treat|affect|calm|fight|repair|protect)s?|do anything)|mechanism\w*|in the (?:body|brain)|"
+    r"\b(?:(?:work|act|help|treat|affect|calm|fight|repair|protect)s?|do anything)|mechanism\w*|"
     r"the body (?:process|handle|metaboli[sz]e|absorb)\w*|"
     r"what does (?:it|\w+) do)\b",
     Need.CAUSE: r"\b(?:cause[sd]?|causing|why|reasons?|triggers?|risk factors?|get it|develop)\b",
@@ -67,11 +71,12 @@ GIVES: dict[Need, str] = {
     Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|complaints?|nausea|vomiting|diarrh\w*|headaches?|dizziness|"
     r"insomnia|rash\w*|upset|tolerated|well[- ]tolerated|deficiency|bleeding|drowsiness|fatigue)\b",
     Need.DOSE: r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|mL|IU|units?|milligrams?|micrograms?)\b|\b(?:daily|per day|a day|"
-    r"twice|once a|times a|every \d+|doses?|dosage)\b",
+    r"twice|once a|times a|every \d+|(?<!low )(?<!low-)dose|doses|dosage)\b",  # ("low-dose naltrexone" is a name)
     Need.FIGURE: r"\d+(?:\.\d+)?\s?%|\b\d+(?:,\d{3})*(?:\.\d+)?\b|\b(?:percent|one in|half of|majority|most people|"
     r"rare|common)\b",
     Need.OUTCOME: r"\b(?:reduc\w*|improv\w*|increas\w*|decreas\w*|lower\w*|effective|efficacy|benefit\w*|relie\w*|"
-    r"showed|shown|found|significant\w*|no (?:better|difference)|placebo|outcomes?|results?)\b",
+    r"showed|shown|found|significant\w*|no (?:better|difference)|placebo|outcomes?|results?|slow(?:s|ed|ing)?|"
+    r"prevent\w*|delay\w*|halt\w*|stop(?:s|ped|ping)?)\b",
     Need.SAFETY: r"\b(?:should not|must not|do not|don't|cannot|can't|avoid|contraindicat\w*|interact\w*|"
     r"warnings?|withdrawal|pregnan\w*|consult|talk (?:to|with) your|risks?|dangerous|serious|safety|"
     r"concerns?)\b",

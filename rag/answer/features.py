@@ -53,7 +53,15 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\b\d+\s+(?:patients|participants|people
 
 
 def question_needs(question: str) -> frozenset[Need]:
-    return frozenset(need for need, pattern in _ASKS.items() if pattern.search(question))
+    """What the question asks for. "How does it work?" asks how, not whether: the words a mechanism question is
+    made of do not also make it an outcome question."""
+    needs = {need for need, pattern in _ASKS.items() if pattern.search(question)}
+    mechanism = _ASKS[Need.MECHANISM].search(question)
+    if mechanism and Need.OUTCOME in needs:
+        rest = question[: mechanism.start()] + " " + question[mechanism.end():]
+        if not _ASKS[Need.OUTCOME].search(rest):
+            needs.discard(Need.OUTCOME)
+    return frozenset(needs)
 
 
 @lru_cache(maxsize=32768)
