@@ -655,6 +655,10 @@ def test_a_side_effects_question_leads_with_side_effects_and_keeps_a_contraindic
     assert "vivid dreams, insomnia, and mild stomach upset" in first_two
     assert OPIOID_WARNING not in result.answer.sentences[0].text
     assert any(OPIOID_WARNING in s.text for s in result.answer.safety)
+    # Asked with safety in other words, or beside an opioid, the contraindication leads.
+    for question in ("Is LDN safe and what are its side effects?",
+                     "I take oxycodone. What side effects could LDN cause?"):
+        assert OPIOID_WARNING in ask(engine, question).answer.sentences[0].text, question
 
 
 def test_what_a_question_asks_is_read_from_its_wording_not_its_topic_words():
@@ -671,7 +675,19 @@ def test_what_a_question_asks_is_read_from_its_wording_not_its_topic_words():
     # An allergy drug is a kind of drug; being allergic to one is a safety question.
     assert not asks_about_safety("Is an allergy drug being tested to repair nerve coating in MS?")
     assert asks_about_safety("I am allergic to penicillin, can I take cephalexin?")
-    assert asks_about_safety("Any allergy to watch for with LDN? Is it safe?")
+    assert asks_about_safety("I have a sulfa allergy, is metformin ok for me?")
+    # Side effects alone ask for side effects; with another drug, or safety in other words, they ask about safety.
+    assert question_needs("What side effects does low dose naltrexone have?") & {Need.SAFETY, Need.SIDE_EFFECTS} == {
+        Need.SIDE_EFFECTS}
+    assert question_needs("What side effects do people with MS get on LDN?") & {Need.SAFETY} == set()
+    for question in ("Is LDN safe and what are its side effects?", "Side effects of LDN with opioids?",
+                     "I take oxycodone. What side effects could LDN cause?"):
+        assert {Need.SAFETY, Need.SIDE_EFFECTS} <= question_needs(question), question
+    # Stopping or raising a risk is not an outcome ask.
+    for question in ("Can I stop taking LDN suddenly?", "Should I stop my MS medication to take metformin?",
+                     "Does LDN increase the risk of withdrawal?"):
+        assert Need.OUTCOME not in question_needs(question), question
+    assert Need.MECHANISM in question_needs("What happens in the brain on low-dose naltrexone?")
     # "Low-dose naltrexone" is a name; "ultra-low doses" and "4.5 mg daily" state a dose.
     assert Need.DOSE not in unit_gives("Low-dose naltrexone (LDN) generates significant interest.")
     assert Need.DOSE in unit_gives("At these ultra-low doses, naltrexone causes a brief blockade.")

@@ -39,11 +39,13 @@ ASKS: dict[Need, str] = {
     r"(?:percent|percentage|share|proportion|fraction)|percent\w*|rates?|odds|chances?|numbers?|statistics?)\b",
     Need.OUTCOME: r"\b(?:help|helps|work|works|worked|effective|effectiveness|efficacy|benefits?|improve\w*|results?|"
                   r"outcomes?|find|found|show|showed|shown|evidence|studies|study|trials?|satisf\w*|better|cure[sd]?|"
-                  r"reduce\w*|any good|good for|worth\w*|promising|"
-                  # "Does LDN stop MS from getting worse?": does it change the course
-                  r"stops?|slows?|prevents?|delays?|halts?|"
-                  # "Does fingolimod raise BDNF in the brain?": does it change a measure
-                  r"raises?|lowers?|increases?|decreases?|boosts?)\b",
+                  r"reduce\w*|any good|good for|worth\w*|promising)\b"
+                  # "Does LDN stop MS from getting worse?", "Does fingolimod raise BDNF in the brain?": does it change
+                  # the course or a measure (not "Can I stop taking it?", "Should I stop my medication?", "Does it
+                  # raise the risk of…?", which ask about safety)
+                  r"|\b(?:does|do|did|can|could|will|would|might|may)\s+(?!(?:i|you|we)\b)(?:[\w-]+\s+){1,4}?"
+                  r"(?:stop|slow|prevent|delay|halt|raise|lower|increase|decrease|boost)s?\b"
+                  r"(?!\s+(?:taking|using|the risk|risks?|my|your|their|his|her)\b)",
     Need.SAFETY: SAFETY_INTENT
     + r"|\b(?:check|ask|talk|speak|consult)\w*\b.{0,20}\b(?:doctor|pharmacist|physician|GP)\b",
     # "How does naltrexone at tiny doses work?", "How would gene therapy treat depression?", "how does such a tiny
@@ -52,7 +54,7 @@ ASKS: dict[Need, str] = {
     r"people|patients|physicians)\b)[^?.;]{1,40}?"
     r"\b(?:(?:work|act|help|treat|affect|calm|fight|repair|protect)s?|do anything)|mechanism\w*|"
     r"the body (?:process|handle|metaboli[sz]e|absorb)\w*|"
-    r"what does (?:it|\w+) do)\b",
+    r"what does (?:it|\w+) do|what (?:happens|goes on)\b[^?.;]{0,40}\b(?:body|brain))\b",
     Need.CAUSE: r"\b(?:cause[sd]?|causing|why|reasons?|triggers?|risk factors?|get it|develop)\b",
     Need.SYMPTOMS: r"\b(?:symptoms?|signs?|feel|feels|pain|hurt\w*|diagnos\w*)\b",
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|"
@@ -66,6 +68,12 @@ ASKS: dict[Need, str] = {
                  r"approval|research)))\b",
 }
 
+# The person says what they already take ("I take oxycodone.", "I'm on tramadol"), or asks about two things
+# together: a side-effects question is then also about taking them together.
+ON_MEDICATION = (r"\b(?:i|i'm|i am|im)\s+(?:take|taking|on|using|use)\b"
+                 # …or asks about it with something else ("Side effects of LDN with opioids?"; not "people with MS")
+                 r"|\b(?:while|alongside|plus|(?<!people )(?<!patients )(?<!those )(?<!someone )(?<!anyone )with)\b")
+
 # What kind of thing a sentence gives.
 GIVES: dict[Need, str] = {
     Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|complaints?|nausea|vomiting|diarrh\w*|headaches?|dizziness|"
@@ -76,7 +84,7 @@ GIVES: dict[Need, str] = {
     r"rare|common)\b",
     Need.OUTCOME: r"\b(?:reduc\w*|improv\w*|increas\w*|decreas\w*|lower\w*|effective|efficacy|benefit\w*|relie\w*|"
     r"showed|shown|found|significant\w*|no (?:better|difference)|placebo|outcomes?|results?|slow(?:s|ed|ing)?|"
-    r"prevent\w*|delay\w*|halt\w*|stop(?:s|ped|ping)?)\b",
+    r"prevent\w*|delay\w*|halt\w*|stop(?:s|ped|ping)?(?!\s+(?:taking|using)))\b",
     Need.SAFETY: r"\b(?:should not|must not|do not|don't|cannot|can't|avoid|contraindicat\w*|interact\w*|"
     r"warnings?|withdrawal|pregnan\w*|consult|talk (?:to|with) your|risks?|dangerous|serious|safety|"
     r"concerns?)\b",

@@ -266,14 +266,14 @@ def choose(
     """(answer, safety): the warnings about what was asked apart, and the answer: its best units one by one
     (`answer_lead` of them), then on through the passages most likely to hold the answer, each in its own order.
 
-    A question about side effects is answered by the units that name side effects first, warnings or not ("Can
-    metformin cause a vitamin deficiency?" by the row that names it; "What side effects does LDN have?" by its
-    common complaints, not by its opioid contraindication); one about safety by its warnings first; any other keeps
-    the warnings out of the answer.
+    A question about safety is answered by its warnings first; one about side effects (and not safety,
+    `features.question_needs`) by the units that name side effects, warnings or not ("Can metformin cause a vitamin
+    deficiency?" by the row that names it; "What side effects does LDN have?" by its common complaints, not by its
+    opioid contraindication, which is shown apart); any other keeps the warnings out of the answer.
     """
     order = sorted(range(len(candidates)), key=lambda i: -logits[i])
     about_side_effects = Need.SIDE_EFFECTS in needs
-    about_safety = Need.SAFETY in needs or about_side_effects
+    about_safety = Need.SAFETY in needs
     safety: list[Candidate] = []
     seen_safety: set[str] = set()
     for candidate in (candidates[i] for i in order if candidates[i].warns):
@@ -281,17 +281,19 @@ def choose(
             seen_safety.add(_key(candidate.text))
             safety.append(candidate)
     answers = [candidates[i] for i in order if not candidates[i].warns]
-    # A side-effects question's side effects lead, warned of or not (a contraindication, "cannot be taken with
-    # opioids", stays in the callout); a safety question's warnings lead; any other question's best units do.
+    # A safety question's warnings lead (then, if it asks for them too, the side effects); a side-effects question's
+    # side effects lead, warned of or not (a contraindication, "cannot be taken with opioids", stays in the
+    # callout); any other question's best units do.
     side_effects = [candidates[i] for i in order if Need.SIDE_EFFECTS in unit_gives(candidates[i].text)]
-    if about_side_effects and side_effects:
+    if about_safety and safety:
+        lead = safety + (side_effects[: settings.answer_lead] if about_side_effects else [])
+    elif about_side_effects and side_effects:
         lead = side_effects[: max(settings.answer_lead, 1)]
-    elif about_safety and safety:
-        lead = safety
     else:
         lead = answers[: settings.answer_lead]
     limit = settings.answer_max_sentences
-    cap = max(1, limit - 1) if len({c.doc_id for c in answers + (safety if about_safety else [])}) > 1 else limit
+    asked_warnings = safety if about_safety or about_side_effects else []
+    cap = max(1, limit - 1) if len({c.doc_id for c in answers + asked_warnings}) > 1 else limit
     chosen: list[Candidate] = []
     seen: set[str] = set()
     per_doc: dict[str, int] = {}

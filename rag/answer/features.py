@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.answer.candidates import Kind, Unit
-from rag.answer.cues import ASKS, GIVES, Need
+from rag.answer.cues import ASKS, GIVES, ON_MEDICATION, Need
 from rag.caveats.codes import Code
 from rag.caveats.sentences import analyse_sentence
 from rag.caveats.stance import Stance, sentence_stance
@@ -22,6 +22,7 @@ _ASKS = {need: re.compile(pattern, re.IGNORECASE) for need, pattern in ASKS.item
 _GIVES = {
     need: re.compile(pattern, re.IGNORECASE if need is not Need.DEFINITION else 0) for need, pattern in GIVES.items()
 }
+_ON_MEDICATION = re.compile(ON_MEDICATION, re.IGNORECASE)
 _DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally|Also)\b")
 
 # The first stage: cheap, read for every candidate.
@@ -53,14 +54,20 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\b\d+\s+(?:patients|participants|people
 
 
 def question_needs(question: str) -> frozenset[Need]:
-    """What the question asks for. "How does it work?" asks how, not whether: the words a mechanism question is
-    made of do not also make it an outcome question."""
+    """What the question asks for. The words one ask is made of do not make another: "How does it work?" asks how,
+    not whether it works; "What side effects does it have?" asks for side effects, and is a safety question only
+    when it also asks about safety in other words ("Is it safe, and what are its side effects?") or says what the
+    person already takes ("I take oxycodone. What side effects could LDN cause?")."""
     needs = {need for need, pattern in _ASKS.items() if pattern.search(question)}
     mechanism = _ASKS[Need.MECHANISM].search(question)
     if mechanism and Need.OUTCOME in needs:
         rest = question[: mechanism.start()] + " " + question[mechanism.end():]
         if not _ASKS[Need.OUTCOME].search(rest):
             needs.discard(Need.OUTCOME)
+    if Need.SIDE_EFFECTS in needs and Need.SAFETY in needs:
+        rest = _ASKS[Need.SIDE_EFFECTS].sub(" ", question)
+        if not (_ASKS[Need.SAFETY].search(rest) or _ON_MEDICATION.search(question)):
+            needs.discard(Need.SAFETY)
     return frozenset(needs)
 
 

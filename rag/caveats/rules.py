@@ -509,8 +509,9 @@ TRACEABLE_PATTERNS = (
 # safety_warning higher: a contraindication must not fall below the fold.
 SAFETY_INTENT = (
     r"\b(?:safe|safety|side[- ]effects?|risks?|dangers?|dangerous|interact\w*|combine|combined|mix|together|"
-    r"contraindicat\w*|warnings?|pregnan\w*|breastfeed\w*|overdose|withdrawal|allergic|allerg(?:y|ies) to)\b"
-    # ("allergic to it" asks about safety; "an allergy drug" names a kind of drug)
+    r"contraindicat\w*|warnings?|pregnan\w*|breastfeed\w*|overdose|withdrawal|"
+    # ("a sulfa allergy", "allergic to it" ask about safety; "an allergy drug" names a kind of drug)
+    r"allerg\w*(?!\s+(?:drugs?|medications?|medicines?|pills?|tablets?|treatments?)\b))\b"
     r"|\b(?:take|taking|use|using)\b.{0,60}\b(?:with|while|alongside|and)\b"
     # "I take tramadol for back pain, can I also start LDN?": already on one thing, asking to add another.
     r"|\b(?:i|i'm|i am)\s+(?:take|taking|on)\b.{0,80}\b(?:can|could|should|may)\s+i\s+(?:also\s+|still\s+)?"
