@@ -16,6 +16,9 @@ def test_the_subject_is_the_slot_the_question_asks_about():
     assert asked_subjects("Does metformin make you poop more?") == ["metformin"]
     assert asked_subjects("Has clemastine shown any results in MS?") == ["clemastine"]
     assert asked_subjects("How would gene therapy treat depression?") == ["gene therapy"]
+    # what research is said to show: the subject of the clause it shows
+    assert "clemastine" in asked_subjects("Has research shown clemastine works in MS?")
+    assert asked_subjects("Is there evidence that biotin helps MS?") == ["biotin"]
 
 
 def test_a_slot_that_runs_over_a_clause_is_not_a_subject():

@@ -43,6 +43,10 @@ _SLOT = r"(?P<subject>[A-Za-z0-9][\w\-' ]{0,48}?)"
 PATTERNS = (
     re.compile(rf"{_OPENS}(?:(?:how|why|when)\s+)?{_AUX}\s+{_SLOT}\s+{_ADVERB}{_EFFECT}\b", re.IGNORECASE),
     re.compile(rf"{_OPENS}(?:is|are)\s+{_SLOT}\s+{_ADVERB}{_VERDICT}\b", re.IGNORECASE),
+    # "Has research shown clemastine works in MS?", "Is there evidence that biotin helps?": the subject of the
+    # clause that the research is said to show.
+    re.compile(rf"{_OPENS}(?:{_AUX}|is there|are there)\s+(?:[\w-]+\s+){{0,3}}?(?:show|shown|showed|prove|proven|"
+               rf"proved|find|found|evidence|proof)\s+(?:that\s+)?{_SLOT}\s+{_ADVERB}{_EFFECT}\b", re.IGNORECASE),
     re.compile(rf"\b(?:should|can|could|do|must)\s+(?:i|we|you|people|patients)\s+(?:take|try|use|start|add)\s+"
                rf"{_SLOT}(?=\s+(?:for|to|with|if|when|instead|while|alongside)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
     # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
