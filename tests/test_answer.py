@@ -693,3 +693,16 @@ def test_what_a_question_asks_is_read_from_its_wording_not_its_topic_words():
     assert Need.DOSE not in unit_gives("Low-dose naltrexone (LDN) generates significant interest.")
     assert Need.DOSE in unit_gives("At these ultra-low doses, naltrexone causes a brief blockade.")
     assert Need.DOSE in unit_gives("It is prescribed at a fraction of that amount, typically 1.5 mg to 4.5 mg daily.")
+
+
+def test_a_treatment_several_pages_name_is_answered_from_the_page_about_the_condition_asked(engine):
+    """Stem cells are named by the MS, lupus and depression pages: "Can stem cells help MS?" is answered from the MS
+    page only (it was answered from the lupus and depression pages), and the lupus question from the lupus page."""
+    for question, condition in (("Can stem cells help MS?", r"\bMS\b|[Mm]ultiple [Ss]clerosis"),
+                                ("Do studies show that stem cells help lupus?", r"\b[Ll]upus\b")):
+        result = ask(engine, question)
+        assert result.answer.sentences, question
+        for sentence in result.answer.sentences:
+            document = engine.index.documents[sentence.doc_id]
+            assert re.search(condition, document.title + " " + document.text), (question, sentence.text)
+        assert "stem cell" in " ".join(s.text.lower() for s in result.answer.sentences[:2]), question

@@ -1,6 +1,6 @@
 """The question's subject (rag/retrieval/subject.py): read from the question's grammar, named or not by passages."""
 
-from rag.retrieval.subject import asked_subjects, unnamed_subject
+from rag.retrieval.subject import asked_subjects, condition_names, unnamed_subject
 
 PASSAGES = ["Metformin lowers blood sugar; long use can cause vitamin B12 deficiency.",
             "Low-dose naltrexone (LDN) is taken at night; omega-6 fats are not discussed here."]
@@ -111,3 +111,18 @@ def test_a_document_names_a_subject_by_most_of_its_words_weight():
     assert naming_documents("Is it safe?", texts, share) is None
     assert naming_documents("What about side effects?", texts, share) is None
     assert naming_documents("Can acupuncture help MS?", texts, share) is None
+
+
+def test_the_condition_is_what_the_treatment_is_asked_to_act_on():
+    def words(question):
+        return [[name for name, _ in named] for named in condition_names(question, lambda word: 0.2) or []]
+
+    assert words("Can stem cells help MS?") == [["ms"]]
+    assert words("Does cell therapy work for lupus?") == [["lupus"]]
+    assert words("Is LDN safe for people with MS?") == [["ms"]]
+    assert words("Has clemastine shown any results in MS?") == [["ms"]]
+    # not how long, where in the body, or the treatment itself; not read from a long message
+    assert words("is metformin ok to take for years") == []
+    assert words("How does naltrexone at tiny doses work in the body?") == []
+    assert words("Can metformin help metformin?") == []
+    assert words("My story. " * 30 + "Can stem cells help MS?") == []

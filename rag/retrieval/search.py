@@ -14,7 +14,7 @@ from rag.retrieval.fusion import Mode, rank
 from rag.retrieval.hits import Hit, Signals
 from rag.retrieval.prf import feedback_vector
 from rag.retrieval.safety import asks_about_safety
-from rag.retrieval.subject import Named, keys_naming, subject_names
+from rag.retrieval.subject import Named, condition_names, keys_naming, subject_names
 from rag.settings import Settings
 
 
@@ -70,14 +70,18 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     in_order = diversify(index, hits, top_k, settings.per_doc_cap)
     names = subject_names(asked, index.lexical.document_share)
     documents = subject_documents(index, hits, names)
-    if not documents or names is None:  # (no documents without names; said for the type checker)
+    documents = condition_documents(index, hits, documents, condition_names(asked, index.lexical.document_share))
+    if not documents:
         return Searched(in_order, in_order)
     top = hits[:SUBJECT_DEPTH]
     best = max(h.dense for h in top)
     theirs = [h for h in top if index.chunks[h.chunk_id].doc_id in documents]
-    naming = {h.chunk_id for h in theirs if h.dense >= RELEVANT_SHARE * best}
-    naming |= keys_naming(names, {h.chunk_id: [_expanded(index, h.chunk_id)] for h in theirs
-                                  if h.chunk_id not in naming})
+    if names is None:  # only a condition was named: its pages keep their own order, the others go after them
+        naming = {h.chunk_id for h in theirs}
+    else:
+        naming = {h.chunk_id for h in theirs if h.dense >= RELEVANT_SHARE * best}
+        naming |= keys_naming(names, {h.chunk_id: [_expanded(index, h.chunk_id)] for h in theirs
+                                      if h.chunk_id not in naming})
     if not naming:
         return Searched(in_order, in_order, documents)
     first = [h for h in hits if h.chunk_id in naming] + [h for h in hits if h.chunk_id not in naming]
@@ -103,12 +107,34 @@ def subject_documents(index: LoadedIndex, hits: list[Hit], names: list[Named] | 
     top = hits[:SUBJECT_DEPTH]
     if names is None or not top:
         return None
+    texts = _documents_texts(index, top)
+    documents = keys_naming(names, texts)
+    return documents if documents and len(documents) < len(texts) else None
+
+
+def condition_documents(index: LoadedIndex, hits: list[Hit], documents: set[str] | None,
+                        conditions: list[Named] | None) -> set[str] | None:
+    """Of `documents` (or, when the question names no treatment some pages lack, of every document among the first
+    SUBJECT_DEPTH hits), those that also name the condition asked about: "Can stem cells help MS?" is answered
+    from the MS page that names stem cells, not from the lupus and depression pages that name them too. The
+    documents unchanged when the question names no condition, or when none or all of them name it."""
+    if conditions is None:
+        return documents
+    texts = _documents_texts(index, hits[:SUBJECT_DEPTH])
+    candidates = set(texts) if documents is None else documents
+    naming = keys_naming(conditions, {doc: texts[doc] for doc in candidates if doc in texts})
+    if not naming or (documents is None and len(naming) == len(texts)):
+        return documents
+    return naming
+
+
+def _documents_texts(index: LoadedIndex, top: list[Hit]) -> dict[str, list[str]]:
+    """Each document among `top` hits: its title and those hits' passages, abbreviations expanded."""
     texts: dict[str, list[str]] = {}
     for hit in top:
         chunk = index.chunks[hit.chunk_id]
         texts.setdefault(chunk.doc_id, [index.documents[chunk.doc_id].title]).append(_expanded(index, hit.chunk_id))
-    documents = keys_naming(names, texts)
-    return documents if documents and len(documents) < len(texts) else None
+    return texts
 
 
 def rank_documents(index: LoadedIndex, hits: list[Hit], k: int) -> list[tuple[str, float]]:

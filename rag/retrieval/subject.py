@@ -135,13 +135,13 @@ def _qualified(word: str, qualifier: str) -> re.Pattern:
     return re.compile(rf"\b{re.escape(word)}[\s\-]?{letter}{tail}s?\b")
 
 
-def _word_names(subject: str) -> list[tuple[str, str | re.Pattern]]:
+def _word_names(subject: str, shortest: int = 3) -> list[tuple[str, str | re.Pattern]]:
     """What names the subject, one entry per word with the word: the word's BM25 stem ("dosing" meets "doses"), or
     the word with its short qualifier when it has one ("vitamin D" is not "vitamin B12", "omega 3" not "omega-6")."""
     tokens = re.findall(r"[a-z0-9]+", subject.lower())
     names: list[tuple[str, str | re.Pattern]] = []
     for i, word in enumerate(tokens):
-        if len(word) < 3 or word in _GENERIC or word not in content_words(word):
+        if len(word) < shortest or word in _GENERIC or word not in content_words(word):
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if len(after) == 1 and after.isalpha() and i + 2 < len(tokens) and tokens[i + 2].isdigit():
@@ -211,6 +211,40 @@ def subject_names(question: str, share: Callable[[str], float]) -> list[Named] |
             continue
         known = [(name, math.log(1 / share(word))) for word, name in _word_names(subject) if share(word) > 0]
         if known:
+            found.append(known)
+    return found or None
+
+
+# The condition a short question asks about, at the end of its clause: "Can stem cells help MS?", "Does cell therapy
+# work for lupus?", "Has clemastine shown any results in MS?". Several pages may name the treatment (stem cells for
+# lupus, for depression, for MS); only a page that also names the condition answers.
+_CONDITION = re.compile(  # what it acts on, or what it works / is good / shows results for ("take it for years" no)
+    r"\b(?:(?:help|helps|treat|treats|cure|cures|reverse|reverses|improve|improves|benefit|benefits|fight|fights|ease|"
+    r"eases|relieve|relieves|slow|slows|stop|stops|prevent|prevents)(?:\s+(?:with|in))?|(?:work|works|worked|good|"
+    r"safe|effective|used|useful|helpful|option|treatment|therapy|cure)\s+(?:for|against)|(?:results?|evidence)\s+"
+    r"(?:for|in))"
+    r"\s+(?:(?:my|your|his|her|their|people with|patients with|those with|someone with|a|an|the)\s+)?"
+    r"(?P<subject>[A-Za-z0-9][\w\-' ]{0,40}?)\s*(?:[?.!]|$)", re.IGNORECASE | re.MULTILINE)
+MAX_CONDITION_CHARS = 200  # a condition is read from a short question only; a long message names many things
+
+
+def condition_names(question: str, share: Callable[[str], float]) -> list[Named] | None:
+    """What names the condition a short question asks about (its words the collection knows, weighted as
+    `subject_names` weighs them; two-letter names like "MS" count), or None. An aspect ("side effects") or a word
+    of the treatment asked about is no condition."""
+    if len(question) > MAX_CONDITION_CHARS:
+        return None
+    treatment = {word for subject in asked_subjects(question) for word, _ in _word_names(subject)}
+    found: list[Named] = []
+    phrases: list[str] = []
+    for match in _CONDITION.finditer(_clauses(question)):
+        phrase = _noun_phrase(match.group("subject"))
+        if not phrase or ASPECT.search(phrase) or phrase in phrases:
+            continue
+        phrases.append(phrase)
+        known = [(name, math.log(1 / share(word))) for word, name in _word_names(phrase, shortest=2)
+                 if word not in treatment and share(word) > 0]
+        if known and known not in found:
             found.append(known)
     return found or None
 
