@@ -69,11 +69,14 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     hits = ranked_hits(index, vector, query, settings, Mode.HYBRID, plain=plain)
     in_order = diversify(index, hits, top_k, settings.per_doc_cap)
     names = subject_names(asked, index.lexical.document_share)
-    documents = subject_documents(index, hits, names)
-    documents = condition_documents(index, hits, documents, condition_names(asked, index.lexical.document_share))
+    conditions = condition_names(asked, index.lexical.document_share)
+    top = hits[:SUBJECT_DEPTH]
+    if (names is None and conditions is None) or not top:
+        return Searched(in_order, in_order)
+    texts = _documents_texts(index, top)  # read once for both
+    documents = condition_documents(texts, subject_documents(texts, names), conditions)
     if not documents:
         return Searched(in_order, in_order)
-    top = hits[:SUBJECT_DEPTH]
     best = max(h.dense for h in top)
     theirs = [h for h in top if index.chunks[h.chunk_id].doc_id in documents]
     if names is None:  # only a condition was named: its pages keep their own order, the others go after them
@@ -97,22 +100,21 @@ def _expanded(index: LoadedIndex, chunk_id: int) -> str:
     return expand(chunk.text, document_definitions(index, chunk.doc_id))
 
 
-def subject_documents(index: LoadedIndex, hits: list[Hit], names: list[Named] | None) -> set[str] | None:
-    """The documents among the first SUBJECT_DEPTH hits that name the treatment the question asks about (`names`,
-    from `subject.subject_names`), in the document's title or any of those passages, abbreviations expanded. The
+def subject_documents(texts: dict[str, list[str]], names: list[Named] | None) -> set[str] | None:
+    """The documents that name the treatment the question asks about (`names`, from `subject.subject_names`) in
+    their `texts` (`_documents_texts`: each document among the first SUBJECT_DEPTH hits, its title and those
+    passages, abbreviations expanded). The
     shown list takes their passages close to the question first, over the per-document cap too: "Does LDN stop MS
     from getting worse?" reads a fourth and fifth LDN passage before a metformin one, since a page that never names
     LDN cannot answer it; a page that names a stem cell transplant in passing, far from a question about lupus, is
     not brought in. None when the question names no treatment, or when none or all of those documents name it."""
-    top = hits[:SUBJECT_DEPTH]
-    if names is None or not top:
+    if names is None or not texts:
         return None
-    texts = _documents_texts(index, top)
     documents = keys_naming(names, texts)
     return documents if documents and len(documents) < len(texts) else None
 
 
-def condition_documents(index: LoadedIndex, hits: list[Hit], documents: set[str] | None,
+def condition_documents(texts: dict[str, list[str]], documents: set[str] | None,
                         conditions: list[Named] | None) -> set[str] | None:
     """Of `documents` (or, when the question names no treatment some pages lack, of every document among the first
     SUBJECT_DEPTH hits), those that also name the condition asked about: "Can stem cells help MS?" is answered
@@ -120,7 +122,6 @@ def condition_documents(index: LoadedIndex, hits: list[Hit], documents: set[str]
     documents unchanged when the question names no condition, or when none or all of them name it."""
     if conditions is None:
         return documents
-    texts = _documents_texts(index, hits[:SUBJECT_DEPTH])
     candidates = set(texts) if documents is None else documents
     naming = keys_naming(conditions, {doc: texts[doc] for doc in candidates if doc in texts})
     if not naming or (documents is None and len(naming) == len(texts)):
