@@ -706,3 +706,25 @@ def test_a_treatment_several_pages_name_is_answered_from_the_page_about_the_cond
             document = engine.index.documents[sentence.doc_id]
             assert re.search(condition, document.title + " " + document.text), (question, sentence.text)
         assert "stem cell" in " ".join(s.text.lower() for s in result.answer.sentences[:2]), question
+
+
+def test_a_follow_up_or_a_treatment_every_page_names_does_not_narrow_the_answer_to_the_condition(engine):
+    """The condition narrows only the pages that name a treatment the question itself picks out: "Is it safe for
+    people with MS?" after a lupus question is still about stem cells for lupus, and "cell therapy" ("cell", which
+    every page names) for diabetes is not answered from the metformin page alone. And a page is not about stem
+    cells for diabetes because it names diabetes elsewhere (metformin's, on the MS page)."""
+    from rag.retrieval.search import condition_documents
+
+    texts = {"ms": ["Remyelination in MS", "Stem cells may repair myelin.", "Metformin treats diabetes."],
+             "lupus": ["Stem cells for lupus", "Stem cells calm the immune system."]}
+    stem_cells = [[("stem", 2.0), ("cell", 1.0)]]
+    diabetes = [[("diabet", 2.0)]]
+    assert condition_documents(texts, {"ms", "lupus"}, stem_cells, [[("ms", 1.0)]]) == {"ms"}
+    assert condition_documents(texts, {"ms", "lupus"}, stem_cells, diabetes) == {"ms", "lupus"}
+    assert condition_documents(texts, None, stem_cells, [[("ms", 1.0)]]) is None
+    assert condition_documents(texts, {"ms", "lupus"}, None, [[("ms", 1.0)]]) == {"ms", "lupus"}
+
+    history = (("user", "How are stem cells used for lupus?"), ("assistant", "…"))
+    result = engine.query(Question("Is it safe for people with MS?", top_k=5, history=history))
+    assert all(s.doc_id.startswith("002") for s in result.answer.sentences[:2]), [s.text for s in
+                                                                                 result.answer.sentences]

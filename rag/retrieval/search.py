@@ -74,7 +74,7 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     if (names is None and conditions is None) or not top:
         return Searched(in_order, in_order)
     texts = _documents_texts(index, top)  # read once for both
-    documents = condition_documents(texts, subject_documents(texts, names), conditions)
+    documents = condition_documents(texts, subject_documents(texts, names), names, conditions)
     if not documents:
         return Searched(in_order, in_order)
     best = max(h.dense for h in top)
@@ -114,19 +114,20 @@ def subject_documents(texts: dict[str, list[str]], names: list[Named] | None) ->
     return documents if documents and len(documents) < len(texts) else None
 
 
-def condition_documents(texts: dict[str, list[str]], documents: set[str] | None,
+def condition_documents(texts: dict[str, list[str]], documents: set[str] | None, names: list[Named] | None,
                         conditions: list[Named] | None) -> set[str] | None:
-    """Of `documents` (or, when the question names no treatment some pages lack, of every document among the first
-    SUBJECT_DEPTH hits), those that also name the condition asked about: "Can stem cells help MS?" is answered
-    from the MS page that names stem cells, not from the lupus and depression pages that name them too. The
-    documents unchanged when the question names no condition, or when none or all of them name it."""
-    if conditions is None:
+    """Of the documents that name the treatment the question itself names (`documents`, when some do and others do
+    not: "cell therapy" is read as "cell", which every page names), those where the condition asked about is named
+    in the title or beside the treatment, in one passage: "Can stem cells help MS?" is answered from the MS page
+    that names stem cells, not from the lupus and depression pages that name them too, and "Are stem cells safe for
+    people with diabetes?" not from the MS page whose diabetes is metformin's. `documents` unchanged when the
+    question picks out no treatment (a follow-up's "it" is read elsewhere) or names no condition, or when none of
+    them names it."""
+    if conditions is None or documents is None or names is None:
         return documents
-    candidates = set(texts) if documents is None else documents
-    naming = keys_naming(conditions, {doc: texts[doc] for doc in candidates if doc in texts})
-    if not naming or (documents is None and len(naming) == len(texts)):
-        return documents
-    return naming
+    beside = {doc: [texts[doc][0]] + [text for text in texts[doc][1:] if keys_naming(names, {0: [text]})]
+              for doc in documents if doc in texts}
+    return keys_naming(conditions, beside) or documents
 
 
 def _documents_texts(index: LoadedIndex, top: list[Hit]) -> dict[str, list[str]]:
