@@ -19,6 +19,10 @@ def test_the_subject_is_the_slot_the_question_asks_about():
     # what research is said to show: the subject of the clause it shows
     assert "clemastine" in asked_subjects("Has research shown clemastine works in MS?")
     assert asked_subjects("Is there evidence that biotin helps MS?") == ["biotin"]
+    # what research knows or studies about ("Tell me about MS fatigue" names a topic, not a treatment)
+    assert asked_subjects("What is still being studied about stem cell treatment for SLE?") == ["stem cell treatment"]
+    assert asked_subjects("What is known about LDN for MS?") == ["ldn"]
+    assert asked_subjects("Tell me about MS fatigue") == []
 
 
 def test_a_slot_that_runs_over_a_clause_is_not_a_subject():

@@ -49,6 +49,10 @@ PATTERNS = (
                rf"proved|find|found|evidence|proof)\s+(?:that\s+)?{_SLOT}\s+{_ADVERB}{_EFFECT}\b", re.IGNORECASE),
     re.compile(rf"\b(?:should|can|could|do|must)\s+(?:i|we|you|people|patients)\s+(?:take|try|use|start|add)\s+"
                rf"{_SLOT}(?=\s+(?:for|to|with|if|when|instead|while|alongside)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
+    # "What is still being studied about stem cell treatment for SLE?", "What is known about LDN?": what research
+    # knows or studies about is the subject ("Tell me about MS fatigue" names a topic, not a treatment).
+    re.compile(rf"\b(?:known|studied|researched|research|evidence)\s+about\s+"
+               rf"{_SLOT}(?=\s+(?:for|in|to|with)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
     # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how) about\s+(?P<subject>[A-Za-z0-9][\w\-', ]{0,80}?)"
                r"(?=\s+(?:for|to|with|in)\b|\s*[?.!]|\s*$)", re.IGNORECASE),
