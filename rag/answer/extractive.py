@@ -284,9 +284,10 @@ def choose(
     # A safety question's warnings lead (then, if it asks for them too, the side effects); a side-effects question's
     # side effects lead, warned of or not (a contraindication, "cannot be taken with opioids", stays in the
     # callout); any other question's best units do.
-    side_effects = [candidates[i] for i in order if Need.SIDE_EFFECTS in unit_gives(candidates[i].text)]
+    side_effects = ([candidates[i] for i in order if Need.SIDE_EFFECTS in unit_gives(candidates[i].text)]
+                    if about_side_effects else [])
     if about_safety and safety:
-        lead = safety + (side_effects[: settings.answer_lead] if about_side_effects else [])
+        lead = safety + side_effects[: settings.answer_lead]
     elif about_side_effects and side_effects:
         lead = side_effects[: max(settings.answer_lead, 1)]
     else:

@@ -58,8 +58,9 @@ def question_needs(question: str) -> frozenset[Need]:
     not whether it works; "What side effects does it have?" asks for side effects, and is a safety question only
     when it also asks about safety in other words ("Is it safe, and what are its side effects?") or says what the
     person already takes ("I take oxycodone. What side effects could LDN cause?")."""
-    needs = {need for need, pattern in _ASKS.items() if pattern.search(question)}
-    mechanism = _ASKS[Need.MECHANISM].search(question)
+    found = {need: match for need, pattern in _ASKS.items() if (match := pattern.search(question))}
+    needs = set(found)
+    mechanism = found.get(Need.MECHANISM)
     if mechanism and Need.OUTCOME in needs:
         rest = question[: mechanism.start()] + " " + question[mechanism.end():]
         if not _ASKS[Need.OUTCOME].search(rest):

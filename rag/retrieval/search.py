@@ -69,22 +69,19 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     hits = ranked_hits(index, vector, query, settings, Mode.HYBRID, plain=plain)
     in_order = diversify(index, hits, top_k, settings.per_doc_cap)
     names = subject_names(asked, index.lexical.document_share)
-    conditions = condition_names(asked, index.lexical.document_share)
     top = hits[:SUBJECT_DEPTH]
-    if (names is None and conditions is None) or not top:
+    if names is None or not top:
         return Searched(in_order, in_order)
-    texts = _documents_texts(index, top)  # read once for both
-    documents = condition_documents(texts, subject_documents(texts, names), names, conditions)
+    texts = _documents_texts(index, top)  # read once for the treatment and the condition
+    documents = condition_documents(texts, subject_documents(texts, names), names,
+                                    condition_names(asked, index.lexical.document_share))
     if not documents:
         return Searched(in_order, in_order)
     best = max(h.dense for h in top)
     theirs = [h for h in top if index.chunks[h.chunk_id].doc_id in documents]
-    if names is None:  # only a condition was named: its pages keep their own order, the others go after them
-        naming = {h.chunk_id for h in theirs}
-    else:
-        naming = {h.chunk_id for h in theirs if h.dense >= RELEVANT_SHARE * best}
-        naming |= keys_naming(names, {h.chunk_id: [_expanded(index, h.chunk_id)] for h in theirs
-                                      if h.chunk_id not in naming})
+    naming = {h.chunk_id for h in theirs if h.dense >= RELEVANT_SHARE * best}
+    naming |= keys_naming(names, {h.chunk_id: [_expanded(index, h.chunk_id)] for h in theirs
+                                  if h.chunk_id not in naming})
     if not naming:
         return Searched(in_order, in_order, documents)
     first = [h for h in hits if h.chunk_id in naming] + [h for h in hits if h.chunk_id not in naming]
@@ -100,16 +97,14 @@ def _expanded(index: LoadedIndex, chunk_id: int) -> str:
     return expand(chunk.text, document_definitions(index, chunk.doc_id))
 
 
-def subject_documents(texts: dict[str, list[str]], names: list[Named] | None) -> set[str] | None:
+def subject_documents(texts: dict[str, list[str]], names: list[Named]) -> set[str] | None:
     """The documents that name the treatment the question asks about (`names`, from `subject.subject_names`) in
     their `texts` (`_documents_texts`: each document among the first SUBJECT_DEPTH hits, its title and those
     passages, abbreviations expanded). The
     shown list takes their passages close to the question first, over the per-document cap too: "Does LDN stop MS
     from getting worse?" reads a fourth and fifth LDN passage before a metformin one, since a page that never names
     LDN cannot answer it; a page that names a stem cell transplant in passing, far from a question about lupus, is
-    not brought in. None when the question names no treatment, or when none or all of those documents name it."""
-    if names is None or not texts:
-        return None
+    not brought in. None when none or all of those documents name it."""
     documents = keys_naming(names, texts)
     return documents if documents and len(documents) < len(texts) else None
 

@@ -240,12 +240,10 @@ def condition_names(question: str, share: Callable[[str], float]) -> list[Named]
         return None
     treatment = {word for subject in asked_subjects(question) for word, _ in _word_names(subject)}
     found: list[Named] = []
-    phrases: list[str] = []
     for match in _CONDITION.finditer(_clauses(question)):
         phrase = _noun_phrase(match.group("subject"))
-        if not phrase or ASPECT.search(phrase) or phrase in phrases:
+        if not phrase or ASPECT.search(phrase):
             continue
-        phrases.append(phrase)
         known = [(name, math.log(1 / share(word))) for word, name in _word_names(phrase, shortest=2)
                  if word not in treatment and share(word) > 0]
         if known and known not in found:
