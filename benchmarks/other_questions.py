@@ -5,7 +5,9 @@ sentence that answers, and whether questions the seeds cannot answer are refused
 questions was asked:
 - "session" (f01–f24): 24 questions written at the start of a session, in lay words, short and long;
 - "helper" (g01–g46): 40 questions written by a helper who read only the five seed documents (lay words, typos,
-  search-box keywords, long messages with personal context), and 6 about treatments the seeds never discuss.
+  search-box keywords, long messages with personal context), and 6 about treatments the seeds never discuss;
+- "helper2" (h01–h46): the same brief given to another helper in a later session (2026-12-07), asked of the
+  engine only after the set was written and committed, and read only after its figures were recorded.
 Each answerable question names its document (the first three characters of the file name) and one to three
 sentences copied from it, any of which answers. Neither set trains the answer selector or the no-answer rule
 (benchmarks/train_answer.py and calibrate_no_answer.py read benchmarks/data/seed-questions.jsonl and seeds-dev);
@@ -45,7 +47,7 @@ def score(engine) -> dict:
             and result.passages[0].source.doc_id.startswith(q["doc"]),
         })
     summary: dict[str, dict] = defaultdict(dict)
-    for by in ("session", "helper"):
+    for by in dict.fromkeys(r["by"] for r in rows):
         mine = [r for r in rows if r["by"] == by and r["answerable"]]
         unanswerable = [r for r in rows if r["by"] == by and not r["answerable"]]
         summary[by] = {
