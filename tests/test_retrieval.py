@@ -99,6 +99,19 @@ def test_a_treatment_no_top_passage_names_is_not_answered_from_pages_about_anoth
         assert not ask(engine, question).no_answer, question
 
 
+def test_a_seed_treatment_for_a_condition_no_seed_discusses_is_not_answered(engine):
+    """The seeds discuss metformin and LDN for MS, stem cells for lupus and depression: not for psoriasis or
+    migraine. Asked in the ways people ask (a harm, a search-box title, results it has had), a treatment or
+    condition the pages never name is refused; a misspelt one the pages do name is not."""
+    assert_refused(engine, ("Is metformin any good for psoriasis?", "Can LDN help migraine?",
+                            "does teriflunomide raise your risk of infections with MS?",
+                            "natalizumab for relapsing ms - does it work?",
+                            "What results has rituximab had in people with lupus?"))
+    for question in ("Can metformin help multiple sclerosis?", "Is LDN good for MS fatige?",
+                     "can metfromin help ms?", "umbilical cord stem cells for lupus - does it work?"):
+        assert not ask(engine, question).no_answer, question
+
+
 def test_a_safety_question_in_the_long_form_finds_the_warning_given_in_the_short(engine):
     """The LDN page defines "low-dose naltrexone (LDN)" and warns "LDN cannot be taken…": asked either way, the
     warning is the answer's first sentence."""

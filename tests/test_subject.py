@@ -1,6 +1,6 @@
 """The question's subject (rag/retrieval/subject.py): read from the question's grammar, named or not by passages."""
 
-from rag.retrieval.subject import asked_subjects, condition_names, unnamed_subject
+from rag.retrieval.subject import asked_subjects, condition_names, unnamed_condition, unnamed_subject
 
 PASSAGES = ["Metformin lowers blood sugar; long use can cause vitamin B12 deficiency.",
             "Low-dose naltrexone (LDN) is taken at night; omega-6 fats are not discussed here."]
@@ -23,6 +23,16 @@ def test_the_subject_is_the_slot_the_question_asks_about():
     assert asked_subjects("What is still being studied about stem cell treatment for SLE?") == ["stem cell treatment"]
     assert asked_subjects("What is known about LDN for MS?") == ["ldn"]
     assert asked_subjects("Tell me about MS fatigue") == []
+    # what it might do harm ("raise", "damage", "cause"), what results it has had, a search-box title
+    assert asked_subjects("does ocrevus raise your risk of infections with MS?") == ["ocrevus"]
+    assert asked_subjects("can plaquenil damage your eyes if you take it for lupus for years") == ["plaquenil"]
+    assert asked_subjects("Can cousin marriage cause this?") == []  # a cause, not a treatment
+    assert asked_subjects("What results has CAR-T cell therapy had in people with severe lupus?") == [
+        "car-t cell therapy"]
+    assert asked_subjects("high dose biotin for progressive ms - does it work?") == ["high dose biotin"]
+    assert asked_subjects("poop transplant for MS??") == ["poop transplant"]
+    assert asked_subjects("What is the best treatment for MS?") == []  # a question, not a title
+    assert asked_subjects("metformin for pcos to help get pregnant") == []  # no title's end
 
 
 def test_a_slot_that_runs_over_a_clause_is_not_a_subject():
@@ -39,6 +49,8 @@ def test_a_subject_no_passage_names_is_unnamed_and_a_qualifier_must_match():
     assert unnamed_subject("Can vitamin B12 help MS?", PASSAGES) is None
     assert unnamed_subject("Does low dose naltrexone work?", PASSAGES) is None
     assert unnamed_subject("Can metformins help?", PASSAGES) is None  # a word's other forms name it too
+    assert unnamed_subject("Can metfromin help?", PASSAGES) is None  # one swap off: misspelt
+    assert unnamed_subject("Can metfarmon help?", PASSAGES) == "metfarmon"  # two edits: another word
     # a dose said of a treatment names none: the LDN passage's "low-dose" does not name high-dose biotin
     assert unnamed_subject("Does high dose biotin help progressive MS?", PASSAGES) == "high dose biotin"
     assert unnamed_subject("Can stem cells from umbilical cord help?", ["Stem cells were given."]) is None
@@ -130,3 +142,19 @@ def test_the_condition_is_what_the_treatment_is_asked_to_act_on():
     assert words("How does naltrexone at tiny doses work in the body?") == []
     assert words("Can metformin help metformin?") == []
     assert words("My story. " * 30 + "Can stem cells help MS?") == []
+
+
+def test_a_condition_no_passage_names_is_unnamed_unless_misspelt():
+    """The no-answer rule's second check: the pages speak of the treatment, but for another condition."""
+    ldn = ["Low-dose naltrexone (LDN) is used off-label in multiple sclerosis (MS) and for depression."]
+    assert unnamed_condition("is low dose naltrexone any good for crohn's disease", ldn) == "crohn's disease"
+    assert unnamed_condition("Does LDN help MS?", ldn) is None
+    # words that only say what kind of illness name nothing: "progressive" MS is MS
+    assert unnamed_condition("Can LDN slow progressive MS?", ldn) is None
+    assert unnamed_condition("Does LDN work for this disease?", ldn) is None
+    # one letter off a word of the pages is that word misspelt; two is another word
+    assert unnamed_condition("risks of gene therapy for depresion?", ldn) is None
+    assert unnamed_condition("Is LDN good for depressoin?", ldn) is None
+    assert unnamed_condition("Does LDN help lupus?", ldn) == "lupus"
+    # a long message names many things: no condition is read from it
+    assert unnamed_condition("My story. " * 30 + "Does LDN help lupus?", ldn) is None

@@ -34,7 +34,10 @@ _EFFECT = (r"(?:help|helps|work|works|treat|treats|cure|cures|improve|improves|r
            r"slows|stop|stops|reverse|reverses|ease|eases|relieve|relieves|benefit|benefits|fight|fights|lower|"
            r"lowers|boost|boosts|heal|heals|manage|replace|be used|be taken|be a (?:treatment|cure|option)|"
            # "Has clemastine shown any results?", "Does LDN make you feel better?", "How does metformin affect…?"
-           r"show|shows|shown|showed|make|makes|affect|affects|protect|protects|repair|repairs)")
+           r"show|shows|shown|showed|make|makes|affect|affects|protect|protects|repair|repairs|"
+           # "Does Ocrevus raise your risk of infections?", "Can Plaquenil damage your eyes?": what it might do harm
+           # (not "cause": "Can cousin marriage cause this?" asks about a cause, in words a page may not use)
+           r"raise|raises|increase|increases|damage|damages|harm|harms|hurt|hurts|interact|interacts)")
 _VERDICT = (r"(?:good|safe|effective|helpful|useful|worth|beneficial|dangerous|risky|"
             r"a (?:good |safe )?(?:treatment|cure|option))")
 _ADVERB = r"(?:(?:really|actually|also|still|even|ever|any|truly|generally)\s+)?"
@@ -53,6 +56,12 @@ PATTERNS = (
     # knows or studies about is the subject ("Tell me about MS fatigue" names a topic, not a treatment).
     re.compile(rf"\b(?:known|studied|researched|research|evidence)\s+about\s+"
                rf"{_SLOT}(?=\s+(?:for|in|to|with)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
+    # "What results has CAR-T therapy had in lupus?", "Any evidence that biotin has shown?": what has had results.
+    re.compile(rf"\b(?:what|any)\s+(?:results?|evidence|benefits?|effects?|success)\s+(?:has|have|did|does|do)\s+"
+               rf"{_SLOT}\s+(?:had|shown|showed|show|produced|given|achieved)\b", re.IGNORECASE),
+    # "high dose biotin for progressive MS - does it work?", "poop transplant for MS??": a search-box title, the
+    # treatment first, then what it is for, then a dash or the question's end.
+    re.compile(rf"^\s*{_SLOT}\s+for\s+(?:[\w'’-]+\s+){{0,4}}?[\w'’-]+\s*(?:[-–—:]|\?)", re.IGNORECASE),
     # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how) about\s+(?P<subject>[A-Za-z0-9][\w\-', ]{0,80}?)"
                r"(?=\s+(?:for|to|with|in)\b|\s*[?.!]|\s*$)", re.IGNORECASE),
@@ -194,6 +203,10 @@ def unnamed_subject(question: str, texts: list[str]) -> str | None:
     named = _named_subjects(question)
     if not named or _named_in(named, texts):
         return None
+    # a word with a qualifier is named only with it ("vitamin D" is not a misspelt "vitamin B12")
+    words = [word for subject, _ in named for word, name in _word_names(subject) if isinstance(name, str)]
+    if any(_misspelt_in(word, texts) for word in words):
+        return None  # "effextor" is Effexor
     return named[0][0]
 
 
@@ -232,23 +245,82 @@ _CONDITION = re.compile(  # what it acts on, or what it works / is good / shows 
 MAX_CONDITION_CHARS = 200  # a condition is read from a short question only; a long message names many things
 
 
-def condition_names(question: str, share: Callable[[str], float]) -> list[Named] | None:
-    """What names the condition a short question asks about (its words the collection knows, weighted as
-    `subject_names` weighs them; two-letter names like "MS" count), or None. An aspect ("side effects") or a word
-    of the treatment asked about is no condition."""
+# Words that say what kind or stage of illness, never which: "Crohn's disease" is named by "Crohn's", "progressive
+# MS" by "MS"; a page that says "disease" does not speak of Crohn's.
+_GENERAL_CONDITION = frozenset(
+    """disease diseases disorder disorders syndrome syndromes condition conditions illness illnesses problem problems
+    symptom symptoms issue issues people patients person someone adults children kids severe mild moderate chronic
+    acute progressive relapsing early late advanced stage type form forms""".split()
+)
+
+
+@lru_cache(maxsize=1024)
+def _conditions(question: str) -> tuple[tuple[str, tuple[tuple[str, str | re.Pattern], ...]], ...]:
+    """The words that name each condition a short question asks about (two-letter names like "MS" count), read
+    once per question. An aspect ("side effects") or a word of the treatment asked about is no condition."""
     if len(question) > MAX_CONDITION_CHARS:
-        return None
+        return ()
     treatment = {word for subject in asked_subjects(question) for word, _ in _word_names(subject)}
-    found: list[Named] = []
+    found: list[tuple[str, tuple[tuple[str, str | re.Pattern], ...]]] = []
     for match in _CONDITION.finditer(_clauses(question)):
         phrase = _noun_phrase(match.group("subject"))
         if not phrase or ASPECT.search(phrase):
             continue
-        known = [(name, math.log(1 / share(word))) for word, name in _word_names(phrase, shortest=2)
-                 if word not in treatment and share(word) > 0]
+        words = tuple((word, name) for word, name in _word_names(phrase, shortest=2) if word not in treatment)
+        if words and words not in (seen for _, seen in found):
+            found.append((phrase, words))
+    return tuple(found)
+
+
+def condition_names(question: str, share: Callable[[str], float]) -> list[Named] | None:
+    """What names the condition a short question asks about (its words the collection knows, weighted as
+    `subject_names` weighs them), or None."""
+    found: list[Named] = []
+    for _, words in _conditions(question):
+        known = [(name, math.log(1 / share(word))) for word, name in words if share(word) > 0]
         if known and known not in found:
             found.append(known)
     return found or None
+
+
+TYPO_MIN_LETTERS = 5  # a word this long, one edit from a word of the passages, is that word misspelt
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours ("depresion")."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]
+
+
+def _misspelt_in(word: str, texts: list[str]) -> bool:
+    if len(word) < TYPO_MIN_LETTERS:
+        return False
+    others = {other for text in texts for other in re.findall(r"[a-z]+", text.lower())}
+    return any(other != word and abs(len(other) - len(word)) <= 1 and _one_edit(word, other) for other in others)
+
+
+def unnamed_condition(question: str, texts: list[str]) -> str | None:
+    """A condition the question asks about when none of `texts` names any of its own words ("Crohn's" of "Is
+    low dose naltrexone any good for Crohn's disease?" where the pages speak of MS), or None. Words that only say
+    what kind of illness ("disease", "progressive") name nothing to look for, and a word one letter from a word of
+    the passages is that word misspelt ("depresion")."""
+    holds = None
+    for phrase, words in _conditions(question):
+        own = [(word, name) for word, name in words if word not in _GENERAL_CONDITION]
+        if not own:
+            continue
+        holds = holds or _holder(texts)
+        if not any(holds(name) for _, name in own) and not any(
+                _misspelt_in(word, texts) for word, name in own if isinstance(name, str)):
+            return phrase
+    return None
 
 
 def keys_naming(subjects: list[Named], texts_by_key: Mapping[K, list[str]]) -> set[K]:
