@@ -717,9 +717,8 @@ def no_answer_section(result: dict) -> list[str]:
     lines = [
         f"The no-answer rule is a logistic score: {model['bias']:+.2f} {terms}; a question is refused when it is "
         "below 0, or when no top-five passage names what it asks about (`rag/retrieval/subject.py`: \"vitamin D\" in "
-        "\"Can vitamin D help MS?\"; a word one letter from a word of the passages is read as that word misspelt) "
-        "or the condition a short question asks it to act on (\"Crohn's\" in \"Is LDN any good for Crohn's "
-        "disease?\"), never when a top passage holds the study it cites. `dense` is the best cosine, "
+        "\"Can vitamin D help MS?\"; a word one letter from a word of the passages is read as that word misspelt), "
+        "never when a top passage holds the study it cites. `dense` is the best cosine, "
         "`cover` the best "
         "share of the question's words in a top-five passage, `known` the share of its words the collection uses, "
         "`log_words` log(1 + its content words), `collection` its cosine with the collection's mean passage vector. "

@@ -99,16 +99,14 @@ def test_a_treatment_no_top_passage_names_is_not_answered_from_pages_about_anoth
         assert not ask(engine, question).no_answer, question
 
 
-def test_a_seed_treatment_for_a_condition_no_seed_discusses_is_not_answered(engine):
-    """The seeds discuss metformin and LDN for MS, stem cells for lupus and depression: not for psoriasis or
-    migraine. Asked in the ways people ask (a harm, a search-box title, results it has had), a treatment or
-    condition the pages never name is refused; a misspelt one the pages do name is not."""
-    assert_refused(engine, ("Is metformin any good for psoriasis?", "Can LDN help migraine?",
-                            "does teriflunomide raise your risk of infections with MS?",
+def test_a_treatment_the_seeds_never_name_is_refused_however_it_is_asked(engine):
+    """Asked in the ways people ask (a harm it might do, a search-box title, the results it has had), a treatment
+    the pages never name is refused; one the pages name, misspelt, is not, nor a symptom in lay words."""
+    assert_refused(engine, ("does teriflunomide raise your risk of infections with MS?",
                             "natalizumab for relapsing ms - does it work?",
                             "What results has rituximab had in people with lupus?"))
-    for question in ("Can metformin help multiple sclerosis?", "Is LDN good for MS fatige?",
-                     "can metfromin help ms?", "umbilical cord stem cells for lupus - does it work?"):
+    for question in ("can metfromin help ms?", "umbilical cord stem cells for lupus - does it work?",
+                     "Can LDN help with tiredness?", "Can LDN help with my aches?"):
         assert not ask(engine, question).no_answer, question
 
 

@@ -38,7 +38,7 @@ import numpy as np
 from rag.index import LoadedIndex
 from rag.retrieval.candidates import citation_lift
 from rag.retrieval.hits import Hit
-from rag.retrieval.subject import unnamed_condition, unnamed_subject
+from rag.retrieval.subject import unnamed_subject
 from rag.terms import content_words, stem
 
 FEATURES = ("dense", "cover", "known", "log_words", "collection")
@@ -139,8 +139,7 @@ def question_features(index: LoadedIndex, query: str, hits: list[Hit], plain: np
     words = len(set(content_words(query)))
     collection = float(np.asarray(plain, dtype=np.float32) @ collection_centroid(index))
     texts = [index.chunks[h.chunk_id].text for h in hits[:TOP]]
-    own = query if asked is None else asked
-    unnamed = unnamed_subject(own, texts) is not None or unnamed_condition(own, texts) is not None
+    unnamed = unnamed_subject(query if asked is None else asked, texts) is not None
     return np.array([dense, cover, known_share(index, query), math.log1p(words), collection]), cited, unnamed
 
 

@@ -194,6 +194,30 @@ def _named_in(named: list[tuple[str, list[str | re.Pattern]]], texts: list[str])
     return any(holds(n) for _, names in named for n in names)
 
 
+TYPO_MIN_LETTERS = 5  # a word this long, one edit from a word of the passages, is that word misspelt
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours ("metfromin")."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]
+
+
+def _misspelt_in(word: str, texts: list[str]) -> bool:
+    """Whether a word of `texts` is `word` spelt right: one edit away, and `word` long enough to tell."""
+    if len(word) < TYPO_MIN_LETTERS:
+        return False
+    others = {other for text in texts for other in re.findall(r"[a-z]+", text.lower())}
+    return any(other != word and abs(len(other) - len(word)) <= 1 and _one_edit(word, other) for other in others)
+
+
 def unnamed_subject(question: str, texts: list[str]) -> str | None:
     """The question's subject when none of `texts` (the passages that would answer) names any of its words, or None.
 
@@ -245,82 +269,23 @@ _CONDITION = re.compile(  # what it acts on, or what it works / is good / shows 
 MAX_CONDITION_CHARS = 200  # a condition is read from a short question only; a long message names many things
 
 
-# Words that say what kind or stage of illness, never which: "Crohn's disease" is named by "Crohn's", "progressive
-# MS" by "MS"; a page that says "disease" does not speak of Crohn's.
-_GENERAL_CONDITION = frozenset(
-    """disease diseases disorder disorders syndrome syndromes condition conditions illness illnesses problem problems
-    symptom symptoms issue issues people patients person someone adults children kids severe mild moderate chronic
-    acute progressive relapsing early late advanced stage type form forms""".split()
-)
-
-
-@lru_cache(maxsize=1024)
-def _conditions(question: str) -> tuple[tuple[str, tuple[tuple[str, str | re.Pattern], ...]], ...]:
-    """The words that name each condition a short question asks about (two-letter names like "MS" count), read
-    once per question. An aspect ("side effects") or a word of the treatment asked about is no condition."""
+def condition_names(question: str, share: Callable[[str], float]) -> list[Named] | None:
+    """What names the condition a short question asks about (its words the collection knows, weighted as
+    `subject_names` weighs them; two-letter names like "MS" count), or None. An aspect ("side effects") or a word
+    of the treatment asked about is no condition."""
     if len(question) > MAX_CONDITION_CHARS:
-        return ()
+        return None
     treatment = {word for subject in asked_subjects(question) for word, _ in _word_names(subject)}
-    found: list[tuple[str, tuple[tuple[str, str | re.Pattern], ...]]] = []
+    found: list[Named] = []
     for match in _CONDITION.finditer(_clauses(question)):
         phrase = _noun_phrase(match.group("subject"))
         if not phrase or ASPECT.search(phrase):
             continue
-        words = tuple((word, name) for word, name in _word_names(phrase, shortest=2) if word not in treatment)
-        if words and words not in (seen for _, seen in found):
-            found.append((phrase, words))
-    return tuple(found)
-
-
-def condition_names(question: str, share: Callable[[str], float]) -> list[Named] | None:
-    """What names the condition a short question asks about (its words the collection knows, weighted as
-    `subject_names` weighs them), or None."""
-    found: list[Named] = []
-    for _, words in _conditions(question):
-        known = [(name, math.log(1 / share(word))) for word, name in words if share(word) > 0]
+        known = [(name, math.log(1 / share(word))) for word, name in _word_names(phrase, shortest=2)
+                 if word not in treatment and share(word) > 0]
         if known and known not in found:
             found.append(known)
     return found or None
-
-
-TYPO_MIN_LETTERS = 5  # a word this long, one edit from a word of the passages, is that word misspelt
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours ("depresion")."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return a == b
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1:] == shorter[i:]
-
-
-def _misspelt_in(word: str, texts: list[str]) -> bool:
-    if len(word) < TYPO_MIN_LETTERS:
-        return False
-    others = {other for text in texts for other in re.findall(r"[a-z]+", text.lower())}
-    return any(other != word and abs(len(other) - len(word)) <= 1 and _one_edit(word, other) for other in others)
-
-
-def unnamed_condition(question: str, texts: list[str]) -> str | None:
-    """A condition the question asks about when none of `texts` names any of its own words ("Crohn's" of "Is
-    low dose naltrexone any good for Crohn's disease?" where the pages speak of MS), or None. Words that only say
-    what kind of illness ("disease", "progressive") name nothing to look for, and a word one letter from a word of
-    the passages is that word misspelt ("depresion")."""
-    holds = None
-    for phrase, words in _conditions(question):
-        own = [(word, name) for word, name in words if word not in _GENERAL_CONDITION]
-        if not own:
-            continue
-        holds = holds or _holder(texts)
-        if not any(holds(name) for _, name in own) and not any(
-                _misspelt_in(word, texts) for word, name in own if isinstance(name, str)):
-            return phrase
-    return None
 
 
 def keys_naming(subjects: list[Named], texts_by_key: Mapping[K, list[str]]) -> set[K]:
