@@ -488,6 +488,9 @@ def test_a_person_on_another_drug_asking_to_add_one_asks_about_safety(engine):
     warning leads, though the seeds never say that tramadol is an opioid."""
     result = ask(engine, "I take tramadol for back pain, can I also start LDN?")
     assert OPIOID_WARNING in result.answer.sentences[0].text
+    # whether it is all right to start is the same ask
+    result = ask(engine, "I am on codeine after my surgery - is it okay to start low dose naltrexone?")
+    assert OPIOID_WARNING in result.answer.sentences[0].text
 
 
 def test_a_compound_named_on_one_page_is_answered_from_that_page(engine):
@@ -684,6 +687,12 @@ def test_what_a_question_asks_is_read_from_its_wording_not_its_topic_words():
     for question in ("Is LDN safe and what are its side effects?", "Side effects of LDN with opioids?",
                      "I take oxycodone. What side effects could LDN cause?"):
         assert {Need.SAFETY, Need.SIDE_EFFECTS} <= question_needs(question), question
+    # Typed as people type it, side effects are still asked for; "is it ok to…" asks about safety.
+    for question in ("what are the side affects of LDN?", "side efects of metformin?"):
+        assert Need.SIDE_EFFECTS in question_needs(question), question
+    for question in ("Is it okay to take metformin for years?", "I take sertraline, is it ok to add LDN?"):
+        assert Need.SAFETY in question_needs(question) and asks_about_safety(question), question
+    assert Need.SAFETY not in question_needs("Is it a good idea to read about LDN?")
     # Stopping or raising a risk is not an outcome ask.
     for question in ("Can I stop taking LDN suddenly?", "Should I stop my MS medication to take metformin?",
                      "Does LDN increase the risk of withdrawal?"):

@@ -28,8 +28,9 @@ class Need(StrEnum):
 
 # What the question asks (regular expressions, matched case-insensitively against the question).
 ASKS: dict[Need, str] = {
-    # "Can metformin cause a vitamin deficiency?" asks for a side effect (and a cause).
-    Need.SIDE_EFFECTS: r"\b(?:side[- ]?effects?|adverse|reactions?|complications?|downsides?|can (?:\w+ ){1,3}"
+    # "Can metformin cause a vitamin deficiency?" asks for a side effect (and a cause); "side affects", "side
+    # efects" are how people often type it.
+    Need.SIDE_EFFECTS: r"\b(?:side[- ]?(?:e|a)ff?ects?|adverse|reactions?|complications?|downsides?|can (?:\w+ ){1,3}"
                        r"cause)\b",
     # "How much LDN do people take?", "How much of it should I use?" (not "How much does it cost to take?").
     Need.DOSE: r"\b(?<!low )(?<!low-)(?<!ultra-low )(?:dose|doses|dosage|dosing|how much (?:should|do|can|to)|how "

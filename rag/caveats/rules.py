@@ -508,7 +508,7 @@ TRACEABLE_PATTERNS = (
 # Questions about safety ("can I take it with…", "side effects?") rank passages that carry a
 # safety_warning higher: a contraindication must not fall below the fold.
 SAFETY_INTENT = (
-    r"\b(?:safe|safety|side[- ]effects?|risks?|dangers?|dangerous|interact\w*|combine|combined|mix|together|"
+    r"\b(?:safe|safety|side[- ]?(?:e|a)ff?ects?|risks?|dangers?|dangerous|interact\w*|combine|combined|mix|together|"
     r"contraindicat\w*|warnings?|pregnan\w*|breastfeed\w*|overdose|withdrawal|"
     # ("a sulfa allergy", "allergic to it" ask about safety; "an allergy drug" names a kind of drug)
     r"allerg\w*(?!\s+(?:drugs?|medications?|medicines?|pills?|tablets?|treatments?)\b))\b"
@@ -516,6 +516,9 @@ SAFETY_INTENT = (
     # "I take tramadol for back pain, can I also start LDN?": already on one thing, asking to add another.
     r"|\b(?:i|i'm|i am)\s+(?:take|taking|on)\b.{0,80}\b(?:can|could|should|may)\s+i\s+(?:also\s+|still\s+)?"
     r"(?:take|start|add)\b"
+    # "is it ok to add LDN?", "Is it okay to take it long term?": whether it is all right to take is a safety ask
+    r"|\b(?:ok|okay|alright|all right|fine)\s+(?:for me\s+)?to\s+(?:take|start|add|use|combine|mix|keep taking|"
+    r"stay on|drink)\b"
 )
 
 # A mention of research in a passage of a document with no references: where no_references matters.
