@@ -693,6 +693,9 @@ def test_what_a_question_asks_is_read_from_its_wording_not_its_topic_words():
     for question in ("Is it okay to take metformin for years?", "I take sertraline, is it ok to add LDN?"):
         assert Need.SAFETY in question_needs(question) and asks_about_safety(question), question
     assert Need.SAFETY not in question_needs("Is it a good idea to read about LDN?")
+    # What a treatment does, however many words name it, asks how it works; what I do about it does not.
+    assert Need.MECHANISM in question_needs("what does stem cell therapy for lupus actually do to the immune system?")
+    assert Need.MECHANISM not in question_needs("What do I do if I miss a dose?")
     # Stopping or raising a risk is not an outcome ask.
     for question in ("Can I stop taking LDN suddenly?", "Should I stop my MS medication to take metformin?",
                      "Does LDN increase the risk of withdrawal?"):

@@ -55,7 +55,10 @@ ASKS: dict[Need, str] = {
     r"people|patients|physicians)\b)[^?.;]{1,40}?"
     r"\b(?:(?:work|act|help|treat|affect|calm|fight|repair|protect)s?|do anything)|mechanism\w*|"
     r"the body (?:process|handle|metaboli[sz]e|absorb)\w*|"
-    r"what does (?:it|\w+) do|what (?:happens|goes on)\b[^?.;]{0,40}\b(?:body|brain))\b",
+    # "what does gene therapy for depression actually do to your genes?": what it does, however it is named
+    r"what (?:does|do|would|will) (?!(?:i|we|you|they|people|patients|doctors)\b)(?:[\w-]+ ){0,6}?"
+    r"(?:actually |really )?do\b|"
+    r"what (?:happens|goes on)\b[^?.;]{0,40}\b(?:body|brain))\b",
     Need.CAUSE: r"\b(?:cause[sd]?|causing|why|reasons?|triggers?|risk factors?|get it|develop)\b",
     Need.SYMPTOMS: r"\b(?:symptoms?|signs?|feel|feels|pain|hurt\w*|diagnos\w*)\b",
     Need.TREATMENT: r"\b(?:treat\w*|therap\w*|cure[sd]?|medications?|medicines?|drugs?|options?|manag\w*|surgery|"
