@@ -6,7 +6,9 @@ own tokenizer (bm25s' pattern, stopwords and Snowball stemmer, in `rag/index/lex
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 STOPWORDS = frozenset(
@@ -40,3 +42,13 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The whole words of the encoder's WordPiece vocabulary (~21,000 common English words, lower-case): a word
+    English knows ("meditation", "dairy") is not a misspelling of its neighbour ("medication", "daily")."""
+    from rag.offline import model_path
+
+    vocab = json.loads((model_path() / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(token for token in vocab if token.isalpha() and token.isascii())

@@ -99,14 +99,15 @@ def test_a_treatment_no_top_passage_names_is_not_answered_from_pages_about_anoth
         assert not ask(engine, question).no_answer, question
 
 
-def test_a_treatment_the_seeds_never_name_is_refused_however_it_is_asked(engine):
-    """Asked in the ways people ask (a harm it might do, a search-box title, the results it has had), a treatment
-    the pages never name is refused; one the pages name, misspelt, is not, nor a symptom in lay words."""
-    assert_refused(engine, ("does teriflunomide raise your risk of infections with MS?",
-                            "natalizumab for relapsing ms - does it work?",
-                            "What results has rituximab had in people with lupus?"))
-    for question in ("can metfromin help ms?", "umbilical cord stem cells for lupus - does it work?",
-                     "Can LDN help with tiredness?", "Can LDN help with my aches?"):
+def test_a_treatment_the_seeds_never_name_is_refused_and_one_they_name_misspelt_is_not(engine):
+    """A harm a treatment might do is asked about it ("Can teriflunomide damage the liver?"), so a treatment the
+    pages never name is refused; one they name, misspelt, is answered; a common word one letter from a word of the
+    pages ("meditation", "medication") is not taken for it. Nor is a symptom in lay words or a search-box title
+    refused."""
+    assert_refused(engine, ("Can teriflunomide damage the liver?", "Does meditation help MS fatigue?"))
+    for question in ("can metfromin help ms?", "Is naltrexome safe?", "Can LDN help with tiredness?",
+                     "Can LDN help with my aches?", "Cure for MS?", "tips for fatigue - what works?",
+                     "Can painkillers interact with LDN?"):
         assert not ask(engine, question).no_answer, question
 
 

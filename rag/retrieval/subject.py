@@ -22,7 +22,7 @@ import numpy as np
 from rag.abbreviations import document_definitions, expand
 from rag.answer.cues import ASKS, Need
 from rag.index.lexical import terms
-from rag.terms import STOPWORDS, content_words
+from rag.terms import STOPWORDS, content_words, english_words
 
 if TYPE_CHECKING:
     from rag.index import LoadedIndex
@@ -35,9 +35,10 @@ _EFFECT = (r"(?:help|helps|work|works|treat|treats|cure|cures|improve|improves|r
            r"lowers|boost|boosts|heal|heals|manage|replace|be used|be taken|be a (?:treatment|cure|option)|"
            # "Has clemastine shown any results?", "Does LDN make you feel better?", "How does metformin affect…?"
            r"show|shows|shown|showed|make|makes|affect|affects|protect|protects|repair|repairs|"
-           # "Does Ocrevus raise your risk of infections?", "Can Plaquenil damage your eyes?": what it might do harm
-           # (not "cause": "Can cousin marriage cause this?" asks about a cause, in words a page may not use)
-           r"raise|raises|increase|increases|damage|damages|harm|harms|hurt|hurts|interact|interacts)")
+           # "Can Plaquenil damage your eyes?": the harm a treatment might do. Not "cause", "raise" or "increase",
+           # whose subject is as often a cause ("Does smoking increase the risk of MS?"), nor "interact", whose
+           # treatment is as often the second ("Can painkillers interact with LDN?").
+           r"damage|damages|harm|harms|hurt|hurts)")
 _VERDICT = (r"(?:good|safe|effective|helpful|useful|worth|beneficial|dangerous|risky|"
             r"a (?:good |safe )?(?:treatment|cure|option))")
 _ADVERB = r"(?:(?:really|actually|also|still|even|ever|any|truly|generally)\s+)?"
@@ -56,12 +57,6 @@ PATTERNS = (
     # knows or studies about is the subject ("Tell me about MS fatigue" names a topic, not a treatment).
     re.compile(rf"\b(?:known|studied|researched|research|evidence)\s+about\s+"
                rf"{_SLOT}(?=\s+(?:for|in|to|with)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
-    # "What results has CAR-T therapy had in lupus?", "Any evidence that biotin has shown?": what has had results.
-    re.compile(rf"\b(?:what|any)\s+(?:results?|evidence|benefits?|effects?|success)\s+(?:has|have|did|does|do)\s+"
-               rf"{_SLOT}\s+(?:had|shown|showed|show|produced|given|achieved)\b", re.IGNORECASE),
-    # "high dose biotin for progressive MS - does it work?", "poop transplant for MS??": a search-box title, the
-    # treatment first, then what it is for, then a dash or the question's end.
-    re.compile(rf"^\s*{_SLOT}\s+for\s+(?:[\w'’-]+\s+){{0,4}}?[\w'’-]+\s*(?:[-–—:]|\?)", re.IGNORECASE),
     # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how) about\s+(?P<subject>[A-Za-z0-9][\w\-', ]{0,80}?)"
                r"(?=\s+(?:for|to|with|in)\b|\s*[?.!]|\s*$)", re.IGNORECASE),
@@ -211,10 +206,13 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _misspelt_in(word: str, texts: list[str]) -> bool:
-    """Whether a word of `texts` is `word` spelt right: one edit away, and `word` long enough to tell."""
-    if len(word) < TYPO_MIN_LETTERS:
+    """Whether a word of `texts` is `word` spelt right: one edit away, `word` long enough to tell, and neither an
+    English word ("meditation" is not a misspelt "medication", nor "creatine" a misspelt "creating"): a treatment's
+    name is no common word, and a common word one letter from another is that other word's neighbour, not its typo."""
+    english = english_words()
+    if len(word) < TYPO_MIN_LETTERS or word in english:
         return False
-    others = {other for text in texts for other in re.findall(r"[a-z]+", text.lower())}
+    others = {other for text in texts for other in re.findall(r"[a-z]+", text.lower())} - english
     return any(other != word and abs(len(other) - len(word)) <= 1 and _one_edit(word, other) for other in others)
 
 
