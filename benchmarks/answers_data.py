@@ -102,11 +102,11 @@ def mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {k: round(sum(r[k] for r in rows) / len(rows), 4) for k in keys}
 
 
-def folds(ids: list[str], k: int = 5) -> list[set[str]]:
-    """Question folds that do not depend on order: by a hash of the id."""
+def folds(ids: list[str], k: int = 5, salt: str = "") -> list[set[str]]:
+    """Question folds that do not depend on order: by a hash of the id (with `salt`, another partition)."""
     import hashlib
 
     out: list[set[str]] = [set() for _ in range(k)]
     for i in ids:
-        out[int(hashlib.sha1(i.encode()).hexdigest(), 16) % k].add(i)
+        out[int(hashlib.sha1((salt + i).encode()).hexdigest(), 16) % k].add(i)
     return out

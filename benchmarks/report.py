@@ -567,8 +567,13 @@ def int8_paths_section(result: dict) -> list[str]:
 def answers_section(result: dict) -> list[str]:
     """issue 24: the answer's sentences against experts' (answers-dev) and our seed questions' answering sentence."""
     keys = ("rouge1", "rouge2", "rougeL", "precision", "recall", "sentences", "seeds_first_two")
+    writer = result["rows"].get("the writer: best units, then the best passages (CV)", {})
+    spread = (f", each CV figure the mean over {result['partitions']} partitions of the questions into folds (one "
+              "partition's figure moves with which questions share a fold; the writer's spread across them: ROUGE-2 "
+              f"± {writer.get('rouge2_sd', 0):.3f}, precision ± {writer.get('precision_sd', 0):.3f}, recall ± "
+              f"{writer.get('recall_sd', 0):.3f})" if result.get("partitions") else "")
     lines = [
-        f"answers-dev: {result['questions']} questions, 5 folds by question; seeds: {result['seed_questions']} "
+        f"answers-dev: {result['questions']} questions, 5 folds by question{spread}; seeds: {result['seed_questions']} "
         f"questions, one fold per seed document ({result['seed_folds']}). ROUGE F1 without stemming; a sentence "
         "matches an expert's at token Jaccard >= 0.6. `seeds_first_two`: share of seed questions whose answering "
         "sentence is among the answer's first two (refused questions count as misses). Chosen by both CV "

@@ -18,8 +18,10 @@ passage holds the expert's block: the answer reads on through it). The ranker le
 labels are blocks; a seed question's label is one sentence.
 
 Held out, both ways: answers-dev figures are 5-fold by question (the folds' model also sees every seed
-question); seed figures leave one seed *document* out (the model sees answers-dev and the other four
-documents' questions). The L2 strengths and the seeds' weight are chosen on those two CV figures together.
+question), averaged over ten partitions into folds (five for the grid), since one partition's figure moves by
++-0.01 with which questions share a fold; seed figures leave one seed *document* out (the model sees answers-dev
+and the other four documents' questions). The L2 strengths and the seeds' weight are chosen on those two CV
+figures together.
 A third reading, for the chosen settings only, leaves out every seed question with the same answering sentence:
 the case of another person's question about a seed document whose other sentences the weights learned from.
 The shipped weights are then fitted on everything.
@@ -57,6 +59,11 @@ from rag.ingest.chunking import split_units
 from rag.results import Question
 from rag.settings import Settings
 
+# answers-dev is 75 questions: one 5-fold partition's figure moves by +-0.01 with which questions share a fold (the
+# partition these settings were first chosen on scored ROUGE-2 0.306 where nine others average 0.28). Every CV
+# figure is the mean over several partitions: the grid reads GRID_PARTITIONS, the report REPORT_PARTITIONS.
+GRID_PARTITIONS = ("", "a", "b", "c", "d")
+REPORT_PARTITIONS = ("", "a", "b", "c", "d", "e", "f", "g", "h", "i")
 CS = [0.1, 1.0, 10.0]  # L2 strength (inverse), on standardised features
 PASSAGE_CS = [0.3, 1.0, 10.0]  # the same for the passage ranker
 SEED_WEIGHTS = [1.0, 3.0]  # how much a seed question's rows count against an answers-dev one's
@@ -203,14 +210,26 @@ def first_two(asked: list[Asked], answers: dict[str, list[str]]) -> float:
     return round(sum(hits) / max(len(hits), 1), 4)
 
 
-def cross_validated(dev: list[Asked], seeds: list[Asked], settings, c: float, seed_weight: float, passage_c: float,
-                    write=answer) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Every question answered by weights fitted without it: answers-dev by question folds, seeds by document."""
+def dev_held_out(dev: list[Asked], seeds: list[Asked], settings, c: float, seed_weight: float, passage_c: float,
+                 write=answer, salt: str = "") -> dict[str, list[str]]:
+    """Every answers-dev question answered by weights fitted without its fold (the partition `salt` names)."""
     dev_answers: dict[str, list[str]] = {}
-    for fold in A.folds([a.item.id for a in dev]):
+    for fold in A.folds([a.item.id for a in dev], salt=salt):
         selector = fit([a for a in dev if a.item.id not in fold] + seeds, c, seed_weight, passage_c)
         dev_answers.update({a.item.id: write(a, selector, settings) for a in dev if a.item.id in fold})
-    return dev_answers, seeds_held_out(dev, seeds, settings, c, seed_weight, passage_c, lambda a: a.group, write)
+    return dev_answers
+
+
+def repeated(dev: list[Asked], seeds: list[Asked], settings, c: float, seed_weight: float, passage_c: float,
+             partitions: tuple[str, ...], write=answer) -> dict:
+    """answers-dev CV figures averaged over several fold partitions, with the spread (sd) of ROUGE-2, precision
+    and recall across them; and the seeds' first-two rate held out by document (one partition: the documents)."""
+    scores = [evaluate(dev, dev_held_out(dev, seeds, settings, c, seed_weight, passage_c, write, salt))
+              for salt in partitions]
+    mean = {k: float(np.mean([s[k] for s in scores])) for k in scores[0]}
+    spread = {f"{k}_sd": float(np.std([s[k] for s in scores])) for k in ("rouge2", "precision", "recall")}
+    seed_answers = seeds_held_out(dev, seeds, settings, c, seed_weight, passage_c, lambda a: a.group, write)
+    return {**mean, **spread, "seeds_first_two": first_two(seeds, seed_answers), "partitions": len(partitions)}
 
 
 def seeds_held_out(dev: list[Asked], seeds: list[Asked], settings, c: float, seed_weight: float, passage_c: float,
@@ -274,9 +293,8 @@ def main(write: bool) -> None:
     for c in CS:
         for seed_weight in SEED_WEIGHTS:
             for passage_c in PASSAGE_CS:
-                dev_answers, seed_answers = cross_validated(dev, seeds, settings, c, seed_weight, passage_c)
                 key = (c, seed_weight, passage_c)
-                grid[key] = {**evaluate(dev, dev_answers), "seeds_first_two": first_two(seeds, seed_answers)}
+                grid[key] = repeated(dev, seeds, settings, c, seed_weight, passage_c, GRID_PARTITIONS)
                 print(f"C {c} seed weight {seed_weight} passage C {passage_c}: "
                       + "  ".join(f"{k} {v:.3f}" for k, v in grid[key].items()), flush=True)
     # Both held-out figures count: ROUGE-2 on answers-dev and the seeds' first-two rate, each against its best.
@@ -287,23 +305,20 @@ def main(write: bool) -> None:
     previous = RESULTS / "answers_dev_selector_before.json"
     if previous.exists():
         rows["unit selector before the passage ranker (d3d1a98, CV)"] = json.loads(previous.read_text())["mean"]
-    alone_dev, alone_seeds = cross_validated(dev, seeds, settings, c, seed_weight, passage_c, units_alone)
-    rows["unit selector alone, best units first (CV)"] = {**evaluate(dev, alone_dev),
-                                                         "seeds_first_two": first_two(seeds, alone_seeds)}
-    rows["the writer: best units, then the best passages (CV)"] = grid[(c, seed_weight, passage_c)]
-    chosen_dev, chosen_seeds = cross_validated(dev, seeds, settings, c, seed_weight, passage_c)
+    rows["unit selector alone, best units first (CV)"] = repeated(dev, seeds, settings, c, seed_weight, passage_c,
+                                                                 REPORT_PARTITIONS, units_alone)
+    rows["the writer: best units, then the best passages (CV)"] = repeated(dev, seeds, settings, c, seed_weight,
+                                                                           passage_c, REPORT_PARTITIONS)
+    chosen_seeds = seeds_held_out(dev, seeds, settings, c, seed_weight, passage_c, lambda a: a.group)
     answered = [a for a in dev if not a.weak]
     answered_rows = {
         "the top passage alone": evaluate(answered, {a.item.id: whole_passage(a.top_passage) for a in answered}),
-        "the writer (CV)": evaluate(answered, chosen_dev),
+        "the writer (CV)": repeated(answered, seeds, settings, c, seed_weight, passage_c, REPORT_PARTITIONS),
     }
     for limit in sorted({4, 6, 8} - {settings.answer_max_sentences}):
         shorter = settings.model_copy(update={"answer_max_sentences": limit})
-        dev_answers, seed_answers = cross_validated(dev, seeds, shorter, c, seed_weight, passage_c)
-        rows[f"the writer, at most {limit} units (CV)"] = {
-            **evaluate(dev, dev_answers),
-            "seeds_first_two": first_two(seeds, seed_answers),
-        }
+        rows[f"the writer, at most {limit} units (CV)"] = repeated(dev, seeds, shorter, c, seed_weight, passage_c,
+                                                                   REPORT_PARTITIONS)
     for name, row in rows.items():
         print(f"{name:55s} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()))
     unanswered = sum(a.weak for a in dev)
@@ -344,6 +359,8 @@ def main(write: bool) -> None:
             "seed_questions": len(seeds),
             "unanswered": unanswered,
             "folds": 5,
+            "partitions": len(REPORT_PARTITIONS),
+            "grid_partitions": len(GRID_PARTITIONS),
             "seed_folds": len({a.group for a in seeds}),
             "C": c,
             "seed_weight": seed_weight,
