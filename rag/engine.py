@@ -33,7 +33,7 @@ from rag.retrieval import Hit
 from rag.retrieval.followup import resolve_followup
 from rag.retrieval.no_answer import collection_centroid, default_model, question_features, refused
 from rag.retrieval.search import search_about
-from rag.retrieval.subject import another_treatment
+from rag.retrieval.subject import another_treatment, english_lexicon, unmentioned
 from rag.settings import Settings
 from rag.types import Document
 
@@ -87,6 +87,7 @@ class Engine:
         self.embedder = embedder or Embedder(settings)
         self._loader = loader or load_index
         self.no_answer = default_model()  # read now: a damaged model file stops start-up, not every question
+        english_lexicon()  # read now (~0.2 s): what counts as a common word, not the first question's wait
         self.writer: AnswerWriter = ExtractiveWriter(settings)
         # Process-wide: questions are searched one at a time per request thread, where OpenMP's hand-off costs
         # more than a second thread saves.
@@ -218,6 +219,7 @@ class Engine:
             [p.source.doc_id for p in cited],
             weak,
             disagreement,
+            unmentioned(question.text, [p.text for p in cited]) if answer else None,
         )
         total = (time.perf_counter() - retrieval.started) * 1000
         return QueryResult(question.text, query, weak, answer, passages, caveats, self.settings.disclaimer,

@@ -740,3 +740,16 @@ def test_a_follow_up_or_a_treatment_every_page_names_does_not_narrow_the_answer_
     result = engine.query(Question("Is it safe for people with MS?", top_k=5, history=history))
     assert all(s.doc_id.startswith("002") for s in result.answer.sentences[:2]), [s.text for s in
                                                                                  result.answer.sentences]
+
+
+def test_an_answer_says_what_the_question_names_that_its_passages_never_mention(engine):
+    """The seeds speak of LDN for MS: asked about fibromyalgia, the answer says none of its passages mention it;
+    asked about tiredness (the page says "fatigue") or a misspelt name, it says nothing of the kind."""
+    def unmentioned(question):
+        result = ask(engine, question)
+        return [c.detail for c in result.caveats if c.code == "not_mentioned"]
+
+    flagged = unmentioned("Does low dose naltrexone help fibromyalgia?")
+    assert len(flagged) == 1 and "“fibromyalgia”" in flagged[0]
+    for question in ("Can LDN help with tiredness?", "can metfromin help ms?", "Does LDN help MS fatigue?"):
+        assert unmentioned(question) == [], question

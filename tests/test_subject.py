@@ -144,3 +144,18 @@ def test_the_condition_is_what_the_treatment_is_asked_to_act_on():
     assert words("Can metformin help metformin?") == []
     assert words("My story. " * 30 + "Can stem cells help MS?") == []
 
+
+
+def test_what_the_question_names_that_no_passage_mentions():
+    """`not_mentioned`'s words: names (no common English word), in no passage in any form or one letter off."""
+    from rag.retrieval.subject import unmentioned
+
+    ldn = ["Low-dose naltrexone (LDN) reduced fatigue in multiple sclerosis; it cannot be taken with opioids."]
+    assert unmentioned("Is low dose naltrexone any good for Crohn's disease?", ldn) == ["Crohn's"]
+    assert unmentioned("I take tramadol and pregabalin, is it ok to add LDN?", ldn) == ["tramadol", "pregabalin"]
+    # common English (with its endings) is left alone: the page says "fatigue" for tiredness
+    assert unmentioned("Can LDN help with tiredness and aches?", ldn) == []
+    # a name the page holds in another form, or misspelt, is mentioned; so is an apostrophe-less contraction
+    assert unmentioned("Does naltrexones help? I dont know", ldn) == []
+    assert unmentioned("Does naltrexome help MS fatige?", ldn) == []
+    assert unmentioned("Does LDN help MS?", []) == []  # short abbreviations are left alone

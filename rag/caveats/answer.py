@@ -14,11 +14,18 @@ def _cited(citations: list[int]) -> str:
 
 
 def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak: bool,
-                   disagreement: tuple[list[int], list[int]] | None = None) -> list[Caveat]:
-    """`disagreement` is (citations reporting a benefit, citations reporting none or harm), when they disagree."""
+                   disagreement: tuple[list[int], list[int]] | None = None,
+                   unmentioned: list[str] | None = None) -> list[Caveat]:
+    """`disagreement` is (citations reporting a benefit, citations reporting none or harm), when they disagree;
+    `unmentioned`, what the question names that no passage behind the answer mentions."""
     out: list[Caveat] = []
     if weak:
         out.append(make_caveat(Code.WEAK_MATCH))
+    if unmentioned and not weak:
+        names = ", ".join(f"“{name}”" for name in unmentioned)
+        out.append(make_caveat(Code.NOT_MENTIONED, detail=(
+            f"None of the passages behind this answer mention {names}: it says what they do say, not whether that "
+            "applies.")))
     if not weak and doc_ids and len(set(doc_ids)) == 1:
         out.append(make_caveat(Code.SINGLE_SOURCE))
     all_codes = [c for caveats in passage_caveats for c in caveats]

@@ -23,6 +23,7 @@ class Code(StrEnum):
     SINGLE_SOURCE = "single_source"
     WEAK_MATCH = "weak_match"
     SOURCES_DISAGREE = "sources_disagree"
+    NOT_MENTIONED = "not_mentioned"
 
 
 class Severity(StrEnum):

@@ -46,11 +46,12 @@ class Scope(StrEnum):
 SCOPE_DETAILS = {
     Scope.TEXT: "Given for words in the text itself; the example shows the kind of words.",
     Scope.DOCUMENT: "Given to a whole document, for what it lacks or how it ends, not for any one sentence.",
-    Scope.ANSWER: "Given to an answer, for how the passages behind it fit together.",
+    Scope.ANSWER: "Given to an answer, for how the passages behind it fit together and fit the question.",
 }
 
 _SCOPE_OF = {Code.NO_REFERENCES: Scope.DOCUMENT, Code.INCOMPLETE_SOURCE: Scope.DOCUMENT,
-             Code.SINGLE_SOURCE: Scope.ANSWER, Code.WEAK_MATCH: Scope.ANSWER, Code.SOURCES_DISAGREE: Scope.ANSWER}
+             Code.SINGLE_SOURCE: Scope.ANSWER, Code.WEAK_MATCH: Scope.ANSWER, Code.SOURCES_DISAGREE: Scope.ANSWER,
+             Code.NOT_MENTIONED: Scope.ANSWER}
 
 
 def scope(code: Code) -> Scope:

@@ -435,6 +435,13 @@ SOURCES_DISAGREE = CueRule(
     Severity.MEDIUM,
     "The passages behind this answer report opposite findings.",
 )
+NOT_MENTIONED = CueRule(
+    Code.NOT_MENTIONED,
+    "Not in the sources",
+    Severity.MEDIUM,
+    "The question names something none of the passages behind this answer mention; the answer is about what they "
+    "do say, not about that.",
+)
 RULE_BY_CODE = {
     rule.code: rule
     for rule in (
@@ -445,6 +452,7 @@ RULE_BY_CODE = {
         SINGLE_SOURCE,
         WEAK_MATCH,
         SOURCES_DISAGREE,
+        NOT_MENTIONED,
     )
 }
 

@@ -205,15 +205,70 @@ def _one_edit(a: str, b: str) -> bool:
     return longer[i + 1:] == shorter[i:]
 
 
-def _misspelt_in(word: str, texts: list[str]) -> bool:
+def _misspelt_in(word: str, texts: list[str], english_targets: bool = False) -> bool:
     """Whether a word of `texts` is `word` spelt right: one edit away, `word` long enough to tell, and neither an
     English word ("meditation" is not a misspelt "medication", nor "creatine" a misspelt "creating"): a treatment's
-    name is no common word, and a common word one letter from another is that other word's neighbour, not its typo."""
+    name is no common word, and a common word one letter from another is that other word's neighbour, not its typo
+    (`english_targets` lets a word of the passages be English: "depresion" is "depression")."""
     english = english_words()
     if len(word) < TYPO_MIN_LETTERS or word in english:
         return False
-    others = {other for text in texts for other in re.findall(r"[a-z]+", text.lower())} - english
+    others = {other for text in texts for other in re.findall(r"[a-z]+", text.lower())}
+    if not english_targets:
+        others -= english
     return any(other != word and abs(len(other) - len(word)) <= 1 and _one_edit(word, other) for other in others)
+
+
+MENTION_MIN_LETTERS = 4  # "PCOS", "biotin"; shorter ones ("MS", "TMS") are too often an abbreviation a page spells out
+
+
+# Contractions typed without their apostrophe ("cant", "dont"): words, not names.
+_CONTRACTIONS = frozenset("cant dont wont isnt arent doesnt didnt wasnt werent hasnt havent couldnt shouldnt wouldnt "
+                          "ive youre theyre thats whats theres".split())
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ness", "ly", "er", "ers", "ies", "ity", "ment", "ments", "ful", "less")
+
+
+@lru_cache(maxsize=1)
+def _english_stems() -> frozenset[str]:
+    """The BM25 stems of the encoder's whole English words."""
+    return frozenset(stem for word in english_words() for stem in terms(word))
+
+
+def english_lexicon() -> None:
+    """Read the common-English word list and its stems once, ahead of the first question that needs them."""
+    _english_stems()
+
+
+def _english(word: str) -> bool:
+    """Whether a lower-case word is common English: one of the encoder's whole words, one with a common ending
+    ("tiredness", "aches"), or sharing a BM25 stem with one."""
+    english = english_words()
+    if word in english or any(word.endswith(end) and word[: -len(end)] in english for end in _SUFFIXES
+                              if len(word) - len(end) >= MENTION_MIN_LETTERS):
+        return True
+    stemmed = terms(word)
+    return bool(stemmed) and stemmed[0] in _english_stems()
+
+
+def unmentioned(question: str, texts: list[str]) -> list[str]:
+    """The question's own names for things (words no common English word shares a stem with: "biotin", "Crohn's",
+    "PCOS", "Ocrevus") that none of `texts` holds in any form or one letter off, as the question spells them.
+
+    What an answer from `texts` leaves out of what was asked: "Is LDN any good for Crohn's disease?" answered from
+    pages on MS never speaks of Crohn's. Common words are left alone ("tiredness" is answered by "fatigue")."""
+    out: list[str] = []
+    holds = None
+    for match in re.finditer(r"[A-Za-z][A-Za-z'’]*[A-Za-z]", question[:MAX_CHARS]):
+        word = match.group()
+        lower = re.sub(r"['’]s?$", "", word.lower())
+        stemmed = terms(lower)
+        if (len(lower) < MENTION_MIN_LETTERS or lower in STOPWORDS or lower in _CONTRACTIONS or not stemmed
+                or word in out or _english(lower)):
+            continue
+        holds = holds or _holder(texts)
+        if not holds(stemmed[0]) and not _misspelt_in(lower, texts, english_targets=True):
+            out.append(word)
+    return out
 
 
 def unnamed_subject(question: str, texts: list[str]) -> str | None:
