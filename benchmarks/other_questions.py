@@ -45,6 +45,7 @@ def score(engine) -> dict:
             "position": min(positions, default=None),
             "top_document": bool(q["doc"]) and bool(result.passages)
             and result.passages[0].source.doc_id.startswith(q["doc"]),
+            "not_mentioned": [c.detail for c in result.caveats if c.code == "not_mentioned"],
         })
     summary: dict[str, dict] = defaultdict(dict)
     for by in dict.fromkeys(r["by"] for r in rows):
@@ -58,6 +59,10 @@ def score(engine) -> dict:
             "wrongly_refused": sum(r["refused"] for r in mine),
             "unanswerable": len(unanswerable),
             "refused": sum(r["refused"] for r in unanswerable),
+            # answered but flagged: what the question names, none of the answer's passages mention
+            "answerable_not_mentioned": sum(bool(r["not_mentioned"]) for r in mine if not r["refused"]),
+            "unanswerable_answered_not_mentioned": sum(bool(r["not_mentioned"]) for r in unanswerable
+                                                       if not r["refused"]),
         }
     return {"summary": dict(summary), "rows": rows}
 

@@ -318,13 +318,18 @@ def other_questions_section(result: dict) -> list[str]:
         "",
         *provenance(result),
         "| set | answerable | answer in the first two sentences | anywhere in the answer | top document right "
-        "| wrongly refused | unanswerable refused |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| wrongly refused | unanswerable refused | answered, flagged `not_mentioned`: answerable / unanswerable |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for by, s in result["summary"].items():
+        flagged = (f"{s['answerable_not_mentioned']} / {s['unanswerable_answered_not_mentioned']} of "
+                   f"{s['unanswerable'] - s['refused']}" if "answerable_not_mentioned" in s else "")
         lines.append(f"| {by} | {s['answerable']} | {s['first_two']} | {s['anywhere']} | {s['top_document']} | "
-                     f"{s['wrongly_refused']} | {s['refused']} of {s['unanswerable']} |")
-    lines.append("")
+                     f"{s['wrongly_refused']} | {s['refused']} of {s['unanswerable']} | {flagged} |")
+    lines += ["", "`not_mentioned`: the answer says that none of its passages mention a name the question uses "
+              "(\"Crohn's\", \"tramadol\"); on an answerable question that is often true and still worth saying "
+              "(the LDN page warns of opioids without naming tramadol), on an unanswerable one it is what a reader "
+              "must know.", ""]
     return lines
 
 
