@@ -159,3 +159,12 @@ def test_what_the_question_names_that_no_passage_mentions():
     assert unmentioned("Does naltrexones help? I dont know", ldn) == []
     assert unmentioned("Does naltrexome help MS fatige?", ldn) == []
     assert unmentioned("Does LDN help MS?", []) == []  # short abbreviations are left alone
+
+
+def test_a_long_message_of_unknown_words_reads_a_bounded_number_of_names():
+    """A 2,000-character message of made-up words is read for at most MAX_NAMES_READ names (bounded work)."""
+    from rag.retrieval.subject import MAX_NAMES_READ, unmentioned
+
+    words = [f"zq{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}vex" for i in range(400)]
+    found = unmentioned(" ".join(words), ["Low-dose naltrexone reduced fatigue."])
+    assert found == words[:MAX_NAMES_READ]

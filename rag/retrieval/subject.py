@@ -205,21 +205,24 @@ def _one_edit(a: str, b: str) -> bool:
     return longer[i + 1:] == shorter[i:]
 
 
-def _misspelt_in(word: str, texts: list[str], english_targets: bool = False) -> bool:
-    """Whether a word of `texts` is `word` spelt right: one edit away, `word` long enough to tell, and neither an
-    English word ("meditation" is not a misspelt "medication", nor "creatine" a misspelt "creating"): a treatment's
-    name is no common word, and a common word one letter from another is that other word's neighbour, not its typo
-    (`english_targets` lets a word of the passages be English: "depresion" is "depression")."""
-    english = english_words()
-    if len(word) < TYPO_MIN_LETTERS or word in english:
+def _spelt_words(texts: list[str], english_targets: bool = False) -> set[str]:
+    """The words of `texts` a misspelt word may stand for: not common English ("meditation" is not a misspelt
+    "medication", nor "creatine" a misspelt "creating": a treatment's name is no common word, and a common word one
+    letter from another is its neighbour, not its typo), unless `english_targets` ("depresion" is "depression")."""
+    words = {word for text in texts for word in re.findall(r"[a-z]+", text.lower())}
+    return words if english_targets else words - english_words()
+
+
+def _misspelt_in(word: str, others: set[str]) -> bool:
+    """Whether one of `others` is `word` spelt right: one edit away, `word` long enough to tell and itself no
+    common English word."""
+    if len(word) < TYPO_MIN_LETTERS or word in english_words():
         return False
-    others = {other for text in texts for other in re.findall(r"[a-z]+", text.lower())}
-    if not english_targets:
-        others -= english
     return any(other != word and abs(len(other) - len(word)) <= 1 and _one_edit(word, other) for other in others)
 
 
 MENTION_MIN_LETTERS = 4  # "PCOS", "biotin"; shorter ones ("MS", "TMS") are too often an abbreviation a page spells out
+MAX_NAMES_READ = 12  # names read per question
 
 
 # Contractions typed without their apostrophe ("cant", "dont"): words, not names.
@@ -257,16 +260,22 @@ def unmentioned(question: str, texts: list[str]) -> list[str]:
     What an answer from `texts` leaves out of what was asked: "Is LDN any good for Crohn's disease?" answered from
     pages on MS never speaks of Crohn's. Common words are left alone ("tiredness" is answered by "fatigue")."""
     out: list[str] = []
-    holds = None
+    names: dict[str, str] = {}  # the question's names, as typed, by their stem
     for match in re.finditer(r"[A-Za-z][A-Za-z'’]*[A-Za-z]", question[:MAX_CHARS]):
         word = match.group()
         lower = re.sub(r"['’]s?$", "", word.lower())
-        stemmed = terms(lower)
-        if (len(lower) < MENTION_MIN_LETTERS or lower in STOPWORDS or lower in _CONTRACTIONS or not stemmed
-                or word in out or _english(lower)):
+        if len(lower) < MENTION_MIN_LETTERS or lower in STOPWORDS or lower in _CONTRACTIONS:
             continue
-        holds = holds or _holder(texts)
-        if not holds(stemmed[0]) and not _misspelt_in(lower, texts, english_targets=True):
+        stemmed = terms(lower)
+        if stemmed and stemmed[0] not in names and not _english(lower):
+            names[stemmed[0]] = word
+            if len(names) >= MAX_NAMES_READ:  # a long message costs bounded time
+                break
+    if not names:
+        return out
+    holds, spelt = _holder(texts), _spelt_words(texts, english_targets=True)
+    for stem, word in names.items():
+        if not holds(stem) and not _misspelt_in(re.sub(r"['’]s?$", "", word.lower()), spelt):
             out.append(word)
     return out
 
@@ -282,7 +291,8 @@ def unnamed_subject(question: str, texts: list[str]) -> str | None:
         return None
     # a word with a qualifier is named only with it ("vitamin D" is not a misspelt "vitamin B12")
     words = [word for subject, _ in named for word, name in _word_names(subject) if isinstance(name, str)]
-    if any(_misspelt_in(word, texts) for word in words):
+    spelt = _spelt_words(texts) if words else set()
+    if any(_misspelt_in(word, spelt) for word in words):
         return None  # "effextor" is Effexor
     return named[0][0]
 
