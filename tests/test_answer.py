@@ -751,5 +751,8 @@ def test_an_answer_says_what_the_question_names_that_its_passages_never_mention(
 
     flagged = unmentioned("Does low dose naltrexone help fibromyalgia?")
     assert len(flagged) == 1 and "“fibromyalgia”" in flagged[0]
+    badge = next(c for c in ask(engine, "Does low dose naltrexone help fibromyalgia?").caveats
+                 if c.code == "not_mentioned")
+    assert badge.label == "Not in the sources: “fibromyalgia”"  # the badge names what is missing
     for question in ("Can LDN help with tiredness?", "can metfromin help ms?", "Does LDN help MS fatigue?"):
         assert unmentioned(question) == [], question

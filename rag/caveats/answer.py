@@ -3,6 +3,8 @@ and the gravest passage caveats lifted so the "Before you rely on this" bar name
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rag.caveats.codes import Code, Severity
 from rag.caveats.profile import make_caveat, sort_caveats
 from rag.caveats.rules import ANSWER_MIXED
@@ -23,9 +25,11 @@ def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak
         out.append(make_caveat(Code.WEAK_MATCH))
     if unmentioned and not weak:
         names = ", ".join(f"“{name}”" for name in unmentioned)
-        out.append(make_caveat(Code.NOT_MENTIONED, detail=(
+        caveat = make_caveat(Code.NOT_MENTIONED, detail=(
             f"None of the passages behind this answer mention {names}: it says what they do say, not whether that "
-            "applies.")))
+            "applies."))
+        # the badge itself says what is missing ("Not in the sources: “Crohn's”"), not only the detail behind it
+        out.append(replace(caveat, label=f"{caveat.label}: {names}"))
     if not weak and doc_ids and len(set(doc_ids)) == 1:
         out.append(make_caveat(Code.SINGLE_SOURCE))
     all_codes = [c for caveats in passage_caveats for c in caveats]
