@@ -219,7 +219,8 @@ class Engine:
             [p.source.doc_id for p in cited],
             weak,
             disagreement,
-            unmentioned(question.text, [p.text for p in cited]) if answer else None,
+            unmentioned(question.text, [p.text for p in cited],
+                        lambda stem: index.lexical.document_share_of_term(stem) > 0) if answer else None,
         )
         total = (time.perf_counter() - retrieval.started) * 1000
         return QueryResult(question.text, query, weak, answer, passages, caveats, self.settings.disclaimer,

@@ -159,6 +159,10 @@ def test_what_the_question_names_that_no_passage_mentions():
     assert unmentioned("Does naltrexones help? I dont know", ldn) == []
     assert unmentioned("Does naltrexome help MS fatige?", ldn) == []
     assert unmentioned("Does LDN help MS?", []) == []  # short abbreviations are left alone
+    # a common word misspelt is no name; a name the collection holds somewhere is not "in no document"
+    assert unmentioned("Can I take LDN immediatly if I am pregnent?", ldn) == []
+    assert unmentioned("Can LDN be taken with fingolimod?", ldn, known=lambda stem: stem == "fingolimod") == []
+    assert unmentioned("Can LDN be taken with fingolimod?", ldn) == ["fingolimod"]
 
 
 def test_a_long_message_of_unknown_words_reads_a_bounded_number_of_names():

@@ -19,15 +19,14 @@ def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak
                    disagreement: tuple[list[int], list[int]] | None = None,
                    unmentioned: list[str] | None = None) -> list[Caveat]:
     """`disagreement` is (citations reporting a benefit, citations reporting none or harm), when they disagree;
-    `unmentioned`, what the question names that no passage behind the answer mentions."""
+    `unmentioned`, what the question names that no document mentions."""
     out: list[Caveat] = []
     if weak:
         out.append(make_caveat(Code.WEAK_MATCH))
     if unmentioned and not weak:
         names = ", ".join(f"“{name}”" for name in unmentioned)
         caveat = make_caveat(Code.NOT_MENTIONED, detail=(
-            f"None of the passages behind this answer mention {names}: it says what they do say, not whether that "
-            "applies."))
+            f"None of the documents mention {names}: the answer says what they do say, not whether that applies."))
         # the badge itself says what is missing ("Not in the sources: “Crohn's”"), not only the detail behind it
         out.append(replace(caveat, label=f"{caveat.label}: {names}"))
     if not weak and doc_ids and len(set(doc_ids)) == 1:

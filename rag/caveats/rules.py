@@ -439,8 +439,8 @@ NOT_MENTIONED = CueRule(
     Code.NOT_MENTIONED,
     "Not in the sources",
     Severity.MEDIUM,
-    "The question names something none of the passages behind this answer mention; the answer is about what they "
-    "do say, not about that.",
+    "The question names something none of the documents mention; the answer is about what they do say, not about "
+    "that.",
 )
 RULE_BY_CODE = {
     rule.code: rule

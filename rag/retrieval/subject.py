@@ -244,21 +244,37 @@ def english_lexicon() -> None:
 
 def _english(word: str) -> bool:
     """Whether a lower-case word is common English: one of the encoder's whole words, one with a common ending
-    ("tiredness", "aches"), or sharing a BM25 stem with one."""
+    ("tiredness", "aches"), sharing a BM25 stem with one, or one of them misspelt ("immediatly", "pregnent")."""
     english = english_words()
     if word in english or any(word.endswith(end) and word[: -len(end)] in english for end in _SUFFIXES
                               if len(word) - len(end) >= MENTION_MIN_LETTERS):
         return True
     stemmed = terms(word)
-    return bool(stemmed) and stemmed[0] in _english_stems()
+    if stemmed and stemmed[0] in _english_stems():
+        return True
+    return len(word) >= ENGLISH_TYPO_MIN_LETTERS and not english.isdisjoint(_edits(word))
 
 
-def unmentioned(question: str, texts: list[str]) -> list[str]:
-    """The question's own names for things (words no common English word shares a stem with: "biotin", "Crohn's",
-    "PCOS", "Ocrevus") that none of `texts` holds in any form or one letter off, as the question spells them.
+ENGLISH_TYPO_MIN_LETTERS = 7  # shorter names are too often one letter from a common word ("crohn", "crown")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
-    What an answer from `texts` leaves out of what was asked: "Is LDN any good for Crohn's disease?" answered from
-    pages on MS never speaks of Crohn's. Common words are left alone ("tiredness" is answered by "fatigue")."""
+
+def _edits(word: str) -> set[str]:
+    """Every string one edit from `word`: a letter dropped, swapped with its neighbour, changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {*(a + b[1:] for a, b in splits if b), *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+            *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+            *(a + c + b for a, b in splits for c in _LETTERS)}
+
+
+def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = lambda stem: False) -> list[str]:
+    """The question's own names for things (words that are not common English: "biotin", "Crohn's", "PCOS",
+    "Ocrevus") that no document of the collection holds (`known`: whether a BM25 stem is in any passage) and that
+    are no misspelling of a word of `texts` (the answer's passages), as the question spells them.
+
+    What an answer from the collection cannot speak to: "Is LDN any good for Crohn's disease?" answered from pages
+    on MS never speaks of Crohn's. Common words are left alone ("tiredness" is answered by "fatigue"), and so is a
+    word the collection uses somewhere (on a large collection, a name one answer leaves out is still there)."""
     out: list[str] = []
     names: dict[str, str] = {}  # the question's names, as typed, by their stem
     for match in re.finditer(r"[A-Za-z][A-Za-z'’]*[A-Za-z]", question[:MAX_CHARS]):
@@ -267,7 +283,7 @@ def unmentioned(question: str, texts: list[str]) -> list[str]:
         if len(lower) < MENTION_MIN_LETTERS or lower in STOPWORDS or lower in _CONTRACTIONS:
             continue
         stemmed = terms(lower)
-        if stemmed and stemmed[0] not in names and not _english(lower):
+        if stemmed and stemmed[0] not in names and not known(stemmed[0]) and not _english(lower):
             names[stemmed[0]] = word
             if len(names) >= MAX_NAMES_READ:  # a long message costs bounded time
                 break
