@@ -813,6 +813,11 @@ def main() -> None:
             [r for r in (load("answer-step-other"),) if r],
             answer_step_section,
         ),
+        (
+            "## Question latency with misspelt subjects, more answer cues and the not_mentioned caveat",
+            [r for r in (load("answer-step-session5"),) if r],
+            answer_step_section,
+        ),
         ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
         ("## Other people's questions about the seeds", [r for r in (load("other-questions"),) if r],
          other_questions_section),
