@@ -190,19 +190,15 @@ def _named_in(named: list[tuple[str, list[str | re.Pattern]]], texts: list[str])
 
 
 TYPO_MIN_LETTERS = 5  # a word this long, one edit from a word of the passages, is that word misspelt
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours ("metfromin")."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return a == b
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1:] == shorter[i:]
+def _edits(word: str) -> set[str]:
+    """Every other string one edit from `word`: a letter dropped, swapped with its neighbour, changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {*(a + b[1:] for a, b in splits if b), *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+            *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+            *(a + c + b for a, b in splits for c in _LETTERS)} - {word}
 
 
 def _spelt_words(texts: list[str], english_targets: bool = False) -> set[str]:
@@ -218,7 +214,7 @@ def _misspelt_in(word: str, others: set[str]) -> bool:
     common English word."""
     if len(word) < TYPO_MIN_LETTERS or word in english_words():
         return False
-    return any(other != word and abs(len(other) - len(word)) <= 1 and _one_edit(word, other) for other in others)
+    return not others.isdisjoint(_edits(word))
 
 
 MENTION_MIN_LETTERS = 4  # "PCOS", "biotin"; shorter ones ("MS", "TMS") are too often an abbreviation a page spells out
@@ -256,15 +252,7 @@ def _english(word: str) -> bool:
 
 
 ENGLISH_TYPO_MIN_LETTERS = 7  # shorter names are too often one letter from a common word ("crohn", "crown")
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
-
-def _edits(word: str) -> set[str]:
-    """Every string one edit from `word`: a letter dropped, swapped with its neighbour, changed or added."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return {*(a + b[1:] for a, b in splits if b), *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
-            *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
-            *(a + c + b for a, b in splits for c in _LETTERS)}
 
 
 def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = lambda stem: False) -> list[str]:
@@ -276,7 +264,7 @@ def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = 
     on MS never speaks of Crohn's. Common words are left alone ("tiredness" is answered by "fatigue"), and so is a
     word the collection uses somewhere (on a large collection, a name one answer leaves out is still there)."""
     out: list[str] = []
-    names: dict[str, str] = {}  # the question's names, as typed, by their stem
+    names: dict[str, tuple[str, str]] = {}  # the question's names (as typed, lower-case) by their stem
     for match in re.finditer(r"[A-Za-z][A-Za-z'’]*[A-Za-z]", question[:MAX_CHARS]):
         word = match.group()
         lower = re.sub(r"['’]s?$", "", word.lower())
@@ -284,14 +272,14 @@ def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = 
             continue
         stemmed = terms(lower)
         if stemmed and stemmed[0] not in names and not known(stemmed[0]) and not _english(lower):
-            names[stemmed[0]] = word
+            names[stemmed[0]] = (word, lower)
             if len(names) >= MAX_NAMES_READ:  # a long message costs bounded time
                 break
     if not names:
         return out
     holds, spelt = _holder(texts), _spelt_words(texts, english_targets=True)
-    for stem, word in names.items():
-        if not holds(stem) and not _misspelt_in(re.sub(r"['’]s?$", "", word.lower()), spelt):
+    for stem, (word, lower) in names.items():
+        if not holds(stem) and not _misspelt_in(lower, spelt):
             out.append(word)
     return out
 
