@@ -399,6 +399,25 @@ def test_a_row_whose_label_names_the_kind_of_thing_asked_answers():
     assert not _row_answers(row, {"vitam": 1.0, "ms": 1.0}, row, (), question_needs("Can vitamin D help MS?"))
 
 
+def test_a_row_holding_the_questions_rare_word_answers_it():
+    """A word few passages hold names what a row is about wherever it sits; a common word must be in the label."""
+    from rag.answer.extractive import RARE_WORD_WEIGHT, _row_answers
+
+    row = "Side Effects GI disturbances, vitamin B12 deficiency Varied, often more severe"
+    assert _row_answers(row, {"metform": 1.2, "b12": RARE_WORD_WEIGHT + 0.1}, f"{row} Metformin", ())
+    assert not _row_answers(row, {"metform": 1.2, "b12": RARE_WORD_WEIGHT - 0.1}, f"{row} Metformin", ())
+    monitoring = "Monitoring Regular follow-ups to assess benefits and side effects."
+    assert not _row_answers(monitoring, {"metform": 1.2, "side": 1.5}, f"{monitoring} Metformin", ())
+
+
+def test_a_search_box_question_whose_rare_word_only_a_warning_holds_is_answered_by_that_warning(engine):
+    """"B12 metformin": the one passage naming B12 is the metformin table's side-effects row, a warning; it is
+    what was asked, so it opens the answer rather than waiting in the callout."""
+    result = ask(engine, "B12 and metformin")
+    assert result.answer is not None
+    assert "B12" in result.answer.sentences[0].text, [q.text for q in result.answer.sentences]
+
+
 def test_a_side_effects_question_is_not_answered_by_a_row_that_mentions_side_effects_in_passing(engine):
     """The metformin page's "Aspect / Importance" table names side effects in its Dosage and Monitoring rows;
     its "Side Effects" row is the one about them."""

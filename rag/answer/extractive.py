@@ -41,6 +41,10 @@ READ_PER_PASSAGE = 1  # …and the best of each passage (for sources_disagree)
 FIGURE_NEEDS = frozenset({Need.FIGURE, Need.DOSE})
 _NUMBER = re.compile(r"\b\d")  # a figure ("78%", "2021", "12 mg"), not a name with a digit in it ("B12")
 _STUDY_LABEL = re.compile(STUDY_LABEL)
+# A question word this rare (at most 5 % of the passages hold it: IDF log(1 + 1/0.05)) names what a table row is
+# about wherever the row holds it: "metformin b12" is answered by the "Side Effects … vitamin B12 deficiency" row,
+# while "side effects", which many passages name, must be in a row's label ("Monitoring … side effects" is not).
+RARE_WORD_WEIGHT = math.log(1 + 1 / 0.05)
 
 
 def question_weights(
@@ -75,13 +79,16 @@ def _words_held(weights: dict[str, float], text: str) -> int:
 def _row_answers(text: str, weights: dict[str, float], words: str,
                  abbreviations: tuple[tuple[str, str], ...], needs: frozenset[Need] = frozenset()) -> bool:
     """A row that holds two of the question's words, and (unless it holds figures or is labelled only by its study)
-    whose label names what was asked: one of those words, or the kind of thing the question asks for (a "Side
-    Effects" row answers "Can metformin cause a vitamin deficiency?")."""
+    whose label names what was asked: one of those words, the kind of thing the question asks for (a "Side
+    Effects" row answers "Can metformin cause a vitamin deficiency?"), or the question's rarest word is in the row
+    and rare in the collection (`RARE_WORD_WEIGHT`)."""
     if _words_held(weights, words) < 2:
         return False
     label = row_label(text)
+    rarest = max(weights, key=weights.__getitem__)
     return bool(_NUMBER.search(text) or _STUDY_LABEL.fullmatch(label)
-                or _words_held(weights, expand(label, abbreviations)) >= 1 or unit_gives(label) & needs)
+                or _words_held(weights, expand(label, abbreviations)) >= 1 or unit_gives(label) & needs
+                or (weights[rarest] >= RARE_WORD_WEIGHT and _words_held({rarest: 1.0}, text) == 1))
 
 
 def coverage(weights: dict[str, float], text: str) -> float:
@@ -190,6 +197,7 @@ def gather(
             expanded.append(words)
             covers.append(cover)
             meta.append((passage, rank, warns, not warnings_only and passage_cover[passage.citation] >= floor))
+    needs |= _asked_by_rare_word(weights, expanded, [m[2] for m in meta])
     rows = np.zeros((len(units), len(NAMES)), dtype=np.float64)
     base_features(
         covers,
@@ -208,6 +216,18 @@ def gather(
         for i, (unit, (passage, rank, warns, topical), cover) in enumerate(zip(units, meta, covers))
     ]
     return candidates, needs, floor
+
+
+def _asked_by_rare_word(weights: dict[str, float], texts: list[str], warns: list[bool]) -> frozenset[Need]:
+    """A search-box question ("metformin b12", "LDN opioids") asks about safety when its rarest word, rare in the
+    collection, is held only by warnings: what the warning says is what was asked, so it leads the answer."""
+    if not weights:
+        return frozenset()
+    rarest = max(weights, key=weights.__getitem__)
+    if weights[rarest] < RARE_WORD_WEIGHT:
+        return frozenset()
+    holders = [w for text, w in zip(texts, warns) if _words_held({rarest: 1.0}, text)]
+    return frozenset({Need.SAFETY}) if holders and all(holders) else frozenset()
 
 
 def _quote(candidate: Candidate) -> Quote:
