@@ -410,6 +410,19 @@ def test_a_row_holding_the_questions_rare_word_answers_it():
     assert not _row_answers(monitoring, {"metform": 1.2, "side": 1.5}, f"{monitoring} Metformin", ())
 
 
+def test_only_a_short_questions_rare_word_makes_it_a_question_about_the_warning_that_holds_it():
+    from rag.answer.cues import Need
+    from rag.answer.extractive import POINTED_WORDS, RARE_WORD_WEIGHT, _asked_by_rare_word
+
+    texts = ["Side Effects GI disturbances, vitamin B12 deficiency", "Metformin is a diabetes drug."]
+    short = {"metform": 1.2, "b12": RARE_WORD_WEIGHT + 1}
+    assert _asked_by_rare_word(short, texts, [True, False]) == {Need.SAFETY}
+    assert not _asked_by_rare_word(short, texts, [False, False])  # held by a sentence that warns of nothing
+    assert not _asked_by_rare_word({**short, "b12": RARE_WORD_WEIGHT - 0.5}, texts, [True, False])  # not rare
+    message = {**short, **{f"word{i}": 1.0 for i in range(POINTED_WORDS)}}
+    assert not _asked_by_rare_word(message, texts, [True, False])  # a long message's rarest word may be in passing
+
+
 def test_a_search_box_question_whose_rare_word_only_a_warning_holds_is_answered_by_that_warning(engine):
     """"B12 metformin": the one passage naming B12 is the metformin table's side-effects row, a warning; it is
     what was asked, so it opens the answer rather than waiting in the callout."""

@@ -45,6 +45,7 @@ _STUDY_LABEL = re.compile(STUDY_LABEL)
 # about wherever the row holds it: "metformin b12" is answered by the "Side Effects … vitamin B12 deficiency" row,
 # while "side effects", which many passages name, must be in a row's label ("Monitoring … side effects" is not).
 RARE_WORD_WEIGHT = math.log(1 + 1 / 0.05)
+POINTED_WORDS = 6
 
 
 def question_weights(
@@ -220,8 +221,9 @@ def gather(
 
 def _asked_by_rare_word(weights: dict[str, float], texts: list[str], warns: list[bool]) -> frozenset[Need]:
     """A search-box question ("metformin b12", "LDN opioids") asks about safety when its rarest word, rare in the
-    collection, is held only by warnings: what the warning says is what was asked, so it leads the answer."""
-    if not weights:
+    collection, is held only by warnings: what the warning says is what was asked, so it leads the answer. Only a
+    short question (`POINTED_WORDS` content words at most): a long message's rarest word may be in passing."""
+    if not weights or len(weights) > POINTED_WORDS:
         return frozenset()
     rarest = max(weights, key=weights.__getitem__)
     if weights[rarest] < RARE_WORD_WEIGHT:
