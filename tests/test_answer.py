@@ -431,6 +431,14 @@ def test_a_search_box_question_whose_rare_word_only_a_warning_holds_is_answered_
     assert "B12" in result.answer.sentences[0].text, [q.text for q in result.answer.sentences]
 
 
+def test_a_search_box_dose_query_is_answered_from_the_page_it_names(engine):
+    """"metformin dose?" was answered from the LDN page (its dose sentences match "dose"), and then by a survey's
+    "Reduced Fatigue 78%" row: the page named is read, and a dose question takes rows that give a dose."""
+    said = [q.text for q in ask(engine, "metformin dose?").answer.sentences]
+    assert not any(re.search(r"naltrexone|\bLDN\b", text, re.IGNORECASE) for text in said), said
+    assert "dosing" in said[0], said
+
+
 def test_a_side_effects_question_is_not_answered_by_a_row_that_mentions_side_effects_in_passing(engine):
     """The metformin page's "Aspect / Importance" table names side effects in its Dosage and Monitoring rows;
     its "Side Effects" row is the one about them."""

@@ -172,3 +172,18 @@ def test_a_long_message_of_unknown_words_reads_a_bounded_number_of_names():
     words = [f"zq{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}vex" for i in range(400)]
     found = unmentioned(" ".join(words), ["Low-dose naltrexone reduced fatigue."])
     assert found == words[:MAX_NAMES_READ]
+
+
+def test_a_search_box_query_is_about_its_names():
+    """A query of a few words and no grammar names what it asks about by its uncommon words; a sentence, a long
+    query or common words name nothing this way, and refusing reads only the grammar."""
+    from rag.retrieval.subject import keyword_names
+
+    assert keyword_names("metformin dose?") == "metformin"
+    assert keyword_names("fingolimod bdnf") == "fingolimod bdnf"
+    assert keyword_names("ldn tiredness") == "ldn"  # "tiredness": the pages may say "fatigue"
+    assert keyword_names("Can LDN help MS?") is None  # a sentence: its grammar says
+    assert keyword_names("breast cancer and soy") is None  # common words only
+    assert keyword_names("metformin ldn lupus stem cell therapy dose") is None  # more than a few words
+    assert asked_subjects("metformin dose?") == []  # the refusal rule still reads grammar only
+

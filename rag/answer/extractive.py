@@ -38,7 +38,6 @@ from rag.terms import content_words, stem
 # cross-validated answers-dev and seed figures, benchmarks/train_answer.py, for 0.8 ms less a liveqa-med question)
 READ_BEST = 3
 READ_PER_PASSAGE = 1  # …and the best of each passage (for sources_disagree)
-FIGURE_NEEDS = frozenset({Need.FIGURE, Need.DOSE})
 _NUMBER = re.compile(r"\b\d")  # a figure ("78%", "2021", "12 mg"), not a name with a digit in it ("B12")
 _STUDY_LABEL = re.compile(STUDY_LABEL)
 # A question word this rare (at most 5 % of the passages hold it: IDF log(1 + 1/0.05)) names what a table row is
@@ -179,9 +178,11 @@ def gather(
             # row that mentions side effects is not about them. Rows with figures, and rows labelled only by their
             # study ("Study A"), keep the older rule: applied to figures too, it cost answers-dev recall 0.017
             # through lines that hold a sentence and its list.
+            # A dose question is answered by a row that gives a dose, not by a survey's "Reduced Fatigue 78%".
             if unit.kind is Kind.ROW and not (
-                needs & FIGURE_NEEDS or holds_cited(unit.text, keys) or _row_answers(unit.text, weights, words,
-                                                                                     passage.abbreviations, needs)
+                Need.FIGURE in needs or (Need.DOSE in needs and Need.DOSE in unit_gives(unit.text))
+                or holds_cited(unit.text, keys) or _row_answers(unit.text, weights, words, passage.abbreviations,
+                                                                needs)
             ):
                 continue
             topical = max(cover, passage_cover[passage.citation])

@@ -68,7 +68,7 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     results in MS?": the one passage naming clemastine sits far from "shown any results in MS" in meaning)."""
     hits = ranked_hits(index, vector, query, settings, Mode.HYBRID, plain=plain)
     in_order = diversify(index, hits, top_k, settings.per_doc_cap)
-    names = subject_names(asked, index.lexical.document_share)
+    names = subject_names(asked, index.lexical.document_share, keywords=True)
     top = hits[:SUBJECT_DEPTH]
     if names is None or not top:
         return Searched(in_order, in_order)
