@@ -7,7 +7,11 @@ questions was asked:
 - "helper" (g01–g46): 40 questions written by a helper who read only the five seed documents (lay words, typos,
   search-box keywords, long messages with personal context), and 6 about treatments the seeds never discuss;
 - "helper2" (h01–h46): the same brief given to another helper in a later session (2026-12-07), asked of the
-  engine only after the set was written and committed, and read only after its figures were recorded.
+  engine only after the set was written and committed, and read only after its figures were recorded;
+- "helper3" (i01–i35): a third helper (2026-12-07, evening) wrote 30 answerable questions (search-box keywords,
+  typos, long messages, comparisons, one follow-up: "after" holds its earlier turn) and 5 the seeds cannot answer,
+  with their answering sentences, before asking any; it asked them at 22a8b7d (top 5 passages, as the page does)
+  and reported its judgement, and this session then fixed what it found.
 Each answerable question names its document (the first three characters of the file name) and one to three
 sentences copied from it, any of which answers. Neither set trains the answer selector or the no-answer rule
 (benchmarks/train_answer.py and calibrate_no_answer.py read benchmarks/data/seed-questions.jsonl and seeds-dev);
@@ -36,7 +40,8 @@ def score(engine) -> dict:
 
     rows = []
     for q in questions():
-        result = engine.query(Question(q["question"], top_k=10))
+        # "after": the earlier turns of a follow-up ("what are the side effects?" after a question about LDN)
+        result = engine.query(Question(q["question"], top_k=10, history=tuple(("user", a) for a in q.get("after", []))))
         said = [s.text for s in result.answer.sentences] if result.answer else []
         positions = [p for p in (answer_position(said, a) for a in q["answers"]) if p]
         rows.append({
