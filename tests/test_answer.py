@@ -531,6 +531,13 @@ def test_a_person_on_another_drug_asking_to_add_one_asks_about_safety(engine):
     # whether it is all right to start is the same ask
     result = ask(engine, "I am on codeine after my surgery - is it okay to start low dose naltrexone?")
     assert OPIOID_WARNING in result.answer.sentences[0].text
+    # and the other way round: the treatment first, what the person is on after it
+    result = ask(engine, "Could I start low dose naltrexone while I'm taking morphine?")
+    assert OPIOID_WARNING in result.answer.sentences[0].text
+    from rag.answer.cues import Need
+    from rag.answer.features import question_needs
+
+    assert Need.SAFETY not in question_needs("Can I take LDN if I have MS?")  # a condition, not a drug
 
 
 def test_a_compound_named_on_one_page_is_answered_from_that_page(engine):
