@@ -439,6 +439,13 @@ def test_a_search_box_dose_query_is_answered_from_the_page_it_names(engine):
     assert "dosing" in said[0], said
 
 
+def test_a_misspelt_search_box_question_weighs_its_words_as_the_passages_spell_them(engine):
+    """"metfromin side efects": neither misspelt word weighed anything, so the side-effects row (which needs two
+    of the question's words) was no candidate and a list of things to discuss led."""
+    said = [q.text for q in ask(engine, "metfromin side efects").answer.sentences]
+    assert said[0].startswith("Side Effects GI disturbances"), said
+
+
 def test_a_side_effects_question_is_not_answered_by_a_row_that_mentions_side_effects_in_passing(engine):
     """The metformin page's "Aspect / Importance" table names side effects in its Dosage and Monitoring rows;
     its "Side Effects" row is the one about them."""

@@ -187,3 +187,16 @@ def test_a_search_box_query_is_about_its_names():
     assert keyword_names("metformin ldn lupus stem cell therapy dose") is None  # more than a few words
     assert asked_subjects("metformin dose?") == []  # the refusal rule still reads grammar only
 
+
+
+def test_a_misspelt_word_is_respelt_as_the_passages_spell_it():
+    """Only a word the collection lacks, no common English word, one edit from a word of the passages."""
+    from rag.retrieval.subject import respelt
+
+    texts = ["Side Effects GI disturbances, vitamin B12 deficiency", "Metformin helps; metformin is used.",
+             "Depression is common."]
+    unknown = lambda word: False
+    assert respelt("metformn side efects?", texts, unknown) == "metformin side effects?"
+    assert respelt("meditation for depresion", texts, unknown) == "meditation for depression"  # English stays
+    assert respelt("metformn", texts, lambda word: True) == "metformn"  # a word the collection holds is its own
+    assert respelt("zzzzzz", texts, unknown) == "zzzzzz"  # nothing one edit away

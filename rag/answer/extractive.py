@@ -380,10 +380,14 @@ class ExtractiveWriter:
         shares_of: Callable[[list[str]], list[float]],
         collection_size: int,
     ) -> Answer:
+        from rag.retrieval.subject import respelt  # (retrieval reads the answer's cues: imported when used)
+
+        # A misspelt word weighs as the passages spell it ("metformn side efects"); what is asked is read as typed.
+        spelt = respelt(question, [p.text for p in passages], lambda word: shares_of([word])[0] > 0)
         return compose_answer(
             question,
             passages,
-            question_weights(question, shares_of, collection_size),
+            question_weights(spelt, shares_of, collection_size),
             self.settings,
             cited_keys(question),
             self.selector,

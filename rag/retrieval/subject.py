@@ -240,6 +240,33 @@ def _misspelt_in(word: str, others: set[str]) -> bool:
     return not others.isdisjoint(_edits(word))
 
 
+def respelt(question: str, texts: list[str], known: Callable[[str], bool]) -> str:
+    """The question with each misspelt word spelt as `texts` (the passages that answer it) spell it: a word the
+    collection does not hold (`known`: whether a word is in any passage), no common English word, one edit from
+    a word of the texts ("metformn side efects" → "metformin side effects"; the most frequent when several are).
+    For which words of the question the answer weighs: the encoder and BM25 read the question as typed."""
+    misspelt = []
+    for match in re.finditer(r"[A-Za-z]+", question[:MAX_CHARS]):
+        word = match.group().lower()
+        if len(word) >= TYPO_MIN_LETTERS and word not in english_words() and not known(word):
+            misspelt.append(match)
+            if len(misspelt) >= MAX_NAMES_READ:  # a long message costs bounded time
+                break
+    if not misspelt:
+        return question
+    counts: dict[str, int] = {}
+    for text in texts:
+        for word in re.findall(r"[a-z]+", text.lower()):
+            counts[word] = counts.get(word, 0) + 1
+    out, last = [], 0
+    for match in misspelt:
+        near = [w for w in _edits(match.group().lower()) if w in counts]
+        if near:
+            out += [question[last:match.start()], max(near, key=lambda w: (counts[w], w))]
+            last = match.end()
+    return "".join(out) + question[last:] if out else question
+
+
 MENTION_MIN_LETTERS = 4  # "PCOS", "biotin"; shorter ones ("MS", "TMS") are too often an abbreviation a page spells out
 MAX_NAMES_READ = 12  # names read per question
 
