@@ -446,6 +446,14 @@ def test_a_misspelt_search_box_question_weighs_its_words_as_the_passages_spell_t
     assert said[0].startswith("Side Effects GI disturbances"), said
 
 
+def test_a_search_box_query_of_two_names_one_passage_holds_is_answered_by_it(engine):
+    """"bdnf fingolimod" is far in meaning from every passage (the no-answer score refused it), yet one passage of
+    the remyelination page holds both names."""
+    result = ask(engine, "bdnf fingolimod")
+    assert result.answer is not None
+    assert any("fingolimod" in q.text for q in result.answer.sentences[:2]), [q.text for q in result.answer.sentences]
+
+
 def test_a_side_effects_question_is_not_answered_by_a_row_that_mentions_side_effects_in_passing(engine):
     """The metformin page's "Aspect / Importance" table names side effects in its Dosage and Monitoring rows;
     its "Side Effects" row is the one about them."""

@@ -200,3 +200,14 @@ def test_a_misspelt_word_is_respelt_as_the_passages_spell_it():
     assert respelt("meditation for depresion", texts, unknown) == "meditation for depression"  # English stays
     assert respelt("metformn", texts, lambda word: True) == "metformn"  # a word the collection holds is its own
     assert respelt("zzzzzz", texts, unknown) == "zzzzzz"  # nothing one edit away
+
+
+def test_a_search_box_query_whose_names_one_passage_holds_is_held():
+    from rag.retrieval.subject import keywords_held
+
+    texts = ["Others like fingolimod can cross the blood-brain barrier directly enhancing BDNF production.",
+             "Important Caveat: LDN cannot be taken with opioids."]
+    assert keywords_held("fingolimod bdnf", texts)
+    assert not keywords_held("fingolimod bdnf", texts[1:])  # no passage holds both
+    assert not keywords_held("coffee caveats", texts)  # one name is not enough
+    assert not keywords_held("Does fingolimod raise BDNF?", texts)  # a sentence: the score decides

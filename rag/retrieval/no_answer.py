@@ -38,7 +38,7 @@ import numpy as np
 from rag.index import LoadedIndex
 from rag.retrieval.candidates import citation_lift
 from rag.retrieval.hits import Hit
-from rag.retrieval.subject import unnamed_subject
+from rag.retrieval.subject import keywords_held, unnamed_subject
 from rag.terms import content_words, stem
 
 FEATURES = ("dense", "cover", "known", "log_words", "collection")
@@ -140,6 +140,8 @@ def question_features(index: LoadedIndex, query: str, hits: list[Hit], plain: np
     collection = float(np.asarray(plain, dtype=np.float32) @ collection_centroid(index))
     texts = [index.chunks[h.chunk_id].text for h in hits[:TOP]]
     unnamed = unnamed_subject(query if asked is None else asked, texts) is not None
+    # a search-box query whose every name one top passage holds is answered, as one whose cited study is
+    cited = cited or keywords_held(query if asked is None else asked, texts)
     return np.array([dense, cover, known_share(index, query), math.log1p(words), collection]), cited, unnamed
 
 

@@ -240,6 +240,17 @@ def _misspelt_in(word: str, others: set[str]) -> bool:
     return not others.isdisjoint(_edits(word))
 
 
+def keywords_held(question: str, texts: list[str]) -> bool:
+    """Whether one of `texts` holds every name of a search-box query of two names or more ("fingolimod bdnf": the
+    passage on BDNF that names fingolimod). Such a query is far in meaning from any passage (a cosine of 0.2), yet
+    the passage that holds all its names is what was asked for, as a passage holding a cited study is. One name is
+    not enough: NFCorpus titles asked of the seeds ("Coffee Caveats", "Diet & Hyperactivity") each have a word
+    some seed passage holds."""
+    names = keyword_names(question[:MAX_CHARS])
+    wanted = [name for _, name in _word_names(names)] if names else []
+    return len(wanted) >= 2 and any(all(_holder([text])(name) for name in wanted) for text in texts)
+
+
 def respelt(question: str, texts: list[str], known: Callable[[str], bool]) -> str:
     """The question with each misspelt word spelt as `texts` (the passages that answer it) spell it: a word the
     collection does not hold (`known`: whether a word is in any passage), no common English word, one edit from
