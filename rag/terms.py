@@ -40,6 +40,19 @@ def stem(word: str) -> str:
     return word[: max(4, len(word) - 2)]
 
 
+@lru_cache(maxsize=65536)
+def snowball(word: str) -> str:
+    """The Snowball (Porter 2) English stem BM25 indexes by: "dosing" → "dose", "rejection" → "reject"."""
+    return _snowball().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _snowball():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
 def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 

@@ -103,6 +103,17 @@ def test_one_source_does_not_fill_the_answer_when_another_has_something():
     assert 2 in answer.citations
 
 
+def test_a_question_word_meets_its_other_forms_in_a_text():
+    """"rejection" meets "rejected" and "dose" meets "dosing" (their Snowball stems), as "treatment" meets
+    "treatments" (a prefix)."""
+    from rag.answer.extractive import word_key
+
+    assert coverage({word_key("rejection"): 1.0}, "They are less likely to be rejected.") == 1.0
+    assert coverage({word_key("dose"): 1.0}, "Trials must find the optimal dosing strategy.") == 1.0
+    assert coverage({word_key("treatment"): 1.0}, "Two treatments were compared.") == 1.0
+    assert coverage({word_key("dose"): 1.0}, "It was taken daily.") == 0.0
+
+
 def test_question_weights_favour_rare_words():
     shares = {"metformin": 0.01, "ms": 0.5, "fatigue": 0.4}
     weights = question_weights("Does metformin ease MS fatigue?", lambda ws: [shares.get(w, 0.0) for w in ws], 1000)
@@ -294,6 +305,28 @@ def test_a_list_is_quoted_whole_with_its_lead_in():
     assert listed[0].text.startswith("Observations suggest") and listed[0].text.endswith("energy use in cells")
     assert passage[listed[0].start : listed[0].end] == listed[0].text
     assert not any(u.kind is not Kind.LIST and "Protecting nerve cells" in u.text for u in units)
+
+
+def test_bulleted_headings_over_bulleted_paragraphs_are_headings_and_sentences_not_one_list():
+    """Some pages bullet their section titles and their paragraphs alike: such a run is no list. Its titles are
+    headings (never quoted), its paragraphs sentences, so an answer quotes the sentence that answers, not a block
+    that runs over two sections; a plain list of short items stays one unit."""
+    from rag.answer.candidates import Drop, Kind, passage_units
+
+    passage = (
+        "- Fewer Flares Over Time\n"
+        "- Patients in two small trials had fewer flares. The effect lasted a year in most of them.\n"
+        "- Lower Infection Risk\n"
+        "- Donor cells are rarely rejected because they carry few surface markers.\n"
+        "Common complaints:\n- Fever\n- Rash\n- Joint pain"
+    )
+    units = passage_units(passage)
+    assert [u.text for u in units if u.drop is Drop.HEADING] == ["Fewer Flares Over Time", "Lower Infection Risk"]
+    sentences = [u.text for u in units if u.kind is Kind.SENTENCE and u.drop is None]
+    assert "Donor cells are rarely rejected because they carry few surface markers." in sentences
+    assert "The effect lasted a year in most of them." in sentences
+    assert [u.text for u in units if u.kind is Kind.LIST] == ["Common complaints:\n- Fever\n- Rash\n- Joint pain"]
+    assert all(passage[u.start:u.end] == u.text for u in units)
 
 
 def test_lines_under_a_column_header_are_table_rows_about_their_label():

@@ -164,6 +164,29 @@ def _in_table(passage: str, start: int, end: int) -> bool:
                for line in (_line_around(passage, start, end, -1), _line_around(passage, start, end, 1)))
 
 
+_TERMINAL = re.compile(r"[.!?:;,)”\"]$")
+MAX_TITLE_WORDS = 8
+
+
+def _titled_item(passage: str, raw: list, k: int) -> bool:
+    """A bullet that is a section's title ("- Tissue Regeneration and Repair") over a bullet that is prose: some
+    pages bullet their headings and paragraphs alike, and a run of them is no list. Two to eight words, every long
+    one capitalised, no closing mark, and the next item ends as a sentence ("- Fever" over "- Rash" stays an item)."""
+    s, e = _trim(passage, raw[k].start, raw[k].end)
+    words = passage[s:e].split()
+    if not 2 <= len(words) <= MAX_TITLE_WORDS or _TERMINAL.search(words[-1]):
+        return False
+    if not all(w[0].isupper() for w in words if len(w) >= 4) or not words[0][0].isupper():
+        return False
+    after = raw[k + 1] if k + 1 < len(raw) else None
+    return after is not None and after.kind == "item" and bool(re.search(r"[.!?]$", passage[after.start:after.end]))
+
+
+def _prose_items(passage: str, raw: list, i: int, j: int) -> bool:
+    """A run of bullets each a paragraph of its own (one holds two sentences or more): read as sentences."""
+    return any(len(split_sentences(passage[u.start:u.end], u.start)) >= 2 for u in raw[i:j])
+
+
 @lru_cache(maxsize=8192)
 def passage_units(passage: str) -> tuple[Unit, ...]:
     """Answer units of a passage, in order; the writer reads `drop` and `kind`, never re-splits."""
@@ -204,14 +227,19 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
                 out.append(Unit(text, unit.start, unit.end, Kind.SENTENCE, len(out), Drop.HEADING))
             i += 1
             continue
+        if unit.kind == "item" and _titled_item(passage, raw, i):
+            s, e = _trim(passage, unit.start, unit.end)
+            out.append(Unit(passage[s:e], s, e, Kind.SENTENCE, len(out), Drop.HEADING))
+            i += 1
+            continue
         lead_in = opens_list or (unit.kind == "sentence" and passage[unit.start : unit.end].rstrip().endswith(":"))
         if unit.kind == "item" or (lead_in and i + 1 < len(raw) and raw[i + 1].kind == "item"):
             j = i + 1 if lead_in else i
-            while j < len(raw) and raw[j].kind == "item":
+            while j < len(raw) and raw[j].kind == "item" and not (j > i and _titled_item(passage, raw, j)):
                 j += 1
             start, end = _trim(passage, unit.start, unit.end) if not lead_in else (unit.start, unit.end)
             end = raw[j - 1].end
-            if j - i >= 2 and end - start <= MAX_LIST_CHARS:
+            if j - i >= 2 and end - start <= MAX_LIST_CHARS and (lead_in or not _prose_items(passage, raw, i, j)):
                 text = passage[start:end]
                 first_start, first_end = _trim(passage, start, passage.find("\n", start) if "\n" in text else end)
                 out.append(
@@ -219,17 +247,18 @@ def passage_units(passage: str) -> tuple[Unit, ...]:
                 )
                 i = j
                 continue
-            # One item alone, or a list too long to quote whole: the sentences of its items count on their own.
-            for item in raw[i:j]:
+            # One item alone, or a list too long to quote whole: the sentences of its items count on their own (a
+            # lead-in left with no item after it, its list opening on a bulleted title, says nothing by itself).
+            for k, item in enumerate(raw[i:j]):
                 s, e = _trim(passage, item.start, item.end)
+                alone = lead_in and k == 0 and j == i + 1
                 for begin, finish in split_sentences(passage[s:e], s):
                     text = passage[begin:finish].strip()
                     if not text:
                         continue
                     begin = passage.index(text, begin)
-                    out.append(
-                        Unit(text, begin, begin + len(text), Kind.SENTENCE, len(out), _judge(text, Kind.SENTENCE))
-                    )
+                    out.append(Unit(text, begin, begin + len(text), Kind.SENTENCE, len(out),
+                                    Drop.FRAGMENT if alone else _judge(text, Kind.SENTENCE)))
             i = j
             continue
         s, e = _trim(passage, unit.start, unit.end)

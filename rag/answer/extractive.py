@@ -32,7 +32,7 @@ from rag.answer.writer import Answer, AnswerPassage, Quote
 from rag.caveats.citations import cited_keys, holds_cited
 from rag.caveats.stance import Stance
 from rag.settings import AnswerSettings
-from rag.terms import content_words, stem
+from rag.terms import content_words, snowball, stem
 
 # Candidates read by the caveat engine (0.6 ms each, cold): the best overall… (5 before; 3 gives the same
 # cross-validated answers-dev and seed figures, benchmarks/train_answer.py, for 0.8 ms less a liveqa-med question)
@@ -50,20 +50,30 @@ POINTED_WORDS = 6
 def question_weights(
     question: str, shares_of: Callable[[list[str]], list[float]], collection_size: int
 ) -> dict[str, float]:
-    """IDF of each content word of the question, keyed by its stem; a word the collection lacks weighs 0."""
+    """IDF of each content word of the question, keyed by its stem (`word_key`); a word the collection lacks
+    weighs 0."""
     weights: dict[str, float] = {}
     words = list(dict.fromkeys(content_words(question)))
     for word, share in zip(words, shares_of(words)):
         if share > 0:
-            weights[stem(word)] = max(
-                weights.get(stem(word), 0.0), math.log(1 + 1 / max(share, 1 / max(collection_size, 1)))
-            )
+            key = word_key(word)
+            weights[key] = max(weights.get(key, 0.0), math.log(1 + 1 / max(share, 1 / max(collection_size, 1))))
     return weights
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """A question word's key, matched as a prefix of a text's words and their stems: the shorter of a crude prefix
+    ("treatme" meets "treatments") and its Snowball stem ("rejection" → "reject" meets "rejected", "dose" meets
+    "dosing" through the text's stem "dose")."""
+    return min(stem(word), snowball(word), key=len)
 
 
 @lru_cache(maxsize=16384)
 def _sorted_words(text: str) -> tuple[str, ...]:
-    return tuple(sorted(set(content_words(text))))
+    """A text's content words and their Snowball stems, sorted for prefix search."""
+    words = set(content_words(text))
+    return tuple(sorted(words | {snowball(w) for w in words}))
 
 
 def _has_prefix(words: tuple[str, ...], prefix: str) -> bool:
