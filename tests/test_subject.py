@@ -211,3 +211,9 @@ def test_a_search_box_query_whose_names_one_passage_holds_is_held():
     assert not keywords_held("fingolimod bdnf", texts[1:])  # no passage holds both
     assert not keywords_held("coffee caveats", texts)  # one name is not enough
     assert not keywords_held("Does fingolimod raise BDNF?", texts)  # a sentence: the score decides
+
+
+def test_what_a_treatment_does_for_a_condition_names_both_and_an_aside_is_left_out():
+    assert asked_subjects("What does a stem cell transplant (aHSCT) do for MS?") == ["stem cell transplant"]
+    assert condition_names("What does a stem cell transplant (aHSCT) do for MS?", lambda word: 0.1)
+    assert asked_subjects("Can low dose naltrexone (LDN) help MS fatigue?") == ["low dose naltrexone"]

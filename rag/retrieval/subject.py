@@ -57,6 +57,9 @@ PATTERNS = (
     # knows or studies about is the subject ("Tell me about MS fatigue" names a topic, not a treatment).
     re.compile(rf"\b(?:known|studied|researched|research|evidence)\s+about\s+"
                rf"{_SLOT}(?=\s+(?:for|in|to|with)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
+    # "What does a stem cell transplant do for MS?", "What would gene therapy actually do to my genes?": what it does.
+    re.compile(rf"{_OPENS}what\s+(?:does|do|did|would|will|can|could|might)\s+{_SLOT}\s+{_ADVERB}do\s+(?:for|to)\b",
+               re.IGNORECASE),
     # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how) about\s+(?P<subject>[A-Za-z0-9][\w\-', ]{0,80}?)"
                r"(?=\s+(?:for|to|with|in)\b|\s*[?.!]|\s*$)", re.IGNORECASE),
@@ -115,7 +118,7 @@ def asked_subjects(question: str) -> list[str]:
 def _subjects(question: str) -> tuple[str, ...]:
     """Read once per question: follow-ups, retrieval's order and the no-answer rule all ask."""
     found: list[str] = []
-    text = _clauses(question)
+    text = _PARENTHESES.sub("", _clauses(question))  # "a stem cell transplant (aHSCT)": the aside is no slot's end
     for pattern in PATTERNS:
         for match in pattern.finditer(text):
             subject = _noun_phrase(match.group("subject"))
@@ -124,6 +127,7 @@ def _subjects(question: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_PARENTHESES = re.compile(r"\s*\([^()\n]{1,30}\)")
 KEYWORD_MAX_WORDS = 5  # "metformin dose?", "ldn insomnia", "fingolimod bdnf": a search-box query, no sentence
 
 
@@ -393,7 +397,7 @@ def subject_names(question: str, share: Callable[[str], float], keywords: bool =
 _CONDITION = re.compile(  # what it acts on, or what it works / is good / shows results for ("take it for years" no)
     r"\b(?:(?:help|helps|treat|treats|cure|cures|reverse|reverses|improve|improves|benefit|benefits|fight|fights|ease|"
     r"eases|relieve|relieves|slow|slows|stop|stops|prevent|prevents)(?:\s+(?:with|in))?|(?:work|works|worked|good|"
-    r"safe|effective|used|useful|helpful|option|treatment|therapy|cure)\s+(?:for|against)|(?:results?|evidence)\s+"
+    r"safe|effective|used|useful|helpful|option|treatment|therapy|cure|do)\s+(?:for|against)|(?:results?|evidence)\s+"
     r"(?:for|in))"
     r"\s+(?:(?:my|your|his|her|their|people with|patients with|those with|someone with|a|an|the)\s+)?"
     r"(?P<subject>[A-Za-z0-9][\w\-' ]{0,40}?)\s*(?:[?.!]|$)", re.IGNORECASE | re.MULTILINE)
