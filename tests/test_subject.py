@@ -217,3 +217,14 @@ def test_what_a_treatment_does_for_a_condition_names_both_and_an_aside_is_left_o
     assert asked_subjects("What does a stem cell transplant (aHSCT) do for MS?") == ["stem cell transplant"]
     assert condition_names("What does a stem cell transplant (aHSCT) do for MS?", lambda word: 0.1)
     assert asked_subjects("Can low dose naltrexone (LDN) help MS fatigue?") == ["low dose naltrexone"]
+
+
+def test_a_word_too_long_to_be_misspelt_is_never_expanded_into_its_edits():
+    """A 2,000-letter "word" (a hostile question) would have ~100,000 edits of 2,000 letters each."""
+    from rag.retrieval.subject import MAX_TYPO_LETTERS, _edits, respelt, unmentioned
+
+    word = "qwertyuiopasdfghjklzxcvbnm" * 77
+    assert _edits(word) == set() and _edits("metformn")  # a word of typo length still has its edits
+    assert len(_edits("x" * MAX_TYPO_LETTERS)) > 0
+    assert respelt(word, ["metformin"], lambda w: False) == word
+    assert len(unmentioned(word, ["metformin"])) == 1  # still a name no passage holds (read up to MAX_CHARS)
