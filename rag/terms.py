@@ -1,7 +1,8 @@
-"""Words that carry meaning in a question or passage, and the crude stem that matches their forms.
+"""Words that carry meaning in a question or passage, the crude stem that matches their forms, and the Snowball
+stemmer BM25 indexes by.
 
 Shared by follow-up resolution, retrieval (rare terms, coverage) and the answer (topic coverage); BM25 has its
-own tokenizer (bm25s' pattern, stopwords and Snowball stemmer, in `rag/index/lexical.py`).
+own tokenizer (bm25s' pattern and stopwords, with this module's `STEMMER`, in `rag/index/lexical.py`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+
+import Stemmer
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 STOPWORDS = frozenset(
@@ -40,17 +43,15 @@ def stem(word: str) -> str:
     return word[: max(4, len(word) - 2)]
 
 
+# The Snowball (Porter 2) English stemmer, one per process: BM25 indexes by it (`index.lexical`), the answer meets a
+# question word's other forms through it.
+STEMMER = Stemmer.Stemmer("english")
+
+
 @lru_cache(maxsize=65536)
 def snowball(word: str) -> str:
-    """The Snowball (Porter 2) English stem BM25 indexes by: "dosing" → "dose", "rejection" → "reject"."""
-    return _snowball().stemWord(word)
-
-
-@lru_cache(maxsize=1)
-def _snowball():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
+    """A word's Snowball stem: "dosing" → "dose", "rejection" → "reject"."""
+    return STEMMER.stemWord(word)
 
 
 def stems(text: str) -> set[str]:

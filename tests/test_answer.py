@@ -326,6 +326,9 @@ def test_bulleted_headings_over_bulleted_paragraphs_are_headings_and_sentences_n
     assert "Donor cells are rarely rejected because they carry few surface markers." in sentences
     assert "The effect lasted a year in most of them." in sentences
     assert [u.text for u in units if u.kind is Kind.LIST] == ["Common complaints:\n- Fever\n- Rash\n- Joint pain"]
+    # a list's capitalised item over a short one is still an item
+    listed = passage_units("Common side effects:\n- Nausea and Vomiting\n- Diarrhea.\n- Headache.")
+    assert [u.kind for u in listed] == [Kind.LIST] and listed[0].drop is None
     assert all(passage[u.start:u.end] == u.text for u in units)
 
 
@@ -433,12 +436,17 @@ def test_a_row_whose_label_names_the_kind_of_thing_asked_answers():
 
 
 def test_a_row_holding_the_questions_rare_word_answers_it():
-    """A word few passages hold names what a row is about wherever it sits; a common word must be in the label."""
-    from rag.answer.extractive import RARE_WORD_WEIGHT, _row_answers
+    """A word few passages hold names what a row is about wherever it sits; a common word must be in the label,
+    and a word the question qualifies ("vitamin D") names no row of another ("vitamin B12")."""
+    from rag.answer.extractive import RARE_WORD_WEIGHT, _row_answers, rare_word
 
     row = "Side Effects GI disturbances, vitamin B12 deficiency Varied, often more severe"
-    assert _row_answers(row, {"metform": 1.2, "b12": RARE_WORD_WEIGHT + 0.1}, f"{row} Metformin", ())
-    assert not _row_answers(row, {"metform": 1.2, "b12": RARE_WORD_WEIGHT - 0.1}, f"{row} Metformin", ())
+    weights = {"metform": 1.2, "b12": RARE_WORD_WEIGHT + 0.1}
+    assert rare_word("metformin b12", weights) == "b12"
+    assert _row_answers(row, weights, f"{row} Metformin", (), rare=rare_word("metformin b12", weights))
+    assert rare_word("metformin b12", {**weights, "b12": RARE_WORD_WEIGHT - 0.1}) is None  # not rare enough
+    assert rare_word("vitamin d ms", {"vitam": RARE_WORD_WEIGHT + 1, "ms": 0.5}) is None  # qualified
+    assert not _row_answers(row, {"vitam": RARE_WORD_WEIGHT + 1, "ms": 0.5}, f"{row} MS", ())
     monitoring = "Monitoring Regular follow-ups to assess benefits and side effects."
     assert not _row_answers(monitoring, {"metform": 1.2, "side": 1.5}, f"{monitoring} Metformin", ())
 
@@ -449,11 +457,20 @@ def test_only_a_short_questions_rare_word_makes_it_a_question_about_the_warning_
 
     texts = ["Side Effects GI disturbances, vitamin B12 deficiency", "Metformin is a diabetes drug."]
     short = {"metform": 1.2, "b12": RARE_WORD_WEIGHT + 1}
-    assert _asked_by_rare_word(short, texts, [True, False]) == {Need.SAFETY}
-    assert not _asked_by_rare_word(short, texts, [False, False])  # held by a sentence that warns of nothing
-    assert not _asked_by_rare_word({**short, "b12": RARE_WORD_WEIGHT - 0.5}, texts, [True, False])  # not rare
+    assert _asked_by_rare_word(short, texts, [True, False], "b12") == {Need.SAFETY}
+    assert not _asked_by_rare_word(short, texts, [False, False], "b12")  # held by a sentence that warns of nothing
+    assert not _asked_by_rare_word(short, texts, [True, False], None)  # no rare word
     message = {**short, **{f"word{i}": 1.0 for i in range(POINTED_WORDS)}}
-    assert not _asked_by_rare_word(message, texts, [True, False])  # a long message's rarest word may be in passing
+    assert not _asked_by_rare_word(message, texts, [True, False], "b12")  # a long message's word may be in passing
+
+
+def test_a_qualified_name_is_not_answered_by_a_warning_about_another_and_people_are_no_treatment(engine):
+    """"vitamin d ms" opened with the metformin table's vitamin B12 row (its rarest word, "vitamin"); "What can my
+    husband do to support me with MS?" read "husband" as a treatment no passage names, and was refused."""
+    result = ask(engine, "vitamin d ms")
+    said = [q.text for q in result.answer.sentences] if result.answer else []
+    assert not any("B12" in text for text in said[:1]), said
+    assert ask(engine, "What can my husband do to support me with MS?").answer is not None
 
 
 def test_a_search_box_question_whose_rare_word_only_a_warning_holds_is_answered_by_that_warning(engine):
@@ -582,10 +599,13 @@ def test_a_person_on_another_drug_asking_to_add_one_asks_about_safety(engine):
     # and the other way round: the treatment first, what the person is on after it
     result = ask(engine, "Could I start low dose naltrexone while I'm taking morphine?")
     assert OPIOID_WARNING in result.answer.sentences[0].text
+    result = ask(engine, "Can I take LDN if I’m on oxycodone?")  # a phone's apostrophe
+    assert OPIOID_WARNING in result.answer.sentences[0].text
     from rag.answer.cues import Need
     from rag.answer.features import question_needs
 
     assert Need.SAFETY not in question_needs("Can I take LDN if I have MS?")  # a condition, not a drug
+    assert Need.SAFETY not in question_needs("Can I take LDN if I'm taking it at night?")  # when, not with what
 
 
 def test_a_compound_named_on_one_page_is_answered_from_that_page(engine):

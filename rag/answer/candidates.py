@@ -166,12 +166,14 @@ def _in_table(passage: str, start: int, end: int) -> bool:
 
 _TERMINAL = re.compile(r"[.!?:;,)”\"]$")
 MAX_TITLE_WORDS = 8
+MIN_PROSE_WORDS = 8  # "- Diarrhea." under "- Nausea and Vomiting" is a list's item, not a section's prose
 
 
 def _titled_item(passage: str, raw: list, k: int) -> bool:
     """A bullet that is a section's title ("- Tissue Regeneration and Repair") over a bullet that is prose: some
     pages bullet their headings and paragraphs alike, and a run of them is no list. Two to eight words, every long
-    one capitalised, no closing mark, and the next item ends as a sentence ("- Fever" over "- Rash" stays an item)."""
+    one capitalised, no closing mark, and the next item is a sentence of prose ("- Nausea and Vomiting" over
+    "- Diarrhea." stays an item)."""
     s, e = _trim(passage, raw[k].start, raw[k].end)
     words = passage[s:e].split()
     if not 2 <= len(words) <= MAX_TITLE_WORDS or _TERMINAL.search(words[-1]):
@@ -179,7 +181,10 @@ def _titled_item(passage: str, raw: list, k: int) -> bool:
     if not all(w[0].isupper() for w in words if len(w) >= 4) or not words[0][0].isupper():
         return False
     after = raw[k + 1] if k + 1 < len(raw) else None
-    return after is not None and after.kind == "item" and bool(re.search(r"[.!?]$", passage[after.start:after.end]))
+    if after is None or after.kind != "item":
+        return False
+    prose = passage[after.start:after.end]
+    return bool(re.search(r"[.!?]$", prose)) and len(prose.split()) >= MIN_PROSE_WORDS
 
 
 def _prose_items(passage: str, raw: list, i: int, j: int) -> bool:

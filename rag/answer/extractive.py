@@ -45,6 +45,7 @@ _STUDY_LABEL = re.compile(STUDY_LABEL)
 # while "side effects", which many passages name, must be in a row's label ("Monitoring … side effects" is not).
 RARE_WORD_WEIGHT = math.log(1 + 1 / 0.05)
 POINTED_WORDS = 6
+MIN_KEY_LETTERS = 4
 
 
 def question_weights(
@@ -63,10 +64,12 @@ def question_weights(
 
 @lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
-    """A question word's key, matched as a prefix of a text's words and their stems: the shorter of a crude prefix
-    ("treatme" meets "treatments") and its Snowball stem ("rejection" → "reject" meets "rejected", "dose" meets
-    "dosing" through the text's stem "dose")."""
-    return min(stem(word), snowball(word), key=len)
+    """A question word's key, matched as a prefix of a text's words and their stems: its Snowball stem where that is
+    no longer than a crude prefix ("rejection" → "reject" meets "rejected"; "dosing" → "dose" meets "dose" and, through
+    the text's stem, "dosing"), else the crude prefix ("treatme" meets "treatments"); never under four letters ("age"
+    of "aging" would meet "agents")."""
+    crude, stemmed = stem(word), snowball(word)
+    return stemmed if MIN_KEY_LETTERS <= len(stemmed) <= len(crude) else crude
 
 
 @lru_cache(maxsize=16384)
@@ -86,19 +89,33 @@ def _words_held(weights: dict[str, float], text: str) -> int:
     return sum(1 for s, w in weights.items() if w > 0 and _has_prefix(words, s))
 
 
+_QUALIFIED = re.compile(r"\b([A-Za-z]{3,})[\s-]+(?:[A-Za-z]\d{0,3}|\d{1,3})\b(?![\w-])")
+
+
+def rare_word(question: str, weights: dict[str, float]) -> str | None:
+    """The key of the question's rarest word when it is rare in the collection (`RARE_WORD_WEIGHT`) and the question
+    does not qualify it: "vitamin D" asks about no vitamin B12, so "vitamin" names no row that mentions B12."""
+    if not weights:
+        return None
+    rarest = max(weights, key=weights.__getitem__)
+    if weights[rarest] < RARE_WORD_WEIGHT:
+        return None
+    qualified = {word_key(m.group(1).lower()) for m in _QUALIFIED.finditer(question)}
+    return None if rarest in qualified else rarest
+
+
 def _row_answers(text: str, weights: dict[str, float], words: str,
-                 abbreviations: tuple[tuple[str, str], ...], needs: frozenset[Need] = frozenset()) -> bool:
+                 abbreviations: tuple[tuple[str, str], ...], needs: frozenset[Need] = frozenset(),
+                 rare: str | None = None) -> bool:
     """A row that holds two of the question's words, and (unless it holds figures or is labelled only by its study)
     whose label names what was asked: one of those words, the kind of thing the question asks for (a "Side
-    Effects" row answers "Can metformin cause a vitamin deficiency?"), or the question's rarest word is in the row
-    and rare in the collection (`RARE_WORD_WEIGHT`)."""
+    Effects" row answers "Can metformin cause a vitamin deficiency?"), or the row holds the question's `rare_word`."""
     if _words_held(weights, words) < 2:
         return False
     label = row_label(text)
-    rarest = max(weights, key=weights.__getitem__)
     return bool(_NUMBER.search(text) or _STUDY_LABEL.fullmatch(label)
                 or _words_held(weights, expand(label, abbreviations)) >= 1 or unit_gives(label) & needs
-                or (weights[rarest] >= RARE_WORD_WEIGHT and _words_held({rarest: 1.0}, text) == 1))
+                or (rare is not None and _words_held({rare: 1.0}, text) == 1))
 
 
 def coverage(weights: dict[str, float], text: str) -> float:
@@ -164,6 +181,7 @@ def gather(
     }
     on_topic_docs = {doc for doc, value in doc_cover.items() if value >= floor and value > 0}
     needs = question_needs(question)
+    rare = rare_word(question, weights)
     keys = cited or []
     units: list[Unit] = []
     expanded: list[str] = []
@@ -192,7 +210,7 @@ def gather(
             if unit.kind is Kind.ROW and not (
                 Need.FIGURE in needs or (Need.DOSE in needs and Need.DOSE in unit_gives(unit.text))
                 or holds_cited(unit.text, keys) or _row_answers(unit.text, weights, words, passage.abbreviations,
-                                                                needs)
+                                                                needs, rare)
             ):
                 continue
             topical = max(cover, passage_cover[passage.citation])
@@ -209,7 +227,7 @@ def gather(
             expanded.append(words)
             covers.append(cover)
             meta.append((passage, rank, warns, not warnings_only and passage_cover[passage.citation] >= floor))
-    needs |= _asked_by_rare_word(weights, expanded, [m[2] for m in meta])
+    needs |= _asked_by_rare_word(weights, expanded, [m[2] for m in meta], rare)
     rows = np.zeros((len(units), len(NAMES)), dtype=np.float64)
     base_features(
         covers,
@@ -230,16 +248,14 @@ def gather(
     return candidates, needs, floor
 
 
-def _asked_by_rare_word(weights: dict[str, float], texts: list[str], warns: list[bool]) -> frozenset[Need]:
+def _asked_by_rare_word(weights: dict[str, float], texts: list[str], warns: list[bool],
+                        rare: str | None) -> frozenset[Need]:
     """A search-box question ("metformin b12", "LDN opioids") asks about safety when its rarest word, rare in the
     collection, is held only by warnings: what the warning says is what was asked, so it leads the answer. Only a
     short question (`POINTED_WORDS` content words at most): a long message's rarest word may be in passing."""
-    if not weights or len(weights) > POINTED_WORDS:
+    if rare is None or len(weights) > POINTED_WORDS:
         return frozenset()
-    rarest = max(weights, key=weights.__getitem__)
-    if weights[rarest] < RARE_WORD_WEIGHT:
-        return frozenset()
-    holders = [w for text, w in zip(texts, warns) if _words_held({rarest: 1.0}, text)]
+    holders = [w for text, w in zip(texts, warns) if _words_held({rare: 1.0}, text)]
     return frozenset({Need.SAFETY}) if holders and all(holders) else frozenset()
 
 

@@ -525,8 +525,9 @@ SAFETY_INTENT = (
     r"|\b(?:i|i'm|i am)\s+(?:take|taking|on)\b.{0,80}\b(?:can|could|should|may)\s+i\s+(?:also\s+|still\s+)?"
     r"(?:take|start|add)\b"
     # …and the other way round: "Can I take LDN if I'm on oxycodone?", "Should I start it while I'm taking X?"
+    # (not "…if I take it at night?", "…when I take breakfast?": when to take it)
     r"|\b(?:can|could|should|may)\s+i\s+(?:also\s+|still\s+)?(?:take|start|add|use|try)\b.{0,60}\b(?:if|when|while|"
-    r"as)\s+(?:i'm|i am|im|i)\s+(?:already\s+)?(?:on|taking|using|take)\b"
+    r"as)\s+(?:i['’]m|i am|im|i)\s+(?:already\s+)?(?:on|taking|using)\b(?!\s+(?:it|them|this|that)\b)"
     # "is it ok to add LDN?", "Is it okay to take it long term?": whether it is all right to take is a safety ask
     r"|\b(?:ok|okay|alright|all right|fine)\s+(?:for me\s+)?to\s+(?:take|start|add|use|combine|mix|keep taking|"
     r"stay on|drink)\b"

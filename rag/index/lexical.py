@@ -13,7 +13,6 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
 from bm25s.scoring import (
     _build_idf_array,
     _build_scores_and_indices_for_matrix,
@@ -23,9 +22,9 @@ from bm25s.scoring import (
 from bm25s.stopwords import STOPWORDS_EN
 
 from rag.index.term_stats import TermStats
+from rag.terms import STEMMER as _STEMMER
 
 logging.getLogger("bm25s").setLevel(logging.ERROR)
-_STEMMER = Stemmer.Stemmer("english")
 _SPLIT = re.compile(r"(?u)\b\w\w+\b").findall  # bm25s' default token pattern
 _STOPWORDS = frozenset(STOPWORDS_EN)
 

@@ -58,7 +58,8 @@ PATTERNS = (
     re.compile(rf"\b(?:known|studied|researched|research|evidence)\s+about\s+"
                rf"{_SLOT}(?=\s+(?:for|in|to|with)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
     # "What does a stem cell transplant do for MS?", "What would gene therapy actually do to my genes?": what it does.
-    re.compile(rf"{_OPENS}what\s+(?:does|do|did|would|will|can|could|might)\s+{_SLOT}\s+{_ADVERB}do\s+(?:for|to)\b",
+    # (not "What can my husband do to help?", "What do nurses do…": who does something, not what a treatment does)
+    re.compile(rf"{_OPENS}what\s+(?:does|did|would|will|might)\s+{_SLOT}\s+{_ADVERB}do\s+(?:for|to)\b",
                re.IGNORECASE),
     # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how) about\s+(?P<subject>[A-Za-z0-9][\w\-', ]{0,80}?)"
@@ -86,7 +87,9 @@ _GENERIC = frozenset(
     pharmacist anyone anything new other natural alternative best same different tablet tablets capsule capsules
     injection injections infusion infusions shot shots jab jabs cream creams spray sprays drops dose doses dosage
     remedy remedies product products high low ultra strength mg study studies research trial trials scientist
-    scientists researcher researchers expert experts evidence data""".split()
+    scientists researcher researchers expert experts evidence data husband wife partner family families member
+    members caregiver caregivers carer carers nurse nurses neurologist neurologists parent parents kid kids child
+    children friend friends people person patient patients""".split()
 )
 
 
@@ -147,7 +150,7 @@ def keyword_names(question: str) -> str | None:
     if any(w in STOPWORDS and w not in {"and", "or", "vs"} for w in words):
         return None
     names = [w for w in words if w not in STOPWORDS and w not in _GENERIC and not ASPECT.search(w)
-             and not (w.isalpha() and _english(w))]
+             and not all(part.isalpha() and _english(part) for part in w.split("-") if part)]
     return " ".join(names) or None
 
 
