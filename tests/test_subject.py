@@ -195,10 +195,10 @@ def test_a_misspelt_word_is_respelt_as_the_passages_spell_it():
 
     texts = ["Side Effects GI disturbances, vitamin B12 deficiency", "Metformin helps; metformin is used.",
              "Depression is common."]
-    unknown = lambda word: False
+    unknown = lambda words: [False] * len(words)
     assert respelt("metformn side efects?", texts, unknown) == "metformin side effects?"
     assert respelt("meditation for depresion", texts, unknown) == "meditation for depression"  # English stays
-    assert respelt("metformn", texts, lambda word: True) == "metformn"  # a word the collection holds is its own
+    assert respelt("metformn", texts, lambda words: [True] * len(words)) == "metformn"  # the collection holds it
     assert respelt("zzzzzz", texts, unknown) == "zzzzzz"  # nothing one edit away
 
 
@@ -226,5 +226,5 @@ def test_a_word_too_long_to_be_misspelt_is_never_expanded_into_its_edits():
     word = "qwertyuiopasdfghjklzxcvbnm" * 77
     assert _edits(word) == set() and _edits("metformn")  # a word of typo length still has its edits
     assert len(_edits("x" * MAX_TYPO_LETTERS)) > 0
-    assert respelt(word, ["metformin"], lambda w: False) == word
+    assert respelt(word, ["metformin"], lambda words: [False] * len(words)) == word
     assert len(unmentioned(word, ["metformin"])) == 1  # still a name no passage holds (read up to MAX_CHARS)

@@ -409,7 +409,7 @@ class ExtractiveWriter:
         from rag.retrieval.subject import respelt  # (retrieval reads the answer's cues: imported when used)
 
         # A misspelt word weighs as the passages spell it ("metformn side efects"); what is asked is read as typed.
-        spelt = respelt(question, [p.text for p in passages], lambda word: shares_of([word])[0] > 0)
+        spelt = respelt(question, [p.text for p in passages], lambda words: [s > 0 for s in shares_of(words)])
         return compose_answer(
             question,
             passages,

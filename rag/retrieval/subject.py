@@ -263,18 +263,19 @@ def keywords_held(question: str, texts: list[str]) -> bool:
     return len(wanted) >= 2 and any(all(_holder([text])(name) for name in wanted) for text in texts)
 
 
-def respelt(question: str, texts: list[str], known: Callable[[str], bool]) -> str:
+def respelt(question: str, texts: list[str], known: Callable[[list[str]], list[bool]]) -> str:
     """The question with each misspelt word spelt as `texts` (the passages that answer it) spell it: a word the
     collection does not hold (`known`: whether a word is in any passage), no common English word, one edit from
     a word of the texts ("metformn side efects" → "metformin side effects"; the most frequent when several are).
-    For which words of the question the answer weighs: the encoder and BM25 read the question as typed."""
-    misspelt = []
-    for match in re.finditer(r"[A-Za-z]+", question[:MAX_CHARS]):
-        word = match.group().lower()
-        if len(word) >= TYPO_MIN_LETTERS and word not in english_words() and not known(word):
-            misspelt.append(match)
-            if len(misspelt) >= MAX_NAMES_READ:  # a long message costs bounded time
-                break
+    For which words of the question the answer weighs: the encoder and BM25 read the question as typed. `known`
+    answers for many words at once (one tokenizer call a question)."""
+    unusual = [match for match in re.finditer(r"[A-Za-z]+", question[:MAX_CHARS])
+               if len(match.group()) >= TYPO_MIN_LETTERS and match.group().lower() not in english_words()]
+    unusual = unusual[:MAX_NAMES_READ * 4]  # a long message costs bounded time
+    if not unusual:
+        return question
+    misspelt = [m for m, held in zip(unusual, known([m.group().lower() for m in unusual]))
+                if not held][:MAX_NAMES_READ]
     if not misspelt:
         return question
     counts: dict[str, int] = {}
