@@ -818,6 +818,11 @@ def main() -> None:
             [r for r in (load("answer-step-session5"),) if r],
             answer_step_section,
         ),
+        (
+            "## Question latency with search-box queries, respelt words and rare-word rows",
+            [r for r in (load("answer-step-session6"),) if r],
+            answer_step_section,
+        ),
         ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
         ("## Other people's questions about the seeds", [r for r in (load("other-questions"),) if r],
          other_questions_section),
