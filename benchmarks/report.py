@@ -628,6 +628,18 @@ def answers_section(result: dict) -> list[str]:
     return lines
 
 
+LATENCY_SECTIONS = (  # the question latency measured after each step of issues 26 and 24, oldest first
+    ("## Question latency with the learned no-answer score (issue 26)", "answer-step-no-answer"),
+    ("## Question latency with the subject rule and subject follow-ups", "answer-step-subject"),
+    ("## Question latency with table rows in context, document-named answers and treatment follow-ups",
+     "answer-step-tables"),
+    ("## Question latency with abbreviations spelled out and subjects read from more phrasings", "answer-step-other"),
+    ("## Question latency with misspelt subjects, more answer cues and the not_mentioned caveat",
+     "answer-step-session5"),
+    ("## Question latency with search-box queries, respelt words and rare-word rows", "answer-step-session6"),
+)
+
+
 def answer_step_section(result: dict) -> list[str]:
     lines = [
         *provenance(result),
@@ -793,35 +805,9 @@ def main() -> None:
             [r for r in (load("no-answer-calibration"),) if r and "sets" in r],
             no_answer_section,
         ),
-        (
-            "## Question latency with the learned no-answer score (issue 26)",
-            [r for r in (load("answer-step-no-answer"),) if r],
-            answer_step_section,
-        ),
-        (
-            "## Question latency with the subject rule and subject follow-ups",
-            [r for r in (load("answer-step-subject"),) if r],
-            answer_step_section,
-        ),
-        (
-            "## Question latency with table rows in context, document-named answers and treatment follow-ups",
-            [r for r in (load("answer-step-tables"),) if r],
-            answer_step_section,
-        ),
-        (
-            "## Question latency with abbreviations spelled out and subjects read from more phrasings",
-            [r for r in (load("answer-step-other"),) if r],
-            answer_step_section,
-        ),
-        (
-            "## Question latency with misspelt subjects, more answer cues and the not_mentioned caveat",
-            [r for r in (load("answer-step-session5"),) if r],
-            answer_step_section,
-        ),
-        (
-            "## Question latency with search-box queries, respelt words and rare-word rows",
-            [r for r in (load("answer-step-session6"),) if r],
-            answer_step_section,
+        *(
+            (title, [r for r in (load(name),) if r], answer_step_section)
+            for title, name in LATENCY_SECTIONS
         ),
         ("## Seed questions", [r for r in (load("seed-questions"),) if r], seed_questions_section),
         ("## Other people's questions about the seeds", [r for r in (load("other-questions"),) if r],

@@ -247,9 +247,12 @@ def _spelt_words(texts: list[str], english_targets: bool = False) -> set[str]:
 def _misspelt_in(word: str, others: set[str]) -> bool:
     """Whether one of `others` is `word` spelt right: one edit away, `word` long enough to tell and itself no
     common English word."""
-    if len(word) < TYPO_MIN_LETTERS or word in english_words():
-        return False
-    return not others.isdisjoint(_edits(word))
+    return _may_be_misspelt(word) and not others.isdisjoint(_edits(word))
+
+
+def _may_be_misspelt(word: str) -> bool:
+    """A lower-case word long enough to tell a typo by, and itself no common English word."""
+    return len(word) >= TYPO_MIN_LETTERS and word not in english_words()
 
 
 def keywords_held(question: str, texts: list[str]) -> bool:
@@ -266,27 +269,21 @@ def keywords_held(question: str, texts: list[str]) -> bool:
 def respelt(question: str, texts: list[str], known: Callable[[list[str]], list[bool]]) -> str:
     """The question with each misspelt word spelt as `texts` (the passages that answer it) spell it: a word the
     collection does not hold (`known`: whether a word is in any passage), no common English word, one edit from
-    a word of the texts ("metformn side efects" → "metformin side effects"; the most frequent when several are).
-    For which words of the question the answer weighs: the encoder and BM25 read the question as typed. `known`
-    answers for many words at once (one tokenizer call a question)."""
-    unusual = [match for match in re.finditer(r"[A-Za-z]+", question[:MAX_CHARS])
-               if len(match.group()) >= TYPO_MIN_LETTERS and match.group().lower() not in english_words()]
+    a word of the texts ("metformn side efects" → "metformin side effects"; the first alphabetically when several
+    are). For which words of the question the answer weighs: the encoder and BM25 read the question as typed.
+    `known` answers for many words at once (one tokenizer call a question)."""
+    unusual = [m for m in re.finditer(r"[A-Za-z]+", question[:MAX_CHARS]) if _may_be_misspelt(m.group().lower())]
     unusual = unusual[:MAX_NAMES_READ * 4]  # a long message costs bounded time
     if not unusual:
         return question
     misspelt = [m for m, held in zip(unusual, known([m.group().lower() for m in unusual]))
                 if not held][:MAX_NAMES_READ]
-    if not misspelt:
-        return question
-    counts: dict[str, int] = {}
-    for text in texts:
-        for word in re.findall(r"[a-z]+", text.lower()):
-            counts[word] = counts.get(word, 0) + 1
+    spelt = _spelt_words(texts, english_targets=True) if misspelt else set()
     out, last = [], 0
     for match in misspelt:
-        near = [w for w in _edits(match.group().lower()) if w in counts]
+        near = sorted(_edits(match.group().lower()) & spelt)
         if near:
-            out += [question[last:match.start()], max(near, key=lambda w: (counts[w], w))]
+            out += [question[last:match.start()], near[0]]
             last = match.end()
     return "".join(out) + question[last:] if out else question
 
