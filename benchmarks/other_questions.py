@@ -11,7 +11,11 @@ questions was asked:
 - "helper3" (i01–i35): a third helper (2026-12-07, evening) wrote 30 answerable questions (search-box keywords,
   typos, long messages, comparisons, one follow-up: "after" holds its earlier turn) and 5 the seeds cannot answer,
   with their answering sentences, before asking any; it asked them at 22a8b7d (top 5 passages, as the page does)
-  and reported its judgement, and this session then fixed what it found.
+  and reported its judgement, and this session then fixed what it found;
+- "helper4" (j01–j35): a fourth helper (2026-12-07, night) wrote 30 answerable questions (caregivers, non-native
+  English, negations, "how long", statements, bare keywords) and 5 near misses the seeds cannot answer, before
+  asking any; it asked them at c535696 and reported its judgement (first-two 20/30, 3 wrongly refused, 4 of 5
+  unanswerable refused).
 Each answerable question names its document (the first three characters of the file name) and one to three
 sentences copied from it, any of which answers. Neither set trains the answer selector or the no-answer rule
 (benchmarks/train_answer.py and calibrate_no_answer.py read benchmarks/data/seed-questions.jsonl and seeds-dev);
