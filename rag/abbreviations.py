@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from rag.terms import STOPWORDS
+
 if TYPE_CHECKING:
     from rag.index import LoadedIndex
 
@@ -85,6 +87,64 @@ def document_definitions(index: LoadedIndex, doc_id: str) -> tuple[tuple[str, st
     if found is None:
         found = cache[doc_id] = definitions(index.documents[doc_id].text)
     return found
+
+
+# A short form is spelled out for the whole collection when one long form holds this share of its definitions
+# ("MS" as multiple sclerosis on every page but one that means mass spectrometry still reads as the first).
+COLLECTION_AGREEMENT = 2 / 3
+
+
+def collection_definitions(index: LoadedIndex) -> tuple[tuple[str, str], ...]:
+    """The abbreviations the collection's documents define, each with the long form most of them give: what a
+    question's "OPCs" or "MSCs" means here. Read once per loaded index, from every document (as the build did)."""
+    found = index.derived.get("collection_abbreviations")
+    if found is None:
+        votes: dict[str, dict[str, int]] = {}
+        spelling: dict[str, str] = {}
+        for doc_id in index.documents:
+            for short, long_form in document_definitions(index, doc_id):
+                key = long_form.lower()
+                spelling.setdefault(key, long_form)
+                votes.setdefault(short, {})
+                votes[short][key] = votes[short].get(key, 0) + 1
+        chosen = []
+        for short, forms in votes.items():
+            best, count = max(forms.items(), key=lambda item: item[1])
+            if count >= COLLECTION_AGREEMENT * sum(forms.values()):
+                chosen.append((short, spelling[best]))
+        found = index.derived["collection_abbreviations"] = tuple(sorted(chosen))
+    return found
+
+
+QUESTION_MIN_LETTERS = 3
+_CAPITALISED = re.compile(r"\b[A-Z]{2,}\b")
+_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
+
+
+def question_for_encoder(index: LoadedIndex, question: str, topic_share: float) -> str:
+    """What the encoder reads of a question: each abbreviation the collection defines read as its long form, the
+    abbreviation kept in brackets ("what are OPCs?" stays far from every passage otherwise, and the no-answer rule
+    refused it). In place, not appended as on a passage: a short question's last words weigh much in its vector.
+
+    Left as typed: one of two letters, which has too many senses for one collection to settle ("ER" is an
+    emergency room on most pages and "extended release" in the question; "MR" a product's name); an abbreviation in
+    `topic_share` of the passages or more (what the collection is about: its long
+    form tells no passage from another, and "multiple sclerosis" in "Has clemastine shown any results in MS?"
+    pulled it towards every MS page and away from the one on clemastine); one that is a function word ("IS", "TO",
+    "OR" in a message typed in capitals); and every capitalised word of a message mostly in capitals, where capitals
+    mark no abbreviation."""
+    capitals = len(_CAPITALISED.findall(question))
+    if capitals and capitals * 2 > len(_WORD.findall(question)):
+        return question
+    defined = tuple((short, long_form) for short, long_form in collection_definitions(index)
+                    if sum(c.isalpha() for c in short.rstrip("s")) >= QUESTION_MIN_LETTERS
+                    and short.lower() not in STOPWORDS and index.lexical.document_share(short.lower()) < topic_share)
+    if not defined:
+        return question
+    short_forms, shorts, _, _ = _matchers(defined)
+    lowered = question.lower()
+    return short_forms.sub(lambda m: m.group() if shorts[m.group()].lower() in lowered
+                           else f"{shorts[m.group()]} ({m.group()})", question)
 
 
 @lru_cache(maxsize=1024)

@@ -12,7 +12,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from rag.abbreviations import document_definitions
+from rag.abbreviations import document_definitions, question_for_encoder
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
 from rag.caveats.answer import answer_caveats
 from rag.caveats.codes import Code, Level, strongest
@@ -52,6 +52,7 @@ class Retrieval:
     started: float  # time.perf_counter() when the request began, for the total
     judged: list[Hit] = field(default_factory=list)  # what the no-answer rule read: the list in plain rank order
     about: set[str] | None = None  # the documents naming the treatment asked about, where some do and others not
+    plain: np.ndarray | None = None  # the question's plain model vector (what the no-answer rule read)
 
 
 def answer_passages(passages: list[Passage], index: LoadedIndex, about: set[str] | None = None
@@ -168,7 +169,7 @@ class Engine:
                                  lambda word: share(word) < self.settings.topic_max_share,
                                  lambda word: share(word) < self.settings.own_topic_max_share,
                                  lambda subject, words: another_treatment(index, subject, words))
-        plain = self.embedder.encode_query(query)
+        plain = self.embedder.encode_query(question_for_encoder(index, query, self.settings.topic_max_share))
         vector = self.embedder.ranking_vector(plain)
         embedded = time.perf_counter()
         found = search_about(index, vector, query, self.settings, question.top_k, plain, question.text)
@@ -176,7 +177,7 @@ class Engine:
         searched = time.perf_counter()
         weak = self._is_weak(index, query, found.plain, plain, question.text)
         return Retrieval(index, query, hits, weak, (embedded - started) * 1000, (searched - embedded) * 1000, started,
-                         found.plain, found.about)
+                         found.plain, found.about, plain)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray, asked: str) -> bool:
         if not hits:
@@ -208,7 +209,8 @@ class Engine:
             composed = self.writer.write(query, shown, index.lexical.document_shares, len(index.chunks))
             if composed.text:
                 answer = CitedAnswer(composed.text, composed.citations, composed.sentences, composed.safety,
-                                     evidence_summary([p for p in passages if p.rank in composed.citations]))
+                                     evidence_summary([p for p in passages if p.rank in composed.citations]),
+                                     composed.opening)
                 if composed.sources_disagree:
                     disagreement = (composed.benefit, composed.against)
             else:

@@ -11,6 +11,7 @@ from pathlib import Path
 import ir_measures
 from ir_measures import AP, RR, Judged, P, R, nDCG
 
+from rag.abbreviations import question_for_encoder
 from rag.ingest import content_hash
 from rag.ingest.cleaning import clean_text, derive_title
 from rag.retrieval.fusion import Mode
@@ -111,7 +112,7 @@ def run_queries(index, embedder, dataset: Dataset, settings: Settings, modes: li
     from rag.retrieval import gather, rank_documents, ranked_hits
 
     ids = [q for q in dataset.queries if q in dataset.qrels]
-    vectors = embedder.encode_questions([dataset.queries[q] for q in ids])
+    vectors = embedder.encode_questions([question_for_encoder(index, dataset.queries[q], settings.topic_max_share) for q in ids])
     runs: dict[str, dict[str, dict[str, float]]] = {m: {} for m in modes}
     for qid, vector in zip(ids, vectors):
         signals = signals_cache.get(qid) if signals_cache is not None else None

@@ -70,6 +70,7 @@ class CitedAnswer:
     sentences: list[Quote] = field(default_factory=list)
     safety: list[Quote] = field(default_factory=list)
     evidence: Evidence | None = None
+    opening: int = 0  # how many of `sentences` lead; past them, each passage is read in its own order
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,8 @@ def test_what_the_question_names_that_no_passage_mentions():
     assert unmentioned("Can I take LDN immediatly if I am pregnent?", ldn) == []
     assert unmentioned("Can LDN be taken with fingolimod?", ldn, known=lambda stem: stem == "fingolimod") == []
     assert unmentioned("Can LDN be taken with fingolimod?", ldn) == ["fingolimod"]
+    # a disease named after a person is a name, though the encoder's vocabulary knows "parkinson"
+    assert unmentioned("heard LDN protects against Parkinson's", ldn) == ["Parkinson's"]
 
 
 def test_a_long_message_of_unknown_words_reads_a_bounded_number_of_names():

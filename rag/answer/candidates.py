@@ -59,14 +59,23 @@ class Unit:
     context: str = ""
 
 
+# A link in brackets after a sentence's end: where the page says it read it, not part of what it says.
+_SOURCE_LINK = re.compile(r"(?<=[.!?])\s*\((?:https?://|www\.)[^\s()]+\)\s*$")
+
+
 def _trim(passage: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a bullet and a leading label ("Side Effects: LDN is…"): the sentence after it is what is quoted."""
+    """Drop a bullet and a leading label ("Side Effects: LDN is…"): the sentence after it is what is quoted. And a
+    bracketed link after it ("…improved quality of life. (https://multiplesclerosis.net/treatment)"): the answer
+    cites the passage, and a bare address read aloud in the middle of an answer is noise."""
     bullet = _BULLET.match(passage, start, end)
     if bullet:
         start = bullet.end()
     label = _LABEL.match(passage, start, end)
     if label and end - label.end() > 20:
         start = label.end()
+    link = _SOURCE_LINK.search(passage, start, end)
+    if link:
+        end = link.start()
     return start, end
 
 

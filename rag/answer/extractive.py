@@ -26,7 +26,15 @@ from rag.abbreviations import expand
 from rag.answer.blocks import reading_order
 from rag.answer.candidates import Drop, Kind, Unit, passage_units, row_label
 from rag.answer.cues import STUDY_LABEL, Need
-from rag.answer.features import NAMES, Candidate, add_evidence, base_features, question_needs, unit_gives
+from rag.answer.features import (
+    NAMES,
+    Candidate,
+    add_evidence,
+    base_features,
+    question_needs,
+    refers_back,
+    unit_gives,
+)
 from rag.answer.selector import Selector, default_selector
 from rag.answer.writer import Answer, AnswerPassage, Quote
 from rag.caveats.citations import cited_keys, holds_cited
@@ -170,6 +178,13 @@ def gather(
         if i < 3 or p.similarity >= settings.answer_min_share * best_similarity
     ]
     shown = passages[:settings.answer_read_passages]
+    rare = rare_word(question, weights)
+    # ... and so does the first passage to hold the question's rare word when none nearer does: "LDN microglia"
+    # is answered by the one sentence on microglia, in a long passage whose meaning is mostly elsewhere.
+    if rare is not None and not any(_words_held({rare: 1.0}, expand(p.text, p.abbreviations)) for p in near):
+        holder = next((p for p in shown if _words_held({rare: 1.0}, expand(p.text, p.abbreviations))), None)
+        if holder is not None:
+            near.append(holder)
     near_citations = {p.citation for p in near}
     passage_cover = {p.citation: coverage(weights, expand(p.text, p.abbreviations)) for p in shown}
     floor = settings.answer_topic_share * max((passage_cover[p.citation] for p in near), default=0.0)
@@ -181,7 +196,6 @@ def gather(
     }
     on_topic_docs = {doc for doc, value in doc_cover.items() if value >= floor and value > 0}
     needs = question_needs(question)
-    rare = rare_word(question, weights)
     keys = cited or []
     units: list[Unit] = []
     expanded: list[str] = []
@@ -241,8 +255,10 @@ def gather(
         [m[2] for m in meta],
         needs,
     )
+    pointed = rare if rare is not None and len(weights) <= POINTED_WORDS else None
     candidates = [
-        Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i], topical)
+        Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i], topical,
+                  pointed is not None and _words_held({pointed: 1.0}, expanded[i]) == 1)
         for i, (unit, (passage, rank, warns, topical), cover) in enumerate(zip(units, meta, covers))
     ]
     return candidates, needs, floor
@@ -311,9 +327,10 @@ def cited_lift(candidates: list[Candidate], cited: Sequence[str] | None) -> np.n
 def choose(
     candidates: list[Candidate], logits: np.ndarray, needs: frozenset[Need], settings: AnswerSettings,
     passage_weights: np.ndarray,
-) -> tuple[list[Candidate], list[Candidate]]:
-    """(answer, safety): the warnings about what was asked apart, and the answer: its best units one by one
-    (`answer_lead` of them), then on through the passages most likely to hold the answer, each in its own order.
+) -> tuple[list[Candidate], list[Candidate], int]:
+    """(answer, safety, opening): the warnings about what was asked apart, and the answer: its best units one by one
+    (`answer_lead` of them, with what leads them; `opening` counts them), then on through the passages most likely
+    to hold the answer, each in its own order.
 
     A question about safety is answered by its warnings first; one about side effects (and not safety,
     `features.question_needs`) by the units that name side effects, warnings or not ("Can metformin cause a vitamin
@@ -340,7 +357,9 @@ def choose(
     elif about_side_effects and side_effects:
         lead = side_effects[: max(settings.answer_lead, 1)]
     else:
-        lead = answers[: settings.answer_lead]
+        # A short question pointed at a rare word ("LDN microglia", "fingolimod bdnf") hears from the best unit that
+        # holds it next to the best unit: nothing else may speak to what it points at.
+        lead = answers[:1] + [c for c in answers if c.pointed][:1] + answers[1: settings.answer_lead]
     limit = settings.answer_max_sentences
     asked_warnings = safety if about_safety or about_side_effects else []
     cap = max(1, limit - 1) if len({c.doc_id for c in answers + asked_warnings}) > 1 else limit
@@ -348,22 +367,33 @@ def choose(
     seen: set[str] = set()
     per_doc: dict[str, int] = {}
 
-    def take(candidate: Candidate) -> None:
+    # "This enzyme plays a crucial role…" chosen first said nothing of which enzyme: the unit just before it in its
+    # passage (when a candidate, and no warning) is quoted first.
+    before = {(c.citation, c.unit.order): c for c in candidates if not c.warns}
+
+    def take(candidate: Candidate, antecedent: bool = True) -> None:
         key = _key(candidate.text)
         if len(chosen) < limit and key not in seen and per_doc.get(candidate.doc_id, 0) < cap:
+            previous = before.get((candidate.citation, candidate.unit.order - 1))
+            if (antecedent and previous is not None and refers_back(candidate.text)
+                    and _key(previous.text) not in seen and len(chosen) + 2 <= limit
+                    and per_doc.get(candidate.doc_id, 0) + 2 <= cap):
+                take(previous, antecedent=False)
             seen.add(key)
             per_doc[candidate.doc_id] = per_doc.get(candidate.doc_id, 0) + 1
             chosen.append(candidate)
 
     for candidate in lead:
         take(candidate)
+    opening = len(chosen)
     for i in reading_order(candidates, logits, passage_weights):
         if len(chosen) >= limit:
             break
         take(candidates[i])
     if not chosen and safety:
         chosen = safety[:limit]  # the warnings are all the passages say on this: they are the answer
-    return chosen, safety
+        opening = len(chosen)
+    return chosen, safety, opening
 
 
 def compose_answer(
@@ -380,7 +410,7 @@ def compose_answer(
     selector = selector or default_selector()
     candidates, needs, _ = gather(question, passages, weights, settings, cited)
     logits, benefit, against = score_candidates(candidates, selector, cited)
-    chosen, safety = choose(candidates, logits, needs, settings, selector.passage_weights)
+    chosen, safety, opening = choose(candidates, logits, needs, settings, selector.passage_weights)
     text = " ".join(f"{c.text} [{c.citation}]" for c in chosen)
     return Answer(
         text,
@@ -389,6 +419,7 @@ def compose_answer(
         sorted(against),
         [_quote(c) for c in chosen],
         [_quote(c) for c in safety],
+        opening,
     )
 
 

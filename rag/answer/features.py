@@ -24,6 +24,13 @@ _GIVES = {
 }
 _ON_MEDICATION = re.compile(ON_MEDICATION, re.IGNORECASE)
 _DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally|Also)\b")
+# A unit that names its subject only by pointing back ("This enzyme plays a crucial role…"): quoted after the unit
+# it points to.
+_REFERS_BACK = re.compile(r"^(?:This|These|That|Those|It|They|Such)\b")
+
+
+def refers_back(text: str) -> bool:
+    return bool(_REFERS_BACK.match(text))
 
 # The first stage: cheap, read for every candidate.
 BASE = [
@@ -99,6 +106,7 @@ class Candidate:
     cover: float
     row: np.ndarray  # the feature vector
     topical: bool = True  # from a passage close to the question that holds its words (may speak for a side)
+    pointed: bool = False  # holds the rare word a short question points at ("LDN microglia": "microglia")
 
     @property
     def text(self) -> str:

@@ -43,6 +43,7 @@ class Answer:
     against: list[int] = field(default_factory=list)
     sentences: list[Quote] = field(default_factory=list)  # the answer's units, in the order of `text`
     safety: list[Quote] = field(default_factory=list)  # warnings about what was asked, shown apart
+    opening: int = 0  # how many of `sentences` lead (the best units and what leads them); the rest read in order
 
     @property
     def sources_disagree(self) -> bool:

@@ -326,6 +326,12 @@ ENGLISH_TYPO_MIN_LETTERS = 7  # shorter names are too often one letter from a co
 
 
 
+def _eponym(word: str) -> bool:
+    """A capitalised name in the possessive ("Parkinson's", "Crohn's", "Hashimoto's"): a disease named after a
+    person, a name whatever the encoder's vocabulary holds (it knows "parkinson" from encyclopaedia text)."""
+    return word[0].isupper() and word[-2:].lower() in {"'s", "’s"}
+
+
 def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = lambda stem: False) -> list[str]:
     """The question's own names for things (words that are not common English: "biotin", "Crohn's", "PCOS",
     "Ocrevus") that no document of the collection holds (`known`: whether a BM25 stem is in any passage) and that
@@ -342,7 +348,7 @@ def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = 
         if len(lower) < MENTION_MIN_LETTERS or lower in STOPWORDS or lower in _CONTRACTIONS:
             continue
         stemmed = terms(lower)
-        if stemmed and stemmed[0] not in names and not known(stemmed[0]) and not _english(lower):
+        if stemmed and stemmed[0] not in names and not known(stemmed[0]) and (_eponym(word) or not _english(lower)):
             names[stemmed[0]] = (word, lower)
             if len(names) >= MAX_NAMES_READ:  # a long message costs bounded time
                 break
