@@ -15,7 +15,11 @@ questions was asked:
 - "helper4" (j01–j35): a fourth helper (2026-12-07, night) wrote 30 answerable questions (caregivers, non-native
   English, negations, "how long", statements, bare keywords) and 5 near misses the seeds cannot answer, before
   asking any; it asked them at c535696 and reported its judgement (first-two 20/30, 3 wrongly refused, 4 of 5
-  unanswerable refused).
+  unanswerable refused);
+- "helper5" (k01–k35): a fifth helper (2026-12-07, night) wrote 30 answerable questions (yes/no on a detail, how far
+  to trust a page, British spellings, one-word queries, symptoms described) and 5 near misses, before asking any;
+  it asked them at ebaea88 (first-two 24/30, none refused; 1 of 5 near misses refused, 2 answered with
+  `not_mentioned`, 2 without).
 Each answerable question names its document (the first three characters of the file name) and one to three
 sentences copied from it, any of which answers. Neither set trains the answer selector or the no-answer rule
 (benchmarks/train_answer.py and calibrate_no_answer.py read benchmarks/data/seed-questions.jsonl and seeds-dev);
