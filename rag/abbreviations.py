@@ -163,7 +163,7 @@ _ABBREVIATION_LIKE = re.compile(r"\b[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]
 def _question_forms(index: LoadedIndex, topic_share: float) -> dict[str, str]:
     """The short forms a question's abbreviations are read by (`question_for_encoder`), each in either number, with
     their long forms; derived once per loaded index."""
-    key = ("question_abbreviations", topic_share)
+    key = f"question_abbreviations {topic_share}"
     forms = index.derived.get(key)
     if forms is None:
         kept = tuple((short, long_form) for short, long_form in collection_definitions(index)

@@ -53,6 +53,7 @@ class Retrieval:
     judged: list[Hit] = field(default_factory=list)  # what the no-answer rule read: the list in plain rank order
     about: set[str] | None = None  # the documents naming the treatment asked about, where some do and others not
     plain: np.ndarray | None = None  # the question's plain model vector (what the no-answer rule read)
+    unpaired: tuple[str, str] | None = None  # a treatment and a condition no document names together
 
 
 def answer_passages(passages: list[Passage], index: LoadedIndex, about: set[str] | None = None
@@ -177,7 +178,7 @@ class Engine:
         searched = time.perf_counter()
         weak = self._is_weak(index, query, found.plain, plain, question.text)
         return Retrieval(index, query, hits, weak, (embedded - started) * 1000, (searched - embedded) * 1000, started,
-                         found.plain, found.about, plain)
+                         found.plain, found.about, plain, found.unpaired)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray, asked: str) -> bool:
         if not hits:
@@ -211,7 +212,11 @@ class Engine:
                 answer = CitedAnswer(composed.text, composed.citations, composed.sentences, composed.safety,
                                      evidence_summary([p for p in passages if p.rank in composed.citations]),
                                      composed.opening)
-                if composed.sources_disagree:
+                # sources disagree when two documents do: passages of one page that report a benefit and none are
+                # that page's mixed results, not a disagreement between sources (and beside "single source")
+                document = {p.rank: p.source.doc_id for p in passages}
+                if composed.sources_disagree and any(document.get(b) != document.get(a) for b in composed.benefit
+                                                     for a in composed.against):
                     disagreement = (composed.benefit, composed.against)
             else:
                 weak = True
@@ -223,6 +228,7 @@ class Engine:
             disagreement,
             unmentioned(question.text, [p.text for p in cited],
                         lambda stem: index.lexical.document_share_of_term(stem) > 0) if answer else None,
+            retrieval.unpaired if answer else None,
         )
         total = (time.perf_counter() - retrieval.started) * 1000
         return QueryResult(question.text, query, weak, answer, passages, caveats, self.settings.disclaimer,

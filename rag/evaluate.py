@@ -112,7 +112,8 @@ def run_queries(index, embedder, dataset: Dataset, settings: Settings, modes: li
     from rag.retrieval import gather, rank_documents, ranked_hits
 
     ids = [q for q in dataset.queries if q in dataset.qrels]
-    vectors = embedder.encode_questions([question_for_encoder(index, dataset.queries[q], settings.topic_max_share) for q in ids])
+    vectors = embedder.encode_questions(
+        [question_for_encoder(index, dataset.queries[q], settings.topic_max_share) for q in ids])
     runs: dict[str, dict[str, dict[str, float]]] = {m: {} for m in modes}
     for qid, vector in zip(ids, vectors):
         signals = signals_cache.get(qid) if signals_cache is not None else None

@@ -133,6 +133,13 @@ def disagreeing(settings, embedder, tmp_path_factory):
         "reduce migraine days compared with placebo. The drug showed no significant difference in pain scores.\n"
     )
     (docs / "other.txt").write_text("Knee pain\n\nPhysiotherapy helps many people with knee pain after a sprain.\n")
+    # one page whose two sections report a benefit and none: its own mixed results, not two sources disagreeing
+    filler = " ".join(f"Cluster headaches come in bouts, often at night, and bout {i} lasted weeks." for i in range(12))
+    (docs / "one_page.txt").write_text(
+        "Veltramide for cluster headache\n\nEarly results\n\nIn a randomized trial of 90 adults, veltramide reduced "
+        f"cluster headache attacks by 40% compared with placebo. {filler}\n\nLater results\n\nIn a second randomized "
+        "trial of 400 adults, veltramide did not reduce cluster headache attacks compared with placebo.\n"
+    )
     local = settings.model_copy(update={"docs_dir": docs, "index_dir": tmp_path_factory.mktemp("disagree-index")})
     build_index(local, embedder)
     return Engine(local, embedder)
@@ -148,6 +155,15 @@ def test_sources_disagree_names_the_passages_on_each_side(disagreeing):
 
 def test_agreeing_sources_do_not_disagree(disagreeing):
     result = ask(disagreeing, "Does physiotherapy help knee pain after a sprain?")
+    assert "sources_disagree" not in {c.code for c in result.caveats}
+
+
+def test_one_page_that_reports_a_benefit_and_none_is_no_disagreement_between_sources(disagreeing):
+    """Two passages of one page on each side read "sources disagree" beside "single source"."""
+    result = ask(disagreeing, "Does veltramide reduce cluster headache attacks?")
+    cited = {p.source.doc_id for p in result.passages if p.rank in result.answer.citations}
+    assert cited == {"one_page"}, cited
+    assert len(result.answer.citations) >= 2  # both sections quoted
     assert "sources_disagree" not in {c.code for c in result.caveats}
 
 
@@ -761,8 +777,8 @@ def test_a_short_question_pointed_at_a_rare_word_hears_from_the_unit_that_holds_
 
     near = [AnswerPassage(i, "ldn", f"LDN is taken at night by many people with MS, note {i} of several.", [],
                           0.7 - i / 100, 100 * i) for i in range(1, 5)]
-    far = AnswerPassage(5, "ldn", "Endorphins rise at night. LDN also calms overactive immune cells (microglia) in the brain.",
-                        [], 0.3, 900)
+    far = AnswerPassage(5, "ldn", "Endorphins rise at night. LDN also calms overactive immune cells (microglia) in "
+                        "the brain.", [], 0.3, 900)
     weights = {"ldn": 2.4, "microgl": RARE_WORD_WEIGHT + 1}
     answer = compose_answer("LDN microglia", [*near, far], weights, Settings())
     said = [q.text for q in answer.sentences]
@@ -924,10 +940,11 @@ def test_a_follow_up_or_a_treatment_every_page_names_does_not_narrow_the_answer_
              "lupus": ["Stem cells for lupus", "Stem cells calm the immune system."]}
     stem_cells = [[("stem", 2.0), ("cell", 1.0)]]
     diabetes = [[("diabet", 2.0)]]
-    assert condition_documents(texts, {"ms", "lupus"}, stem_cells, [[("ms", 1.0)]]) == {"ms"}
-    assert condition_documents(texts, {"ms", "lupus"}, stem_cells, diabetes) == {"ms", "lupus"}
-    assert condition_documents(texts, None, stem_cells, [[("ms", 1.0)]]) is None
-    assert condition_documents(texts, {"ms", "lupus"}, None, [[("ms", 1.0)]]) == {"ms", "lupus"}
+    assert condition_documents(texts, {"ms", "lupus"}, stem_cells, [[("ms", 1.0)]]) == ({"ms"}, False)
+    # no page names stem cells beside diabetes: all of them stay, and the pairing is one no page speaks of
+    assert condition_documents(texts, {"ms", "lupus"}, stem_cells, diabetes) == ({"ms", "lupus"}, True)
+    assert condition_documents(texts, None, stem_cells, [[("ms", 1.0)]]) == (None, False)
+    assert condition_documents(texts, {"ms", "lupus"}, None, [[("ms", 1.0)]]) == ({"ms", "lupus"}, False)
 
     history = (("user", "How are stem cells used for lupus?"), ("assistant", "…"))
     result = engine.query(Question("Is it safe for people with MS?", top_k=5, history=history))
@@ -949,3 +966,15 @@ def test_an_answer_says_what_the_question_names_that_its_passages_never_mention(
     assert badge.label == "Not in the sources: “fibromyalgia”"  # the badge names what is missing
     for question in ("Can LDN help with tiredness?", "can metfromin help ms?", "Does LDN help MS fatigue?"):
         assert unmentioned(question) == [], question
+
+
+def test_an_answer_says_when_no_document_speaks_of_the_treatment_for_the_condition_asked(engine):
+    """"Does metformin help with lupus?" was answered with six metformin-for-MS sentences and no caveat: the pages
+    name metformin and name lupus, never together. Pairs some page does speak of stay unflagged."""
+    def badges(question):
+        return [c.label for c in ask(engine, question).caveats if c.code == "not_mentioned"]
+
+    assert badges("Does metformin help with lupus?") == ["Not in the sources: “metformin” for “lupus”"]
+    assert badges("Does gene therapy work for lupus?") == ["Not in the sources: “gene therapy” for “lupus”"]
+    for question in ("Can stem cells help MS?", "Does LDN help MS fatigue?", "Do stem cells help lupus?"):
+        assert badges(question) == [], question

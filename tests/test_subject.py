@@ -10,6 +10,7 @@ def test_the_subject_is_the_slot_the_question_asks_about():
     assert asked_subjects("Can vitamin D help MS?") == ["vitamin d"]
     assert asked_subjects("Is LDN really safe?") == ["ldn"]
     assert asked_subjects("Should I take turmeric for lupus?") == ["turmeric"]
+    assert asked_subjects("Is stem cell transplantation used for lupus?") == ["stem cell transplantation"]
     assert asked_subjects("What about gurmar, jamun and bitter melon?") == ["gurmar jamun and bitter melon"]
     assert asked_subjects("Is the blood sugar pill metformin any good for MS?") == ["blood sugar pill metformin"]
     # the subject, not the lay word of the outcome ("poop"), which the no-answer rule must not miss as a subject
@@ -165,6 +166,8 @@ def test_what_the_question_names_that_no_passage_mentions():
     assert unmentioned("Can LDN be taken with fingolimod?", ldn) == ["fingolimod"]
     # a disease named after a person is a name, though the encoder's vocabulary knows "parkinson"
     assert unmentioned("heard LDN protects against Parkinson's", ldn) == ["Parkinson's"]
+    # what the question asks for is no name
+    assert unmentioned("What are the downsides of LDN?", ldn) == []
 
 
 def test_a_long_message_of_unknown_words_reads_a_bounded_number_of_names():

@@ -24,9 +24,9 @@ _GIVES = {
 }
 _ON_MEDICATION = re.compile(ON_MEDICATION, re.IGNORECASE)
 _DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally|Also)\b")
-# A unit that names its subject only by pointing back ("This enzyme plays a crucial role…"): quoted after the unit
-# it points to.
-_REFERS_BACK = re.compile(r"^(?:This|These|That|Those|It|They|Such)\b")
+# A unit that names its subject only by pointing back ("This enzyme plays a crucial role…", "In MS, these cells are
+# damaged…", "When used for MS…, it is prescribed at a fraction of that amount"): quoted after the unit it points to.
+_REFERS_BACK = re.compile(r"^(?:[^,.;:!?]{1,90},\s+)?(?:this|these|that|those|it|they|such)\b", re.IGNORECASE)
 
 
 def refers_back(text: str) -> bool:

@@ -17,9 +17,10 @@ def _cited(citations: list[int]) -> str:
 
 def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak: bool,
                    disagreement: tuple[list[int], list[int]] | None = None,
-                   unmentioned: list[str] | None = None) -> list[Caveat]:
+                   unmentioned: list[str] | None = None, unpaired: tuple[str, str] | None = None) -> list[Caveat]:
     """`disagreement` is (citations reporting a benefit, citations reporting none or harm), when they disagree;
-    `unmentioned`, what the question names that no document mentions."""
+    `unmentioned`, what the question names that no document mentions; `unpaired`, a treatment and a condition the
+    question pairs that the documents name only apart ("metformin", "lupus")."""
     out: list[Caveat] = []
     if weak:
         out.append(make_caveat(Code.WEAK_MATCH))
@@ -29,6 +30,12 @@ def answer_caveats(passage_caveats: list[list[Caveat]], doc_ids: list[str], weak
             f"None of the documents mention {names}: the answer says what they do say, not whether that applies."))
         # the badge itself says what is missing ("Not in the sources: “Crohn's”"), not only the detail behind it
         out.append(replace(caveat, label=f"{caveat.label}: {names}"))
+    elif unpaired and not weak:
+        treatment, condition = unpaired
+        caveat = make_caveat(Code.NOT_MENTIONED, detail=(
+            f"The documents speak of {treatment}, but none of them for {condition}: the answer says what they say "
+            f"of it elsewhere, not whether it helps {condition}."))
+        out.append(replace(caveat, label=f"{caveat.label}: “{treatment}” for “{condition}”"))
     if not weak and doc_ids and len(set(doc_ids)) == 1:
         out.append(make_caveat(Code.SINGLE_SOURCE))
     all_codes = [c for caveats in passage_caveats for c in caveats]

@@ -14,7 +14,16 @@ from rag.retrieval.fusion import Mode, rank
 from rag.retrieval.hits import Hit, Signals
 from rag.retrieval.prf import feedback_vector
 from rag.retrieval.safety import asks_about_safety
-from rag.retrieval.subject import Named, condition_names, keys_naming, subject_names
+from rag.retrieval.subject import (
+    Named,
+    asked_subjects,
+    condition_names,
+    condition_phrases,
+    keys_naming,
+    respelt,
+    subject_names,
+    unknown_words,
+)
 from rag.settings import Settings
 
 
@@ -44,6 +53,9 @@ class Searched:
     shown: list[Hit]
     plain: list[Hit]
     about: set[str] | None = None
+    # The treatment and the condition a question pairs when documents name the treatment and none of them names the
+    # condition beside it ("Does metformin help with lupus?" of pages on metformin for MS and stem cells for lupus).
+    unpaired: tuple[str, str] | None = None
 
 
 def search(
@@ -68,24 +80,41 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     results in MS?": the one passage naming clemastine sits far from "shown any results in MS" in meaning)."""
     hits = ranked_hits(index, vector, query, settings, Mode.HYBRID, plain=plain)
     in_order = diversify(index, hits, top_k, settings.per_doc_cap)
-    names = subject_names(asked, index.lexical.document_share, keywords=True)
+    share = index.lexical.document_share
+    names = subject_names(asked, share, keywords=True)
     top = hits[:SUBJECT_DEPTH]
-    if names is None or not top:
+    if not top:
         return Searched(in_order, in_order)
-    texts = _documents_texts(index, top)  # read once for the treatment and the condition
-    documents = condition_documents(texts, subject_documents(texts, names), names,
-                                    condition_names(asked, index.lexical.document_share))
+    texts = None
+
+    def known(words: list[str]) -> list[bool]:
+        return [share(word) > 0 for word in words]
+
+    if names is None and unknown_words(asked, known):
+        # "does naltrexome improve quality of life in ms?": the treatment as the pages spell it
+        texts = _documents_texts(index, top)
+        spelt = respelt(asked, [text for parts in texts.values() for text in parts], known)
+        if spelt != asked:
+            asked, names = spelt, subject_names(spelt, share, keywords=True)
+    if names is None:
+        return Searched(in_order, in_order)
+    texts = texts or _documents_texts(index, top)  # read once for the treatment and the condition
+    documents, alone = condition_documents(texts, subject_documents(texts, names), names,
+                                           condition_names(asked, index.lexical.document_share))
     if not documents:
         return Searched(in_order, in_order)
+    subjects, phrases = asked_subjects(asked), condition_phrases(asked)
+    unpaired = (subjects[0], phrases[0]) if alone and subjects and phrases else None
     best = max(h.dense for h in top)
     theirs = [h for h in top if index.chunks[h.chunk_id].doc_id in documents]
     naming = {h.chunk_id for h in theirs if h.dense >= RELEVANT_SHARE * best}
     naming |= keys_naming(names, {h.chunk_id: [_expanded(index, h.chunk_id)] for h in theirs
                                   if h.chunk_id not in naming})
     if not naming:
-        return Searched(in_order, in_order, documents)
+        return Searched(in_order, in_order, documents, unpaired)
     first = [h for h in hits if h.chunk_id in naming] + [h for h in hits if h.chunk_id not in naming]
-    return Searched(diversify(index, first, top_k, settings.per_doc_cap, prefer=naming), in_order, documents)
+    return Searched(diversify(index, first, top_k, settings.per_doc_cap, prefer=naming), in_order, documents,
+                    unpaired)
 
 
 SUBJECT_DEPTH = 50  # ranked passages read for which documents name the treatment asked about
@@ -110,19 +139,21 @@ def subject_documents(texts: dict[str, list[str]], names: list[Named]) -> set[st
 
 
 def condition_documents(texts: dict[str, list[str]], documents: set[str] | None, names: list[Named] | None,
-                        conditions: list[Named] | None) -> set[str] | None:
+                        conditions: list[Named] | None) -> tuple[set[str] | None, bool]:
     """Of the documents that name the treatment the question itself names (`documents`, when some do and others do
     not: "cell therapy" is read as "cell", which every page names), those where the condition asked about is named
     in the title or beside the treatment, in one passage: "Can stem cells help MS?" is answered from the MS page
     that names stem cells, not from the lupus and depression pages that name them too, and "Are stem cells safe for
     people with diabetes?" not from the MS page whose diabetes is metformin's. `documents` unchanged when the
     question picks out no treatment (a follow-up's "it" is read elsewhere) or names no condition, or when none of
-    them names it."""
+    them names it; then the second value is True: the treatment is spoken of, never for the condition asked about
+    ("Does metformin help with lupus?" of pages on metformin for MS), which the answer must say."""
     if conditions is None or documents is None or names is None:
-        return documents
+        return documents, False
     beside = {doc: [texts[doc][0]] + [text for text in texts[doc][1:] if keys_naming(names, {0: [text]})]
               for doc in documents if doc in texts}
-    return keys_naming(conditions, beside) or documents
+    both = keys_naming(conditions, beside)
+    return both or documents, not both
 
 
 def _documents_texts(index: LoadedIndex, top: list[Hit]) -> dict[str, list[str]]:

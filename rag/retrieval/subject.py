@@ -47,6 +47,10 @@ _SLOT = r"(?P<subject>[A-Za-z0-9][\w\-' ]{0,48}?)"
 PATTERNS = (
     re.compile(rf"{_OPENS}(?:(?:how|why|when)\s+)?{_AUX}\s+{_SLOT}\s+{_ADVERB}{_EFFECT}\b", re.IGNORECASE),
     re.compile(rf"{_OPENS}(?:is|are)\s+{_SLOT}\s+{_ADVERB}{_VERDICT}\b", re.IGNORECASE),
+    # "Is stem cell transplantation used for lupus?": what a treatment is used, given or approved for (a yes-no
+    # question; "How are stem cells used for lupus?" asks how, and a follow-up reads its topic words instead)
+    re.compile(rf"{_OPENS}(?:is|are|was|were)\s+{_SLOT}\s+{_ADVERB}(?:used|prescribed|recommended|approved|given|"
+               rf"offered)\b", re.IGNORECASE),
     # "Has research shown clemastine works in MS?", "Is there evidence that biotin helps?": the subject of the
     # clause that the research is said to show.
     re.compile(rf"{_OPENS}(?:{_AUX}|is there|are there)\s+(?:[\w-]+\s+){{0,3}}?(?:show|shown|showed|prove|proven|"
@@ -266,18 +270,23 @@ def keywords_held(question: str, texts: list[str]) -> bool:
     return len(wanted) >= 2 and any(all(_holder([text])(name) for name in wanted) for text in texts)
 
 
+def unknown_words(question: str, known: Callable[[list[str]], list[bool]]) -> list[re.Match]:
+    """The question's words that may be misspelt: no common English word, long enough to tell, and in no passage
+    (`known`); at most MAX_NAMES_READ, read from a bounded number of words (a long message costs bounded time)."""
+    unusual = [m for m in re.finditer(r"[A-Za-z]+", question[:MAX_CHARS]) if _may_be_misspelt(m.group().lower())]
+    unusual = unusual[:MAX_NAMES_READ * 4]
+    if not unusual:
+        return []
+    return [m for m, held in zip(unusual, known([m.group().lower() for m in unusual])) if not held][:MAX_NAMES_READ]
+
+
 def respelt(question: str, texts: list[str], known: Callable[[list[str]], list[bool]]) -> str:
     """The question with each misspelt word spelt as `texts` (the passages that answer it) spell it: a word the
     collection does not hold (`known`: whether a word is in any passage), no common English word, one edit from
     a word of the texts ("metformn side efects" → "metformin side effects"; the first alphabetically when several
     are). For which words of the question the answer weighs: the encoder and BM25 read the question as typed.
     `known` answers for many words at once (one tokenizer call a question)."""
-    unusual = [m for m in re.finditer(r"[A-Za-z]+", question[:MAX_CHARS]) if _may_be_misspelt(m.group().lower())]
-    unusual = unusual[:MAX_NAMES_READ * 4]  # a long message costs bounded time
-    if not unusual:
-        return question
-    misspelt = [m for m, held in zip(unusual, known([m.group().lower() for m in unusual]))
-                if not held][:MAX_NAMES_READ]
+    misspelt = unknown_words(question, known)
     spelt = _spelt_words(texts, english_targets=True) if misspelt else set()
     out, last = [], 0
     for match in misspelt:
@@ -344,6 +353,8 @@ def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = 
     names: dict[str, tuple[str, str]] = {}  # the question's names (as typed, lower-case) by their stem
     for match in re.finditer(r"[A-Za-z][A-Za-z'’]*[A-Za-z]", question[:MAX_CHARS]):
         word = match.group()
+        if ASPECT.fullmatch(word):
+            continue  # a word for what it asks ("What are the downsides of LDN?") is no name
         lower = re.sub(r"['’]s?$", "", word.lower())
         if len(lower) < MENTION_MIN_LETTERS or lower in STOPWORDS or lower in _CONTRACTIONS:
             continue
@@ -433,6 +444,15 @@ def condition_names(question: str, share: Callable[[str], float]) -> list[Named]
         if known and known not in found:
             found.append(known)
     return found or None
+
+
+def condition_phrases(question: str) -> list[str]:
+    """The condition phrases `condition_names` reads, as the question words them ("lupus" of "Does metformin help
+    with lupus?"); for telling a reader which pairing no document speaks of."""
+    if len(question) > MAX_CONDITION_CHARS:
+        return []
+    phrases = (_noun_phrase(m.group("subject")) for m in _CONDITION.finditer(_clauses(question)))
+    return list(dict.fromkeys(p for p in phrases if p and not ASPECT.search(p)))
 
 
 def keys_naming(subjects: list[Named], texts_by_key: Mapping[K, list[str]]) -> set[K]:
