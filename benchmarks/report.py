@@ -637,6 +637,8 @@ LATENCY_SECTIONS = (  # the question latency measured after each step of issues 
     ("## Question latency with misspelt subjects, more answer cues and the not_mentioned caveat",
      "answer-step-session5"),
     ("## Question latency with search-box queries, respelt words and rare-word rows", "answer-step-session6"),
+    ("## Question latency with abbreviations read in questions and treatment-condition pairings",
+     "answer-step-session7"),
 )
 
 
