@@ -84,7 +84,7 @@ def features(engine: Engine, question: str) -> list[float]:
     """The model's features, then whether a top passage holds the cited study, then whether no top passage names
     what the question asks about (the last two columns: the rules beside the score)."""
     found = engine.retrieve(Question(question[:2000]))
-    row, cited, unnamed = question_features(found.index, found.query, found.judged, found.plain)
+    row, cited, unnamed = question_features(found.index, found.query, found.judged, found.question_vector)
     return [*row.tolist(), float(cited), float(unnamed)]
 
 

@@ -117,6 +117,7 @@ def collection_definitions(index: LoadedIndex) -> tuple[tuple[str, str], ...]:
 
 
 QUESTION_MIN_LETTERS = 3
+QUESTION_READ_CHARS = 4000
 _CAPITALISED = re.compile(r"\b[A-Z]{2,}\b")
 _WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 
@@ -132,27 +133,30 @@ def question_for_encoder(index: LoadedIndex, question: str, topic_share: float) 
     form tells no passage from another, and "multiple sclerosis" in "Has clemastine shown any results in MS?"
     pulled it towards every MS page and away from the one on clemastine); one that is a function word ("IS", "TO",
     "OR" in a message typed in capitals); and every capitalised word of a message mostly in capitals, where capitals
-    mark no abbreviation."""
-    capitals = len(_CAPITALISED.findall(question))
-    if capitals and capitals * 2 > len(_WORD.findall(question)):
+    mark no abbreviation (three words or more: "OPC" or "LDN BDNF" alone are abbreviations). Only the first
+    QUESTION_READ_CHARS are read (the encoder reads less than that)."""
+    head, tail = question[:QUESTION_READ_CHARS], question[QUESTION_READ_CHARS:]
+    capitals, words = len(_CAPITALISED.findall(head)), len(_WORD.findall(head))
+    if words >= 3 and capitals * 2 > words:
         return question
-    forms = _question_forms(index, topic_share)
+    forms, longest = _question_forms(index, topic_share)
     if not forms:
         return question
-    lowered = question.lower()
+    lowered = head.lower()
 
     def read(match: re.Match) -> str:
-        # the longest run of hyphenated parts that is a short form, left to right ("TDP-43-induced": "TDP-43")
+        # the longest run of hyphenated parts that is a short form, left to right ("TDP-43-induced": "TDP-43"); no
+        # run longer than the longest short form is tried, so "A-b-b-…" costs linear time
         parts, out, i = match.group().split("-"), [], 0
         while i < len(parts):
-            j = next((j for j in range(len(parts), i, -1) if "-".join(parts[i:j]) in forms), i + 1)
+            j = next((j for j in range(min(len(parts), i + longest), i, -1) if "-".join(parts[i:j]) in forms), i + 1)
             short = "-".join(parts[i:j])
             long_form = forms.get(short)
             out.append(short if long_form is None or long_form.lower() in lowered else f"{long_form} ({short})")
             i = j
         return "-".join(out)
 
-    return _ABBREVIATION_LIKE.sub(read, question)
+    return _ABBREVIATION_LIKE.sub(read, head) + tail
 
 
 # A word with a capital letter in it, hyphenated parts and all ("OPCs", "UC-MSC", "HB-EGF"): looked up whole, then
@@ -160,18 +164,19 @@ def question_for_encoder(index: LoadedIndex, question: str, topic_share: float) 
 _ABBREVIATION_LIKE = re.compile(r"\b[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b")
 
 
-def _question_forms(index: LoadedIndex, topic_share: float) -> dict[str, str]:
+def _question_forms(index: LoadedIndex, topic_share: float) -> tuple[dict[str, str], int]:
     """The short forms a question's abbreviations are read by (`question_for_encoder`), each in either number, with
-    their long forms; derived once per loaded index."""
+    their long forms, and the most hyphenated parts one has; derived once per loaded index."""
     key = f"question_abbreviations {topic_share}"
-    forms = index.derived.get(key)
-    if forms is None:
+    found = index.derived.get(key)
+    if found is None:
         kept = tuple((short, long_form) for short, long_form in collection_definitions(index)
                      if sum(c.isalpha() for c in short.rstrip("s")) >= QUESTION_MIN_LETTERS
                      and short.lower() not in STOPWORDS
                      and index.lexical.document_share(short.lower()) < topic_share)
-        forms = index.derived[key] = _numbers(kept)
-    return forms
+        forms = _numbers(kept)
+        found = index.derived[key] = (forms, 1 + max((short.count("-") for short in forms), default=0))
+    return found
 
 
 def _numbers(defined: tuple[tuple[str, str], ...]) -> dict[str, str]:

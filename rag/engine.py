@@ -52,7 +52,7 @@ class Retrieval:
     started: float  # time.perf_counter() when the request began, for the total
     judged: list[Hit] = field(default_factory=list)  # what the no-answer rule read: the list in plain rank order
     about: set[str] | None = None  # the documents naming the treatment asked about, where some do and others not
-    plain: np.ndarray | None = None  # the question's plain model vector (what the no-answer rule read)
+    question_vector: np.ndarray | None = None  # the question's plain model vector (what the no-answer rule read)
     unpaired: tuple[str, str] | None = None  # a treatment and a condition no document names together
 
 
@@ -178,7 +178,7 @@ class Engine:
         searched = time.perf_counter()
         weak = self._is_weak(index, query, found.plain, plain, question.text)
         return Retrieval(index, query, hits, weak, (embedded - started) * 1000, (searched - embedded) * 1000, started,
-                         found.plain, found.about, plain, found.unpaired)
+                         judged=found.plain, about=found.about, question_vector=plain, unpaired=found.unpaired)
 
     def _is_weak(self, index: LoadedIndex, query: str, hits: list[Hit], plain: np.ndarray, asked: str) -> bool:
         if not hits:

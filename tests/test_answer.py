@@ -419,6 +419,13 @@ def test_a_unit_that_points_back_is_quoted_after_the_unit_it_points_to():
                                            {"enzy": 4.0, "metform": 1.1}, Settings()).sentences]
     enzyme = next(i for i, text in enumerate(said) if text.startswith("This enzyme"))
     assert enzyme > 0 and said[enzyme - 1].startswith("Metformin works through AMP-activated"), said
+    # what only looks like pointing back
+    from rag.answer.features import refers_back
+
+    assert refers_back("In MS, these cells are damaged.") and refers_back("They found a benefit.")
+    for text in ("Autoimmune diseases, such as lupus, can flare.", "That said, LDN is cheap.",
+                 "It is important to note that LDN is off-label.", "Those who took it improved."):
+        assert not refers_back(text), text
 
 
 def test_a_link_in_brackets_after_a_sentence_is_not_quoted_with_it():
@@ -764,9 +771,23 @@ def test_a_question_is_encoded_with_the_collections_abbreviations_read_in_place(
     # spelled out already: left as typed
     asked = "Are oligodendrocyte precursor cells (OPCs) in lesions?"
     assert question_for_encoder(engine.index, asked, share) == asked
+    # an abbreviation alone is read too; a message typed in capitals is not
+    assert question_for_encoder(engine.index, "OPC", share) == "oligodendrocyte precursor cells (OPC)"
+    shouted = "WHAT ARE OPCS AND LDN FOR MS"
+    assert question_for_encoder(engine.index, shouted, share) == shouted
+    # a run of hyphenated parts is read in time linear in its length (it took 1.7 s at 2,000 characters)
+    run = "A" + "-b" * 20_000
+    assert question_for_encoder(engine.index, run, share) == run
     for question in ("what are OPCs?", "MSCs are multipotent - what does that mean?"):
         result = ask(engine, question)
         assert result.answer is not None and not result.no_answer, question
+
+
+def test_a_rare_common_word_points_at_nothing(engine):
+    """"first" is rare on five pages: "What was naltrexone first approved for?" quoted the metformin page's "our
+    first thought" second."""
+    said = [q.text for q in ask(engine, "What was naltrexone first approved for?").answer.sentences]
+    assert not any("first thought" in text for text in said), said
 
 
 def test_a_short_question_pointed_at_a_rare_word_hears_from_the_unit_that_holds_it_early():
@@ -976,5 +997,7 @@ def test_an_answer_says_when_no_document_speaks_of_the_treatment_for_the_conditi
 
     assert badges("Does metformin help with lupus?") == ["Not in the sources: “metformin” for “lupus”"]
     assert badges("Does gene therapy work for lupus?") == ["Not in the sources: “gene therapy” for “lupus”"]
-    for question in ("Can stem cells help MS?", "Does LDN help MS fatigue?", "Do stem cells help lupus?"):
+    assert badges("Is LDN approved for lupus?") == ["Not in the sources: “LDN” for “lupus”"]  # as typed
+    for question in ("Can stem cells help MS?", "Does LDN help MS fatigue?", "Do stem cells help lupus?",
+                     "Does LDN help with the immune system in MS?"):
         assert badges(question) == [], question

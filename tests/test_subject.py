@@ -166,6 +166,9 @@ def test_what_the_question_names_that_no_passage_mentions():
     assert unmentioned("Can LDN be taken with fingolimod?", ldn) == ["fingolimod"]
     # a disease named after a person is a name, though the encoder's vocabulary knows "parkinson"
     assert unmentioned("heard LDN protects against Parkinson's", ldn) == ["Parkinson's"]
+    assert unmentioned("Parkinson's disease and LDN?", ldn) == ["Parkinson's"]
+    # an everyday possessive opening a sentence is no name
+    assert unmentioned("Women's experience of LDN? Today's view on it?", ldn) == []
     # what the question asks for is no name
     assert unmentioned("What are the downsides of LDN?", ldn) == []
 

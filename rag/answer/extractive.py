@@ -40,7 +40,7 @@ from rag.answer.writer import Answer, AnswerPassage, Quote
 from rag.caveats.citations import cited_keys, holds_cited
 from rag.caveats.stance import Stance
 from rag.settings import AnswerSettings
-from rag.terms import content_words, snowball, stem
+from rag.terms import content_words, english_words, snowball, stem
 
 # Candidates read by the caveat engine (0.6 ms each, cold): the best overall… (5 before; 3 gives the same
 # cross-validated answers-dev and seed figures, benchmarks/train_answer.py, for 0.8 ms less a liveqa-med question)
@@ -53,6 +53,7 @@ _STUDY_LABEL = re.compile(STUDY_LABEL)
 # while "side effects", which many passages name, must be in a row's label ("Monitoring … side effects" is not).
 RARE_WORD_WEIGHT = math.log(1 + 1 / 0.05)
 POINTED_WORDS = 6
+MAX_QUESTION_CHARS = 2000  # a question's words read for its rare name (a long message costs bounded time)
 MIN_KEY_LETTERS = 4
 
 
@@ -179,10 +180,11 @@ def gather(
     ]
     shown = passages[:settings.answer_read_passages]
     rare = rare_word(question, weights)
+    name = rare is not None and _names_something(question, rare)
     # ... and so does the first passage to hold the question's rare word when none nearer does: "LDN microglia"
     # is answered by the one sentence on microglia, in a long passage whose meaning is mostly elsewhere.
     if rare is not None and not any(_words_held({rare: 1.0}, expand(p.text, p.abbreviations)) for p in near):
-        holder = next((p for p in shown if _words_held({rare: 1.0}, expand(p.text, p.abbreviations))), None)
+        holder = next((p for p in shown if _holds_rare(weights, rare, name, expand(p.text, p.abbreviations))), None)
         if holder is not None:
             near.append(holder)
     near_citations = {p.citation for p in near}
@@ -255,13 +257,37 @@ def gather(
         [m[2] for m in meta],
         needs,
     )
-    pointed = rare if rare is not None and len(weights) <= POINTED_WORDS else None
+    pointed = rare if _pointed(weights, rare) else None
     candidates = [
         Candidate(unit, passage.citation, passage.doc_id, passage.start, rank, warns, cover, rows[i], topical,
-                  pointed is not None and _words_held({pointed: 1.0}, expanded[i]) == 1)
+                  pointed is not None and _holds_rare(weights, pointed, name, expanded[i]))
         for i, (unit, (passage, rank, warns, topical), cover) in enumerate(zip(units, meta, covers))
     ]
     return candidates, needs, floor
+
+
+def _pointed(weights: dict[str, float], rare: str | None) -> bool:
+    """Whether a question points at its rare word: it has one, and at most `POINTED_WORDS` content words (a long
+    message's rarest word may be in passing)."""
+    return rare is not None and len(weights) <= POINTED_WORDS
+
+
+def _holds_rare(weights: dict[str, float], rare: str, name: bool, text: str) -> bool:
+    """Whether a text holds the question's rare word as the question means it: a name ("microglia") anywhere; a
+    common word rare in a small collection only beside another of the question's words ("growth" in "Do UC-MSCs
+    release growth factors?" with "released by UC-MSCs"; not "first" in the metformin page's "our first thought",
+    for "What was naltrexone first approved for?")."""
+    if _words_held({rare: 1.0}, text) != 1:
+        return False
+    return name or _words_held({key: w for key, w in weights.items() if key != rare}, text) >= 1
+
+
+def _names_something(question: str, rare: str) -> bool:
+    """Whether the question's rare word is a name rather than a common English word that happens to be rare in a
+    small collection; "microglia", "fingolimod", "B12" are names."""
+    english = english_words()
+    return any(word_key(word) == rare and word.lower() not in english
+               for word in re.findall(r"[A-Za-z][A-Za-z0-9-]*", question[:MAX_QUESTION_CHARS]))
 
 
 def _asked_by_rare_word(weights: dict[str, float], texts: list[str], warns: list[bool],
@@ -269,7 +295,7 @@ def _asked_by_rare_word(weights: dict[str, float], texts: list[str], warns: list
     """A search-box question ("metformin b12", "LDN opioids") asks about safety when its rarest word, rare in the
     collection, is held only by warnings: what the warning says is what was asked, so it leads the answer. Only a
     short question (`POINTED_WORDS` content words at most): a long message's rarest word may be in passing."""
-    if rare is None or len(weights) > POINTED_WORDS:
+    if rare is None or not _pointed(weights, rare):
         return frozenset()
     holders = [w for text, w in zip(texts, warns) if _words_held({rare: 1.0}, text)]
     return frozenset({Need.SAFETY}) if holders and all(holders) else frozenset()
@@ -367,21 +393,31 @@ def choose(
     seen: set[str] = set()
     per_doc: dict[str, int] = {}
 
-    # "This enzyme plays a crucial role…" chosen first said nothing of which enzyme: the unit just before it in its
-    # passage (when a candidate, and no warning) is quoted first.
+    # "This enzyme plays a crucial role…" chosen first said nothing of which enzyme: the units before it in its
+    # passage that it points back through (candidates, and no warnings) are quoted first, when all of them fit.
     before = {(c.citation, c.unit.order): c for c in candidates if not c.warns}
 
-    def take(candidate: Candidate, antecedent: bool = True) -> None:
-        key = _key(candidate.text)
-        if len(chosen) < limit and key not in seen and per_doc.get(candidate.doc_id, 0) < cap:
-            previous = before.get((candidate.citation, candidate.unit.order - 1))
-            if (antecedent and previous is not None and refers_back(candidate.text)
-                    and _key(previous.text) not in seen and len(chosen) + 2 <= limit
-                    and per_doc.get(candidate.doc_id, 0) + 2 <= cap):
-                take(previous, antecedent=False)
-            seen.add(key)
-            per_doc[candidate.doc_id] = per_doc.get(candidate.doc_id, 0) + 1
-            chosen.append(candidate)
+    def put(candidate: Candidate) -> None:
+        seen.add(_key(candidate.text))
+        per_doc[candidate.doc_id] = per_doc.get(candidate.doc_id, 0) + 1
+        chosen.append(candidate)
+
+    def take(candidate: Candidate) -> None:
+        if len(chosen) >= limit or _key(candidate.text) in seen or per_doc.get(candidate.doc_id, 0) >= cap:
+            return
+        chain: list[Candidate] = []
+        pointing = candidate
+        while refers_back(pointing.text) and len(chain) < limit:
+            previous = before.get((pointing.citation, pointing.unit.order - 1))
+            if previous is None or _key(previous.text) in seen:
+                break
+            chain.append(previous)
+            pointing = previous
+        if (len(chosen) + len(chain) + 1 <= limit
+                and per_doc.get(candidate.doc_id, 0) + len(chain) + 1 <= cap):
+            for previous in reversed(chain):
+                put(previous)
+        put(candidate)
 
     for candidate in lead:
         take(candidate)

@@ -26,7 +26,15 @@ _ON_MEDICATION = re.compile(ON_MEDICATION, re.IGNORECASE)
 _DANGLING = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here|However|Moreover|Additionally|Also)\b")
 # A unit that names its subject only by pointing back ("This enzyme plays a crucial role…", "In MS, these cells are
 # damaged…", "When used for MS…, it is prescribed at a fraction of that amount"): quoted after the unit it points to.
-_REFERS_BACK = re.compile(r"^(?:[^,.;:!?]{1,90},\s+)?(?:this|these|that|those|it|they|such)\b", re.IGNORECASE)
+# Not: "such as", "that said", "those who/with/taking…" (people named by what follows), "it is important to…",
+# "it seems" (a phrase, not a pointer).
+_REFERS_BACK = re.compile(
+    r"^(?:[^,.;:!?]{1,90},\s+)?(?:this|these|that|those|it|they|such)\b"
+    r"(?!\s+(?:as|said)\b)(?<!those)(?<!it)"
+    r"|^(?:[^,.;:!?]{1,90},\s+)?those\b(?!\s+(?:who|with|taking|on|in|of|whose|that)\b)"
+    r"|^(?:[^,.;:!?]{1,90},\s+)?it\b(?!\s+(?:seems|appears|is\s+(?:important|worth|possible|essential|crucial|"
+    r"clear|unclear|likely|unlikely|necessary|vital|known|thought|believed|recommended|advisable)))",
+    re.IGNORECASE)
 
 
 def refers_back(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,7 +105,7 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     if not documents:
         return Searched(in_order, in_order)
     subjects, phrases = asked_subjects(asked), condition_phrases(asked)
-    unpaired = (subjects[0], phrases[0]) if alone and subjects and phrases else None
+    unpaired = (_as_typed(asked, subjects[0]), phrases[0]) if alone and subjects and phrases else None
     best = max(h.dense for h in top)
     theirs = [h for h in top if index.chunks[h.chunk_id].doc_id in documents]
     naming = {h.chunk_id for h in theirs if h.dense >= RELEVANT_SHARE * best}
@@ -119,6 +120,12 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
 
 SUBJECT_DEPTH = 50  # ranked passages read for which documents name the treatment asked about
 RELEVANT_SHARE = 0.6  # …and the passages taken first: this share of the best cosine or more (as `diversify` reads it)
+
+
+def _as_typed(question: str, phrase: str) -> str:
+    """A lower-cased phrase of the question as the question spells it ("ldn" → "LDN")."""
+    found = re.search(r"\s+".join(map(re.escape, phrase.split())), question, re.IGNORECASE)
+    return " ".join(found.group().split()) if found else phrase
 
 
 def _expanded(index: LoadedIndex, chunk_id: int) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
@@ -335,10 +335,16 @@ ENGLISH_TYPO_MIN_LETTERS = 7  # shorter names are too often one letter from a co
 
 
 
-def _eponym(word: str) -> bool:
-    """A capitalised name in the possessive ("Parkinson's", "Crohn's", "Hashimoto's"): a disease named after a
-    person, a name whatever the encoder's vocabulary holds (it knows "parkinson" from encyclopaedia text)."""
-    return word[0].isupper() and word[-2:].lower() in {"'s", "’s"}
+def _eponym(question: str, start: int, word: str) -> bool:
+    """A capitalised name in the possessive that does not open a sentence, or that a "disease" or "syndrome"
+    follows ("Parkinson's", "Crohn's disease", "Hashimoto's"): a disease named after a person, a name whatever the
+    encoder's vocabulary holds (it knows "parkinson"). "Women's experience of LDN?" and "Today's view…" open their
+    sentences with an everyday possessive."""
+    if not (word[0].isupper() and word[-2:].lower() in {"'s", "’s"}):
+        return False
+    opens = re.search(r"(?:^|[.?!:;\n])\s*$", question[max(0, start - 20):start]) is not None
+    return not opens or re.match(r"\s+(?:disease|syndrome|disorder)\b", question[start + len(word):],
+                                 re.IGNORECASE) is not None
 
 
 def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = lambda stem: False) -> list[str]:
@@ -359,7 +365,8 @@ def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = 
         if len(lower) < MENTION_MIN_LETTERS or lower in STOPWORDS or lower in _CONTRACTIONS:
             continue
         stemmed = terms(lower)
-        if stemmed and stemmed[0] not in names and not known(stemmed[0]) and (_eponym(word) or not _english(lower)):
+        named = _eponym(question, match.start(), word) or not _english(lower)
+        if stemmed and stemmed[0] not in names and not known(stemmed[0]) and named:
             names[stemmed[0]] = (word, lower)
             if len(names) >= MAX_NAMES_READ:  # a long message costs bounded time
                 break
@@ -420,25 +427,30 @@ def subject_names(question: str, share: Callable[[str], float], keywords: bool =
 _CONDITION = re.compile(  # what it acts on, or what it works / is good / shows results for ("take it for years" no)
     r"\b(?:(?:help|helps|treat|treats|cure|cures|reverse|reverses|improve|improves|benefit|benefits|fight|fights|ease|"
     r"eases|relieve|relieves|slow|slows|stop|stops|prevent|prevents)(?:\s+(?:with|in))?|(?:work|works|worked|good|"
-    r"safe|effective|used|useful|helpful|option|treatment|therapy|cure|do)\s+(?:for|against)|(?:results?|evidence)\s+"
-    r"(?:for|in))"
+    r"safe|effective|used|useful|helpful|option|treatment|therapy|cure|do|prescribed|recommended|approved|given|"
+    r"offered|indicated)\s+(?:for|against)|used\s+to\s+treat|(?:results?|evidence)\s+(?:for|in))"
     r"\s+(?:(?:my|your|his|her|their|people with|patients with|those with|someone with|a|an|the)\s+)?"
     r"(?P<subject>[A-Za-z0-9][\w\-' ]{0,40}?)\s*(?:[?.!]|$)", re.IGNORECASE | re.MULTILINE)
 MAX_CONDITION_CHARS = 200  # a condition is read from a short question only; a long message names many things
+
+
+def _conditions(question: str) -> Iterator[tuple[str, str]]:
+    """Each condition phrase a short question asks about: lower-case, and as the question words it."""
+    if len(question) > MAX_CONDITION_CHARS:
+        return
+    for match in _CONDITION.finditer(_clauses(question)):
+        phrase = _noun_phrase(match.group("subject"))
+        if phrase and not ASPECT.search(phrase):
+            yield phrase, " ".join(match.group("subject").split()[-len(phrase.split()):])
 
 
 def condition_names(question: str, share: Callable[[str], float]) -> list[Named] | None:
     """What names the condition a short question asks about (its words the collection knows, weighted as
     `subject_names` weighs them; two-letter names like "MS" count), or None. An aspect ("side effects") or a word
     of the treatment asked about is no condition."""
-    if len(question) > MAX_CONDITION_CHARS:
-        return None
     treatment = {word for subject in asked_subjects(question) for word, _ in _word_names(subject)}
     found: list[Named] = []
-    for match in _CONDITION.finditer(_clauses(question)):
-        phrase = _noun_phrase(match.group("subject"))
-        if not phrase or ASPECT.search(phrase):
-            continue
+    for phrase, _ in _conditions(question):
         known = [(name, math.log(1 / share(word))) for word, name in _word_names(phrase, shortest=2)
                  if word not in treatment and share(word) > 0]
         if known and known not in found:
@@ -446,13 +458,15 @@ def condition_names(question: str, share: Callable[[str], float]) -> list[Named]
     return found or None
 
 
+PAIRING_MAX_WORDS = 3  # a condition named to a reader as not spoken of: "lupus", "long COVID fatigue", not a clause
+
+
 def condition_phrases(question: str) -> list[str]:
     """The condition phrases `condition_names` reads, as the question words them ("lupus" of "Does metformin help
-    with lupus?"); for telling a reader which pairing no document speaks of."""
-    if len(question) > MAX_CONDITION_CHARS:
-        return []
-    phrases = (_noun_phrase(m.group("subject")) for m in _CONDITION.finditer(_clauses(question)))
-    return list(dict.fromkeys(p for p in phrases if p and not ASPECT.search(p)))
+    with lupus?"), of at most PAIRING_MAX_WORDS words: for telling a reader which pairing no document speaks of
+    ("the immune system in MS" is a topic, and a page on LDN in MS speaks of it)."""
+    return list(dict.fromkeys(typed for phrase, typed in _conditions(question)
+                              if len(phrase.split()) <= PAIRING_MAX_WORDS))
 
 
 def keys_naming(subjects: list[Named], texts_by_key: Mapping[K, list[str]]) -> set[K]:
