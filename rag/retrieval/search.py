@@ -16,11 +16,13 @@ from rag.retrieval.hits import Hit, Signals
 from rag.retrieval.prf import feedback_vector
 from rag.retrieval.safety import asks_about_safety
 from rag.retrieval.subject import (
+    MAX_CHARS,
     Named,
     asked_subjects,
     condition_names,
     condition_phrases,
     keys_naming,
+    keyword_names,
     respelt,
     subject_names,
     unknown_words,
@@ -91,8 +93,9 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     def known(words: list[str]) -> list[bool]:
         return [share(word) > 0 for word in words]
 
-    if names is None and unknown_words(asked, known):
-        # "does naltrexome improve quality of life in ms?": the treatment as the pages spell it
+    if names is None and (asked_subjects(asked) or keyword_names(asked[:MAX_CHARS])) and unknown_words(asked, known):
+        # "does naltrexome improve quality of life in ms?": the treatment as the pages spell it (only a question
+        # whose grammar names a treatment the collection does not know can gain one)
         texts = _documents_texts(index, top)
         spelt = respelt(asked, [text for parts in texts.values() for text in parts], known)
         if spelt != asked:
