@@ -23,7 +23,7 @@ from rag.retrieval.subject import (
     condition_phrases,
     keys_naming,
     keyword_names,
-    respelt,
+    spelt_as,
     subject_names,
     unknown_words,
 )
@@ -93,18 +93,20 @@ def search_about(index: LoadedIndex, vector: np.ndarray, query: str, settings: S
     def known(words: list[str]) -> list[bool]:
         return [share(word) > 0 for word in words]
 
-    if names is None and (asked_subjects(asked) or keyword_names(asked[:MAX_CHARS])) and unknown_words(asked, known):
-        # "does naltrexome improve quality of life in ms?": the treatment as the pages spell it (only a question
-        # whose grammar names a treatment the collection does not know can gain one)
+    # "does naltrexome improve quality of life in ms?": the treatment as the pages spell it (only a question whose
+    # grammar names a treatment the collection does not know can gain one)
+    names_unknown = names is None and bool(asked_subjects(asked) or keyword_names(asked[:MAX_CHARS]))
+    misspelt = unknown_words(asked, known) if names_unknown else []
+    if misspelt:
         texts = _documents_texts(index, top)
-        spelt = respelt(asked, [text for parts in texts.values() for text in parts], known)
+        spelt = spelt_as(asked, [text for parts in texts.values() for text in parts], misspelt)
         if spelt != asked:
             asked, names = spelt, subject_names(spelt, share, keywords=True)
     if names is None:
         return Searched(in_order, in_order)
     texts = texts or _documents_texts(index, top)  # read once for the treatment and the condition
     documents, alone = condition_documents(texts, subject_documents(texts, names), names,
-                                           condition_names(asked, index.lexical.document_share))
+                                           condition_names(asked, share))
     if not documents:
         return Searched(in_order, in_order)
     subjects, phrases = asked_subjects(asked), condition_phrases(asked)

@@ -286,7 +286,12 @@ def respelt(question: str, texts: list[str], known: Callable[[list[str]], list[b
     a word of the texts ("metformn side efects" → "metformin side effects"; the first alphabetically when several
     are). For which words of the question the answer weighs: the encoder and BM25 read the question as typed.
     `known` answers for many words at once (one tokenizer call a question)."""
-    misspelt = unknown_words(question, known)
+    return spelt_as(question, texts, unknown_words(question, known))
+
+
+def spelt_as(question: str, texts: list[str], misspelt: list[re.Match]) -> str:
+    """`respelt` for words already found misspelt (`unknown_words`): a caller that reads `texts` only when some are
+    does not look them up twice."""
     spelt = _spelt_words(texts, english_targets=True) if misspelt else set()
     out, last = [], 0
     for match in misspelt:
