@@ -20,13 +20,14 @@ from rag.caveats.rules import (
     HEADLINE_SENTENCES,
     HEDGED_SENTENCES_ALWAYS,
     HEDGED_SHARE,
-    PROMOTIONAL_SENTENCES,
     PROMOTIONAL_SEVERITY,
-    PROMOTIONAL_SHARE,
     RESEARCH_CLAIM,
     RULE_BY_CODE,
 )
 from rag.caveats.sentences import Cue, SentenceFinding, analyse
+from rag.caveats.tone import features as tone_features
+from rag.caveats.tone import overclaim
+from rag.caveats.tone import shipped as tone_model
 from rag.types import Caveat, Chunk, Document
 
 
@@ -180,23 +181,50 @@ def _document_level(text: str, findings: list[SentenceFinding], default: Level) 
     return _level(text, findings, default)
 
 
+def tone_of(text: str, findings: list[SentenceFinding], level: Level) -> dict[str, float]:
+    """The features the learned tone score reads (rag/caveats/tone.py)."""
+    return tone_features(text, findings, _headline(findings), level)
+
+
+def text_tone(text: str) -> dict[str, float]:
+    """The tone features of a whole text, read as `profile_document` reads them (benchmarks/train_tone.py)."""
+    findings = analyse(text)
+    return tone_of(text, findings, _level_of(text, findings))
+
+
+def _level_of(text: str, findings: list[SentenceFinding]) -> Level:
+    """The document's level; a chatbot's text with no design of its own is opinion."""
+    ai = any(f.has(Code.AI_GENERATED) for f in findings)
+    return _document_level(text, findings, Level.ANECDOTE_OR_OPINION if ai else Level.NONE_STATED)
+
+
+_OVERCLAIM_DETAIL = "The headline promises an effect that rests on animal or lab work."
+
+
+def _promotional(text: str, findings: list[SentenceFinding], level: Level, cue: Cue | None) -> Caveat | None:
+    """The document's promotional caveat when the learned tone score says so, quoting its first sensational words,
+    or its headline when the headline's promise is what oversells."""
+    if not tone_model().promotional(tone_of(text, findings, level)):
+        return None
+    if cue is not None:
+        return _by_density(_quoted(Code.PROMOTIONAL_TONE, text, cue, 0, len(text)), findings)
+    title = overclaim(text, _headline(findings), level)
+    if title is None:  # a caveat quotes what earned it: with no cue and no headline promise there is none
+        return None
+    return make_caveat(Code.PROMOTIONAL_TONE, text, title.start, title.end, _OVERCLAIM_DETAIL)
+
+
 def profile_document(document: Document, findings: list[SentenceFinding]) -> Document:
     """The document's profile: what a reader of the whole text should be warned of, and its evidence level."""
     text = document.text
     first = _first_cues(findings, 0, len(text))
     caveats = [_quoted(code, text, first[code], 0, len(text)) for code in DOCUMENT_CODES if code in first]
-    promotional = sum(1 for f in findings if f.has(Code.PROMOTIONAL_TONE))
-    claims = sum(1 for f in findings if _is_claim(text, f))
-    in_headline = any(f.has(Code.PROMOTIONAL_TONE) for f in _headline(findings))
-    dense = promotional and promotional >= PROMOTIONAL_SHARE * claims
-    if promotional >= PROMOTIONAL_SENTENCES or in_headline or dense:
-        caveats.append(
-            _by_density(_quoted(Code.PROMOTIONAL_TONE, text, first[Code.PROMOTIONAL_TONE], 0, len(text)), findings)
-        )
+    level = _level_of(text, findings)
+    promotional = _promotional(text, findings, level, first.get(Code.PROMOTIONAL_TONE))
+    if promotional:
+        caveats.append(promotional)
     if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
-    ai = Code.AI_GENERATED in first
-    level = _document_level(text, findings, Level.ANECDOTE_OR_OPINION if ai else Level.NONE_STATED)
     level_code = LEVEL_CODES.get(level)
     if level_code in first:
         caveats.append(_quoted(level_code, text, first[level_code], 0, len(text)))

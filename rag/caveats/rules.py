@@ -302,7 +302,7 @@ RULES: tuple[CueRule, ...] = (
             r"(?:new )?hope\b",
             r"\bunprecedented\b",
             r"\bnew paradigm\b",
-            r"\bparadigm shift\b",
+            r"\bparadigm[- ]shift\w*",
             r"\bstunning\b",
             r"\bground-?breaking\b",
             r"\bwonder "
@@ -326,6 +326,16 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:the )?(?:greatest|biggest) (?:\w+ )?(?:discover\w*|advance\w*|breakthrough\w*|step)\b",
             r"\bmost (?:important|significant|exciting|promising) (?:\w+ "
             r")?(?:discover\w*|advance\w*|development|finding)s?\b",
+            # Families reviewers quoted in at least two releases' reasons (FakeHealth dev): a field's leap forward,
+            # reach claimed, the newest thing.
+            r"\bmilestones?\b",
+            r"\b(?:major|giant|huge|big|significant) (?:step|advance|leap)(?:s|es)?\b",
+            r"\bstep forward\b",
+            r"\bpioneering\b",
+            r"\bhuge\b",
+            r"\b(?:help|benefit|save)\w* millions\b",
+            r"\bnew standard of care\b",
+            r"\bcutting[- ]edge\b",
             # Miracle and cure language.
             r"\b(?:could|can|will|may|might|to) (?:\w+ )?cure\b",
             r"\bcured\b",
@@ -359,6 +369,8 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:cannot|can't|can not|will not|won't|does not|do not|did "
             r"not) (?:\w+ )?cure\b",
             r"\bfirst-ever (?:case|patient|time)\b",
+            r"\b(?:developmental|motor|language|speech|growth) milestones?\b",
+            r"\bhuge (?:amount|number|range|variety|dose|volume)s?\b",
         ),
     ),
     CueRule(
@@ -465,15 +477,18 @@ EXCLUDE_WINDOW = 30
 # at least this share of its claim sentences hedge, or at least HEDGED_SENTENCES_ALWAYS of them do.
 HEDGED_SHARE = 0.34
 HEDGED_SENTENCES_ALWAYS = 2
-# A document's tone is promotional when this many of its sentences use sensational language, or this
-# share of its claim sentences does (one "breakthrough" in a five-sentence press release is its tone).
-PROMOTIONAL_SENTENCES = 2
-PROMOTIONAL_SHARE = 0.1
-# The headline: a text's title and first sentences carry its main claim. One sensational sentence there sets
-# the document's tone (HealthNewsReview reviewers object to headlines most; on FakeHealth's dev releases this
-# moved release-level P/R from 0.81/0.26 to 0.73/0.30), and a headline resting on animal or lab work makes the
-# document preclinical even when a small human pilot is mentioned further down.
+# The headline: a text's title and first sentences carry its main claim. Sensational language there weighs in
+# the document's tone (rag/caveats/tone.py), and a headline resting on animal or lab work makes the document
+# preclinical even when a small human pilot is mentioned further down.
 HEADLINE_SENTENCES = 3
+# A headline that promises an effect on a disease ("Drug shown to reverse brain deficits", "helps fight obesity",
+# "49 times more potent") when the text's evidence is animal or lab work: the reviewers' most frequent reason for
+# calling a release sensational. Verbs of benefit, detection and comparison, as stems.
+HEADLINE_EFFECT = (
+    r"\b(?:treat|prevent|revers|reduc|cur(?:e|es|ed|ing)\b|fight|improv|help|protect|boost|slow|stop|restor|"
+    r"repair|heal|lower|cut|block|kill|destroy|regrow|regenerat|eliminat|beat|combat|halt|shrink|alleviat|reliev|"
+    r"eas(?:e|es|ing)\b|ward|more (?:potent|effective)|better than|outperform|detect|diagnos|predict)\w*"
+)
 # Sensational language is graver the more of a text it fills: one word is a note, a text that keeps it up sells.
 # (sentences with a promotional cue, severity), first match wins.
 PROMOTIONAL_SEVERITY = ((4, Severity.HIGH), (2, Severity.MEDIUM), (1, Severity.LOW))

@@ -1,0 +1,125 @@
+"""Whether a text as a whole sells more than it informs: a logistic score over its sensational cues.
+
+Sentences carry `promotional_tone` cues by rule (rules.py), so a reader always sees the words. Whether the whole
+document earns the caveat is learned from press releases that HealthNewsReview's reviewers judged (FakeHealth;
+`benchmarks/train_tone.py` writes data/tone.json): how many sentences use such words, whether the headline does,
+which words they are ("breakthrough" weighs more than "world's"), and whether the headline promises an effect that
+rests on animal or lab work, the reviewers' most frequent reason. One word is seldom enough; severity still rises
+with density (profile._by_density).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rag.caveats.codes import Code, Level
+from rag.caveats.rules import HEADLINE_EFFECT
+from rag.caveats.sentences import SentenceFinding
+
+MODEL_PATH = Path(__file__).with_name("data") / "tone.json"
+SENTENCES = "sentences"  # log(1 + sentences with a promotional cue)
+HEADLINE = "headline"  # a promotional cue in the headline
+OVERCLAIM = "overclaim"  # the headline promises an effect; the evidence is animal or lab work
+CUE = "cue="  # prefix: one feature per cue's words, as written (hyphens and case folded)
+# Training settings (benchmarks/train_tone.py): L2 strength, and the least precision the threshold must keep on the
+# training releases. A cue's learned weight is never below zero: a sensational word does not make a text sober.
+C = 0.3
+MIN_PRECISION = 0.72
+
+_EFFECT = re.compile(HEADLINE_EFFECT, re.IGNORECASE)
+
+
+def cue_key(words: str) -> str:
+    return CUE + " ".join(words.lower().replace("’", "'").replace("-", " ").split())
+
+
+def overclaim(text: str, headline: Sequence[SentenceFinding], level: Level) -> SentenceFinding | None:
+    """The title, when it states an effect without a hedge or a lab word of its own and the document is preclinical:
+    "Drug shown to reverse brain deficits" over a study in rats ("Mice regrow brain tissue" says what it rests on)."""
+    if level != Level.PRECLINICAL or not headline:
+        return None
+    title = headline[0]
+    if title.has(Code.SPECULATIVE_LANGUAGE) or title.level == Level.PRECLINICAL:
+        return None
+    return title if _EFFECT.search(text[title.start : title.end]) else None
+
+
+def features(text: str, findings: Sequence[SentenceFinding], headline: Sequence[SentenceFinding],
+             level: Level) -> dict[str, float]:
+    """What the score reads from a text's sentence findings."""
+    out: dict[str, float] = {}
+    sentences = 0
+    for finding in findings:
+        cues = [cue for cue in finding.cues if cue.code == Code.PROMOTIONAL_TONE]
+        sentences += bool(cues)
+        for cue in cues:
+            out[cue_key(text[cue.start : cue.end])] = 1.0
+    out[SENTENCES] = math.log1p(sentences)
+    out[HEADLINE] = float(any(f.has(Code.PROMOTIONAL_TONE) for f in headline))
+    out[OVERCLAIM] = float(overclaim(text, headline, level) is not None)
+    return out
+
+
+@dataclass(frozen=True)
+class ToneModel:
+    bias: float
+    weights: dict[str, float]
+    threshold: float
+    trained_on: dict = field(default_factory=dict, compare=False)
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in values.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def promotional(self, values: dict[str, float]) -> bool:
+        return self.probability(values) >= self.threshold
+
+    def to_json(self) -> dict:
+        weights = {name: round(w, 6) for name, w in sorted(self.weights.items()) if w}
+        return {"bias": round(self.bias, 6), "threshold": round(self.threshold, 4), "weights": weights,
+                "trained_on": self.trained_on}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ToneModel:
+        return cls(data["bias"], dict(data["weights"]), data["threshold"], data.get("trained_on", {}))
+
+
+def learn(examples: Sequence[tuple[dict[str, float], bool]], c: float = C,
+          min_precision: float = MIN_PRECISION) -> ToneModel:
+    """Logistic regression over the features; the threshold is the one with the best F1 on the training texts
+    among those keeping `min_precision` (0.5 if none does)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform([values for values, _ in examples])
+    y = [label for _, label in examples]
+    fitted = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    weights = {
+        name: (max(0.0, float(w)) if name.startswith(CUE) else float(w))
+        for name, w in zip(vectorizer.get_feature_names_out(), fitted.coef_[0], strict=True)
+    }
+    model = ToneModel(float(fitted.intercept_[0]), weights, 0.5)
+    scores = [model.probability(values) for values, _ in examples]
+    best_f1, threshold = 0.0, 0.5
+    for step in range(10, 41):
+        cut = step / 50
+        tp = sum(1 for s, label in zip(scores, y, strict=True) if s >= cut and label)
+        fp = sum(1 for s, label in zip(scores, y, strict=True) if s >= cut and not label)
+        if not tp or tp / (tp + fp) < min_precision:
+            continue
+        f1 = 2 * tp / (2 * tp + fp + (sum(y) - tp))
+        if f1 > best_f1:
+            best_f1, threshold = f1, cut
+    return ToneModel(model.bias, weights, threshold, {"texts": len(y), "C": c, "min_precision": min_precision})
+
+
+@lru_cache(maxsize=1)
+def shipped() -> ToneModel:
+    return ToneModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))

@@ -1,0 +1,69 @@
+"""The document tone score (rag/caveats/tone.py): learned weights over sensational cues, the headline and a
+headline that promises what animal or lab work cannot carry. Texts written for these tests."""
+
+import math
+
+from rag.caveats.codes import Code, Level
+from rag.caveats.profile import profile_document, text_tone
+from rag.caveats.sentences import analyse
+from rag.caveats.tone import CUE, HEADLINE, OVERCLAIM, SENTENCES, learn, shipped
+from rag.types import Document
+
+SOBER_BODY = (
+    "The team gave the compound to 40 rats with induced arthritis for six weeks. Cartilage loss was measured by "
+    "imaging at the start and the end. Treated rats lost less cartilage than untreated ones. The authors note that "
+    "results in rodents often fail to carry over to people. A trial in patients has not been planned."
+)
+
+
+def _profile(text: str) -> Document:
+    return profile_document(Document(doc_id="t", path="t", title="", text=text, content_hash="t"), analyse(text))
+
+
+def _promotional(document: Document):
+    return next((c for c in document.caveats if c.code == Code.PROMOTIONAL_TONE), None)
+
+
+def test_a_headline_promising_a_cure_from_rat_work_is_promotional_and_quoted():
+    text = "Tea compound reverses arthritis damage\n\n" + SOBER_BODY
+    document = _profile(text)
+    assert document.evidence_level == Level.PRECLINICAL
+    caveat = _promotional(document)
+    assert caveat is not None and caveat.quote == "Tea compound reverses arthritis damage"
+    assert "animal or lab work" in caveat.detail
+
+
+def test_a_headline_that_names_the_animals_or_hedges_is_no_overclaim():
+    for headline in ("Tea compound slows cartilage loss in rats", "Tea compound may slow arthritis damage"):
+        features = text_tone(f"{headline}\n\n{SOBER_BODY}")
+        assert features[OVERCLAIM] == 0.0, headline
+        assert _promotional(_profile(f"{headline}\n\n{SOBER_BODY}")) is None, headline
+
+
+def test_one_strong_word_in_a_sober_release_sets_its_tone_at_low_severity():
+    text = "Tea compound studied in arthritis\n\n" + SOBER_BODY + " The director called the result a breakthrough."
+    caveat = _promotional(_profile(text))
+    assert caveat is not None and caveat.severity == "low" and "breakthrough" in (caveat.quote or "")
+
+
+def test_a_text_without_sensational_words_or_promises_is_not_promotional():
+    assert _promotional(_profile("Tea compound studied in arthritis\n\n" + SOBER_BODY)) is None
+
+
+def test_shipped_cue_weights_are_never_negative_and_density_counts():
+    model = shipped()
+    assert all(w >= 0 for name, w in model.weights.items() if name.startswith(CUE))
+    assert model.weights[SENTENCES] > 0 and model.weights[OVERCLAIM] > 0
+    # Two sensational sentences outweigh one (the score rises with density), with a clear margin.
+    one, two = ({SENTENCES: math.log1p(n)} for n in (1, 2))
+    assert model.probability(two) - model.probability(one) > 0.05
+
+
+def test_learn_weights_a_word_by_the_texts_it_appears_in():
+    sensational = [({CUE + "wonder": 1.0, SENTENCES: math.log1p(1)}, True)] * 20
+    sober = [({CUE + "plain": 1.0, SENTENCES: math.log1p(1)}, False)] * 20 + [({SENTENCES: 0.0}, False)] * 40
+    model = learn(sensational + sober)
+    assert model.weights[CUE + "wonder"] > 0.5
+    assert model.weights.get(CUE + "plain", 0.0) == 0.0  # clipped: a word never counts against a text
+    assert model.promotional({CUE + "wonder": 1.0, SENTENCES: math.log1p(1)})
+    assert not model.promotional({SENTENCES: 0.0, HEADLINE: 0.0})
