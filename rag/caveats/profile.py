@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -181,18 +182,19 @@ def _document_level(text: str, findings: list[SentenceFinding], default: Level) 
     return _level(text, findings, default)
 
 
-def tone_of(text: str, findings: list[SentenceFinding], level: Level) -> dict[str, float]:
+def tone_of(text: str, findings: list[SentenceFinding], level: Level,
+            keep: Callable[[str], bool] | None = None) -> dict[str, float]:
     """The features the learned tone score reads (rag/caveats/tone.py)."""
-    return tone_features(text, findings, _headline(findings), level)
+    return tone_features(text, findings, _headline(findings), level, keep)
 
 
 def text_tone(text: str) -> dict[str, float]:
     """The tone features of a whole text, read as `profile_document` reads them (benchmarks/train_tone.py)."""
     findings = analyse(text)
-    return tone_of(text, findings, _level_of(text, findings))
+    return tone_of(text, findings, level_of(text, findings))
 
 
-def _level_of(text: str, findings: list[SentenceFinding]) -> Level:
+def level_of(text: str, findings: list[SentenceFinding]) -> Level:
     """The document's level; a chatbot's text with no design of its own is opinion."""
     ai = any(f.has(Code.AI_GENERATED) for f in findings)
     return _document_level(text, findings, Level.ANECDOTE_OR_OPINION if ai else Level.NONE_STATED)
@@ -219,7 +221,7 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     text = document.text
     first = _first_cues(findings, 0, len(text))
     caveats = [_quoted(code, text, first[code], 0, len(text)) for code in DOCUMENT_CODES if code in first]
-    level = _level_of(text, findings)
+    level = level_of(text, findings)
     promotional = _promotional(text, findings, level, first.get(Code.PROMOTIONAL_TONE))
     if promotional:
         caveats.append(promotional)

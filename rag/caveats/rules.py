@@ -27,6 +27,16 @@ class CueRule:
     case_sensitive: bool = False
 
 
+# Promotional families read from FakeHealth dev reviewers' reasons, each quoted in at least two releases: a field's
+# milestone, its big step, pioneering and huge work. Kept apart so that benchmarks/caveats_dev.py can hide from each
+# cross-validation fold the families its training releases' reasons do not quote.
+PROMOTIONAL_FROM_REASONS = (
+    r"\bmilestones?\b",
+    r"\b(?:major|giant|huge|big|significant) (?:step|advance|leap)(?:s|es)?\b",
+    r"\bpioneering\b",
+    r"\bhuge\b",
+)
+
 _NEGATED = (r"(?:(?:did|does|do|was|were|is|are|has|have|had|could|would|can|will|may|might|should)(?:\s+not|n't)|"
             r"cannot|failed to|unable to)")
 _EFFECT_VERBS = (
@@ -326,16 +336,7 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:the )?(?:greatest|biggest) (?:\w+ )?(?:discover\w*|advance\w*|breakthrough\w*|step)\b",
             r"\bmost (?:important|significant|exciting|promising) (?:\w+ "
             r")?(?:discover\w*|advance\w*|development|finding)s?\b",
-            # Families reviewers quoted in at least two releases' reasons (FakeHealth dev): a field's leap forward,
-            # reach claimed, the newest thing.
-            r"\bmilestones?\b",
-            r"\b(?:major|giant|huge|big|significant) (?:step|advance|leap)(?:s|es)?\b",
-            r"\bstep forward\b",
-            r"\bpioneering\b",
-            r"\bhuge\b",
-            r"\b(?:help|benefit|save)\w* millions\b",
-            r"\bnew standard of care\b",
-            r"\bcutting[- ]edge\b",
+            *PROMOTIONAL_FROM_REASONS,
             # Miracle and cure language.
             r"\b(?:could|can|will|may|might|to) (?:\w+ )?cure\b",
             r"\bcured\b",

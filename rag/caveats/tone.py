@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,18 +50,23 @@ def overclaim(text: str, headline: Sequence[SentenceFinding], level: Level) -> S
     return title if _EFFECT.search(text[title.start : title.end]) else None
 
 
-def features(text: str, findings: Sequence[SentenceFinding], headline: Sequence[SentenceFinding],
-             level: Level) -> dict[str, float]:
-    """What the score reads from a text's sentence findings."""
+def features(text: str, findings: Sequence[SentenceFinding], headline: Sequence[SentenceFinding], level: Level,
+             keep: Callable[[str], bool] | None = None) -> dict[str, float]:
+    """What the score reads from a text's sentence findings; `keep` (cue words → bool) leaves cues out, as a
+    cross-validation fold that must not know a cue family does."""
+
+    def cues(finding: SentenceFinding) -> list[str]:
+        words = [text[c.start : c.end] for c in finding.cues if c.code == Code.PROMOTIONAL_TONE]
+        return [w for w in words if keep is None or keep(w)]
+
     out: dict[str, float] = {}
     sentences = 0
     for finding in findings:
-        cues = [cue for cue in finding.cues if cue.code == Code.PROMOTIONAL_TONE]
-        sentences += bool(cues)
-        for cue in cues:
-            out[cue_key(text[cue.start : cue.end])] = 1.0
+        found = cues(finding)
+        sentences += bool(found)
+        out.update((cue_key(words), 1.0) for words in found)
     out[SENTENCES] = math.log1p(sentences)
-    out[HEADLINE] = float(any(f.has(Code.PROMOTIONAL_TONE) for f in headline))
+    out[HEADLINE] = float(any(cues(f) for f in headline))
     out[OVERCLAIM] = float(overclaim(text, headline, level) is not None)
     return out
 
