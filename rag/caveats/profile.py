@@ -54,13 +54,14 @@ LEVEL_CODES = {
 }
 
 _RESEARCH = re.compile(RESEARCH_CLAIM, re.IGNORECASE)
-_QUOTE_END = re.compile(r"[.!?;,\n]")
+_QUOTE_END = re.compile(r"[!?;,\n]|\.(?!\d)")  # a decimal point ("2.1%") ends nothing
+_QUOTE_START = re.compile(r"[!?;:\n]|\.(?!\d)")
 _MAX_QUOTE = 200
 
 
 def _quote_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """The clause around a cue, from the last break (. ! ? ; : newline) to the next, kept within [lo, hi)."""
-    left = max(lo, max(text.rfind(c, lo, start) for c in ".!?;:\n") + 1)
+    left = max(lo, max((m.end() for m in _QUOTE_START.finditer(text, max(lo, start - 2000), start)), default=lo))
     match = _QUOTE_END.search(text, end, hi)
     right = match.start() if match else hi
     if right - left > _MAX_QUOTE:
@@ -185,7 +186,8 @@ def _document_level(text: str, findings: list[SentenceFinding], default: Level) 
 def tone_of(text: str, findings: list[SentenceFinding], level: Level,
             keep: Callable[[str], bool] | None = None) -> dict[str, float]:
     """The features the learned tone score reads (rag/caveats/tone.py)."""
-    return tone_features(text, findings, _headline(findings), level, keep)
+    claims = sum(1 for f in findings if _is_claim(text, f))
+    return tone_features(text, findings, _headline(findings), level, claims, keep)
 
 
 def text_tone(text: str) -> dict[str, float]:
@@ -208,12 +210,23 @@ def _promotional(text: str, findings: list[SentenceFinding], level: Level, cue: 
     or its headline when the headline's promise is what oversells."""
     if not tone_model().promotional(tone_of(text, findings, level)):
         return None
-    if cue is not None:
-        return _by_density(_quoted(Code.PROMOTIONAL_TONE, text, cue, 0, len(text)), findings)
     title = overclaim(text, _headline(findings), level)
+    if cue is not None:
+        caveat = _by_density(_quoted(Code.PROMOTIONAL_TONE, text, cue, 0, len(text)), findings)
+        return replace(caveat, detail=f"{caveat.detail} {_OVERCLAIM_DETAIL}") if title is not None else caveat
     if title is None:  # a caveat quotes what earned it: with no cue and no headline promise there is none
         return None
     return make_caveat(Code.PROMOTIONAL_TONE, text, title.start, title.end, _OVERCLAIM_DETAIL)
+
+
+def _design_cue(findings: list[SentenceFinding], level: Level, code: Code) -> Cue | None:
+    """Where the text reports the design that set its level, when no cue of the level's code did ("fed the extract
+    to 24 aged mice" makes a text preclinical without saying "in mice"): the level and its caveat agree."""
+    for finding in findings:
+        if finding.level == level and not finding.background and finding.design_spans:
+            start, end = finding.design_spans[0]
+            return Cue(code, start, end)
+    return None
 
 
 def profile_document(document: Document, findings: list[SentenceFinding]) -> Document:
@@ -228,8 +241,10 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
     level_code = LEVEL_CODES.get(level)
-    if level_code in first:
-        caveats.append(_quoted(level_code, text, first[level_code], 0, len(text)))
+    if level_code is not None:
+        cue = first.get(level_code) or _design_cue(findings, level, level_code)
+        if cue is not None:
+            caveats.append(_quoted(level_code, text, cue, 0, len(text)))
     counts = count_citations(text)
     if counts.untraceable:
         caveats.extend(unverifiable(text))

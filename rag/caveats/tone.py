@@ -19,24 +19,36 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.caveats.codes import Code, Level
-from rag.caveats.rules import HEADLINE_EFFECT
+from rag.caveats.rules import HEADLINE_EFFECT, RULE_BY_CODE
 from rag.caveats.sentences import SentenceFinding
 
 MODEL_PATH = Path(__file__).with_name("data") / "tone.json"
 SENTENCES = "sentences"  # log(1 + sentences with a promotional cue)
+SHARE = "share"  # the share of the text's claim sentences with a promotional cue: one call to action in a short ad
 HEADLINE = "headline"  # a promotional cue in the headline
 OVERCLAIM = "overclaim"  # the headline promises an effect; the evidence is animal or lab work
 CUE = "cue="  # prefix: one feature per cue's words, as written (hyphens and case folded)
+FAMILY = "family="  # prefix: one feature per rule pattern the cue matched
 # Training settings (benchmarks/train_tone.py): L2 strength, and the least precision the threshold must keep on the
 # training releases. A cue's learned weight is never below zero: a sensational word does not make a text sober.
 C = 0.3
 MIN_PRECISION = 0.72
+SHARE_SCALE = 5.0  # the share on the scale of the other features, so that the L2 pull treats it alike
 
 _EFFECT = re.compile(HEADLINE_EFFECT, re.IGNORECASE)
 
 
-def cue_key(words: str) -> str:
-    return CUE + " ".join(words.lower().replace("’", "'").replace("-", " ").split())
+@lru_cache(maxsize=1)
+def _families() -> list[tuple[str, re.Pattern]]:
+    return [(p, re.compile(p, re.IGNORECASE)) for p in RULE_BY_CODE[Code.PROMOTIONAL_TONE].patterns]
+
+
+@lru_cache(maxsize=4096)
+def cue_keys(words: str) -> tuple[str, ...]:
+    """A cue's features: its words, and the rule pattern they match ("huge step" is new, its family is not)."""
+    folded = " ".join(words.lower().replace("’", "'").replace("-", " ").split())
+    family = next((source for source, pattern in _families() if pattern.fullmatch(words.lower())), None)
+    return (CUE + folded, FAMILY + family) if family else (CUE + folded,)
 
 
 def overclaim(text: str, headline: Sequence[SentenceFinding], level: Level) -> SentenceFinding | None:
@@ -51,7 +63,7 @@ def overclaim(text: str, headline: Sequence[SentenceFinding], level: Level) -> S
 
 
 def features(text: str, findings: Sequence[SentenceFinding], headline: Sequence[SentenceFinding], level: Level,
-             keep: Callable[[str], bool] | None = None) -> dict[str, float]:
+             claims: int, keep: Callable[[str], bool] | None = None) -> dict[str, float]:
     """What the score reads from a text's sentence findings; `keep` (cue words → bool) leaves cues out, as a
     cross-validation fold that must not know a cue family does."""
 
@@ -64,8 +76,9 @@ def features(text: str, findings: Sequence[SentenceFinding], headline: Sequence[
     for finding in findings:
         found = cues(finding)
         sentences += bool(found)
-        out.update((cue_key(words), 1.0) for words in found)
+        out.update((key, 1.0) for words in found for key in cue_keys(words))
     out[SENTENCES] = math.log1p(sentences)
+    out[SHARE] = SHARE_SCALE * min(1.0, sentences / max(1, claims))
     out[HEADLINE] = float(any(cues(f) for f in headline))
     out[OVERCLAIM] = float(overclaim(text, headline, level) is not None)
     return out
@@ -107,7 +120,7 @@ def learn(examples: Sequence[tuple[dict[str, float], bool]], c: float = C,
     y = [label for _, label in examples]
     fitted = LogisticRegression(C=c, max_iter=2000).fit(x, y)
     weights = {
-        name: (max(0.0, float(w)) if name.startswith(CUE) else float(w))
+        name: (max(0.0, float(w)) if name.startswith((CUE, FAMILY)) else float(w))
         for name, w in zip(vectorizer.get_feature_names_out(), fitted.coef_[0], strict=True)
     }
     model = ToneModel(float(fitted.intercept_[0]), weights, 0.5)
