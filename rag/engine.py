@@ -16,6 +16,7 @@ from rag.abbreviations import document_definitions, question_for_encoder
 from rag.answer import AnswerPassage, AnswerWriter, ExtractiveWriter
 from rag.caveats.answer import answer_caveats
 from rag.caveats.codes import Code, Level, strongest
+from rag.english import english_lexicon
 from rag.index import IndexUnavailable, LoadedIndex, build_index, current_folder, load_index
 from rag.results import (
     CitedAnswer,
@@ -33,7 +34,7 @@ from rag.retrieval import Hit
 from rag.retrieval.followup import resolve_followup
 from rag.retrieval.no_answer import collection_centroid, default_model, question_features, refused
 from rag.retrieval.search import search_about
-from rag.retrieval.subject import another_treatment, english_lexicon, unmentioned
+from rag.retrieval.subject import another_treatment, unmentioned
 from rag.settings import Settings
 from rag.types import Document
 

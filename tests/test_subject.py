@@ -229,7 +229,9 @@ def test_what_a_treatment_does_for_a_condition_names_both_and_an_aside_is_left_o
 
 def test_a_word_too_long_to_be_misspelt_is_never_expanded_into_its_edits():
     """A 2,000-letter "word" (a hostile question) would have ~100,000 edits of 2,000 letters each."""
-    from rag.retrieval.subject import MAX_TYPO_LETTERS, _edits, respelt, unmentioned
+    from rag.english import MAX_TYPO_LETTERS
+    from rag.english import edits as _edits
+    from rag.retrieval.subject import respelt, unmentioned
 
     word = "qwertyuiopasdfghjklzxcvbnm" * 77
     assert _edits(word) == set() and _edits("metformn")  # a word of typo length still has its edits

@@ -39,8 +39,9 @@ from rag.answer.selector import Selector, default_selector
 from rag.answer.writer import Answer, AnswerPassage, Quote
 from rag.caveats.citations import cited_keys, holds_cited
 from rag.caveats.stance import Stance
+from rag.english import is_english
 from rag.settings import AnswerSettings
-from rag.terms import content_words, english_words, snowball, stem
+from rag.terms import content_words, snowball, stem
 
 # Candidates read by the caveat engine (0.6 ms each, cold): the best overall… (5 before; 3 gives the same
 # cross-validated answers-dev and seed figures, benchmarks/train_answer.py, for 0.8 ms less a liveqa-med question)
@@ -285,8 +286,7 @@ def _holds_rare(weights: dict[str, float], rare: str, name: bool, text: str) -> 
 def _names_something(question: str, rare: str) -> bool:
     """Whether the question's rare word is a name rather than a common English word that happens to be rare in a
     small collection; "microglia", "fingolimod", "B12" are names."""
-    english = english_words()
-    return any(word_key(word) == rare and word.lower() not in english
+    return any(word_key(word) == rare and not (word.isalpha() and is_english(word.lower()))
                for word in re.findall(r"[A-Za-z][A-Za-z0-9-]*", question[:MAX_QUESTION_CHARS]))
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from rag.abbreviations import document_definitions, expand
 from rag.answer.cues import ASKS, Need
+from rag.english import edits, is_english
 from rag.index.lexical import terms
 from rag.terms import STOPWORDS, content_words, english_words
 
@@ -154,7 +155,7 @@ def keyword_names(question: str) -> str | None:
     if any(w in STOPWORDS and w not in {"and", "or", "vs"} for w in words):
         return None
     names = [w for w in words if w not in STOPWORDS and w not in _GENERIC and not ASPECT.search(w)
-             and not all(part.isalpha() and _english(part) for part in w.split("-") if part)]
+             and not all(part.isalpha() and is_english(part) for part in w.split("-") if part)]
     return " ".join(names) or None
 
 
@@ -224,20 +225,6 @@ def _named_in(named: list[tuple[str, list[str | re.Pattern]]], texts: list[str])
 
 
 TYPO_MIN_LETTERS = 5  # a word this long, one edit from a word of the passages, is that word misspelt
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-MAX_TYPO_LETTERS = 30  # a longer "word" is no misspelt word: its edits would cost ~0.4 s and 200 MB at 2,000
-
-
-def _edits(word: str) -> set[str]:
-    """Every other string one edit from `word`: a letter dropped, swapped with its neighbour, changed or added."""
-    if len(word) > MAX_TYPO_LETTERS:
-        return set()
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return {*(a + b[1:] for a, b in splits if b), *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
-            *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
-            *(a + c + b for a, b in splits for c in _LETTERS)} - {word}
 
 
 def _spelt_words(texts: list[str], english_targets: bool = False) -> set[str]:
@@ -251,7 +238,7 @@ def _spelt_words(texts: list[str], english_targets: bool = False) -> set[str]:
 def _misspelt_in(word: str, others: set[str]) -> bool:
     """Whether one of `others` is `word` spelt right: one edit away, `word` long enough to tell and itself no
     common English word."""
-    return _may_be_misspelt(word) and not others.isdisjoint(_edits(word))
+    return _may_be_misspelt(word) and not others.isdisjoint(edits(word))
 
 
 def _may_be_misspelt(word: str) -> bool:
@@ -295,7 +282,7 @@ def spelt_as(question: str, texts: list[str], misspelt: list[re.Match]) -> str:
     spelt = _spelt_words(texts, english_targets=True) if misspelt else set()
     out, last = [], 0
     for match in misspelt:
-        near = sorted(_edits(match.group().lower()) & spelt)
+        near = sorted(edits(match.group().lower()) & spelt)
         if near:
             out += [question[last:match.start()], near[0]]
             last = match.end()
@@ -309,35 +296,6 @@ MAX_NAMES_READ = 12  # names read per question
 # Contractions typed without their apostrophe ("cant", "dont"): words, not names.
 _CONTRACTIONS = frozenset("cant dont wont isnt arent doesnt didnt wasnt werent hasnt havent couldnt shouldnt wouldnt "
                           "ive youre theyre thats whats theres".split())
-_SUFFIXES = ("s", "es", "ed", "d", "ing", "ness", "ly", "er", "ers", "ies", "ity", "ment", "ments", "ful", "less")
-
-
-@lru_cache(maxsize=1)
-def _english_stems() -> frozenset[str]:
-    """The BM25 stems of the encoder's whole English words."""
-    return frozenset(stem for word in english_words() for stem in terms(word))
-
-
-def english_lexicon() -> None:
-    """Read the common-English word list and its stems once, ahead of the first question that needs them."""
-    _english_stems()
-
-
-def _english(word: str) -> bool:
-    """Whether a lower-case word is common English: one of the encoder's whole words, one with a common ending
-    ("tiredness", "aches"), sharing a BM25 stem with one, or one of them misspelt ("immediatly", "pregnent")."""
-    english = english_words()
-    if word in english or any(word.endswith(end) and word[: -len(end)] in english for end in _SUFFIXES
-                              if len(word) - len(end) >= MENTION_MIN_LETTERS):
-        return True
-    stemmed = terms(word)
-    if stemmed and stemmed[0] in _english_stems():
-        return True
-    return len(word) >= ENGLISH_TYPO_MIN_LETTERS and not english.isdisjoint(_edits(word))
-
-
-ENGLISH_TYPO_MIN_LETTERS = 7  # shorter names are too often one letter from a common word ("crohn", "crown")
-
 
 
 def _eponym(question: str, start: int, word: str) -> bool:
@@ -370,7 +328,7 @@ def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = 
         if len(lower) < MENTION_MIN_LETTERS or lower in STOPWORDS or lower in _CONTRACTIONS:
             continue
         stemmed = terms(lower)
-        named = _eponym(question, match.start(), word) or not _english(lower)
+        named = _eponym(question, match.start(), word) or not is_english(lower)
         if stemmed and stemmed[0] not in names and not known(stemmed[0]) and named:
             names[stemmed[0]] = (word, lower)
             if len(names) >= MAX_NAMES_READ:  # a long message costs bounded time
