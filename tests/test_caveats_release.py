@@ -88,6 +88,12 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Neither the low nor the high dose improved memory scores.", Code.MIXED_EVIDENCE),
         ("Blood pressure remained unchanged at twelve weeks.", Code.MIXED_EVIDENCE),
         ("The link with dementia disappeared after adjustment for age.", Code.MIXED_EVIDENCE),
+        # Found by `rag annotate` on a leaflet and a chatbot's answer written after the tone work (session notes).
+        ("Taking it with aspirin raises the risk of stomach bleeding.", Code.SAFETY_WARNING),
+        ("Stop using the cream and call your pharmacist if a rash appears.", Code.SAFETY_WARNING),
+        ("Some people with arthritis say the balm calms their knees.", Code.ANECDOTAL),
+        ("Do you want me to list the studies?", Code.AI_GENERATED),
+        ("Certainly!", Code.AI_GENERATED),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -130,6 +136,9 @@ def test_a_trials_routine_wording_is_no_null_result(sentence):
         ("It is unlikely to affect breastfeeding.", Code.MIXED_EVIDENCE),
         ("If you have had chickenpox you are not at risk of catching it again.", Code.MIXED_EVIDENCE),
         ("People who are fully vaccinated are not at increased risk of severe illness.", Code.MIXED_EVIDENCE),
+        ("Stop taking notes and listen to the speaker.", Code.SAFETY_WARNING),
+        ("Certainly, the trial was small.", Code.AI_GENERATED),
+        ("Patients with MS said the app was easy to use in the trial.", Code.ANECDOTAL),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):

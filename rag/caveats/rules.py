@@ -27,6 +27,12 @@ class CueRule:
     case_sensitive: bool = False
 
 
+# Phrases only a chatbot addresses to its user: an offer of more, a wish that it helped, a compliment on the question.
+CHATBOT_TO_USER = (
+    r"\b(?:would you like me to|do you want me to|shall I (?:also )?(?:provide|suggest|explain|list)|i hope this "
+    r"(?:helps|information helps)|great question)\b|^\s*(?:Certainly|Absolutely)!(?=\s*(?:Here|Below)\b|\s*$)"
+)
+
 # Promotional families read from FakeHealth dev reviewers' reasons, each quoted in at least two releases: a field's
 # milestone, its big step, pioneering and huge work. Kept apart so that benchmarks/caveats_dev.py can hide from each
 # cross-validation fold the families its training releases' reasons do not quote.
@@ -86,13 +92,16 @@ RULES: tuple[CueRule, ...] = (
             r"|taking |on |using |with )[^.;\n]{0,60}?\b(?:should|must|need to) (?:first "
             r")?(?:consult|talk|check|speak|ask|avoid|not)\b",
             r"\b(?:may|can|could|might) interact with\b",
+            # Advice to stop at a sign of harm: "Stop taking the tablets and see a doctor at once if you vomit blood".
+            r"\bstop (?:taking|using) (?:it|this|them|these|the \w+|\w+) (?:and (?:see|call|contact|seek|tell)|"
+            r"(?:immediately|at once|straight away) )",
             r"\binteractions? with (?:blood "
             r"thinners|warfarin|anticoagulants|opioids|alcohol|antidepressants|MAOIs?|SSRIs?)\b",
             # Named risks.
             r"\b(?:serious |increased |higher )?risks? of (?:serious |severe |internal "
-            r")?(?:bleeding|haemorrhage|hemorrhage|liver (?:damage|failure|injury)|kidney "
-            r"(?:damage|failure|injury)|heart attacks?|strokes?|seizures?|addiction|dependence|overdose|birth "
-            r"defects?|miscarriage|death)\b",
+            r")?(?:stomach |gastric |intestinal |brain |eye )?(?:bleeding|haemorrhage|hemorrhage|liver "
+            r"(?:damage|failure|injury)|kidney (?:damage|failure|injury)|heart attacks?|strokes?|seizures?|addiction|"
+            r"dependence|overdose|birth defects?|miscarriage|death)\b",
             r"\b(?:can|may|could|might) (?:also )?cause (?:serious |severe |permanent )?(?:liver|kidney|heart|nerve) "
             r"(?:damage|failure|problems)\b",
             r"\b(?:linked|tied|associated) (?:with|to) (?:rare |serious |severe )?(?:cases of )?(?:liver|kidney|heart) "
@@ -122,6 +131,8 @@ RULES: tuple[CueRule, ...] = (
             r"^\s*(?:Gemini|ChatGPT|Claude|Copilot|Bard|Assistant|AI)\s*:",
             r"\b(?:Gemini|ChatGPT|Copilot|Bard) (?:analysis|response|answer|says|said)\b",
             r"\bas an AI(?: language model)?\b",
+            # A chatbot talking to its user (answer/cues.py's ADDRESSED_TO_USER drops such lines from answers).
+            CHATBOT_TO_USER,
             r"\b(?:generated|written) (?:by|with) (?:ChatGPT|Gemini|an? AI|AI)\b",
         ),
         exclude=(r"\bborn under\b", r"\bzodiac\b", r"\bGemini (?:spacecraft|program|mission)\b"),
@@ -188,6 +199,8 @@ RULES: tuple[CueRule, ...] = (
             r"TikTok|social media|message boards?|(?:support )?groups?|communit(?:y|ies)|comments|reviews|internet|"
             r"web))? (?:report|reports|reported|say|says|said|swears?|swore|claims?|claimed|insists?)\b(?! to)",
             r"\bsw(?:ear|ears|ore|earing) by\b",
+            r"\b(?:some|many) (?:people|patients|users|women|men|parents)(?: with (?:[\w-]+ )?[\w-]+)? "
+            r"(?:say|said|swear|claim|insist)\b",
             # Readers or listeners writing in, and first-person testimony: "thousands of readers have written to tell
             # me", "I quit cold turkey and feel twenty years younger", "my neighbour told me" (design.TESTIMONY).
             *TESTIMONY,
