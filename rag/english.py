@@ -41,9 +41,11 @@ def english_lexicon() -> None:
     _english_stems()
 
 
-def is_english(word: str) -> bool:
+def is_english(word: str, typos: bool = True) -> bool:
     """Whether a lower-case word is common English: one of the encoder's whole words, one with a common ending
-    ("tiredness", "aches"), sharing a BM25 stem with one, or one of them misspelt ("immediatly", "pregnent")."""
+    ("tiredness", "aches"), sharing a BM25 stem with one, or (`typos`) one of them misspelt ("immediatly",
+    "pregnent"). A word the collection holds is no typo: its reader passes `typos=False` ("statins" is not a
+    misspelt "stations", nor "Crestor" "creator")."""
     english = english_words()
     if word in english or any(word.endswith(end) and word[: -len(end)] in english for end in _SUFFIXES
                               if len(word) - len(end) >= STEM_MIN_LETTERS):
@@ -51,4 +53,4 @@ def is_english(word: str) -> bool:
     stemmed = terms(word)
     if stemmed and stemmed[0] in _english_stems():
         return True
-    return len(word) >= ENGLISH_TYPO_MIN_LETTERS and not english.isdisjoint(edits(word))
+    return typos and len(word) >= ENGLISH_TYPO_MIN_LETTERS and not english.isdisjoint(edits(word))

@@ -93,7 +93,8 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Stop using the cream and call your pharmacist if a rash appears.", Code.SAFETY_WARNING),
         ("Some people with arthritis say the balm calms their knees.", Code.ANECDOTAL),
         ("Do you want me to list the studies?", Code.AI_GENERATED),
-        ("Certainly!", Code.AI_GENERATED),
+        ("Would you like me to suggest some recipes that use turmeric?", Code.AI_GENERATED),
+        ("If you develop a rash, stop taking it immediately.", Code.SAFETY_WARNING),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -136,9 +137,16 @@ def test_a_trials_routine_wording_is_no_null_result(sentence):
         ("It is unlikely to affect breastfeeding.", Code.MIXED_EVIDENCE),
         ("If you have had chickenpox you are not at risk of catching it again.", Code.MIXED_EVIDENCE),
         ("People who are fully vaccinated are not at increased risk of severe illness.", Code.MIXED_EVIDENCE),
-        ("Stop taking notes and listen to the speaker.", Code.SAFETY_WARNING),
-        ("Certainly, the trial was small.", Code.AI_GENERATED),
-        ("Patients with MS said the app was easy to use in the trial.", Code.ANECDOTAL),
+        # A reviewer's false positives of the first version of these cues.
+        ("Stop taking the stairs and see the view from the lift.", Code.SAFETY_WARNING),
+        ("I had the same problem last year. I hope this helps.", Code.AI_GENERATED),
+        ("Great question, I wondered the same.", Code.AI_GENERATED),
+        ("Did the tablets help? Absolutely!", Code.AI_GENERATED),
+        ("Take a big step forward with your right leg.", Code.PROMOTIONAL_TONE),
+        ("Check whether your baby reaches milestones such as crawling and babbling.", Code.PROMOTIONAL_TONE),
+        ("Stopping smoking makes a huge difference to your risk of heart disease.", Code.PROMOTIONAL_TONE),
+        ("Pioneering work by Banting and Best in 1921 led to insulin.", Code.PROMOTIONAL_TONE),
+        ("The paradigm shifted slowly over a decade.", Code.PROMOTIONAL_TONE),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):

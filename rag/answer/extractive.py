@@ -286,7 +286,7 @@ def _holds_rare(weights: dict[str, float], rare: str, name: bool, text: str) -> 
 def _names_something(question: str, rare: str) -> bool:
     """Whether the question's rare word is a name rather than a common English word that happens to be rare in a
     small collection; "microglia", "fingolimod", "B12" are names."""
-    return any(word_key(word) == rare and not (word.isalpha() and is_english(word.lower()))
+    return any(word_key(word) == rare and not (word.isalpha() and is_english(word.lower(), typos=False))
                for word in re.findall(r"[A-Za-z][A-Za-z0-9-]*", question[:MAX_QUESTION_CHARS]))
 
 

@@ -185,7 +185,7 @@ def _document_level(text: str, findings: list[SentenceFinding], default: Level) 
 
 def tone_of(text: str, findings: list[SentenceFinding], level: Level,
             keep: Callable[[str], bool] | None = None) -> dict[str, float]:
-    """The features the learned tone score reads (rag/caveats/tone.py)."""
+    """The features the learned tone score reads (rag/caveats/tone.py); `keep` as there."""
     claims = sum(1 for f in findings if _is_claim(text, f))
     return tone_features(text, findings, _headline(findings), level, claims, keep)
 
@@ -207,25 +207,32 @@ _OVERCLAIM_DETAIL = "The headline promises an effect that rests on animal or lab
 
 def _promotional(text: str, findings: list[SentenceFinding], level: Level, cue: Cue | None) -> Caveat | None:
     """The document's promotional caveat when the learned tone score says so, quoting its first sensational words,
-    or its headline when the headline's promise is what oversells."""
-    if not tone_model().promotional(tone_of(text, findings, level)):
+    or its headline when the headline's promise is what oversells (low: one sentence)."""
+    headline = _headline(findings)
+    claims = sum(1 for f in findings if _is_claim(text, f))
+    if not tone_model().promotional(tone_features(text, findings, headline, level, claims)):
         return None
-    title = overclaim(text, _headline(findings), level)
+    title = overclaim(text, headline, level)
     if cue is not None:
         caveat = _by_density(_quoted(Code.PROMOTIONAL_TONE, text, cue, 0, len(text)), findings)
         return replace(caveat, detail=f"{caveat.detail} {_OVERCLAIM_DETAIL}") if title is not None else caveat
     if title is None:  # a caveat quotes what earned it: with no cue and no headline promise there is none
         return None
-    return make_caveat(Code.PROMOTIONAL_TONE, text, title.start, title.end, _OVERCLAIM_DETAIL)
+    return replace(make_caveat(Code.PROMOTIONAL_TONE, text, title.start, title.end, _OVERCLAIM_DETAIL),
+                   severity=Severity.LOW)
 
 
-def _design_cue(findings: list[SentenceFinding], level: Level, code: Code) -> Cue | None:
+def _design_cue(text: str, findings: list[SentenceFinding], level: Level, code: Code) -> Cue | None:
     """Where the text reports the design that set its level, when no cue of the level's code did ("fed the extract
     to 24 aged mice" makes a text preclinical without saying "in mice"): the level and its caveat agree."""
     for finding in findings:
-        if finding.level == level and not finding.background and finding.design_spans:
-            start, end = finding.design_spans[0]
-            return Cue(code, start, end)
+        if finding.level != level or finding.background or not finding.design_spans:
+            continue
+        if not _RESEARCH.search(text[finding.start : finding.end]):  # "dogs and cats" on a pet-care page
+            continue
+        spans = [span for name, span in zip(finding.designs, finding.design_spans, strict=False)
+                 if DESIGNS[name][0] == level] or list(finding.design_spans)
+        return Cue(code, *spans[0])
     return None
 
 
@@ -242,7 +249,7 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
     level_code = LEVEL_CODES.get(level)
     if level_code is not None:
-        cue = first.get(level_code) or _design_cue(findings, level, level_code)
+        cue = first.get(level_code) or _design_cue(text, findings, level, level_code)
         if cue is not None:
             caveats.append(_quoted(level_code, text, cue, 0, len(text)))
     counts = count_citations(text)

@@ -27,10 +27,11 @@ class CueRule:
     case_sensitive: bool = False
 
 
-# Phrases only a chatbot addresses to its user: an offer of more, a wish that it helped, a compliment on the question.
+# What only a chatbot says to its user: an offer to write more ("Would you like me to suggest some recipes?"). A wish
+# that it helped or "great question" is said on forums too.
 CHATBOT_TO_USER = (
-    r"\b(?:would you like me to|do you want me to|shall I (?:also )?(?:provide|suggest|explain|list)|i hope this "
-    r"(?:helps|information helps)|great question)\b|^\s*(?:Certainly|Absolutely)!(?=\s*(?:Here|Below)\b|\s*$)"
+    r"\b(?:would you like me to|do you want me to|shall I) (?:also )?(?:provide|suggest|explain|list|summari[sz]e|"
+    r"create|generate|elaborate|expand|outline|go into)\b"
 )
 
 # Promotional families read from FakeHealth dev reviewers' reasons, each quoted in at least two releases: a field's
@@ -38,9 +39,9 @@ CHATBOT_TO_USER = (
 # cross-validation fold the families its training releases' reasons do not quote.
 PROMOTIONAL_FROM_REASONS = (
     r"\bmilestones?\b",
-    r"\b(?:major|giant|huge|big|significant) (?:step|advance|leap)(?:s|es)?\b",
+    r"\b(?:major|giant|huge|big|significant|important) (?:step|advance|leap)(?: forward)?\b",
     r"\bpioneering\b",
-    r"\bhuge\b",
+    r"\bhuge (?:impact|leap|step|advance|potential|breakthrough|promise|implications)\b",
 )
 
 _NEGATED = (r"(?:(?:did|does|do|was|were|is|are|has|have|had|could|would|can|will|may|might|should)(?:\s+not|n't)|"
@@ -93,8 +94,9 @@ RULES: tuple[CueRule, ...] = (
             r")?(?:consult|talk|check|speak|ask|avoid|not)\b",
             r"\b(?:may|can|could|might) interact with\b",
             # Advice to stop at a sign of harm: "Stop taking the tablets and see a doctor at once if you vomit blood".
-            r"\bstop (?:taking|using) (?:it|this|them|these|the \w+|\w+) (?:and (?:see|call|contact|seek|tell)|"
-            r"(?:immediately|at once|straight away) )",
+            r"\bstop (?:taking|using) (?:it|this|them|these|(?:the|your) (?:tablets?|pills?|capsules?|medicines?|"
+            r"medications?|drugs?|cream|supplements?|injections?)|(?!the\b|your\b)[a-z]\w*) (?:and (?:see|call|"
+            r"contact|seek|tell)|immediately|at once|straight away)\b",
             r"\binteractions? with (?:blood "
             r"thinners|warfarin|anticoagulants|opioids|alcohol|antidepressants|MAOIs?|SSRIs?)\b",
             # Named risks.
@@ -325,7 +327,7 @@ RULES: tuple[CueRule, ...] = (
             r"(?:new )?hope\b",
             r"\bunprecedented\b",
             r"\bnew paradigm\b",
-            r"\bparadigm[- ]shift\w*",
+            r"\bparadigm[- ]shift(?:ing)?\b",
             r"\bstunning\b",
             r"\bground-?breaking\b",
             r"\bwonder "
@@ -383,8 +385,11 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:cannot|can't|can not|will not|won't|does not|do not|did "
             r"not) (?:\w+ )?cure\b",
             r"\bfirst-ever (?:case|patient|time)\b",
-            r"\b(?:developmental|motor|language|speech|growth) milestones?\b",
-            r"\bhuge (?:amount|number|range|variety|dose|volume)s?\b",
+            # A child's milestones, a patient's first steps, history's pioneers.
+            r"\b(?:developmental|motor|language|speech|growth|verbal|social)(?: and \w+)? milestones?\b",
+            r"\breach\w* (?:\w+ )?milestones?\b",
+            r"\btak(?:e|es|ing) (?:a |one )?(?:big |giant |huge )?step\b",
+            r"\bpioneering (?:work|studies|research) (?:by|of)\b",
         ),
     ),
     CueRule(
@@ -499,9 +504,10 @@ HEADLINE_SENTENCES = 3
 # "49 times more potent") when the text's evidence is animal or lab work: the reviewers' most frequent reason for
 # calling a release sensational. Verbs of benefit, detection and comparison, as stems.
 HEADLINE_EFFECT = (
-    r"\b(?:treat|prevent|revers|reduc|cur(?:e|es|ed|ing)\b|fight|improv|help|protect|boost|slow|stop|restor|"
-    r"repair|heal|lower|cut|block|kill|destroy|regrow|regenerat|eliminat|beat|combat|halt|shrink|alleviat|reliev|"
-    r"eas(?:e|es|ing)\b|ward|more (?:potent|effective)|better than|outperform|detect|diagnos|predict)\w*"
+    r"\b(?:(?:treat|prevent|protect|boost|repair|heal|lower|block|kill|combat|halt|detect|predict|outperform)"
+    r"(?:s|ed|ing)?|(?:revers|reduc|cur|improv|restor|regenerat|eliminat|alleviat|reliev|eas|diagnos)(?:e|es|ed|ing)|"
+    r"(?:fight|slow|beat|shrink|regrow|destroy|cut)(?:s|ing|ed)?|stop(?:s|ped|ping)?|helps?(?! (?:explain|understand|"
+    r"reveal|clarify|shed|identify))|helped|helping|wards? off|more (?:potent|effective)|better than)\b"
 )
 # Sensational language is graver the more of a text it fills: one word is a note, a text that keeps it up sells.
 # (sentences with a promotional cue, severity), first match wins.

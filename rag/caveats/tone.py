@@ -4,8 +4,8 @@ Sentences carry `promotional_tone` cues by rule (rules.py), so a reader always s
 document earns the caveat is learned from press releases that HealthNewsReview's reviewers judged (FakeHealth;
 `benchmarks/train_tone.py` writes data/tone.json): how many sentences use such words, whether the headline does,
 which words they are ("breakthrough" weighs more than "world's"), and whether the headline promises an effect that
-rests on animal or lab work, the reviewers' most frequent reason. One word is seldom enough; severity still rises
-with density (profile._by_density).
+rests on animal or lab work, the reviewers' most frequent reason. One sensational sentence in passing never sets a
+long text's tone (`sets_tone`); severity rises with density (profile._by_density).
 """
 
 from __future__ import annotations
@@ -34,6 +34,14 @@ FAMILY = "family="  # prefix: one feature per rule pattern the cue matched
 C = 0.3
 MIN_PRECISION = 0.72
 SHARE_SCALE = 5.0  # the share on the scale of the other features, so that the L2 pull treats it alike
+# Whatever the score, one sensational sentence in passing does not set a long text's tone: the text earns the
+# caveat only with two such sentences, one in its headline, a headline overclaim, or one in at most MAX_CLAIMS_PER
+# claim sentences (a press release runs to a median of 26 sentences; a 200-sentence page with one "milestone" is
+# not promotional).
+MIN_SENTENCES = 2
+MAX_CLAIMS_PER = 50
+_QUESTION = re.compile(r"^\W*(?:how|what|which|who|why|when|where|can|could|does|do|did|is|are|should|will|would)\b",
+                       re.IGNORECASE)
 
 _EFFECT = re.compile(HEADLINE_EFFECT, re.IGNORECASE)
 
@@ -59,7 +67,10 @@ def overclaim(text: str, headline: Sequence[SentenceFinding], level: Level) -> S
     title = headline[0]
     if title.has(Code.SPECULATIVE_LANGUAGE) or title.level == Level.PRECLINICAL:
         return None
-    return title if _EFFECT.search(text[title.start : title.end]) else None
+    words = text[title.start : title.end].strip()
+    if words.endswith("?") or _QUESTION.match(words):  # "How to prevent DVT?" asks; it promises nothing
+        return None
+    return title if _EFFECT.search(words) else None
 
 
 def features(text: str, findings: Sequence[SentenceFinding], headline: Sequence[SentenceFinding], level: Level,
@@ -78,10 +89,17 @@ def features(text: str, findings: Sequence[SentenceFinding], headline: Sequence[
         sentences += bool(found)
         out.update((key, 1.0) for words in found for key in cue_keys(words))
     out[SENTENCES] = math.log1p(sentences)
-    out[SHARE] = SHARE_SCALE * min(1.0, sentences / max(1, claims))
+    out[SHARE] = SHARE_SCALE * sentences / max(1, claims, sentences)
     out[HEADLINE] = float(any(cues(f) for f in headline))
     out[OVERCLAIM] = float(overclaim(text, headline, level) is not None)
     return out
+
+
+def sets_tone(values: dict[str, float]) -> bool:
+    """Whether the text's sensational sentences are more than a word in passing (MIN_SENTENCES, MAX_CLAIMS_PER)."""
+    sentences = round(math.expm1(values.get(SENTENCES, 0.0)))
+    return (sentences >= MIN_SENTENCES or values.get(HEADLINE, 0.0) > 0 or values.get(OVERCLAIM, 0.0) > 0
+            or (sentences > 0 and values.get(SHARE, 0.0) >= SHARE_SCALE / MAX_CLAIMS_PER))
 
 
 @dataclass(frozen=True)
@@ -96,7 +114,7 @@ class ToneModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def promotional(self, values: dict[str, float]) -> bool:
-        return self.probability(values) >= self.threshold
+        return sets_tone(values) and self.probability(values) >= self.threshold
 
     def to_json(self) -> dict:
         weights = {name: round(w, 6) for name, w in sorted(self.weights.items()) if w}
@@ -124,7 +142,7 @@ def learn(examples: Sequence[tuple[dict[str, float], bool]], c: float = C,
         for name, w in zip(vectorizer.get_feature_names_out(), fitted.coef_[0], strict=True)
     }
     model = ToneModel(float(fitted.intercept_[0]), weights, 0.5)
-    scores = [model.probability(values) for values, _ in examples]
+    scores = [model.probability(values) if sets_tone(values) else 0.0 for values, _ in examples]
     best_f1, threshold = 0.0, 0.5
     for step in range(10, 41):
         cut = step / 50
