@@ -95,6 +95,10 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Do you want me to list the studies?", Code.AI_GENERATED),
         ("Would you like me to suggest some recipes that use turmeric?", Code.AI_GENERATED),
         ("If you develop a rash, stop taking it immediately.", Code.SAFETY_WARNING),
+        # Found by `rag annotate` on a shop page written for the closing note (then mended).
+        ("Thousands of satisfied buyers have already switched.", Code.PROMOTIONAL_TONE),
+        ("Our serum is the secret to healthier hair.", Code.PROMOTIONAL_TONE),
+        ("Maria, 61, told us her joints felt looser within days.", Code.ANECDOTAL),
     ],
 )
 def test_new_cues_fire(sentence, code):

@@ -114,3 +114,10 @@ def test_every_learned_family_is_a_rule_pattern_of_today():
     patterns = set(RULE_BY_CODE[Code.PROMOTIONAL_TONE].patterns)
     stale = [name for name in shipped().weights if name.startswith(FAMILY) and name[len(FAMILY):] not in patterns]
     assert stale == [], "retrain: python -m benchmarks.train_tone"
+
+
+def test_a_family_no_training_release_used_weighs_as_the_average_family():
+    model = shipped()
+    families = [w for name, w in model.weights.items() if name.startswith(FAMILY)]
+    assert model.weight(FAMILY + "a pattern no release matched") == model.unseen_family > 0
+    assert model.unseen_family < max(families)  # the mean over every family seen (clipped ones at zero included)

@@ -201,6 +201,8 @@ RULES: tuple[CueRule, ...] = (
             r"TikTok|social media|message boards?|(?:support )?groups?|communit(?:y|ies)|comments|reviews|internet|"
             r"web))? (?:report|reports|reported|say|says|said|swears?|swore|claims?|claimed|insists?)\b(?! to)",
             r"\bsw(?:ear|ears|ore|earing) by\b",
+            # A customer named with an age, as shops quote them: "Sarah, 54, told us".
+            r"\b[A-Z][a-z]+, \d{2}, (?:told us|says|said|writes|wrote|explains)\b",
             r"\b(?:some|many) (?:people|patients|users|women|men|parents)(?: with (?:[\w-]+ )?[\w-]+)? "
             r"(?:say|said|swear|claim|insist)\b",
             # Readers or listeners writing in, and first-person testimony: "thousands of readers have written to tell
@@ -366,8 +368,9 @@ RULES: tuple[CueRule, ...] = (
             r"\bdon'?t "
             r"(?:miss|wait)\b",
             r"\bjoin (?:the )?(?:thousands|millions|hundreds)\b",
-            r"\b(?:thousands|millions) (?:of \w+ )?(?:who "
+            r"\b(?:thousands|millions) (?:of (?:\w+ ){1,2})?(?:who "
             r")?have already\b",
+            r"\bthe secret (?:to|of) (?:younger|better|healthier|glowing|perfect|lasting|natural)\b",
             r"\btransformed (?:their|my|your) lives?\b",
             r"\b(?:doctors|big pharma|they|the industry) (?:don't|do not|doesn't|does not) want you to know\b",
             r"\blimited[- "

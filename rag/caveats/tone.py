@@ -104,13 +104,22 @@ def sets_tone(values: dict[str, float]) -> bool:
 
 @dataclass(frozen=True)
 class ToneModel:
+    """`unseen_family`: the weight of a rule family the training texts never used (a press release never says "buy
+    now"): the mean of the families they did use, so that a cue is not worth nothing for being rare there."""
+
     bias: float
     weights: dict[str, float]
     threshold: float
     trained_on: dict = field(default_factory=dict, compare=False)
+    unseen_family: float = 0.0
+
+    def weight(self, name: str) -> float:
+        if name in self.weights:
+            return self.weights[name]
+        return self.unseen_family if name.startswith(FAMILY) else 0.0
 
     def probability(self, values: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in values.items())
+        z = self.bias + sum(self.weight(name) * value for name, value in values.items())
         return 1.0 / (1.0 + math.exp(-z))
 
     def promotional(self, values: dict[str, float]) -> bool:
@@ -118,12 +127,13 @@ class ToneModel:
 
     def to_json(self) -> dict:
         weights = {name: round(w, 6) for name, w in sorted(self.weights.items()) if w}
-        return {"bias": round(self.bias, 6), "threshold": round(self.threshold, 4), "weights": weights,
-                "trained_on": self.trained_on}
+        return {"bias": round(self.bias, 6), "threshold": round(self.threshold, 4),
+                "unseen_family": round(self.unseen_family, 6), "weights": weights, "trained_on": self.trained_on}
 
     @classmethod
     def from_json(cls, data: dict) -> ToneModel:
-        return cls(data["bias"], dict(data["weights"]), data["threshold"], data.get("trained_on", {}))
+        return cls(data["bias"], dict(data["weights"]), data["threshold"], data.get("trained_on", {}),
+                   data.get("unseen_family", 0.0))
 
 
 def learn(examples: Sequence[tuple[dict[str, float], bool]], c: float = C,
@@ -141,7 +151,9 @@ def learn(examples: Sequence[tuple[dict[str, float], bool]], c: float = C,
         name: (max(0.0, float(w)) if name.startswith((CUE, FAMILY)) else float(w))
         for name, w in zip(vectorizer.get_feature_names_out(), fitted.coef_[0], strict=True)
     }
-    model = ToneModel(float(fitted.intercept_[0]), weights, 0.5)
+    families = [w for name, w in weights.items() if name.startswith(FAMILY)]
+    unseen = sum(families) / len(families) if families else 0.0
+    model = ToneModel(float(fitted.intercept_[0]), weights, 0.5, unseen_family=unseen)
     scores = [model.probability(values) if sets_tone(values) else 0.0 for values, _ in examples]
     best_f1, threshold = 0.0, 0.5
     for step in range(10, 41):
@@ -153,7 +165,7 @@ def learn(examples: Sequence[tuple[dict[str, float], bool]], c: float = C,
         f1 = 2 * tp / (2 * tp + fp + (sum(y) - tp))
         if f1 > best_f1:
             best_f1, threshold = f1, cut
-    return ToneModel(model.bias, weights, threshold, {"texts": len(y), "C": c, "min_precision": min_precision})
+    return ToneModel(model.bias, weights, threshold, {"texts": len(y), "C": c, "min_precision": min_precision}, unseen)
 
 
 @lru_cache(maxsize=1)
