@@ -99,6 +99,9 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Thousands of satisfied buyers have already switched.", Code.PROMOTIONAL_TONE),
         ("Our serum is the secret to healthier hair.", Code.PROMOTIONAL_TONE),
         ("Maria, 61, told us her joints felt looser within days.", Code.ANECDOTAL),
+        # A review's verdict on what it pooled (found on a review written for the note, then mended).
+        ("Heterogeneity between the trials was substantial.", Code.MIXED_EVIDENCE),
+        ("The evidence was of very low certainty.", Code.MIXED_EVIDENCE),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -141,6 +144,8 @@ def test_a_trials_routine_wording_is_no_null_result(sentence):
         ("It is unlikely to affect breastfeeding.", Code.MIXED_EVIDENCE),
         ("If you have had chickenpox you are not at risk of catching it again.", Code.MIXED_EVIDENCE),
         ("People who are fully vaccinated are not at increased risk of severe illness.", Code.MIXED_EVIDENCE),
+        ("Coffee drinkers were less likely to die over the decade.", Code.SPECULATIVE_LANGUAGE),
+        ("We found no heterogeneity between trials.", Code.MIXED_EVIDENCE),
         # A reviewer's false positives of the first version of these cues.
         ("Stop taking the stairs and see the view from the lift.", Code.SAFETY_WARNING),
         ("I had the same problem last year. I hope this helps.", Code.AI_GENERATED),

@@ -23,6 +23,9 @@ MAX_CUE_WORDS = 3
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 # Capitalised "May" next to a day or year is the month, not a hedge.
 _MONTH = re.compile(r"\bMay\s+\d|\d\s+May\b|\b(?:in|of|since|until|from|by|early|late|mid-?)\s+May\b")
+# "Coffee drinkers were less likely to die": a comparison of rates is a finding, not a hedge (BioScope's abstracts
+# never say it, so the lexicon cannot have learned it).
+_COMPARED = frozenset({"more", "less", "equally", "as"})
 
 
 def words(text: str) -> list[tuple[int, int, str]]:
@@ -79,6 +82,8 @@ class HedgeLexicon:
         for i, n, key in self._occurrences(stems):
             start, end = tokens[i][0], tokens[i + n - 1][1]
             if key == ("may",) and _MONTH.search(text[max(0, start - 12) : end + 6]):
+                continue
+            if key == ("likely",) and i > 0 and stems[i - 1] in _COMPARED:
                 continue
             if self.probability(stems, i, n, key) >= self.threshold:
                 spans.append((start, end))

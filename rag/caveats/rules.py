@@ -268,6 +268,12 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:do|does|did) not (?:make|play|have) an? (?:\w+ )?(?:contribution|role|difference)\b",
             r"\brul(?:e|es|ed|ing) out (?:an? |any )?(?:\w+ )?(?:role|effect|association|link|benefit)\b",
             r"\bnot (?:support|confirm) the (?:hypothesis|use|notion|idea|view)\b",
+            # Trials that disagree, evidence graded weak: "heterogeneity between trials was high", "low-certainty
+            # evidence", "the evidence was of low quality" (a review's own verdict on what it pooled).
+            r"\b(?:substantial|considerable|high|marked|significant) (?:statistical )?heterogeneity\b",
+            r"\bheterogeneity (?:\w+ ){0,3}(?:was|is|were) (?:\w+ )?(?:high|substantial|considerable|marked)\b",
+            r"\b(?:low|very low)[- ](?:certainty|quality) (?:of )?evidence\b",
+            r"\bevidence (?:\w+ ){0,3}(?:was|is|were) (?:of )?(?:low|very low) (?:certainty|quality)\b",
             # Significance stated in words: "not statistically significant", "did not reach significance".
             r"\bnot (?:\w+ )?(?:statistically |clinically )?significant\b(?! "
             r"(?:number|proportion|amount|portion|minority|majority|share))",
