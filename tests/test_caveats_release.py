@@ -92,12 +92,12 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Taking it with aspirin raises the risk of stomach bleeding.", Code.SAFETY_WARNING),
         ("Stop using the cream and call your pharmacist if a rash appears.", Code.SAFETY_WARNING),
         ("Some people with arthritis say the balm calms their knees.", Code.ANECDOTAL),
-        ("Do you want me to list the studies?", Code.AI_GENERATED),
-        ("Would you like me to suggest some recipes that use turmeric?", Code.AI_GENERATED),
+        ("Stop taking your blood pressure tablets and call 111.", Code.SAFETY_WARNING),
+        ("The certainty of the evidence was low.", Code.MIXED_EVIDENCE),
         ("If you develop a rash, stop taking it immediately.", Code.SAFETY_WARNING),
         # Found by `rag annotate` on a shop page written for the closing note (then mended).
         ("Thousands of satisfied buyers have already switched.", Code.PROMOTIONAL_TONE),
-        ("Our serum is the secret to healthier hair.", Code.PROMOTIONAL_TONE),
+        ("Our serum is the secret to younger skin.", Code.PROMOTIONAL_TONE),
         ("Maria, 61, told us her joints felt looser within days.", Code.ANECDOTAL),
         # A review's verdict on what it pooled (found on a review written for the note, then mended).
         ("Heterogeneity between the trials was substantial.", Code.MIXED_EVIDENCE),
@@ -146,6 +146,17 @@ def test_a_trials_routine_wording_is_no_null_result(sentence):
         ("People who are fully vaccinated are not at increased risk of severe illness.", Code.MIXED_EVIDENCE),
         ("Coffee drinkers were less likely to die over the decade.", Code.SPECULATIVE_LANGUAGE),
         ("We found no heterogeneity between trials.", Code.MIXED_EVIDENCE),
+        # A second review's false positives.
+        ("There was no significant heterogeneity between trials (I2 = 12%).", Code.MIXED_EVIDENCE),
+        ("Heterogeneity was considered substantial if I2 exceeded 50%.", Code.MIXED_EVIDENCE),
+        ("Losing weight is an important step in managing type 2 diabetes.", Code.PROMOTIONAL_TONE),
+        ("The secret to healthier teeth is brushing twice a day.", Code.PROMOTIONAL_TONE),
+        ("Millions of UK adults have already switched to electric toothbrushes.", Code.PROMOTIONAL_TONE),
+        ("Stop using Facebook and see how much calmer you feel.", Code.SAFETY_WARNING),
+        ("Dr Smith, 54, said the trial results were encouraging.", Code.ANECDOTAL),
+        ("In total, 45, said yes to the second dose.", Code.ANECDOTAL),
+        ("Some people say to take it with food.", Code.ANECDOTAL),
+        ("Do you want me to list the studies?", Code.AI_GENERATED),
         # A reviewer's false positives of the first version of these cues.
         ("Stop taking the stairs and see the view from the lift.", Code.SAFETY_WARNING),
         ("I had the same problem last year. I hope this helps.", Code.AI_GENERATED),

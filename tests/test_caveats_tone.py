@@ -1,13 +1,14 @@
 """The document tone score (rag/caveats/tone.py): learned weights over sensational cues, the headline and a
 headline that promises what animal or lab work cannot carry. Texts written for these tests."""
 
+import json
 import math
 
 from rag.caveats.codes import Code, Level
 from rag.caveats.profile import profile_document, text_tone
 from rag.caveats.rules import RULE_BY_CODE
 from rag.caveats.sentences import analyse
-from rag.caveats.tone import CUE, FAMILY, HEADLINE, OVERCLAIM, SENTENCES, SHARE, learn, shipped
+from rag.caveats.tone import CUE, FAMILY, HEADLINE, OVERCLAIM, SENTENCES, SHARE, ToneModel, learn, shipped
 from rag.types import Document
 
 SOBER_BODY = (
@@ -83,7 +84,7 @@ def test_one_call_to_action_in_a_short_advert_is_its_tone():
 
 def test_a_design_without_a_lab_word_still_names_the_level_it_sets():
     text = (
-        "Spice extract studied in ageing\n\nResearchers fed an extract of cardamom to 24 aged mice for eight weeks. "
+        "Spice extract studied in ageing\n\nThe team fed an extract of cardamom to 24 aged mice for eight weeks. "
         "The treated animals learned a maze faster."
     )
     document = _profile(text)
@@ -105,9 +106,22 @@ def test_one_sensational_sentence_in_a_long_page_does_not_set_its_tone():
         assert _promotional(_profile(text)) is None, words
 
 
-def test_a_question_for_a_title_promises_nothing():
-    for title in ("How to prevent arthritis damage?", "Can a tea compound reverse arthritis damage"):
+def test_a_question_for_a_title_promises_nothing_but_a_how_that_states_does():
+    for title in ("How to prevent arthritis damage?", "Can a tea compound reverse arthritis damage",
+                  "How to prevent arthritis damage"):
         assert text_tone(f"{title}\n\n{SOBER_BODY}")[OVERCLAIM] == 0.0, title
+    assert text_tone(f"How green tea fights arthritis\n\n{SOBER_BODY}")[OVERCLAIM] == 1.0
+
+
+def test_the_saved_model_scores_as_the_trained_one():
+    one = {SENTENCES: math.log1p(1), SHARE: 0.5}
+    examples = ([({FAMILY + "hype": 1.0, **one}, True)] * 20 + [({FAMILY + "calm": 1.0, **one}, False)] * 20
+                + [({SENTENCES: 0.0}, False)] * 40)
+    model = learn(examples)
+    reloaded = ToneModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert reloaded.weight(FAMILY + "calm") == 0.0 < reloaded.unseen_family  # clipped, not unseen
+    for values, _ in examples:
+        assert abs(model.probability(values) - reloaded.probability(values)) < 1e-5
 
 
 def test_every_learned_family_is_a_rule_pattern_of_today():

@@ -54,6 +54,10 @@ LEVEL_CODES = {
 }
 
 _RESEARCH = re.compile(RESEARCH_CLAIM, re.IGNORECASE)
+# What an experimenter does to its subjects ("fed the extract to 24 aged mice").
+# Not "infected" or "exposed": pages on infections say how animals pass them on.
+_EXPERIMENT = re.compile(r"\b(?:fed|injected|dosed|bred|engineered|transplanted|implanted|randomi[sz]ed|assigned|"
+                         r"enrolled|recruited)\b", re.IGNORECASE)
 _QUOTE_END = re.compile(r"[!?;,\n]|\.(?!\d)")  # a decimal point ("2.1%") ends nothing
 _QUOTE_START = re.compile(r"[!?;:\n]|\.(?!\d)")
 _MAX_QUOTE = 200
@@ -228,7 +232,8 @@ def _design_cue(text: str, findings: list[SentenceFinding], level: Level, code: 
     for finding in findings:
         if finding.level != level or finding.background or not finding.design_spans:
             continue
-        if not _RESEARCH.search(text[finding.start : finding.end]):  # "dogs and cats" on a pet-care page
+        sentence = text[finding.start : finding.end]
+        if not (_RESEARCH.search(sentence) or _EXPERIMENT.search(sentence)):  # "dogs and cats" on a pet-care page
             continue
         spans = [span for name, span in zip(finding.designs, finding.design_spans, strict=False)
                  if DESIGNS[name][0] == level] or list(finding.design_spans)

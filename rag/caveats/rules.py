@@ -27,21 +27,14 @@ class CueRule:
     case_sensitive: bool = False
 
 
-# What only a chatbot says to its user: an offer to write more ("Would you like me to suggest some recipes?"). A wish
-# that it helped or "great question" is said on forums too.
-CHATBOT_TO_USER = (
-    r"\b(?:would you like me to|do you want me to|shall I) (?:also )?(?:provide|suggest|explain|list|summari[sz]e|"
-    r"create|generate|elaborate|expand|outline|go into)\b"
-)
-
 # Promotional families read from FakeHealth dev reviewers' reasons, each quoted in at least two releases: a field's
 # milestone, its big step, pioneering and huge work. Kept apart so that benchmarks/caveats_dev.py can hide from each
 # cross-validation fold the families its training releases' reasons do not quote.
 PROMOTIONAL_FROM_REASONS = (
     r"\bmilestones?\b",
-    r"\b(?:major|giant|huge|big|significant|important) (?:step|advance|leap)(?: forward)?\b",
+    r"\b(?:major|giant|huge|big|significant) (?:step|advance|leap)(?: forward)?\b",
     r"\bpioneering\b",
-    r"\bhuge (?:impact|leap|step|advance|potential|breakthrough|promise|implications)\b",
+    r"\bhuge (?:leap|step|advance|potential|breakthrough|promise)\b",
 )
 
 _NEGATED = (r"(?:(?:did|does|do|was|were|is|are|has|have|had|could|would|can|will|may|might|should)(?:\s+not|n't)|"
@@ -94,9 +87,10 @@ RULES: tuple[CueRule, ...] = (
             r")?(?:consult|talk|check|speak|ask|avoid|not)\b",
             r"\b(?:may|can|could|might) interact with\b",
             # Advice to stop at a sign of harm: "Stop taking the tablets and see a doctor at once if you vomit blood".
-            r"\bstop (?:taking|using) (?:it|this|them|these|(?:the|your) (?:tablets?|pills?|capsules?|medicines?|"
-            r"medications?|drugs?|cream|supplements?|injections?)|(?!the\b|your\b)[a-z]\w*) (?:and (?:see|call|"
-            r"contact|seek|tell)|immediately|at once|straight away)\b",
+            r"\bstop (?:taking|using) (?:it|this|them|these|(?:the|your) (?:[\w-]+ ){0,2}(?:tablets?|pills?|capsules?|"
+            r"medicines?|medications?|drugs?|cream|supplements?|injections?|inhaler)|(?!the\b|your\b)[a-z]\w*) (?:and "
+            r"(?:see|call|contact|tell|ask) (?:a |your )?(?:doctor|gp|pharmacist|nurse|midwife|111|999|911)|and seek "
+            r"(?:urgent |immediate )?medical|immediately|at once|straight away)\b",
             r"\binteractions? with (?:blood "
             r"thinners|warfarin|anticoagulants|opioids|alcohol|antidepressants|MAOIs?|SSRIs?)\b",
             # Named risks.
@@ -133,8 +127,6 @@ RULES: tuple[CueRule, ...] = (
             r"^\s*(?:Gemini|ChatGPT|Claude|Copilot|Bard|Assistant|AI)\s*:",
             r"\b(?:Gemini|ChatGPT|Copilot|Bard) (?:analysis|response|answer|says|said)\b",
             r"\bas an AI(?: language model)?\b",
-            # A chatbot talking to its user (answer/cues.py's ADDRESSED_TO_USER drops such lines from answers).
-            CHATBOT_TO_USER,
             r"\b(?:generated|written) (?:by|with) (?:ChatGPT|Gemini|an? AI|AI)\b",
         ),
         exclude=(r"\bborn under\b", r"\bzodiac\b", r"\bGemini (?:spacecraft|program|mission)\b"),
@@ -202,14 +194,14 @@ RULES: tuple[CueRule, ...] = (
             r"web))? (?:report|reports|reported|say|says|said|swears?|swore|claims?|claimed|insists?)\b(?! to)",
             r"\bsw(?:ear|ears|ore|earing) by\b",
             # A customer named with an age, as shops quote them: "Sarah, 54, told us".
-            r"\b[A-Z][a-z]+, \d{2}, (?:told us|says|said|writes|wrote|explains)\b",
+            r"(?-i:\b[A-Z][a-z]+), \d{2}, (?:told us|says|said|writes|wrote|explains)\b",
             r"\b(?:some|many) (?:people|patients|users|women|men|parents)(?: with (?:[\w-]+ )?[\w-]+)? "
-            r"(?:say|said|swear|claim|insist)\b",
+            r"(?:say|said|swear|claim|insist)\b(?! to)",
             # Readers or listeners writing in, and first-person testimony: "thousands of readers have written to tell
             # me", "I quit cold turkey and feel twenty years younger", "my neighbour told me" (design.TESTIMONY).
             *TESTIMONY,
         ),
-        exclude=(r"\badverse event reporting\b",),
+        exclude=(r"\badverse event reporting\b", r"\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|Dame|Sir)\.? \w+, \d{2},"),
     ),
     CueRule(
         Code.OFF_LABEL,
@@ -274,6 +266,7 @@ RULES: tuple[CueRule, ...] = (
             r"\bheterogeneity (?:\w+ ){0,3}(?:was|is|were) (?:\w+ )?(?:high|substantial|considerable|marked)\b",
             r"\b(?:low|very low)[- ](?:certainty|quality) (?:of )?evidence\b",
             r"\bevidence (?:\w+ ){0,3}(?:was|is|were) (?:of )?(?:low|very low) (?:certainty|quality)\b",
+            r"\b(?:certainty|quality) of (?:the )?evidence (?:was|is|were) (?:rated |graded |judged )?(?:very )?low\b",
             # Significance stated in words: "not statistically significant", "did not reach significance".
             r"\bnot (?:\w+ )?(?:statistically |clinically )?significant\b(?! "
             r"(?:number|proportion|amount|portion|minority|majority|share))",
@@ -301,6 +294,10 @@ RULES: tuple[CueRule, ...] = (
         exclude=(
             r"\bmixed (?:connective|with)\b",
             r"\bnot only\b",
+            # Heterogeneity denied or defined, not found: "no significant heterogeneity (I2 = 12%)", "heterogeneity was
+            # considered substantial if I2 exceeded 50%".
+            r"\b(?:no|not|without|little|low|minimal) (?:\w+ ){0,2}heterogeneity\b",
+            r"\bheterogeneity (?:\w+ ){0,3}(?:was|is|were) (?:not|considered|defined|deemed|judged|regarded)\b",
             r"\bno (?:conflicts?|competing) of interest\b",
             r"\bwhether or not\b",
             r"\b(?:further|future|larger|more) "
@@ -374,9 +371,10 @@ RULES: tuple[CueRule, ...] = (
             r"\bdon'?t "
             r"(?:miss|wait)\b",
             r"\bjoin (?:the )?(?:thousands|millions|hundreds)\b",
-            r"\b(?:thousands|millions) (?:of (?:\w+ ){1,2})?(?:who "
+            r"\b(?:thousands|millions) (?:of \w+ )?(?:who "
             r")?have already\b",
-            r"\bthe secret (?:to|of) (?:younger|better|healthier|glowing|perfect|lasting|natural)\b",
+            r"\b(?:thousands|millions) of (?:happy|satisfied|delighted) (?:customers|users|clients|buyers)\b",
+            r"\bthe secret (?:to|of) (?:younger|glowing|perfect|eternal|ageless)\b",
             r"\btransformed (?:their|my|your) lives?\b",
             r"\b(?:doctors|big pharma|they|the industry) (?:don't|do not|doesn't|does not) want you to know\b",
             r"\blimited[- "

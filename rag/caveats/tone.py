@@ -40,7 +40,9 @@ SHARE_SCALE = 5.0  # the share on the scale of the other features, so that the L
 # not promotional).
 MIN_SENTENCES = 2
 MAX_CLAIMS_PER = 50
-_QUESTION = re.compile(r"^\W*(?:how|what|which|who|why|when|where|can|could|does|do|did|is|are|should|will|would)\b",
+# A title that asks: an auxiliary first ("Can tea reverse…"), "How to…", "What is…"; "How green tea fights cancer"
+# states.
+_QUESTION = re.compile(r"^\W*(?:can|could|does|do|did|is|are|should|will|would|how to|what (?:is|are))\b",
                        re.IGNORECASE)
 
 _EFFECT = re.compile(HEADLINE_EFFECT, re.IGNORECASE)
@@ -126,7 +128,8 @@ class ToneModel:
         return sets_tone(values) and self.probability(values) >= self.threshold
 
     def to_json(self) -> dict:
-        weights = {name: round(w, 6) for name, w in sorted(self.weights.items()) if w}
+        # A family clipped to zero is kept: left out, it would weigh as an unseen one after a reload.
+        weights = {name: round(w, 6) for name, w in sorted(self.weights.items()) if w or name.startswith(FAMILY)}
         return {"bias": round(self.bias, 6), "threshold": round(self.threshold, 4),
                 "unseen_family": round(self.unseen_family, 6), "weights": weights, "trained_on": self.trained_on}
 
