@@ -225,11 +225,24 @@ def test_people_followed_for_years_are_a_cohort_and_a_trial_that_says_so_stays_r
     assert _profile(text).evidence_level == Level.RANDOMIZED_TRIAL
 
 
-def test_a_text_that_rests_on_first_hand_testimony_is_anecdote():
-    text = (
-        "Why I stopped my supplement\n\nI quit it last spring and feel better than in years. Thousands of readers "
-        "have written to tell me the same thing."
-    )
+@pytest.mark.parametrize(
+    "text, level, code, quoted",
+    [
+        (
+            "Why I stopped my supplement\n\nI quit it last spring and feel better than in years. Thousands of "
+            "readers have written to tell me the same thing.",
+            Level.ANECDOTE_OR_OPINION, Code.ANECDOTAL, "",
+        ),
+        # A design without a lab word ("in mice") still names the level it sets.
+        (
+            "Spice extract studied in ageing\n\nThe team fed an extract of cardamom to 24 aged mice for eight "
+            "weeks. The treated animals learned a maze faster.",
+            Level.PRECLINICAL, Code.PRECLINICAL, "24 aged mice",
+        ),
+    ],
+)
+def test_a_text_whose_level_is_set_by_its_design_carries_that_caveat(text, level, code, quoted):
     profile = _profile(text)
-    assert profile.evidence_level == Level.ANECDOTE_OR_OPINION
-    assert Code.ANECDOTAL in {c.code for c in profile.caveats}
+    assert profile.evidence_level == level
+    caveat = next(c for c in profile.caveats if c.code == code)
+    assert quoted in (caveat.quote or "")

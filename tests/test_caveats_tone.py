@@ -82,17 +82,6 @@ def test_one_call_to_action_in_a_short_advert_is_its_tone():
     assert caveat is not None and (caveat.quote or "").startswith("Order today")
 
 
-def test_a_design_without_a_lab_word_still_names_the_level_it_sets():
-    text = (
-        "Spice extract studied in ageing\n\nThe team fed an extract of cardamom to 24 aged mice for eight weeks. "
-        "The treated animals learned a maze faster."
-    )
-    document = _profile(text)
-    assert document.evidence_level == Level.PRECLINICAL
-    caveat = next(c for c in document.caveats if c.code == Code.PRECLINICAL)
-    assert "24 aged mice" in (caveat.quote or "")
-
-
 def test_a_decimal_point_does_not_end_a_quote():
     text = "Calcification did not differ between the groups (mean difference 2.1%; 95% CI -4.0 to 8.3)."
     caveat = next(c for c in _profile(text).caveats if c.code == Code.MIXED_EVIDENCE)
