@@ -661,6 +661,7 @@ LATENCY_SECTIONS = (  # the question latency measured after each step of issues 
     ("## Question latency with search-box queries, respelt words and rare-word rows", "answer-step-session6"),
     ("## Question latency with abbreviations read in questions and treatment-condition pairings",
      "answer-step-session7"),
+    ("## Question latency with one test of common English (the answer's rare word)", "answer-step-session8"),
 )
 
 
