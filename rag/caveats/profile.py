@@ -18,6 +18,7 @@ from rag.caveats.codes import Code, Level, Severity
 from rag.caveats.design import DESIGNS, text_level
 from rag.caveats.rules import (
     CLAIM_WORDS,
+    EXPERIMENT_VERBS,
     HEADLINE_SENTENCES,
     HEDGED_SENTENCES_ALWAYS,
     HEDGED_SHARE,
@@ -26,8 +27,8 @@ from rag.caveats.rules import (
     RULE_BY_CODE,
 )
 from rag.caveats.sentences import Cue, SentenceFinding, analyse
+from rag.caveats.tone import OVERCLAIM, overclaim
 from rag.caveats.tone import features as tone_features
-from rag.caveats.tone import overclaim
 from rag.caveats.tone import shipped as tone_model
 from rag.types import Caveat, Chunk, Document
 
@@ -54,10 +55,7 @@ LEVEL_CODES = {
 }
 
 _RESEARCH = re.compile(RESEARCH_CLAIM, re.IGNORECASE)
-# What an experimenter does to its subjects ("fed the extract to 24 aged mice").
-# Not "infected" or "exposed": pages on infections say how animals pass them on.
-_EXPERIMENT = re.compile(r"\b(?:fed|injected|dosed|bred|engineered|transplanted|implanted|randomi[sz]ed|assigned|"
-                         r"enrolled|recruited)\b", re.IGNORECASE)
+_EXPERIMENT = re.compile(EXPERIMENT_VERBS, re.IGNORECASE)
 _QUOTE_END = re.compile(r"[!?;,\n]|\.(?!\d)")  # a decimal point ("2.1%") ends nothing
 _QUOTE_START = re.compile(r"[!?;:\n]|\.(?!\d)")
 _MAX_QUOTE = 200
@@ -212,11 +210,10 @@ _OVERCLAIM_DETAIL = "The headline promises an effect that rests on animal or lab
 def _promotional(text: str, findings: list[SentenceFinding], level: Level, cue: Cue | None) -> Caveat | None:
     """The document's promotional caveat when the learned tone score says so, quoting its first sensational words,
     or its headline when the headline's promise is what oversells (low: one sentence)."""
-    headline = _headline(findings)
-    claims = sum(1 for f in findings if _is_claim(text, f))
-    if not tone_model().promotional(tone_features(text, findings, headline, level, claims)):
+    values = tone_of(text, findings, level)
+    if not tone_model().promotional(values):
         return None
-    title = overclaim(text, headline, level)
+    title = overclaim(text, _headline(findings), level) if values[OVERCLAIM] else None
     if cue is not None:
         caveat = _by_density(_quoted(Code.PROMOTIONAL_TONE, text, cue, 0, len(text)), findings)
         return replace(caveat, detail=f"{caveat.detail} {_OVERCLAIM_DETAIL}") if title is not None else caveat

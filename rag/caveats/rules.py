@@ -509,7 +509,8 @@ HEDGED_SENTENCES_ALWAYS = 2
 HEADLINE_SENTENCES = 3
 # A headline that promises an effect on a disease ("Drug shown to reverse brain deficits", "helps fight obesity",
 # "49 times more potent") when the text's evidence is animal or lab work: the reviewers' most frequent reason for
-# calling a release sensational. Verbs of benefit, detection and comparison, as stems.
+# calling a release sensational. Verbs of benefit, detection and comparison, in their verb forms ("treats", not
+# "treatment"; "helps", not "helps explain").
 HEADLINE_EFFECT = (
     r"\b(?:(?:treat|prevent|protect|boost|repair|heal|lower|block|kill|combat|halt|detect|predict|outperform)"
     r"(?:s|ed|ing)?|(?:revers|reduc|cur|improv|restor|regenerat|eliminat|alleviat|reliev|eas|diagnos)(?:e|es|ed|ing)|"
@@ -577,3 +578,8 @@ SAFETY_INTENT = (
 
 # A mention of research in a passage of a document with no references: where no_references matters.
 RESEARCH_CLAIM = r"\b(?:stud(?:y|ies)|research|trials?|evidence|findings|scientists|researchers)\b"
+# What an experimenter does to its subjects ("fed the extract to 24 aged mice"): with RESEARCH_CLAIM, a sentence whose
+# design sets a document's level is about research. Not "infected" or "exposed": pages on infections say how animals
+# pass them on.
+EXPERIMENT_VERBS = (r"\b(?:fed|injected|dosed|bred|engineered|transplanted|implanted|randomi[sz]ed|assigned|enrolled|"
+                    r"recruited)\b")

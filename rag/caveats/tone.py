@@ -57,7 +57,7 @@ def _families() -> list[tuple[str, re.Pattern]]:
 def cue_keys(words: str) -> tuple[str, ...]:
     """A cue's features: its words, and the rule pattern they match ("huge step" is new, its family is not)."""
     folded = " ".join(words.lower().replace("’", "'").replace("-", " ").split())
-    family = next((source for source, pattern in _families() if pattern.fullmatch(words.lower())), None)
+    family = next((source for source, pattern in _families() if pattern.fullmatch(words)), None)
     return (CUE + folded, FAMILY + family) if family else (CUE + folded,)
 
 
