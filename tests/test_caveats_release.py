@@ -202,6 +202,38 @@ def test_lay_words_for_lab_work_anecdote_and_hype(sentence, code):
     assert code in {c.code for c in find_cues(sentence)}
 
 
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        # First-person improvement, as posts and product reviews tell it.
+        ("Ever since I went on the keto diet I have had far fewer headaches.", Code.ANECDOTAL),
+        ("Honestly, this tea worked wonders for my sleep.", Code.ANECDOTAL),
+        ("After a month of the drops my eczema has completely cleared up.", Code.ANECDOTAL),
+        ("My joints no longer ache in the mornings.", Code.ANECDOTAL),
+        ("I have never felt healthier.", Code.ANECDOTAL),
+        # An authority known only by where they spoke cannot be looked up.
+        ("A nutritionist on Instagram said it burns fat overnight.", Code.UNVERIFIABLE_CITATION),
+    ],
+)
+def test_first_person_testimony_and_unnamed_authorities(sentence, code):
+    assert code in {c.code for c in find_cues(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I recommend taking it with food to limit stomach upset.",
+        "If your symptoms have not improved after a week, see your doctor.",
+        "My doctor says it is safe to take with my other tablets.",
+        "\u201cI was surprised by how well the animals responded,\u201d said the lead author.",
+        "A doctor on the ward will check your blood pressure.",
+    ],
+)
+def test_first_person_advice_and_quotes_are_no_testimony(sentence):
+    codes = {c.code for c in find_cues(sentence)}
+    assert Code.ANECDOTAL not in codes and Code.UNVERIFIABLE_CITATION not in codes
+
+
 def test_a_trial_arm_reporting_an_outcome_is_no_testimony():
     codes = {c.code for c in find_cues("In the trial, 40% of patients in the active arm reported less fatigue.")}
     assert Code.ANECDOTAL not in codes

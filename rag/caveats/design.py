@@ -29,8 +29,21 @@ _PEOPLE = (r"(?:patients|cases|women|men|children|adults|adolescents|teenagers|i
 TESTIMONY = (
     r"\b(?:readers|listeners|viewers|followers|customers|patients) (?:have |had )?(?:written|wrote|emailed|"
     r"messaged) (?:in )?to (?:tell|thank|say)\b",
-    r"\bI (?:quit|stopped|started|tried|took|switched|began|gave up)\b[^.!?\n]{0,60}?\b(?:and|now) (?:I )?"
+    r"\bI (?:quit|stopped|started|tried|took|switched|swapped|began|gave up)\b[^.!?\n]{0,60}?\b(?:and|now) (?:I )?"
     r"(?:feel|felt|(?:have|had) (?:no|more|less|fewer) (?:pain|energy|symptoms|attacks|migraines|flares))\b",
+    # First-person improvement, as posts and reviews tell it: "I have never felt better", "my knees barely hurt
+    # anymore", "I had more energy than I'd had in years", "since I started them I haven't had a single cramp".
+    r"\bI(?:'ve| have)? never felt (?:better|healthier|happier|so good|this good)\b",
+    r"\b(?:changed|saved|transformed) my life\b",
+    r"\b(?:works?|worked|did|does) (?:wonders|miracles)\b|\b(?:works?|worked) (?:for me|like a charm)\b",
+    r"\bmy (?:[\w-]+ ){0,2}(?:is|are|was|were|has|have|had) (?:now |completely |totally |all |finally |since )?"
+    r"(?:gone|vanished|disappeared|cleared(?: up)?|(?:so |much |far |a lot )?(?:better|brighter|improved)|back to "
+    r"normal)\b",
+    r"\bmy (?:[\w-]+ ){0,2}(?:barely|hardly|no longer|never|(?:do|does|did)(?:n't| not)) (?:hurts?|aches?|bothers? me|"
+    r"itch(?:es)?|flares? up)\b",
+    r"\bI (?:now |finally )?(?:have|had|'ve had|have had|'ve got) (?:so much |much |far |a lot )?more energy\b",
+    r"\bsince I (?:started|began|switched|swapped|took|stopped|quit|cut|gave up|went on|came off)\b[^.!?\n]{0,60}?"
+    r"\bI (?:have|'ve|haven't|have not|had|hadn't|feel|felt|sleep|no longer|can|am|'m)\b",
     r"\b[Mm]y (?:neighbou?r|friend|aunt|uncle|mother|mum|mom|father|dad|sister|brother|wife|husband|cousin|"
     r"colleague|grandmother|grandfather)\b[^.!?\n]{0,40}?\b(?:swears|says|said|told me|takes|took|tried|"
     r"uses|used)\b",

@@ -545,6 +545,10 @@ CITATION_PATTERNS = (
     r"institute|clinic|medical (?:school|center|centre)|research (?:center|centre|institute))\b",
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:study|trial|survey|report|paper) "
     rf"(?:by|from|at) (?:the |an? (?:{_ACCLAIM} )?)?[A-Z][A-Za-z]+",
+    # An unnamed authority known only by where they spoke: "a doctor on YouTube said", "an expert on TikTok".
+    r"\b(?:[Aa]n?|[Oo]ne|[Ss]ome) (?:doctor|physician|expert|scientist|nutritionist|dietitian|naturopath|"
+    r"researcher|nurse|pharmacist|professor|specialist|influencer|coach)s? (?:on|from) (?:YouTube|TikTok|Instagram|"
+    r"Facebook|Twitter|Reddit|(?:a|the) (?:podcast|radio|forum|internet)|TV|television|social media)\b",
 )
 TRACEABLE_PATTERNS = (
     r"\b10\.\d{4,9}/\S+",
