@@ -196,15 +196,6 @@ def test_promotional_severity_rises_with_density():
         ("One forum member insists it ended her relapses.", Code.ANECDOTAL),
         ("Users in a Facebook group claimed their fatigue lifted.", Code.ANECDOTAL),
         ("The cure doctors don't want you to know about.", Code.PROMOTIONAL_TONE),
-    ],
-)
-def test_lay_words_for_lab_work_anecdote_and_hype(sentence, code):
-    assert code in {c.code for c in find_cues(sentence)}
-
-
-@pytest.mark.parametrize(
-    "sentence, code",
-    [
         # First-person improvement, as posts and product reviews tell it.
         ("Ever since I went on the keto diet I have had far fewer headaches.", Code.ANECDOTAL),
         ("Honestly, this tea worked wonders for my sleep.", Code.ANECDOTAL),
@@ -215,7 +206,7 @@ def test_lay_words_for_lab_work_anecdote_and_hype(sentence, code):
         ("A nutritionist on Instagram said it burns fat overnight.", Code.UNVERIFIABLE_CITATION),
     ],
 )
-def test_first_person_testimony_and_unnamed_authorities(sentence, code):
+def test_lay_words_for_lab_work_anecdote_testimony_and_hype(sentence, code):
     assert code in {c.code for c in find_cues(sentence)}
 
 
