@@ -102,6 +102,22 @@ def test_a_human_headline_keeps_the_strongest_design():
         # A review's verdict on what it pooled (found on a review written for the note, then mended).
         ("Heterogeneity between the trials was substantial.", Code.MIXED_EVIDENCE),
         ("The evidence was of very low certainty.", Code.MIXED_EVIDENCE),
+        # Found by a blind trial of twelve texts (a helper's, session of 2026-12-08; then mended, these sentences
+        # written afterwards).
+        ("Not recommended during pregnancy.", Code.SAFETY_WARNING),
+        ("Children are advised to avoid the spray.", Code.SAFETY_WARNING),
+        ("If you're taking lithium, talk to your GP before starting.", Code.SAFETY_WARNING),
+        ("If you use blood thinners, avoid high doses.", Code.SAFETY_WARNING),
+        ("Redness at the injection site is common.", Code.SAFETY_WARNING),
+        ("All of the studies were small.", Code.EARLY_OR_SMALL_TRIALS),
+        ("Only 14 volunteers were enrolled.", Code.EARLY_OR_SMALL_TRIALS),
+        ("Results across the trials were inconsistent.", Code.MIXED_EVIDENCE),
+        ("It has not been approved by the FDA for hair loss.", Code.OFF_LABEL),
+        ("Our balm is virtually side-effect free.", Code.PROMOTIONAL_TONE),
+        ("Research shows that green tea burns fat.", Code.UNVERIFIABLE_CITATION),
+        ("Some studies suggest it eases hot flushes.", Code.UNVERIFIABLE_CITATION),
+        ("Most of our clients swear by it.", Code.ANECDOTAL),
+        ("Of those we treated, 90% of them report better sleep.", Code.ANECDOTAL),
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -167,6 +183,18 @@ def test_a_trials_routine_wording_is_no_null_result(sentence):
         ("Stopping smoking makes a huge difference to your risk of heart disease.", Code.PROMOTIONAL_TONE),
         ("Pioneering work by Banting and Best in 1921 led to insulin.", Code.PROMOTIONAL_TONE),
         ("The paradigm shifted slowly over a decade.", Code.PROMOTIONAL_TONE),
+        # The blind trial's false alarms, in other words.
+        ("Statins lower the risk of heart attack.", Code.SAFETY_WARNING),
+        ("Drinkers of green tea had a 20% reduced risk of stroke.", Code.SAFETY_WARNING),
+        ("Our balm is virtually side-effect free.", Code.SAFETY_WARNING),
+        ("A small sample of blood is taken from your arm.", Code.EARLY_OR_SMALL_TRIALS),
+        ("This medicine may cause serious side effects.", Code.SPECULATIVE_LANGUAGE),
+        ("Uncommon side effects (may affect up to 1 in 100 people) include rash.", Code.SPECULATIVE_LANGUAGE),
+        ("Trials were at unclear risk of bias.", Code.SPECULATIVE_LANGUAGE),
+        ("Nuts should be avoided by anyone with an allergy.", Code.SPECULATIVE_LANGUAGE),
+        ("Being a survey, it cannot prove that tea itself causes the change.", Code.MIXED_EVIDENCE),
+        ("It is not a miracle, but it helps me sleep.", Code.PROMOTIONAL_TONE),
+        ("The protein can interact with DNA in the nucleus.", Code.SAFETY_WARNING),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):
@@ -269,3 +297,50 @@ def test_a_text_whose_level_is_set_by_its_design_carries_that_caveat(text, level
     assert profile.evidence_level == level
     caveat = next(c for c in profile.caveats if c.code == code)
     assert quoted in (caveat.quote or "")
+
+
+@pytest.mark.parametrize(
+    "text, present, absent",
+    [
+        # A journal named in running text is a reference a reader can follow.
+        ("Tea and stroke\n\nDrinkers of green tea had fewer strokes, the team reported in the journal Stroke "
+         "Research.", set(), {Code.NO_REFERENCES}),
+        # A vague "a study found" is the study the text names elsewhere, or no study a reader could find.
+        ("Tea and fat\n\nA recent study found that green tea burns fat. It was published in Obesity Reviews.",
+         set(), {Code.UNVERIFIABLE_CITATION, Code.NO_REFERENCES}),
+        ("Tea and fat\n\nA recent study found that green tea burns fat. Try it!", {Code.UNVERIFIABLE_CITATION},
+         set()),
+        # A chatbot's reply: a greeting and an offer to write more; either alone is said on forums too.
+        ("Is kale healthy?\n\nGreat question! Kale is rich in vitamin K. Would you like me to suggest some recipes?",
+         {Code.AI_GENERATED}, set()),
+        ("Is kale healthy?\n\nGreat question! Kale is rich in vitamin K, as my dietitian told me.", set(),
+         {Code.AI_GENERATED}),
+        # A forum thread that also mentions a trial still tells anecdotes.
+        ("Magnesium for cramps?\n\nSince I started magnesium I haven't had a single cramp. My partner swears by "
+         "it too. Apparently a small pilot trial in 20 runners found the same.", {Code.ANECDOTAL}, set()),
+        # A post that ends in hashtags was not cut off.
+        ("Morning routine\n\nI drink warm lemon water every day and walk for an hour before work #wellness "
+         "#morningroutine", set(), {Code.INCOMPLETE_SOURCE}),
+    ],
+)
+def test_document_reading_of_references_chatbots_anecdotes_and_endings(text, present, absent):
+    codes = {c.code for c in _profile(text).caveats}
+    assert present <= codes and not absent & codes
+
+
+def test_the_sentence_view_carries_what_the_profile_quotes_from_it():
+    from rag.check_text import TextChecker
+    from rag.settings import Settings
+
+    text = ("Berries and memory\n\nA Harvard study found that berries slow memory loss. The team fed blueberry "
+            "extract to 30 aged rats for a month. Great question! Would you like me to list the berries?")
+    checked = TextChecker(Settings()).check(text)
+    cleaned = checked.document.text
+
+    def codes_of(words: str) -> set[Code]:
+        at = cleaned.index(words)
+        return {code for f in checked.sentences if f.start <= at < f.end for code in f.codes}
+
+    assert Code.UNVERIFIABLE_CITATION in codes_of("A Harvard study")
+    assert Code.PRECLINICAL in codes_of("aged rats")
+    assert Code.AI_GENERATED in codes_of("Would you like me")

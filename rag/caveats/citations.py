@@ -7,17 +7,32 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rag.caveats.rules import CITATION_PATTERNS, TRACEABLE_PATTERNS, UNVERIFIABLE_CITATION
+from rag.caveats.rules import (
+    CITATION_PATTERNS,
+    NAMED_SOURCE_PATTERNS,
+    TRACEABLE_PATTERNS,
+    UNVERIFIABLE_CITATION,
+    VAGUE_CITATION_PATTERNS,
+)
 from rag.types import Caveat, CitationCounts
 
 _CITATIONS = [re.compile(p) for p in CITATION_PATTERNS]
+_VAGUE = re.compile("|".join(f"(?:{p})" for p in VAGUE_CITATION_PATTERNS), re.MULTILINE)
 _TRACEABLE = [re.compile(p) for p in TRACEABLE_PATTERNS]
 _LINKS = re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\bPMID:?\s*\d{5,9}\b|\bNCT\d{8}\b")
+_NAMED_SOURCES = re.compile("|".join(f"(?:{p})" for p in NAMED_SOURCE_PATTERNS), re.IGNORECASE)
 
 
-def find_citations(text: str) -> list[tuple[int, int, bool]]:
-    """Cited studies as (start, end, traceable)."""
+def find_citations(text: str, vague: bool = True) -> list[tuple[int, int, bool]]:
+    """Cited studies as (start, end, traceable); with `vague`, studies vouched for by name of kind alone ("some
+    studies suggest"), traceable when the text names a journal, DOI, trial or link anywhere."""
     citations: list[tuple[int, int, bool]] = []
+    if vague:
+        documented: bool | None = None
+        for match in _VAGUE.finditer(text):
+            if documented is None:
+                documented = bool(_LINKS.search(text) or _NAMED_SOURCES.search(text))
+            citations.append((match.start(), match.end(), documented))
     # by the lines a citation spans (one may run over a line break): each is searched once, however many it holds
     traceable: dict[tuple[int, int], bool] = {}
     for pattern in _CITATIONS:
@@ -57,7 +72,7 @@ def _key(citation: str) -> str:
 def cited_keys(question: str) -> tuple[str, ...]:
     """The studies a question cites by name, as keys that ignore case, punctuation and co-authors ("smith 2021",
     "study b"). Cached: retrieval, the no-answer rule and the writer each ask it of the same question."""
-    spans = find_citations(question)
+    spans = find_citations(question, vague=False)
     keys = [_key(question[s:e]) for s, e, _ in spans]
     keys += [f"{_normalised(m.group(1))} {m.group(2)}" for m in _AUTHOR_YEAR.finditer(question)
              if not any(s <= m.start() < e for s, e, _ in spans)]
@@ -74,20 +89,22 @@ def holds_cited(text: str, keys: Sequence[str]) -> bool:
     if not present:
         return False
     # An author and year must be a citation in the text too ("In March 2022" is not one); other keys are phrases.
-    found = {_key(text[s:e]) for s, e, _ in find_citations(text)}
+    found = {_key(text[s:e]) for s, e, _ in find_citations(text, vague=False)}
     return any(key in found or (not key[-4:].isdigit() and f" {key} " in padded) for key in present)
 
 
-def unverifiable(text: str, offset: int = 0) -> list[Caveat]:
-    """One caveat naming every untraceable citation in the text, quoting the first."""
-    untraceable = [(s, e) for s, e, ok in find_citations(text) if not ok]
+def unverifiable(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[Caveat]:
+    """One caveat naming every untraceable citation in the text (or those of `spans`, offsets into `text`, as the
+    sentence findings carry them), quoting the first."""
+    untraceable = [(s, e) for s, e, ok in find_citations(text) if not ok] if spans is None else list(spans)
     if not untraceable:
         return []
-    s, e = untraceable[0]
+    # Quote a study the text names ("Study A", "Smith et al. 2021") before one it only vouches for ("some studies").
+    s, e = next(((a, b) for a, b in untraceable if not _VAGUE.fullmatch(text, a, b)), untraceable[0])
     names = ", ".join(dict.fromkeys(text[a:b].strip() for a, b in untraceable))
     rule = UNVERIFIABLE_CITATION
     detail = f"Cites {names} without a journal, DOI, PMID, trial number or link, so a reader cannot look it up."
-    return [Caveat(rule.code, rule.label, rule.severity, detail, text[s:e], offset + s, offset + e)]
+    return [Caveat(rule.code, rule.label, rule.severity, detail, text[s:e], s, e)]
 
 
 def count_citations(text: str) -> CitationCounts:
@@ -95,7 +112,7 @@ def count_citations(text: str) -> CitationCounts:
     untraceable = [text[s:e].strip() for s, e, ok in citations if not ok]
     traceable = sum(1 for *_, ok in citations if ok)
     return CitationCounts(
-        traceable=max(traceable, len(_LINKS.findall(text))),
+        traceable=max(traceable, len(_LINKS.findall(text)), len(_NAMED_SOURCES.findall(text))),
         untraceable=len(untraceable),
         untraceable_examples=list(dict.fromkeys(untraceable))[:10],
     )

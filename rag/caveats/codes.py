@@ -73,6 +73,13 @@ LEVEL_DETAILS = {
     Level.NONE_STATED: "The cited text names no study behind what it says.",
 }
 
+# Design caveats a sentence, passage or document earns when its evidence level is that design.
+LEVEL_CODES = {
+    Level.PRECLINICAL: Code.PRECLINICAL,
+    Level.SMALL_OR_EARLY_TRIAL: Code.EARLY_OR_SMALL_TRIALS,
+    Level.ANECDOTE_OR_OPINION: Code.ANECDOTAL,
+}
+
 SEVERITY_LABELS = {Severity.HIGH: "High", Severity.MEDIUM: "Medium", Severity.LOW: "Low", Severity.INFO: "Info"}
 
 # What each severity asks of a reader (the glossary).

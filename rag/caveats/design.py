@@ -33,10 +33,12 @@ TESTIMONY = (
     r"(?:feel|felt|(?:have|had) (?:no|more|less|fewer) (?:pain|energy|symptoms|attacks|migraines|flares))\b",
     # First-person improvement, as posts and reviews tell it: "I have never felt better", "my knees barely hurt
     # anymore", "I had more energy than I'd had in years", "since I started them I haven't had a single cramp".
-    r"\bI(?:'ve| have)? never felt (?:better|healthier|happier|so good|this good)\b",
+    r"\b(?:I(?:'ve| have)? never felt|(?:has|have) never (?:been|felt)) (?:better|healthier|happier|sharper|clearer|"
+    r"stronger|so good|this good)\b",
     r"\b(?:changed|saved|transformed) my life\b",
     r"\b(?:works?|worked|did|does) (?:wonders|miracles)\b|\b(?:works?|worked) (?:for me|like a charm)\b",
-    r"\bmy (?:[\w-]+ ){0,2}(?:is|are|was|were|has|have|had) (?:now |completely |totally |all |finally |since )?"
+    r"\bmy (?:[\w-]+ ){0,2}(?:is|are|was|were|has|have|had) (?:now |completely |totally |all |finally |since |"
+    r"basically |almost |nearly |pretty much |just |virtually |practically )?"
     r"(?:gone|vanished|disappeared|cleared(?: up)?|(?:so |much |far |a lot )?(?:better|brighter|improved)|back to "
     r"normal)\b",
     r"\bmy (?:[\w-]+ ){0,2}(?:barely|hardly|no longer|never|(?:do|does|did)(?:n't| not)) (?:hurts?|aches?|bothers? me|"
@@ -44,6 +46,11 @@ TESTIMONY = (
     r"\bI (?:now |finally )?(?:have|had|'ve had|have had|'ve got) (?:so much |much |far |a lot )?more energy\b",
     r"\bsince I (?:started|began|switched|swapped|took|stopped|quit|cut|gave up|went on|came off)\b[^.!?\n]{0,60}?"
     r"\bI (?:have|'ve|haven't|have not|had|hadn't|feel|felt|sleep|no longer|can|am|'m)\b",
+    r"\bsw(?:ear|ears|ore|earing) by\b",
+    r"\b\d{1,3}(?:\.\d)?% of (?:them|our (?:patients|clients|customers|users)) (?:report|reported|say|said|felt|feel|"
+    r"noticed)\b",
+    r"\b(?:some|many) (?:people|patients|users|women|men|parents)(?: with (?:[\w-]+ )?[\w-]+)? "
+    r"(?:say|said|swear|claim|insist)\b(?! to)",
     r"\b[Mm]y (?:neighbou?r|friend|aunt|uncle|mother|mum|mom|father|dad|sister|brother|wife|husband|cousin|"
     r"colleague|grandmother|grandfather)\b[^.!?\n]{0,40}?\b(?:swears|says|said|told me|takes|took|tried|"
     r"uses|used)\b",

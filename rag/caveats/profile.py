@@ -14,11 +14,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag.caveats.citations import count_citations, unverifiable
-from rag.caveats.codes import Code, Level, Severity
+from rag.caveats.codes import LEVEL_CODES, Code, Level, Severity
 from rag.caveats.design import DESIGNS, text_level
 from rag.caveats.rules import (
+    ANECDOTE_SENTENCES,
+    CHATBOT_OFFER,
+    CHATBOT_VOICE,
     CLAIM_WORDS,
-    EXPERIMENT_VERBS,
     HEADLINE_SENTENCES,
     HEDGED_SENTENCES_ALWAYS,
     HEDGED_SHARE,
@@ -47,15 +49,8 @@ CAVEATS_VERSION = f"8-{_fingerprint()}"
 DOCUMENT_CODES = (Code.AI_GENERATED, Code.OFF_LABEL, Code.SAFETY_WARNING, Code.MIXED_EVIDENCE)
 # Codes every passage of a document inherits from it.
 INHERITED_CODES = (Code.AI_GENERATED, Code.PROMOTIONAL_TONE)
-# Design caveats a document earns when its evidence level is that design.
-LEVEL_CODES = {
-    Level.PRECLINICAL: Code.PRECLINICAL,
-    Level.SMALL_OR_EARLY_TRIAL: Code.EARLY_OR_SMALL_TRIALS,
-    Level.ANECDOTE_OR_OPINION: Code.ANECDOTAL,
-}
 
 _RESEARCH = re.compile(RESEARCH_CLAIM, re.IGNORECASE)
-_EXPERIMENT = re.compile(EXPERIMENT_VERBS, re.IGNORECASE)
 _QUOTE_END = re.compile(r"[!?;,\n]|\.(?!\d)")  # a decimal point ("2.1%") ends nothing
 _QUOTE_START = re.compile(r"[!?;:\n]|\.(?!\d)")
 _MAX_QUOTE = 200
@@ -140,8 +135,13 @@ def span_caveats(text: str, findings: list[SentenceFinding], lo: int = 0, hi: in
     first = _first_cues(inside, lo, hi)
     if Code.SPECULATIVE_LANGUAGE in first and not rests_on_hedges(text, inside):
         del first[Code.SPECULATIVE_LANGUAGE]
+    first.pop(Code.UNVERIFIABLE_CITATION, None)  # `unverifiable` names every one the span holds
     caveats = [_by_density(_quoted(code, text, cue, lo, hi), inside) for code, cue in first.items()]
-    caveats.extend(unverifiable(text[lo:hi], lo))
+    # The citations the whole text's reading found untraceable (a vague "the study found" is traceable when the
+    # document names its journal elsewhere), so a passage and its document agree.
+    cited = [(c.start, c.end) for f in inside for c in f.cues
+             if c.code == Code.UNVERIFIABLE_CITATION and lo <= c.start < hi]
+    caveats.extend(unverifiable(text, cited))
     return caveats
 
 
@@ -158,11 +158,29 @@ def _is_truncated(text: str) -> tuple[int, int] | None:
     last_line = stripped.rsplit("\n", 1)[-1].strip()
     if not last_line or not last_line[-1].isalpha() or len(last_line.split()) < 6:
         return None
-    if re.match(r"https?://", last_line.split()[-1]):
+    # A link or a hashtag is where a post ends, not where it was cut: "…in my bio! #naturalhealing".
+    if re.match(r"https?://|#\w", last_line.split()[-1]):
         return None
     end = len(stripped)
     start = max(stripped.rfind(" ", 0, end - 40), stripped.rfind("\n", 0, end)) + 1
     return start, end
+
+
+_OFFER = re.compile(CHATBOT_OFFER, re.IGNORECASE)
+_VOICE = re.compile(CHATBOT_VOICE, re.IGNORECASE)
+
+
+def _chatbot_reply(text: str, findings: list[SentenceFinding]) -> tuple[int, int] | None:
+    """The sentence offering to write more, when another sentence speaks as a chatbot too (rules.CHATBOT_OFFER)."""
+    offers: list[tuple[int, int]] = []
+    voiced = 0
+    for finding in findings:
+        sentence = text[finding.start:finding.end]
+        if _OFFER.search(sentence):
+            offers.append((finding.start, finding.end))
+        elif _VOICE.search(sentence):
+            voiced += 1
+    return offers[0] if offers and len(offers) + voiced >= 2 else None
 
 
 def _level(text: str, findings: list[SentenceFinding], default: Level) -> Level:
@@ -198,10 +216,15 @@ def text_tone(text: str) -> dict[str, float]:
     return tone_of(text, findings, level_of(text, findings))
 
 
+def _tells_anecdotes(findings: list[SentenceFinding]) -> bool:
+    """Whether the text tells several people's (or one person's several) stories, not a survey in passing."""
+    return sum("anecdote" in f.designs and not f.background for f in findings) >= ANECDOTE_SENTENCES
+
+
 def level_of(text: str, findings: list[SentenceFinding]) -> Level:
     """The document's level; a chatbot's text with no design of its own is opinion."""
-    ai = any(f.has(Code.AI_GENERATED) for f in findings)
-    return _document_level(text, findings, Level.ANECDOTE_OR_OPINION if ai else Level.NONE_STATED)
+    opinion = any(f.has(Code.AI_GENERATED) for f in findings) or _chatbot_reply(text, findings) is not None
+    return _document_level(text, findings, Level.ANECDOTE_OR_OPINION if opinion else Level.NONE_STATED)
 
 
 _OVERCLAIM_DETAIL = "The headline promises an effect that rests on animal or lab work."
@@ -223,26 +246,14 @@ def _promotional(text: str, findings: list[SentenceFinding], level: Level, cue: 
                    severity=Severity.LOW)
 
 
-def _design_cue(text: str, findings: list[SentenceFinding], level: Level, code: Code) -> Cue | None:
-    """Where the text reports the design that set its level, when no cue of the level's code did ("fed the extract
-    to 24 aged mice" makes a text preclinical without saying "in mice"): the level and its caveat agree."""
-    for finding in findings:
-        if finding.level != level or finding.background or not finding.design_spans:
-            continue
-        sentence = text[finding.start : finding.end]
-        if not (_RESEARCH.search(sentence) or _EXPERIMENT.search(sentence)):  # "dogs and cats" on a pet-care page
-            continue
-        spans = [span for name, span in zip(finding.designs, finding.design_spans, strict=False)
-                 if DESIGNS[name][0] == level] or list(finding.design_spans)
-        return Cue(code, *spans[0])
-    return None
-
-
 def profile_document(document: Document, findings: list[SentenceFinding]) -> Document:
     """The document's profile: what a reader of the whole text should be warned of, and its evidence level."""
     text = document.text
     first = _first_cues(findings, 0, len(text))
     caveats = [_quoted(code, text, first[code], 0, len(text)) for code in DOCUMENT_CODES if code in first]
+    reply = None if Code.AI_GENERATED in first else _chatbot_reply(text, findings)
+    if reply:
+        caveats.append(make_caveat(Code.AI_GENERATED, text, *reply))
     level = level_of(text, findings)
     promotional = _promotional(text, findings, level, first.get(Code.PROMOTIONAL_TONE))
     if promotional:
@@ -250,10 +261,10 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
     level_code = LEVEL_CODES.get(level)
-    if level_code is not None:
-        cue = first.get(level_code) or _design_cue(text, findings, level, level_code)
-        if cue is not None:
-            caveats.append(_quoted(level_code, text, cue, 0, len(text)))
+    if level_code is not None and level_code in first:
+        caveats.append(_quoted(level_code, text, first[level_code], 0, len(text)))
+    if level_code != Code.ANECDOTAL and Code.ANECDOTAL in first and _tells_anecdotes(findings):
+        caveats.append(_quoted(Code.ANECDOTAL, text, first[Code.ANECDOTAL], 0, len(text)))
     counts = count_citations(text)
     if counts.untraceable:
         caveats.extend(unverifiable(text))
@@ -263,6 +274,21 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     if counts.traceable == 0 and not document.urls:
         caveats.append(make_caveat(Code.NO_REFERENCES))
     return replace(document, caveats=sort_caveats(caveats), citations=counts, evidence_level=level)
+
+
+def with_document_cues(document: Document, findings: list[SentenceFinding]) -> list[SentenceFinding]:
+    """The sentences, each also carrying the codes the document's profile quotes from it (a chatbot's offer to
+    write more, a headline that overclaims): what the profile says of a sentence, the sentence says too."""
+    out = list(findings)
+    for caveat in document.caveats:
+        if caveat.start is None:
+            continue
+        index = bisect_right(out, caveat.start, key=lambda f: f.end)
+        if index < len(out) and out[index].start <= caveat.start and not out[index].has(caveat.code):
+            finding = out[index]
+            cue = Cue(caveat.code, caveat.start, min(caveat.end or finding.end, finding.end))
+            out[index] = replace(finding, cues=tuple(sorted((*finding.cues, cue), key=lambda c: c.start)))
+    return out
 
 
 def caveat_chunks(document: Document, chunks: list[Chunk], findings: list[SentenceFinding]) -> list[Chunk]:

@@ -109,12 +109,33 @@ RULES: tuple[CueRule, ...] = (
             r"intervention))\b",
             r"\b(?:can|may|could|might|will) (?:also )?increase (?:the risk of )?(?:bleeding|bruising|blood sugar|"
             r"blood pressure)\b",
+            # Who must not use it, and advice given to a group: "not suitable for pregnant or breastfeeding women",
+            # "pregnant women are advised to limit caffeine".
+            r"\bnot (?:suitable|recommended|advised|safe) (?:for|during|in|while) (?:use (?:in|during|by) )?"
+            r"(?:pregnan\w*|breast-?feeding|nursing|children|babies|infants|anyone|people|patients|women|those)\b",
+            r"\b(?:are|is) (?:still |also |strongly )?(?:advised|told|urged|warned) (?:to (?:limit|avoid|stop|not)|"
+            r"against)\b",
+            # Interaction advice in the second person: "if you're on thyroid medication, check with your pharmacist",
+            # "if you take warfarin, don't suddenly start…".
+            r"\bif you(?:'re| are)? (?:on|taking|using|take|use|pregnant|breast-?feeding)\b[^.;\n]{0,60}?\b(?:check|"
+            r"talk|speak|ask|consult|tell) (?:with |to )?(?:your |a )?(?:doctor|gp|pharmacist|nurse|midwife)\b",
+            r"\bif you (?:take|use|are taking|'re taking|are on|'re on)\b[^.;\n]{0,60}?\b(?:don't|do not|avoid|"
+            r"never)\b",
+            # Reactions where a medicine goes in.
+            r"\b(?:at|around) the injection site\b|\binjection[- ]site (?:reactions?|pain|swelling|soreness|redness)\b",
         ),
         exclude=(
             r"\bside[- ]effects? of (?:the|this) (?:new )?(?:policy|plan|law|change)\b",
             # "No side effects were seen" reports the absence of harm; it warns of nothing.
             r"\b(?:no|without|free of|free from) (?:\w+ )?(?:side[- ]effects?|adverse "
             r"(?:effects?|events?|reactions?))\b",
+            r"\bside[- ]effects?[- ]free\b",
+            # Molecules meet each other: "the locus control region can interact with different globin promoters".
+            r"\binteract with (?:[\w-]+ ){0,3}(?:promoters?|proteins?|receptors?|domains?|chains?|DNA|RNA|genes?|"
+            r"sites?|molecules?|enzymes?|residues?|each other|one another)\b",
+            # A risk made smaller is a benefit: "a 14% lower risk of death".
+            r"\b(?:lower|lowers|lowered|reduced?|reduces|reducing|decreased?|decreases|smaller|less|cuts?|halved) "
+            r"(?:\w+ )?risks? of\b(?! (?:[\w-]+ ){0,3}(?:side[- ]effects?|adverse))",
         ),
     ),
     CueRule(
@@ -165,10 +186,16 @@ RULES: tuple[CueRule, ...] = (
             r"\bsmall(?:er)?(?:,)? (?:(?:short|open-label|uncontrolled)[- ]?\w* )?(?:trials?|studies|sample|numbers? "
             r"of patients|group of patients)\b",
             r"\bhave been small\b",
+            # Said of the studies afterwards: "most of the included trials were small", "only nine people took part".
+            r"\b(?:trials|studies)(?: [\w-]+){0,2} (?:were|was|are|is|have been) (?:\w+ )?small\b",
+            r"\bonly (?:about |around )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a (?:few|"
+            r"handful of)) (?:people|patients|participants|volunteers|adults|women|men|children|subjects) (?:took part|"
+            r"were (?:enrolled|included|studied|treated|tested))\b",
             r"\bpreliminary (?:evidence|results|research|data|findings|studies)\b",
             r"\bopen-label\b",
         ),
-        exclude=(r"\bsmall (?:intestine|molecule|bowel|cell lung)\b",),
+        exclude=(r"\bsmall (?:intestine|molecule|bowel|cell lung)\b", r"\bsmall samples? of (?:your|the|their|his|her|"
+                 r"blood|tissue|fat|skin|bone|cells|fluid|urine|saliva|hair)\b"),
     ),
     CueRule(
         Code.ANECDOTAL,
@@ -192,13 +219,13 @@ RULES: tuple[CueRule, ...] = (
             r"(?: (?:on|in|of|from) (?:the |a |an |our |online )?(?:\w+ )?(?:forums?|Reddit|Facebook|Twitter|YouTube|"
             r"TikTok|social media|message boards?|(?:support )?groups?|communit(?:y|ies)|comments|reviews|internet|"
             r"web))? (?:report|reports|reported|say|says|said|swears?|swore|claims?|claimed|insists?)\b(?! to)",
-            r"\bsw(?:ear|ears|ore|earing) by\b",
             # A customer named with an age, as shops quote them: "Sarah, 54, told us".
             r"(?-i:\b[A-Z][a-z]+), \d{2}, (?:told us|says|said|writes|wrote|explains)\b",
-            r"\b(?:some|many) (?:people|patients|users|women|men|parents)(?: with (?:[\w-]+ )?[\w-]+)? "
-            r"(?:say|said|swear|claim|insist)\b(?! to)",
-            # Readers or listeners writing in, and first-person testimony: "thousands of readers have written to tell
-            # me", "I quit cold turkey and feel twenty years younger", "my neighbour told me" (design.TESTIMONY).
+            r"\b(?:says|said|writes|wrote|explains)(?-i: [A-Z][a-z]+), \d{2}\b",
+            # Readers or listeners writing in, people who swear by it, a clinic's tally of how its clients feel, and
+            # first-person testimony: "thousands of readers have written to tell me", "94% of them report less pain",
+            # "I quit cold turkey and feel twenty years younger", "my neighbour told me" (design.TESTIMONY: they set
+            # the level too).
             *TESTIMONY,
         ),
         exclude=(r"\badverse event reporting\b", r"\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|Dame|Sir)\.? \w+, \d{2},"),
@@ -211,6 +238,8 @@ RULES: tuple[CueRule, ...] = (
         patterns=(
             r"\boff[- ]label\b",
             r"\bnot (?:FDA[- ])?approved (?:for|to treat)\b",
+            r"\bnot (?:been )?(?:approved|licensed|authori[sz]ed) by (?:the )?(?:FDA|EMA|MHRA|TGA|Health Canada|"
+            r"regulators?)\b",
             r"\bunapproved (?:use|indication)\b",
             r"\boutside (?:its|the) approved (?:use|indication)s?\b",
         ),
@@ -226,6 +255,8 @@ RULES: tuple[CueRule, ...] = (
             r"inconclusive|equivocal)\b",
             r"\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal|contradictory) "
             r"(?:results|evidence|findings|data)\b",
+            r"\b(?:trials|studies|results|findings|effects?)(?: [\w-]+){0,3} (?:were|was|are|is|remain|remains|have "
+            r"been) (?:\w+ )?(?:inconsistent|conflicting|mixed|contradictory|inconclusive)\b",
             r"\bno (?:strong |good |convincing |clear |conclusive |sufficient )?(?:clinical )?evidence "
             r"(?:that|showing|of|for|to)\b",
             r"\b(?:no|without|lack of|absence of|neither)(?: an?)?(?: (?:statistically|clinically|significant|"
@@ -300,6 +331,10 @@ RULES: tuple[CueRule, ...] = (
             r"\bheterogeneity (?:\w+ ){0,3}(?:was|is|were) (?:not|considered|defined|deemed|judged|regarded)\b",
             r"\bno (?:conflicts?|competing) of interest\b",
             r"\bwhether or not\b",
+            # What a design cannot show is a limitation, not a null result: "because the study was observational, it
+            # cannot prove that coffee itself is responsible".
+            r"\b(?:cannot|can't|could not|does not|doesn't|did not) (?:prove|show|establish|tell us) (?:that )?"
+            r"[^.;\n]{0,40}?\b(?:itself|alone|is responsible|are responsible|causes?|caused|causal)\b",
             r"\b(?:further|future|larger|more) "
             r"(?:studies|research|trials)\b[^.]{0,40}\b(?:needed|required|warranted)\b",
         ),
@@ -382,6 +417,8 @@ RULES: tuple[CueRule, ...] = (
             r"offer\b",
             r"\bmoney-back "
             r"guarantee\b",
+            # A promise of no harm at all: "safe, natural and virtually side-effect free", "100% risk-free".
+            r"\bside[- ]effects?[- ]free\b|\b(?:100% |completely |totally |entirely )risk[- ]free\b",
         ),
         exclude=(
             r"\bbreakthrough (?:therapy|device) designation\b",
@@ -397,6 +434,7 @@ RULES: tuple[CueRule, ...] = (
             r"\breach\w* (?:\w+ )?milestones?\b",
             r"\btak(?:e|es|ing) (?:a |one )?(?:big |giant |huge )?step\b",
             r"\bpioneering (?:work|studies|research) (?:by|of)\b",
+            r"\b(?:not|no) (?:a |some )?miracle\b",
         ),
     ),
     CueRule(
@@ -426,7 +464,11 @@ RULES: tuple[CueRule, ...] = (
             r"women|men|parents|users|caregivers|readers|anyone|everyone|individuals)\s+(?:\w+\s+)?(?:should|must)\b",
             r"\b(?:should|must) (?:not )?(?:consult|talk|discuss|ask|seek|tell|avoid|consider|check|speak|follow|be "
             r"aware|be advised|be considered|take|use|stop|start|inform|receive|be given|be used|be taken|be "
-            r"combined|combine|get)\b",
+            r"combined|combine|get|accompany|know|be avoided)\b",
+            # A leaflet's frequency band and a review's bias rating are no hedges: "(may affect up to 1 in 10
+            # people)", "at unclear risk of bias".
+            r"\bmay affect (?:up to |more than |fewer than |less than )?(?:1|one) in\b",
+            r"\b(?:unclear|uncertain) risk of bias\b",
         ),
     ),
 )
@@ -503,6 +545,9 @@ EXCLUDE_WINDOW = 30
 # at least this share of its claim sentences hedge, or at least HEDGED_SENTENCES_ALWAYS of them do.
 HEDGED_SHARE = 0.34
 HEDGED_SENTENCES_ALWAYS = 2
+# A text tells anecdotes (the document earns `anecdotal`, and with no study design of its own is anecdote or
+# opinion) when at least this many of its sentences do: one "patients report" in passing does not.
+ANECDOTE_SENTENCES = 2
 # The headline: a text's title and first sentences carry its main claim. Sensational language there weighs in
 # the document's tone (rag/caveats/tone.py), and a headline resting on animal or lab work makes the document
 # preclinical even when a small human pilot is mentioned further down.
@@ -550,6 +595,18 @@ CITATION_PATTERNS = (
     r"researcher|nurse|pharmacist|professor|specialist|influencer|coach)s? (?:on|from) (?:YouTube|TikTok|Instagram|"
     r"Facebook|Twitter|Reddit|(?:a|the) (?:podcast|radio|forum|internet)|TV|television|social media)\b",
 )
+# A study vouched for with nothing to find it by: "Some studies suggest", "Studies have shown", "A recent study
+# found", "Clinically studied ingredients". Untraceable unless the text names a journal, DOI, trial or link anywhere
+# (a press release's "the study found" is the study it names).
+VAGUE_CITATION_PATTERNS = (
+    r"\b(?:(?:[Ss]ome|[Mm]any|[Ss]everal|[Rr]ecent|[Nn]ew|[Nn]umerous|[Cc]ountless) (?:\w+ )?(?:studies|research)|"
+    r"^[Ss]tudies|(?<=\. )[Ss]tudies) (?:has |have )?(?:shown|show|suggests?|suggested|found|find|finds|proven|proved|"
+    r"indicates?|indicated|confirm(?:s|ed)?)\b",
+    r"\b(?:[Aa]nother|[Aa]|[Oo]ne) (?:recent |new |small |large |major )?study (?:found|showed|shows|suggests|"
+    r"suggested|revealed|reported|proved)\b",
+    r"\b(?:[Rr]esearch|[Ss]cience) (?:shows|has shown|proves|has proven|confirms)\b",
+    r"\b[Cc]linically (?:studied|proven|tested) (?:ingredients?|formula|blend)\b",
+)
 TRACEABLE_PATTERNS = (
     r"\b10\.\d{4,9}/\S+",
     r"\bPMID:?\s*\d{5,9}\b",
@@ -559,6 +616,28 @@ TRACEABLE_PATTERNS = (
     r"https?://\S+",
     r"\b(?:J\.|Journal|Lancet|N Engl J Med|NEJM|JAMA|BMJ|Neurology|Mult Scler|Brain|Ann "
     r"Neurol|Nature|Science|Cell|PLoS|Cochrane)\b",
+)
+# A chatbot's reply has a shape: a greeting or a framing line ("Great question!", "Here's a breakdown of…") and a
+# sign-off that offers to write more ("Let me know if you'd like me to put together…"). One such sentence is said on
+# forums too; the offer and one more, in different sentences, make the document `ai_generated`.
+CHATBOT_OFFER = (
+    r"\b(?:would you like|do you want|let me know if you(?:'d| would) like|if you(?:'d| would) like,?) me to\b|"
+    r"\bi can (?:also )?(?:put together|create|draft|write|generate|suggest|provide) (?:a|an|some)\b"
+)
+CHATBOT_VOICE = (
+    r"^(?:great question|certainly|absolutely|sure thing|of course)\b[!,.]|\bi hope (?:this|that) helps\b|"
+    r"\bhere(?:'s| is) (?:a |an )?(?:quick |brief )?(?:breakdown|overview|summary) of\b|\bfeel free to ask\b|"
+    r"\bi(?:'d| would) be (?:happy|glad) to\b"
+)
+# A journal or registry named in running text ("published this week in Cell Reports", "the European Journal of
+# Preventive Cardiology", "PROSPERO CRD42022311234"): a reader can find the study, so the text has a reference.
+_NOT_A_JOURNAL = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Table|"
+                  r"Figure|Fig|Section|Chapter|Appendix|The|This|These|Our|A|An|In|It)\b")
+NAMED_SOURCE_PATTERNS = (
+    rf"\b(?:published|reported|appears|appeared) (?:[\w-]+ ){{0,3}}in (?:the )?(?:journals? )?(?!{_NOT_A_JOURNAL})"
+    r"(?-i:[A-Z][A-Za-z&'’-]+)(?: (?:of |and |for |in |& )?(?-i:[A-Z][A-Za-z&'’-]+)){0,6}",
+    r"(?-i:\bJournal of (?:the )?[A-Z][a-z]+)",
+    r"\bPROSPERO\b|\bCRD\d{8,}\b",
 )
 # Questions about safety ("can I take it with…", "side effects?") rank passages that carry a
 # safety_warning higher: a contraindication must not fall below the fold.

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 
-from rag.caveats.codes import Code, Level
-from rag.caveats.design import BACKGROUND, COMPILED_DESIGNS, is_background, sentence_designs, sentence_level
+from rag.caveats.citations import find_citations
+from rag.caveats.codes import LEVEL_CODES, Code, Level
+from rag.caveats.design import (
+    BACKGROUND,
+    COMPILED_DESIGNS,
+    DESIGNS,
+    is_background,
+    sentence_designs,
+    sentence_level,
+)
 from rag.caveats.hedges import HedgeLexicon, shipped
-from rag.caveats.rules import EXCLUDE_WINDOW, RULES
+from rag.caveats.rules import EXCLUDE_WINDOW, EXPERIMENT_VERBS, RESEARCH_CLAIM, RULES
 from rag.caveats.spans import SpanSet
 from rag.ingest.chunking import split_sentences
 
@@ -59,6 +68,8 @@ _COMPILED = [
     for rule in RULES
 ]
 _HEDGE_EXCLUDE = next(exclude for code, _, exclude in _COMPILED if code == Code.SPECULATIVE_LANGUAGE)
+# A sentence about research: where an animal named is a study's subject, not a pet ("dogs and cats" on a vet's page).
+_RESEARCH = re.compile(f"(?:{RESEARCH_CLAIM})|(?:{EXPERIMENT_VERBS})", re.IGNORECASE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -138,20 +149,58 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
             for start, end in hedges
             if not spans.near(start, end, EXCLUDE_WINDOW)
         )
-    cues = _merge(cues)
+    # A warning's "may" is how harms are worded ("as this may cause serious side effects"), not a claim held back:
+    # a hedge just before the harm it governs is part of the warning.
+    harms = [cue.start for cue in cues if cue.code == Code.SAFETY_WARNING]
+    if harms:
+        cues = [cue for cue in cues if cue.code != Code.SPECULATIVE_LANGUAGE
+                or not any(0 <= harm - cue.start <= EXCLUDE_WINDOW for harm in harms)]
     found = sentence_designs(sentence)
     designs = tuple(name for name, *_ in found)
+    level = sentence_level(list(designs), sentence)
+    background = is_background(sentence)
+    cues.extend(_design_cue(sentence, offset, found, level, background, cues))
     return SentenceFinding(
         offset,
         offset + len(sentence),
-        tuple(cues),
+        tuple(_merge(cues)),
         designs,
-        sentence_level(list(designs), sentence),
-        is_background(sentence),
+        level,
+        background,
         tuple((offset + s, offset + e) for _, s, e in found),
     )
 
 
+def _design_cue(sentence: str, offset: int, found: list[tuple[str, int, int]], level: Level, background: bool,
+                cues: list[Cue]) -> list[Cue]:
+    """The caveat of the design a sentence reports, quoting the design, when no cue of its code did: "the team fed
+    an extract to 24 aged mice" is preclinical without saying "in mice", so the sentence, its passage and its
+    document carry the caveat their level names."""
+    code = LEVEL_CODES.get(level)
+    if code is None or background or any(cue.code == code for cue in cues) or not _RESEARCH.search(sentence):
+        return []
+    spans = [(s, e) for name, s, e in found if DESIGNS[name][0] == level] or [(s, e) for _, s, e in found]
+    return [Cue(code, offset + spans[0][0], offset + spans[0][1])] if spans else []
+
+
 def analyse(text: str) -> list[SentenceFinding]:
     """Findings for every sentence of `text`, in order."""
-    return [analyse_sentence(text[start:end], start) for start, end in sentence_spans(text)]
+    return _with_citations(text, [analyse_sentence(text[start:end], start) for start, end in sentence_spans(text)])
+
+
+def _with_citations(text: str, findings: list[SentenceFinding]) -> list[SentenceFinding]:
+    """Each untraceable citation ("A Harvard study", "Miller et al., 2019") as a cue of the sentence it starts in.
+    Citations are found over the whole text (one may run over a line break), so they join the sentences here."""
+    untraceable = [(start, end) for start, end, traceable in find_citations(text) if not traceable]
+    if not untraceable:
+        return findings
+    starts = [finding.start for finding in findings]
+    added: dict[int, list[Cue]] = {}
+    for start, end in untraceable:
+        index = bisect_right(starts, start) - 1
+        if index >= 0 and start < findings[index].end:
+            added.setdefault(index, []).append(Cue(Code.UNVERIFIABLE_CITATION, start, min(end, findings[index].end)))
+    for index, cues in added.items():
+        finding = findings[index]
+        findings[index] = replace(finding, cues=tuple(sorted(finding.cues + tuple(cues), key=lambda c: c.start)))
+    return findings
