@@ -30,6 +30,12 @@ def test_the_subject_is_the_slot_the_question_asks_about():
     assert asked_subjects("Can cousin marriage cause this?") == []
     assert asked_subjects("Does smoking increase the risk of MS?") == []
     assert asked_subjects("Can painkillers interact with LDN?") == []
+    # what an aspect is asked of: its dose, side effects or risks are a treatment's ("What dose of metformin…" is
+    # answered from the metformin page, not from the LDN page's doses); a class of treatments names none
+    assert asked_subjects("What dose of vitamin D should I take for MS?") == ["vitamin d"]
+    assert asked_subjects("What are the side effects of low dose naltrexone?") == ["low dose naltrexone"]
+    assert asked_subjects("risks of gene therapy for depression") == ["gene therapy"]
+    assert asked_subjects("What are the dangers of the usual immune suppressing drugs for lupus?") == []
     # a search-box title names no subject: "Cure for MS?", "tips for fatigue - what works?"
     assert asked_subjects("Cure for MS?") == [] and asked_subjects("tips for fatigue - what works?") == []
 

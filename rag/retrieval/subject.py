@@ -66,6 +66,11 @@ PATTERNS = (
     # (not "What can my husband do to help?", "What do nurses do…": who does something, not what a treatment does)
     re.compile(rf"{_OPENS}what\s+(?:does|did|would|will|might)\s+{_SLOT}\s+{_ADVERB}do\s+(?:for|to)\b",
                re.IGNORECASE),
+    # "What dose of metformin should I take?", "What are the side effects of LDN?", "risks of gene therapy for
+    # depression": what an aspect is asked of is the subject ("the risk of MS" is a disease's: risks, in the plural).
+    re.compile(rf"\b(?:dose|doses|dosage|dosing|side[- ]effects?|risks|dangers|benefits|interactions|cost|price)"
+               rf"\s+(?:of|from|with)\s+{_SLOT}(?=\s+(?:should|do|does|did|is|are|was|were|can|could|would|will|"
+               rf"for|in|to|with|if|when|on)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
     # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how) about\s+(?P<subject>[A-Za-z0-9][\w\-', ]{0,80}?)"
                r"(?=\s+(?:for|to|with|in)\b|\s*[?.!]|\s*$)", re.IGNORECASE),
@@ -74,6 +79,8 @@ PATTERNS = (
 # the slot ran over a clause ("there a weaning process when you") and nothing is read.
 _LEADING = frozenset("a an the my your his her their our this these those some any".split())
 _JOINING = frozenset("of and or from at with in".split())
+# A class of treatments, not one: "the usual immune suppressing drugs", "standard treatments", "other medicines".
+_CLASS = frozenset("usual standard conventional current traditional existing other regular typical".split())
 MAX_SUBJECT_WORDS = 6
 # A name's short qualifier: the "D" of "vitamin D", the "B12" of "vitamin B12" (or "B-12"), the "3" of "omega 3".
 _QUALIFIER = re.compile(r"(?P<letter>[a-z]?)(?P<digits>\d{0,3})")
@@ -105,7 +112,7 @@ def _noun_phrase(slot: str) -> str | None:
         words.pop(0)
     if not words or len(words) > MAX_SUBJECT_WORDS:
         return None
-    if any(w in STOPWORDS and w not in _JOINING for w in words):
+    if any(w in STOPWORDS and w not in _JOINING for w in words) or words[0] in _CLASS:
         return None
     return " ".join(words)
 
