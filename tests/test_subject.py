@@ -177,6 +177,11 @@ def test_what_the_question_names_that_no_passage_mentions():
     assert unmentioned("Women's experience of LDN? Today's view on it?", ldn) == []
     # what the question asks for is no name
     assert unmentioned("What are the downsides of LDN?", ldn) == []
+    # a hyphenated name is read whole: "CAR-T" is neither "car" nor "T"; one the passages hold, in any spelling, is
+    # mentioned, and so is one whose every part the collection holds
+    assert unmentioned("Is CAR-T cell therapy any good for MS?", ldn) == ["CAR-T"]
+    assert unmentioned("Is CAR-T cell therapy any good for MS?", ["CAR T cells were given."]) == []
+    assert unmentioned("Is CAR-T cell therapy any good for MS?", ldn, known=lambda stem: stem == "car") == []
 
 
 def test_a_long_message_of_unknown_words_reads_a_bounded_number_of_names():

@@ -340,12 +340,36 @@ def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = 
             names[stemmed[0]] = (word, lower)
             if len(names) >= MAX_NAMES_READ:  # a long message costs bounded time
                 break
-    if not names:
+    hyphenated = _hyphenated_names(question, known)
+    if not names and not hyphenated:
         return out
     holds, spelt = _holder(texts), _spelt_words(texts, english_targets=True)
     for stem, (word, lower) in names.items():
         if not holds(stem) and not _misspelt_in(lower, spelt):
             out.append(word)
+    lowered = [text.lower() for text in texts]
+    out += [word for word, pattern in hyphenated if not any(pattern.search(text) for text in lowered)]
+    return out
+
+
+# A name made of an abbreviation and its parts: "CAR-T", "IL-6", "TNF-alpha" (read whole: its parts are too short,
+# or common words, to be names alone).
+_HYPHENATED = re.compile(r"\b(?=[\w-]*[A-Z]{2})[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b")
+
+
+def _hyphenated_names(question: str, known: Callable[[str], bool]) -> list[tuple[str, re.Pattern]]:
+    """The question's hyphenated names that no document of the collection holds (one of their stems unknown to it:
+    a large collection that says "car" and "T cells" may say "CAR-T"), each with what finds it in a text ("CAR-T",
+    "CAR T", "cart")."""
+    out: list[tuple[str, re.Pattern]] = []
+    for match in _HYPHENATED.finditer(question[:MAX_CHARS]):
+        word, parts = match.group(), match.group().lower().split("-")
+        stems = terms(word)
+        if not stems or all(known(stem) for stem in stems) or any(word == seen for seen, _ in out):
+            continue
+        out.append((word, re.compile(r"\b" + r"[\s-]?".join(map(re.escape, parts)) + r"\b")))
+        if len(out) >= MAX_NAMES_READ:
+            break
     return out
 
 
