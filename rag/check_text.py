@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.caveats.profile import caveat_chunks, profile_document, with_document_cues
+from rag.caveats.profile import caveat_chunks, profile_document, with_design_cues, with_document_cues
 from rag.caveats.sentences import SentenceFinding, analyse
 from rag.ingest import content_hash
 from rag.ingest.cleaning import clean_text, derive_title, find_urls
@@ -55,5 +55,6 @@ class TextChecker:
                             content_hash=content_hash(cleaned), url=urls[0] if urls else None, urls=urls)
         findings = analyse(cleaned)
         document = profile_document(document, findings)
+        findings = with_design_cues(cleaned, findings, document.evidence_level)
         chunks = caveat_chunks(document, self.chunker.chunk_document(document), findings)
         return CheckedText(text_id, document, chunks, with_document_cues(document, findings))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from rag.caveats.citations import unverifiable
 from rag.caveats.profile import add_caveats, classify_designs, evidence_level, find_cues
 from rag.index import make_chunker
 from rag.ingest import ingest_folder
@@ -188,10 +189,12 @@ def test_promotional_blog_profile(profiles):
     assert {"promotional_tone", "unverifiable_citation", "no_references"} <= _codes(document.caveats)
     assert document.citations.untraceable >= 6 and "Smith et al. (2021)" in document.citations.untraceable_examples
     assert "ai_generated" not in _codes(document.caveats)
-    assert "Some studies suggest" in document.citations.untraceable_examples  # vouched for, with nothing to find
+    # named studies are listed first; studies only vouched for ("Some studies suggest") are untraceable too
+    assert document.citations.untraceable_examples[:3] == ["Study A", "Study B", "Study C"]
+    assert "Some studies suggest" in unverifiable(document.text)[0].detail
     with_citation = [c for c in chunks if "unverifiable_citation" in _codes(c.caveats)]
-    named = document.citations.untraceable_examples
-    assert with_citation and all(any(name in c.text for name in named) for c in with_citation)
+    quoted = [next(x for x in c.caveats if x.code == "unverifiable_citation") for c in with_citation]
+    assert with_citation and all(c.start <= x.start < x.end <= c.end for c, x in zip(with_citation, quoted))
     assert any("Study A" in c.text for c in with_citation)
 
 
@@ -203,10 +206,12 @@ def test_truncated_article_profile(profiles):
     assert any("preclinical" in _codes(c.caveats) for c in chunks)
 
 
-def test_overview_profile_has_no_ai_or_citation_caveats(profiles):
+def test_overview_profile_has_no_ai_caveat_and_cites_no_study_by_name(profiles):
     document, chunks = profiles["004"]
     codes = _codes(document.caveats) | {code for c in chunks for code in _codes(c.caveats)}
-    assert "ai_generated" not in codes and "unverifiable_citation" not in codes and "incomplete_source" not in codes
+    assert "ai_generated" not in codes and "incomplete_source" not in codes
+    # it names no study; it only vouches for some ("preclinical and clinical studies have shown"), with no reference
+    assert document.citations.untraceable_examples == ["clinical studies have shown"]
 
 
 def test_stem_cell_promotion_profile(profiles):

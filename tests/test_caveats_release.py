@@ -107,7 +107,7 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Not recommended during pregnancy.", Code.SAFETY_WARNING),
         ("Children are advised to avoid the spray.", Code.SAFETY_WARNING),
         ("If you're taking lithium, talk to your GP before starting.", Code.SAFETY_WARNING),
-        ("If you use blood thinners, avoid high doses.", Code.SAFETY_WARNING),
+        ("If you take blood thinners, avoid high doses.", Code.SAFETY_WARNING),
         ("Redness at the injection site is common.", Code.SAFETY_WARNING),
         ("All of the studies were small.", Code.EARLY_OR_SMALL_TRIALS),
         ("Only 14 volunteers were enrolled.", Code.EARLY_OR_SMALL_TRIALS),
@@ -118,6 +118,15 @@ def test_a_human_headline_keeps_the_strongest_design():
         ("Some studies suggest it eases hot flushes.", Code.UNVERIFIABLE_CITATION),
         ("Most of our clients swear by it.", Code.ANECDOTAL),
         ("Of those we treated, 90% of them report better sleep.", Code.ANECDOTAL),
+        # A reviewer's misses of the first version: contractions, curly apostrophes, a warning beside a benefit.
+        ("Since I started taking it I've had zero migraines.", Code.ANECDOTAL),
+        ("I\u2019ve never felt better!", Code.ANECDOTAL),
+        ("If you\u2019re taking warfarin, talk to your doctor first.", Code.SAFETY_WARNING),
+        ("Aspirin lowers the risk of clots but raises the risk of stomach bleeding.", Code.SAFETY_WARNING),
+        ("Grapefruit juice can interact with enzymes that break down statins.", Code.SAFETY_WARNING),
+        ("The trial did not show that the drug alone reduced relapses.", Code.MIXED_EVIDENCE),
+        ("Does it work? Studies show it does.", Code.UNVERIFIABLE_CITATION),
+        ("It may help; side effects include nausea.", Code.SPECULATIVE_LANGUAGE),  # the hedge is on the help
     ],
 )
 def test_new_cues_fire(sentence, code):
@@ -195,6 +204,19 @@ def test_a_trials_routine_wording_is_no_null_result(sentence):
         ("Being a survey, it cannot prove that tea itself causes the change.", Code.MIXED_EVIDENCE),
         ("It is not a miracle, but it helps me sleep.", Code.PROMOTIONAL_TONE),
         ("The protein can interact with DNA in the nucleus.", Code.SAFETY_WARNING),
+        # The same reviewer's false alarms.
+        ("Treatment options for MS have never been better.", Code.ANECDOTAL),
+        ("A brisk daily walk does wonders for your mood.", Code.ANECDOTAL),
+        ("What if my side effects have gone?", Code.ANECDOTAL),
+        ("Since I started as a GP in 2004, I have seen many patients.", Code.ANECDOTAL),
+        ("Some people say the flu jab gives you flu, but this is a myth.", Code.SAFETY_WARNING),
+        ("If you use the app, don't forget to log your meals.", Code.SAFETY_WARNING),
+        ("Screening is not recommended for people under 50.", Code.SAFETY_WARNING),
+        ("The differences between studies were small.", Code.EARLY_OR_SMALL_TRIALS),
+        ("Only two patients were treated for low blood sugar.", Code.EARLY_OR_SMALL_TRIALS),
+        ("It isn't a miracle cure.", Code.PROMOTIONAL_TONE),
+        ("Dietary supplements are not approved by the FDA before they are sold.", Code.OFF_LABEL),
+        ("Our research shows that the test is accurate.", Code.UNVERIFIABLE_CITATION),
     ],
 )
 def test_near_misses_stay_unflagged(sentence, code):
@@ -318,6 +340,11 @@ def test_a_text_whose_level_is_set_by_its_design_carries_that_caveat(text, level
         # A forum thread that also mentions a trial still tells anecdotes.
         ("Magnesium for cramps?\n\nSince I started magnesium I haven't had a single cramp. My partner swears by "
          "it too. Apparently a small pilot trial in 20 runners found the same.", {Code.ANECDOTAL}, set()),
+        # A country is no journal; a human forum reply offering a link is no chatbot; a myth busted is no anecdote.
+        ("Fish oil\n\nStudies have shown that fish oil prevents heart attacks. Similar findings were reported in "
+         "China and Japan.", {Code.NO_REFERENCES, Code.UNVERIFIABLE_CITATION}, set()),
+        ("Re: magnesium\n\nOf course, everyone is different. I hope this helps. Do you want me to send you the link "
+         "to the brand I use?", set(), {Code.AI_GENERATED}),
         # A post that ends in hashtags was not cut off.
         ("Morning routine\n\nI drink warm lemon water every day and walk for an hour before work #wellness "
          "#morningroutine", set(), {Code.INCOMPLETE_SOURCE}),
@@ -344,3 +371,20 @@ def test_the_sentence_view_carries_what_the_profile_quotes_from_it():
     assert Code.UNVERIFIABLE_CITATION in codes_of("A Harvard study")
     assert Code.PRECLINICAL in codes_of("aged rats")
     assert Code.AI_GENERATED in codes_of("Would you like me")
+
+
+def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_designs():
+    from rag.check_text import TextChecker
+    from rag.settings import Settings
+
+    checker = TextChecker(Settings())
+    # the warning's quote runs back past "…" into the sentence before; that sentence carries no warning
+    checked = checker.check("Sleep gummies\n\nI was sceptical at first… Not suitable for pregnant or breastfeeding "
+                            "women.")
+    first = next(f for f in checked.sentences if checked.document.text[f.start:f.end].startswith("I was"))
+    assert Code.SAFETY_WARNING not in first.codes
+    # chicken in a cohort study is food, not a study's subject: the sentence is no preclinical evidence
+    cohort = checker.check("Diet and blood pressure\n\nWe followed 2,000 adults in a prospective cohort for ten "
+                           "years. The study found that people who ate more chicken and fish had lower blood pressure.")
+    assert cohort.document.evidence_level == Level.OBSERVATIONAL
+    assert not any(Code.PRECLINICAL in f.codes for f in cohort.sentences)

@@ -4,7 +4,7 @@ when its line also gives a journal, DOI, PMID, trial number or link."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from rag.caveats.rules import (
@@ -20,6 +20,8 @@ _CITATIONS = [re.compile(p) for p in CITATION_PATTERNS]
 _VAGUE = re.compile("|".join(f"(?:{p})" for p in VAGUE_CITATION_PATTERNS), re.MULTILINE)
 _TRACEABLE = [re.compile(p) for p in TRACEABLE_PATTERNS]
 _LINKS = re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\bPMID:?\s*\d{5,9}\b|\bNCT\d{8}\b")
+# Journals whose names are no common word ("Brain", "Cell", "Science" are, and count only on a citation's line).
+_JOURNALS = re.compile(r"\b(?:Lancet|N Engl J Med|NEJM|JAMA|BMJ|PLoS|Cochrane)\b")
 _NAMED_SOURCES = re.compile("|".join(f"(?:{p})" for p in NAMED_SOURCE_PATTERNS), re.IGNORECASE)
 
 
@@ -31,7 +33,7 @@ def find_citations(text: str, vague: bool = True) -> list[tuple[int, int, bool]]
         documented: bool | None = None
         for match in _VAGUE.finditer(text):
             if documented is None:
-                documented = bool(_LINKS.search(text) or _NAMED_SOURCES.search(text))
+                documented = bool(_LINKS.search(text) or _NAMED_SOURCES.search(text) or _JOURNALS.search(text))
             citations.append((match.start(), match.end(), documented))
     # by the lines a citation spans (one may run over a line break): each is searched once, however many it holds
     traceable: dict[tuple[int, int], bool] = {}
@@ -101,18 +103,29 @@ def unverifiable(text: str, spans: Sequence[tuple[int, int]] | None = None) -> l
         return []
     # Quote a study the text names ("Study A", "Smith et al. 2021") before one it only vouches for ("some studies").
     s, e = next(((a, b) for a, b in untraceable if not _VAGUE.fullmatch(text, a, b)), untraceable[0])
-    names = ", ".join(dict.fromkeys(text[a:b].strip() for a, b in untraceable))
+    names = ", ".join(_once(text[a:b].strip() for a, b in untraceable))
     rule = UNVERIFIABLE_CITATION
     detail = f"Cites {names} without a journal, DOI, PMID, trial number or link, so a reader cannot look it up."
     return [Caveat(rule.code, rule.label, rule.severity, detail, text[s:e], s, e)]
 
 
+def _once(names: Iterable[str]) -> list[str]:
+    """Each name once, as first written, however it is capitalised ("Some studies suggest", "some studies suggest")."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
 def count_citations(text: str) -> CitationCounts:
     citations = find_citations(text)
-    untraceable = [text[s:e].strip() for s, e, ok in citations if not ok]
+    # named studies first ("Study A", "Smith et al. 2021"), then those only vouched for ("some studies suggest")
+    spans = sorted(((s, e) for s, e, ok in citations if not ok),
+                   key=lambda span: _VAGUE.fullmatch(text, *span) is not None)
+    untraceable = [text[s:e].strip() for s, e in spans]
     traceable = sum(1 for *_, ok in citations if ok)
     return CitationCounts(
         traceable=max(traceable, len(_LINKS.findall(text)), len(_NAMED_SOURCES.findall(text))),
         untraceable=len(untraceable),
-        untraceable_examples=list(dict.fromkeys(untraceable))[:10],
+        untraceable_examples=_once(untraceable)[:10],
     )

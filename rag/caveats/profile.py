@@ -15,12 +15,13 @@ from pathlib import Path
 
 from rag.caveats.citations import count_citations, unverifiable
 from rag.caveats.codes import LEVEL_CODES, Code, Level, Severity
-from rag.caveats.design import DESIGNS, text_level
+from rag.caveats.design import DESIGNS, TESTIMONY, text_level
 from rag.caveats.rules import (
     ANECDOTE_SENTENCES,
     CHATBOT_OFFER,
     CHATBOT_VOICE,
     CLAIM_WORDS,
+    EXPERIMENT_VERBS,
     HEADLINE_SENTENCES,
     HEDGED_SENTENCES_ALWAYS,
     HEDGED_SHARE,
@@ -166,6 +167,8 @@ def _is_truncated(text: str) -> tuple[int, int] | None:
     return start, end
 
 
+_TESTIMONY = re.compile("|".join(f"(?:{p})" for p in TESTIMONY), re.IGNORECASE)
+_ABOUT_RESEARCH = re.compile(f"(?:{RESEARCH_CLAIM})|(?:{EXPERIMENT_VERBS})", re.IGNORECASE)
 _OFFER = re.compile(CHATBOT_OFFER, re.IGNORECASE)
 _VOICE = re.compile(CHATBOT_VOICE, re.IGNORECASE)
 
@@ -175,7 +178,7 @@ def _chatbot_reply(text: str, findings: list[SentenceFinding]) -> tuple[int, int
     offers: list[tuple[int, int]] = []
     voiced = 0
     for finding in findings:
-        sentence = text[finding.start:finding.end]
+        sentence = text[finding.start:finding.end].replace("’", "'")
         if _OFFER.search(sentence):
             offers.append((finding.start, finding.end))
         elif _VOICE.search(sentence):
@@ -216,9 +219,14 @@ def text_tone(text: str) -> dict[str, float]:
     return tone_of(text, findings, level_of(text, findings))
 
 
-def _tells_anecdotes(findings: list[SentenceFinding]) -> bool:
-    """Whether the text tells several people's (or one person's several) stories, not a survey in passing."""
-    return sum("anecdote" in f.designs and not f.background for f in findings) >= ANECDOTE_SENTENCES
+def _tells_anecdotes(text: str, findings: list[SentenceFinding]) -> bool:
+    """Whether the text tells several people's (or one person's several) stories (`design.TESTIMONY`), not a
+    survey, registry or questionnaire in passing."""
+    told = [f for f in findings if "anecdote" in f.designs and not f.background]
+    if len(told) < ANECDOTE_SENTENCES:
+        return False
+    text = text.replace("’", "'")  # as the sentences were read
+    return sum(_TESTIMONY.search(text, f.start, f.end) is not None for f in told) >= ANECDOTE_SENTENCES
 
 
 def level_of(text: str, findings: list[SentenceFinding]) -> Level:
@@ -261,9 +269,12 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     if Code.SPECULATIVE_LANGUAGE in first and rests_on_hedges(text, findings):
         caveats.append(_quoted(Code.SPECULATIVE_LANGUAGE, text, first[Code.SPECULATIVE_LANGUAGE], 0, len(text)))
     level_code = LEVEL_CODES.get(level)
-    if level_code is not None and level_code in first:
-        caveats.append(_quoted(level_code, text, first[level_code], 0, len(text)))
-    if level_code != Code.ANECDOTAL and Code.ANECDOTAL in first and _tells_anecdotes(findings):
+    if level_code is not None:
+        designed = with_design_cues(text, findings, level) if level_code not in first else findings
+        cue = _first_cues(designed, 0, len(text)).get(level_code)
+        if cue is not None:
+            caveats.append(_quoted(level_code, text, cue, 0, len(text)))
+    if level_code != Code.ANECDOTAL and Code.ANECDOTAL in first and _tells_anecdotes(text, findings):
         caveats.append(_quoted(Code.ANECDOTAL, text, first[Code.ANECDOTAL], 0, len(text)))
     counts = count_citations(text)
     if counts.untraceable:
@@ -276,18 +287,41 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     return replace(document, caveats=sort_caveats(caveats), citations=counts, evidence_level=level)
 
 
+def with_design_cues(text: str, findings: list[SentenceFinding], level: Level) -> list[SentenceFinding]:
+    """Each sentence about research that reports a design of the text's own level carries that level's caveat on
+    the design's words, when no cue of it did: "the team fed an extract to 24 aged mice" is preclinical without
+    saying "in mice". Only the level the whole text has: "people who ate more chicken and fish" in a cohort study,
+    or the SF-36 questionnaire of a trial, names no design of it."""
+    code = LEVEL_CODES.get(level)
+    if code is None:
+        return findings
+    out = list(findings)
+    for i, finding in enumerate(findings):
+        if (finding.level != level or finding.background or not finding.design_spans or finding.has(code)
+                or not _ABOUT_RESEARCH.search(text, finding.start, finding.end)):
+            continue
+        spans = [span for name, span in zip(finding.designs, finding.design_spans, strict=False)
+                 if DESIGNS[name][0] == level] or list(finding.design_spans)
+        out[i] = _with_cue(finding, Cue(code, *spans[0]))
+    return out
+
+
+def _with_cue(finding: SentenceFinding, cue: Cue) -> SentenceFinding:
+    return replace(finding, cues=tuple(sorted((*finding.cues, cue), key=lambda c: c.start)))
+
+
 def with_document_cues(document: Document, findings: list[SentenceFinding]) -> list[SentenceFinding]:
     """The sentences, each also carrying the codes the document's profile quotes from it (a chatbot's offer to
-    write more, a headline that overclaims): what the profile says of a sentence, the sentence says too."""
+    write more, a headline that overclaims): what the profile says of a sentence, the sentence says too. A quote
+    may open before its sentence (a clause runs on past "…" or a closing quotation mark); it ends in it."""
     out = list(findings)
     for caveat in document.caveats:
-        if caveat.start is None:
+        if caveat.start is None or caveat.end is None:
             continue
-        index = bisect_right(out, caveat.start, key=lambda f: f.end)
-        if index < len(out) and out[index].start <= caveat.start and not out[index].has(caveat.code):
+        index = bisect_right(out, caveat.end - 1, key=lambda f: f.end)
+        if index < len(out) and out[index].start < caveat.end and not out[index].has(caveat.code):
             finding = out[index]
-            cue = Cue(caveat.code, caveat.start, min(caveat.end or finding.end, finding.end))
-            out[index] = replace(finding, cues=tuple(sorted((*finding.cues, cue), key=lambda c: c.start)))
+            out[index] = _with_cue(finding, Cue(caveat.code, max(caveat.start, finding.start), caveat.end))
     return out
 
 
@@ -316,7 +350,8 @@ def add_caveats(document: Document, chunks: list[Chunk]) -> tuple[Document, list
     """Profile a document and its chunks from one pass over its sentences."""
     findings = analyse(document.text)
     document = profile_document(document, findings)
-    return document, caveat_chunks(document, chunks, findings)
+    return document, caveat_chunks(document, chunks, with_design_cues(document.text, findings,
+                                                                        document.evidence_level))
 
 
 def sort_caveats(caveats: list[Caveat]) -> list[Caveat]:

@@ -25,6 +25,9 @@ class CueRule:
     patterns: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     case_sensitive: bool = False
+    # A cue is dropped when the words just before it end in one of these ("a 14% lower | risk of death"): an
+    # exclusion that reaches no further than the cue it qualifies.
+    preceded_by: tuple[str, ...] = ()
 
 
 # Promotional families read from FakeHealth dev reviewers' reasons, each quoted in at least two releases: a field's
@@ -112,15 +115,15 @@ RULES: tuple[CueRule, ...] = (
             # Who must not use it, and advice given to a group: "not suitable for pregnant or breastfeeding women",
             # "pregnant women are advised to limit caffeine".
             r"\bnot (?:suitable|recommended|advised|safe) (?:for|during|in|while) (?:use (?:in|during|by) )?"
-            r"(?:pregnan\w*|breast-?feeding|nursing|children|babies|infants|anyone|people|patients|women|those)\b",
-            r"\b(?:are|is) (?:still |also |strongly )?(?:advised|told|urged|warned) (?:to (?:limit|avoid|stop|not)|"
+            r"(?:pregnan\w*|breast-?feeding|nursing|children|babies|infants)\b",
+            r"\b(?:are|is) (?:still |also |strongly )?(?:advised|told|urged|warned) (?:to (?:limit|avoid|not)|"
             r"against)\b",
             # Interaction advice in the second person: "if you're on thyroid medication, check with your pharmacist",
             # "if you take warfarin, don't suddenly start…".
             r"\bif you(?:'re| are)? (?:on|taking|using|take|use|pregnant|breast-?feeding)\b[^.;\n]{0,60}?\b(?:check|"
             r"talk|speak|ask|consult|tell) (?:with |to )?(?:your |a )?(?:doctor|gp|pharmacist|nurse|midwife)\b",
-            r"\bif you (?:take|use|are taking|'re taking|are on|'re on)\b[^.;\n]{0,60}?\b(?:don't|do not|avoid|"
-            r"never)\b",
+            r"\bif you (?:take|are taking|'re taking|are on|'re on)\b[^.;\n]{0,60}?\b(?:don't|do not|avoid|"
+            r"never)\b(?! (?:forget|underestimate|worry|hesitate|miss)\b)",
             # Reactions where a medicine goes in.
             r"\b(?:at|around) the injection site\b|\binjection[- ]site (?:reactions?|pain|swelling|soreness|redness)\b",
         ),
@@ -130,13 +133,14 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:no|without|free of|free from) (?:\w+ )?(?:side[- ]effects?|adverse "
             r"(?:effects?|events?|reactions?))\b",
             r"\bside[- ]effects?[- ]free\b",
-            # Molecules meet each other: "the locus control region can interact with different globin promoters".
-            r"\binteract with (?:[\w-]+ ){0,3}(?:promoters?|proteins?|receptors?|domains?|chains?|DNA|RNA|genes?|"
-            r"sites?|molecules?|enzymes?|residues?|each other|one another)\b",
-            # A risk made smaller is a benefit: "a 14% lower risk of death".
-            r"\b(?:lower|lowers|lowered|reduced?|reduces|reducing|decreased?|decreases|smaller|less|cuts?|halved) "
-            r"(?:\w+ )?risks? of\b(?! (?:[\w-]+ ){0,3}(?:side[- ]effects?|adverse))",
+            # Molecules meet each other: "the locus control region can interact with different globin promoters"
+            # (not enzymes: "grapefruit juice can interact with enzymes that break down statins" warns).
+            r"\binteract with (?:[\w-]+ ){0,3}(?:promoters?|domains?|chains?|DNA|RNA|genes?|residues?|each other|"
+            r"one another)\b",
         ),
+        # A risk made smaller is a benefit: "a 14% lower risk of death", "statins lower the risk of heart attack".
+        preceded_by=(r"\b(?:lower|lowers|lowered|reduce|reduces|reduced|reducing|decrease|decreases|decreased|smaller|"
+                     r"less|cut|cuts|halve|halves|halved)(?: (?:the|your|their|its|his|her|our))?",),
     ),
     CueRule(
         Code.AI_GENERATED,
@@ -187,10 +191,13 @@ RULES: tuple[CueRule, ...] = (
             r"of patients|group of patients)\b",
             r"\bhave been small\b",
             # Said of the studies afterwards: "most of the included trials were small", "only nine people took part".
-            r"\b(?:trials|studies)(?: [\w-]+){0,2} (?:were|was|are|is|have been) (?:\w+ )?small\b",
+            # (not effects or differences "between studies" or "in most trials" that were small)
+            r"(?<!between )(?<!in )(?<!among )(?<!across )\b(?:trials|studies)(?: (?:included|available|published|"
+            r"identified|reviewed|to date|so far))? (?:were|are|have been) (?:all |mostly |generally |very |relatively "
+            r"|also )*small\b",
             r"\bonly (?:about |around )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a (?:few|"
             r"handful of)) (?:people|patients|participants|volunteers|adults|women|men|children|subjects) (?:took part|"
-            r"were (?:enrolled|included|studied|treated|tested))\b",
+            r"were (?:enrolled|included|studied|recruited))\b",
             r"\bpreliminary (?:evidence|results|research|data|findings|studies)\b",
             r"\bopen-label\b",
         ),
@@ -222,6 +229,10 @@ RULES: tuple[CueRule, ...] = (
             # A customer named with an age, as shops quote them: "Sarah, 54, told us".
             r"(?-i:\b[A-Z][a-z]+), \d{2}, (?:told us|says|said|writes|wrote|explains)\b",
             r"\b(?:says|said|writes|wrote|explains)(?-i: [A-Z][a-z]+), \d{2}\b",
+            # Hearsay a page relays (a sentence cue; a leaflet busting the myth "some people say the flu jab gives
+            # you flu" rests on no anecdote).
+            r"\b(?:some|many) (?:people|patients|users|women|men|parents)(?: with (?:[\w-]+ )?[\w-]+)? "
+            r"(?:say|said|swear|claim|insist)\b(?! to)",
             # Readers or listeners writing in, people who swear by it, a clinic's tally of how its clients feel, and
             # first-person testimony: "thousands of readers have written to tell me", "94% of them report less pain",
             # "I quit cold turkey and feel twenty years younger", "my neighbour told me" (design.TESTIMONY: they set
@@ -239,7 +250,7 @@ RULES: tuple[CueRule, ...] = (
             r"\boff[- ]label\b",
             r"\bnot (?:FDA[- ])?approved (?:for|to treat)\b",
             r"\bnot (?:been )?(?:approved|licensed|authori[sz]ed) by (?:the )?(?:FDA|EMA|MHRA|TGA|Health Canada|"
-            r"regulators?)\b",
+            r"regulators?)\b(?! before| in advance)",
             r"\bunapproved (?:use|indication)\b",
             r"\boutside (?:its|the) approved (?:use|indication)s?\b",
         ),
@@ -333,8 +344,8 @@ RULES: tuple[CueRule, ...] = (
             r"\bwhether or not\b",
             # What a design cannot show is a limitation, not a null result: "because the study was observational, it
             # cannot prove that coffee itself is responsible".
-            r"\b(?:cannot|can't|could not|does not|doesn't|did not) (?:prove|show|establish|tell us) (?:that )?"
-            r"[^.;\n]{0,40}?\b(?:itself|alone|is responsible|are responsible|causes?|caused|causal)\b",
+            r"\b(?:cannot|can't|could not|does not|doesn't) (?:prove|establish|tell us) (?:that )?"
+            r"[^.;\n]{0,40}?\b(?:itself|is responsible|are responsible|causes?|caused|causal)\b",
             r"\b(?:further|future|larger|more) "
             r"(?:studies|research|trials)\b[^.]{0,40}\b(?:needed|required|warranted)\b",
         ),
@@ -434,7 +445,10 @@ RULES: tuple[CueRule, ...] = (
             r"\breach\w* (?:\w+ )?milestones?\b",
             r"\btak(?:e|es|ing) (?:a |one )?(?:big |giant |huge )?step\b",
             r"\bpioneering (?:work|studies|research) (?:by|of)\b",
-            r"\b(?:not|no) (?:a |some )?miracle\b",
+            r"\b(?:not|no|isn't|wasn't|aren't) (?:a |some )?miracle\b",
+            # An institution's boilerplate: "the world's largest association of eye physicians".
+            r"\bworld'?s (?:largest|leading|biggest|oldest) (?:[\w-]+ ){0,2}(?:association|organi[sz]ation|society|"
+            r"network|provider|publisher|charity|company|manufacturer|group|foundation)\b",
         ),
     ),
     CueRule(
@@ -599,12 +613,17 @@ CITATION_PATTERNS = (
 # found", "Clinically studied ingredients". Untraceable unless the text names a journal, DOI, trial or link anywhere
 # (a press release's "the study found" is the study it names).
 VAGUE_CITATION_PATTERNS = (
-    r"\b(?:(?:[Ss]ome|[Mm]any|[Ss]everal|[Rr]ecent|[Nn]ew|[Nn]umerous|[Cc]ountless) (?:\w+ )?(?:studies|research)|"
-    r"^[Ss]tudies|(?<=\. )[Ss]tudies) (?:has |have )?(?:shown|show|suggests?|suggested|found|find|finds|proven|proved|"
-    r"indicates?|indicated|confirm(?:s|ed)?)\b",
+    r"\b(?:(?:[Ss]ome|[Mm]any|[Ss]everal|[Rr]ecent|[Nn]ew|[Nn]umerous|[Cc]ountless|[Ss]cientific|[Cc]linical) "
+    r"(?:\w+ )?(?:studies|research)|^[Ss]tudies|(?<=[.?!:] )[Ss]tudies|(?<=[-•*\"“] )[Ss]tudies|(?<=[\"“])[Ss]tudies) "
+    r"(?:has |have )?(?:shown|show|suggests?|suggested|found|find|finds|proven|proved|indicates?|indicated|"
+    r"confirm(?:s|ed)?)\b",
+    r"\b[Aa]ccording to (?:(?:some|many|several|recent|new) )?(?:studies|research)\b",
     r"\b(?:[Aa]nother|[Aa]|[Oo]ne) (?:recent |new |small |large |major )?study (?:found|showed|shows|suggests|"
     r"suggested|revealed|reported|proved)\b",
-    r"\b(?:[Rr]esearch|[Ss]cience) (?:shows|has shown|proves|has proven|confirms)\b",
+    # (not a text's own: "This research shows", "Our research shows")
+    r"(?<!his )(?<![Oo]ur )(?<![Tt]he )(?<![Mm]y )(?<![Tt]heir )\b(?:[Rr]esearch|[Ss]cience) (?:shows|has shown|proves|"
+    r"has proven|"
+    r"confirms|suggests|indicates)\b",
     r"\b[Cc]linically (?:studied|proven|tested) (?:ingredients?|formula|blend)\b",
 )
 TRACEABLE_PATTERNS = (
@@ -620,22 +639,28 @@ TRACEABLE_PATTERNS = (
 # A chatbot's reply has a shape: a greeting or a framing line ("Great question!", "Here's a breakdown of…") and a
 # sign-off that offers to write more ("Let me know if you'd like me to put together…"). One such sentence is said on
 # forums too; the offer and one more, in different sentences, make the document `ai_generated`.
+_WRITES = (r"(?:put together|create|draft|write|generate|suggest|provide|list|summari[sz]e|outline|make|prepare|"
+           r"compile|go (?:into|over)|expand on|elaborate on|break (?:down|it down)|tailor)")
 CHATBOT_OFFER = (
-    r"\b(?:would you like|do you want|let me know if you(?:'d| would) like|if you(?:'d| would) like,?) me to\b|"
-    r"\bi can (?:also )?(?:put together|create|draft|write|generate|suggest|provide) (?:a|an|some)\b"
+    rf"\b(?:would you like|do you want|let me know if you(?:'d| would) like|if you(?:'d| would) like,?) me to "
+    rf"(?:also )?{_WRITES}\b|\bi can (?:also )?{_WRITES} (?:a|an|some|more)\b"
 )
 CHATBOT_VOICE = (
-    r"^(?:great question|certainly|absolutely|sure thing|of course)\b[!,.]|\bi hope (?:this|that) helps\b|"
-    r"\bhere(?:'s| is) (?:a |an )?(?:quick |brief )?(?:breakdown|overview|summary) of\b|\bfeel free to ask\b|"
-    r"\bi(?:'d| would) be (?:happy|glad) to\b"
+    r"^(?:great question|certainly|absolutely|sure thing)\b[!,.]|\bi hope (?:this|that) helps\b|"
+    r"\bhere(?:'s| is) (?:a |an )?(?:quick |brief )?(?:breakdown|overview|summary) of\b|\bfeel free to ask\b"
 )
 # A journal or registry named in running text ("published this week in Cell Reports", "the European Journal of
 # Preventive Cardiology", "PROSPERO CRD42022311234"): a reader can find the study, so the text has a reference.
 _NOT_A_JOURNAL = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Table|"
-                  r"Figure|Fig|Section|Chapter|Appendix|The|This|These|Our|A|An|In|It)\b")
+                  r"Figure|Fig|Section|Chapter|Appendix|The|This|These|Our|A|An|In|It|English|Spanish|French|German|"
+                  r"Chinese|Japanese|Italian|Portuguese|Dutch|United|North|South|East|West|Europe|America|Asia|Africa|"
+                  r"China|Japan|India|Canada|Australia|England|Britain|UK|US|USA)\b")
 NAMED_SOURCE_PATTERNS = (
-    rf"\b(?:published|reported|appears|appeared) (?:[\w-]+ ){{0,3}}in (?:the )?(?:journals? )?(?!{_NOT_A_JOURNAL})"
-    r"(?-i:[A-Z][A-Za-z&'’-]+)(?: (?:of |and |for |in |& )?(?-i:[A-Z][A-Za-z&'’-]+)){0,6}",
+    # "published (this week) in Cell Reports"; "reported" or "appeared" only in a journal so called ("reported in
+    # the United States", "published in English" name none)
+    rf"\b(?:published (?:[\w-]+ ){{0,3}}in (?:the )?(?:journals? )?|(?:reported|appears|appeared) (?:[\w-]+ ){{0,3}}in "
+    rf"the journals? )(?!{_NOT_A_JOURNAL})(?-i:[A-Z][A-Za-z&'’-]+)"
+    r"(?: (?:of |and |for |in |& )?(?-i:[A-Z][A-Za-z&'’-]+)){0,6}",
     r"(?-i:\bJournal of (?:the )?[A-Z][a-z]+)",
     r"\bPROSPERO\b|\bCRD\d{8,}\b",
 )

@@ -12,17 +12,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
 from rag.caveats.citations import find_citations
-from rag.caveats.codes import LEVEL_CODES, Code, Level
-from rag.caveats.design import (
-    BACKGROUND,
-    COMPILED_DESIGNS,
-    DESIGNS,
-    is_background,
-    sentence_designs,
-    sentence_level,
-)
+from rag.caveats.codes import Code, Level
+from rag.caveats.design import BACKGROUND, COMPILED_DESIGNS, is_background, sentence_designs, sentence_level
 from rag.caveats.hedges import HedgeLexicon, shipped
-from rag.caveats.rules import EXCLUDE_WINDOW, EXPERIMENT_VERBS, RESEARCH_CLAIM, RULES
+from rag.caveats.rules import EXCLUDE_WINDOW, RULES
 from rag.caveats.spans import SpanSet
 from rag.ingest.chunking import split_sentences
 
@@ -68,8 +61,13 @@ _COMPILED = [
     for rule in RULES
 ]
 _HEDGE_EXCLUDE = next(exclude for code, _, exclude in _COMPILED if code == Code.SPECULATIVE_LANGUAGE)
-# A sentence about research: where an animal named is a study's subject, not a pet ("dogs and cats" on a vet's page).
-_RESEARCH = re.compile(f"(?:{RESEARCH_CLAIM})|(?:{EXPERIMENT_VERBS})", re.IGNORECASE)
+_PRECEDED = {rule.code: re.compile(f"(?:{'|'.join(rule.preceded_by)})\\s*$", re.IGNORECASE)
+             for rule in RULES if rule.preceded_by}
+_PRECEDING_CHARS = 40
+# A hedge that is how a harm is worded: a modal just before the harm, in the same clause ("as this may cause serious
+# side effects"); "It may help; side effects include nausea" hedges the help.
+_MODAL = re.compile(r"(?:may|might|can|could)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:,.()]")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -130,17 +128,23 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
 
     `lexicon` replaces the shipped hedge lexicon (cross-validation trains one per fold).
     """
+    # read with straight apostrophes ("I’ve", "don’t" as "I've", "don't"): one character for one, offsets unchanged
+    sentence = sentence.replace("’", "'")
     if lexicon is None and len(sentence) <= PREFILTER_MAX_CHARS and not _could_match(sentence):
         return SentenceFinding(offset, offset + len(sentence))
+    question = sentence.rstrip().endswith("?")
     cues: list[Cue] = []
     excluded: dict[Code, SpanSet] = {}  # each rule's exclusions, found once and only where a cue needs them
     for code, pattern, exclude in _COMPILED:
-        if pattern is None:
+        if pattern is None or (question and code == Code.ANECDOTAL):  # "What if my side effects have gone?"
             continue
+        preceded = _PRECEDED.get(code)
         for match in pattern.finditer(sentence):
             spans = excluded.get(code) or excluded.setdefault(code, SpanSet(exclude, sentence))
-            if not spans.near(match.start(), match.end(), EXCLUDE_WINDOW):
-                cues.append(Cue(code, offset + match.start(), offset + match.end()))
+            if spans.near(match.start(), match.end(), EXCLUDE_WINDOW) or (
+                    preceded and preceded.search(sentence, max(0, match.start() - _PRECEDING_CHARS), match.start())):
+                continue
+            cues.append(Cue(code, offset + match.start(), offset + match.end()))
     hedges = (lexicon or shipped()).find(sentence)
     if hedges:
         spans = excluded.get(Code.SPECULATIVE_LANGUAGE) or SpanSet(_HEDGE_EXCLUDE, sentence)
@@ -149,17 +153,17 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
             for start, end in hedges
             if not spans.near(start, end, EXCLUDE_WINDOW)
         )
-    # A warning's "may" is how harms are worded ("as this may cause serious side effects"), not a claim held back:
-    # a hedge just before the harm it governs is part of the warning.
-    harms = [cue.start for cue in cues if cue.code == Code.SAFETY_WARNING]
+    # A warning's "may" is how harms are worded ("as this may cause serious side effects"), not a claim held back.
+    harms = [cue.start - offset for cue in cues if cue.code == Code.SAFETY_WARNING]
     if harms:
-        cues = [cue for cue in cues if cue.code != Code.SPECULATIVE_LANGUAGE
-                or not any(0 <= harm - cue.start <= EXCLUDE_WINDOW for harm in harms)]
+        cues = [cue for cue in cues if cue.code != Code.SPECULATIVE_LANGUAGE or not _words_a_harm(sentence, cue.start
+                                                                                                  - offset, harms)]
     found = sentence_designs(sentence)
+    if question:
+        found = [item for item in found if item[0] != "anecdote"]  # a leaflet's FAQ tells no one's story
     designs = tuple(name for name, *_ in found)
     level = sentence_level(list(designs), sentence)
     background = is_background(sentence)
-    cues.extend(_design_cue(sentence, offset, found, level, background, cues))
     return SentenceFinding(
         offset,
         offset + len(sentence),
@@ -171,16 +175,11 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
     )
 
 
-def _design_cue(sentence: str, offset: int, found: list[tuple[str, int, int]], level: Level, background: bool,
-                cues: list[Cue]) -> list[Cue]:
-    """The caveat of the design a sentence reports, quoting the design, when no cue of its code did: "the team fed
-    an extract to 24 aged mice" is preclinical without saying "in mice", so the sentence, its passage and its
-    document carry the caveat their level names."""
-    code = LEVEL_CODES.get(level)
-    if code is None or background or any(cue.code == code for cue in cues) or not _RESEARCH.search(sentence):
-        return []
-    spans = [(s, e) for name, s, e in found if DESIGNS[name][0] == level] or [(s, e) for _, s, e in found]
-    return [Cue(code, offset + spans[0][0], offset + spans[0][1])] if spans else []
+def _words_a_harm(sentence: str, hedge: int, harms: list[int]) -> bool:
+    """Whether the hedge at `hedge` is a modal that words a harm starting at most EXCLUDE_WINDOW characters after
+    it, in the same clause."""
+    return _MODAL.match(sentence, hedge) is not None and any(
+        0 <= harm - hedge <= EXCLUDE_WINDOW and not _CLAUSE_BREAK.search(sentence, hedge, harm) for harm in harms)
 
 
 def analyse(text: str) -> list[SentenceFinding]:

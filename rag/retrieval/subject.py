@@ -68,7 +68,7 @@ PATTERNS = (
                re.IGNORECASE),
     # "What dose of metformin should I take?", "What are the side effects of LDN?", "risks of gene therapy for
     # depression": what an aspect is asked of is the subject ("the risk of MS" is a disease's: risks, in the plural).
-    re.compile(rf"\b(?:dose|doses|dosage|dosing|side[- ]effects?|risks|dangers|benefits|interactions|cost|price)"
+    re.compile(rf"\b(?:dose|doses|dosage|dosing|side[- ]effects?|risks|dangers|benefits|interactions)"
                rf"\s+(?:of|from|with)\s+{_SLOT}(?=\s+(?:should|do|does|did|is|are|was|were|can|could|would|will|"
                rf"for|in|to|with|if|when|on)\b|\s*[?.!,]|\s*$)", re.IGNORECASE),
     # "What about gurmar, jamun and bitter melon?": the whole list is the subject. (Last: `about_subjects` reads it.)
