@@ -27,7 +27,13 @@ _NAMED_SOURCES = re.compile("|".join(f"(?:{p})" for p in NAMED_SOURCE_PATTERNS),
 
 def find_citations(text: str, vague: bool = True) -> list[tuple[int, int, bool]]:
     """Cited studies as (start, end, traceable); with `vague`, studies vouched for by name of kind alone ("some
-    studies suggest"), traceable when the text names a journal, DOI, trial or link anywhere."""
+    studies suggest"), traceable when the text names a journal, DOI, trial or link anywhere. The last few texts'
+    are remembered: a document's sentences, its profile and its citation counts each ask."""
+    return list(_citations(text, vague))
+
+
+@lru_cache(maxsize=8)
+def _citations(text: str, vague: bool) -> tuple[tuple[int, int, bool], ...]:
     citations: list[tuple[int, int, bool]] = []
     if vague:
         documented: bool | None = None
@@ -47,7 +53,7 @@ def find_citations(text: str, vague: bool = True) -> list[tuple[int, int, bool]]
             if lines not in traceable:
                 traceable[lines] = any(t.search(text, *lines) for t in _TRACEABLE)
             citations.append((match.start(), match.end(), traceable[lines]))
-    return sorted(set(citations))
+    return tuple(sorted(set(citations)))
 
 
 def _normalised(text: str) -> str:
