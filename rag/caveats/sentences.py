@@ -156,8 +156,8 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
     # A warning's "may" is how harms are worded ("as this may cause serious side effects"), not a claim held back.
     harms = [cue.start - offset for cue in cues if cue.code == Code.SAFETY_WARNING]
     if harms:
-        cues = [cue for cue in cues if cue.code != Code.SPECULATIVE_LANGUAGE or not _words_a_harm(sentence, cue.start
-                                                                                                  - offset, harms)]
+        cues = [cue for cue in cues
+                if cue.code != Code.SPECULATIVE_LANGUAGE or not _words_a_harm(sentence, cue.start - offset, harms)]
     found = sentence_designs(sentence)
     if question:
         found = [item for item in found if item[0] != "anecdote"]  # a leaflet's FAQ tells no one's story
