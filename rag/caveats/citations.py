@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from rag.caveats.rules import (
     CITATION_PATTERNS,
+    JOURNAL_NAMES,
     NAMED_SOURCE_PATTERNS,
     TRACEABLE_PATTERNS,
     UNVERIFIABLE_CITATION,
@@ -20,8 +21,7 @@ _CITATIONS = [re.compile(p) for p in CITATION_PATTERNS]
 _VAGUE = re.compile("|".join(f"(?:{p})" for p in VAGUE_CITATION_PATTERNS), re.MULTILINE)
 _TRACEABLE = [re.compile(p) for p in TRACEABLE_PATTERNS]
 _LINKS = re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\bPMID:?\s*\d{5,9}\b|\bNCT\d{8}\b")
-# Journals whose names are no common word ("Brain", "Cell", "Science" are, and count only on a citation's line).
-_JOURNALS = re.compile(r"\b(?:Lancet|N Engl J Med|NEJM|JAMA|BMJ|PLoS|Cochrane)\b")
+_JOURNALS = re.compile(JOURNAL_NAMES)
 _NAMED_SOURCES = re.compile("|".join(f"(?:{p})" for p in NAMED_SOURCE_PATTERNS), re.IGNORECASE)
 
 
@@ -107,12 +107,18 @@ def unverifiable(text: str, spans: Sequence[tuple[int, int]] | None = None) -> l
     untraceable = [(s, e) for s, e, ok in find_citations(text) if not ok] if spans is None else list(spans)
     if not untraceable:
         return []
-    # Quote a study the text names ("Study A", "Smith et al. 2021") before one it only vouches for ("some studies").
-    s, e = next(((a, b) for a, b in untraceable if not _VAGUE.fullmatch(text, a, b)), untraceable[0])
+    untraceable = _named_first(text, untraceable)
+    s, e = untraceable[0]
     names = ", ".join(_once(text[a:b].strip() for a, b in untraceable))
     rule = UNVERIFIABLE_CITATION
     detail = f"Cites {names} without a journal, DOI, PMID, trial number or link, so a reader cannot look it up."
     return [Caveat(rule.code, rule.label, rule.severity, detail, text[s:e], s, e)]
+
+
+def _named_first(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The citations a text names ("Study A", "Smith et al. 2021") before those it only vouches for ("some studies
+    suggest"), each kind in text order: what a caveat quotes and lists first."""
+    return sorted(spans, key=lambda span: _VAGUE.fullmatch(text, *span) is not None)
 
 
 def _once(names: Iterable[str]) -> list[str]:
@@ -125,9 +131,7 @@ def _once(names: Iterable[str]) -> list[str]:
 
 def count_citations(text: str) -> CitationCounts:
     citations = find_citations(text)
-    # named studies first ("Study A", "Smith et al. 2021"), then those only vouched for ("some studies suggest")
-    spans = sorted(((s, e) for s, e, ok in citations if not ok),
-                   key=lambda span: _VAGUE.fullmatch(text, *span) is not None)
+    spans = _named_first(text, ((s, e) for s, e, ok in citations if not ok))
     untraceable = [text[s:e].strip() for s, e in spans]
     traceable = sum(1 for *_, ok in citations if ok)
     return CitationCounts(

@@ -29,7 +29,7 @@ from rag.caveats.rules import (
     RESEARCH_CLAIM,
     RULE_BY_CODE,
 )
-from rag.caveats.sentences import Cue, SentenceFinding, analyse
+from rag.caveats.sentences import Cue, SentenceFinding, analyse, straight
 from rag.caveats.tone import OVERCLAIM, overclaim
 from rag.caveats.tone import features as tone_features
 from rag.caveats.tone import shipped as tone_model
@@ -178,7 +178,7 @@ def _chatbot_reply(text: str, findings: list[SentenceFinding]) -> tuple[int, int
     offers: list[tuple[int, int]] = []
     voiced = 0
     for finding in findings:
-        sentence = text[finding.start:finding.end].replace("’", "'")
+        sentence = straight(text[finding.start:finding.end])
         if _OFFER.search(sentence):
             offers.append((finding.start, finding.end))
         elif _VOICE.search(sentence):
@@ -225,13 +225,16 @@ def _tells_anecdotes(text: str, findings: list[SentenceFinding]) -> bool:
     told = [f for f in findings if "anecdote" in f.designs and not f.background]
     if len(told) < ANECDOTE_SENTENCES:
         return False
-    text = text.replace("’", "'")  # as the sentences were read
+    text = straight(text)  # as the sentences were read
     return sum(_TESTIMONY.search(text, f.start, f.end) is not None for f in told) >= ANECDOTE_SENTENCES
 
 
-def level_of(text: str, findings: list[SentenceFinding]) -> Level:
-    """The document's level; a chatbot's text with no design of its own is opinion."""
-    opinion = any(f.has(Code.AI_GENERATED) for f in findings) or _chatbot_reply(text, findings) is not None
+def level_of(text: str, findings: list[SentenceFinding], chatbot: bool | None = None) -> Level:
+    """The document's level; a chatbot's text with no design of its own is opinion (`chatbot`: whether it reads as
+    a chatbot's reply, when the caller has already asked)."""
+    if chatbot is None:
+        chatbot = _chatbot_reply(text, findings) is not None
+    opinion = chatbot or any(f.has(Code.AI_GENERATED) for f in findings)
     return _document_level(text, findings, Level.ANECDOTE_OR_OPINION if opinion else Level.NONE_STATED)
 
 
@@ -259,10 +262,10 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
     text = document.text
     first = _first_cues(findings, 0, len(text))
     caveats = [_quoted(code, text, first[code], 0, len(text)) for code in DOCUMENT_CODES if code in first]
-    reply = None if Code.AI_GENERATED in first else _chatbot_reply(text, findings)
-    if reply:
+    reply = _chatbot_reply(text, findings)
+    if reply and Code.AI_GENERATED not in first:
         caveats.append(make_caveat(Code.AI_GENERATED, text, *reply))
-    level = level_of(text, findings)
+    level = level_of(text, findings, chatbot=reply is not None)
     promotional = _promotional(text, findings, level, first.get(Code.PROMOTIONAL_TONE))
     if promotional:
         caveats.append(promotional)

@@ -622,10 +622,12 @@ VAGUE_CITATION_PATTERNS = (
     r"suggested|revealed|reported|proved)\b",
     # (not a text's own: "This research shows", "Our research shows")
     r"(?<!his )(?<![Oo]ur )(?<![Tt]he )(?<![Mm]y )(?<![Tt]heir )\b(?:[Rr]esearch|[Ss]cience) (?:shows|has shown|proves|"
-    r"has proven|"
-    r"confirms|suggests|indicates)\b",
+    r"has proven|confirms|suggests|indicates)\b",
     r"\b[Cc]linically (?:studied|proven|tested) (?:ingredients?|formula|blend)\b",
 )
+# Journals whose names are no common word: a text that names one anywhere names its source ("Brain", "Cell",
+# "Science" are common words, and count only on a citation's own line).
+JOURNAL_NAMES = r"\b(?:Lancet|N Engl J Med|NEJM|JAMA|BMJ|PLoS|Cochrane)\b"
 TRACEABLE_PATTERNS = (
     r"\b10\.\d{4,9}/\S+",
     r"\bPMID:?\s*\d{5,9}\b",
@@ -633,8 +635,8 @@ TRACEABLE_PATTERNS = (
     r"\bNCT\d{8}\b",
     r"\bISRCTN\d{6,}\b",
     r"https?://\S+",
-    r"\b(?:J\.|Journal|Lancet|N Engl J Med|NEJM|JAMA|BMJ|Neurology|Mult Scler|Brain|Ann "
-    r"Neurol|Nature|Science|Cell|PLoS|Cochrane)\b",
+    JOURNAL_NAMES,
+    r"\b(?:J\.|Journal|Neurology|Mult Scler|Brain|Ann Neurol|Nature|Science|Cell)\b",
 )
 # A chatbot's reply has a shape: a greeting or a framing line ("Great question!", "Here's a breakdown of…") and a
 # sign-off that offers to write more ("Let me know if you'd like me to put together…"). One such sentence is said on

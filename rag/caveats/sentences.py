@@ -123,13 +123,18 @@ def _could_match(sentence: str) -> bool:
     return _anything().search(sentence) is not None
 
 
+def straight(text: str) -> str:
+    """The text with straight apostrophes ("I’ve", "don’t" as "I've", "don't"), as every cue is read: one character
+    for one, so offsets are unchanged."""
+    return text.replace("’", "'")
+
+
 def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | None = None) -> SentenceFinding:
     """Codes, cue spans and reported designs of one sentence (offsets shifted by `offset`).
 
     `lexicon` replaces the shipped hedge lexicon (cross-validation trains one per fold).
     """
-    # read with straight apostrophes ("I’ve", "don’t" as "I've", "don't"): one character for one, offsets unchanged
-    sentence = sentence.replace("’", "'")
+    sentence = straight(sentence)
     if lexicon is None and len(sentence) <= PREFILTER_MAX_CHARS and not _could_match(sentence):
         return SentenceFinding(offset, offset + len(sentence))
     question = sentence.rstrip().endswith("?")

@@ -347,8 +347,9 @@ def unmentioned(question: str, texts: list[str], known: Callable[[str], bool] = 
     for stem, (word, lower) in names.items():
         if not holds(stem) and not _misspelt_in(lower, spelt):
             out.append(word)
-    lowered = [text.lower() for text in texts]
-    out += [word for word, pattern in hyphenated if not any(pattern.search(text) for text in lowered)]
+    if hyphenated:
+        lowered = [text.lower() for text in texts]
+        out += [word for word, pattern in hyphenated if not any(pattern.search(text) for text in lowered)]
     return out
 
 
