@@ -388,3 +388,90 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
                            "years. The study found that people who ate more chicken and fish had lower blood pressure.")
     assert cohort.document.evidence_level == Level.OBSERVATIONAL
     assert not any(Code.PRECLINICAL in f.codes for f in cohort.sentences)
+
+
+# Held-out trial 2's kinds of miss (benchmarks/NOTES.md), on sentences written for this test.
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("Like every operation, a hip replacement carries risks, such as blood clots.", Code.SAFETY_WARNING),
+        ("Possible risks include a racing heart and sleeplessness.", Code.SAFETY_WARNING),
+        ("In older patients the drug poses a real risk of falls.", Code.SAFETY_WARNING),
+        ("Cupping proved no more effective than sham cupping.", Code.MIXED_EVIDENCE),
+        ("The tablets worked no better than sugar pills for hot flushes.", Code.MIXED_EVIDENCE),
+        ("Investors already call the inhaler a future blockbuster.", Code.PROMOTIONAL_TONE),
+        ("It is a first-in-class antibody for migraine.", Code.PROMOTIONAL_TONE),
+        ("Sales of the patch exceeded all expectations.", Code.PROMOTIONAL_TONE),
+        ("Within two weeks my rash went away completely.", Code.ANECDOTAL),
+        ("She went from six flare-ups a year to one after the diet.", Code.ANECDOTAL),
+    ],
+)
+def test_named_risks_inert_comparators_industry_hype_and_plain_testimony(sentence, code):
+    assert code in {c.code for c in find_cues(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        # "Suggest" as advice is no hedge; as inference it is.
+        ("My pharmacist suggested taking it with food.", Code.SPECULATIVE_LANGUAGE),
+        ("A friend suggested I try yoga for my back.", Code.SPECULATIVE_LANGUAGE),
+        # A design not yet done, or only planned, earns no design caveat.
+        ("The gel has not yet been tested in animals.", Code.PRECLINICAL),
+        ("Next the group plans to test the vaccine in monkeys.", Code.PRECLINICAL),
+        ("An upcoming pilot study will enrol 20 volunteers.", Code.EARLY_OR_SMALL_TRIALS),
+        # No risk is no warning; looking like the control tissue is a finding.
+        ("The laser carries no risk of scarring.", Code.SAFETY_WARNING),
+        ("Healed skin looked similar to control tissue under the microscope.", Code.MIXED_EVIDENCE),
+    ],
+)
+def test_advice_plans_and_absent_risks_stay_unflagged(sentence, code):
+    assert code not in {c.code for c in find_cues(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("These findings suggest that the enzyme protects nerve cells.", Code.SPECULATIVE_LANGUAGE),
+        ("The drop has not been tried in people, but it protected the eyes of rats.", Code.PRECLINICAL),
+        ("Only 12 patients took part, and the team hopes to run a larger trial.", Code.EARLY_OR_SMALL_TRIALS),
+    ],
+)
+def test_what_was_done_beside_a_plan_is_still_read(sentence, code):
+    assert code in {c.code for c in find_cues(sentence)}
+
+
+@pytest.mark.parametrize(
+    "text, present, absent",
+    [
+        # A trial registration or a Cochrane review's number is a reference a reader can follow.
+        ("Zinc and colds\n\nZinc shortened colds in 80 adults (trial ACTRN12619000456789).", set(),
+         {Code.NO_REFERENCES}),
+        ("Walking and back pain\n\nWalking eased back pain (Cochrane review CD009876).", set(), {Code.NO_REFERENCES}),
+        # Searching the Cochrane Library names no source of the text's own claims.
+        ("Tea and sleep\n\nWe searched the Cochrane Library for trials. Tea improved sleep.", {Code.NO_REFERENCES},
+         set()),
+    ],
+)
+def test_identifiers_are_references_and_a_searched_library_is_not(text, present, absent):
+    codes = {c.code for c in _profile(text).caveats}
+    assert present <= codes and not absent & codes
+
+
+def test_a_mouse_study_whose_team_hopes_for_human_trials_is_preclinical():
+    text = ("Relief for sore joints?\n\nGinger oil calmed swollen paws in rats, a university team reports. The "
+            "researchers hope to begin clinical trials in people next year.")
+    document = _profile(text)
+    assert document.evidence_level == Level.PRECLINICAL
+    assert Code.PRECLINICAL in {c.code for c in document.caveats}
+
+
+def test_a_releases_about_section_does_not_set_its_tone():
+    from rag.caveats.profile import text_tone
+    from rag.caveats.tone import SENTENCES
+
+    news = ("Clinic opens\n\nThe new clinic will see 40 patients a day from March. It is on Main Street, beside the "
+            "library, and has parking for 60 cars. Appointments are made through a family doctor.\n\n")
+    about = "About Acme Health\nAcme makes best-in-class products. Our breakthrough devices are world-leading.\n"
+    assert text_tone(news + about)[SENTENCES] == 0.0
+    assert text_tone(about + news)[SENTENCES] > 0.0  # a heading in the first half is no closing self-description

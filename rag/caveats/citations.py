@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from rag.caveats.rules import (
     CITATION_PATTERNS,
+    CITED_JOURNALS,
+    IDENTIFIER_PATTERNS,
     JOURNAL_NAMES,
     NAMED_SOURCE_PATTERNS,
     TRACEABLE_PATTERNS,
@@ -20,8 +22,9 @@ from rag.types import Caveat, CitationCounts
 _CITATIONS = [re.compile(p) for p in CITATION_PATTERNS]
 _VAGUE = re.compile("|".join(f"(?:{p})" for p in VAGUE_CITATION_PATTERNS), re.MULTILINE)
 _TRACEABLE = [re.compile(p) for p in TRACEABLE_PATTERNS]
-_LINKS = re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\bPMID:?\s*\d{5,9}\b|\bNCT\d{8}\b")
+_LINKS = re.compile("|".join(IDENTIFIER_PATTERNS))
 _JOURNALS = re.compile(JOURNAL_NAMES)
+_CITED_JOURNALS = re.compile(CITED_JOURNALS)
 _NAMED_SOURCES = re.compile("|".join(f"(?:{p})" for p in NAMED_SOURCE_PATTERNS), re.IGNORECASE)
 
 
@@ -135,7 +138,8 @@ def count_citations(text: str) -> CitationCounts:
     untraceable = [text[s:e].strip() for s, e in spans]
     traceable = sum(1 for *_, ok in citations if ok)
     return CitationCounts(
-        traceable=max(traceable, len(_LINKS.findall(text)), len(_NAMED_SOURCES.findall(text))),
+        traceable=max(traceable, len(_LINKS.findall(text)), len(_NAMED_SOURCES.findall(text)),
+                      len(_CITED_JOURNALS.findall(text))),
         untraceable=len(untraceable),
         untraceable_examples=_once(untraceable)[:10],
     )

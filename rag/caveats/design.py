@@ -44,6 +44,10 @@ TESTIMONY = (
     r"basically |almost |nearly |pretty much |just |virtually |practically )?"
     r"(?:gone|vanished|disappeared|cleared(?: up)?|lifted|stopped|(?:so |much |far |a lot )?(?:better|brighter|"
     r"improved)|back to normal)\b",
+    # ... or with no auxiliary: "my skin cleared up within a month", "went from ten headaches a week to two".
+    r"\bmy (?:[\w-]+ ){0,2}(?:cleared up|went away|disappeared|vanished|settled down|calmed down)\b",
+    r"\bwent from (?:about |around |roughly |over |nearly |maybe )?\w+ (?:[\w-]+ ){0,3}(?:a|per|each|every) "
+    r"(?:day|night|week|month|year) (?:to|down to)\b",
     r"\bmy (?:[\w-]+ ){0,2}(?:barely|hardly|no longer|never|(?:do|does|did)(?:n't| not)) (?:hurts?|aches?|bothers? me|"
     r"itch(?:es)?|flares? up)\b",
     rf"\b{_ME} (?:now |finally )?(?:have |had |got )?(?:so much |much |far |a lot )?more energy\b",
@@ -200,6 +204,15 @@ _NOT_REPORTED = re.compile(
     r"necessary|called for)|(?:should|must|need to) be (?:conducted|performed|done|undertaken|carried out))\b",
     re.IGNORECASE,
 )
+# A design not yet done, named after the words that say so: "has not yet been tested in animals", "the team plans to
+# start studies in rats", "the next step is a trial in people", "an upcoming phase 2 trial".
+_NOT_DONE_AFTER = re.compile(
+    r"\b(?:ha(?:s|ve|d)(?: not|n't)|never) (?:yet )?been (?:tested|studied|tried|trial+ed|evaluated|investigated)\b"
+    r"|\b(?:yet to be|not yet(?: been)?) (?:tested|studied|tried|trial+ed|evaluated)\b"
+    r"|\b(?:plans?|planning|hopes?|hoping|intends?|intending|expects?|expecting) to (?:\w+ ){0,3}?(?:test|start|begin|"
+    r"launch|run|conduct|carry out|move)\b|\bnext steps? (?:is|are|will be|would be|includes?)\b|\bupcoming\b",
+    re.IGNORECASE,
+)
 # Mentions of other people's studies: background in an abstract, the only evidence in many a web page.
 BACKGROUND = re.compile(
     r"\b(?:previous(?:ly)?|prior|earlier|several|other|many|numerous|recent) (?:\w+ "
@@ -244,16 +257,44 @@ COMPILED_DESIGNS = {
 }
 
 
+# ... or before them: "a larger trial is planned".
+_NOT_DONE_BEFORE = re.compile(r"\b(?:is|are) (?:now )?(?:being )?planned\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+_NOT_DONE_REACH = 80  # characters from the words that say so to the design they govern
+
+
+def unreported_clauses(sentence: str) -> list[tuple[int, int]]:
+    """The spans of a sentence whose designs are not reported: all of it when a design is only called for ("larger
+    trials are needed"), else the designs not yet done (`not_done`)."""
+    if _NOT_REPORTED.search(sentence):
+        return [(0, len(sentence))]
+    return not_done(sentence)
+
+
+def not_done(sentence: str) -> list[tuple[int, int]]:
+    """The clauses naming a design not yet done or only planned, on the side the design lies ("has not been tested
+    in people, but it worked in mice" reports mice; "a larger trial is planned")."""
+    spans: list[tuple[int, int]] = []
+    for match in _NOT_DONE_AFTER.finditer(sentence):
+        following = _CLAUSE_BREAK.search(sentence, match.end(), match.end() + _NOT_DONE_REACH)
+        spans.append((match.start(), following.start() if following else match.end() + _NOT_DONE_REACH))
+    for match in _NOT_DONE_BEFORE.finditer(sentence):
+        breaks = [b.end() for b in _CLAUSE_BREAK.finditer(sentence, max(0, match.start() - _NOT_DONE_REACH),
+                                                           match.start())]
+        spans.append((breaks[-1] if breaks else max(0, match.start() - _NOT_DONE_REACH), match.end()))
+    return spans
+
+
 def sentence_designs(sentence: str) -> list[tuple[str, int, int]]:
     """(design, start, end) of each design the sentence reports, with the span of its first cue."""
-    if _NOT_REPORTED.search(sentence):
-        return []
+    unreported = unreported_clauses(sentence)
     found: list[tuple[str, int, int]] = []
     for name, pattern in COMPILED_DESIGNS.items():
         excluded: SpanSet | None = None  # found once, and only for a design the sentence names
         for match in pattern.finditer(sentence):
             excluded = excluded or SpanSet(_EXCLUDE.get(name), sentence)
-            if excluded.near(match.start(), match.end()):
+            if excluded.near(match.start(), match.end()) or any(
+                    lo <= match.start() < hi for lo, hi in unreported):
                 continue
             found.append((name, match.start(), match.end()))
             break
@@ -266,6 +307,22 @@ def sentence_level(designs: list[str], sentence: str) -> Level:
     if "animal_or_in_vitro" in designs and not HUMAN_EVIDENCE.search(sentence):
         return Level.PRECLINICAL
     return min((DESIGNS[name][0] for name in designs), key=list(Level).index, default=Level.NONE_STATED)
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _names_human_evidence(text: str) -> bool:
+    """Whether the text reports evidence in people: "clinical trials" the team hopes to start do not count."""
+    for match in HUMAN_EVIDENCE.finditer(text):
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, match.start() - 400), match.start())]
+        start = ends[-1] if ends else max(0, match.start() - 400)
+        following = _SENTENCE_END.search(text, match.end())
+        sentence = text[start : following.start() if following else len(text)]
+        at = match.start() - start
+        if not any(lo <= at < hi for lo, hi in unreported_clauses(sentence)):
+            return True
+    return False
 
 
 def is_background(sentence: str) -> bool:
@@ -285,7 +342,7 @@ def text_level(
     present = set(levels) - {Level.NONE_STATED}
     if not present and not own_participants:
         present = set(background or ()) - {Level.NONE_STATED}
-    if Level.PRECLINICAL in present and not HUMAN_EVIDENCE.search(text):
+    if Level.PRECLINICAL in present and not _names_human_evidence(text):
         return Level.PRECLINICAL
     if own_participants:
         present.discard(Level.PRECLINICAL)

@@ -26,6 +26,16 @@ _MONTH = re.compile(r"\bMay\s+\d|\d\s+May\b|\b(?:in|of|since|until|from|by|early
 # "Coffee drinkers were less likely to die": a comparison of rates is a finding, not a hedge (BioScope's abstracts
 # never say it, so the lexicon cannot have learned it).
 _COMPARED = frozenset({"more", "less", "equally", "as"})
+# "Suggest" as advice, not inference: a person suggests something to do ("my GP suggested I try magnesium", "she
+# suggested taking it at night"); findings suggest that something is so.
+_SUGGEST = frozenset({"suggest", "suggests", "suggested", "suggesting"})
+# ("suggest we/they/you…" is inference as often: "the data suggest they are involved")
+_ADVISED = frozenset({"i", "me", "trying", "taking", "using", "starting", "stopping", "switching", "cutting",
+                      "adding", "going", "seeing", "asking"})
+_ADVISERS = frozenset({"doctor", "doctors", "gp", "nurse", "pharmacist", "physician", "psychiatrist", "neurologist",
+                       "consultant", "specialist", "therapist", "dermatologist", "rheumatologist", "friend", "friends",
+                       "someone", "somebody", "mum", "mom", "dad", "wife", "husband", "partner", "sister", "brother",
+                       "coach", "trainer", "naturopath", "dietitian", "midwife"})
 
 
 def words(text: str) -> list[tuple[int, int, str]]:
@@ -84,6 +94,9 @@ class HedgeLexicon:
             if key == ("may",) and _MONTH.search(text[max(0, start - 12) : end + 6]):
                 continue
             if key == ("likely",) and i > 0 and stems[i - 1] in _COMPARED:
+                continue
+            if n == 1 and key[0] in _SUGGEST and ((i + 1 < len(stems) and stems[i + 1] in _ADVISED)
+                                                  or (i > 0 and stems[i - 1] in _ADVISERS)):
                 continue
             if self.probability(stems, i, n, key) >= self.threshold:
                 spans.append((start, end))

@@ -206,9 +206,21 @@ def _document_level(text: str, findings: list[SentenceFinding], default: Level) 
     return _level(text, findings, default)
 
 
+# A press release's closing "About <institution>" section: the publisher describing itself, not the news.
+_ABOUT_SECTION = re.compile(r"^(?:#+\s*)?About (?:the )?(?-i:[A-Z])[^\n.!?]{0,80}$", re.MULTILINE | re.IGNORECASE)
+
+
+def _before_about_section(text: str, findings: list[SentenceFinding]) -> list[SentenceFinding]:
+    """The findings before a closing "About …" heading in the second half of the text."""
+    heading = _ABOUT_SECTION.search(text, len(text) // 2)
+    return findings if heading is None else findings[: bisect_left(findings, heading.start(), key=lambda f: f.start)]
+
+
 def tone_of(text: str, findings: list[SentenceFinding], level: Level,
             keep: Callable[[str], bool] | None = None) -> dict[str, float]:
-    """The features the learned tone score reads (rag/caveats/tone.py); `keep` as there."""
+    """The features the learned tone score reads (rag/caveats/tone.py); `keep` as there. A release's self-description
+    at its end ("a portfolio of best-in-class products") does not set the news' tone."""
+    findings = _before_about_section(text, findings)
     claims = sum(1 for f in findings if _is_claim(text, f))
     return tone_features(text, findings, _headline(findings), level, claims, keep)
 

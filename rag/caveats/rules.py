@@ -40,6 +40,12 @@ PROMOTIONAL_FROM_REASONS = (
     r"\bhuge (?:leap|step|advance|potential|breakthrough|promise)\b",
 )
 
+# What a treatment is measured against when it does nothing: "no better than a dummy tablet", "no more effective than
+# sham acupuncture".
+_INERT = (r"(?:a |an |the )?(?:placebo|sham(?: [\w-]+)?|dummy (?:pills?|tablets?|treatments?|drugs?)|sugar pills?|"
+          r"inactive (?:pills?|tablets?|treatments?))\b")
+# ("similar to control tissue" is a finding, so only the inert comparators are a null result after "similar to")
+_COMPARATOR = rf"(?:{_INERT}|(?:the )?(?:control|usual care|standard care)\b)"
 _NEGATED = (r"(?:(?:did|does|do|was|were|is|are|has|have|had|could|would|can|will|may|might|should)(?:\s+not|n't)|"
             r"cannot|failed to|unable to)")
 _EFFECT_VERBS = (
@@ -97,6 +103,9 @@ RULES: tuple[CueRule, ...] = (
             r"\binteractions? with (?:blood "
             r"thinners|warfarin|anticoagulants|opioids|alcohol|antidepressants|MAOIs?|SSRIs?)\b",
             # Named risks.
+            r"\brisks? (?:include|including|such as)\b",
+            r"\b(?:carr(?:y|ies|ied|ying)|poses?|posed|posing) (?:(?:a|an|the|some|serious|small|rare|real|certain|"
+            r"several|significant|potential|known|health) )*risks?\b",
             r"\b(?:serious |increased |higher )?risks? of (?:serious |severe |internal "
             r")?(?:stomach |gastric |intestinal |brain |eye )?(?:bleeding|haemorrhage|hemorrhage|liver "
             r"(?:damage|failure|injury)|kidney (?:damage|failure|injury)|heart attacks?|strokes?|seizures?|addiction|"
@@ -278,7 +287,7 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:is|are|was|were|be|been|seems?|appears?)(?: to be)? (?:not|no longer)(?: "
             rf"(?:\w+ly|a|an|more|the|as|any))* {_NULL_ADJECTIVES}\b",
             r"\b(?:not|non-?|in)significant(?:ly)?\b(?! (?:number|proportion|amount|portion|minority|majority))",
-            r"\b(?:no better than|not better than|similar to|no different from|comparable to) (?:a |the )?placebo\b",
+            rf"\b(?:no better than|not better than|similar to|no different from|comparable to) {_INERT}",
             r"\bplacebo\b[^.\n]{0,20}\b(?:were|was) negligible\b",
             r"\bcast(?:s)? doubt\b",
             r"\b(?:no|little|limited|questionable|doubtful|minimal) (?:\w+ "
@@ -319,7 +328,7 @@ RULES: tuple[CueRule, ...] = (
             r"\bno (?!(?:serious |major |severe |significant )?(?:side|adverse|toxic|harmful|ill)\b)(?:\w+ "
             rf"){{1,3}}{_NULL_NOUNS}\b",
             r"\b(?:seems?|appears?) not to (?:be|have|affect|influence|differ|improve|reduce|matter)\b",
-            r"\bno (?:greater|better|more effective) than (?:a |the )?(?:placebo|control|usual care|standard care)\b",
+            rf"\b(?:no|not|not any|hardly) (?:greater|better|more effective|more helpful|superior) than {_COMPARATOR}",
             # Equivalence and no change in an outcome: "relapse rates were similar in both arms", "equally effective",
             # "neither dose improved", "blood pressure remained unchanged", "the link disappeared after adjustment"
             # (not "baseline characteristics were similar between the groups", nor "the dose was unchanged").
@@ -402,6 +411,11 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:the )?(?:greatest|biggest) (?:\w+ )?(?:discover\w*|advance\w*|breakthrough\w*|step)\b",
             r"\bmost (?:important|significant|exciting|promising) (?:\w+ "
             r")?(?:discover\w*|advance\w*|development|finding)s?\b",
+            # How industry sells a product: "best-in-class", "a future blockbuster", "results exceeded expectations".
+            r"\b(?:best|first)[- ]in[- ]class\b",
+            r"\bblockbusters?\b",
+            r"\b(?:a|the) revolution in\b",
+            r"\bexceed(?:s|ed|ing)? (?:all |our |everyone's |even our )?(?:expectations|hopes)\b",
             *PROMOTIONAL_FROM_REASONS,
             # Miracle and cure language.
             r"\b(?:could|can|will|may|might|to) (?:\w+ )?cure\b",
@@ -627,14 +641,29 @@ VAGUE_CITATION_PATTERNS = (
 )
 # Journals whose names are no common word: a text that names one anywhere names its source ("Brain", "Cell",
 # "Science" are common words, and count only on a citation's own line).
+# ("Cochrane" names a review when cited, and also the library a review searched, so a text's count of references
+# takes the others only: `CITED_JOURNALS`)
+CITED_JOURNALS = r"\b(?:Lancet|N Engl J Med|NEJM|JAMA|BMJ|PLoS)\b"
 JOURNAL_NAMES = r"\b(?:Lancet|N Engl J Med|NEJM|JAMA|BMJ|PLoS|Cochrane)\b"
-TRACEABLE_PATTERNS = (
+# What finds one study wherever a text gives it: a link, a DOI, a PubMed or PubMed Central number, a trial
+# registration (ClinicalTrials.gov, ISRCTN, Australia and New Zealand, EU, China, Germany, India) or a Cochrane
+# review's number ("CD012345").
+IDENTIFIER_PATTERNS = (
+    r"https?://\S+",
     r"\b10\.\d{4,9}/\S+",
     r"\bPMID:?\s*\d{5,9}\b",
     r"\bPMC\d{5,9}\b",
     r"\bNCT\d{8}\b",
     r"\bISRCTN\d{6,}\b",
-    r"https?://\S+",
+    r"\bACTRN\d{14}\b",
+    r"\bEudraCT(?: (?:number|no\.?))?:? ?\d{4}-\d{6}-\d{2}\b",
+    r"\bChiCTR[-\w]{6,}\b",
+    r"\bDRKS\d{8}\b",
+    r"\bCTRI/\d{4}/\d+/\d+\b",
+    r"\bCD\d{6}(?:\.pub\d)?\b",
+)
+TRACEABLE_PATTERNS = (
+    *IDENTIFIER_PATTERNS,
     JOURNAL_NAMES,
     r"\b(?:J\.|Journal|Neurology|Mult Scler|Brain|Ann Neurol|Nature|Science|Cell)\b",
 )

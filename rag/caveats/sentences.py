@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 
 from rag.caveats.citations import find_citations
 from rag.caveats.codes import Code, Level
-from rag.caveats.design import BACKGROUND, COMPILED_DESIGNS, is_background, sentence_designs, sentence_level
+from rag.caveats.design import (
+    BACKGROUND,
+    COMPILED_DESIGNS,
+    is_background,
+    not_done,
+    sentence_designs,
+    sentence_level,
+)
 from rag.caveats.hedges import HedgeLexicon, shipped
 from rag.caveats.rules import EXCLUDE_WINDOW, RULES
 from rag.caveats.spans import SpanSet
@@ -68,6 +75,8 @@ _PRECEDING_CHARS = 40
 # side effects"); "It may help; side effects include nausea" hedges the help.
 _MODAL = re.compile(r"(?:may|might|can|could)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:,.()]")
+# The codes a study design earns, dropped where the design is only planned or not yet done.
+_DESIGN_CODES = frozenset({Code.PRECLINICAL, Code.EARLY_OR_SMALL_TRIALS})
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -163,6 +172,10 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
     if harms:
         cues = [cue for cue in cues
                 if cue.code != Code.SPECULATIVE_LANGUAGE or not _words_a_harm(sentence, cue.start - offset, harms)]
+    planned = not_done(sentence)
+    if planned:  # "has not yet been tested in animals", "plans to start studies in rats": no design, no caveat
+        cues = [cue for cue in cues if cue.code not in _DESIGN_CODES
+                or not any(lo <= cue.start - offset < hi for lo, hi in planned)]
     found = sentence_designs(sentence)
     if question:
         found = [item for item in found if item[0] != "anecdote"]  # a leaflet's FAQ tells no one's story
