@@ -404,6 +404,11 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
         ("Sales of the patch exceeded all expectations.", Code.PROMOTIONAL_TONE),
         ("Within two weeks my rash went away completely.", Code.ANECDOTAL),
         ("She went from six flare-ups a year to one after the diet.", Code.ANECDOTAL),
+        # Studies vouched for by a year, by who found them or by the writer's memory.
+        ("A 2017 review concluded that the tea did nothing.", Code.UNVERIFIABLE_CITATION),
+        ("Doctors have long known that the root calms the gut.", Code.UNVERIFIABLE_CITATION),
+        ("Scientists in Oslo reported the same effect.", Code.UNVERIFIABLE_CITATION),
+        ("I saw a study saying it works for migraines too.", Code.UNVERIFIABLE_CITATION),
     ],
 )
 def test_named_risks_inert_comparators_industry_hype_and_plain_testimony(sentence, code):
@@ -423,6 +428,9 @@ def test_named_risks_inert_comparators_industry_hype_and_plain_testimony(sentenc
         # No risk is no warning; looking like the control tissue is a finding.
         ("The laser carries no risk of scarring.", Code.SAFETY_WARNING),
         ("Healed skin looked similar to control tissue under the microscope.", Code.MIXED_EVIDENCE),
+        # A release's own study, told by its researchers, is the study it is about.
+        ("The Leeds researchers found that the patch eased pain.", Code.UNVERIFIABLE_CITATION),
+        ("Researchers found that the spray was well tolerated.", Code.UNVERIFIABLE_CITATION),
     ],
 )
 def test_advice_plans_and_absent_risks_stay_unflagged(sentence, code):

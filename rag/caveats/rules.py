@@ -611,7 +611,7 @@ CITATION_PATTERNS = (
     r"National)\b)(?:[A-Z][A-Za-z]+ ){1,3}(?:[Uu]niversity |[Ii]nstitute |[Hh]ospital |[Cc]linic |[Mm]edical |"
     r"[Ss]chool )?(?:study|trial|survey|report|paper|research)\b",
     r"\b(?:[Aa]n?|[Oo]ne) (?:(?:new|recent|landmark|major|large|small) )?(?:(?:19|20)\d{2} "
-    r")(?:study|trial|survey|report|paper)\b",
+    r")(?:study|trial|survey|report|paper|review|analysis|meta-analysis)\b",
     # Researchers named only by a place: "researchers at a university in Texas", "scientists from a leading hospital".
     r"\b(?:[Rr]esearchers|[Ss]cientists|[Ii]nvestigators|[Dd]octors|[Ee]xperts|[Aa] team) (?:at|from) (?:a|an|one) "
     rf"(?:(?:{_ACCLAIM}|US|UK|British|American|European) )?(?:university|hospital|"
@@ -638,6 +638,12 @@ VAGUE_CITATION_PATTERNS = (
     r"(?<!his )(?<![Oo]ur )(?<![Tt]he )(?<![Mm]y )(?<![Tt]heir )\b(?:[Rr]esearch|[Ss]cience) (?:shows|has shown|proves|"
     r"has proven|confirms|suggests|indicates)\b",
     r"\b[Cc]linically (?:studied|proven|tested) (?:ingredients?|formula|blend)\b",
+    # Findings vouched for by who found them, or where, as a sentence opens: "Scientists have found", "Researchers in
+    # Toronto reported" (not a release's own "Researchers found…", "The WSU researchers found…": the study it is
+    # about), and studies the writer once read of: "I read about a trial where…".
+    r"(?:^|(?<=[.!?] ))(?:Researchers|Scientists|Experts|Doctors) (?:(?:have|had) (?:\w+ly |long )?|(?:in|from) "
+    r"[A-Z][a-z]+ (?:have |had )?)(?:found|shown|known|discovered|proven|proved|confirmed|reported)\b",
+    r"\bI (?:read|saw|heard) (?:about |of |that )?(?:a|an|one|some) (?:\w+ )?(?:study|trial|paper|article|report)\b",
 )
 # Journals whose names are no common word: a text that names one anywhere names its source ("Brain", "Cell",
 # "Science" are common words, and count only on a citation's own line).
