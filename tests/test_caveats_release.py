@@ -404,6 +404,11 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
         ("Sales of the patch exceeded all expectations.", Code.PROMOTIONAL_TONE),
         ("Within two weeks my rash went away completely.", Code.ANECDOTAL),
         ("She went from six flare-ups a year to one after the diet.", Code.ANECDOTAL),
+        # A news story's clinic tally, its relayed surprise and its surgeon's praise.
+        ("So far we have treated twelve people with the implant and all are walking.", Code.ANECDOTAL),
+        ("His wife said she was amazed at how fast the swelling went down.", Code.ANECDOTAL),
+        ("Surgeons describe the robot as the future of knee surgery.", Code.PROMOTIONAL_TONE),
+        ("The early results have been truly outstanding, the surgeon said.", Code.PROMOTIONAL_TONE),
         # Studies vouched for by a year, by who found them or by the writer's memory.
         ("A 2017 review concluded that the tea did nothing.", Code.UNVERIFIABLE_CITATION),
         ("Doctors have long known that the root calms the gut.", Code.UNVERIFIABLE_CITATION),
@@ -428,6 +433,9 @@ def test_named_risks_inert_comparators_industry_hype_and_plain_testimony(sentenc
         # No risk is no warning; looking like the control tissue is a finding.
         ("The laser carries no risk of scarring.", Code.SAFETY_WARNING),
         ("Healed skin looked similar to control tissue under the microscope.", Code.MIXED_EVIDENCE),
+        # Patients enrolled in a trial are no clinic's tally; an unpaid bill is not praise.
+        ("We treated 40 patients who were randomized to the gel or a placebo.", Code.ANECDOTAL),
+        ("Several outstanding questions about the dose remain.", Code.PROMOTIONAL_TONE),
         # A release's own study, told by its researchers, is the study it is about.
         ("The Leeds researchers found that the patch eased pain.", Code.UNVERIFIABLE_CITATION),
         ("Researchers found that the spray was well tolerated.", Code.UNVERIFIABLE_CITATION),
@@ -456,6 +464,8 @@ def test_what_was_done_beside_a_plan_is_still_read(sentence, code):
         ("Zinc and colds\n\nZinc shortened colds in 80 adults (trial ACTRN12619000456789).", set(),
          {Code.NO_REFERENCES}),
         ("Walking and back pain\n\nWalking eased back pain (Cochrane review CD009876).", set(), {Code.NO_REFERENCES}),
+        ("Nuts and memory\n\nNut eaters remembered more words, the team reports in the journal Nutrients.", set(),
+         {Code.NO_REFERENCES}),
         # Searching the Cochrane Library names no source of the text's own claims.
         ("Tea and sleep\n\nWe searched the Cochrane Library for trials. Tea improved sleep.", {Code.NO_REFERENCES},
          set()),

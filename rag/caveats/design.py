@@ -57,6 +57,14 @@ TESTIMONY = (
     rf"\b{_ME}(?: not| no longer| haven't| hadn't| now)? (?:had|have|feel|felt|feeling|sleep|slept|sleeping|noticed|"
     r"been|lost|can)\b",
     r"\bsw(?:ear|ears|ore|earing) by\b",
+    # A clinician's own tally ("We have treated eight patients so far and every one has improved"), and a patient's
+    # surprise as a reporter relays it ("said he was stunned by how quickly his pain eased").
+    r"\b(?:we|I)(?:'ve| have)? (?:now |so far |already )?(?:treated|seen|helped) (?:more than |over |about |nearly "
+    r"|some )?(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|a dozen|"
+    r"dozens of|hundreds of|thousands of) (?:patients|people|clients|children|women|men)\b"
+    r"(?![^.;\n]{0,40}\b(?:randomi[sz]ed|enrolled|assigned|allocated|recruited)\b)",
+    r"\b(?:said|says|told [\w ]{1,20}?) (?:she|he|they) (?:was|were|is|are|felt|feels) (?:\w+ )?(?:amazed|stunned|"
+    r"astonished|thrilled|delighted|overjoyed|shocked|surprised) (?:by|at) how\b",
     r"\b\d{1,3}(?:\.\d)?% of (?:them|our (?:patients|clients|customers|users)) (?:report|reported|say|said|felt|feel|"
     r"noticed)\b",
     r"\b[Mm]y (?:neighbou?r|friend|aunt|uncle|mother|mum|mom|father|dad|sister|brother|wife|husband|cousin|"

@@ -411,6 +411,11 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:the )?(?:greatest|biggest) (?:\w+ )?(?:discover\w*|advance\w*|breakthrough\w*|step)\b",
             r"\bmost (?:important|significant|exciting|promising) (?:\w+ "
             r")?(?:discover\w*|advance\w*|development|finding)s?\b",
+            # A field's future in one product ("the future of pain care"); results "outstanding" (not an
+            # "outstanding question" or bill).
+            r"\bthe future of (?:[\w-]+ ){0,2}(?:care|medicine|treatment|surgery|health ?care|therapy)\b",
+            r"\b(?:results?|outcomes?|responses?)\b(?: (?:have|has|had))? (?:been|were|was|are|is) "
+            r"(?:truly |simply |quite |absolutely )?outstanding\b|\boutstanding (?:results?|outcomes?|success)\b",
             # How industry sells a product: "best-in-class", "a future blockbuster", "results exceeded expectations".
             r"\b(?:best|first)[- ]in[- ]class\b",
             r"\bblockbusters?\b",
@@ -695,8 +700,8 @@ _NOT_A_JOURNAL = (r"(?:January|February|March|April|May|June|July|August|Septemb
 NAMED_SOURCE_PATTERNS = (
     # "published (this week) in Cell Reports"; "reported" or "appeared" only in a journal so called ("reported in
     # the United States", "published in English" name none)
-    rf"\b(?:published (?:[\w-]+ ){{0,3}}in (?:the )?(?:journals? )?|(?:reported|appears|appeared) (?:[\w-]+ ){{0,3}}in "
-    rf"the journals? )(?!{_NOT_A_JOURNAL})(?-i:[A-Z][A-Za-z&'’-]+)"
+    rf"\b(?:published (?:[\w-]+ ){{0,3}}in (?:the )?(?:journals? )?|(?:report(?:s|ed|ing)?|appears|appeared|writes?|"
+    rf"wrote|describes?|described) (?:[\w-]+ ){{0,3}}in the journals? )(?!{_NOT_A_JOURNAL})(?-i:[A-Z][A-Za-z&'’-]+)"
     r"(?: (?:of |and |for |in |& )?(?-i:[A-Z][A-Za-z&'’-]+)){0,6}",
     r"(?-i:\bJournal of (?:the )?[A-Z][a-z]+)",
     r"\bPROSPERO\b|\bCRD\d{8,}\b",
