@@ -409,6 +409,17 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
         ("His wife said she was amazed at how fast the swelling went down.", Code.ANECDOTAL),
         ("Surgeons describe the robot as the future of knee surgery.", Code.PROMOTIONAL_TONE),
         ("The early results have been truly outstanding, the surgeon said.", Code.PROMOTIONAL_TONE),
+        # A shop, a forum and a chatbot in their own words.
+        ("Reverse the signs of ageing with our best-selling serum.", Code.PROMOTIONAL_TONE),
+        ("Shop the range and save 15% today!", Code.PROMOTIONAL_TONE),
+        ("My energy has never been this high, says Priya from Leeds.", Code.ANECDOTAL),
+        ("Honestly it did nothing for me after two months.", Code.ANECDOTAL),
+        ("I've been on it for 6 weeks now.", Code.ANECDOTAL),
+        ("Not recommended for people with kidney disease.", Code.SAFETY_WARNING),
+        ("Ask your pharmacist first if you are taking heart medicines.", Code.SAFETY_WARNING),
+        ("The powder can irritate the skin of some users.", Code.SAFETY_WARNING),
+        ("Science-backed support for healthy joints.", Code.UNVERIFIABLE_CITATION),
+        ("A few early trials suggest it eases hay fever.", Code.UNVERIFIABLE_CITATION),
         # Studies vouched for by a year, by who found them or by the writer's memory.
         ("A 2017 review concluded that the tea did nothing.", Code.UNVERIFIABLE_CITATION),
         ("Doctors have long known that the root calms the gut.", Code.UNVERIFIABLE_CITATION),
@@ -433,6 +444,12 @@ def test_named_risks_inert_comparators_industry_hype_and_plain_testimony(sentenc
         # No risk is no warning; looking like the control tissue is a finding.
         ("The laser carries no risk of scarring.", Code.SAFETY_WARNING),
         ("Healed skin looked similar to control tissue under the microscope.", Code.MIXED_EVIDENCE),
+        # How trials work is no study vouched for; a disease harms as a medicine does; a researcher is quoted by
+        # institution, not by home town.
+        ("When clinical trials show that a new drug works better, it may become standard care.",
+         Code.UNVERIFIABLE_CITATION),
+        ("Untreated diabetes can damage the eyes and kidneys.", Code.SAFETY_WARNING),
+        ("The results are encouraging, said Okafor, from the University of Lagos.", Code.ANECDOTAL),
         # Patients enrolled in a trial are no clinic's tally; an unpaid bill is not praise.
         ("We treated 40 patients who were randomized to the gel or a placebo.", Code.ANECDOTAL),
         ("Several outstanding questions about the dose remain.", Code.PROMOTIONAL_TONE),

@@ -136,7 +136,8 @@ def count_citations(text: str) -> CitationCounts:
     citations = find_citations(text)
     spans = _named_first(text, ((s, e) for s, e, ok in citations if not ok))
     untraceable = [text[s:e].strip() for s, e in spans]
-    traceable = sum(1 for *_, ok in citations if ok)
+    # A vague "studies show" is never a reference itself: documented, it points at the source the text names.
+    traceable = sum(1 for start, end, ok in citations if ok and _VAGUE.fullmatch(text, start, end) is None)
     return CitationCounts(
         traceable=max(traceable, len(_LINKS.findall(text)), len(_NAMED_SOURCES.findall(text)),
                       len(_CITED_JOURNALS.findall(text))),

@@ -36,7 +36,15 @@ TESTIMONY = (
     # First-person improvement, as posts and reviews tell it: "I have never felt better", "my knees barely hurt
     # anymore", "I had more energy than I'd had in years", "since I started them I haven't had a single cramp".
     rf"\b(?:{_ME} never (?:felt|been)|my (?:[\w-]+ ){{0,3}}(?:has|have) never (?:been|felt)) (?:better|healthier|"
-    r"happier|sharper|clearer|stronger|so good|this good)\b",
+    r"happier|sharper|clearer|stronger|(?:so|this) \w+)\b",
+    # What it did for the writer, either way: "didn't do anything for me", "been on it 8 months"; a shop quoting
+    # its customer ("writes Jenna from Ohio").
+    r"\b(?:did(?:n't| not)|does(?:n't| not)) (?:do (?:anything|much|a thing)|work|help)(?: at all)? for me\b"
+    r"|\bdid (?:nothing|little) for me\b",
+    rf"(?:^|: |\b{_ME} )(?:been|was|am|'m) on (?:it|this|them|these) (?:for )?(?:about |nearly |over )?\d+ "
+    r"(?:days|weeks|months|years)\b",
+    r"\b(?:writes|says|said|wrote) [A-Z][a-z]+,? (?:\d{2},? )?from (?!the\b)[A-Z][a-z]+\b(?! (?:University|Hospital|"
+    r"Institute|College|Medical|School|Center|Centre|Clinic)\b)",
     r"\b(?:changed|saved|transformed) my life\b",
     r"\b(?:worked|has worked|did) (?:wonders|miracles)\b|\b(?:works?|worked) (?:wonders |miracles )?for me\b|"
     r"\bworked like a charm\b",

@@ -124,7 +124,17 @@ RULES: tuple[CueRule, ...] = (
             # Who must not use it, and advice given to a group: "not suitable for pregnant or breastfeeding women",
             # "pregnant women are advised to limit caffeine".
             r"\bnot (?:suitable|recommended|advised|safe) (?:for|during|in|while) (?:use (?:in|during|by) )?"
-            r"(?:pregnan\w*|breast-?feeding|nursing|children|babies|infants)\b",
+            r"(?:(?:people|anyone|those|patients) (?:with|who have) (?:an? )?[\w-]+ (?:allerg\w*|disease|conditions?|"
+            r"problems)|"
+            r"pregnan\w*|breast-?feeding|nursing|children|babies|infants)\b",
+            # A label's advice to ask first: "Consult your healthcare provider if you are pregnant or nursing".
+            r"\b(?:consult|ask|check with|talk to|speak (?:to|with)) (?:your |a )?(?:doctor|gp|physician|pharmacist|"
+            r"health ?care (?:provider|professional|practitioner))\b[^.;\n]{0,30}?\bif you (?:are|have|take|'re) "
+            r"(?:pregnan\w*|breast-?feeding|nursing|taking|on|allergic|a medical condition|any medical)",
+            # A harm a dose does: "High doses can upset the stomach" (not "diabetes can damage the eyes": a disease
+            # harms as a medicine does).
+            r"\b(?:can|may|might|could|will|often) (?:also )?(?:upset|irritate) (?:the |your )?(?:stomach|gut|skin|"
+            r"eyes)\b",
             r"\b(?:are|is) (?:still |also |strongly )?(?:advised|told|urged|warned) (?:to (?:limit|avoid|not)|"
             r"against)\b",
             # Interaction advice in the second person: "if you're on thyroid medication, check with your pharmacist",
@@ -417,7 +427,10 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:results?|outcomes?|responses?)\b(?: (?:have|has|had))? (?:been|were|was|are|is) "
             r"(?:truly |simply |quite |absolutely )?outstanding\b|\boutstanding (?:results?|outcomes?|success)\b",
             # How industry sells a product: "best-in-class", "a future blockbuster", "results exceeded expectations".
-            r"\b(?:best|first)[- ]in[- ]class\b",
+            r"\b(?:best|first)[- ]in[- ](?:class|disease|breed)\b",
+            # A shop's promise: "Turn back the clock", "our best-selling gummies".
+            r"\bturn back the clock\b|\b(?:reverse|defy|stop) (?:the )?(?:signs of )?ag(?:e|ing)\b",
+            r"\bbest[- ]sell(?:ing|ers?)\b",
             r"\bblockbusters?\b",
             r"\b(?:a|the) revolution in\b",
             r"\bexceed(?:s|ed|ing)? (?:all |our |everyone's |even our )?(?:expectations|hopes)\b",
@@ -429,7 +442,7 @@ RULES: tuple[CueRule, ...] = (
             # Calls to action and testimonials.
             r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b",
             # "sign up for our winter swim club today": the offer between the verb and the urgency.
-            r"\b(?:order|buy|shop|subscribe|sign up|register|enrol+)(?: [\w'’-]+){1,5} (?:now|today)\b",
+            r"\b(?:order|buy|shop|subscribe|sign up|register|enrol+)(?: [\w'’%-]+){1,5} (?:now|today)\b",
             # What the product will do to a whole field: "could transform how we treat arthritis".
             r"\b(?:could|can|will|may|might|set to|poised to|promises to) (?:\w+ )?(?:transform|revolutioni[sz]e|"
             r"reinvent) (?:how|the way|the face|the future)\b",
@@ -637,12 +650,18 @@ VAGUE_CITATION_PATTERNS = (
     r"(?:has |have )?(?:shown|show|suggests?|suggested|found|find|finds|proven|proved|indicates?|indicated|"
     r"confirm(?:s|ed)?)\b",
     r"\b[Aa]ccording to (?:(?:some|many|several|recent|new) )?(?:studies|research)\b",
+    # ("clinical trials show that…" says how trials work; "some small trials suggest" vouches for ones not named)
+    r"\b(?:[Ss]ome|[Mm]any|[Ss]everal|[Nn]umerous|[Aa] few|[Aa] handful of) (?:small |large |recent |early )?trials "
+    r"(?:have )?(?:shown|show|suggests?|suggested|found|indicated?)\b",
     r"\b(?:[Aa]nother|[Aa]|[Oo]ne) (?:recent |new |small |large |major )?study (?:found|showed|shows|suggests|"
     r"suggested|revealed|reported|proved)\b",
     # (not a text's own: "This research shows", "Our research shows")
     r"(?<!his )(?<![Oo]ur )(?<![Tt]he )(?<![Mm]y )(?<![Tt]heir )\b(?:[Rr]esearch|[Ss]cience) (?:shows|has shown|proves|"
     r"has proven|confirms|suggests|indicates)\b",
     r"\b[Cc]linically (?:studied|proven|tested) (?:ingredients?|formula|blend)\b",
+    # Science invoked as a seal: "Backed by science:", "science-backed", "supported by clinical research".
+    r"\b(?:[Bb]acked|[Ss]upported|[Pp]roven) by (?:science|research|studies|clinical (?:studies|research|trials))\b"
+    r"|\b[Ss]cience-backed\b",
     # Findings vouched for by who found them, or where, as a sentence opens: "Scientists have found", "Researchers in
     # Toronto reported" (not a release's own "Researchers found…", "The WSU researchers found…": the study it is
     # about), and studies the writer once read of: "I read about a trial where…".
