@@ -420,6 +420,13 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
         ("The powder can irritate the skin of some users.", Code.SAFETY_WARNING),
         ("Science-backed support for healthy joints.", Code.UNVERIFIABLE_CITATION),
         ("A few early trials suggest it eases hay fever.", Code.UNVERIFIABLE_CITATION),
+        # A leaflet's and an influencer's.
+        ("Gabapentin is not officially licensed for this kind of pain.", Code.OFF_LABEL),
+        ("Tell your pharmacist if you are taking blood pressure tablets.", Code.SAFETY_WARNING),
+        ("Grab yours with code SPRING20 before Friday.", Code.PROMOTIONAL_TONE),
+        ("Full routine at the link in my bio", Code.PROMOTIONAL_TONE),
+        ("My eczema is honestly under control now", Code.ANECDOTAL),
+        ("My bloating has totally vanished", Code.ANECDOTAL),
         # Studies vouched for by a year, by who found them or by the writer's memory.
         ("A 2017 review concluded that the tea did nothing.", Code.UNVERIFIABLE_CITATION),
         ("Doctors have long known that the root calms the gut.", Code.UNVERIFIABLE_CITATION),
@@ -510,3 +517,8 @@ def test_a_releases_about_section_does_not_set_its_tone():
     about = "About Acme Health\nAcme makes best-in-class products. Our breakthrough devices are world-leading.\n"
     assert text_tone(news + about)[SENTENCES] == 0.0
     assert text_tone(about + news)[SENTENCES] > 0.0  # a heading in the first half is no closing self-description
+
+
+def test_a_study_following_people_for_years_is_observational():
+    text = "Tea and bones\n\nA study following 20,000 women for twelve years found fewer fractures in tea drinkers."
+    assert _profile(text).evidence_level == Level.OBSERVATIONAL

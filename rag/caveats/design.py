@@ -48,10 +48,10 @@ TESTIMONY = (
     r"\b(?:changed|saved|transformed) my life\b",
     r"\b(?:worked|has worked|did) (?:wonders|miracles)\b|\b(?:works?|worked) (?:wonders |miracles )?for me\b|"
     r"\bworked like a charm\b",
-    r"\bmy (?:[\w-]+ ){0,2}(?:is|are|was|were|has|have|had) (?:now |completely |totally |all |finally |since |"
-    r"basically |almost |nearly |pretty much |just |virtually |practically )?"
+    r"\bmy (?:[\w-]+ ){0,2}(?:is|are|was|were|has|have|had) (?:now |all |since |pretty much |just |\w+ly )?"
     r"(?:gone|vanished|disappeared|cleared(?: up)?|lifted|stopped|(?:so |much |far |a lot )?(?:better|brighter|"
-    r"improved)|back to normal)\b",
+    r"improved)|back to normal|under control)\b",
+    r"\bI (?:now |finally )?sleep like a (?:baby|log)\b",
     # ... or with no auxiliary: "my skin cleared up within a month", "went from ten headaches a week to two".
     r"\bmy (?:[\w-]+ ){0,2}(?:cleared up|went away|disappeared|vanished|settled down|calmed down)\b",
     r"\bwent from (?:about |around |roughly |over |nearly |maybe )?\w+ (?:[\w-]+ ){0,3}(?:a|per|each|every) "
@@ -111,7 +111,8 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
             r"\blongitudinal (?:study|analysis|data)\b",
             r"\bfollow[- ]?up stud(?:y|ies)\b",
             # Described, not named: "followed 1,200 women for ten years" (a trial that says so too is randomized).
-            rf"\bfollowed (?:up )?(?:(?:more than|over|nearly|about|almost) )?(?:\d[\d,]* )?(?:\w+ ){{0,2}}{_PEOPLE} "
+            rf"\bfollow(?:ed|ing) (?:up )?(?:(?:more than|over|nearly|about|almost|some) )?(?:(?:\d[\d,]*|half a) )?"
+            rf"(?:\w+ ){{0,2}}{_PEOPLE} "
             r"(?:for|over) (?:\w+ ){0,2}(?:years?|months|decades?)\b",
         ),
     ),

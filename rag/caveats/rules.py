@@ -128,9 +128,10 @@ RULES: tuple[CueRule, ...] = (
             r"problems)|"
             r"pregnan\w*|breast-?feeding|nursing|children|babies|infants)\b",
             # A label's advice to ask first: "Consult your healthcare provider if you are pregnant or nursing".
-            r"\b(?:consult|ask|check with|talk to|speak (?:to|with)) (?:your |a )?(?:doctor|gp|physician|pharmacist|"
-            r"health ?care (?:provider|professional|practitioner))\b[^.;\n]{0,30}?\bif you (?:are|have|take|'re) "
-            r"(?:pregnan\w*|breast-?feeding|nursing|taking|on|allergic|a medical condition|any medical)",
+            r"\b(?:consult|ask|tell|check with|talk to|speak (?:to|with)) (?:your |a )?(?:doctor|gp|physician|"
+            r"pharmacist|health ?care (?:provider|professional|practitioner))\b[^.;\n]{0,30}?\bif you "
+            r"(?:are|have|take|'re) (?:pregnan\w*|breast-?feeding|nursing|taking|on|allergic|a medical condition|"
+            r"any medical)",
             # A harm a dose does: "High doses can upset the stomach" (not "diabetes can damage the eyes": a disease
             # harms as a medicine does).
             r"\b(?:can|may|might|could|will|often) (?:also )?(?:upset|irritate) (?:the |your )?(?:stomach|gut|skin|"
@@ -268,6 +269,8 @@ RULES: tuple[CueRule, ...] = (
         patterns=(
             r"\boff[- ]label\b",
             r"\bnot (?:FDA[- ])?approved (?:for|to treat)\b",
+            # "not licensed for all of these uses", "an unlicensed use".
+            r"\bnot (?:\w+ )?licen[cs]ed (?:for|to treat)\b|\bunlicen[cs]ed (?:use|indication|medicine)s?\b",
             r"\bnot (?:been )?(?:approved|licensed|authori[sz]ed) by (?:the )?(?:FDA|EMA|MHRA|TGA|Health Canada|"
             r"regulators?)\b(?! before| in advance)",
             r"\bunapproved (?:use|indication)\b",
@@ -441,6 +444,9 @@ RULES: tuple[CueRule, ...] = (
             r"\bmiraculous\w*",
             # Calls to action and testimonials.
             r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b",
+            # An influencer's offer: "Use code GLOW15 for 15% off", "link in my bio".
+            r"\b(?:use|enter|with) (?:my |the |code )?(?:code|coupon|discount code|promo code) [A-Z0-9]{3,}\b",
+            r"\blink in (?:my |the )?bio\b",
             # "sign up for our winter swim club today": the offer between the verb and the urgency.
             r"\b(?:order|buy|shop|subscribe|sign up|register|enrol+)(?: [\w'’%-]+){1,5} (?:now|today)\b",
             # What the product will do to a whole field: "could transform how we treat arthritis".
