@@ -427,6 +427,10 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
         ("Full routine at the link in my bio", Code.PROMOTIONAL_TONE),
         ("My eczema is honestly under control now", Code.ANECDOTAL),
         ("My bloating has totally vanished", Code.ANECDOTAL),
+        # A review, a lab's quote and a chatbot's safety note, described rather than named.
+        ("The certainty of the evidence was judged very low.", Code.MIXED_EVIDENCE),
+        ("\"I was astonished when the cells started beating,\" she said.", Code.PROMOTIONAL_TONE),
+        ("Too much of it can trigger heart palpitations.", Code.SAFETY_WARNING),
         # Studies vouched for by a year, by who found them or by the writer's memory.
         ("A 2017 review concluded that the tea did nothing.", Code.UNVERIFIABLE_CITATION),
         ("Doctors have long known that the root calms the gut.", Code.UNVERIFIABLE_CITATION),
@@ -522,3 +526,23 @@ def test_a_releases_about_section_does_not_set_its_tone():
 def test_a_study_following_people_for_years_is_observational():
     text = "Tea and bones\n\nA study following 20,000 women for twelve years found fewer fractures in tea drinkers."
     assert _profile(text).evidence_level == Level.OBSERVATIONAL
+
+
+def test_a_review_described_not_named_is_a_systematic_review():
+    text = ("Ginger for nausea\n\nA review of 14 trials involving 1,200 pregnant women found ginger eased nausea more "
+            "than placebo.")
+    assert _profile(text).evidence_level == Level.SYSTEMATIC_REVIEW
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Zinc for colds\n\nThat's a great question! Zinc may shorten colds slightly. Let me know if you want a "
+         "summary of the dosing advice!", True),
+        # A person on a forum offers a link, not a deliverable.
+        ("Zinc for colds\n\nGreat question! Zinc helped me a bit. Let me know if you want the link to the brand.",
+         False),
+    ],
+)
+def test_a_chatbot_offers_a_deliverable(text, expected):
+    assert (Code.AI_GENERATED in {c.code for c in _profile(text).caveats}) is expected

@@ -86,7 +86,11 @@ _SPAN = rf"{_DATE},?\s*(?:and|to|until|through|-|–)\s*{_DATE}"
 DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
     "systematic_review": (
         Level.SYSTEMATIC_REVIEW,
-        (r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b"),
+        (r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b",
+         # Described, not named: "a review of 22 trials", "pooled the results of 14 studies".
+         r"\breview of (?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|[a-z]+ty) "
+         r"(?:\w+ ){0,2}(?:trials|studies)\b",
+         r"\bpool(?:ed|ing) (?:the )?(?:data|results) (?:of|from) (?:\d+|[a-z]+) (?:\w+ ){0,2}(?:trials|studies)\b"),
     ),
     "randomized_trial": (
         Level.RANDOMIZED_TRIAL,

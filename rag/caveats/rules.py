@@ -132,6 +132,10 @@ RULES: tuple[CueRule, ...] = (
             r"pharmacist|health ?care (?:provider|professional|practitioner))\b[^.;\n]{0,30}?\bif you "
             r"(?:are|have|take|'re) (?:pregnan\w*|breast-?feeding|nursing|taking|on|allergic|a medical condition|"
             r"any medical)",
+            # Too much of it: "too much can cause diarrhoea", "taking too much of it may lead to…" (not "too much growth
+            # hormone may cause…": a disease's excess reads as a dose's).
+            r"\btoo much(?: of (?:it|this|them|these))? (?:can|may|might|could|will|often) (?:cause|lead to|trigger|"
+            r"result in|bring on)\b",
             # A harm a dose does: "High doses can upset the stomach" (not "diabetes can damage the eyes": a disease
             # harms as a medicine does).
             r"\b(?:can|may|might|could|will|often) (?:also )?(?:upset|irritate) (?:the |your )?(?:stomach|gut|skin|"
@@ -284,6 +288,9 @@ RULES: tuple[CueRule, ...] = (
         Severity.MEDIUM,
         "Reports results that disagree, are inconclusive, or show no effect or no difference.",
         patterns=(
+            # Evidence graded weak: "the quality of the evidence was rated as low", "very low-certainty evidence".
+            r"\b(?:quality|certainty) of (?:the )?evidence (?:was|is|were) (?:\w+ )?(?:rated |judged |graded |"
+            r"considered )?(?:as )?(?:low|very low|poor)\b|\b(?:very )?low[- ](?:quality|certainty) evidence\b",
             r"\b(?:results|evidence|findings|consensus|data)\b[^.\n]{0,40}\b(?:mixed|conflicting|inconsistent|"
             r"inconclusive|equivocal)\b",
             r"\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal|contradictory) "
@@ -379,7 +386,7 @@ RULES: tuple[CueRule, ...] = (
         "Uses marketing or sensational language, a sign the text sells more than it informs; graver the more of the "
         "text uses it.",
         patterns=(
-            r"\bastonishing\b",
+            r"\bastonish(?:ing|ed)\b",
             r"\bsecret (?:sidekick|weapon|cure)\b",
             r"\brevolutioni[sz]\w*",
             r"\brevolutionary\b",
@@ -711,9 +718,13 @@ _WRITES = (r"(?:put together|create|draft|write|generate|suggest|provide|list|su
 CHATBOT_OFFER = (
     rf"\b(?:would you like|do you want|let me know if you(?:'d| would) like|if you(?:'d| would) like,?) me to "
     rf"(?:also )?{_WRITES}\b|\bi can (?:also )?{_WRITES} (?:a|an|some|more)\b"
+    # ("let me know if you want a comparison of…": a deliverable, not "the link")
+    r"|\blet me know if you(?:'d| would)? (?:like|want) (?:a|an|some|more) (?:\w+ )?(?:comparison|summary|overview|"
+    r"list|breakdown|plan|table|guide|checklist|schedule|version|details|examples|recipes|tips|options)\b"
 )
 CHATBOT_VOICE = (
-    r"^(?:great question|certainly|absolutely|sure thing)\b[!,.]|\bi hope (?:this|that) helps\b|"
+    r"^(?:great question|certainly|absolutely|sure thing)\b[!,.]|^(?:that's|that is|what) (?:a |such a )?(?:great|"
+    r"excellent|good) question\b|\bi hope (?:this|that) helps\b|"
     r"\bhere(?:'s| is) (?:a |an )?(?:quick |brief )?(?:breakdown|overview|summary) of\b|\bfeel free to ask\b"
 )
 # A journal or registry named in running text ("published this week in Cell Reports", "the European Journal of
