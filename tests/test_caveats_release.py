@@ -589,3 +589,15 @@ def test_what_the_review_found_stays_unflagged(sentence, code):
 )
 def test_a_plan_beside_a_trial_that_was_done_leaves_the_trial(sentence):
     assert Level.RANDOMIZED_TRIAL in {f.level for f in analyse(sentence)}
+
+
+def test_a_profile_names_the_weaker_designs_its_text_reports_beside_the_level():
+    text = ("Knee injections\n\nIn a randomised trial of 300 adults, the injection eased knee pain for six months. It "
+            "followed a pilot study of 20 patients, and earlier experiments in rats.")
+    document = _profile(text)
+    codes = {c.code for c in document.caveats}
+    assert document.evidence_level == Level.RANDOMIZED_TRIAL
+    assert {Code.EARLY_OR_SMALL_TRIALS, Code.PRECLINICAL} <= codes
+    # A word of a design's caveat in a sentence that reports none ("early signs") names no design.
+    plain = _profile("Screening\n\nIn a randomised trial of 300 adults, screening found early signs of disease.")
+    assert Code.EARLY_OR_SMALL_TRIALS not in {c.code for c in plain.caveats}

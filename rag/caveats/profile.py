@@ -48,6 +48,8 @@ def _fingerprint() -> str:
 CAVEATS_VERSION = f"8-{_fingerprint()}"
 # Codes a document's profile names from its sentences, besides the ones decided below.
 DOCUMENT_CODES = (Code.AI_GENERATED, Code.OFF_LABEL, Code.SAFETY_WARNING, Code.MIXED_EVIDENCE)
+# Design caveats a profile names whenever its own sentences report the design, whatever sets the level.
+_WEAKER_DESIGNS = {level: LEVEL_CODES[level] for level in (Level.PRECLINICAL, Level.SMALL_OR_EARLY_TRIAL)}
 # Codes every passage of a document inherits from it.
 INHERITED_CODES = (Code.AI_GENERATED, Code.PROMOTIONAL_TONE)
 
@@ -300,6 +302,19 @@ def profile_document(document: Document, findings: list[SentenceFinding]) -> Doc
             caveats.append(_quoted(level_code, text, cue, 0, len(text)))
     if level_code != Code.ANECDOTAL and Code.ANECDOTAL in first and _tells_anecdotes(text, findings):
         caveats.append(_quoted(Code.ANECDOTAL, text, first[Code.ANECDOTAL], 0, len(text)))
+    # The weaker designs the text itself reports beside the one that sets its level ("a small pilot" in a story
+    # about a trial, mice in a release about a pilot): a reader of the profile is told of every one, not only the
+    # strongest (two held-out blind trials' labellers both asked for this).
+    for weaker, code in _WEAKER_DESIGNS.items():
+        if code == level_code:
+            continue
+        # the sentences that report such a design ("a pilot study of 20 patients, and earlier experiments in rats"),
+        # not a word of its caveat in passing ("to find early signs")
+        reported = [f for f in findings
+                    if not f.background and any(DESIGNS[name][0] == weaker for name in f.designs)]
+        cue = _first_cues(reported, 0, len(text)).get(code)
+        if cue is not None:
+            caveats.append(_quoted(code, text, cue, 0, len(text)))
     counts = count_citations(text)
     if counts.untraceable:
         caveats.extend(unverifiable(text))
