@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.caveats.codes import Level
+from rag.caveats.patterns import union_source
 from rag.caveats.spans import SpanSet
 
 _ANIMAL_WORDS = """mice mouse murine rat rats rodent rodents rabbit rabbits hamster hamsters guinea-pig guinea-pigs pig
@@ -280,8 +281,8 @@ HUMAN_EVIDENCE = re.compile(
     r"|\bhuman (?:trials?|studies|subjects|participants|volunteers)\b",
     re.IGNORECASE,
 )
-COMPILED_DESIGNS = {
-    name: re.compile("|".join(f"(?:{p})" if "RCT" in p else f"(?i:{p})" for p in patterns))
+COMPILED_DESIGNS = {  # case-blind but for "RCT"
+    name: re.compile(union_source([(p, "" if "RCT" in p else "i") for p in patterns]))
     for name, (_, patterns) in DESIGNS.items()
 }
 

@@ -22,6 +22,7 @@ from rag.caveats.design import (
     sentence_level,
 )
 from rag.caveats.hedges import HedgeLexicon, shipped
+from rag.caveats.patterns import union
 from rag.caveats.rules import EXCLUDE_WINDOW, RULES
 from rag.caveats.spans import SpanSet
 from rag.ingest.chunking import split_sentences
@@ -59,7 +60,7 @@ class SentenceFinding:
 
 
 def _union(patterns: tuple[str, ...], flags: int) -> re.Pattern | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags) if patterns else None
+    return union(patterns, flags) if patterns else None
 
 
 _COMPILED = [
