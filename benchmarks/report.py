@@ -662,6 +662,10 @@ LATENCY_SECTIONS = (  # the question latency measured after each step of issues 
     ("## Question latency with abbreviations read in questions and treatment-condition pairings",
      "answer-step-session7"),
     ("## Question latency with one test of common English (the answer's rare word)", "answer-step-session8"),
+    ("## Question latency with testimony, vague citations and chatbot replies read (issue 27)",
+     "answer-step-session9"),
+    ("## Question latency with the caveat patterns joined by one word boundary (issue 27, third pass)",
+     "answer-step-session10"),
 )
 
 
