@@ -74,6 +74,8 @@ LEVEL_DETAILS = {
 }
 
 # Design caveats a sentence, passage or document earns when its evidence level is that design.
+# The levels a study (not a story) sets that carry a caveat: a text names them whenever it reports one.
+STUDY_DESIGN_LEVELS = (Level.PRECLINICAL, Level.SMALL_OR_EARLY_TRIAL)
 LEVEL_CODES = {
     Level.PRECLINICAL: Code.PRECLINICAL,
     Level.SMALL_OR_EARLY_TRIAL: Code.EARLY_OR_SMALL_TRIALS,

@@ -26,8 +26,8 @@ _MONTH = re.compile(r"\bMay\s+\d|\d\s+May\b|\b(?:in|of|since|until|from|by|early
 # "Coffee drinkers were less likely to die": a comparison of rates is a finding, not a hedge (BioScope's abstracts
 # never say it, so the lexicon cannot have learned it).
 _COMPARED = frozenset({"more", "less", "equally", "as"})
-# "Suggest" as advice, not inference: a person suggests something to do ("my GP suggested I try magnesium", "she
-# suggested taking it at night"); findings suggest that something is so.
+# "Suggest" as advice, not inference: a person suggests something to do ("my GP suggested I try magnesium", "my
+# pharmacist suggested taking it at night"); findings suggest that something is so.
 _SUGGEST = frozenset({"suggest", "suggests", "suggested", "suggesting"})
 # ("suggest we/they/you…" is inference as often: "the data suggest they are involved"; so is a gerund after findings,
 # "the data suggest starting treatment earlier improves survival", so a gerund counts only after an adviser)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag.caveats.citations import count_citations, unverifiable
-from rag.caveats.codes import LEVEL_CODES, Code, Level, Severity
+from rag.caveats.codes import LEVEL_CODES, STUDY_DESIGN_LEVELS, Code, Level, Severity
 from rag.caveats.design import DESIGNS, TESTIMONY, text_level
 from rag.caveats.rules import (
     ANECDOTE_SENTENCES,
@@ -49,7 +49,7 @@ CAVEATS_VERSION = f"8-{_fingerprint()}"
 # Codes a document's profile names from its sentences, besides the ones decided below.
 DOCUMENT_CODES = (Code.AI_GENERATED, Code.OFF_LABEL, Code.SAFETY_WARNING, Code.MIXED_EVIDENCE)
 # Design caveats a profile names whenever its own sentences report the design, whatever sets the level.
-_WEAKER_DESIGNS = {level: LEVEL_CODES[level] for level in (Level.PRECLINICAL, Level.SMALL_OR_EARLY_TRIAL)}
+_WEAKER_DESIGNS = {level: LEVEL_CODES[level] for level in STUDY_DESIGN_LEVELS}
 # Codes every passage of a document inherits from it.
 INHERITED_CODES = (Code.AI_GENERATED, Code.PROMOTIONAL_TONE)
 
@@ -212,7 +212,7 @@ def _document_level(text: str, findings: list[SentenceFinding], default: Level) 
 # of at most 12 words ("About Acme Pharmaceuticals, Inc.", "About the U.S. Food and Drug Administration"), in a text
 # that reads as a release (someone "said" or "announced" something before it): a shop's "About us" sells.
 _ABOUT_SECTION = re.compile(r"^(?:#+\s*)?About (?:the )?[A-Z][^\n!?]{0,100}$", re.MULTILINE)
-_SENTENCE_END = re.compile(r"\.$")
+_FULL_STOP = re.compile(r"\.$")
 _ABBREVIATION_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|LLC|plc|St|Jr|[A-Z])\.$")
 _RELEASE = re.compile(r"\b(?:said|says|announced|announces)\b")
 
@@ -221,7 +221,7 @@ def _before_about_section(text: str, findings: list[SentenceFinding]) -> list[Se
     """The findings before a release's closing "About …" heading (in the second half of the text)."""
     for heading in _ABOUT_SECTION.finditer(text, len(text) // 2):
         line = heading.group().strip()
-        ends_sentence = _SENTENCE_END.search(line) is not None and _ABBREVIATION_END.search(line) is None
+        ends_sentence = _FULL_STOP.search(line) is not None and _ABBREVIATION_END.search(line) is None
         if len(line.split()) <= 12 and not ends_sentence and _RELEASE.search(text, 0, heading.start()):
             return findings[: bisect_left(findings, heading.start(), key=lambda f: f.start)]
     return findings

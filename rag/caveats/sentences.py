@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
 from rag.caveats.citations import find_citations
-from rag.caveats.codes import Code, Level
+from rag.caveats.codes import LEVEL_CODES, STUDY_DESIGN_LEVELS, Code, Level
 from rag.caveats.design import (
     BACKGROUND,
     COMPILED_DESIGNS,
@@ -77,7 +77,7 @@ _PRECEDING_CHARS = 40
 _MODAL = re.compile(r"(?:may|might|can|could)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:,.()]")
 # The codes a study design earns, dropped where the design is only planned or not yet done.
-_DESIGN_CODES = frozenset({Code.PRECLINICAL, Code.EARLY_OR_SMALL_TRIALS})
+_DESIGN_CODES = frozenset(LEVEL_CODES[level] for level in STUDY_DESIGN_LEVELS)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
