@@ -431,6 +431,9 @@ def test_a_profiles_quote_marks_its_own_sentence_and_only_the_texts_level_marks_
         ("The certainty of the evidence was judged very low.", Code.MIXED_EVIDENCE),
         ("\"I was astonished when the cells started beating,\" she said.", Code.PROMOTIONAL_TONE),
         ("Too much of it can trigger heart palpitations.", Code.SAFETY_WARNING),
+        # A treatment named as one, and what taking it with another does.
+        ("The capsules can cause a metallic taste.", Code.SAFETY_WARNING),
+        ("Taking them with alcohol can make you very sleepy.", Code.SAFETY_WARNING),
         # Studies vouched for by a year, by who found them or by the writer's memory.
         ("A 2017 review concluded that the tea did nothing.", Code.UNVERIFIABLE_CITATION),
         ("Researchers have recently shown that the root calms the gut.", Code.UNVERIFIABLE_CITATION),
@@ -464,6 +467,8 @@ def test_named_risks_inert_comparators_industry_hype_and_plain_testimony(sentenc
         # Patients enrolled in a trial are no clinic's tally; an unpaid bill is not praise.
         ("We treated 40 patients who were randomized to the gel or a placebo.", Code.ANECDOTAL),
         ("Several outstanding questions about the dose remain.", Code.PROMOTIONAL_TONE),
+        # A modal inside the words of a harm words the harm.
+        ("This medicine may make you drowsy.", Code.SPECULATIVE_LANGUAGE),
         # A release's own study, told by its researchers, is the study it is about.
         ("The Leeds researchers found that the patch eased pain.", Code.UNVERIFIABLE_CITATION),
         ("Researchers found that the spray was well tolerated.", Code.UNVERIFIABLE_CITATION),

@@ -143,6 +143,14 @@ RULES: tuple[CueRule, ...] = (
             r"\b(?:(?:taking|using|having|eating|drinking) too much|too much of (?:it|this|them|these))(?: of "
             r"(?:it|this|them|these))? (?:can|may|might|could|will|often) (?:cause|lead to|trigger|result in|"
             r"bring on)\b",
+            # A harm a treatment named as one does ("The tablets can cause ankle swelling", "this medicine may make
+            # you drowsy"; not "diabetes can cause…", which a page about a disease says), and what taking it with
+            # another does ("Taking it together with opioid painkillers can cause severe drowsiness").
+            r"\b(?:medicines?|medications?|drugs?|tablets?|pills?|capsules?|injections?|supplements?|patch(?:es)?|"
+            r"creams?|sprays?|inhalers?) (?:can|may|might|could|will|often|sometimes|commonly) (?:also )?(?:cause|"
+            r"make you|lead to|trigger|give you)\b",
+            r"\btaking (?:it|them|this|these|\w+) (?:together |at the same time )?with\b[^.;\n]{0,60}?\b(?:can|may|"
+            r"might|could|will) (?:cause|increase|lead to|make|raise)\b",
             # A harm a dose does: "High doses can upset the stomach" (not "diabetes can damage the eyes": a disease
             # harms as a medicine does).
             r"\b(?:doses?|it|they|tablets?|pills?|capsules?|supplements?|medicines?|drugs?|creams?|powder|gel|spray) "

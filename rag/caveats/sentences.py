@@ -169,7 +169,7 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
             if not spans.near(start, end, EXCLUDE_WINDOW)
         )
     # A warning's "may" is how harms are worded ("as this may cause serious side effects"), not a claim held back.
-    harms = [cue.start - offset for cue in cues if cue.code == Code.SAFETY_WARNING]
+    harms = [(cue.start - offset, cue.end - offset) for cue in cues if cue.code == Code.SAFETY_WARNING]
     if harms:
         cues = [cue for cue in cues
                 if cue.code != Code.SPECULATIVE_LANGUAGE or not _words_a_harm(sentence, cue.start - offset, harms)]
@@ -194,11 +194,13 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
     )
 
 
-def _words_a_harm(sentence: str, hedge: int, harms: list[int]) -> bool:
-    """Whether the hedge at `hedge` is a modal that words a harm starting at most EXCLUDE_WINDOW characters after
-    it, in the same clause."""
+def _words_a_harm(sentence: str, hedge: int, harms: list[tuple[int, int]]) -> bool:
+    """Whether the hedge at `hedge` is a modal that words a harm: one starting at most EXCLUDE_WINDOW characters after
+    it, in the same clause, or one whose words hold it ("this medicine may make you drowsy")."""
     return _MODAL.match(sentence, hedge) is not None and any(
-        0 <= harm - hedge <= EXCLUDE_WINDOW and not _CLAUSE_BREAK.search(sentence, hedge, harm) for harm in harms)
+        start <= hedge < end
+        or (0 <= start - hedge <= EXCLUDE_WINDOW and not _CLAUSE_BREAK.search(sentence, hedge, start))
+        for start, end in harms)
 
 
 def analyse(text: str) -> list[SentenceFinding]:
