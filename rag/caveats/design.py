@@ -298,12 +298,12 @@ _NOT_DONE_END = re.compile(r"[,;:()]|\b(?:and|but|after|were|was|had|showed|foun
 _NOT_DONE_REACH = 80  # characters from the words that say so to the design they govern
 
 
-def unreported_clauses(sentence: str) -> list[tuple[int, int]]:
+def unreported_clauses(sentence: str, planned: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """The spans of a sentence whose designs are not reported: all of it when a design is only called for ("larger
-    trials are needed"), else the designs not yet done (`not_done`)."""
+    trials are needed"), else the designs not yet done (`not_done`; `planned` when the caller has read it)."""
     if _NOT_REPORTED.search(sentence):
         return [(0, len(sentence))]
-    return not_done(sentence)
+    return not_done(sentence) if planned is None else planned
 
 
 def not_done(sentence: str) -> list[tuple[int, int]]:
@@ -317,9 +317,10 @@ def not_done(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_designs(sentence: str) -> list[tuple[str, int, int]]:
-    """(design, start, end) of each design the sentence reports, with the span of its first cue."""
-    unreported = unreported_clauses(sentence)
+def sentence_designs(sentence: str, planned: list[tuple[int, int]] | None = None) -> list[tuple[str, int, int]]:
+    """(design, start, end) of each design the sentence reports, with the span of its first cue; `planned` is
+    `not_done(sentence)` when the caller has read it already."""
+    unreported = unreported_clauses(sentence, planned)
     found: list[tuple[str, int, int]] = []
     for name, pattern in COMPILED_DESIGNS.items():
         excluded: SpanSet | None = None  # found once, and only for a design the sentence names

@@ -16,6 +16,7 @@ from pathlib import Path
 from rag.caveats.citations import count_citations, unverifiable
 from rag.caveats.codes import LEVEL_CODES, STUDY_DESIGN_LEVELS, Code, Level, Severity
 from rag.caveats.design import DESIGNS, TESTIMONY, text_level
+from rag.caveats.patterns import union
 from rag.caveats.rules import (
     ANECDOTE_SENTENCES,
     CHATBOT_OFFER,
@@ -169,7 +170,7 @@ def _is_truncated(text: str) -> tuple[int, int] | None:
     return start, end
 
 
-_TESTIMONY = re.compile("|".join(f"(?:{p})" for p in TESTIMONY), re.IGNORECASE)
+_TESTIMONY = union(TESTIMONY, re.IGNORECASE)
 _ABOUT_RESEARCH = re.compile(f"(?:{RESEARCH_CLAIM})|(?:{EXPERIMENT_VERBS})", re.IGNORECASE)
 _OFFER = re.compile(CHATBOT_OFFER, re.IGNORECASE)
 _VOICE = re.compile(CHATBOT_VOICE, re.IGNORECASE)

@@ -177,7 +177,7 @@ def analyse_sentence(sentence: str, offset: int = 0, lexicon: HedgeLexicon | Non
     if planned:  # "has not yet been tested in animals", "plans to start studies in rats": no design, no caveat
         cues = [cue for cue in cues if cue.code not in _DESIGN_CODES
                 or not any(lo <= cue.start - offset < hi for lo, hi in planned)]
-    found = sentence_designs(sentence)
+    found = sentence_designs(sentence, planned)
     if question:
         found = [item for item in found if item[0] != "anecdote"]  # a leaflet's FAQ tells no one's story
     designs = tuple(name for name, *_ in found)
